@@ -1,0 +1,1 @@
+"""OneMatter hub: intake, numbering, routing, lifecycle and hand-offs of dispute applications."""
