@@ -1,0 +1,104 @@
+"""Application numbers (办件编号): ``RRRRRR-YYYYMMDD-NNNNNN-C`` (INTERFACE 2).
+
+``C`` is the ISO 7064 MOD 11-2 check character over the 20 digits, the same algorithm as
+the last character of a resident ID number (GB 11643).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from hub.domain.calendar import SHANGHAI
+from hub.domain.errors import InvalidApplicationNumber
+
+_DIGITS = re.compile(r"[0-9]+")
+_HYPHENATED = re.compile(r"([0-9]{6})-([0-9]{8})-([0-9]{6})-([0-9Xx])")
+_COMPACT = re.compile(r"([0-9]{6})([0-9]{8})([0-9]{6})([0-9Xx])")
+
+
+def check_character(digits: str) -> str:
+    """ISO 7064 MOD 11-2 check character (``0``-``9`` or ``X``) for an ASCII digit string.
+
+    The digit at position i (1-based, from the left) of an n-digit string has weight
+    2^(n-i+1) mod 11; the check is (12 - sum mod 11) mod 11, with 10 written ``X``.
+    """
+    if not _DIGITS.fullmatch(digits):
+        raise ValueError("check_character needs a non-empty string of ASCII digits")
+    n = len(digits)
+    total = sum(int(d) * pow(2, n - i, 11) for i, d in enumerate(digits))
+    value = (12 - total % 11) % 11
+    return "X" if value == 10 else str(value)
+
+
+@dataclass(frozen=True)
+class ApplicationNumber:
+    """A parsed 办件编号: division code, Shanghai date of numbering, day sequence."""
+
+    region: str
+    day: date
+    sequence: int
+
+    def __post_init__(self) -> None:
+        if not (len(self.region) == 6 and _DIGITS.fullmatch(self.region)):
+            raise ValueError("region must be 6 ASCII digits")
+        if not 1 <= self.sequence <= 999_999:
+            raise ValueError("sequence must be between 1 and 999999")
+
+    @property
+    def digits(self) -> str:
+        """The 20 digits the check character covers."""
+        return f"{self.region}{self.day:%Y%m%d}{self.sequence:06d}"
+
+    @property
+    def check(self) -> str:
+        """The check character."""
+        return check_character(self.digits)
+
+    @property
+    def compact(self) -> str:
+        """The number without hyphens."""
+        return self.digits + self.check
+
+    def __str__(self) -> str:
+        return f"{self.region}-{self.day:%Y%m%d}-{self.sequence:06d}-{self.check}"
+
+
+def parse_application_number(text: str) -> ApplicationNumber:
+    """Parse a number written with all three hyphens or none; ``x`` is read as ``X``.
+
+    Raises `InvalidApplicationNumber` on a bad shape, an impossible date, sequence 000000
+    or a wrong check character.
+    """
+    candidate = text.strip()
+    match = _HYPHENATED.fullmatch(candidate) or _COMPACT.fullmatch(candidate)
+    if match is None:
+        raise InvalidApplicationNumber(
+            "an application number is RRRRRR-YYYYMMDD-NNNNNN-C (hyphens optional)"
+        )
+    region, ymd, seq, check = match.groups()
+    try:
+        day = date(int(ymd[:4]), int(ymd[4:6]), int(ymd[6:]))
+    except ValueError as exc:
+        raise InvalidApplicationNumber(f"no such date: {ymd}") from exc
+    if int(seq) == 0:
+        raise InvalidApplicationNumber("the day's sequence starts at 000001")
+    if check_character(region + ymd + seq) != check.upper():
+        raise InvalidApplicationNumber("wrong check character")
+    return ApplicationNumber(region=region, day=day, sequence=int(seq))
+
+
+def business_day(moment: datetime) -> date:
+    """The Asia/Shanghai date of an aware datetime (the date a number is issued under)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("an aware datetime is required")
+    return moment.astimezone(SHANGHAI).date()
+
+
+__all__ = [
+    "ApplicationNumber",
+    "business_day",
+    "check_character",
+    "parse_application_number",
+]
