@@ -1,0 +1,142 @@
+"""What every handler needs: the caller, a bounded and validated JSON body, a transaction."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+
+import schemas
+from hub import jsonutil
+from hub.api.errors import HttpProblem
+from hub.services.context import HubContext
+from hub.services.errors import Violation
+from hub.services.idempotency import Answer, remember, replay, request_hash
+from hub.services.principal import Principal, Role
+from hub.services.tokens import TokenCache
+
+T = TypeVar("T")
+
+
+def hub_ctx(request: Request) -> HubContext:
+    ctx: HubContext = request.app.state.ctx
+    return ctx
+
+
+def authenticate(request: Request, *roles: Role) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise HttpProblem(401, "需要 Authorization: Bearer <token> / bearer token required")
+    cache: TokenCache = request.app.state.tokens
+    principal = cache.authenticate(token.strip())
+    if principal is None:
+        raise HttpProblem(401, "凭证无效或已吊销 / invalid or revoked token")
+    if roles and principal.role not in roles:
+        raise HttpProblem(403, f"角色 {principal.role} 无权调用 / role {principal.role} may not call this")
+    return principal
+
+
+async def read_body(request: Request) -> bytes:
+    limit: int = hub_ctx(request).settings.max_body_bytes
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise HttpProblem(413, f"请求体超过 {limit} 字节 / body over {limit} bytes")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise HttpProblem(413, f"请求体超过 {limit} 字节 / body over {limit} bytes")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def json_body(request: Request, schema: str) -> tuple[dict[str, Any], bytes]:
+    """The body, parsed and valid against `schemas/<schema>.schema.json`, or a problem."""
+    raw = await read_body(request)
+    ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
+    if ctype and not (ctype == "application/json" or ctype.endswith("+json")):
+        raise HttpProblem(415, "请使用 Content-Type: application/json / use application/json")
+    try:
+        body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HttpProblem(400, f"无法解析 JSON / cannot parse JSON: {exc.__class__.__name__}") from None
+    errors = schemas.validate(schema, body)
+    if errors:
+        raise HttpProblem(422, "请求内容未通过校验 / validation failed",
+                          [Violation(e.pointer, e.message) for e in errors])
+    return body, raw
+
+
+def json_response(body: Any, status: int = 200) -> Response:
+    return Response(jsonutil.dumps(body), status_code=status, media_type="application/json")
+
+
+async def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
+    ctx = hub_ctx(request)
+
+    def run() -> T:
+        with ctx.db.transaction() as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
+
+
+async def in_read(request: Request, work: Callable[[Session], T]) -> T:
+    ctx = hub_ctx(request)
+
+    def run() -> T:
+        with ctx.db.read() as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
+
+
+async def creating(
+    request: Request,
+    principal: Principal,
+    raw: bytes,
+    work: Callable[[Session], dict[str, Any]],
+    status: int = 201,
+) -> Response:
+    """Run a creating POST in one transaction, honouring `Idempotency-Key`."""
+    key = request.headers.get("idempotency-key")
+    if key is not None and not (0 < len(key) <= 200):
+        raise HttpProblem(422, "Idempotency-Key 长度须为 1-200 / key length 1-200",
+                          [Violation("/headers/Idempotency-Key", "1-200 characters")])
+    digest = request_hash(request.method, request.url.path, raw)
+    ctx = hub_ctx(request)
+
+    def run() -> Answer:
+        with ctx.db.transaction() as session:
+            if key:
+                prior = replay(session, principal, key, digest)
+                if prior is not None:
+                    return prior
+            answer = Answer(status, jsonutil.dumps(work(session)))
+            if key:
+                remember(session, principal, key, digest, answer, ctx.clock.now())
+            return answer
+
+    def run_once_more() -> Answer:
+        # A concurrent request with the same key won the race: answer what it stored.
+        with ctx.db.read() as session:
+            prior = replay(session, principal, key or "", digest)
+        if prior is None:
+            raise HttpProblem(409, "请求冲突，请重试 / concurrent conflict, retry")
+        return prior
+
+    try:
+        answer = await run_in_threadpool(run)
+    except IntegrityError:
+        if not key:
+            raise
+        answer = await run_in_threadpool(run_once_more)
+    return Response(answer.body, status_code=answer.status, media_type="application/json")

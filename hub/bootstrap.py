@@ -1,0 +1,54 @@
+"""Wiring: settings, database, keys and clock into one `HubContext` (cosmicpython's bootstrap)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+
+from hub.clock import Clock, SystemClock
+from hub.config import Settings
+from hub.services.context import HubContext
+from hub.store.db import Database
+from hub.vault import Vault
+from privacy.config import generate_key_file, load_privacy_keys
+from privacy.crypto import BlindIndex, FieldCipher
+
+log = logging.getLogger("hub.bootstrap")
+
+
+def ensure_demo_keys(settings: Settings) -> None:
+    """Embedded default only: with no key configured, make a key file beside the database.
+
+    Production sets HUB_KEYS_FILE (or HUB_KEYS) explicitly; the file is never in the repository.
+    """
+    if os.environ.get("HUB_KEYS") or os.environ.get("HUB_KEYS_FILE"):
+        return
+    path = settings.data_dir / "hub-keys.json"
+    if not path.exists():
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        generate_key_file(path)
+        log.warning("no HUB_KEYS_FILE configured: generated a local key file for the embedded default")
+    os.environ["HUB_KEYS_FILE"] = str(path)
+
+
+def build_vault() -> Vault:
+    keys = load_privacy_keys()
+    return Vault(FieldCipher(keys.keyring, keys.algorithm), BlindIndex(keys.blind_index_key))
+
+
+def bootstrap(
+    settings: Settings | None = None, *, clock: Clock | None = None, pool_size: int = 10
+) -> HubContext:
+    settings = settings or Settings.from_env()
+    ensure_demo_keys(settings)
+    return HubContext(
+        settings=settings,
+        db=Database(settings.database_url, pool_size=pool_size),
+        vault=build_vault(),
+        clock=clock or SystemClock(),
+    )
+
+
+def default_registry_file() -> Path:
+    return Path(__file__).resolve().parent.parent / "deploy" / "registry" / "demo.yaml"

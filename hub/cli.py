@@ -1,0 +1,151 @@
+"""`hub`: the operator's command line (INTERFACE 11).
+
+Each area adds its own sub-commands through a `register(subparsers)` function listed in
+`_EXTENSIONS`, so this module stays a table of contents.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from hub.config import Settings
+
+Command = Callable[[argparse.Namespace], int]
+
+#: Modules that add sub-commands (broker, connectors, scheduler, keys...).
+_EXTENSIONS = ("hub.broker.cli", "hub.ops.cli", "hub.privacy_cli")
+
+
+def _ctx():  # type: ignore[no-untyped-def]
+    from hub.bootstrap import bootstrap
+
+    return bootstrap()
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from hub.store.migrate import upgrade
+
+    settings = Settings.from_env()
+    upgrade(settings.database_url)
+    print(f"database at head: {_redact(settings.database_url)}")
+    return 0
+
+
+def cmd_registry_load(args: argparse.Namespace) -> int:
+    from hub.services.errors import Invalid
+    from hub.services.registry import load
+
+    ctx = _ctx()
+    try:
+        report = load(ctx, Path(args.file))
+    except Invalid as exc:
+        for e in exc.errors:
+            print(f"{args.file}{e.pointer}: {e.message}", file=sys.stderr)
+        return 2
+    print(
+        f"units: {report.units_added} added, {report.units_updated} updated; "
+        f"institutions: {report.institutions_added} added, {report.institutions_updated} updated"
+    )
+    return 0
+
+
+def cmd_token_issue(args: argparse.Namespace) -> int:
+    from hub.services.errors import Invalid
+    from hub.services.tokens import issue
+
+    try:
+        print(issue(_ctx(), args.role, args.party, args.label))
+    except Invalid as exc:
+        print(exc.detail, file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from hub.store.audit import verify
+
+    ctx = _ctx()
+    with ctx.db.read() as session:
+        count, breaks = verify(session)
+    for b in breaks:
+        print(f"BROKEN chain={b.chain} entry={b.entry_id}: {b.reason}")
+    print(f"{count} audit entries checked, {len(breaks)} breaks")
+    return 1 if breaks else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from hub.server import serve
+
+    return serve(args.host, args.port, workers=args.workers)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from hub.server import demo
+
+    return demo(args.host, args.port)
+
+
+def _redact(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hub", description="OneMatter hub 解纷\"一件事\"枢纽")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("demo", help="run the hub on the embedded default with the demo registry")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="serve the HTTP API")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1)
+    p.set_defaults(func=cmd_serve)
+
+    db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
+    db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
+
+    reg = sub.add_parser("registry", help="registry").add_subparsers(dest="reg_command", required=True)
+    p = reg.add_parser("load", help="load units and institutions from a JSON or YAML file")
+    p.add_argument("file")
+    p.set_defaults(func=cmd_registry_load)
+
+    tok = sub.add_parser("token", help="API tokens").add_subparsers(dest="tok_command", required=True)
+    p = tok.add_parser("issue", help="issue a token; prints the token alone on stdout")
+    p.add_argument("--role", required=True)
+    p.add_argument("--party")
+    p.add_argument("--label")
+    p.set_defaults(func=cmd_token_issue)
+
+    aud = sub.add_parser("audit", help="audit trail").add_subparsers(dest="aud_command", required=True)
+    aud.add_parser("verify", help="check the hash chains").set_defaults(func=cmd_audit_verify)
+
+    for name in _EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    args = build_parser().parse_args(argv)
+    func: Command = args.func
+    return func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Configuration from the environment (INTERFACE 11).
+
+Every setting has an embedded default so `hub demo` runs with nothing configured:
+SQLite in the working folder, no broker, region 310000 (Shanghai).
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    amqp_url: str | None
+    region: str
+    data_dir: Path
+    decide_days: int = 3
+    max_body_bytes: int = 8 * 1024 * 1024
+    feed_max_wait_seconds: int = 30
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        data_dir = Path(os.environ.get("HUB_DATA_DIR", "var")).resolve()
+        default_db = f"sqlite:///{data_dir / 'hub.db'}"
+        region = os.environ.get("HUB_REGION", "310000")
+        if not (len(region) == 6 and region.isdigit()):
+            raise ValueError("HUB_REGION must be a 6-digit administrative division code")
+        return cls(
+            database_url=os.environ.get("HUB_DATABASE_URL", default_db),
+            amqp_url=os.environ.get("HUB_AMQP_URL") or None,
+            region=region,
+            data_dir=data_dir,
+            decide_days=_int("HUB_DECIDE_DAYS", 3),
+            max_body_bytes=_int("HUB_MAX_BODY_BYTES", 8 * 1024 * 1024),
+            feed_max_wait_seconds=_int("HUB_FEED_MAX_WAIT", 30),
+        )

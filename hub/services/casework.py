@@ -1,0 +1,200 @@
+"""Steps shared by the use cases that move a case: dispatch, status change, messages, audit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from hub.domain.calendar import deadlines_for_dispatch
+from hub.domain.numbering import parse_application_number
+from hub.domain.errors import InvalidApplicationNumber
+from hub.domain.status import Status
+from hub.services import records
+from hub.services.context import HubContext
+from hub.services.errors import Invalid, NotFound
+from hub.services.principal import Principal
+from hub.services.routing import assign, release, route_new_case
+from hub.store import audit
+from hub.store.models import Application, Deadline
+from hub.store.outbox import enqueue
+
+#: Outbox destination of applicant notices (SMS / e-mail), served by the notify connector.
+NOTIFY = "notify"
+
+
+def canonical_no(text: str) -> str:
+    """A number as typed by a user, checked and in canonical form; a bad one is 404-proof 422."""
+    try:
+        return str(parse_application_number(text))
+    except InvalidApplicationNumber as exc:
+        raise Invalid.at("/application_no", f"办件编号无效 / invalid application number: {exc}")
+
+
+def load_for_update(session: Session, no: str) -> Application:
+    app = session.exec(select(Application).where(Application.no == no).with_for_update()).first()
+    if app is None:
+        raise NotFound("没有这个办件 / no such application")
+    return app
+
+
+def touch(app: Application, status: Status, at: datetime) -> None:
+    app.status = status
+    app.updated_at = at
+    app.version += 1
+
+
+def dispatch(
+    ctx: HubContext,
+    session: Session,
+    app: Application,
+    institution_id: str,
+    *,
+    at: datetime,
+    actor: Principal,
+) -> None:
+    """Hand the case to an institution: its load, its clocks, its message, the timeline."""
+    assign(session, institution_id, at)
+    app.institution_id = institution_id
+    app.dispatched_at = at
+    touch(app, Status.DISPATCHED, at)
+    close_deadlines(session, app.no, at)
+    dues = deadlines_for_dispatch(at, ctx.settings.decide_days)
+    for d in dues:
+        session.add(
+            Deadline(
+                application_no=app.no,
+                kind=d.kind,
+                institution_id=institution_id,
+                due_at=d.due_at,
+                provisional=d.provisional,
+            )
+        )
+    records.add_event(
+        ctx,
+        session,
+        app,
+        type="dispatched",
+        at=at,
+        actor_role=actor.role,
+        actor_party=actor.party,
+        data={"institution": institution_id},
+    )
+    session.flush()
+    ack = next((d.due_at for d in dues if d.kind == "acknowledge_by"), None)
+    enqueue(
+        session,
+        ctx.vault,
+        destination=institution_id,
+        type="application.dispatched",
+        application_no=app.no,
+        data=records.full_record(ctx, session, app),
+        occurred_at=at,
+        deliver_by=ack,
+    )
+
+
+def route_or_park(
+    ctx: HubContext, session: Session, app: Application, *, at: datetime, actor: Principal
+) -> None:
+    """Route to a suitable institution, or mark the case undeliverable for a unit to dispatch."""
+    chosen = route_new_case(
+        session,
+        category=app.category,
+        district=app.district,
+        preferred=app.preferred_institution,
+        excluded=frozenset(app.returned_by or ()),
+    )
+    if chosen is None:
+        app.institution_id = None
+        touch(app, Status.UNDELIVERABLE, at)
+        records.add_event(
+            ctx, session, app, type="undeliverable", at=at, actor_role=actor.role,
+            actor_party=actor.party,
+        )
+        return
+    dispatch(ctx, session, app, chosen, at=at, actor=actor)
+
+
+def close_deadlines(session: Session, no: str, at: datetime, kinds: set[str] | None = None) -> None:
+    for d in records.open_deadlines(session, no):
+        if kinds is None or d.kind in kinds:
+            d.met_at = at
+            session.add(d)
+
+
+def leave_institution(session: Session, app: Application) -> None:
+    release(session, app.institution_id)
+
+
+def notify_portal(ctx: HubContext, session: Session, app: Application, at: datetime) -> None:
+    """Every status change goes to the portal that submitted the case, in order per case."""
+    if app.submitted_by_role != "portal":
+        return
+    enqueue(
+        session,
+        ctx.vault,
+        destination=app.submitted_by_party or "portal",
+        type="application.status_changed",
+        application_no=app.no,
+        data=records.status_message(app, at),
+        occurred_at=at,
+    )
+
+
+def notify_applicant(
+    ctx: HubContext,
+    session: Session,
+    app: Application,
+    notice: str,
+    at: datetime,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """A notice for the applicants (numbered, accepted, rejected, closed, referral result)."""
+    personal = records.open_personal(ctx.vault, app)
+    recipients = [
+        {k: p.get(k) for k in ("name", "phone", "email") if p.get(k)}
+        for p in personal.get("applicants", [])
+    ]
+    enqueue(
+        session,
+        ctx.vault,
+        destination=NOTIFY,
+        type=f"notice.{notice}",
+        application_no=app.no,
+        data={"notice": notice, "status": app.status, "recipients": recipients, **(extra or {})},
+        occurred_at=at,
+    )
+
+
+def record_audit(
+    session: Session,
+    app: Application,
+    actor: Principal,
+    action: str,
+    at: datetime,
+    detail: dict[str, Any] | None = None,
+    *,
+    new_chain: bool = False,
+) -> None:
+    audit.append(
+        session,
+        chain=app.no,
+        at=at,
+        actor_role=actor.role,
+        actor_party=actor.party,
+        action=action,
+        application_no=app.no,
+        detail=detail,
+        new_chain=new_chain,
+    )
+
+
+def open_deadline_kinds(session: Session, no: str) -> list[str]:
+    return [
+        d
+        for d in session.exec(
+            select(Deadline.kind).where(Deadline.application_no == no, col(Deadline.met_at).is_(None))
+        )
+    ]

@@ -1,0 +1,64 @@
+"""The errors a use case raises; the API turns each into one problem+json answer.
+
+    ServiceError
+    ├── NotFound        404  unknown, or not the caller's (the same answer on purpose)
+    ├── Forbidden       403  the caller's role may not do this
+    ├── Conflict        409  wrong state, or an idempotency key reused with another body
+    └── Invalid         422  content that fails a rule, with JSON pointers
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class ServiceError(Exception):
+    status = 500
+    title_zh = "服务错误"
+    title_en = "Service error"
+
+    def __init__(self, detail: str = "") -> None:
+        super().__init__(detail)
+        self.detail = detail
+
+
+class NotFound(ServiceError):
+    status = 404
+    title_zh = "未找到"
+    title_en = "Not found"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    title_zh = "无权操作"
+    title_en = "Forbidden"
+
+
+class Conflict(ServiceError):
+    status = 409
+    title_zh = "状态冲突"
+    title_en = "Conflict"
+
+    def __init__(self, detail: str = "", *, current_status: str | None = None) -> None:
+        super().__init__(detail)
+        self.current_status = current_status
+
+
+@dataclass(frozen=True)
+class Violation:
+    pointer: str
+    message: str
+
+
+class Invalid(ServiceError):
+    status = 422
+    title_zh = "内容不合规"
+    title_en = "Invalid content"
+
+    def __init__(self, errors: list[Violation], detail: str = "") -> None:
+        super().__init__(detail or "; ".join(f"{e.pointer}: {e.message}" for e in errors))
+        self.errors = errors
+
+    @classmethod
+    def at(cls, pointer: str, message: str) -> Invalid:
+        return cls([Violation(pointer, message)])

@@ -1,0 +1,127 @@
+"""Intake (Art. 7-8): number an application, seal its personal data, route it, answer."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session
+
+from hub.domain.numbering import ApplicationNumber, business_day
+from hub.domain.status import Status
+from hub.services import records
+from hub.services.casework import (
+    dispatch,
+    notify_applicant,
+    notify_portal,
+    record_audit,
+    route_or_park,
+    touch,
+)
+from hub.services.context import HubContext
+from hub.services.errors import Forbidden, Invalid
+from hub.services.principal import Principal, Role
+from hub.store.models import Application, Institution, PartyIndex
+from hub.store.sequences import next_day_sequence
+
+QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_query_code() -> str:
+    return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(8))
+
+
+def query_code_digest(ctx: HubContext, no: str, code: str) -> str:
+    return ctx.vault.index(f"{no}:{code.strip().upper()}", purpose="query_code")
+
+
+def submit(
+    ctx: HubContext, session: Session, principal: Principal, body: dict[str, Any]
+) -> dict[str, Any]:
+    """Create one application in the caller's transaction and answer the 201 body."""
+    now = ctx.clock.now()
+    channel = body["channel"]
+    if channel == "window":
+        if principal.role is not Role.INSTITUTION or not principal.party:
+            raise Forbidden("窗口办件只能由解纷机构录入 / window applications are entered by institutions")
+        received_at = datetime.fromisoformat(body["received_at"])
+        if received_at > now:
+            raise Invalid.at("/received_at", "接收时间不能晚于当前时间 / received_at is in the future")
+        window_inst = session.get(Institution, principal.party)
+        if window_inst is None or window_inst.state != "active":
+            raise Forbidden("该机构不在名录中或已停用 / institution not active in the registry")
+    else:
+        if principal.role is not Role.PORTAL:
+            raise Forbidden("线上办件只能由门户提交 / online applications come from the portal")
+        received_at = now
+    preferred = body.get("preferred_institution")
+    if preferred and session.get(Institution, preferred) is None:
+        raise Invalid.at("/preferred_institution", "名录中没有该机构 / unknown institution")
+
+    day = business_day(now)
+    number = ApplicationNumber(ctx.settings.region, day, next_day_sequence(session, ctx.settings.region, day))
+    no = str(number)
+    code = new_query_code()
+    personal = records.split_personal(body)
+    app = Application(
+        no=no,
+        region=number.region,
+        day=day,
+        sequence=number.sequence,
+        channel=channel,
+        category=body["category"],
+        district=body["district"],
+        status=Status.SUBMITTED,
+        preferred_institution=preferred,
+        arbitration_agreement=bool(body.get("arbitration_agreement", False)),
+        returned_by=[],
+        submitted_by_role=principal.role,
+        submitted_by_party=principal.party,
+        query_code_hash=query_code_digest(ctx, no, code),
+        personal=records.seal_personal(ctx.vault, no, personal),
+        received_at=received_at,
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(app)
+    for role in ("applicants", "respondents"):
+        for party in body.get(role, []):
+            session.add(
+                PartyIndex(
+                    application_no=no,
+                    role=role[:-1],
+                    value=ctx.vault.party_index(party["id_number"]),
+                    created_at=now,
+                )
+            )
+    records.add_event(
+        ctx, session, app, type="submitted", at=now, actor_role=principal.role,
+        actor_party=principal.party, data={"channel": channel},
+    )
+    session.flush()
+    if channel == "window":
+        assert principal.party is not None
+        dispatch(ctx, session, app, principal.party, at=received_at, actor=principal)
+        touch(app, Status.RECEIVED, now)
+        records.add_event(
+            ctx, session, app, type="received", at=now, actor_role=principal.role,
+            actor_party=principal.party,
+        )
+    else:
+        route_or_park(ctx, session, app, at=now, actor=principal)
+    notify_portal(ctx, session, app, now)
+    notify_applicant(ctx, session, app, "numbered", now, {"query_code": code})
+    record_audit(
+        session, app, principal, "application.submitted", now,
+        {"channel": channel, "status": app.status, "institution": app.institution_id},
+        new_chain=True,
+    )
+    session.flush()
+    return {
+        "application_no": no,
+        "query_code": code,
+        "status": app.status,
+        "institution": records.institution_ref(session, app.institution_id),
+        "deadlines": records.deadlines_view(records.open_deadlines(session, no)),
+    }

@@ -1,0 +1,169 @@
+"""Institution events (Art. 9-11), withdrawal and a unit's manual dispatch."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+from sqlmodel import Session, select
+
+from hub import jsonutil
+from hub.domain.errors import InvalidTransition
+from hub.domain.status import EventType, Status, can_dispatch_by_unit, can_withdraw, next_status_for_event
+from hub.services import records
+from hub.services.casework import (
+    close_deadlines,
+    dispatch,
+    leave_institution,
+    load_for_update,
+    notify_applicant,
+    notify_portal,
+    record_audit,
+    route_or_park,
+    touch,
+)
+from hub.services.context import HubContext
+from hub.services.errors import Conflict, Invalid, NotFound
+from hub.services.principal import Principal, Role
+from hub.store.models import Application, CaseEvent, Institution
+from hub.store.outbox import enqueue
+
+#: Which open clocks an event stops (INTERFACE 6).
+_MEETS: dict[EventType, set[str]] = {
+    EventType.RECEIVED: {"acknowledge_by"},
+    EventType.RESPONDENT_CONTACTED: {"respondent_contact_by"},
+    EventType.ACCEPTED: {"acknowledge_by", "decide_by"},
+}
+_NOTICES = {EventType.ACCEPTED: "accepted", EventType.REJECTED: "rejected", EventType.CLOSED: "closed"}
+
+
+def wrong_state(exc: InvalidTransition) -> Conflict:
+    return Conflict(
+        f"当前状态为 {exc.current}，不允许 {exc.attempted} / not allowed in status {exc.current}",
+        current_status=str(exc.current),
+    )
+
+
+def _held_by(app: Application, principal: Principal) -> bool:
+    return principal.role is Role.INSTITUTION and app.institution_id == principal.party
+
+
+def record_event(
+    ctx: HubContext, session: Session, principal: Principal, no: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """POST /v1/applications/{no}/events, idempotent on `event_id`."""
+    now = ctx.clock.now()
+    digest = hashlib.sha256(jsonutil.dumps(body).encode()).hexdigest()
+    app = load_for_update(session, no)
+    previous = session.exec(select(CaseEvent).where(CaseEvent.event_id == body["event_id"])).first()
+    if previous is not None:
+        if previous.application_no != no or previous.request_hash != digest:
+            raise Conflict("event_id 已用于另一事件 / event_id already used for another event")
+        return {"application_no": no, "event_id": body["event_id"], "status": previous.status_after}
+    if not _held_by(app, principal):
+        raise NotFound("没有这个办件 / no such application")
+    event = EventType(body["type"])
+    data: dict[str, Any] = body.get("data") or {}
+    try:
+        new_status = next_status_for_event(Status(app.status), event, data)
+    except InvalidTransition as exc:
+        raise wrong_state(exc) from exc
+
+    holder = app.institution_id
+    status_before = app.status
+    if event in (EventType.REJECTED, EventType.CLOSED, EventType.RETURNED):
+        leave_institution(session, app)
+        close_deadlines(session, no, now)
+    else:
+        close_deadlines(session, no, now, _MEETS.get(event, set()))
+    if event is EventType.ACCEPTED:
+        app.accepted_at = now
+    if event is EventType.CLOSED:
+        app.closed_at = now
+        app.outcome = data["outcome"]
+    touch(app, new_status, now)
+    records.add_event(
+        ctx, session, app, type=event, at=now, actor_role=principal.role,
+        actor_party=principal.party, data=data, event_id=body["event_id"], request_hash=digest,
+    )
+    if event is EventType.RETURNED:
+        app.returned_by = [*(app.returned_by or []), holder or ""]
+        session.flush()
+        route_or_park(ctx, session, app, at=now, actor=principal)
+    session.add(app)
+    if app.status != status_before or event is EventType.RETURNED:
+        notify_portal(ctx, session, app, now)
+    notice = _NOTICES.get(event)
+    if notice:
+        extra = {k: data[k] for k in ("reason", "outcome", "remedies") if k in data}
+        notify_applicant(ctx, session, app, notice, now, extra)
+    record_audit(session, app, principal, f"event.{event}", now, {"status": app.status})
+    return {"application_no": no, "event_id": body["event_id"], "status": app.status}
+
+
+def withdraw(
+    ctx: HubContext, session: Session, principal: Principal, no: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """POST /v1/applications/{no}/withdraw (the portal that submitted it), before closure."""
+    now = ctx.clock.now()
+    app = load_for_update(session, no)
+    if app.submitted_by_role != "portal" or app.submitted_by_party != principal.party:
+        raise NotFound("没有这个办件 / no such application")
+    if not can_withdraw(Status(app.status)):
+        raise Conflict(
+            f"当前状态为 {app.status}，不能撤回 / cannot withdraw in status {app.status}",
+            current_status=app.status,
+        )
+    holder = app.institution_id
+    leave_institution(session, app)
+    close_deadlines(session, no, now)
+    touch(app, Status.WITHDRAWN, now)
+    reason = body.get("reason")
+    records.add_event(
+        ctx, session, app, type="withdrawn", at=now, actor_role=principal.role,
+        actor_party=principal.party, data={"reason": reason} if reason else None,
+    )
+    if holder:
+        enqueue(
+            session, ctx.vault, destination=holder, type="application.withdrawn",
+            application_no=no, data={"status": app.status, "reason": reason}, occurred_at=now,
+        )
+    notify_portal(ctx, session, app, now)
+    record_audit(session, app, principal, "application.withdrawn", now)
+    return {"application_no": no, "status": app.status}
+
+
+def unit_dispatch(
+    ctx: HubContext, session: Session, principal: Principal, no: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """POST /v1/applications/{no}/dispatch: a unit hands a case to one of its institutions."""
+    now = ctx.clock.now()
+    app = load_for_update(session, no)
+    target = session.get(Institution, body["institution"])
+    if target is None or target.unit_id != principal.party:
+        raise Invalid.at("/institution", "不是本单位的机构 / not an institution of your unit")
+    holder = session.get(Institution, app.institution_id) if app.institution_id else None
+    if holder is not None and holder.unit_id != principal.party:
+        raise NotFound("没有这个办件 / no such application")
+    if not can_dispatch_by_unit(Status(app.status)):
+        raise Conflict(
+            f"当前状态为 {app.status}，不能分派 / cannot dispatch in status {app.status}",
+            current_status=app.status,
+        )
+    if target.state != "active":
+        raise Conflict(f"机构状态为 {target.state} / institution is {target.state}")
+    if target.id == app.institution_id:
+        raise Conflict("该办件已在此机构 / already with this institution", current_status=app.status)
+    if holder is not None:
+        leave_institution(session, app)
+        enqueue(
+            session, ctx.vault, destination=holder.id, type="application.reassigned",
+            application_no=no, data={"to": target.id}, occurred_at=now,
+        )
+    dispatch(ctx, session, app, target.id, at=now, actor=principal)
+    notify_portal(ctx, session, app, now)
+    record_audit(session, app, principal, "application.dispatched_by_unit", now, {"to": target.id})
+    return {"application_no": no, "status": app.status, "institution": {"id": target.id, "name": target.name}}
+
+
+__all__ = ["record_event", "route_or_park", "unit_dispatch", "withdraw"]

@@ -1,0 +1,39 @@
+"""Who is calling: a role and, for parties, the party's registry id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    PORTAL = "portal"
+    INSTITUTION = "institution"
+    UNIT = "unit"
+    COURT = "court"
+    ARBITRATION = "arbitration"
+    DATABUREAU = "databureau"
+    ADMIN = "admin"
+
+
+PARTY_ROLES = frozenset({Role.INSTITUTION, Role.UNIT, Role.COURT, Role.ARBITRATION})
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: Role
+    party: str | None
+    token_id: str = ""
+
+    @property
+    def key(self) -> str:
+        """Scope of idempotency keys: a key is the caller's own."""
+        return f"{self.role}:{self.party or '-'}"
+
+    @property
+    def destination(self) -> str:
+        """The outbox destination this principal reads in its pull feed."""
+        return self.party or str(self.role)
+
+
+SYSTEM = Principal(Role.ADMIN, "hub", "system")

@@ -1,0 +1,124 @@
+"""The registry file (`hub registry load`): units, institutions, courts and commissions.
+
+Loading is an upsert keyed on ids, so running it again updates and never duplicates; an
+institution's load counters survive a reload. Webhook secrets are sealed at rest.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from sqlmodel import Session, select
+
+import schemas
+from hub.services.context import HubContext
+from hub.services.errors import Invalid, Violation
+from hub.store import audit
+from hub.store.models import Institution, Unit
+
+
+@dataclass(frozen=True)
+class LoadReport:
+    units_added: int
+    units_updated: int
+    institutions_added: int
+    institutions_updated: int
+
+
+def read_registry_file(path: Path) -> dict[str, Any]:
+    text = path.read_text(encoding="utf-8")
+    data = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else __import__("json").loads(text)
+    errors = schemas.validate("registry_file", data)
+    if errors:
+        raise Invalid([Violation(e.pointer, e.message) for e in errors])
+    return dict(data)
+
+
+def seal_secret(ctx: HubContext, institution_id: str, secret: str) -> str:
+    return ctx.vault.seal_text(secret, table="institution", field="delivery_secret", record_id=institution_id)
+
+
+def open_secret(ctx: HubContext, inst: Institution) -> str | None:
+    if not inst.delivery_secret:
+        return None
+    return ctx.vault.open_text(
+        inst.delivery_secret, table="institution", field="delivery_secret", record_id=inst.id
+    )
+
+
+def apply_institution(ctx: HubContext, session: Session, data: dict[str, Any], at: Any) -> bool:
+    """Create or update one institution from registry data; True when it was new."""
+    inst = session.get(Institution, data["id"])
+    created = inst is None
+    if inst is None:
+        inst = Institution(id=data["id"], name=data["name"], kind=data["kind"], unit_id=data["unit"])
+    delivery = dict(data.get("delivery") or {"kind": "feed"})
+    secret = delivery.pop("secret", None)
+    inst.name = data["name"]
+    inst.kind = data["kind"]
+    inst.unit_id = data["unit"]
+    inst.categories = list(data.get("categories", []))
+    inst.districts = list(data.get("districts", []))
+    inst.capacity = data.get("capacity")
+    inst.visible = bool(data.get("visible", True))
+    inst.state = data.get("state", inst.state or "active")
+    inst.phone = data.get("phone")
+    inst.address = data.get("address")
+    inst.delivery = delivery
+    inst.delivery_secret = seal_secret(ctx, inst.id, secret) if secret else None
+    inst.updated_at = at
+    session.add(inst)
+    return created
+
+
+def load(ctx: HubContext, path: Path) -> LoadReport:
+    data = read_registry_file(path)
+    now = ctx.clock.now()
+    counts = {"ua": 0, "uu": 0, "ia": 0, "iu": 0}
+    with ctx.db.transaction() as session:
+        for u in data.get("units", []):
+            unit = session.get(Unit, u["id"])
+            if unit is None:
+                counts["ua"] += 1
+                unit = Unit(id=u["id"], name=u["name"])
+            else:
+                counts["uu"] += 1
+            unit.name = u["name"]
+            unit.liaison = u.get("liaison")
+            unit.updated_at = now
+            session.add(unit)
+        for item in data.get("institutions", []):
+            if apply_institution(ctx, session, item, now):
+                counts["ia"] += 1
+            else:
+                counts["iu"] += 1
+        audit.append(
+            session, chain="registry", at=now, actor_role="admin", actor_party="cli",
+            action="registry.loaded", detail={"file": path.name, **counts},
+        )
+    return LoadReport(counts["ua"], counts["uu"], counts["ia"], counts["iu"])
+
+
+def directory(session: Session, *, category: str | None, district: str | None) -> list[dict[str, Any]]:
+    """GET /v1/institutions: active, visible institutions for a category and district."""
+    rows = session.exec(
+        select(Institution).where(Institution.state == "active", Institution.visible == True)  # noqa: E712
+        .order_by(Institution.id)
+    ).all()
+    out = []
+    for r in rows:
+        if category and category not in (r.categories or []):
+            continue
+        if district and district not in (r.districts or []):
+            continue
+        out.append(
+            {
+                "id": r.id, "name": r.name, "kind": r.kind, "unit": r.unit_id,
+                "categories": r.categories, "districts": r.districts,
+                "phone": r.phone, "address": r.address,
+            }
+        )
+    return out

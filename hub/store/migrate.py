@@ -1,0 +1,26 @@
+"""`hub db upgrade`: Alembic migrations, configured in code (no alembic.ini to lose)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def alembic_config(url: str) -> Config:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str, revision: str = "head") -> None:
+    command.upgrade(alembic_config(url), revision)
+
+
+def revision(url: str, message: str) -> None:
+    """Developer helper: autogenerate a new migration against an up-to-date database."""
+    command.revision(alembic_config(url), message=message, autogenerate=True)

@@ -1,0 +1,242 @@
+"""The hub's tables (SQLModel). Alembic migrations in `hub/store/migrations` create them.
+
+Personal data never sits in these rows in clear: `Application.personal` and
+`OutboxMessage.envelope` hold ciphertext from `privacy.crypto.FieldCipher`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from hub.store.types import UTCDateTime
+
+
+def _ts(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _json(default: Any = None) -> Any:
+    return Field(default=default, sa_column=Column(JSON, nullable=default is None))
+
+
+class Unit(SQLModel, table=True):
+    """办事单位: a supervising unit (e.g. the justice bureau) with its institutions."""
+
+    __tablename__ = "unit"
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    liaison: dict[str, Any] | None = _json()
+    updated_at: datetime = _ts()
+
+
+class Institution(SQLModel, table=True):
+    """解纷机构: a mediation body, arbitration commission or court."""
+
+    __tablename__ = "institution"
+    id: str = Field(primary_key=True, max_length=64)
+    name: str = Field(max_length=200)
+    kind: str = Field(max_length=40, index=True)
+    unit_id: str = Field(max_length=64, index=True)
+    categories: list[str] = _json(default=[])
+    districts: list[str] = _json(default=[])
+    capacity: int | None = None
+    visible: bool = True
+    state: str = Field(default="active", max_length=20)  # active | suspended | closed
+    phone: str | None = Field(default=None, max_length=40)
+    address: str | None = Field(default=None, max_length=300)
+    delivery: dict[str, Any] = _json(default={"kind": "feed"})
+    delivery_secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    open_cases: int = 0
+    last_assigned_at: datetime | None = _ts(nullable=True)
+    updated_at: datetime = _ts()
+
+
+class Application(SQLModel, table=True):
+    """办件: one dispute application and where it stands."""
+
+    __tablename__ = "application"
+    __table_args__ = (UniqueConstraint("region", "day", "sequence", name="uq_application_day_seq"),)
+    no: str = Field(primary_key=True, max_length=24)
+    region: str = Field(max_length=6)
+    day: date
+    sequence: int
+    channel: str = Field(max_length=10)
+    category: str = Field(max_length=40, index=True)
+    district: str = Field(max_length=6, index=True)
+    status: str = Field(max_length=32, index=True)
+    institution_id: str | None = Field(default=None, max_length=64, index=True)
+    preferred_institution: str | None = Field(default=None, max_length=64)
+    arbitration_agreement: bool = False
+    returned_by: list[str] = _json(default=[])
+    submitted_by_role: str = Field(max_length=20)
+    submitted_by_party: str | None = Field(default=None, max_length=64, index=True)
+    query_code_hash: str = Field(max_length=64)
+    personal: str = Field(sa_column=Column(Text, nullable=False))
+    outcome: str | None = Field(default=None, max_length=20)
+    received_at: datetime = _ts()
+    created_at: datetime = _ts()
+    dispatched_at: datetime | None = _ts(nullable=True)
+    accepted_at: datetime | None = _ts(nullable=True)
+    closed_at: datetime | None = _ts(nullable=True)
+    updated_at: datetime = _ts(index=True)
+    version: int = 1
+
+
+class CaseEvent(SQLModel, table=True):
+    """One step in a case's timeline; `event_id` makes institution events idempotent."""
+
+    __tablename__ = "case_event"
+    id: int | None = Field(default=None, primary_key=True)
+    application_no: str = Field(max_length=24, index=True)
+    event_id: str | None = Field(default=None, max_length=64, unique=True)
+    type: str = Field(max_length=40)
+    status_after: str = Field(max_length=32)
+    public: bool = True
+    data: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    request_hash: str | None = Field(default=None, max_length=64)
+    actor_role: str = Field(max_length=20)
+    actor_party: str | None = Field(default=None, max_length=64)
+    occurred_at: datetime = _ts()
+
+
+class PartyIndex(SQLModel, table=True):
+    """Blind indexes of the parties' ID numbers: match across cases without decrypting."""
+
+    __tablename__ = "party_index"
+    __table_args__ = (Index("ix_party_index_role_value", "role", "value"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_no: str = Field(max_length=24, index=True)
+    role: str = Field(max_length=12)  # applicant | respondent
+    value: str = Field(max_length=64)
+    created_at: datetime = _ts()
+
+
+class DaySequence(SQLModel, table=True):
+    """The gap-free daily counter behind application numbers (INTERFACE 2)."""
+
+    __tablename__ = "day_sequence"
+    region: str = Field(primary_key=True, max_length=6)
+    day: date = Field(primary_key=True)
+    last: int = 0
+
+
+class PartySequence(SQLModel, table=True):
+    """Per-destination counter: the pull feed's order is the commit order."""
+
+    __tablename__ = "party_sequence"
+    party: str = Field(primary_key=True, max_length=64)
+    last: int = 0
+
+
+class OutboxMessage(SQLModel, table=True):
+    """A message owed to a party, written in the same transaction as the change it reports."""
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        UniqueConstraint("destination", "party_seq", name="uq_outbox_party_seq"),
+        Index("ix_outbox_unsent", "sent_at", "id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    message_id: str = Field(max_length=36, unique=True)
+    destination: str = Field(max_length=64)
+    party_seq: int
+    type: str = Field(max_length=60)
+    application_no: str | None = Field(default=None, max_length=24, index=True)
+    envelope: str = Field(sa_column=Column(Text, nullable=False))
+    occurred_at: datetime = _ts()
+    deliver_by: datetime | None = _ts(nullable=True)
+    created_at: datetime = _ts()
+    sent_at: datetime | None = _ts(nullable=True)
+    attempts: int = 0
+    dead_at: datetime | None = _ts(nullable=True)
+    dead_reason: str | None = Field(default=None, max_length=500)
+
+
+class Referral(SQLModel, table=True):
+    """A hand-off to a court or commission (司法确认, 仲裁, 诉讼) and its result."""
+
+    __tablename__ = "referral"
+    id: str = Field(primary_key=True, max_length=36)
+    application_no: str = Field(max_length=24, index=True)
+    kind: str = Field(max_length=40)
+    target_id: str = Field(max_length=64, index=True)
+    requested_by: str = Field(max_length=64)
+    status: str = Field(default="pending", max_length=20, index=True)
+    documents: list[dict[str, Any]] = _json(default=[])
+    outcome: str | None = Field(default=None, max_length=20)
+    case_no: str | None = Field(default=None, max_length=100)
+    decided_on: date | None = None
+    result_document: dict[str, Any] | None = _json()
+    created_at: datetime = _ts()
+    decided_at: datetime | None = _ts(nullable=True)
+
+
+class Deadline(SQLModel, table=True):
+    """A working-day clock on a case (INTERFACE 6); met when the step it waits for happens."""
+
+    __tablename__ = "deadline"
+    __table_args__ = (Index("ix_deadline_open", "met_at", "due_at"),)
+    id: int | None = Field(default=None, primary_key=True)
+    application_no: str = Field(max_length=24, index=True)
+    kind: str = Field(max_length=40)
+    institution_id: str | None = Field(default=None, max_length=64)
+    due_at: datetime = _ts()
+    provisional: bool = False
+    met_at: datetime | None = _ts(nullable=True)
+    reminded_at: datetime | None = _ts(nullable=True)
+    overdue_at: datetime | None = _ts(nullable=True)
+    escalated_at: datetime | None = _ts(nullable=True)
+
+
+class AuditEntry(SQLModel, table=True):
+    """Tamper-evident audit trail: each entry hashes its predecessor in the same chain."""
+
+    __tablename__ = "audit_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    chain: str = Field(max_length=64, index=True)
+    at: datetime = _ts()
+    actor_role: str = Field(max_length=20)
+    actor_party: str | None = Field(default=None, max_length=64)
+    action: str = Field(max_length=60)
+    application_no: str | None = Field(default=None, max_length=24, index=True)
+    detail: dict[str, Any] | None = _json()
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+
+
+class IdempotencyRecord(SQLModel, table=True):
+    """The first answer to a creating POST, replayed for a repeat with the same key."""
+
+    __tablename__ = "idempotency_record"
+    principal: str = Field(primary_key=True, max_length=100)
+    key: str = Field(primary_key=True, max_length=200)
+    request_hash: str = Field(max_length=64)
+    status_code: int
+    response: str = Field(sa_column=Column(Text, nullable=False))
+    created_at: datetime = _ts()
+
+
+class ApiToken(SQLModel, table=True):
+    """A bearer token, stored only as its SHA-256 hash."""
+
+    __tablename__ = "api_token"
+    id: str = Field(primary_key=True, max_length=36)
+    token_hash: str = Field(max_length=64, unique=True)
+    role: str = Field(max_length=20)
+    party_id: str | None = Field(default=None, max_length=64)
+    label: str | None = Field(default=None, max_length=200)
+    created_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(nullable=True)
+
+
+class InboxRecord(SQLModel, table=True):
+    """Messages a consumer has applied: a repeated `message_id` has no second effect."""
+
+    __tablename__ = "inbox"
+    consumer: str = Field(primary_key=True, max_length=64)
+    message_id: str = Field(primary_key=True, max_length=64)
+    processed_at: datetime = _ts()

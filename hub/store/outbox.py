@@ -1,0 +1,90 @@
+"""The outbox: messages owed to parties, written in the transaction of the change they report.
+
+The relay (or the in-process drain) publishes rows and marks them sent; the pull feed reads a
+destination's rows by `party_seq`, which is gap-free and in commit order per destination.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from hub import jsonutil
+from hub.store.models import OutboxMessage
+from hub.store.sequences import next_party_sequence
+from hub.vault import Vault
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """INTERFACE 8: what a party receives, whatever the channel."""
+
+    message_id: str
+    type: str
+    application_no: str | None
+    occurred_at: datetime
+    data: dict[str, Any]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "message_id": self.message_id,
+            "type": self.type,
+            "application_no": self.application_no,
+            "occurred_at": jsonutil.rfc3339(self.occurred_at),
+            "data": self.data,
+        }
+
+
+def enqueue(
+    session: Session,
+    vault: Vault,
+    *,
+    destination: str,
+    type: str,
+    application_no: str | None,
+    data: dict[str, Any],
+    occurred_at: datetime,
+    deliver_by: datetime | None = None,
+) -> OutboxMessage:
+    message_id = str(uuid.uuid4())
+    envelope = Envelope(message_id, type, application_no, occurred_at, data)
+    row = OutboxMessage(
+        message_id=message_id,
+        destination=destination,
+        party_seq=next_party_sequence(session, destination),
+        type=type,
+        application_no=application_no,
+        envelope=vault.seal_json(
+            envelope.as_json(), table="outbox", field="envelope", record_id=message_id
+        ),
+        occurred_at=occurred_at,
+        deliver_by=deliver_by,
+        created_at=occurred_at,
+    )
+    session.add(row)
+    return row
+
+
+def open_envelope(vault: Vault, row: OutboxMessage) -> dict[str, Any]:
+    value: dict[str, Any] = vault.open_json(
+        row.envelope, table="outbox", field="envelope", record_id=row.message_id
+    )
+    return value
+
+
+def read_feed(
+    session: Session, vault: Vault, destination: str, after: int, limit: int
+) -> tuple[list[dict[str, Any]], int]:
+    """A destination's messages after `after`, in order; answers them and the next cursor."""
+    rows = session.exec(
+        select(OutboxMessage)
+        .where(OutboxMessage.destination == destination, col(OutboxMessage.party_seq) > after)
+        .order_by(col(OutboxMessage.party_seq))
+        .limit(limit)
+    ).all()
+    messages = [open_envelope(vault, row) for row in rows]
+    return messages, (rows[-1].party_seq if rows else after)

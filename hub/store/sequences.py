@@ -1,0 +1,43 @@
+"""Gap-free counters: the day's application sequence and each party's feed sequence.
+
+Both are one row incremented inside the caller's transaction. The row lock is held to the
+commit, so a rolled-back transaction gives its number back (no gap) and a second hub
+process waits for the first (no duplicate). On SQLite `BEGIN IMMEDIATE` already serialises
+writers; on PostgreSQL the UPDATE's row lock does.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import text
+from sqlmodel import Session
+
+_NEXT_DAY = text(
+    "UPDATE day_sequence SET last = last + 1 WHERE region = :region AND day = :day RETURNING last"
+)
+_SEED_DAY = text(
+    "INSERT INTO day_sequence (region, day, last) VALUES (:region, :day, 0) "
+    "ON CONFLICT (region, day) DO NOTHING"
+)
+_NEXT_PARTY = text("UPDATE party_sequence SET last = last + 1 WHERE party = :party RETURNING last")
+_SEED_PARTY = text(
+    "INSERT INTO party_sequence (party, last) VALUES (:party, 0) ON CONFLICT (party) DO NOTHING"
+)
+
+
+def next_day_sequence(session: Session, region: str, day: date) -> int:
+    params = {"region": region, "day": day}
+    value = session.execute(_NEXT_DAY, params).scalar()
+    if value is None:
+        session.execute(_SEED_DAY, params)
+        value = session.execute(_NEXT_DAY, params).scalar_one()
+    return int(value)
+
+
+def next_party_sequence(session: Session, party: str) -> int:
+    value = session.execute(_NEXT_PARTY, {"party": party}).scalar()
+    if value is None:
+        session.execute(_SEED_PARTY, {"party": party})
+        value = session.execute(_NEXT_PARTY, {"party": party}).scalar_one()
+    return int(value)

@@ -1,0 +1,22 @@
+"""Build a migrated hub with the demo registry on a given database, for tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from hub.bootstrap import bootstrap, default_registry_file
+from hub.clock import Clock, FakeClock, SystemClock
+from hub.config import Settings
+from hub.services.context import HubContext
+from hub.services.registry import load
+from hub.store.migrate import upgrade
+
+
+def make_hub(url: str, tmp: Path, *, now: datetime | None = None, registry: Path | None = None) -> HubContext:
+    upgrade(url)
+    settings = Settings(database_url=url, amqp_url=None, region="310000", data_dir=tmp)
+    clock: Clock = FakeClock(now) if now is not None else SystemClock()
+    ctx = bootstrap(settings, clock=clock, pool_size=5)
+    load(ctx, registry or default_registry_file())
+    return ctx
