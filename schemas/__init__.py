@@ -156,7 +156,7 @@ _TYPE_ZH = {"string": "字符串", "integer": "整数", "number": "数字", "boo
 
 
 def _type_message(expected: Any) -> str:
-    types = expected if isinstance(expected, list) else [expected]
+    types = [str(t) for t in (expected if isinstance(expected, list) else [expected])]
     zh = "或".join(_TYPE_ZH.get(t, t) for t in types)
     return f"类型错误，应为{zh} / wrong type, expected {' or '.join(types)}"
 
@@ -367,7 +367,7 @@ def validate(name: str, body: object) -> list[FieldError]:
 _ANNOTATIONS = frozenset({"title", "description", "examples", "default", "$comment"})
 
 
-def _inline(node: Any, resolver: Any, stack: tuple[str, ...]) -> Any:
+def _inline(node: Any, resolver: Any, stack: tuple[int, ...]) -> Any:
     if isinstance(node, list):
         return [_inline(n, resolver, stack) for n in node]
     if not isinstance(node, dict):
@@ -383,7 +383,7 @@ def _inline(node: Any, resolver: Any, stack: tuple[str, ...]) -> Any:
     if ref is None:
         return out
     resolved = resolver.lookup(ref)
-    target_id = f"{resolved.resolver._base_uri}|{ref}"
+    target_id = id(resolved.contents)
     if target_id in stack:
         raise ValueError(f"recursive $ref {ref!r} cannot be inlined")
     target = _inline(resolved.contents, resolved.resolver, (*stack, target_id))

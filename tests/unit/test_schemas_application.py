@@ -144,7 +144,8 @@ def test_pointer_escapes_special_characters() -> None:
 
 
 def test_wrong_root_type() -> None:
-    for body in ([], "text", None, 3):
+    bodies: list[Any] = [[], "text", None, 3]
+    for body in bodies:
         assert pointers(body) == [""]
 
 
@@ -189,7 +190,7 @@ def test_attachment_integrity() -> None:
     only(body, "/attachments/0/size")
     body = application()
     body["attachments"][0]["content_base64"] = "QUJD=A"
-    assert pointers(body) in (["/attachments/0/content_base64"],)
+    assert pointers(body) == ["/attachments/0/content_base64"]
 
 
 def test_bad_resident_id_check_digit() -> None:
@@ -228,7 +229,7 @@ def test_public_uscc_example_is_accepted() -> None:
 def test_bad_phone(phone: str) -> None:
     body = application()
     body["applicants"][0]["phone"] = phone
-    assert "电话" in only(body, "/applicants/0/phone").message or phone == "12345"
+    assert "电话" in only(body, "/applicants/0/phone").message
 
 
 def test_landline_and_international_phones_pass() -> None:
