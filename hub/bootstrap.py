@@ -28,7 +28,9 @@ def ensure_demo_keys(settings: Settings) -> None:
     if not path.exists():
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         generate_key_file(path)
-        log.warning("no HUB_KEYS_FILE configured: generated a local key file for the embedded default")
+        log.warning(
+            "no HUB_KEYS_FILE configured: generated a local key file for the embedded default"
+        )
     os.environ["HUB_KEYS_FILE"] = str(path)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from hub.config import Settings
+from hub.services.context import HubContext
 
 Command = Callable[[argparse.Namespace], int]
 
@@ -21,7 +22,7 @@ Command = Callable[[argparse.Namespace], int]
 _EXTENSIONS = ("hub.broker.cli", "hub.ops.cli", "hub.privacy_cli")
 
 
-def _ctx():  # type: ignore[no-untyped-def]
+def _ctx() -> HubContext:
     from hub.bootstrap import bootstrap
 
     return bootstrap()
@@ -97,7 +98,7 @@ def _redact(url: str) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hub", description="OneMatter hub 解纷\"一件事\"枢纽")
+    parser = argparse.ArgumentParser(prog="hub", description='OneMatter hub 解纷"一件事"枢纽')
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="run the hub on the embedded default with the demo registry")
@@ -114,19 +115,25 @@ def build_parser() -> argparse.ArgumentParser:
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
     db.add_parser("upgrade", help="apply migrations").set_defaults(func=cmd_db_upgrade)
 
-    reg = sub.add_parser("registry", help="registry").add_subparsers(dest="reg_command", required=True)
+    reg = sub.add_parser("registry", help="registry").add_subparsers(
+        dest="reg_command", required=True
+    )
     p = reg.add_parser("load", help="load units and institutions from a JSON or YAML file")
     p.add_argument("file")
     p.set_defaults(func=cmd_registry_load)
 
-    tok = sub.add_parser("token", help="API tokens").add_subparsers(dest="tok_command", required=True)
+    tok = sub.add_parser("token", help="API tokens").add_subparsers(
+        dest="tok_command", required=True
+    )
     p = tok.add_parser("issue", help="issue a token; prints the token alone on stdout")
     p.add_argument("--role", required=True)
     p.add_argument("--party")
     p.add_argument("--label")
     p.set_defaults(func=cmd_token_issue)
 
-    aud = sub.add_parser("audit", help="audit trail").add_subparsers(dest="aud_command", required=True)
+    aud = sub.add_parser("audit", help="audit trail").add_subparsers(
+        dest="aud_command", required=True
+    )
     aud.add_parser("verify", help="check the hash chains").set_defaults(func=cmd_audit_verify)
 
     for name in _EXTENSIONS:

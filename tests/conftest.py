@@ -45,7 +45,16 @@ def _b64key() -> str:
 @pytest.fixture(scope="session", autouse=True)
 def test_keys() -> Iterator[None]:
     """Throwaway keys for the whole run; never the demo's, never in the repository."""
-    saved = {k: os.environ.get(k) for k in ("HUB_KEYS", "HUB_ACTIVE_KEY", "HUB_BLIND_INDEX_KEY", "HUB_PSEUDONYM_KEY", "HUB_KEYS_FILE")}
+    saved = {
+        k: os.environ.get(k)
+        for k in (
+            "HUB_KEYS",
+            "HUB_ACTIVE_KEY",
+            "HUB_BLIND_INDEX_KEY",
+            "HUB_PSEUDONYM_KEY",
+            "HUB_KEYS_FILE",
+        )
+    }
     os.environ["HUB_KEYS"] = f"t1:{_b64key()}"
     os.environ["HUB_ACTIVE_KEY"] = "t1"
     os.environ["HUB_BLIND_INDEX_KEY"] = _b64key()

@@ -39,11 +39,13 @@ async def on_domain_error(request: Request, exc: Exception) -> Response:
     if isinstance(exc, InvalidTransition):
         return problem(409, str(exc), request=request, current_status=str(exc.current))
     if isinstance(exc, NotAllowed):
-        return problem(422, str(exc), request=request,
-                       errors=[Violation(exc.pointer or "", str(exc))])
+        return problem(
+            422, str(exc), request=request, errors=[Violation(exc.pointer or "", str(exc))]
+        )
     if isinstance(exc, InvalidApplicationNumber):
-        return problem(422, str(exc), request=request,
-                       errors=[Violation("/application_no", str(exc))])
+        return problem(
+            422, str(exc), request=request, errors=[Violation("/application_no", str(exc))]
+        )
     return problem(422, str(exc), request=request)
 
 

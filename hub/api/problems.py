@@ -58,6 +58,8 @@ def problem(
     if status == 401:
         headers["WWW-Authenticate"] = 'Bearer realm="onematter"'
     return Response(
-        jsonutil.dumps(body), status_code=status, media_type="application/problem+json",
+        jsonutil.dumps(body),
+        status_code=status,
+        media_type="application/problem+json",
         headers=headers,
     )

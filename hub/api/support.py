@@ -39,7 +39,9 @@ def authenticate(request: Request, *roles: Role) -> Principal:
     if principal is None:
         raise HttpProblem(401, "凭证无效或已吊销 / invalid or revoked token")
     if roles and principal.role not in roles:
-        raise HttpProblem(403, f"角色 {principal.role} 无权调用 / role {principal.role} may not call this")
+        raise HttpProblem(
+            403, f"角色 {principal.role} 无权调用 / role {principal.role} may not call this"
+        )
     return principal
 
 
@@ -67,11 +69,16 @@ async def json_body(request: Request, schema: str) -> tuple[dict[str, Any], byte
     try:
         body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HttpProblem(400, f"无法解析 JSON / cannot parse JSON: {exc.__class__.__name__}") from None
+        raise HttpProblem(
+            400, f"无法解析 JSON / cannot parse JSON: {exc.__class__.__name__}"
+        ) from None
     errors = schemas.validate(schema, body)
     if errors:
-        raise HttpProblem(422, "请求内容未通过校验 / validation failed",
-                          [Violation(e.pointer, e.message) for e in errors])
+        raise HttpProblem(
+            422,
+            "请求内容未通过校验 / validation failed",
+            [Violation(e.pointer, e.message) for e in errors],
+        )
     return body, raw
 
 
@@ -109,8 +116,11 @@ async def creating(
     """Run a creating POST in one transaction, honouring `Idempotency-Key`."""
     key = request.headers.get("idempotency-key")
     if key is not None and not (0 < len(key) <= 200):
-        raise HttpProblem(422, "Idempotency-Key 长度须为 1-200 / key length 1-200",
-                          [Violation("/headers/Idempotency-Key", "1-200 characters")])
+        raise HttpProblem(
+            422,
+            "Idempotency-Key 长度须为 1-200 / key length 1-200",
+            [Violation("/headers/Idempotency-Key", "1-200 characters")],
+        )
     digest = request_hash(request.method, request.url.path, raw)
     ctx = hub_ctx(request)
 

@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub.domain.calendar import deadlines_for_dispatch
-from hub.domain.numbering import parse_application_number
 from hub.domain.errors import InvalidApplicationNumber
+from hub.domain.numbering import parse_application_number
 from hub.domain.status import Status
 from hub.services import records
 from hub.services.context import HubContext
@@ -29,7 +29,8 @@ def canonical_no(text: str) -> str:
     try:
         return str(parse_application_number(text))
     except InvalidApplicationNumber as exc:
-        raise Invalid.at("/application_no", f"办件编号无效 / invalid application number: {exc}")
+        message = f"办件编号无效 / invalid application number: {exc}"
+        raise Invalid.at("/application_no", message) from None
 
 
 def load_for_update(session: Session, no: str) -> Application:
@@ -110,7 +111,12 @@ def route_or_park(
         app.institution_id = None
         touch(app, Status.UNDELIVERABLE, at)
         records.add_event(
-            ctx, session, app, type="undeliverable", at=at, actor_role=actor.role,
+            ctx,
+            session,
+            app,
+            type="undeliverable",
+            at=at,
+            actor_role=actor.role,
             actor_party=actor.party,
         )
         return
@@ -195,6 +201,8 @@ def open_deadline_kinds(session: Session, no: str) -> list[str]:
     return [
         d
         for d in session.exec(
-            select(Deadline.kind).where(Deadline.application_no == no, col(Deadline.met_at).is_(None))
+            select(Deadline.kind).where(
+                Deadline.application_no == no, col(Deadline.met_at).is_(None)
+            )
         )
     ]

@@ -1,10 +1,10 @@
 """The errors a use case raises; the API turns each into one problem+json answer.
 
-    ServiceError
-    ├── NotFound        404  unknown, or not the caller's (the same answer on purpose)
-    ├── Forbidden       403  the caller's role may not do this
-    ├── Conflict        409  wrong state, or an idempotency key reused with another body
-    └── Invalid         422  content that fails a rule, with JSON pointers
+ServiceError
+├── NotFound        404  unknown, or not the caller's (the same answer on purpose)
+├── Forbidden       403  the caller's role may not do this
+├── Conflict        409  wrong state, or an idempotency key reused with another body
+└── Invalid         422  content that fails a rule, with JSON pointers
 """
 
 from __future__ import annotations

@@ -44,10 +44,14 @@ def submit(
     channel = body["channel"]
     if channel == "window":
         if principal.role is not Role.INSTITUTION or not principal.party:
-            raise Forbidden("窗口办件只能由解纷机构录入 / window applications are entered by institutions")
+            raise Forbidden(
+                "窗口办件只能由解纷机构录入 / window applications are entered by institutions"
+            )
         received_at = datetime.fromisoformat(body["received_at"])
         if received_at > now:
-            raise Invalid.at("/received_at", "接收时间不能晚于当前时间 / received_at is in the future")
+            raise Invalid.at(
+                "/received_at", "接收时间不能晚于当前时间 / received_at is in the future"
+            )
         window_inst = session.get(Institution, principal.party)
         if window_inst is None or window_inst.state != "active":
             raise Forbidden("该机构不在名录中或已停用 / institution not active in the registry")
@@ -60,7 +64,9 @@ def submit(
         raise Invalid.at("/preferred_institution", "名录中没有该机构 / unknown institution")
 
     day = business_day(now)
-    number = ApplicationNumber(ctx.settings.region, day, next_day_sequence(session, ctx.settings.region, day))
+    number = ApplicationNumber(
+        ctx.settings.region, day, next_day_sequence(session, ctx.settings.region, day)
+    )
     no = str(number)
     code = new_query_code()
     personal = records.split_personal(body)
@@ -96,8 +102,14 @@ def submit(
                 )
             )
     records.add_event(
-        ctx, session, app, type="submitted", at=now, actor_role=principal.role,
-        actor_party=principal.party, data={"channel": channel},
+        ctx,
+        session,
+        app,
+        type="submitted",
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        data={"channel": channel},
     )
     session.flush()
     if channel == "window":
@@ -105,7 +117,12 @@ def submit(
         dispatch(ctx, session, app, principal.party, at=received_at, actor=principal)
         touch(app, Status.RECEIVED, now)
         records.add_event(
-            ctx, session, app, type="received", at=now, actor_role=principal.role,
+            ctx,
+            session,
+            app,
+            type="received",
+            at=now,
+            actor_role=principal.role,
             actor_party=principal.party,
         )
     else:
@@ -113,7 +130,11 @@ def submit(
     notify_portal(ctx, session, app, now)
     notify_applicant(ctx, session, app, "numbered", now, {"query_code": code})
     record_audit(
-        session, app, principal, "application.submitted", now,
+        session,
+        app,
+        principal,
+        "application.submitted",
+        now,
         {"channel": channel, "status": app.status, "institution": app.institution_id},
         new_chain=True,
     )

@@ -9,7 +9,13 @@ from sqlmodel import Session, select
 
 from hub import jsonutil
 from hub.domain.errors import InvalidTransition
-from hub.domain.status import EventType, Status, can_dispatch_by_unit, can_withdraw, next_status_for_event
+from hub.domain.status import (
+    EventType,
+    Status,
+    can_dispatch_by_unit,
+    can_withdraw,
+    next_status_for_event,
+)
 from hub.services import records
 from hub.services.casework import (
     close_deadlines,
@@ -34,7 +40,11 @@ _MEETS: dict[EventType, set[str]] = {
     EventType.RESPONDENT_CONTACTED: {"respondent_contact_by"},
     EventType.ACCEPTED: {"acknowledge_by", "decide_by"},
 }
-_NOTICES = {EventType.ACCEPTED: "accepted", EventType.REJECTED: "rejected", EventType.CLOSED: "closed"}
+_NOTICES = {
+    EventType.ACCEPTED: "accepted",
+    EventType.REJECTED: "rejected",
+    EventType.CLOSED: "closed",
+}
 
 
 def wrong_state(exc: InvalidTransition) -> Conflict:
@@ -83,8 +93,16 @@ def record_event(
         app.outcome = data["outcome"]
     touch(app, new_status, now)
     records.add_event(
-        ctx, session, app, type=event, at=now, actor_role=principal.role,
-        actor_party=principal.party, data=data, event_id=body["event_id"], request_hash=digest,
+        ctx,
+        session,
+        app,
+        type=event,
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        data=data,
+        event_id=body["event_id"],
+        request_hash=digest,
     )
     if event is EventType.RETURNED:
         app.returned_by = [*(app.returned_by or []), holder or ""]
@@ -95,7 +113,7 @@ def record_event(
         notify_portal(ctx, session, app, now)
     notice = _NOTICES.get(event)
     if notice:
-        extra = {k: data[k] for k in ("reason", "outcome", "remedies") if k in data}
+        extra: dict[str, Any] = {k: data[k] for k in ("reason", "outcome", "remedies") if k in data}
         notify_applicant(ctx, session, app, notice, now, extra)
     record_audit(session, app, principal, f"event.{event}", now, {"status": app.status})
     return {"application_no": no, "event_id": body["event_id"], "status": app.status}
@@ -120,13 +138,24 @@ def withdraw(
     touch(app, Status.WITHDRAWN, now)
     reason = body.get("reason")
     records.add_event(
-        ctx, session, app, type="withdrawn", at=now, actor_role=principal.role,
-        actor_party=principal.party, data={"reason": reason} if reason else None,
+        ctx,
+        session,
+        app,
+        type="withdrawn",
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        data={"reason": reason} if reason else None,
     )
     if holder:
         enqueue(
-            session, ctx.vault, destination=holder, type="application.withdrawn",
-            application_no=no, data={"status": app.status, "reason": reason}, occurred_at=now,
+            session,
+            ctx.vault,
+            destination=holder,
+            type="application.withdrawn",
+            application_no=no,
+            data={"status": app.status, "reason": reason},
+            occurred_at=now,
         )
     notify_portal(ctx, session, app, now)
     record_audit(session, app, principal, "application.withdrawn", now)
@@ -153,17 +182,28 @@ def unit_dispatch(
     if target.state != "active":
         raise Conflict(f"机构状态为 {target.state} / institution is {target.state}")
     if target.id == app.institution_id:
-        raise Conflict("该办件已在此机构 / already with this institution", current_status=app.status)
+        raise Conflict(
+            "该办件已在此机构 / already with this institution", current_status=app.status
+        )
     if holder is not None:
         leave_institution(session, app)
         enqueue(
-            session, ctx.vault, destination=holder.id, type="application.reassigned",
-            application_no=no, data={"to": target.id}, occurred_at=now,
+            session,
+            ctx.vault,
+            destination=holder.id,
+            type="application.reassigned",
+            application_no=no,
+            data={"to": target.id},
+            occurred_at=now,
         )
     dispatch(ctx, session, app, target.id, at=now, actor=principal)
     notify_portal(ctx, session, app, now)
     record_audit(session, app, principal, "application.dispatched_by_unit", now, {"to": target.id})
-    return {"application_no": no, "status": app.status, "institution": {"id": target.id, "name": target.name}}
+    return {
+        "application_no": no,
+        "status": app.status,
+        "institution": {"id": target.id, "name": target.name},
+    }
 
 
 __all__ = ["record_event", "route_or_park", "unit_dispatch", "withdraw"]

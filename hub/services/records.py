@@ -145,7 +145,7 @@ def full_record(ctx: HubContext, session: Session, app: Application) -> dict[str
         select(CaseEvent).where(CaseEvent.application_no == app.no).order_by(col(CaseEvent.id))
     ).all()
     referrals = session.exec(
-        select(Referral).where(Referral.application_no == app.no).order_by(Referral.created_at)
+        select(Referral).where(Referral.application_no == app.no).order_by(col(Referral.created_at))
     ).all()
     deadlines = session.exec(select(Deadline).where(Deadline.application_no == app.no)).all()
     return {

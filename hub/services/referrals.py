@@ -10,9 +10,20 @@ from sqlmodel import Session, col, select
 
 from hub.domain.errors import InvalidTransition, NotAllowed
 from hub.domain.routing import body_kind_for
-from hub.domain.status import ReferralKind, Status, status_for_referral_request, status_for_referral_result
+from hub.domain.status import (
+    ReferralKind,
+    Status,
+    status_for_referral_request,
+    status_for_referral_result,
+)
 from hub.services import records
-from hub.services.casework import load_for_update, notify_applicant, notify_portal, record_audit, touch
+from hub.services.casework import (
+    load_for_update,
+    notify_applicant,
+    notify_portal,
+    record_audit,
+    touch,
+)
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound
 from hub.services.lifecycle import wrong_state
@@ -22,17 +33,26 @@ from hub.store.models import Application, Institution, Referral
 from hub.store.outbox import enqueue
 
 
-
-def _target(session: Session, app: Application, kind: ReferralKind, target_id: str | None) -> Institution:
+def _target(
+    session: Session, app: Application, kind: ReferralKind, target_id: str | None
+) -> Institution:
     wanted = body_kind_for(kind, app.category)
     if target_id is None:
-        target_id = find_competent_body(session, kind=kind, category=app.category, district=app.district)
+        target_id = find_competent_body(
+            session, kind=kind, category=app.category, district=app.district
+        )
         if target_id is None:
-            raise Invalid.at("/target", "找不到有管辖权的法院或仲裁委 / no competent court or commission")
+            raise Invalid.at(
+                "/target", "找不到有管辖权的法院或仲裁委 / no competent court or commission"
+            )
     target = session.get(Institution, target_id)
     if target is None or target.state != "active":
         raise Invalid.at("/target", "名录中没有该法院或仲裁委 / unknown or inactive target")
-    acceptable = {"court"} if wanted == "court" else {"labor_arbitration", "commercial_arbitration", "land_arbitration"}
+    acceptable = (
+        {"court"}
+        if wanted == "court"
+        else {"labor_arbitration", "commercial_arbitration", "land_arbitration"}
+    )
     if target.kind not in acceptable:
         raise Invalid.at("/target", f"{kind} 须交 {wanted} / a {kind} goes to a {wanted}")
     return target
@@ -48,7 +68,9 @@ def request(
         raise NotFound("没有这个办件 / no such application")
     kind = ReferralKind(body["kind"])
     try:
-        new_status = status_for_referral_request(Status(app.status), kind, app.arbitration_agreement)
+        new_status = status_for_referral_request(
+            Status(app.status), kind, app.arbitration_agreement
+        )
     except InvalidTransition as exc:
         raise wrong_state(exc) from exc
     except NotAllowed as exc:
@@ -66,19 +88,38 @@ def request(
     session.add(referral)
     touch(app, new_status, now)
     records.add_event(
-        ctx, session, app, type="referral_requested", at=now, actor_role=principal.role,
-        actor_party=principal.party, data={"kind": kind, "target": target.id, "referral_id": referral.id},
+        ctx,
+        session,
+        app,
+        type="referral_requested",
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        data={"kind": kind, "target": target.id, "referral_id": referral.id},
     )
     session.flush()
     enqueue(
-        session, ctx.vault, destination=target.id, type="referral.requested", application_no=no,
-        data={"referral": records.referral_view(session, referral), "documents": referral.documents,
-              "case": records.full_record(ctx, session, app)},
+        session,
+        ctx.vault,
+        destination=target.id,
+        type="referral.requested",
+        application_no=no,
+        data={
+            "referral": records.referral_view(session, referral),
+            "documents": referral.documents,
+            "case": records.full_record(ctx, session, app),
+        },
         occurred_at=now,
     )
     notify_portal(ctx, session, app, now)
-    record_audit(session, app, principal, "referral.requested", now, {"kind": kind, "target": target.id})
-    return {"referral_id": referral.id, "status": app.status, "target": {"id": target.id, "name": target.name}}
+    record_audit(
+        session, app, principal, "referral.requested", now, {"kind": kind, "target": target.id}
+    )
+    return {
+        "referral_id": referral.id,
+        "status": app.status,
+        "target": {"id": target.id, "name": target.name},
+    }
 
 
 def list_for(session: Session, principal: Principal, status: str | None) -> list[dict[str, Any]]:
@@ -97,12 +138,17 @@ def record_result(
 ) -> dict[str, Any]:
     """POST /v1/referrals/{id}/result by the court or commission it was addressed to."""
     now = ctx.clock.now()
-    referral = session.exec(select(Referral).where(Referral.id == referral_id).with_for_update()).first()
+    referral = session.exec(
+        select(Referral).where(Referral.id == referral_id).with_for_update()
+    ).first()
     if referral is None or referral.target_id != principal.party:
         raise NotFound("没有这个转介 / no such referral")
     app = load_for_update(session, referral.application_no)
     if referral.status != "pending":
-        raise Conflict(f"该转介已有结果 / referral already decided ({referral.outcome})", current_status=app.status)
+        raise Conflict(
+            f"该转介已有结果 / referral already decided ({referral.outcome})",
+            current_status=app.status,
+        )
     try:
         new_status = status_for_referral_result(ReferralKind(referral.kind), body["outcome"])
     except NotAllowed as exc:
@@ -116,16 +162,32 @@ def record_result(
     session.add(referral)
     touch(app, new_status, now)
     session.add(app)
-    result = {"referral_id": referral.id, "kind": referral.kind, "outcome": referral.outcome,
-              "case_no": referral.case_no, "decided_on": body["decided_on"]}
+    result = {
+        "referral_id": referral.id,
+        "kind": referral.kind,
+        "outcome": referral.outcome,
+        "case_no": referral.case_no,
+        "decided_on": body["decided_on"],
+    }
     records.add_event(
-        ctx, session, app, type="referral_decided", at=now, actor_role=principal.role,
-        actor_party=principal.party, data=result,
+        ctx,
+        session,
+        app,
+        type="referral_decided",
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        data=result,
     )
     if app.institution_id:
         enqueue(
-            session, ctx.vault, destination=app.institution_id, type="referral.decided",
-            application_no=app.no, data=result, occurred_at=now,
+            session,
+            ctx.vault,
+            destination=app.institution_id,
+            type="referral.decided",
+            application_no=app.no,
+            data=result,
+            occurred_at=now,
         )
     notify_portal(ctx, session, app, now)
     notify_applicant(ctx, session, app, "referral_result", now, result)

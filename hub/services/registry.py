@@ -30,7 +30,9 @@ class LoadReport:
 
 def read_registry_file(path: Path) -> dict[str, Any]:
     text = path.read_text(encoding="utf-8")
-    data = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else __import__("json").loads(text)
+    data = (
+        yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else __import__("json").loads(text)
+    )
     errors = schemas.validate("registry_file", data)
     if errors:
         raise Invalid([Violation(e.pointer, e.message) for e in errors])
@@ -38,7 +40,9 @@ def read_registry_file(path: Path) -> dict[str, Any]:
 
 
 def seal_secret(ctx: HubContext, institution_id: str, secret: str) -> str:
-    return ctx.vault.seal_text(secret, table="institution", field="delivery_secret", record_id=institution_id)
+    return ctx.vault.seal_text(
+        secret, table="institution", field="delivery_secret", record_id=institution_id
+    )
 
 
 def open_secret(ctx: HubContext, inst: Institution) -> str | None:
@@ -54,7 +58,9 @@ def apply_institution(ctx: HubContext, session: Session, data: dict[str, Any], a
     inst = session.get(Institution, data["id"])
     created = inst is None
     if inst is None:
-        inst = Institution(id=data["id"], name=data["name"], kind=data["kind"], unit_id=data["unit"])
+        inst = Institution(
+            id=data["id"], name=data["name"], kind=data["kind"], unit_id=data["unit"]
+        )
     delivery = dict(data.get("delivery") or {"kind": "feed"})
     secret = delivery.pop("secret", None)
     inst.name = data["name"]
@@ -96,16 +102,24 @@ def load(ctx: HubContext, path: Path) -> LoadReport:
             else:
                 counts["iu"] += 1
         audit.append(
-            session, chain="registry", at=now, actor_role="admin", actor_party="cli",
-            action="registry.loaded", detail={"file": path.name, **counts},
+            session,
+            chain="registry",
+            at=now,
+            actor_role="admin",
+            actor_party="cli",
+            action="registry.loaded",
+            detail={"file": path.name, **counts},
         )
     return LoadReport(counts["ua"], counts["uu"], counts["ia"], counts["iu"])
 
 
-def directory(session: Session, *, category: str | None, district: str | None) -> list[dict[str, Any]]:
+def directory(
+    session: Session, *, category: str | None, district: str | None
+) -> list[dict[str, Any]]:
     """GET /v1/institutions: active, visible institutions for a category and district."""
     rows = session.exec(
-        select(Institution).where(Institution.state == "active", Institution.visible == True)  # noqa: E712
+        select(Institution)
+        .where(Institution.state == "active", Institution.visible == True)  # noqa: E712
         .order_by(Institution.id)
     ).all()
     out = []
@@ -116,9 +130,14 @@ def directory(session: Session, *, category: str | None, district: str | None) -
             continue
         out.append(
             {
-                "id": r.id, "name": r.name, "kind": r.kind, "unit": r.unit_id,
-                "categories": r.categories, "districts": r.districts,
-                "phone": r.phone, "address": r.address,
+                "id": r.id,
+                "name": r.name,
+                "kind": r.kind,
+                "unit": r.unit_id,
+                "categories": r.categories,
+                "districts": r.districts,
+                "phone": r.phone,
+                "address": r.address,
             }
         )
     return out

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import String, cast
+from sqlalchemy import ColumnElement, String, cast
 from sqlmodel import Session, col, select
 
 from hub.domain.routing import MEDIATION_KINDS, Candidate, choose_institution, competent_body
@@ -27,7 +28,7 @@ def candidate(inst: Institution) -> Candidate:
     )
 
 
-def _quoted_member(column: object, code: str) -> object:
+def _quoted_member(column: Any, code: str) -> ColumnElement[bool]:
     # JSON arrays are stored as text on both databases; a quoted member test narrows the
     # rows in SQL, and the domain policy decides on the exact sets.
     return cast(column, String).like(f'%"{code}"%')

@@ -46,11 +46,24 @@ def issue(ctx: HubContext, role: str, party: str | None = None, label: str | Non
                 raise Invalid.at("/party", "court 角色须对应法院 / court role needs a court")
             if the_role is Role.ARBITRATION and not inst.kind.endswith("_arbitration"):
                 raise Invalid.at("/party", "arbitration 角色须对应仲裁委 / needs a commission")
-        record = ApiToken(id=str(uuid.uuid4()), token_hash=token_hash(token), role=the_role,
-                          party_id=party, label=label, created_at=now)
+        record = ApiToken(
+            id=str(uuid.uuid4()),
+            token_hash=token_hash(token),
+            role=the_role,
+            party_id=party,
+            label=label,
+            created_at=now,
+        )
         session.add(record)
-        audit.append(session, chain="tokens", at=now, actor_role="admin", actor_party="cli",
-                     action="token.issued", detail={"token_id": record.id, "role": role, "party": party})
+        audit.append(
+            session,
+            chain="tokens",
+            at=now,
+            actor_role="admin",
+            actor_party="cli",
+            action="token.issued",
+            detail={"token_id": record.id, "role": role, "party": party},
+        )
     return token
 
 

@@ -80,7 +80,7 @@ class Database:
         try:
             yield session
         finally:
-            session.rollback()
+            # close() ends the transaction without expiring what was read, so rows stay usable.
             session.close()
 
     def dispose(self) -> None:

@@ -13,7 +13,9 @@ from hub.services.registry import load
 from hub.store.migrate import upgrade
 
 
-def make_hub(url: str, tmp: Path, *, now: datetime | None = None, registry: Path | None = None) -> HubContext:
+def make_hub(
+    url: str, tmp: Path, *, now: datetime | None = None, registry: Path | None = None
+) -> HubContext:
     upgrade(url)
     settings = Settings(database_url=url, amqp_url=None, region="310000", data_dir=tmp)
     clock: Clock = FakeClock(now) if now is not None else SystemClock()

@@ -1,0 +1,82 @@
+"""The Starlette application: routes from each topic module, errors as problem+json."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Route
+
+from hub.api import openapi
+from hub.api.errors import (
+    HttpProblem,
+    on_domain_error,
+    on_http_problem,
+    on_service_error,
+    on_unexpected,
+)
+from hub.api.problems import problem
+from hub.api.support import json_response
+from hub.domain.errors import DomainError
+from hub.services.context import HubContext
+from hub.services.errors import ServiceError
+from hub.services.tokens import TokenCache
+
+#: Topic modules, each with `routes`; optional ones are skipped until they exist.
+ROUTE_MODULES = (
+    "hub.api.routes_health",
+    "hub.api.routes_applications",
+    "hub.api.routes_referrals",
+    "hub.api.routes_registry",
+    "hub.api.routes_feed",
+    "hub.api.routes_deadletters",
+    "hub.api.routes_operations",
+    "hub.api.routes_shared",
+    "hub.api.routes_web",
+)
+
+
+def _collect_routes() -> tuple[list[BaseRoute], dict[str, Any]]:
+    routes: list[BaseRoute] = []
+    extra_ops: dict[str, Any] = {}
+    for name in ROUTE_MODULES:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        routes.extend(module.routes)
+        extra_ops.update(getattr(module, "openapi_operations", {}))
+    return routes, extra_ops
+
+
+async def _on_http_exception(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    return problem(exc.status_code, str(exc.detail) if exc.detail else "", request=request)
+
+
+def create_app(ctx: HubContext) -> Starlette:
+    routes, extra_ops = _collect_routes()
+    spec = openapi.document(extra_ops)
+
+    async def openapi_json(request: Request) -> Response:
+        return json_response(spec)
+
+    app = Starlette(
+        routes=[*routes, Route("/openapi.json", openapi_json, methods=["GET"])],
+        exception_handlers={
+            HttpProblem: on_http_problem,
+            ServiceError: on_service_error,
+            DomainError: on_domain_error,
+            HTTPException: _on_http_exception,
+            Exception: on_unexpected,
+        },
+    )
+    app.state.ctx = ctx
+    app.state.tokens = TokenCache(ctx)
+    return app

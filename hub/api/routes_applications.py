@@ -1,0 +1,130 @@
+"""Applications (INTERFACE 4-5): intake, record, public status, events, withdraw, dispatch."""
+
+from __future__ import annotations
+
+import hmac
+from typing import Any
+
+from sqlmodel import Session, select
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.api.errors import HttpProblem
+from hub.api.support import authenticate, creating, hub_ctx, in_read, json_body, json_response
+from hub.services import intake, lifecycle, records
+from hub.services.casework import canonical_no
+from hub.services.context import HubContext
+from hub.services.errors import NotFound
+from hub.services.principal import Principal, Role
+from hub.store.models import Application, Institution, Referral
+
+_NOT_FOUND = "没有这个办件 / no such application"
+
+
+def may_view(session: Session, principal: Principal, app: Application) -> bool:
+    """INTERFACE 4: who is entitled to the whole record of a case."""
+    role, party = principal.role, principal.party
+    if role is Role.ADMIN:
+        return True
+    if role is Role.PORTAL:
+        return app.submitted_by_role == "portal" and app.submitted_by_party == party
+    if role is Role.INSTITUTION:
+        return app.institution_id == party
+    if role is Role.UNIT:
+        inst = session.get(Institution, app.institution_id) if app.institution_id else None
+        return inst is not None and inst.unit_id == party
+    if role in (Role.COURT, Role.ARBITRATION):
+        return (
+            session.exec(
+                select(Referral.id).where(
+                    Referral.application_no == app.no, Referral.target_id == party
+                )
+            ).first()
+            is not None
+        )
+    return False
+
+
+async def submit(request: Request) -> Response:
+    principal = authenticate(request, Role.PORTAL, Role.INSTITUTION)
+    body, raw = await json_body(request, "application")
+    ctx = hub_ctx(request)
+    return await creating(request, principal, raw, lambda s: intake.submit(ctx, s, principal, body))
+
+
+async def get_application(request: Request) -> Response:
+    principal = authenticate(request)
+    no = canonical_no(request.path_params["no"])
+    ctx = hub_ctx(request)
+
+    def work(session: Session) -> dict[str, Any]:
+        app = session.get(Application, no)
+        if app is None or not may_view(session, principal, app):
+            raise NotFound(_NOT_FOUND)
+        return records.full_record(ctx, session, app)
+
+    return json_response(await in_read(request, work))
+
+
+async def public_status(request: Request) -> Response:
+    no = canonical_no(request.path_params["no"])
+    code = request.query_params.get("code", "")
+    ctx = hub_ctx(request)
+
+    def work(session: Session) -> dict[str, Any]:
+        app = session.get(Application, no)
+        # A wrong code answers exactly like an unknown number: nothing to probe.
+        expected = intake.query_code_digest(ctx, no, code) if code else ""
+        if app is None or not code or not hmac.compare_digest(app.query_code_hash, expected):
+            raise NotFound(_NOT_FOUND)
+        return records.public_status(session, app)
+
+    return json_response(await in_read(request, work))
+
+
+def _case_action(schema: str, action: Any, *roles: Role) -> Any:
+    async def handler(request: Request) -> Response:
+        principal = authenticate(request, *roles)
+        no = canonical_no(request.path_params["no"])
+        body, raw = await json_body(request, schema)
+        ctx: HubContext = hub_ctx(request)
+        return await creating(
+            request,
+            principal,
+            raw,
+            lambda s: action(ctx, s, principal, no, body),
+            status=201 if schema != "withdraw" and schema != "dispatch" else 200,
+        )
+
+    return handler
+
+
+def _require_event_owner(
+    ctx: HubContext, s: Session, p: Principal, no: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    return lifecycle.record_event(ctx, s, p, no, body)
+
+
+routes = [
+    Route("/v1/applications", submit, methods=["POST"]),
+    Route("/v1/applications/{no}", get_application, methods=["GET"]),
+    Route("/v1/status/{no}", public_status, methods=["GET"]),
+    Route(
+        "/v1/applications/{no}/events",
+        _case_action("institution_event", _require_event_owner, Role.INSTITUTION),
+        methods=["POST"],
+    ),
+    Route(
+        "/v1/applications/{no}/withdraw",
+        _case_action("withdraw", lifecycle.withdraw, Role.PORTAL),
+        methods=["POST"],
+    ),
+    Route(
+        "/v1/applications/{no}/dispatch",
+        _case_action("dispatch", lifecycle.unit_dispatch, Role.UNIT),
+        methods=["POST"],
+    ),
+]
+
+__all__ = ["HttpProblem", "may_view", "routes"]

@@ -1,0 +1,56 @@
+"""The pull feed (INTERFACE 8): a party's own messages in order, with long polling."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.api.errors import HttpProblem
+from hub.api.support import authenticate, hub_ctx, in_read, json_response
+from hub.services.errors import Violation
+from hub.store.outbox import read_feed
+
+POLL_INTERVAL = 0.2
+
+
+def _int_param(request: Request, name: str, default: int, low: int, high: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None or raw == "":
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise HttpProblem(
+            422,
+            f"{name} 须为 {low}-{high} 的整数 / {name} must be an integer {low}-{high}",
+            [Violation(f"/query/{name}", f"integer {low}-{high}")],
+        )
+    return int(raw)
+
+
+async def feed(request: Request) -> Response:
+    principal = authenticate(request)
+    ctx = hub_ctx(request)
+    after = _int_param(request, "after", 0, 0, 2**62)
+    limit = _int_param(request, "limit", 100, 1, 1000)
+    wait = _int_param(request, "wait", 0, 0, ctx.settings.feed_max_wait_seconds)
+    destination = principal.destination
+
+    def work(session: Session) -> tuple[list[dict[str, Any]], int]:
+        return read_feed(session, ctx.vault, destination, after, limit)
+
+    deadline = time.monotonic() + wait
+    messages, cursor = await in_read(request, work)
+    while not messages and time.monotonic() < deadline:
+        if await request.is_disconnected():
+            break
+        await asyncio.sleep(POLL_INTERVAL)
+        messages, cursor = await in_read(request, work)
+    return json_response({"messages": messages, "next": str(cursor)})
+
+
+routes = [Route("/v1/feed", feed, methods=["GET"])]

@@ -1,0 +1,59 @@
+"""Health (INTERFACE 1): process up, dependencies reachable, Prometheus metrics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.api.support import hub_ctx, json_response
+
+
+async def healthz(request: Request) -> Response:
+    return json_response({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    ctx = hub_ctx(request)
+    checks: dict[str, Any] = {}
+
+    def database() -> None:
+        with ctx.db.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    try:
+        await run_in_threadpool(database)
+        checks["database"] = "ok"
+    except Exception as exc:  # readiness reports, never raises
+        checks["database"] = f"unreachable: {type(exc).__name__}"
+    probe = getattr(request.app.state, "broker_probe", None)
+    if ctx.settings.amqp_url is None:
+        checks["broker"] = "embedded (no HUB_AMQP_URL)"
+    elif probe is None:
+        checks["broker"] = "unchecked"
+    else:
+        ok = await run_in_threadpool(probe)
+        checks["broker"] = "ok" if ok else "unreachable"
+    ready = all(v == "ok" or str(v).startswith(("embedded", "unchecked")) for v in checks.values())
+    return json_response(
+        {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
+    )
+
+
+async def metrics(request: Request) -> Response:
+    collect = getattr(request.app.state, "collect_metrics", None)
+    if collect is not None:
+        await run_in_threadpool(collect)
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+routes = [
+    Route("/healthz", healthz, methods=["GET"]),
+    Route("/readyz", readyz, methods=["GET"]),
+    Route("/metrics", metrics, methods=["GET"]),
+]

@@ -1,0 +1,39 @@
+"""The public directory of institutions (INTERFACE 3)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.api.errors import HttpProblem
+from hub.api.support import in_read, json_response
+from hub.services.errors import Violation
+from hub.services.registry import directory
+from schemas.codes import CATEGORIES, DISTRICTS
+
+
+async def list_institutions(request: Request) -> Response:
+    category = request.query_params.get("category") or None
+    district = request.query_params.get("district") or None
+    if category and category not in CATEGORIES:
+        raise HttpProblem(
+            422,
+            "未知纠纷类别 / unknown category",
+            [Violation("/query/category", "unknown category")],
+        )
+    if district and district not in DISTRICTS:
+        raise HttpProblem(
+            422, "未知区 / unknown district", [Violation("/query/district", "unknown district")]
+        )
+
+    def work(session: Session) -> dict[str, Any]:
+        return {"institutions": directory(session, category=category, district=district)}
+
+    return json_response(await in_read(request, work))
+
+
+routes = [Route("/v1/institutions", list_institutions, methods=["GET"])]

@@ -1,0 +1,114 @@
+"""`hub serve` and `hub demo`: the API with its background workers, run by uvicorn."""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+
+from hub.api.app import create_app
+from hub.bootstrap import bootstrap, default_registry_file
+from hub.services.context import HubContext
+
+log = logging.getLogger("hub.server")
+
+#: Background workers started beside the API when their module exists: (module, factory).
+BACKGROUND = (
+    ("hub.broker.embedded", "start_for_server"),
+    ("hub.ops.scheduler", "start_for_server"),
+)
+
+
+@contextlib.contextmanager
+def background(ctx: HubContext, app: Starlette) -> Iterator[None]:
+    stops: list[Any] = []
+    for module_name, factory in BACKGROUND:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        stop = getattr(module, factory)(ctx, app)
+        if stop is not None:
+            stops.append(stop)
+    try:
+        yield
+    finally:
+        for stop in reversed(stops):
+            stop()
+
+
+def app_factory() -> Starlette:
+    """For `uvicorn --factory` with several workers: each process builds its own context."""
+    ctx = bootstrap()
+    return create_app(ctx)
+
+
+def _run(ctx: HubContext, host: str, port: int) -> int:
+    app = create_app(ctx)
+    with background(ctx, app):
+        # access_log off: request lines carry query codes, which are secrets.
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level="info",
+            access_log=False,
+            timeout_graceful_shutdown=5,
+        )
+    return 0
+
+
+def serve(host: str, port: int, *, workers: int = 1) -> int:
+    if workers > 1:
+        # Background workers run in `hub relay` / `hub scheduler` processes in this layout.
+        uvicorn.run(
+            "hub.server:app_factory",
+            factory=True,
+            host=host,
+            port=port,
+            workers=workers,
+            log_level="info",
+            access_log=False,
+        )
+        return 0
+    return _run(bootstrap(), host, port)
+
+
+DEMO_TOKENS = (
+    ("portal", "portal", "一网通办门户 portal"),
+    ("institution", "pm-310104-01", "徐汇区人民调解委员会 institution"),
+    ("unit", "sfj", "市司法局 justice bureau (unit)"),
+    ("court", "court-310104", "徐汇区人民法院 court"),
+    ("arbitration", "arb-commercial", "上海仲裁委员会 commission"),
+    ("databureau", None, "市大数据中心 data bureau"),
+    ("admin", None, "operator (admin)"),
+)
+
+
+def demo(host: str, port: int) -> int:
+    from hub.services.registry import load
+    from hub.services.tokens import issue
+    from hub.store.migrate import upgrade
+
+    ctx = bootstrap()
+    upgrade(ctx.settings.database_url)
+    report = load(ctx, default_registry_file())
+    print(f"demo registry: {report.institutions_added + report.institutions_updated} institutions")
+    print("tokens (demo only; issue real ones with `hub token issue`):")
+    for role, party, label in DEMO_TOKENS:
+        try:
+            token = issue(ctx, role, party, "demo")
+        except Exception as exc:  # a party missing from the registry: say so, keep going
+            print(f"  {role:12} (not issued: {exc})")
+            continue
+        print(f"  {role:12} {token}   # {label}")
+    url = f"http://{host}:{port}"
+    print(f'OneMatter hub 解纷"一件事" is serving at {url}  (API: {url}/openapi.json)', flush=True)
+    return _run(ctx, host, port)
