@@ -7,13 +7,13 @@ Each area adds its own sub-commands through a `register(subparsers)` function li
 from __future__ import annotations
 
 import argparse
-import importlib
 import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
 from hub.config import Settings
+from hub.optional import optional_module
 from hub.services.context import HubContext
 
 Command = Callable[[argparse.Namespace], int]
@@ -137,13 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     aud.add_parser("verify", help="check the hash chains").set_defaults(func=cmd_audit_verify)
 
     for name in _EXTENSIONS:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
-            continue
-        module.register(sub)
+        module = optional_module(name)
+        if module is not None:
+            module.register(sub)
     return parser
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -13,6 +12,7 @@ from starlette.applications import Starlette
 
 from hub.api.app import create_app
 from hub.bootstrap import bootstrap, default_registry_file
+from hub.optional import optional_module
 from hub.services.context import HubContext
 
 log = logging.getLogger("hub.server")
@@ -28,11 +28,8 @@ BACKGROUND = (
 def background(ctx: HubContext, app: Starlette) -> Iterator[None]:
     stops: list[Any] = []
     for module_name, factory in BACKGROUND:
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as exc:
-            if exc.name != module_name:
-                raise
+        module = optional_module(module_name)
+        if module is None:
             continue
         stop = getattr(module, factory)(ctx, app)
         if stop is not None:
@@ -86,7 +83,7 @@ DEMO_TOKENS = (
     ("institution", "pm-310104-01", "徐汇区人民调解委员会 institution"),
     ("unit", "sfj", "市司法局 justice bureau (unit)"),
     ("court", "court-310104", "徐汇区人民法院 court"),
-    ("arbitration", "arb-commercial", "上海仲裁委员会 commission"),
+    ("arbitration", "arb-310000", "上海仲裁委员会 commission"),
     ("databureau", None, "市大数据中心 data bureau"),
     ("admin", None, "operator (admin)"),
 )

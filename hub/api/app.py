@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from starlette.applications import Starlette
@@ -22,6 +21,7 @@ from hub.api.errors import (
 from hub.api.problems import problem
 from hub.api.support import json_response
 from hub.domain.errors import DomainError
+from hub.optional import optional_module
 from hub.services.context import HubContext
 from hub.services.errors import ServiceError
 from hub.services.tokens import TokenCache
@@ -44,11 +44,8 @@ def _collect_routes() -> tuple[list[BaseRoute], dict[str, Any]]:
     routes: list[BaseRoute] = []
     extra_ops: dict[str, Any] = {}
     for name in ROUTE_MODULES:
-        try:
-            module = importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:
-                raise
+        module = optional_module(name)
+        if module is None:
             continue
         routes.extend(module.routes)
         extra_ops.update(getattr(module, "openapi_operations", {}))
