@@ -1,0 +1,118 @@
+"""Prometheus metrics of delivery, on the default registry (served at GET /metrics).
+
+Queue depths are read at scrape time without the management plugin: a passive
+`queue.declare` answers each queue's ready-message count.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from prometheus_client import REGISTRY, Counter, Gauge
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from sqlalchemy import func, select
+
+from hub.broker.settings import DeliverySettings
+from hub.broker.topology import Topology
+from hub.services.context import HubContext
+from hub.store.models import OutboxMessage
+
+log = logging.getLogger("hub.broker.metrics")
+
+PUBLISHED = Counter("hub_relay_published_total", "Outbox messages published by the relay")
+CONFIRMED = Counter("hub_relay_confirmed_total", "Publishes the broker confirmed (ack)")
+NACKED = Counter("hub_relay_nacked_total", "Publishes the broker refused (nack or return)")
+FEED_MARKED = Counter("hub_relay_feed_marked_total", "Rows for pull-feed parties marked sent")
+RELAY_LAG = Gauge("hub_relay_lag_seconds", "Age of the oldest unsent outbox row, seen by a relay")
+DELIVERIES = Counter(
+    "hub_deliveries_total", "Connector outcomes", ["connector", "outcome"]
+)
+INBOUND = Counter("hub_inbound_total", "Inbound AMQP messages", ["outcome"])
+
+_T = OutboxMessage.__table__  # type: ignore[attr-defined]
+_OLDEST = select(func.min(_T.c.created_at)).where(_T.c.sent_at.is_(None), _T.c.dead_at.is_(None))
+_DEAD = select(func.count()).select_from(_T).where(_T.c.dead_at.is_not(None), _T.c.sent_at.is_(None))
+
+
+def oldest_unsent_age(ctx: HubContext) -> float:
+    with ctx.db.engine.connect() as conn:
+        oldest = conn.execute(_OLDEST).scalar()
+    if oldest is None:
+        return 0.0
+    return max(0.0, (ctx.clock.now() - oldest).total_seconds())
+
+
+def queue_depths(amqp_url: str, queues: Iterable[str], timeout: float = 3.0) -> dict[str, int]:
+    import pika
+
+    params = pika.URLParameters(amqp_url)
+    params.socket_timeout = timeout
+    params.blocked_connection_timeout = timeout
+    depths: dict[str, int] = {}
+    conn = pika.BlockingConnection(params)
+    try:
+        for q in queues:
+            ch = conn.channel()
+            try:
+                ok = ch.queue_declare(q, passive=True)
+                depths[q] = int(ok.method.message_count)
+                ch.close()
+            except Exception:  # a missing queue closes the channel; skip it
+                continue
+    finally:
+        conn.close()
+    return depths
+
+
+class DeliveryCollector(Collector):
+    """Scrape-time figures: relay lag, dead letters, and (with a broker) queue depths."""
+
+    def __init__(self, ctx: HubContext, settings: DeliverySettings) -> None:
+        self.ctx = ctx
+        self.settings = settings
+
+    def collect(self) -> Iterator[Any]:
+        lag = GaugeMetricFamily("hub_outbox_lag_seconds", "Age of the oldest unsent outbox row")
+        dead = GaugeMetricFamily("hub_outbox_dead", "Dead-lettered outbox rows not replayed")
+        try:
+            lag.add_metric([], oldest_unsent_age(self.ctx))
+            with self.ctx.db.engine.connect() as conn:
+                dead.add_metric([], float(conn.execute(_DEAD).scalar() or 0))
+        except Exception as exc:
+            log.warning("outbox metrics unavailable: %s", exc)
+        yield lag
+        yield dead
+        if not self.settings.amqp_url:
+            return
+        depth = GaugeMetricFamily("hub_queue_messages", "Ready messages per queue", labels=["queue"])
+        try:
+            from hub.broker.routes import Directory
+
+            topo = Topology(self.settings)
+            parties, _ = Directory(self.ctx, self.settings).pushed_destinations()
+            names = [topo.party_queue(p) for p in parties]
+            names += [topo.dead_queue, topo.inbound_queue]
+            names += [topo.retry_queue(t) for t in self.settings.retry_delays]
+            for q, n in queue_depths(self.settings.amqp_url, names).items():
+                depth.add_metric([q], n)
+        except Exception as exc:
+            log.warning("queue depths unavailable: %s", exc)
+        yield depth
+
+
+_installed: DeliveryCollector | None = None
+_lock = threading.Lock()
+
+
+def install(ctx: HubContext, settings: DeliverySettings | None = None) -> None:
+    """Register the scrape-time collector once (call at app start-up)."""
+    global _installed
+    with _lock:
+        if _installed is not None:
+            return
+        _installed = DeliveryCollector(ctx, settings or DeliverySettings.from_env())
+        REGISTRY.register(_installed)

@@ -1,0 +1,137 @@
+"""Helpers for broker tests: a unique topology per test, outbox rows, queue reads, clean-up."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import pika
+
+from hub.broker.settings import DeliverySettings
+from hub.broker.topology import Topology
+from hub.services.context import HubContext
+from hub.services.registry import seal_secret
+from hub.store.models import Institution, OutboxMessage
+from hub.store.outbox import enqueue
+
+SECRET = "test-secret-0123456789abcdef"
+
+
+def unique_prefix() -> str:
+    return f"t{uuid.uuid4().hex[:10]}"
+
+
+def test_settings(amqp_url: str | None, **overrides: Any) -> DeliverySettings:
+    base = DeliverySettings(
+        amqp_url=amqp_url,
+        prefix=unique_prefix(),
+        delivery_limit=3,
+        retry_delays=(0.2, 0.5, 1.0),
+        backoff_base=0.1,
+        webhook_timeout=2.0,
+        heartbeat=10,
+        blocked_connection_timeout=10.0,
+    )
+    return replace(base, **overrides)
+
+
+def set_delivery(
+    ctx: HubContext, inst_id: str, kind: str, url: str | None = None, secret: str | None = SECRET
+) -> None:
+    with ctx.db.transaction() as session:
+        inst = session.get(Institution, inst_id)
+        assert inst is not None, inst_id
+        inst.delivery = {"kind": kind, **({"url": url} if url else {})}
+        inst.delivery_secret = seal_secret(ctx, inst_id, secret) if (secret and kind == "webhook") else None
+        session.add(inst)
+
+
+def enqueue_many(
+    ctx: HubContext, destination: str, n: int, *, type: str = "test.message",
+    deliver_by: datetime | None = None, per_tx: int = 200,
+) -> list[str]:
+    ids: list[str] = []
+    now = ctx.clock.now()
+    for start in range(0, n, per_tx):
+        with ctx.db.transaction() as session:
+            for i in range(start, min(n, start + per_tx)):
+                row = enqueue(
+                    session, ctx.vault, destination=destination, type=type, application_no=None,
+                    data={"i": i, "text": "测试消息"}, occurred_at=now, deliver_by=deliver_by,
+                )
+                ids.append(row.message_id)
+    return ids
+
+
+def unsent(ctx: HubContext) -> int:
+    from sqlmodel import col, func, select
+
+    with ctx.db.read() as session:
+        return int(session.exec(
+            select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
+        ).one())
+
+
+def connection(amqp_url: str) -> pika.BlockingConnection:
+    return pika.BlockingConnection(pika.URLParameters(amqp_url))
+
+
+def drain(amqp_url: str, queue: str, *, expect: int, timeout: float = 20.0) -> list[tuple[Any, bytes]]:
+    """Read (and ack) up to `expect` messages from a queue, waiting at most `timeout`."""
+    out: list[tuple[Any, bytes]] = []
+    conn = connection(amqp_url)
+    try:
+        ch = conn.channel()
+        deadline = time.monotonic() + timeout
+        while len(out) < expect and time.monotonic() < deadline:
+            method, props, body = ch.basic_get(queue, auto_ack=True)
+            if method is None:
+                conn.sleep(0.05)
+                continue
+            out.append((props, body))
+    finally:
+        conn.close()
+    return out
+
+
+def depth(amqp_url: str, queue: str) -> int:
+    conn = connection(amqp_url)
+    try:
+        return int(conn.channel().queue_declare(queue, passive=True).method.message_count)
+    finally:
+        conn.close()
+
+
+@contextmanager
+def topology(amqp_url: str, settings: DeliverySettings, parties: list[str]) -> Iterator[Topology]:
+    """Declare a test topology and delete it afterwards, whatever happens."""
+    topo = Topology(settings)
+    conn = connection(amqp_url)
+    try:
+        topo.declare(conn.channel(), parties, frozenset())
+    finally:
+        conn.close()
+    try:
+        yield topo
+    finally:
+        teardown(amqp_url, settings, parties)
+
+
+def teardown(amqp_url: str, settings: DeliverySettings, parties: list[str]) -> None:
+    for _ in range(30):
+        try:
+            conn = connection(amqp_url)
+            break
+        except pika.exceptions.AMQPConnectionError:
+            time.sleep(1)
+    else:
+        return
+    try:
+        Topology(settings).teardown(conn.channel(), parties)
+    finally:
+        conn.close()
