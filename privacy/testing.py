@@ -1,0 +1,394 @@
+"""Generators for tests and benchmarks: valid identifiers, a labelled PII corpus in
+dispute phrasing, and full application / case records.
+
+Uses Faker's ``zh_CN`` provider (a test dependency), imported only when called.
+Everything is seeded, so a corpus is the same on every run.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import string
+from datetime import date, datetime, timedelta, timezone
+from typing import Any
+
+from privacy.pii import Span, is_resident_id, is_uscc, luhn_ok
+
+__all__ = [
+    "DISTRICTS",
+    "labelled_corpus",
+    "make_faker",
+    "sample_application",
+    "sample_case_record",
+    "shanghai_address",
+    "valid_bank_card",
+    "valid_old_resident_id",
+    "valid_uscc",
+]
+
+DISTRICTS = {
+    "310101": "黄浦区",
+    "310104": "徐汇区",
+    "310105": "长宁区",
+    "310106": "静安区",
+    "310107": "普陀区",
+    "310109": "虹口区",
+    "310110": "杨浦区",
+    "310112": "闵行区",
+    "310113": "宝山区",
+    "310114": "嘉定区",
+    "310115": "浦东新区",
+    "310116": "金山区",
+    "310117": "松江区",
+    "310118": "青浦区",
+    "310120": "奉贤区",
+    "310151": "崇明区",
+}
+_CN8 = timezone(timedelta(hours=8))
+_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ROADS = "漕溪北 肇嘉浜 天钥桥 衡山 淮海中 南京西 延安西 长寿 四川北 控江 七莘 祖冲之 张江 "
+_ROADS += "沪太 博乐 人民北 江宁 虹桥 曹杨 武宁 中山北 龙华中 宛平南 零陵 宜山 吴中 古北"
+_TOWNS = "七宝 莘庄 张江 川沙 周浦 江桥 泗泾 朱家角 南桥 城桥 新河 堡镇 罗店 顾村 安亭 马陆"
+
+
+def make_faker(seed: int) -> Any:
+    from faker import Faker
+
+    fake = Faker("zh_CN")
+    fake.seed_instance(seed)
+    return fake
+
+
+def valid_uscc(rng: random.Random) -> str:
+    head = rng.choice(["91", "92", "93", "11", "12", "51", "52", "Y1"])
+    region = rng.choice(list(DISTRICTS))
+    body = "".join(rng.choice(string.digits + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
+    s = head + region + body
+    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(s, _USCC_WEIGHTS, strict=False))
+    code = s + _USCC_CHARS[(31 - total % 31) % 31]
+    assert is_uscc(code)
+    return code
+
+
+def valid_old_resident_id(rng: random.Random) -> str:
+    born = date(1940, 1, 1) + timedelta(days=rng.randrange(0, 365 * 59))
+    code = f"{rng.choice(list(DISTRICTS))}{born:%y%m%d}{rng.randrange(1000):03d}"
+    assert is_resident_id(code)
+    return code
+
+
+def valid_bank_card(rng: random.Random, length: int = 19) -> str:
+    body = "62" + "".join(rng.choice(string.digits) for _ in range(length - 3))
+    for check in string.digits:
+        if luhn_ok(body + check):
+            return body + check
+    raise AssertionError("unreachable")
+
+
+def shanghai_address(rng: random.Random) -> str:
+    district = rng.choice(list(DISTRICTS.values()))
+    road = rng.choice(_ROADS.split())
+    n = rng.randrange(1, 2000)
+    form = rng.randrange(5)
+    if form == 0:
+        return (
+            f"上海市{district}{road}路{n}号{rng.randrange(1, 30)}号楼{rng.randrange(101, 2600)}室"
+        )
+    if form == 1:
+        return f"{district}{road}路{n}弄{rng.randrange(1, 80)}号{rng.randrange(101, 1800)}室"
+    if form == 2:
+        town = rng.choice(_TOWNS.split())
+        return f"{district}{town}镇{rng.choice(_TOWNS.split())}村{rng.randrange(1, 20)}组{n}号"
+    if form == 3:
+        return f"{road}路{n}号"
+    return f"上海市{district}{road}路{n}号"
+
+
+def _phone_variant(rng: random.Random, digits: str) -> str:
+    form = rng.randrange(6)
+    if form == 1:
+        return f"{digits[:3]} {digits[3:7]} {digits[7:]}"
+    if form == 2:
+        return f"{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+    if form == 3:
+        return f"+86 {digits}"
+    if form == 4:
+        return f"+86-{digits[:3]}-{digits[3:7]}-{digits[7:]}"
+    return digits
+
+
+def _date_variant(rng: random.Random) -> str:
+    d = date(2023, 1, 1) + timedelta(days=rng.randrange(0, 1200))
+    form = rng.randrange(6)
+    if form == 0:
+        return f"{d.year}年{d.month}月{d.day}日"
+    if form == 1:
+        return d.isoformat()
+    if form == 2:
+        return f"{d.month}月{d.day}日"
+    if form == 3:
+        return f"{d.year}年{d.month}月"
+    if form == 4:
+        return f"{d.year}/{d.month}/{d.day}"
+    return f"{d.year}年{d.month:02d}月{d.day:02d}日"
+
+
+def _amount_variant(rng: random.Random) -> str:
+    value = rng.choice(
+        [rng.randrange(50, 1000), rng.randrange(1000, 100000), rng.randrange(10**5, 10**7)]
+    )
+    form = rng.randrange(6)
+    if form == 0:
+        return f"{value}元"
+    if form == 1:
+        return f"{value:,}元"
+    if form == 2:
+        return f"{value / 10000:.1f}万元"
+    if form == 3:
+        return f"￥{value}"
+    if form == 4:
+        return f"人民币{value}.00元"
+    return rng.choice(["三万元", "五千元", "两万元", "十二万元", "八百元", "一万五千元"])
+
+
+def _plate(rng: random.Random, fake: Any) -> str:
+    form = rng.randrange(4)
+    letters = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+    if form == 0:
+        return "沪" + rng.choice(letters) + "".join(rng.choice(string.digits) for _ in range(5))
+    if form == 1:
+        return "沪A" + rng.choice("DF") + "".join(rng.choice(string.digits) for _ in range(5))
+    if form == 2:
+        return "沪B·" + "".join(rng.choice(string.digits) for _ in range(5))
+    return str(fake.license_plate())
+
+
+_TEMPLATES = (
+    "申请人{name}，身份证号{id}，联系电话{mobile}，住{address}。{date}在{address}与被申请人"
+    "{name}发生纠纷，要求赔偿{amount}。",
+    "被申请人{company}（统一社会信用代码{uscc}），法定代表人{name}，联系电话{landline}。",
+    "{date}，申请人驾驶车牌号为{plate}的小型轿车在{address}附近与{name}驾驶的{plate}发生碰撞，"
+    "维修费用共计{amount}。",
+    "我和{name}是邻居，他家住{address}，{date}晚上装修噪音很大，多次沟通无果。",
+    "申请人{name}于{date}向被申请人{name}借款{amount}，约定{date}前归还，至今未还。"
+    "还款请汇入申请人银行卡{card}。",
+    "{name}女士称其在{company}购买的商品存在质量问题，商家拒绝退款，联系邮箱{email}。",
+    "联系人：{name}，手机：{mobile}，邮箱：{email}",
+    "劳动者{name}（身份证号码：{id}）自{date}起在{company}工作，月工资{amount}，"
+    "公司拖欠工资共计{amount}。",
+    "经调解，{name}同意于{date}前一次性支付{name}{amount}，双方再无其他纠纷。",
+    "患者{name}于{date}在医院就诊，家属{name}认为医院存在过错，要求赔偿{amount}。",
+    "{name}，男，汉族，住{address}，公民身份号码{id}。",
+    "委托代理人{name}，{company}员工，电话{mobile}。",
+    "房东{name}收取押金{amount}后拒不退还，租客{name}多次拨打{mobile}未果。",
+    "申请人与{name}于{date}签订租赁合同，约定租金每月{amount}，房屋位于{address}。",
+    "申请人持有的旧身份证号码为{id15}，现已换领新证。",
+    "经查，{name}名下车辆{plate}于{date}在{address}违章停放，影响通行。",
+    "请联系调解员{name}，办公电话{landline}，或发送邮件至{email}。",
+    "我叫{name}，手机号是{mobile}，{date}在网上购买的家电一直没有发货。",
+    "{date}下午，{name}在{address}的店铺内与顾客{name}发生口角。",
+    "该公司（信用代码：{uscc}）拖欠货款{amount}，对账单日期为{date}。",
+    "申请人{name}、{name}与被申请人{company}因物业服务费发生争议。",
+    "丈夫{name}与妻子{name}因离婚财产分割发生纠纷，涉及房产位于{address}，存款约{amount}。",
+    "{surname}先生表示愿意调解，请于{date}到场，联系电话{landline}。",
+    "{name}称已通过银行卡{card}向对方转账{amount}，对方否认收到。",
+    "被申请人{name}经营的门店位于{address}，营业执照代码为{uscc}。",
+    "申请人的邮箱是{email}，备用电话{mobile}，请勿泄露。",
+    "交警认定{name}负事故全部责任，其驾驶的车辆号牌为{plate}。",
+)
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def labelled_corpus(n: int, seed: int = 20260305) -> list[tuple[str, list[Span]]]:
+    """``n`` documents in dispute phrasing with their gold PII spans."""
+    rng = random.Random(seed)
+    fake = make_faker(seed)
+    docs: list[tuple[str, list[Span]]] = []
+    for i in range(n):
+        template = _TEMPLATES[i % len(_TEMPLATES)]
+        parts: list[str] = []
+        gold: list[Span] = []
+        pos = 0
+        length = 0
+        for m in _SLOT.finditer(template):
+            lit = template[pos : m.start()]
+            parts.append(lit)
+            length += len(lit)
+            value, kind = _fill(m.group(1), rng, fake)
+            if kind:
+                gold.append(Span(length, length + len(value), kind, value))
+            parts.append(value)
+            length += len(value)
+            pos = m.end()
+        parts.append(template[pos:])
+        docs.append(("".join(parts), gold))
+    return docs
+
+
+def _fill(slot: str, rng: random.Random, fake: Any) -> tuple[str, str | None]:
+    if slot == "name":
+        if rng.random() < 0.08:
+            return rng.choice(["欧阳", "司马", "上官", "诸葛"]) + fake.first_name(), "name"
+        return str(fake.name()), "name"
+    if slot == "surname":
+        return str(fake.last_name()), "name"
+    if slot == "id":
+        ssn = str(fake.ssn())
+        assert is_resident_id(ssn), ssn
+        return (ssn.lower() if rng.random() < 0.05 else ssn), "resident_id"
+    if slot == "id15":
+        return valid_old_resident_id(rng), "resident_id"
+    if slot == "uscc":
+        return valid_uscc(rng), "uscc"
+    if slot == "mobile":
+        return _phone_variant(rng, str(fake.phone_number())), "mobile"
+    if slot == "landline":
+        area = rng.choice(["021", "0571", "025", "010"])
+        number = f"{area}-{rng.randrange(2, 10)}{rng.randrange(10**6, 10**7)}"
+        if rng.random() < 0.3:
+            number = f"({number.replace('-', ')')}"
+        return number, "landline"
+    if slot == "email":
+        return str(fake.email()), "email"
+    if slot == "card":
+        if rng.random() < 0.5:
+            return str(fake.credit_card_number()), "bank_card"
+        card = valid_bank_card(rng, rng.choice([16, 19]))
+        if rng.random() < 0.3:
+            card = " ".join(card[i : i + 4] for i in range(0, len(card), 4))
+        return card, "bank_card"
+    if slot == "plate":
+        return _plate(rng, fake), "plate"
+    if slot == "address":
+        if rng.random() < 0.2:
+            return str(fake.address()), "address"
+        return shanghai_address(rng), "address"
+    if slot == "date":
+        return _date_variant(rng), "date"
+    if slot == "amount":
+        return _amount_variant(rng), "amount"
+    if slot == "company":
+        return str(fake.company()), None
+    raise KeyError(slot)
+
+
+# ---------------------------------------------------------------------------------
+# Application and case records (INTERFACE 4)
+# ---------------------------------------------------------------------------------
+def _party(rng: random.Random, fake: Any, *, organization: bool = False) -> dict[str, Any]:
+    if organization:
+        return {
+            "kind": "organization",
+            "name": str(fake.company()),
+            "id_type": "uscc",
+            "id_number": valid_uscc(rng),
+            "phone": f"021-{rng.randrange(2, 10)}{rng.randrange(10**6, 10**7)}",
+            "email": str(fake.company_email()),
+            "address": shanghai_address(rng),
+        }
+    return {
+        "kind": "person",
+        "name": str(fake.name()),
+        "id_type": "resident_id",
+        "id_number": str(fake.ssn()),
+        "phone": str(fake.phone_number()),
+        "email": str(fake.free_email()),
+        "address": shanghai_address(rng),
+    }
+
+
+def sample_application(rng: random.Random, fake: Any) -> dict[str, Any]:
+    """A full, valid application body (INTERFACE 4) with every optional field set."""
+    applicant = _party(rng, fake)
+    respondent = _party(rng, fake, organization=rng.random() < 0.5)
+    occurred = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 600))
+    received = datetime(2026, 11, 2, 9, 0, tzinfo=_CN8) + timedelta(minutes=rng.randrange(0, 9999))
+    district = rng.choice(list(DISTRICTS))
+    amount = f"{rng.randrange(100, 5_000_000)}.{rng.randrange(100):02d}"
+    return {
+        "channel": rng.choice(["online", "window"]),
+        "received_at": received.isoformat(),
+        "category": rng.choice(["consumer", "labor", "neighbor", "loan", "traffic"]),
+        "district": district,
+        "applicants": [applicant],
+        "respondents": [respondent],
+        "facts": f"申请人{applicant['name']}于{occurred.year}年{occurred.month}月{occurred.day}日"
+        f"与被申请人{respondent['name']}发生纠纷，联系电话{applicant['phone']}。",
+        "claims": f"要求被申请人赔偿{amount}元。",
+        "amount": amount,
+        "occurred_on": occurred.isoformat(),
+        "occurred_place": f"上海市{DISTRICTS[district]}{rng.choice(_ROADS.split())}路"
+        f"{rng.randrange(1, 999)}号",
+        "preferred_institution": f"pm-{district}-01",
+        "arbitration_agreement": rng.random() < 0.3,
+        "attachments": [
+            {
+                "name": f"{applicant['name']}的收据.jpg",
+                "media_type": "image/jpeg",
+                "sha256": f"{rng.getrandbits(256):064x}",
+                "size": rng.randrange(1000, 10**6),
+                "content_base64": "aGVsbG8=",
+            }
+        ],
+    }
+
+
+def sample_case_record(rng: random.Random, fake: Any, number: int = 1) -> dict[str, Any]:
+    """The shape of ``GET /v1/applications/{no}``: the application, its number, status,
+    institution and timeline with event data, ending in a failed closure and a referral."""
+    app = sample_application(rng, fake)
+    start = datetime.fromisoformat(app["received_at"])
+    inst = {"id": f"pm-{app['district']}-01", "name": f"{DISTRICTS[app['district']]}人民调解委员会"}
+
+    def at(hours: int) -> str:
+        return (start + timedelta(hours=hours)).isoformat()
+
+    respondent = app["respondents"][0]["name"]
+    timeline = [
+        {"type": "submitted", "at": at(0), "data": {}},
+        {"type": "dispatched", "at": at(1), "data": {"institution": inst["id"]}},
+        {"type": "received", "at": at(2), "data": {}},
+        {
+            "type": "respondent_contacted",
+            "at": at(20),
+            "data": {"willing": True, "note": f"已电话联系{respondent}，对方同意调解。"},
+        },
+        {"type": "accepted", "at": at(30), "data": {}},
+        {
+            "type": "closed",
+            "at": at(200),
+            "data": {
+                "outcome": "failure",
+                "agreement": {"summary": f"{respondent}同意分期支付", "amount": app["amount"]},
+                "remedies": "可向有管辖权的人民法院提起诉讼。",
+            },
+        },
+        {
+            "type": "referral_requested",
+            "at": at(210),
+            "data": {"kind": "litigation", "target": f"court-{app['district']}"},
+        },
+        {
+            "type": "referral_result",
+            "at": at(400),
+            "data": {
+                "outcome": "filed",
+                "case_no": f"(2026)沪0104民初{rng.randrange(1, 9999)}号",
+                "decided_on": "2026-12-20",
+                "document": {"sha256": f"{rng.getrandbits(256):064x}", "name": "受理通知书.pdf"},
+            },
+        },
+    ]
+    return {
+        "application_no": f"310000-20261102-{number:06d}-X",
+        "query_code": "K7Q2M9",
+        **app,
+        "status": "litigation_filed",
+        "institution": inst,
+        "deadlines": [{"kind": "acknowledge_by", "due_at": at(24), "provisional": False}],
+        "created_at": at(0),
+        "updated_at": at(400),
+        "timeline": timeline,
+    }
