@@ -87,9 +87,13 @@ class Directory:
         with self._lock:
             return list(self._parties.values())
 
-    def pushed_destinations(self) -> tuple[list[str], frozenset[str]]:
-        """Destinations that get a broker queue, and those that also get a party-facing queue."""
-        parties = [p for p in self.all() if p.pushed]
+    def pushed_destinations(self, *, everyone: bool = False) -> tuple[list[str], frozenset[str]]:
+        """Destinations that get a broker queue, and those that also get a party-facing queue.
+
+        Pull-feed parties need no queue; `everyone` declares one for them too, so a party
+        can later switch to webhook delivery without a topology change.
+        """
+        parties = [p for p in self.all() if p.pushed or everyone]
         names = [p.id for p in parties] + [NOTIFY]
         if self.settings.portal_url:
             names.append("portal")

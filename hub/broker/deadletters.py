@@ -1,0 +1,55 @@
+"""The dead-letter queue's consumer: every dead letter is recorded on its outbox row.
+
+Letters come from the connectors (header `x-hub-dead-reason`) and from the broker itself
+(a poison message past `x-delivery-limit`: `x-death` says why). Recording is idempotent,
+so a letter seen twice changes nothing; `hub deadletters list` and the admin endpoint read
+the rows, `hub deadletters replay` sends them again.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from connectors.base import Delivered, Outcome
+from hub.broker.worker import Delivery
+from hub.services.context import HubContext
+from hub.services.delivery_failures import record_dead
+
+log = logging.getLogger("hub.deadletters")
+
+
+def _text(v: Any) -> str:
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def reason_of(headers: dict[str, Any]) -> str:
+    if headers.get("x-hub-dead-reason"):
+        return _text(headers["x-hub-dead-reason"])
+    deaths = headers.get("x-death") or []
+    if deaths:
+        d = deaths[0]
+        why = _text(d.get("reason", "?"))
+        queue = _text(d.get("queue", "?"))
+        if why == "delivery_limit":
+            return f"delivery limit reached on {queue} (the connector failed on every try)"
+        return f"dead-lettered by the broker: {why} on {queue}"
+    return "dead-lettered (no reason given)"
+
+
+class DeadLetterRecorder:
+    name = "deadletters"
+
+    def __init__(self, ctx: HubContext) -> None:
+        self.ctx = ctx
+
+    def __call__(self, d: Delivery) -> Outcome:
+        headers = dict(d.properties.headers or {})
+        reason = reason_of(headers)
+        mid = d.properties.message_id
+        if not mid or not record_dead(self.ctx, mid, reason):
+            log.error("dead letter %s (%s): not an outbox message, or already recorded",
+                      mid, reason)
+        else:
+            log.warning("dead letter recorded: %s %s", mid, reason)
+        return Delivered("recorded")

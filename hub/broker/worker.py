@@ -1,0 +1,280 @@
+"""`hub connector NAME`: consume party queues and hand each message to a connector.
+
+One pika `BlockingConnection`, owned by the worker's thread. Connectors run in thread pools
+(one pool per queue, so a party whose system hangs only ties up its own threads); their
+outcomes come back to the connection's thread through `add_callback_threadsafe`, the one
+pika call that is safe from other threads. Only that thread acks, nacks and publishes.
+
+Outcomes: Delivered -> ack. Retry -> copy to the retry exchange (tier by delay, per-message
+TTL with jitter), confirmed, then ack; for an ordered queue the same message is tried again
+in place instead. Dead -> copy to the dead-letter exchange with the reason, confirmed, then
+ack. Forward -> publish the copy, confirmed, then ack. A connector that raises -> nack with
+requeue: the quorum queue counts deliveries and dead-letters the message after
+`x-delivery-limit` (a poison message), while the rest of the queue keeps flowing.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+import pika
+from pika.exceptions import AMQPError
+from tenacity import Retrying, retry_if_exception_type, wait_exponential_jitter
+
+from connectors.base import Connector, Dead, Delivered, Forward, Outcome, Retry
+from hub.broker import metrics
+from hub.broker.message import Message
+from hub.broker.settings import DeliverySettings
+from hub.broker.topology import Topology, tier_name
+
+log = logging.getLogger("hub.worker")
+
+
+@dataclass(frozen=True)
+class Delivery:
+    routing_key: str
+    properties: pika.BasicProperties
+    body: bytes
+    redelivered: bool = False
+
+
+Handler = Callable[[Delivery], Outcome]
+
+
+@dataclass
+class Subscription:
+    queue: str
+    handler: Handler
+    name: str
+    ordered: bool = False
+    concurrency: int = 8
+
+
+def outbox_handler(connector: Connector) -> Handler:
+    def handle(d: Delivery) -> Outcome:
+        return connector.handle(Message.from_delivery(d.routing_key, d.properties, d.body))
+
+    return handle
+
+
+class Worker:
+    def __init__(
+        self,
+        settings: DeliverySettings,
+        subscriptions: list[Subscription],
+        *,
+        prefetch: int | None = None,
+    ) -> None:
+        if not settings.amqp_url:
+            raise ValueError("connectors on the broker need HUB_AMQP_URL")
+        self.settings = settings
+        self.topology = Topology(settings)
+        self.subscriptions = subscriptions
+        self.prefetch = prefetch or settings.prefetch
+        self._pools = {
+            s.queue: ThreadPoolExecutor(
+                max_workers=1 if s.ordered else s.concurrency,
+                thread_name_prefix=f"conn-{s.name}",
+            )
+            for s in subscriptions
+        }
+        self._stopping = threading.Event()
+        self._conn: pika.BlockingConnection | None = None
+        self._publisher: Any = None
+        self._generation = 0
+        self.settled = 0
+
+    # ---- lifecycle --------------------------------------------------------------------
+    def run(self, *, max_seconds: float | None = None) -> None:
+        deadline = time.monotonic() + max_seconds if max_seconds else None
+        retrying = Retrying(
+            retry=retry_if_exception_type((AMQPError, OSError)),
+            wait=wait_exponential_jitter(initial=0.2, max=10.0, jitter=0.5),
+            stop=lambda _s: self._stopping.is_set()
+            or bool(deadline and time.monotonic() > deadline),
+            reraise=True,
+            before_sleep=lambda rs: log.warning(
+                "connector connection lost (%s); reconnecting",
+                rs.outcome.exception() if rs.outcome else "?",
+            ),
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    if self._stopping.is_set():
+                        break
+                    self._session(deadline)
+        finally:
+            for pool in self._pools.values():
+                pool.shutdown(wait=False, cancel_futures=True)
+
+    def stop(self) -> None:
+        """Thread-safe."""
+        self._stopping.set()
+
+    def _params(self) -> pika.URLParameters:
+        assert self.settings.amqp_url
+        params = pika.URLParameters(self.settings.amqp_url)
+        params.heartbeat = self.settings.heartbeat
+        params.blocked_connection_timeout = self.settings.blocked_connection_timeout
+        params.connection_attempts = 1
+        params.socket_timeout = 5
+        params.client_properties = {"connection_name": f"hub-connector-{os.getpid()}"}
+        return params
+
+    def _session(self, deadline: float | None) -> None:
+        self._generation += 1
+        generation = self._generation
+        conn = pika.BlockingConnection(self._params())
+        self._conn = conn
+        try:
+            self._publisher = conn.channel()
+            self._publisher.confirm_delivery()
+            unordered = conn.channel()
+            unordered.basic_qos(prefetch_count=self.prefetch)
+            for sub in self.subscriptions:
+                if sub.ordered:
+                    ch = conn.channel()
+                    ch.basic_qos(prefetch_count=1)
+                else:
+                    ch = unordered
+                ch.basic_consume(
+                    sub.queue,
+                    functools.partial(self._on_message, sub, generation),
+                    consumer_tag=f"{sub.name}:{sub.queue}:{generation}",
+                )
+            log.info("consuming %d queue(s)", len(self.subscriptions))
+            while not self._stopping.is_set():
+                if deadline and time.monotonic() > deadline:
+                    self._stopping.set()
+                    break
+                conn.process_data_events(time_limit=0.2)
+        finally:
+            self._conn = None
+            if conn.is_open:
+                try:
+                    conn.close()
+                except Exception:  # closing a broken connection: nothing to save
+                    log.debug("close failed", exc_info=True)
+
+    # ---- messages ---------------------------------------------------------------------
+    def _on_message(
+        self, sub: Subscription, generation: int, channel: Any, method: Any, props: Any,
+        body: bytes,
+    ) -> None:
+        delivery = Delivery(method.routing_key, props, body, bool(method.redelivered))
+        self._submit(sub, generation, channel, method.delivery_tag, delivery)
+
+    def _submit(
+        self, sub: Subscription, generation: int, channel: Any, tag: int, delivery: Delivery
+    ) -> None:
+        conn = self._conn
+        if conn is None:
+            return
+        future = self._pools[sub.queue].submit(sub.handler, delivery)
+
+        def done(f: Future[Outcome]) -> None:
+            try:
+                conn.add_callback_threadsafe(
+                    functools.partial(self._settle, sub, generation, channel, tag, delivery, f)
+                )
+            except Exception:  # connection gone: the broker redelivers the message
+                log.debug("outcome dropped with its connection", exc_info=True)
+
+        future.add_done_callback(done)
+
+    def _settle(
+        self, sub: Subscription, generation: int, channel: Any, tag: int, delivery: Delivery,
+        future: Future[Outcome],
+    ) -> None:
+        if generation != self._generation or not channel.is_open:
+            return  # an old connection's message: it is redelivered on the new one
+        try:
+            outcome = future.result()
+        except Exception as exc:
+            log.exception("connector %s failed on %s", sub.name, delivery.properties.message_id)
+            metrics.DELIVERIES.labels(sub.name, "crashed").inc()
+            channel.basic_nack(tag, requeue=True)
+            self.settled += 1
+            _ = exc
+            return
+        if isinstance(outcome, Delivered):
+            channel.basic_ack(tag)
+        elif isinstance(outcome, Retry):
+            if sub.ordered:
+                metrics.DELIVERIES.labels(sub.name, "retry").inc()
+                assert self._conn is not None
+                self._conn.call_later(
+                    outcome.delay,
+                    functools.partial(self._resubmit, sub, generation, channel, tag, delivery),
+                )
+                return
+            self._publish_retry(delivery, outcome)
+            channel.basic_ack(tag)
+        elif isinstance(outcome, Dead):
+            self._publish_dead(delivery, outcome.reason, sub.name)
+            channel.basic_ack(tag)
+        elif isinstance(outcome, Forward):
+            self._publisher.basic_publish(
+                outcome.exchange, outcome.routing_key, outcome.body,
+                pika.BasicProperties(
+                    message_id=delivery.properties.message_id,
+                    type=delivery.properties.type,
+                    content_type=outcome.content_type,
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                    headers=outcome.headers,
+                ),
+                mandatory=True,
+            )
+            channel.basic_ack(tag)
+        metrics.DELIVERIES.labels(sub.name, type(outcome).__name__.lower()).inc()
+        self.settled += 1
+
+    def _resubmit(
+        self, sub: Subscription, generation: int, channel: Any, tag: int, delivery: Delivery
+    ) -> None:
+        if generation == self._generation and channel.is_open and not self._stopping.is_set():
+            headers = dict(delivery.properties.headers or {})
+            headers["x-attempt"] = int(headers.get("x-attempt") or 0) + 1
+            props = _copy_props(delivery.properties, headers)
+            self._submit(sub, generation, channel, tag,
+                         Delivery(delivery.routing_key, props, delivery.body, True))
+
+    def _publish_retry(self, delivery: Delivery, outcome: Retry) -> None:
+        tier = self.topology.tier_for(outcome.delay)
+        headers = dict(delivery.properties.headers or {})
+        headers["x-attempt"] = int(headers.get("x-attempt") or 0) + 1
+        headers["x-retry-tier"] = tier_name(tier)
+        headers["x-last-error"] = outcome.reason[:300]
+        if outcome.deliver_by is not None and "x-deliver-by" not in headers:
+            headers["x-deliver-by"] = outcome.deliver_by.isoformat()
+        props = _copy_props(delivery.properties, headers)
+        props.expiration = str(max(1, int(min(outcome.delay, tier) * 1000)))
+        self._publisher.basic_publish(
+            self.topology.retry_exchange, delivery.routing_key, delivery.body, props,
+            mandatory=True,
+        )
+
+    def _publish_dead(self, delivery: Delivery, reason: str, connector: str) -> None:
+        headers = dict(delivery.properties.headers or {})
+        headers["x-hub-dead-reason"] = reason[:500]
+        headers["x-hub-dead-connector"] = connector
+        props = _copy_props(delivery.properties, headers)
+        self._publisher.basic_publish(self.topology.dead_exchange, delivery.routing_key,
+                                      delivery.body, props)
+
+
+def _copy_props(p: Any, headers: dict[str, Any]) -> pika.BasicProperties:
+    return pika.BasicProperties(
+        message_id=p.message_id, type=p.type, content_type=p.content_type,
+        delivery_mode=pika.DeliveryMode.Persistent, headers=headers, user_id=None,
+        reply_to=p.reply_to, correlation_id=p.correlation_id,
+    )
