@@ -1,0 +1,357 @@
+"""Masked case records for the data bureau (INTERFACE 9), driven by the catalogue.
+
+``mask_case(record, pseudonymizer)`` walks a case record (the shape of
+``GET /v1/applications/{no}``) along the compiled catalogue and applies each field's
+treatment. Fields the catalogue does not list are dropped, a listed field holding an
+unexpected shape (an object where a scalar was expected) is dropped, and a value a
+generaliser cannot read becomes ``null``: the masker fails safe.
+
+Free text marked ``scrub`` first has the record's own personal values (names, ID
+numbers, phones, e-mails, addresses, dispute place, in any spacing) replaced, then every
+PII span :mod:`privacy.pii` detects.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from privacy.catalogue import Catalogue, FieldRule, load_catalogue
+from privacy.crypto import normalize_for_index
+from privacy.pii import scrub
+
+__all__ = [
+    "Pseudonymizer",
+    "compile_masker",
+    "mask_case",
+    "to_band",
+    "to_district",
+    "to_month",
+]
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+class Pseudonymizer:
+    """Keyed HMAC-SHA256 pseudonyms: ``prefix + 16 hex``. The same ID number gives the
+    same pseudonym in every case; without the key it cannot be reversed or recomputed
+    from a guessed ID number."""
+
+    __slots__ = ("_cache", "_key")
+
+    def __init__(self, key: bytes) -> None:
+        if not isinstance(key, bytes | bytearray) or len(key) < 16:
+            raise ValueError("pseudonym key must be at least 16 bytes")
+        self._key = bytes(key)
+        self._cache: dict[tuple[str, str], str] = {}
+
+    def pseudonym(self, value: str, *, purpose: str = "party", prefix: str = "P-") -> str:
+        hit = self._cache.get((purpose, value))
+        if hit is None:
+            norm = normalize_for_index(value, "id_number")
+            msg = purpose.encode() + b"\x00" + norm.encode("utf-8")
+            hit = hmac.digest(self._key, msg, hashlib.sha256).hex()[:16]
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            self._cache[(purpose, value)] = hit
+        return prefix + hit
+
+    def party(self, id_number: str) -> str:
+        return self.pseudonym(id_number, purpose="party", prefix="P-")
+
+    def __repr__(self) -> str:
+        return "Pseudonymizer(key=<redacted>)"
+
+
+# ---------------------------------------------------------------------------------
+# Generalisers
+# ---------------------------------------------------------------------------------
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])")
+
+
+def to_month(value: object) -> str | None:
+    """``"2026-11-01"`` or an RFC 3339 time -> ``"2026-11"`` (times in Asia/Shanghai)."""
+    if isinstance(value, datetime):
+        moment = value.astimezone(SHANGHAI) if value.tzinfo else value
+        return f"{moment.year:04d}-{moment.month:02d}"
+    if isinstance(value, date):
+        return f"{value.year:04d}-{value.month:02d}"
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if len(text) > 10:
+        try:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            return None
+        return to_month(moment)
+    m = _MONTH.match(text)
+    return f"{m.group(1)}-{m.group(2)}" if m else None
+
+
+@lru_cache(maxsize=4)
+def _district_pattern(names: tuple[tuple[str, str], ...]) -> tuple[re.Pattern[str], dict[str, str]]:
+    lookup: dict[str, str] = {}
+    for code, name in names:
+        lookup[name] = code
+        lookup[code] = code
+        short = name[:-2] if name.endswith("新区") else name[:-1]
+        lookup.setdefault(short, code)
+    alternatives = sorted(lookup, key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, alternatives))), lookup
+
+
+def to_district(value: object, districts: Mapping[str, str] | None = None) -> str | None:
+    """The district code named in a place (``"上海市徐汇区漕溪北路88号"`` -> ``"310104"``),
+    or ``None`` when no known district is named."""
+    if not isinstance(value, str):
+        return None
+    table = districts if districts is not None else load_catalogue().districts
+    pattern, lookup = _district_pattern(tuple(sorted(table.items())))
+    m = pattern.search(value)
+    return lookup[m.group()] if m else None
+
+
+def to_band(value: object, catalogue: Catalogue | None = None) -> str | None:
+    """An amount (decimal string) -> its band label; bands are ``(low, high]``."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        amount = Decimal(str(value).replace(",", "").strip())
+    except InvalidOperation:
+        return None
+    if not amount.is_finite() or amount < 0:
+        return None
+    for band in (catalogue or load_catalogue()).bands:  # ascending
+        if band.high is None or amount <= band.high:
+            return band.label
+    return None
+
+
+# ---------------------------------------------------------------------------------
+# The compiled masker
+# ---------------------------------------------------------------------------------
+_DROP = object()
+_SCALAR_TYPES = frozenset({str, int, float, bool, type(None)})
+_ITEM_PLACEHOLDER = {
+    "1": "〔姓名〕",
+    "2": "〔证件号码〕",
+    "3": "〔联系方式〕",
+    "4": "〔日期〕",
+    "5": "〔地址〕",
+}
+_SEPARATORS = re.compile(r"[\s\-]+")
+_Fn = Callable[[Any, "_Context"], Any]
+
+
+@dataclass
+class _Node:
+    rule: FieldRule | None = None
+    children: dict[str, _Node] = field(default_factory=dict)
+
+
+def _tree(rules: tuple[FieldRule, ...]) -> _Node:
+    root = _Node()
+    for rule in rules:
+        node = root
+        for seg in rule.segments:
+            node = node.children.setdefault(seg, _Node())
+        node.rule = rule
+    return root
+
+
+class _Context:
+    __slots__ = ("found", "masker", "pending", "pseudonymizer")
+
+    def __init__(self, pseudonymizer: Pseudonymizer, masker: _Masker) -> None:
+        self.pseudonymizer = pseudonymizer
+        self.masker = masker
+        self.found: list[tuple[Any, str]] = []  # the record's personal values, placeholder
+        self.pending: list[tuple[Any, Any, str]] = []  # (container, key, text) to scrub
+
+    def note(self, value: Any, mark: str) -> None:
+        self.found.append((value, mark))
+
+    def secrets(self) -> list[tuple[str, str]]:
+        """(value, placeholder) for the record's personal values, longest first, phone
+        and ID numbers also without their separators."""
+        out: dict[str, str] = {}
+        for value, mark in self.found:
+            if isinstance(value, str):
+                v = value.strip()
+                if len(v) >= 2:
+                    out.setdefault(v, mark)
+                    if " " in v or "-" in v:
+                        bare = _SEPARATORS.sub("", v)
+                        if len(bare) >= 2:
+                            out.setdefault(bare, mark)
+        return sorted(out.items(), key=lambda kv: -len(kv[0]))
+
+    def finish(self) -> None:
+        """Scrub the free text found during the walk, now that every personal value of
+        the record is known (the record's key order does not matter)."""
+        if not self.pending:
+            return
+        secrets = self.secrets()
+        cached = self.masker.cache_scrub
+        for container, key, text in self.pending:
+            for value, mark in secrets:
+                if value in text:
+                    text = text.replace(value, mark)
+            container[key] = _scrub_cached(text) if cached else scrub(text)
+
+
+_PENDING = object()
+
+
+@lru_cache(maxsize=65536)
+def _scrub_cached(text: str) -> str:
+    return scrub(text)
+
+
+def _leaf(rule: FieldRule, catalogue: Catalogue) -> _Fn | None:
+    """The function for one treatment; ``None`` for ``drop``."""
+    t = rule.treatment
+    if t == "keep":
+        return lambda v, ctx: v if type(v) in _SCALAR_TYPES else _DROP
+    if t == "pseudonym":
+        purpose, prefix = rule.purpose or rule.path, rule.prefix
+
+        def pseudonym(v: Any, ctx: _Context) -> Any:
+            if not isinstance(v, str) or not v.strip():
+                return None
+            return ctx.pseudonymizer.pseudonym(v, purpose=purpose, prefix=prefix)
+
+        return pseudonym
+    if t == "month":
+        return lambda v, ctx: to_month(v)
+    if t == "district":
+        districts = catalogue.districts
+        return lambda v, ctx: to_district(v, districts)
+    if t == "band":
+        return lambda v, ctx: to_band(v, catalogue)
+    if t == "scrub":
+        return lambda v, ctx: _PENDING if isinstance(v, str) else None
+    return None  # drop, or a treatment this version does not know: fail safe
+
+
+def _noting(rule: FieldRule, catalogue: Catalogue) -> _Fn | None:
+    """The leaf function, also noting the value when it is one of the personal values
+    that must not reappear in the record's free text."""
+    fn = _leaf(rule, catalogue)
+    mark = _ITEM_PLACEHOLDER.get(rule.item)
+    if mark is None or rule.treatment == "keep":
+        return fn
+    if fn is None:
+
+        def note_and_drop(v: Any, ctx: _Context) -> Any:
+            ctx.found.append((v, mark))
+            return _DROP
+
+        return note_and_drop
+    inner = fn
+
+    def note_and_apply(v: Any, ctx: _Context) -> Any:
+        ctx.found.append((v, mark))
+        return inner(v, ctx)
+
+    return note_and_apply
+
+
+def _compile(node: _Node, catalogue: Catalogue) -> _Fn | None:
+    if node.rule is not None:
+        return _noting(node.rule, catalogue)
+    # key -> (kept as is?, function, output key); dropped fields are not looked up.
+    fields: dict[str, tuple[bool, _Fn, str]] = {}
+    for key, child in node.children.items():
+        if key == "[]":
+            continue
+        fn = _compile(child, catalogue)
+        if fn is not None:
+            rule = child.rule
+            out_key = rule.output if rule is not None and rule.output else key
+            keep = rule is not None and rule.treatment == "keep"
+            fields[key] = (keep, fn, out_key)
+    each = node.children.get("[]")
+    each_fn = _compile(each, catalogue) if each is not None else None
+
+    def walk(value: Any, ctx: _Context) -> Any:
+        if isinstance(value, dict):
+            out: dict[str, Any] = {}
+            get = fields.get
+            for key, item in value.items():
+                entry = get(key)
+                if entry is None:  # not in the catalogue, or dropped
+                    continue
+                keep, fn, out_key = entry
+                if keep:  # inlined: the commonest treatment
+                    if type(item) in _SCALAR_TYPES:
+                        out[out_key] = item
+                    continue
+                masked = fn(item, ctx)
+                if masked is _PENDING:
+                    ctx.pending.append((out, out_key, item))
+                    out[out_key] = None
+                elif masked is not _DROP:
+                    out[out_key] = masked
+            return out
+        if isinstance(value, list) and each_fn is not None:
+            result: list[Any] = []
+            for v in value:
+                masked = each_fn(v, ctx)
+                if masked is _PENDING:
+                    ctx.pending.append((result, len(result), v))
+                    result.append(None)
+                elif masked is not _DROP:
+                    result.append(masked)
+            return result
+        return _DROP  # a scalar where the catalogue expects an object or a list
+
+    return walk
+
+
+class _Masker:
+    def __init__(self, catalogue: Catalogue, *, cache_scrub: bool = True) -> None:
+        self.catalogue = catalogue
+        self.cache_scrub = cache_scrub
+        self._walk = _compile(_tree(catalogue.rules), catalogue)
+
+    def __call__(self, record: Any, pseudonymizer: Pseudonymizer) -> dict[str, Any]:
+        if self._walk is None:
+            return {}
+        ctx = _Context(pseudonymizer, self)
+        out = self._walk(record, ctx)
+        if not isinstance(out, dict):
+            return {}
+        ctx.finish()
+        return out
+
+
+@lru_cache(maxsize=8)
+def compile_masker(
+    catalogue: Catalogue | None = None, *, cache_scrub: bool = True
+) -> Callable[[Any, Pseudonymizer], dict[str, Any]]:
+    """A masking function for ``catalogue`` (default: the shipped one). With
+    ``cache_scrub`` the scrubbed form of recurring free text (after the record's own
+    values are replaced) is memoised in a bounded in-process LRU."""
+    return _Masker(catalogue or load_catalogue(), cache_scrub=cache_scrub)
+
+
+def mask_case(
+    record: Mapping[str, Any],
+    pseudonymizer: Pseudonymizer | bytes,
+    catalogue: Catalogue | None = None,
+) -> dict[str, Any]:
+    """The data bureau's view of one case record (INTERFACE 9): no Article 23 value in
+    clear; unknown fields dropped. ``pseudonymizer`` may be the pseudonym key itself."""
+    if not isinstance(pseudonymizer, Pseudonymizer):
+        pseudonymizer = Pseudonymizer(pseudonymizer)
+    return compile_masker(catalogue)(record, pseudonymizer)
