@@ -5,8 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
+from hub.domain.calendar import Deadline as DueDate
 from hub.domain.calendar import deadlines_for_dispatch
 from hub.domain.errors import InvalidApplicationNumber
 from hub.domain.numbering import parse_application_number
@@ -54,24 +56,33 @@ def dispatch(
     *,
     at: datetime,
     actor: Principal,
-) -> None:
-    """Hand the case to an institution: its load, its clocks, its message, the timeline."""
+    personal: dict[str, Any] | None = None,
+) -> list[DueDate]:
+    """Hand the case to an institution: its load, its clocks, its message, the timeline.
+
+    `personal` is the case's personal part when the caller already holds it in clear
+    (intake), which saves opening the sealed copy.
+    """
     assign(session, institution_id, at)
+    if app.dispatched_at is not None:  # a case moving on: the previous holder's clocks stop
+        close_deadlines(session, app.no, at)
     app.institution_id = institution_id
     app.dispatched_at = at
     touch(app, Status.DISPATCHED, at)
-    close_deadlines(session, app.no, at)
     dues = deadlines_for_dispatch(at, ctx.settings.decide_days)
-    for d in dues:
-        session.add(
-            Deadline(
-                application_no=app.no,
-                kind=d.kind,
-                institution_id=institution_id,
-                due_at=d.due_at,
-                provisional=d.provisional,
-            )
-        )
+    session.connection().execute(
+        insert(Deadline),
+        [
+            {
+                "application_no": app.no,
+                "kind": d.kind,
+                "institution_id": institution_id,
+                "due_at": d.due_at,
+                "provisional": d.provisional,
+            }
+            for d in dues
+        ],
+    )
     records.add_event(
         ctx,
         session,
@@ -82,7 +93,6 @@ def dispatch(
         actor_party=actor.party,
         data={"institution": institution_id},
     )
-    session.flush()
     ack = next((d.due_at for d in dues if d.kind == "acknowledge_by"), None)
     enqueue(
         session,
@@ -90,15 +100,22 @@ def dispatch(
         destination=institution_id,
         type="application.dispatched",
         application_no=app.no,
-        data=records.full_record(ctx, session, app),
+        data=records.case_as_submitted(ctx, session, app, dues, personal),
         occurred_at=at,
         deliver_by=ack,
     )
+    return dues
 
 
 def route_or_park(
-    ctx: HubContext, session: Session, app: Application, *, at: datetime, actor: Principal
-) -> None:
+    ctx: HubContext,
+    session: Session,
+    app: Application,
+    *,
+    at: datetime,
+    actor: Principal,
+    personal: dict[str, Any] | None = None,
+) -> list[DueDate]:
     """Route to a suitable institution, or mark the case undeliverable for a unit to dispatch."""
     chosen = route_new_case(
         session,
@@ -119,8 +136,8 @@ def route_or_park(
             actor_role=actor.role,
             actor_party=actor.party,
         )
-        return
-    dispatch(ctx, session, app, chosen, at=at, actor=actor)
+        return []
+    return dispatch(ctx, session, app, chosen, at=at, actor=actor, personal=personal)
 
 
 def close_deadlines(session: Session, no: str, at: datetime, kinds: set[str] | None = None) -> None:
@@ -156,9 +173,11 @@ def notify_applicant(
     notice: str,
     at: datetime,
     extra: dict[str, Any] | None = None,
+    personal: dict[str, Any] | None = None,
 ) -> None:
     """A notice for the applicants (numbered, accepted, rejected, closed, referral result)."""
-    personal = records.open_personal(ctx.vault, app)
+    if personal is None:
+        personal = records.open_personal(ctx.vault, app)
     recipients = [
         {k: p.get(k) for k in ("name", "phone", "email") if p.get(k)}
         for p in personal.get("applicants", [])

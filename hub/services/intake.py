@@ -6,6 +6,7 @@ import secrets
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session
 
 from hub.domain.numbering import ApplicationNumber, business_day
@@ -91,16 +92,19 @@ def submit(
         updated_at=now,
     )
     session.add(app)
-    for role in ("applicants", "respondents"):
-        for party in body.get(role, []):
-            session.add(
-                PartyIndex(
-                    application_no=no,
-                    role=role[:-1],
-                    value=ctx.vault.party_index(party["id_number"]),
-                    created_at=now,
-                )
-            )
+    session.connection().execute(
+        insert(PartyIndex),
+        [
+            {
+                "application_no": no,
+                "role": role[:-1],
+                "value": ctx.vault.party_index(party["id_number"]),
+                "created_at": now,
+            }
+            for role in ("applicants", "respondents")
+            for party in body.get(role, [])
+        ],
+    )
     records.add_event(
         ctx,
         session,
@@ -111,10 +115,11 @@ def submit(
         actor_party=principal.party,
         data={"channel": channel},
     )
-    session.flush()
     if channel == "window":
         assert principal.party is not None
-        dispatch(ctx, session, app, principal.party, at=received_at, actor=principal)
+        dues = dispatch(
+            ctx, session, app, principal.party, at=received_at, actor=principal, personal=personal
+        )
         touch(app, Status.RECEIVED, now)
         records.add_event(
             ctx,
@@ -126,9 +131,9 @@ def submit(
             actor_party=principal.party,
         )
     else:
-        route_or_park(ctx, session, app, at=now, actor=principal)
+        dues = route_or_park(ctx, session, app, at=now, actor=principal, personal=personal)
     notify_portal(ctx, session, app, now)
-    notify_applicant(ctx, session, app, "numbered", now, {"query_code": code})
+    notify_applicant(ctx, session, app, "numbered", now, {"query_code": code}, personal)
     record_audit(
         session,
         app,
@@ -138,11 +143,10 @@ def submit(
         {"channel": channel, "status": app.status, "institution": app.institution_id},
         new_chain=True,
     )
-    session.flush()
     return {
         "application_no": no,
         "query_code": code,
         "status": app.status,
         "institution": records.institution_ref(session, app.institution_id),
-        "deadlines": records.deadlines_view(records.open_deadlines(session, no)),
+        "deadlines": records.deadlines_view(dues),
     }

@@ -7,9 +7,11 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.domain.calendar import Deadline as DueDate
 from hub.domain.status import Status
 from hub.services.context import HubContext
 from hub.store.models import Application, CaseEvent, Deadline, Institution, Referral
@@ -76,27 +78,33 @@ def add_event(
     event_id: str | None = None,
     request_hash: str | None = None,
     public: bool = True,
-) -> CaseEvent:
+) -> str:
+    """Append a timeline step (its data sealed); answers the event id."""
     event_id = event_id or str(uuid.uuid4())
     sealed = (
         ctx.vault.seal_json(data, table="case_event", field="data", record_id=event_id)
         if data
         else None
     )
-    event = CaseEvent(
-        application_no=app.no,
-        event_id=event_id,
-        type=type,
-        status_after=app.status,
-        public=public,
-        data=sealed,
-        request_hash=request_hash,
-        actor_role=actor_role,
-        actor_party=actor_party,
-        occurred_at=at,
+    # A Core insert: no ORM object to build on the intake path, and visible at once.
+    session.connection().execute(
+        insert(CaseEvent),
+        [
+            {
+                "application_no": app.no,
+                "event_id": event_id,
+                "type": type,
+                "status_after": app.status,
+                "public": public,
+                "data": sealed,
+                "request_hash": request_hash,
+                "actor_role": actor_role,
+                "actor_party": actor_party,
+                "occurred_at": at,
+            }
+        ],
     )
-    session.add(event)
-    return event
+    return event_id
 
 
 def event_data(vault: Vault, event: CaseEvent) -> dict[str, Any]:
@@ -111,11 +119,48 @@ def event_data(vault: Vault, event: CaseEvent) -> dict[str, Any]:
 def institution_ref(session: Session, institution_id: str | None) -> dict[str, str] | None:
     if not institution_id:
         return None
-    inst = session.get(Institution, institution_id)
-    return {"id": institution_id, "name": inst.name if inst else institution_id}
+    name = session.connection().execute(
+        select(Institution.name).where(Institution.id == institution_id)
+    ).scalar()
+    return {"id": institution_id, "name": name or institution_id}
 
 
-def deadlines_view(deadlines: Sequence[Deadline]) -> dict[str, Any]:
+def case_as_submitted(
+    ctx: HubContext,
+    session: Session,
+    app: Application,
+    dues: Sequence[DueDate],
+    personal: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The new-case message for an institution: the application and its clocks.
+
+    The timeline is left out (it is one GET away); this keeps dispatch, the hot path of
+    intake, to what the institution needs to start work.
+    """
+    if personal is None:
+        personal = open_personal(ctx.vault, app)
+    attachments = [
+        {k: v for k, v in a.items() if k != "content_base64"}
+        for a in personal.get("attachments", [])
+    ]
+    return {
+        "application_no": app.no,
+        "status": app.status,
+        "channel": app.channel,
+        "category": app.category,
+        "district": app.district,
+        "received_at": jsonutil.rfc3339(app.received_at),
+        "submitted_at": jsonutil.rfc3339(app.created_at),
+        "institution": institution_ref(session, app.institution_id),
+        "preferred_institution": app.preferred_institution,
+        "arbitration_agreement": app.arbitration_agreement,
+        **{k: v for k, v in personal.items() if k != "attachments"},
+        "attachments": attachments,
+        "deadlines": deadlines_view(dues),
+    }
+
+
+def deadlines_view(deadlines: Sequence[Deadline | DueDate]) -> dict[str, Any]:
     view: dict[str, Any] = {}
     for d in deadlines:
         view[d.kind] = jsonutil.rfc3339(d.due_at)

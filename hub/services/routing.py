@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast
+from sqlalchemy import ColumnElement, String, cast, update
 from sqlmodel import Session, col, select
 
 from hub.domain.routing import MEDIATION_KINDS, Candidate, choose_institution, competent_body
@@ -13,7 +13,8 @@ from hub.domain.status import ReferralKind
 from hub.store.models import Institution
 
 
-def candidate(inst: Institution) -> Candidate:
+def candidate(inst: Any) -> Candidate:
+    """A routing snapshot from an Institution object or a Core row of its table."""
     return Candidate(
         id=inst.id,
         unit=inst.unit_id,
@@ -42,8 +43,9 @@ def route_new_case(
     preferred: str | None,
     excluded: frozenset[str],
 ) -> str | None:
-    rows = session.exec(
-        select(Institution).where(
+    table = Institution.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        select(table).where(
             col(Institution.kind).in_(MEDIATION_KINDS),
             Institution.state == "active",
             col(Institution.visible).is_(True),
@@ -63,8 +65,9 @@ def route_new_case(
 def find_competent_body(
     session: Session, *, kind: ReferralKind, category: str, district: str
 ) -> str | None:
-    rows = session.exec(
-        select(Institution).where(
+    table = Institution.__table__  # type: ignore[attr-defined]
+    rows = session.connection().execute(
+        select(table).where(
             col(Institution.kind).notin_(MEDIATION_KINDS), Institution.state == "active"
         )
     ).all()
@@ -73,24 +76,21 @@ def find_competent_body(
     )
 
 
-def assign(session: Session, institution_id: str, at: datetime) -> Institution:
-    """Count one more open case for the institution (row-locked on PostgreSQL)."""
-    inst = session.exec(
-        select(Institution).where(Institution.id == institution_id).with_for_update()
-    ).one()
-    inst.open_cases += 1
-    inst.last_assigned_at = at
-    session.add(inst)
-    return inst
+def assign(session: Session, institution_id: str, at: datetime) -> None:
+    """Count one more open case for the institution (one atomic UPDATE, row-locked)."""
+    session.connection().execute(
+        update(Institution)
+        .where(col(Institution.id) == institution_id)
+        .values(open_cases=col(Institution.open_cases) + 1, last_assigned_at=at)
+    )
 
 
 def release(session: Session, institution_id: str | None) -> None:
     """The case left the institution's hands (closed, rejected, returned, withdrawn, moved)."""
     if not institution_id:
         return
-    inst = session.exec(
-        select(Institution).where(Institution.id == institution_id).with_for_update()
-    ).first()
-    if inst is not None and inst.open_cases > 0:
-        inst.open_cases -= 1
-        session.add(inst)
+    session.connection().execute(
+        update(Institution)
+        .where(col(Institution.id) == institution_id, col(Institution.open_cases) > 0)
+        .values(open_cases=col(Institution.open_cases) - 1)
+    )

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,12 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
+        # SQLite has one writer at a time. Queueing this process's writers on a lock is
+        # fair and immediate; leaving it to SQLite's busy handler means sleeps of up to
+        # 100 ms between retries. Other processes still queue on BEGIN IMMEDIATE.
+        self._writer: AbstractContextManager[Any] = (
+            threading.Lock() if self.engine.dialect.name == "sqlite" else nullcontext()
+        )
         self._sessions = sessionmaker(
             self.engine, class_=Session, expire_on_commit=False, autoflush=False
         )
@@ -67,12 +74,13 @@ class Database:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One transaction: commit on success, roll back on any exception."""
-        session = self._sessions()
-        try:
-            with session.begin():
-                yield session
-        finally:
-            session.close()
+        with self._writer:
+            session = self._sessions()
+            try:
+                with session.begin():
+                    yield session
+            finally:
+                session.close()
 
     @contextmanager
     def read(self) -> Iterator[Session]:

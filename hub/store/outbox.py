@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
@@ -49,24 +50,26 @@ def enqueue(
     data: dict[str, Any],
     occurred_at: datetime,
     deliver_by: datetime | None = None,
-) -> OutboxMessage:
+) -> str:
+    """Write one message for `destination`; answers its message id."""
     message_id = str(uuid.uuid4())
     envelope = Envelope(message_id, type, application_no, occurred_at, data)
-    row = OutboxMessage(
-        message_id=message_id,
-        destination=destination,
-        party_seq=next_party_sequence(session, destination),
-        type=type,
-        application_no=application_no,
-        envelope=vault.seal_json(
+    row = {
+        "message_id": message_id,
+        "destination": destination,
+        "party_seq": next_party_sequence(session, destination),
+        "type": type,
+        "application_no": application_no,
+        "envelope": vault.seal_json(
             envelope.as_json(), table="outbox", field="envelope", record_id=message_id
         ),
-        occurred_at=occurred_at,
-        deliver_by=deliver_by,
-        created_at=occurred_at,
-    )
-    session.add(row)
-    return row
+        "occurred_at": occurred_at,
+        "deliver_by": deliver_by,
+        "created_at": occurred_at,
+        "attempts": 0,
+    }
+    session.connection().execute(insert(OutboxMessage), [row])
+    return message_id
 
 
 def open_envelope(vault: Vault, row: OutboxMessage) -> dict[str, Any]:

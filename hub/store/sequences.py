@@ -28,16 +28,16 @@ _SEED_PARTY = text(
 
 def next_day_sequence(session: Session, region: str, day: date) -> int:
     params = {"region": region, "day": day}
-    value = session.execute(_NEXT_DAY, params).scalar()
+    value = session.connection().execute(_NEXT_DAY, params).scalar()
     if value is None:
-        session.execute(_SEED_DAY, params)
-        value = session.execute(_NEXT_DAY, params).scalar_one()
+        session.connection().execute(_SEED_DAY, params)
+        value = session.connection().execute(_NEXT_DAY, params).scalar_one()
     return int(value)
 
 
 def next_party_sequence(session: Session, party: str) -> int:
-    value = session.execute(_NEXT_PARTY, {"party": party}).scalar()
+    value = session.connection().execute(_NEXT_PARTY, {"party": party}).scalar()
     if value is None:
-        session.execute(_SEED_PARTY, {"party": party})
-        value = session.execute(_NEXT_PARTY, {"party": party}).scalar_one()
+        session.connection().execute(_SEED_PARTY, {"party": party})
+        value = session.connection().execute(_NEXT_PARTY, {"party": party}).scalar_one()
     return int(value)

@@ -1,0 +1,156 @@
+"""Intake benchmark (issue 2): `hub serve` in its own process, driven over HTTP.
+
+Prints sustained applications per second (closed loop) and p50/p99 latency at a steady
+200/s (open loop), on SQLite and on PostgreSQL. Every answered application is committed
+(SQLite: WAL with synchronous=FULL; PostgreSQL: synchronous_commit as configured, default on).
+
+    .venv/bin/python benchmarks/intake.py [--seconds 20] [--db sqlite,postgresql] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import asyncio
+import base64
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from loadgen import closed_loop, open_loop  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+HUB = str(ROOT / ".venv" / "bin" / "hub")
+PG_ADMIN = os.environ.get("HUB_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+
+BODY = {
+    "channel": "online", "category": "consumer", "district": "310104",
+    "applicants": [{"kind": "person", "name": "张三", "id_type": "resident_id",
+                    "id_number": "11010519491231002X", "phone": "13800138000"}],
+    "respondents": [{"kind": "organization", "name": "上海某某健身有限公司", "id_type": "uscc",
+                     "id_number": "91350100M000100Y43", "phone": "021-62345678"}],
+    "facts": "本人于2026年9月在被申请人处办理健身年卡，现门店停业无法继续消费。",
+    "claims": "退还剩余会员费", "amount": "3000.00",
+    "occurred_on": "2026-11-01", "occurred_place": "徐汇区漕溪北路1号",
+}
+
+
+CATEGORIES = ("consumer", "neighbor", "family", "labor", "property_management", "traffic")
+DISTRICTS = ("310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112",
+             "310113", "310114", "310115", "310116", "310117", "310118", "310120", "310151")
+
+
+def payloads() -> list[bytes]:
+    """A mix of categories and districts, so cases spread over the registry as in life."""
+    out = []
+    for category in CATEGORIES:
+        for district in DISTRICTS:
+            out.append(json.dumps({**BODY, "category": category, "district": district},
+                                  ensure_ascii=False).encode())
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def run(cmd: list[str], env: dict[str, str]) -> str:
+    return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def prepare(db: str, workdir: Path) -> tuple[dict[str, str], str | None]:
+    env = {**os.environ, "HUB_DATA_DIR": str(workdir), "HUB_KEYS": f"b1:{key()}",
+           "HUB_ACTIVE_KEY": "b1", "HUB_BLIND_INDEX_KEY": key(), "HUB_PSEUDONYM_KEY": key()}
+    env.pop("HUB_KEYS_FILE", None)
+    dropped = None
+    if db == "postgresql":
+        import psycopg
+
+        name = f"hub_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        env["HUB_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+        dropped = name
+    else:
+        env["HUB_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.db'}"
+    run([HUB, "db", "upgrade"], env)
+    run([HUB, "registry", "load", str(ROOT / "deploy" / "registry" / "demo.yaml")], env)
+    return env, dropped
+
+
+def wait_ready(port: int, timeout: float = 30) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("hub serve did not start")
+
+
+def bench(db: str, seconds: float, workers: int, connections: int) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env, dropped = prepare(db, Path(tmp))
+        token = run([HUB, "token", "issue", "--role", "portal", "--party", "portal"], env)
+        port = free_port()
+        server = subprocess.Popen(
+            [HUB, "serve", "--port", str(port), "--workers", str(workers)],
+            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            wait_ready(port)
+            bodies = payloads()
+            counter = itertools.count()
+
+            def payload() -> bytes:
+                return bodies[next(counter) % len(bodies)]
+
+            headers = {"Authorization": f"Bearer {token}"}
+            warm = asyncio.run(closed_loop("127.0.0.1", port, "/v1/applications", payload,
+                                           headers, connections=8, seconds=2))
+            peak = asyncio.run(closed_loop("127.0.0.1", port, "/v1/applications", payload,
+                                           headers, connections=connections, seconds=seconds))
+            steady = asyncio.run(open_loop("127.0.0.1", port, "/v1/applications", payload,
+                                           headers, rate=200, seconds=seconds))
+            print(f"[{db}, {workers} worker(s)] warm-up: {warm.rate:.0f}/s")
+            print(f"[{db}] sustained (closed loop, {connections} connections): {peak.summary()}")
+            print(f"[{db}] steady 200/s (open loop): {steady.summary()}")
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+            if dropped:
+                import psycopg
+
+                with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--db", default="sqlite,postgresql")
+    parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--connections", type=int, default=32)
+    args = parser.parse_args()
+    for db in args.db.split(","):
+        bench(db, args.seconds, args.workers, args.connections)
+
+
+if __name__ == "__main__":
+    main()
