@@ -152,7 +152,7 @@ class Relay:
         deadline = time.monotonic() + max_seconds if max_seconds else None
         retrying = Retrying(
             retry=retry_if_exception_type((AMQPError, OSError)),
-            wait=wait_exponential_jitter(initial=0.2, max=10.0, jitter=0.5),
+            wait=wait_exponential_jitter(multiplier=0.2, max=10.0, jitter=0.5),
             stop=stop_after_delay(max_seconds) if max_seconds else (lambda _s: self._stopping.is_set()),
             reraise=True,
             before_sleep=lambda rs: log.warning(

@@ -97,7 +97,7 @@ class Worker:
         deadline = time.monotonic() + max_seconds if max_seconds else None
         retrying = Retrying(
             retry=retry_if_exception_type((AMQPError, OSError)),
-            wait=wait_exponential_jitter(initial=0.2, max=10.0, jitter=0.5),
+            wait=wait_exponential_jitter(multiplier=0.2, max=10.0, jitter=0.5),
             stop=lambda _s: self._stopping.is_set()
             or bool(deadline and time.monotonic() > deadline),
             reraise=True,

@@ -26,7 +26,7 @@ def unique_prefix() -> str:
     return f"t{uuid.uuid4().hex[:10]}"
 
 
-def test_settings(amqp_url: str | None, **overrides: Any) -> DeliverySettings:
+def delivery_settings(amqp_url: str | None, **overrides: Any) -> DeliverySettings:
     base = DeliverySettings(
         amqp_url=amqp_url,
         prefix=unique_prefix(),
@@ -60,11 +60,10 @@ def enqueue_many(
     for start in range(0, n, per_tx):
         with ctx.db.transaction() as session:
             for i in range(start, min(n, start + per_tx)):
-                row = enqueue(
+                ids.append(enqueue(
                     session, ctx.vault, destination=destination, type=type, application_no=None,
                     data={"i": i, "text": "测试消息"}, occurred_at=now, deliver_by=deliver_by,
-                )
-                ids.append(row.message_id)
+                ))
     return ids
 
 
@@ -135,3 +134,81 @@ def teardown(amqp_url: str, settings: DeliverySettings, parties: list[str]) -> N
         Topology(settings).teardown(conn.channel(), parties)
     finally:
         conn.close()
+
+
+def env_for(settings: DeliverySettings, database_url: str) -> dict[str, str]:
+    """Environment for a `hub relay` / `hub connector` child with these settings."""
+    import os
+
+    env = dict(os.environ)
+    env.update({
+        "HUB_DATABASE_URL": database_url,
+        "HUB_AMQP_URL": settings.amqp_url or "",
+        "HUB_AMQP_PREFIX": settings.prefix,
+        "HUB_DELIVERY_LIMIT": str(settings.delivery_limit),
+        "HUB_RETRY_DELAYS": ",".join(str(d) for d in settings.retry_delays),
+        "HUB_BACKOFF_BASE": str(settings.backoff_base),
+        "HUB_WEBHOOK_TIMEOUT": str(settings.webhook_timeout),
+    })
+    return env
+
+
+def wait_for(predicate: Any, timeout: float, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return bool(predicate())
+
+
+class Stack:
+    """Relay and every connector of one hub, each in its own thread, for a test."""
+
+    def __init__(self, ctx: HubContext, settings: DeliverySettings, *, transport: Any = None,
+                 sms: Any = None, mailer: Any = None, relay_kwargs: dict[str, Any] | None = None):
+        import threading
+
+        from hub.broker.relay import Relay
+        from hub.broker.routes import Directory
+        from hub.broker.wiring import build, subscriptions
+        from hub.broker.worker import Worker
+
+        self.directory = Directory(ctx, settings, ttl=0.5)
+        self.connectors = build(ctx, settings, self.directory, transport=transport, sms=sms,
+                                mailer=mailer)
+        self.relay = Relay(ctx, settings, directory=self.directory, **(relay_kwargs or {}))
+        self.worker = Worker(settings, subscriptions(ctx, settings, ["all"], self.connectors,
+                                                     self.directory))
+        self.threads = [
+            threading.Thread(target=self.relay.run, daemon=True, name="test-relay"),
+            threading.Thread(target=self.worker.run, daemon=True, name="test-worker"),
+        ]
+
+    def __enter__(self) -> Stack:
+        # Topology first, so the worker finds its queues.
+        self.relay._declare_topology()
+        for t in self.threads:
+            t.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.relay.stop()
+        self.worker.stop()
+        for t in self.threads:
+            t.join(15)
+        self.connectors.close()
+
+
+def submit_many(ctx: HubContext, n: int, **over: Any) -> list[str]:
+    from hub.services import intake
+    from hub.services.principal import Principal, Role
+    from tests.support.api import application_body
+
+    portal = Principal(Role.PORTAL, "portal", "test")
+    body = application_body(**over)
+    numbers = []
+    for _ in range(n):
+        with ctx.db.transaction() as session:
+            numbers.append(intake.submit(ctx, session, portal, body)["application_no"])
+    return numbers
