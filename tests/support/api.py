@@ -1,0 +1,185 @@
+"""Helpers for the integration tests: known parties, an in-process API client, row counts.
+
+Numbers' check characters are computed here from ISO 7064 MOD 11-2 directly, so the tests do
+not just repeat the code under test.
+"""
+
+from __future__ import annotations
+
+import copy
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+from sqlalchemy import text
+from starlette.testclient import TestClient
+
+from hub.services.context import HubContext
+from hub.services.tokens import issue
+from hub.store.models import OutboxMessage
+from hub.store.outbox import open_envelope
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+SMALL_REGISTRY = FIXTURES / "small_registry.yaml"
+#: Monday 23 November 2026, 10:00 in Shanghai: an ordinary working day.
+MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+
+#: Tables a rejected request must leave untouched.
+WRITE_TABLES = ("application", "case_event", "outbox", "audit_entry", "day_sequence")
+
+APPLICANT_NAME = "王小明"
+APPLICANT_ID = "11010519491231002X"  # GB 11643 worked example
+APPLICANT_PHONE = "13912345678"
+RESPONDENT_NAME = "上海某某健身有限公司"
+RESPONDENT_USCC = "91350100M000100Y43"  # GB 32100 well-known example
+RESPONDENT_PHONE = "021-64871234"
+FACTS = "健身房突然停业，预付的会员费无人退还，多次联系无果。"
+CLAIMS = "退还剩余会员费三千元。"
+PERSONAL_VALUES = (APPLICANT_NAME, APPLICANT_ID, APPLICANT_PHONE, FACTS, CLAIMS)
+
+
+def check_character(digits: str) -> str:
+    """ISO 7064 MOD 11-2 over any digit string (weights 2^k mod 11 from the right)."""
+    n = len(digits)
+    total = sum(int(d) * pow(2, n - i, 11) for i, d in enumerate(digits))
+    return "10X98765432"[total % 11]
+
+
+def number_is_valid(no: str) -> bool:
+    digits = no.replace("-", "")
+    return len(digits) == 21 and check_character(digits[:20]) == digits[20].upper()
+
+
+def make_number(day: str, sequence: int, region: str = "310000") -> str:
+    digits = f"{region}{day}{sequence:06d}"
+    return f"{region}-{day}-{sequence:06d}-{check_character(digits)}"
+
+
+def wrong_check(no: str) -> str:
+    """The same number with a different (so wrong) check character."""
+    last = no[-1].upper()
+    return no[:-1] + ("0" if last != "0" else "1")
+
+
+def application_body(**over: Any) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "channel": "online",
+        "category": "consumer",
+        "district": "310104",
+        "applicants": [
+            {
+                "kind": "person",
+                "name": APPLICANT_NAME,
+                "id_type": "resident_id",
+                "id_number": APPLICANT_ID,
+                "phone": APPLICANT_PHONE,
+            }
+        ],
+        "respondents": [
+            {
+                "kind": "organization",
+                "name": RESPONDENT_NAME,
+                "id_type": "uscc",
+                "id_number": RESPONDENT_USCC,
+                "phone": RESPONDENT_PHONE,
+            }
+        ],
+        "facts": FACTS,
+        "claims": CLAIMS,
+        "amount": "3000.00",
+        "occurred_on": "2026-11-01",
+        "occurred_place": "徐汇区漕溪北路1号",
+    }
+    body.update(copy.deepcopy(over))
+    return body
+
+
+def count_rows(ctx: HubContext, tables: tuple[str, ...] = WRITE_TABLES) -> dict[str, int]:
+    with ctx.db.engine.connect() as conn:
+        return {
+            t: int(conn.execute(text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in tables
+        }
+
+
+def outbox_envelopes(ctx: HubContext, destination: str) -> list[dict[str, Any]]:
+    from sqlmodel import col, select
+
+    with ctx.db.read() as session:
+        rows = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.destination == destination)
+            .order_by(col(OutboxMessage.party_seq))
+        ).all()
+        return [open_envelope(ctx.vault, r) for r in rows]
+
+
+class Api:
+    """A TestClient over the hub with tokens issued on demand per (role, party)."""
+
+    def __init__(self, ctx: HubContext, client: TestClient) -> None:
+        self.ctx = ctx
+        self.client = client
+        self._tokens: dict[tuple[str, str | None], str] = {}
+
+    def token(self, role: str, party: str | None = None) -> str:
+        if role == "portal" and party is None:
+            party = "portal"
+        key = (role, party)
+        if key not in self._tokens:
+            self._tokens[key] = issue(self.ctx, role, party)
+        return self._tokens[key]
+
+    def auth(self, role: str, party: str | None = None, **extra: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.token(role, party)}", **extra}
+
+    def submit(
+        self,
+        body: dict[str, Any] | None = None,
+        *,
+        role: str = "portal",
+        party: str | None = None,
+        key: str | None = None,
+    ) -> httpx.Response:
+        headers = self.auth(role, party)
+        if key:
+            headers["Idempotency-Key"] = key
+        return self.client.post(
+            "/v1/applications", json=body or application_body(), headers=headers
+        )
+
+    def submitted(self, **over: Any) -> dict[str, Any]:
+        r = self.submit(application_body(**over))
+        assert r.status_code == 201, r.text
+        return dict(r.json())
+
+    def event(
+        self,
+        no: str,
+        institution: str,
+        type: str,
+        data: dict[str, Any] | None = None,
+        event_id: str | None = None,
+    ) -> httpx.Response:
+        body: dict[str, Any] = {"event_id": event_id or str(uuid.uuid4()), "type": type}
+        if data is not None:
+            body["data"] = data
+        return self.client.post(
+            f"/v1/applications/{no}/events",
+            json=body,
+            headers=self.auth("institution", institution),
+        )
+
+    def ok_event(
+        self, no: str, institution: str, type: str, data: dict[str, Any] | None = None
+    ) -> str:
+        r = self.event(no, institution, type, data)
+        assert r.status_code == 201, r.text
+        return str(r.json()["status"])
+
+    def record(self, no: str, role: str = "admin", party: str | None = None) -> httpx.Response:
+        return self.client.get(f"/v1/applications/{no}", headers=self.auth(role, party))
+
+    def feed(self, role: str, party: str | None = None, **params: Any) -> httpx.Response:
+        return self.client.get("/v1/feed", params=params, headers=self.auth(role, party))
