@@ -16,6 +16,7 @@ from hub.domain.status import (
     status_for_referral_request,
     status_for_referral_result,
 )
+from hub.ops.scheduler import close_referral_deadline, open_referral_deadline
 from hub.services import records
 from hub.services.casework import (
     load_for_update,
@@ -86,6 +87,7 @@ def request(
         created_at=now,
     )
     session.add(referral)
+    open_referral_deadline(ctx, session, referral, now)
     touch(app, new_status, now)
     records.add_event(
         ctx,
@@ -160,6 +162,7 @@ def record_result(
     referral.result_document = body.get("document")
     referral.decided_at = now
     session.add(referral)
+    close_referral_deadline(session, referral, now)
     touch(app, new_status, now)
     session.add(app)
     result = {

@@ -5,7 +5,8 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import hub.store.models  # noqa: F401  (registers the tables)
+import hub.store.models
+import hub.store.models_ops  # noqa: F401  (operations tables)
 from hub.store.db import make_engine
 
 config = context.config

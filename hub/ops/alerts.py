@@ -1,0 +1,162 @@
+"""Early warning (Art. 3, 5, 15): `GET /v1/alerts`.
+
+**Surge** (one category in one district against its own baseline): let `c0` be the number of
+applications received in the last 7 days (now - 7 d, now], and `c1..c8` the counts of the 8
+weeks before (each a 7-day window ending where the next begins). An alert is raised when
+`c0 >= 5` and `c0 > mean(c1..c8) + 3 * sd(c1..c8)` (population standard deviation). With a
+silent history (mean 0, sd 0) five cases in a week are enough. `z` is reported
+(`(c0 - mean) / sd`, null when sd is 0).
+
+**Mass dispute** (several applications against the same respondent): respondents are matched
+through the privacy layer's blind index (`party_index`, role `respondent`, a keyed HMAC of the
+ID number or credit code), never by name. An alert is raised when at least 3 applications
+received in the last 30 days share a respondent index. The alert id is a second keyed digest
+(`vault.index(blind_index, purpose="alert")`), so it is stable across calls yet reveals neither
+the respondent nor the blind index. An alert shows the count, the number of distinct
+applicants, the categories and districts, and only the application numbers the caller may see
+(a unit: its own institutions' cases; admin: all). A unit sees a mass-dispute alert when at
+least one of its cases is in it; surges are aggregate counts and shown to every unit.
+Thresholds: `HUB_ALERT_SURGE_MIN` (5), `HUB_ALERT_SURGE_SIGMA` (3), `HUB_ALERT_MASS_MIN` (3),
+`HUB_ALERT_MASS_DAYS` (30).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from datetime import timedelta
+from statistics import mean, pstdev
+from typing import Any
+
+from sqlalchemy import select as sa_select
+from sqlmodel import Session, col, select
+
+from hub import jsonutil
+from hub.services.context import HubContext
+from hub.services.principal import Principal, Role
+from hub.store.models import Application, Institution, PartyIndex
+
+WEEKS = 8
+
+
+def _env(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+def surge_alerts(ctx: HubContext, session: Session) -> list[dict[str, Any]]:
+    now = ctx.clock.now()
+    min_count = _env("HUB_ALERT_SURGE_MIN", 5)
+    sigma = _env("HUB_ALERT_SURGE_SIGMA", 3)
+    since = now - timedelta(days=7 * (WEEKS + 1))
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * (WEEKS + 1))
+    for category, district, received_at in session.exec(
+        select(Application.category, Application.district, Application.received_at).where(
+            col(Application.received_at) > since, col(Application.received_at) <= now
+        )
+    ).all():
+        week = int((now - received_at).total_seconds() // (7 * 86400))
+        if 0 <= week <= WEEKS:
+            counts[(category, district)][week] += 1
+    out = []
+    for (category, district), weeks in sorted(counts.items()):
+        current, history = weeks[0], weeks[1:]
+        m, sd = mean(history), pstdev(history)
+        threshold = m + sigma * sd
+        if current >= min_count and current > threshold:
+            out.append(
+                {
+                    "id": "surge-"
+                    + ctx.vault.index(f"{category}:{district}", purpose="alert")[:16],
+                    "type": "surge",
+                    "category": category,
+                    "district": district,
+                    "count": current,
+                    "window_days": 7,
+                    "baseline_weeks": history,
+                    "baseline_mean": round(m, 3),
+                    "baseline_sd": round(sd, 3),
+                    "threshold": round(threshold, 3),
+                    "z": round((current - m) / sd, 2) if sd else None,
+                    "rule": f"count_7d >= {min_count:g} and count_7d > mean + {sigma:g} sd "
+                    f"of the previous {WEEKS} weekly counts",
+                }
+            )
+    return out
+
+
+def mass_alerts(ctx: HubContext, session: Session, principal: Principal) -> list[dict[str, Any]]:
+    now = ctx.clock.now()
+    min_count = int(_env("HUB_ALERT_MASS_MIN", 3))
+    days = int(_env("HUB_ALERT_MASS_DAYS", 30))
+    since = now - timedelta(days=days)
+    rows = session.execute(
+        sa_select(
+            col(PartyIndex.value),
+            col(Application.no),
+            col(Application.category),
+            col(Application.district),
+            col(Application.institution_id),
+            col(Application.received_at),
+        )
+        .join(Application, col(Application.no) == col(PartyIndex.application_no))
+        .where(
+            col(PartyIndex.role) == "respondent",
+            col(Application.received_at) > since,
+            col(Application.received_at) <= now,
+        )
+    ).all()
+    groups: dict[str, dict[str, Any]] = {}
+    for value, no, category, district, institution_id, received_at in rows:
+        g = groups.setdefault(value, {"cases": {}, "first": received_at, "last": received_at})
+        g["cases"][no] = (category, district, institution_id)
+        g["first"] = min(g["first"], received_at)
+        g["last"] = max(g["last"], received_at)
+    scope: set[str] | None = None
+    if principal.role is not Role.ADMIN:
+        scope = set(
+            session.exec(select(Institution.id).where(Institution.unit_id == principal.party))
+        )
+    candidates = {v: g for v, g in groups.items() if len(g["cases"]) >= min_count}
+    applicants: dict[str, set[str]] = defaultdict(set)
+    wanted = {no for g in candidates.values() for no in g["cases"]}
+    if wanted:
+        for no, value in session.exec(
+            select(PartyIndex.application_no, PartyIndex.value).where(
+                PartyIndex.role == "applicant", col(PartyIndex.application_no).in_(wanted)
+            )
+        ).all():
+            applicants[no].add(value)
+    out: list[dict[str, Any]] = []
+    for value, g in candidates.items():
+        cases = g["cases"]
+        visible = sorted(no for no, (_, _, inst) in cases.items() if scope is None or inst in scope)
+        if scope is not None and not visible:
+            continue
+        distinct_applicants = set().union(*(applicants[no] for no in cases))
+        out.append(
+            {
+                "id": "mass-" + ctx.vault.index(value, purpose="alert")[:16],
+                "type": "same_respondent",
+                "count": len(cases),
+                "applicants": len(distinct_applicants),
+                "categories": sorted({c for c, _, _ in cases.values()}),
+                "districts": sorted({d for _, d, _ in cases.values()}),
+                "first_received_at": jsonutil.rfc3339(g["first"]),
+                "last_received_at": jsonutil.rfc3339(g["last"]),
+                "window_days": days,
+                "application_nos": visible,
+                "hidden": len(cases) - len(visible),
+                "rule": f">= {min_count} applications against one respondent "
+                f"(blind index) within {days} days",
+            }
+        )
+    out.sort(key=lambda a: (-int(a["count"]), str(a["id"])))
+    return out
+
+
+def alerts(ctx: HubContext, session: Session, principal: Principal) -> dict[str, Any]:
+    return {
+        "as_of": jsonutil.rfc3339(ctx.clock.now()),
+        "alerts": [*surge_alerts(ctx, session), *mass_alerts(ctx, session, principal)],
+    }

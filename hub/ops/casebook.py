@@ -1,0 +1,144 @@
+"""`GET /v1/applications?status=&institution=&overdue=true`: the supervisors' case list.
+
+A unit sees the cases held by its own institutions; `admin` sees all (including cases that
+no institution holds, such as `undeliverable` ones). A case is overdue when one of its open
+deadlines (`met_at` null) is past its `due_at` now, whether or not the scheduler has marked
+it yet; each such deadline is shown with how many working hours it is late
+(`hub.domain.calendar.working_hours_between`). Pages are keyed on the application number
+(`cursor` = the last number of the previous page), so a page never repeats or skips a case.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from hub import jsonutil
+from hub.domain.calendar import working_hours_between
+from hub.domain.status import Status
+from hub.services.context import HubContext
+from hub.services.errors import Invalid, Violation
+from hub.services.principal import Principal, Role
+from hub.store.models import Application, Deadline, Institution
+
+MAX_LIMIT = 200
+
+
+def parse_query(params: dict[str, str]) -> dict[str, Any]:
+    """Check the query string; every problem is a 422 with a pointer, nothing looked up."""
+    errors: list[Violation] = []
+    status = params.get("status") or None
+    if status is not None and status not in {s.value for s in Status}:
+        errors.append(Violation("/query/status", "未知状态 / unknown status"))
+    overdue_raw = (params.get("overdue") or "").lower()
+    if overdue_raw not in ("", "true", "false", "1", "0"):
+        errors.append(Violation("/query/overdue", "须为 true 或 false / true or false"))
+    limit_raw = params.get("limit") or "50"
+    limit = int(limit_raw) if limit_raw.isdigit() else 0
+    if not 1 <= limit <= MAX_LIMIT:
+        errors.append(Violation("/query/limit", f"须为 1-{MAX_LIMIT} / 1-{MAX_LIMIT}"))
+    if errors:
+        raise Invalid(errors)
+    return {
+        "status": status,
+        "institution": params.get("institution") or None,
+        "overdue": overdue_raw in ("true", "1"),
+        "limit": limit,
+        "cursor": params.get("cursor") or None,
+    }
+
+
+def own_institutions(session: Session, principal: Principal) -> list[str] | None:
+    """The institutions whose cases the caller supervises; None means all (admin)."""
+    if principal.role is Role.ADMIN:
+        return None
+    return list(
+        session.exec(select(Institution.id).where(Institution.unit_id == principal.party)).all()
+    )
+
+
+def overdue_view(deadlines: list[Deadline], now: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "deadline": d.kind,
+            "due_at": jsonutil.rfc3339(d.due_at),
+            "overdue_working_hours": round(working_hours_between(d.due_at, now), 2),
+            "marked_at": jsonutil.rfc3339(d.overdue_at) if d.overdue_at else None,
+            "escalated_at": jsonutil.rfc3339(d.escalated_at) if d.escalated_at else None,
+            "institution": d.institution_id,
+        }
+        for d in deadlines
+        if d.due_at <= now
+    ]
+
+
+def list_applications(
+    ctx: HubContext, session: Session, principal: Principal, query: dict[str, Any]
+) -> dict[str, Any]:
+    now = ctx.clock.now()
+    stmt = select(Application)
+    scope = own_institutions(session, principal)
+    if scope is not None:
+        stmt = stmt.where(col(Application.institution_id).in_(scope or [""]))
+    if query["status"]:
+        stmt = stmt.where(Application.status == query["status"])
+    if query["institution"]:
+        stmt = stmt.where(Application.institution_id == query["institution"])
+    if query["overdue"]:
+        late_nos = select(Deadline.application_no).where(
+            col(Deadline.met_at).is_(None), col(Deadline.due_at) <= now
+        )
+        stmt = stmt.where(col(Application.no).in_(late_nos))
+    if query["cursor"]:
+        stmt = stmt.where(col(Application.no) > query["cursor"])
+    rows = list(session.exec(stmt.order_by(col(Application.no)).limit(query["limit"] + 1)).all())
+    more = len(rows) > query["limit"]
+    rows = rows[: query["limit"]]
+    nos = [r.no for r in rows]
+    open_by_case: dict[str, list[Deadline]] = {}
+    if nos:
+        for d in session.exec(
+            select(Deadline)
+            .where(col(Deadline.application_no).in_(nos), col(Deadline.met_at).is_(None))
+            .order_by(col(Deadline.due_at))
+        ).all():
+            open_by_case.setdefault(d.application_no, []).append(d)
+    names = {
+        i.id: i.name
+        for i in session.exec(
+            select(Institution).where(
+                col(Institution.id).in_([r.institution_id for r in rows if r.institution_id])
+            )
+        ).all()
+    }
+    items = []
+    for r in rows:
+        open_deadlines = open_by_case.get(r.no, [])
+        late = overdue_view(open_deadlines, now)
+        items.append(
+            {
+                "application_no": r.no,
+                "status": r.status,
+                "channel": r.channel,
+                "category": r.category,
+                "district": r.district,
+                "institution": (
+                    {"id": r.institution_id, "name": names.get(r.institution_id, "")}
+                    if r.institution_id
+                    else None
+                ),
+                "received_at": jsonutil.rfc3339(r.received_at),
+                "updated_at": jsonutil.rfc3339(r.updated_at),
+                "deadlines": {d.kind: jsonutil.rfc3339(d.due_at) for d in open_deadlines},
+                "overdue": late,
+                "overdue_working_hours": max(
+                    (x["overdue_working_hours"] for x in late), default=0.0
+                ),
+            }
+        )
+    return {
+        "items": items,
+        "next_cursor": nos[-1] if more and nos else None,
+        "as_of": jsonutil.rfc3339(now),
+    }

@@ -1,0 +1,237 @@
+"""Online help (Art. 14): a FAQ knowledge base kept by the units, searched in Chinese.
+
+Text is cut into words with `jieba` (search mode, so 司法确认 also yields 司法 and 确认);
+punctuation and a short list of function words are dropped; Latin words are lower-cased.
+Ranking is Okapi BM25 (k1 = 1.5, b = 0.75) over title + tags + body, with the title and the
+tags counted three times (a question that names the words asked for is the best answer).
+Articles are few (hundreds), so the index is built in memory and rebuilt when an article
+is added (the newest `updated_at` and the row count are its version).
+The seed (`hub/ops/help_seed.yaml`, ~20 real questions) is loaded by migration 0010.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import threading
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import jieba
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from hub import jsonutil
+from hub.services.context import HubContext
+from hub.services.errors import Invalid
+from hub.services.principal import Principal
+from hub.store import audit
+from hub.store.models_ops import HelpArticle
+
+K1 = 1.5
+B = 0.75
+TITLE_WEIGHT = 3
+MAX_QUERY = 200
+
+STOPWORDS = frozenset(
+    [
+        "的",
+        "了",
+        "是",
+        "在",
+        "和",
+        "与",
+        "或",
+        "吗",
+        "呢",
+        "吧",
+        "啊",
+        "么",
+        "什么",
+        "怎么",
+        "怎么办",
+        "如何",
+        "可以",
+        "能",
+        "能否",
+        "要",
+        "会",
+        "我",
+        "我的",
+        "您",
+        "你",
+        "他",
+        "她",
+        "它",
+        "们",
+        "这",
+        "那",
+        "哪些",
+        "哪",
+        "有",
+        "没有",
+        "就",
+        "也",
+        "都",
+        "还",
+        "及",
+        "等",
+        "对",
+        "把",
+        "被",
+        "为",
+        "以",
+        "之",
+        "后",
+        "前",
+        "时",
+        "中",
+        "一个",
+        "一下",
+        "请问",
+        "应该",
+    ]
+)
+_WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
+
+jieba.setLogLevel(60)
+
+
+def tokens(text: str) -> list[str]:
+    out = []
+    for t in jieba.lcut_for_search(text):
+        t = t.strip().lower()
+        if t and _WORD.search(t) and t not in STOPWORDS:
+            out.append(t)
+    return out
+
+
+@dataclass
+class _Doc:
+    article: dict[str, Any]
+    tf: Counter[str]
+    length: int
+
+
+class _Index:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: tuple[Any, ...] = ()
+        self.docs: list[_Doc] = []
+        self.df: Counter[str] = Counter()
+        self.avg = 1.0
+
+    def rebuild(self, articles: list[HelpArticle], version: tuple[Any, ...]) -> None:
+        docs = []
+        df: Counter[str] = Counter()
+        for a in articles:
+            words = tokens(a.body) + (tokens(a.title) + tokens(" ".join(a.tags or []))) * (
+                TITLE_WEIGHT
+            )
+            tf = Counter(words)
+            docs.append(_Doc(_view(a), tf, len(words)))
+            df.update(tf.keys())
+        self.docs, self.df, self.version = docs, df, version
+        self.avg = (sum(d.length for d in docs) / len(docs)) if docs else 1.0
+
+    def search(self, query: list[str], limit: int) -> list[tuple[float, dict[str, Any]]]:
+        n = len(self.docs)
+        scored = []
+        for d in self.docs:
+            score = 0.0
+            for q in set(query):
+                f = d.tf.get(q, 0)
+                if not f:
+                    continue
+                idf = math.log(1 + (n - self.df[q] + 0.5) / (self.df[q] + 0.5))
+                score += idf * f * (K1 + 1) / (f + K1 * (1 - B + B * d.length / self.avg))
+            if score > 0:
+                scored.append((score, d.article))
+        scored.sort(key=lambda x: (-x[0], x[1]["id"]))
+        return scored[:limit]
+
+
+_INDEX = _Index()
+
+
+def _view(a: HelpArticle) -> dict[str, Any]:
+    return {
+        "id": a.id,
+        "title": a.title,
+        "body": a.body,
+        "category": a.category,
+        "tags": a.tags or [],
+        "updated_at": jsonutil.rfc3339(a.updated_at),
+    }
+
+
+def _snippet(body: str, query: list[str], width: int = 80) -> str:
+    hits = [body.find(q) for q in query if body.find(q) >= 0]
+    start = max(0, min(hits) - 20) if hits else 0
+    text = body[start : start + width]
+    return ("…" if start else "") + text + ("…" if start + width < len(body) else "")
+
+
+def search(session: Session, q: str, limit: int = 10) -> dict[str, Any]:
+    """GET /v1/help?q= (public): ranked answers; without `q`, every article's title."""
+    if len(q) > MAX_QUERY:
+        raise Invalid.at("/query/q", f"不超过 {MAX_QUERY} 字 / at most {MAX_QUERY} characters")
+    count, newest = session.exec(
+        select(func.count(), func.max(HelpArticle.updated_at)).select_from(HelpArticle)
+    ).one()
+    version = (count, newest, session.exec(select(func.max(HelpArticle.id))).one())
+    with _INDEX.lock:
+        if _INDEX.version != version:
+            _INDEX.rebuild(
+                list(session.exec(select(HelpArticle).order_by(col(HelpArticle.id)))), version
+            )
+        query = tokens(q)
+        if not q.strip():
+            results = [(0.0, d.article) for d in _INDEX.docs][:limit]
+        else:
+            results = _INDEX.search(query, limit)
+    return {
+        "q": q,
+        "tokens": query,
+        "results": [
+            {
+                "id": a["id"],
+                "title": a["title"],
+                "snippet": _snippet(a["body"], query),
+                "body": a["body"],
+                "category": a["category"],
+                "tags": a["tags"],
+                "score": round(score, 4),
+            }
+            for score, a in results
+        ],
+    }
+
+
+def add_article(
+    ctx: HubContext, session: Session, principal: Principal, body: dict[str, Any]
+) -> dict[str, Any]:
+    """POST /v1/help/articles (role unit)."""
+    now = ctx.clock.now()
+    article = HelpArticle(
+        title=body["title"].strip(),
+        body=body["body"].strip(),
+        category=body.get("category"),
+        tags=list(body.get("tags") or []),
+        author=principal.party or str(principal.role),
+        created_at=now,
+        updated_at=now,
+    )
+    session.add(article)
+    session.flush()
+    audit.append(
+        session,
+        chain="help",
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        action="help.article_added",
+        detail={"id": article.id, "title": article.title},
+    )
+    return {"id": article.id, **_view(article)}

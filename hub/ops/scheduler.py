@@ -1,0 +1,356 @@
+"""Deadlines that act (INTERFACE 6, 10): remind before, mark overdue at, escalate after.
+
+One pass (`run_once`) looks at every open deadline (`met_at IS NULL`):
+
+- **reminder**: fewer than `remind_hours` working hours left (default 4) -> `deadline.reminder`
+  to the institution;
+- **overdue**: `due_at` reached -> `overdue_at` set, `deadline.overdue` to the institution and
+  to its unit (the unit's liaison reads the unit's feed), a non-public timeline entry;
+- **escalation**: `escalate_after_days` working days (default 1) after `due_at`, still not
+  met -> `escalated_at` set, `deadline.escalated` to the escalation unit (`HUB_ESCALATION_UNIT`,
+  default `sfj`, the justice bureau).
+
+Each action happens exactly once however many schedulers run: the action's transaction locks
+the case row, then claims the deadline with
+``UPDATE deadline SET <col> = now WHERE id = ? AND <col> IS NULL AND met_at IS NULL`` and acts
+only if one row changed; its messages and audit entry commit with the claim. A scheduler that
+loses the race changes nothing. Locking the case row first keeps the lock order of the case
+services (case row, then deadlines, then feed counters), so no deadlock with them.
+
+Referral answer deadlines (`referral_answer_by`, the court's or commission's answer) are made
+here when a referral is requested and met when its result arrives; they act the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from hub import jsonutil
+from hub.domain.calendar import add_working_days, working_hours_between
+from hub.services import records
+from hub.services.context import HubContext
+from hub.store import audit
+from hub.store.models import Application, Deadline, Institution, Referral, Unit
+from hub.store.outbox import enqueue
+
+log = logging.getLogger("hub.ops.scheduler")
+
+REFERRAL_DEADLINE = "referral_answer_by"
+
+#: Working days a court or commission has to answer a referral (configurable). The statutes
+#: count calendar days (司法确认 15 days from acceptance; 立案 7 days; 仲裁受理 5 days); the
+#: hub's clock counts working days, which is never shorter.
+DEFAULT_REFERRAL_DAYS = {
+    "judicial_confirmation": 15,
+    "arbitration_confirmation": 15,
+    "arbitration": 5,
+    "litigation": 7,
+}
+
+DEADLINE_TEXT = {
+    "acknowledge_by": ("签收", "acknowledge the case"),
+    "respondent_contact_by": ("联系被申请人", "contact the respondent"),
+    "decide_by": ("作出受理决定", "decide to accept or reject"),
+    REFERRAL_DEADLINE: ("答复转介", "answer the referral"),
+}
+
+
+def _referral_days(raw: str | None) -> dict[str, int]:
+    days = dict(DEFAULT_REFERRAL_DAYS)
+    for part in (raw or "").split(","):
+        name, _, value = part.partition("=")
+        if name.strip() and value.strip().isdigit():
+            days[name.strip()] = int(value)
+    return days
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    remind_hours: float = 4.0
+    escalate_after_days: int = 1
+    escalation_unit: str = "sfj"
+    interval_seconds: float = 30.0
+    referral_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REFERRAL_DAYS))
+
+    @classmethod
+    def from_env(cls) -> SchedulerSettings:
+        env = os.environ
+        return cls(
+            remind_hours=float(env.get("HUB_REMIND_HOURS", "4")),
+            escalate_after_days=int(env.get("HUB_ESCALATE_AFTER_DAYS", "1")),
+            escalation_unit=env.get("HUB_ESCALATION_UNIT", "sfj"),
+            interval_seconds=float(env.get("HUB_SCHEDULER_INTERVAL", "30")),
+            referral_days=_referral_days(env.get("HUB_REFERRAL_ANSWER_DAYS")),
+        )
+
+
+@dataclass
+class Counts:
+    reminded: int = 0
+    overdue: int = 0
+    escalated: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return {"reminded": self.reminded, "overdue": self.overdue, "escalated": self.escalated}
+
+
+# ------------------------------------------------------------------ referral deadlines
+
+
+def open_referral_deadline(
+    ctx: HubContext, session: Session, referral: Referral, at: datetime
+) -> Deadline:
+    """Called by `referrals.request()`: the addressed body's clock to answer."""
+    days = SchedulerSettings.from_env().referral_days.get(referral.kind, 15)
+    due_at, provisional = add_working_days(at, days)
+    row = Deadline(
+        application_no=referral.application_no,
+        kind=REFERRAL_DEADLINE,
+        institution_id=referral.target_id,
+        due_at=due_at,
+        provisional=provisional,
+    )
+    session.add(row)
+    return row
+
+
+def close_referral_deadline(session: Session, referral: Referral, at: datetime) -> None:
+    """Called by `referrals.record_result()`: the answer arrived."""
+    session.execute(
+        update(Deadline)
+        .where(
+            col(Deadline.application_no) == referral.application_no,
+            col(Deadline.kind) == REFERRAL_DEADLINE,
+            col(Deadline.institution_id) == referral.target_id,
+            col(Deadline.met_at).is_(None),
+        )
+        .values(met_at=at)
+    )
+
+
+# ------------------------------------------------------------------ one pass
+
+
+def _notice(kind: str, what: str, inst_name: str, no: str, due_at: datetime, extra: str) -> dict:
+    zh, en = DEADLINE_TEXT.get(kind, (kind, kind))
+    due = jsonutil.rfc3339(due_at)
+    texts = {
+        "reminder": (
+            f"办件 {no} 的「{zh}」期限将于 {due} 届满，{inst_name}请及时办理。{extra}",
+            f"Case {no}: the deadline to {en} ends at {due}.",
+        ),
+        "overdue": (
+            f"办件 {no} 的「{zh}」期限已于 {due} 届满，{inst_name}尚未办理，已标记为超期（红色）。",
+            f"Case {no}: the deadline to {en} passed at {due}; marked overdue.",
+        ),
+        "escalated": (
+            f"督办：办件 {no} 的「{zh}」期限于 {due} 届满后超过一个工作日仍未办理"
+            f"（承办机构：{inst_name}），请督促处理。{extra}",
+            f"Escalation: case {no}, deadline to {en} ({due}) still unmet one working day later.",
+        ),
+    }
+    text_zh, text_en = texts[what]
+    return {"zh": text_zh, "en": text_en}
+
+
+def _claim(session: Session, deadline_id: int, column: str, now: datetime) -> bool:
+    target = getattr(Deadline, column)
+    stmt = (
+        update(Deadline)
+        .where(
+            col(Deadline.id) == deadline_id,
+            col(Deadline.met_at).is_(None),
+            col(target).is_(None),
+        )
+        .values({column: now})
+    )
+    if column == "escalated_at":
+        stmt = stmt.where(col(Deadline.overdue_at).is_not(None))
+    result: Any = session.execute(stmt)
+    return int(result.rowcount) == 1
+
+
+def _act(
+    ctx: HubContext,
+    deadline_id: int,
+    application_no: str,
+    what: str,
+    now: datetime,
+    settings: SchedulerSettings,
+) -> bool:
+    column = {"reminder": "reminded_at", "overdue": "overdue_at", "escalated": "escalated_at"}[what]
+    with ctx.db.transaction() as session:
+        app = session.exec(
+            select(Application).where(Application.no == application_no).with_for_update()
+        ).first()
+        if app is None or not _claim(session, deadline_id, column, now):
+            return False
+        d = session.get(Deadline, deadline_id)
+        assert d is not None
+        inst = session.get(Institution, d.institution_id) if d.institution_id else None
+        inst_name = inst.name if inst else (d.institution_id or "")
+        unit = session.get(Unit, inst.unit_id) if inst else None
+        late = round(max(0.0, working_hours_between(d.due_at, now)), 2)
+        base: dict[str, Any] = {
+            "deadline": d.kind,
+            "due_at": jsonutil.rfc3339(d.due_at),
+            "provisional": d.provisional,
+            "institution": {"id": d.institution_id, "name": inst_name},
+            "unit": inst.unit_id if inst else None,
+            "status": app.status,
+        }
+        destinations: list[str] = []
+        if what == "reminder":
+            left = round(working_hours_between(now, d.due_at), 2)
+            base["remaining_working_hours"] = left
+            base["notice"] = _notice(
+                d.kind, what, inst_name, app.no, d.due_at, f"剩余约 {left:g} 个工作小时。"
+            )
+            destinations = [d.institution_id] if d.institution_id else []
+        elif what == "overdue":
+            base["overdue_working_hours"] = late
+            base["notice"] = _notice(d.kind, what, inst_name, app.no, d.due_at, "")
+            base["liaison"] = unit.liaison if unit else None
+            destinations = [x for x in (d.institution_id, inst.unit_id if inst else None) if x]
+        else:
+            base["overdue_working_hours"] = late
+            unit_name = unit.name if unit else (inst.unit_id if inst else "")
+            base["notice"] = _notice(
+                d.kind, what, inst_name, app.no, d.due_at, f"主管单位：{unit_name}。"
+            )
+            destinations = [settings.escalation_unit]
+        for destination in dict.fromkeys(destinations):
+            enqueue(
+                session,
+                ctx.vault,
+                destination=destination,
+                type=f"deadline.{what}",
+                application_no=app.no,
+                data=base,
+                occurred_at=now,
+            )
+        if what != "reminder":
+            records.add_event(
+                ctx,
+                session,
+                app,
+                type=f"deadline_{what}",
+                at=now,
+                actor_role="system",
+                actor_party="scheduler",
+                data={"deadline": d.kind, "due_at": jsonutil.rfc3339(d.due_at)},
+                public=False,
+            )
+        audit.append(
+            session,
+            chain=app.no,
+            at=now,
+            actor_role="system",
+            actor_party="scheduler",
+            action=f"deadline.{what}",
+            application_no=app.no,
+            detail={
+                "deadline_id": deadline_id,
+                "kind": d.kind,
+                "due_at": jsonutil.rfc3339(d.due_at),
+                "to": destinations,
+            },
+        )
+        return True
+
+
+def _open(session: Session, *conditions: Any) -> list[tuple[int, str, datetime, datetime | None]]:
+    rows = session.exec(
+        select(Deadline.id, Deadline.application_no, Deadline.due_at, Deadline.overdue_at)
+        .where(col(Deadline.met_at).is_(None), *conditions)
+        .order_by(col(Deadline.due_at))
+    ).all()
+    return [(int(r[0] or 0), r[1], r[2], r[3]) for r in rows]
+
+
+def run_once(ctx: HubContext, settings: SchedulerSettings | None = None) -> dict[str, int]:
+    """One pass over the open deadlines; answers how many of each action this pass took."""
+    settings = settings or SchedulerSettings.from_env()
+    now = ctx.clock.now()
+    counts = Counts()
+    # Holidays stretch working time: a deadline 4 working hours away may be 10 days away.
+    horizon = now + timedelta(days=21, hours=settings.remind_hours)
+    with ctx.db.read() as session:
+        soon = _open(
+            session,
+            col(Deadline.reminded_at).is_(None),
+            col(Deadline.overdue_at).is_(None),
+            col(Deadline.due_at) > now,
+            col(Deadline.due_at) <= horizon,
+        )
+        due = _open(session, col(Deadline.overdue_at).is_(None), col(Deadline.due_at) <= now)
+        late = _open(
+            session,
+            col(Deadline.escalated_at).is_(None),
+            col(Deadline.overdue_at).is_not(None),
+            col(Deadline.due_at) <= now,
+        )
+    for did, no, due_at, _ in soon:
+        if working_hours_between(now, due_at) < settings.remind_hours and _act(
+            ctx, did, no, "reminder", now, settings
+        ):
+            counts.reminded += 1
+    for did, no, due_at, _ in due:
+        if _act(ctx, did, no, "overdue", now, settings):
+            counts.overdue += 1
+            late.append((did, no, due_at, now))
+    threshold = 24.0 * settings.escalate_after_days
+    for did, no, due_at, _ in late:
+        if working_hours_between(due_at, now) >= threshold and _act(
+            ctx, did, no, "escalated", now, settings
+        ):
+            counts.escalated += 1
+    if counts.reminded or counts.overdue or counts.escalated:
+        log.info("scheduler pass: %s", counts.as_dict())
+    return counts.as_dict()
+
+
+# ------------------------------------------------------------------ running it
+
+
+def run_forever(
+    ctx: HubContext,
+    stop: threading.Event,
+    settings: SchedulerSettings | None = None,
+    on_pass: Callable[[dict[str, int]], None] | None = None,
+) -> None:
+    settings = settings or SchedulerSettings.from_env()
+    while not stop.is_set():
+        try:
+            counts = run_once(ctx, settings)
+            if on_pass:
+                on_pass(counts)
+        except Exception as exc:  # keep the clock ticking; the next pass retries
+            log.error("scheduler pass failed: %s", type(exc).__name__)
+        stop.wait(settings.interval_seconds)
+
+
+def start_for_server(ctx: HubContext, app: Any) -> Callable[[], None] | None:
+    """`hub serve`: run the scheduler in a background thread (HUB_SCHEDULER=off disables)."""
+    if os.environ.get("HUB_SCHEDULER", "on").lower() in ("off", "0", "false", "no"):
+        return None
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=run_forever, args=(ctx, stop), name="hub-scheduler", daemon=True
+    )
+    thread.start()
+
+    def halt() -> None:
+        stop.set()
+        thread.join(timeout=10)
+
+    return halt

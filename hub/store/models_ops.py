@@ -1,0 +1,110 @@
+"""Operations tables (INTERFACE 10): registry governance, institution history, complaints,
+the FAQ knowledge base and the operations counters. Migration `0010_operations` creates them.
+
+Personal data is sealed here too: a complaint's content and contact are one ciphertext
+(`Complaint.sealed`), a requested webhook secret is sealed until the change is approved.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from hub.store.types import UTCDateTime
+
+
+def _ts(nullable: bool = False, index: bool = False) -> Any:
+    return Field(default=None, sa_column=Column(UTCDateTime(), nullable=nullable, index=index))
+
+
+def _json(default: Any = None) -> Any:
+    return Field(default=default, sa_column=Column(JSON, nullable=default is None))
+
+
+class RegistryChange(SQLModel, table=True):
+    """A unit's request to change the registry (Art. 17, 20); only an approved one applies."""
+
+    __tablename__ = "registry_change"
+    id: str = Field(primary_key=True, max_length=36)
+    action: str = Field(max_length=10)  # add | update | suspend | close | show | hide
+    institution_id: str = Field(max_length=64, index=True)
+    data: dict[str, Any] | None = _json()
+    secret_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(default="pending", max_length=10, index=True)  # pending|approved|rejected
+    requested_by_role: str = Field(max_length=20)
+    requested_by_party: str | None = Field(default=None, max_length=64, index=True)
+    requested_by_token: str = Field(default="", max_length=36)
+    decided_by_role: str | None = Field(default=None, max_length=20)
+    decided_by_party: str | None = Field(default=None, max_length=64)
+    decided_by_token: str | None = Field(default=None, max_length=36)
+    decision_note: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = _ts()
+    decided_at: datetime | None = _ts(nullable=True)
+
+
+class InstitutionVersion(SQLModel, table=True):
+    """One version of an institution, valid over [valid_from, valid_to) (valid_to null: now)."""
+
+    __tablename__ = "institution_version"
+    __table_args__ = (
+        UniqueConstraint("institution_id", "version", name="uq_institution_version"),
+        Index("ix_institution_version_valid", "institution_id", "valid_from"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    institution_id: str = Field(max_length=64)
+    version: int
+    valid_from: datetime = _ts()
+    valid_to: datetime | None = _ts(nullable=True)
+    snapshot: dict[str, Any] = _json(default={})
+    source: str = Field(max_length=20)  # baseline | registry_load | change
+    change_id: str | None = Field(default=None, max_length=36)
+    recorded_at: datetime = _ts()
+
+
+class OpsCounter(SQLModel, table=True):
+    """Gap-free daily counters for numbers the operations side hands out (complaints)."""
+
+    __tablename__ = "ops_counter"
+    name: str = Field(primary_key=True, max_length=20)
+    day: date = Field(primary_key=True)
+    last: int = 0
+
+
+class Complaint(SQLModel, table=True):
+    """投诉: a complaint about an institution, answered by its unit (Art. 20)."""
+
+    __tablename__ = "complaint"
+    no: str = Field(primary_key=True, max_length=24)
+    institution_id: str = Field(max_length=64, index=True)
+    unit_id: str = Field(max_length=64, index=True)
+    type: str = Field(max_length=20)
+    application_no: str | None = Field(default=None, max_length=24, index=True)
+    sealed: str = Field(sa_column=Column(Text, nullable=False))  # content + contact
+    contact_index: str = Field(max_length=64, index=True)
+    query_code_hash: str = Field(max_length=64)
+    status: str = Field(default="submitted", max_length=20, index=True)
+    answer_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    answered_by: str | None = Field(default=None, max_length=64)
+    submitted_by_role: str = Field(max_length=20)
+    submitted_by_party: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _ts(index=True)
+    answered_at: datetime | None = _ts(nullable=True)
+
+
+class HelpArticle(SQLModel, table=True):
+    """A question and answer of the online help (Art. 14), kept by the units."""
+
+    __tablename__ = "help_article"
+    id: int | None = Field(default=None, primary_key=True)
+    slug: str | None = Field(default=None, max_length=80, unique=True)
+    title: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    category: str | None = Field(default=None, max_length=40)
+    tags: list[str] = _json(default=[])
+    author: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    updated_at: datetime = _ts()
