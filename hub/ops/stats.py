@@ -7,7 +7,7 @@ Population: the applications **received** (`received_at`, Shanghai date) between
 - `accepted`: cases ever accepted (`accepted_at` set); `rejected`: status `rejected`;
 - `closed`: by outcome (`success`, `failure`, from the case's outcome, which stays after a
   referral), `success_rate` = success / (success + failure), null when none closed;
-- `withdrawn`, `open` (not in a final status);
+- `withdrawn`, `open` (submitted, dispatched, received, accepted or undeliverable);
 - `hours_to_accept`: working hours (`working_hours_between`) from `dispatched_at` (when the
   case reached the institution that accepted it) to `accepted_at`: `median` (the middle value,
   or the mean of the two middle ones) and `p90` (nearest rank: the ceil(0.9 n)-th smallest);
@@ -35,7 +35,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub.domain.calendar import SHANGHAI, working_hours_between
-from hub.domain.status import FINAL_STATUSES
+from hub.domain.status import OPEN_STATUSES
 from hub.ops.scheduler import REFERRAL_DEADLINE
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
@@ -138,7 +138,7 @@ def compute(
             r["closed"][app.outcome] += 1
         if app.status == "withdrawn":
             r["withdrawn"] += 1
-        if app.status not in FINAL_STATUSES:
+        if app.status in OPEN_STATUSES:
             r["open"] += 1
 
     nos = list(group_of)
