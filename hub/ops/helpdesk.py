@@ -2,6 +2,8 @@
 
 Text is cut into words with `jieba` (search mode, so 司法确认 also yields 司法 and 确认);
 punctuation and a short list of function words are dropped; Latin words are lower-cased.
+Character bigrams of every Chinese run are added as extra terms (`#不成`), so a query that
+jieba cuts differently from the article (不成功 -> 不 / 成功) still meets 调解不成.
 Ranking is Okapi BM25 (k1 = 1.5, b = 0.75) over title + tags + body, with the title and the
 tags counted three times (a question that names the words asked for is the best answer).
 Articles are few (hundreds), so the index is built in memory and rebuilt when an article
@@ -98,12 +100,19 @@ _WORD = re.compile(r"[\w\u4e00-\u9fff]", re.UNICODE)
 jieba.setLogLevel(60)
 
 
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
+
+
 def tokens(text: str) -> list[str]:
+    """jieba words (search mode) plus character bigrams of every Chinese run, so a query
+    cut differently from the article (不成功 / 不成) still meets it."""
     out = []
     for t in jieba.lcut_for_search(text):
         t = t.strip().lower()
         if t and _WORD.search(t) and t not in STOPWORDS:
             out.append(t)
+    for run in _CJK_RUN.findall(text):
+        out += [f"#{run[i : i + 2]}" for i in range(len(run) - 1)]
     return out
 
 
