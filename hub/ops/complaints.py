@@ -253,14 +253,14 @@ def list_for(
     stmt = select(Complaint)
     if principal.role is Role.UNIT:
         stmt = stmt.where(Complaint.unit_id == principal.party)
-    if status:
-        stmt = stmt.where(Complaint.status == status)
-    rows = session.exec(stmt.order_by(col(Complaint.created_at))).all()
+    rows = session.exec(stmt.order_by(col(Complaint.created_at), col(Complaint.no))).all()
     earlier: dict[tuple[str, str], int] = {}
     out = []
     for c in rows:
         key = (c.institution_id, c.contact_index)
         earlier[key] = earlier.get(key, 0) + 1
+        if status and c.status != status:
+            continue  # counted for repeats, not listed
         out.append(
             {
                 "complaint_no": c.no,

@@ -202,7 +202,7 @@ def search(session: Session, q: str, limit: int = 10) -> dict[str, Any]:
             results = _INDEX.search(query, limit)
     return {
         "q": q,
-        "tokens": query,
+        "tokens": [t for t in query if not t.startswith("#")],
         "results": [
             {
                 "id": a["id"],

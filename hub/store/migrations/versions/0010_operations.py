@@ -7,6 +7,7 @@ Create Date: 2026-11-23 04:00:00
 from __future__ import annotations
 
 from datetime import UTC, datetime
+import re
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -22,6 +23,8 @@ branch_labels = None
 depends_on = None
 
 _S = sqlmodel.sql.sqltypes.AutoString
+# YAML folding joins lines with a space; Chinese text wants none next to Chinese characters.
+_CJK_GAP = re.compile(r"(?<=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])\s+|\s+(?=[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef])")
 _TS = hub.store.types.UTCDateTime
 
 
@@ -108,7 +111,7 @@ def upgrade() -> None:
     at = datetime(2026, 11, 23, tzinfo=UTC)
     rows = yaml.safe_load(seed.read_text(encoding='utf-8'))
     op.bulk_insert(help_article, [
-        {'slug': r['slug'], 'title': r['title'], 'body': r['body'],
+        {'slug': r['slug'], 'title': r['title'], 'body': _CJK_GAP.sub('', r['body']),
          'category': r.get('category'), 'tags': r.get('tags', []), 'author': 'seed',
          'created_at': at, 'updated_at': at}
         for r in rows
