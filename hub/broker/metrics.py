@@ -38,8 +38,8 @@ _OLDEST = select(func.min(_T.c.created_at)).where(_T.c.sent_at.is_(None), _T.c.d
 _DEAD = select(func.count()).select_from(_T).where(_T.c.dead_at.is_not(None), _T.c.sent_at.is_(None))
 
 
-def oldest_unsent_age(ctx: HubContext) -> float:
-    with ctx.db.engine.connect() as conn:
+def oldest_unsent_age(ctx: HubContext, engine: Any = None) -> float:
+    with (engine or ctx.db.engine).connect() as conn:
         oldest = conn.execute(_OLDEST).scalar()
     if oldest is None:
         return 0.0

@@ -40,7 +40,7 @@ from hub.broker.routes import Directory, Route
 from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
 from hub.services.context import HubContext
-from hub.store.db import is_postgres
+from hub.store.db import is_postgres, make_engine
 from hub.store.models import OutboxMessage
 
 log = logging.getLogger("hub.relay")
@@ -125,6 +125,8 @@ class Relay:
         self.topology = Topology(settings)
         self.directory = directory or Directory(ctx, settings)
         self.postgres = is_postgres(ctx.db.engine)
+        # Its own pool: every open batch holds a connection, plus one for marks and lag.
+        self.engine = make_engine(ctx.db.url, pool_size=max_batches + 2)
         self.batch_size = batch_size
         self.max_batches = max_batches if self.postgres else min(max_batches, 4)
         self.poll_interval = poll_interval
@@ -166,6 +168,7 @@ class Relay:
                 if deadline and time.monotonic() > deadline:
                     break
                 self._session(deadline)
+        self.engine.dispose()
         return self.stats
 
     def stop(self) -> None:
@@ -340,12 +343,12 @@ class Relay:
             return
         self._lag_checked = now
         try:
-            metrics.RELAY_LAG.set(metrics.oldest_unsent_age(self.ctx))
+            metrics.RELAY_LAG.set(metrics.oldest_unsent_age(self.ctx, self.engine))
         except Exception as exc:
             log.debug("lag not measured: %s", exc)
 
     def _claim(self) -> Batch | None:
-        engine = self.ctx.db.engine
+        engine = self.engine
         if self.postgres:
             conn = engine.connect()
             conn.begin()
@@ -437,7 +440,7 @@ class Relay:
             finally:
                 batch.conn.close()
         else:
-            with self.ctx.db.engine.begin() as conn:
+            with self.engine.begin() as conn:
                 mark_sent(conn, ids, now)
         for oid in batch.failed:
             self._returned.discard(batch.rows[oid].message_id)

@@ -80,19 +80,23 @@ def connection(amqp_url: str) -> pika.BlockingConnection:
     return pika.BlockingConnection(pika.URLParameters(amqp_url))
 
 
-def drain(amqp_url: str, queue: str, *, expect: int, timeout: float = 20.0) -> list[tuple[Any, bytes]]:
-    """Read (and ack) up to `expect` messages from a queue, waiting at most `timeout`."""
+def drain(
+    amqp_url: str, queue: str, *, expect: int, timeout: float = 20.0
+) -> list[tuple[Any, bytes]]:
+    """Consume (and ack) up to `expect` messages from a queue, waiting at most `timeout`."""
     out: list[tuple[Any, bytes]] = []
     conn = connection(amqp_url)
     try:
         ch = conn.channel()
+        ch.basic_qos(prefetch_count=1000)
         deadline = time.monotonic() + timeout
-        while len(out) < expect and time.monotonic() < deadline:
-            method, props, body = ch.basic_get(queue, auto_ack=True)
-            if method is None:
-                conn.sleep(0.05)
-                continue
-            out.append((props, body))
+        for method, props, body in ch.consume(queue, inactivity_timeout=0.5):
+            if method is not None:
+                out.append((props, body))
+                ch.basic_ack(method.delivery_tag)
+            if len(out) >= expect or time.monotonic() > deadline:
+                break
+        ch.cancel()
     finally:
         conn.close()
     return out
