@@ -1,7 +1,15 @@
-"""An in-process hub (TestClient over create_app) on SQLite and on PostgreSQL."""
+"""An in-process hub (TestClient over create_app) on SQLite and on PostgreSQL.
+
+Each test gets its own fresh database, copied from a template that is migrated, loaded with
+the small registry and given the test parties' tokens once per run (a PostgreSQL
+`CREATE DATABASE ... TEMPLATE`, a file copy for SQLite): the same state `make_hub` builds,
+without paying for migrations in every test.
+"""
 
 from __future__ import annotations
 
+import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,16 +17,81 @@ import pytest
 from starlette.testclient import TestClient
 
 from hub.api.app import create_app
-from tests.support.api import MONDAY, SMALL_REGISTRY, Api
+from hub.bootstrap import bootstrap
+from hub.clock import FakeClock
+from hub.config import Settings
+from hub.services.context import HubContext
+from hub.services.tokens import issue
+from tests.conftest import create_pg_database, drop_pg_database
+from tests.support.api import MONDAY, PARTIES, SMALL_REGISTRY, Api
 from tests.support.hubctx import make_hub
+
+Tokens = dict[tuple[str, str | None], str]
+
+
+def _template(url: str, tmp: Path) -> Tokens:
+    ctx = make_hub(url, tmp, now=MONDAY, registry=SMALL_REGISTRY)
+    try:
+        return {(role, party): issue(ctx, role, party) for role, party in PARTIES}
+    finally:
+        ctx.db.dispose()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Tokens]:
+    tmp = tmp_path_factory.mktemp("sqlite-template")
+    path = tmp / "template.db"
+    tokens = _template(f"sqlite:///{path}", tmp)
+    return path, tokens
+
+
+@pytest.fixture(scope="session")
+def pg_template(
+    pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[tuple[str, Tokens]]:
+    url = create_pg_database(pg_admin_url)
+    tokens = _template(url, tmp_path_factory.mktemp("pg-template"))
+    yield url, tokens
+    drop_pg_database(pg_admin_url, url)
+
+
+def _pg_copy(admin_url: str, template_url: str) -> str:
+    import psycopg
+
+    name = f"hub_test_{uuid.uuid4().hex[:12]}"
+    template = template_url.rsplit("/", 1)[1]
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    return admin_url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Tokens]]:
+    """A fresh migrated database with the small registry and tokens: (url, tokens)."""
+    if request.param == "sqlite":
+        path, tokens = request.getfixturevalue("sqlite_template")
+        shutil.copyfile(path, tmp_path / "hub.db")
+        yield f"sqlite:///{tmp_path / 'hub.db'}", tokens
+        return
+    admin = request.getfixturevalue("pg_admin_url")
+    template, tokens = request.getfixturevalue("pg_template")
+    url = _pg_copy(admin, template)
+    yield url, tokens
+    drop_pg_database(admin, url)
+
+
+def hub_on(url: str, tmp: Path) -> HubContext:
+    settings = Settings(database_url=url, amqp_url=None, region="310000", data_dir=tmp)
+    return bootstrap(settings, clock=FakeClock(MONDAY), pool_size=5)
 
 
 @pytest.fixture
-def api(database_url: str, tmp_path: Path) -> Iterator[Api]:
+def api(hub_db: tuple[str, Tokens], tmp_path: Path) -> Iterator[Api]:
     """The small registry, a clock standing still on Monday 2026-11-23 10:00 Shanghai."""
-    ctx = make_hub(database_url, tmp_path, now=MONDAY, registry=SMALL_REGISTRY)
+    url, tokens = hub_db
+    ctx = hub_on(url, tmp_path)
     try:
         with TestClient(create_app(ctx)) as client:
-            yield Api(ctx, client)
+            yield Api(ctx, client, dict(tokens))
     finally:
         ctx.db.dispose()

@@ -115,13 +115,37 @@ def outbox_envelopes(ctx: HubContext, destination: str) -> list[dict[str, Any]]:
         return [open_envelope(ctx.vault, r) for r in rows]
 
 
+#: Every party of the small registry the tests act as.
+PARTIES: tuple[tuple[str, str | None], ...] = (
+    ("portal", "portal"),
+    ("portal", "another-portal"),
+    ("institution", "pm-a"),
+    ("institution", "pm-b"),
+    ("institution", "cm-x"),
+    ("court", "court-310104"),
+    ("arbitration", "arb-commercial"),
+    ("arbitration", "arb-labor"),
+    ("unit", "sfj"),
+    ("unit", "xbw"),
+    ("admin", None),
+    ("databureau", None),
+)
+
+
 class Api:
     """A TestClient over the hub with tokens issued on demand per (role, party)."""
 
-    def __init__(self, ctx: HubContext, client: TestClient) -> None:
+    def __init__(
+        self,
+        ctx: HubContext,
+        client: TestClient,
+        tokens: dict[tuple[str, str | None], str] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.client = client
-        self._tokens: dict[tuple[str, str | None], str] = {}
+        self._tokens: dict[tuple[str, str | None], str] = dict(tokens or {})
+        for role, party in PARTIES:  # issued up front: issuing writes an audit entry
+            self.token(role, party)
 
     def token(self, role: str, party: str | None = None) -> str:
         if role == "portal" and party is None:
