@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import logging
 from collections.abc import Iterator
 from typing import Any
@@ -18,6 +19,8 @@ from hub.services.context import HubContext
 log = logging.getLogger("hub.server")
 
 #: Background workers started beside the API when their module exists: (module, factory).
+#: HUB_BACKGROUND_OFF=embedded,scheduler leaves some out (e.g. when `hub relay` and
+#: `hub scheduler` run as their own processes).
 BACKGROUND = (
     ("hub.broker.embedded", "start_for_server"),
     ("hub.ops.scheduler", "start_for_server"),
@@ -27,7 +30,10 @@ BACKGROUND = (
 @contextlib.contextmanager
 def background(ctx: HubContext, app: Starlette) -> Iterator[None]:
     stops: list[Any] = []
+    disabled = {m.strip() for m in os.environ.get("HUB_BACKGROUND_OFF", "").split(",") if m.strip()}
     for module_name, factory in BACKGROUND:
+        if module_name.rsplit(".", 1)[-1] in disabled:
+            continue
         module = optional_module(module_name)
         if module is None:
             continue

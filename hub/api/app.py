@@ -24,6 +24,7 @@ from hub.domain.errors import DomainError
 from hub.optional import optional_module
 from hub.services.context import HubContext
 from hub.services.errors import ServiceError
+from hub.services.intake_batch import IntakeBatcher
 from hub.services.tokens import TokenCache
 
 #: Topic modules, each with `routes`; optional ones are skipped until they exist.
@@ -76,4 +77,5 @@ def create_app(ctx: HubContext) -> Starlette:
     )
     app.state.ctx = ctx
     app.state.tokens = TokenCache(ctx)
+    app.state.intake = IntakeBatcher(ctx)
     return app

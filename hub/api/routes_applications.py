@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 from typing import Any
 
@@ -11,11 +12,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.api.errors import HttpProblem
-from hub.api.support import authenticate, creating, hub_ctx, in_read, json_body, json_response
+from hub.api.support import (
+    authenticate,
+    creating,
+    hub_ctx,
+    idempotency_key,
+    in_read,
+    json_body,
+    json_response,
+)
 from hub.services import intake, lifecycle, records
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
 from hub.services.errors import NotFound
+from hub.services.idempotency import request_hash
+from hub.services.intake_batch import IntakeBatcher
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, Institution, Referral
 
@@ -47,10 +58,16 @@ def may_view(session: Session, principal: Principal, app: Application) -> bool:
 
 
 async def submit(request: Request) -> Response:
+    """Intake goes through the group-commit batcher (hub.services.intake_batch)."""
     principal = authenticate(request, Role.PORTAL, Role.INSTITUTION)
     body, raw = await json_body(request, "application")
-    ctx = hub_ctx(request)
-    return await creating(request, principal, raw, lambda s: intake.submit(ctx, s, principal, body))
+    key = idempotency_key(request)
+    batcher: IntakeBatcher = request.app.state.intake
+    future = batcher.submit(
+        principal, body, key, request_hash(request.method, request.url.path, raw)
+    )
+    answer = await asyncio.wrap_future(future)
+    return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
 async def get_application(request: Request) -> Response:

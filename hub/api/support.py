@@ -106,6 +106,17 @@ async def in_read(request: Request, work: Callable[[Session], T]) -> T:
     return await run_in_threadpool(run)
 
 
+def idempotency_key(request: Request) -> str | None:
+    key = request.headers.get("idempotency-key")
+    if key is not None and not (0 < len(key) <= 200):
+        raise HttpProblem(
+            422,
+            "Idempotency-Key 长度须为 1-200 / key length 1-200",
+            [Violation("/headers/Idempotency-Key", "1-200 characters")],
+        )
+    return key
+
+
 async def creating(
     request: Request,
     principal: Principal,
@@ -114,13 +125,7 @@ async def creating(
     status: int = 201,
 ) -> Response:
     """Run a creating POST in one transaction, honouring `Idempotency-Key`."""
-    key = request.headers.get("idempotency-key")
-    if key is not None and not (0 < len(key) <= 200):
-        raise HttpProblem(
-            422,
-            "Idempotency-Key 长度须为 1-200 / key length 1-200",
-            [Violation("/headers/Idempotency-Key", "1-200 characters")],
-        )
+    key = idempotency_key(request)
     digest = request_hash(request.method, request.url.path, raw)
     ctx = hub_ctx(request)
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from hub.domain.calendar import Deadline as DueDate
@@ -21,6 +20,7 @@ from hub.services.routing import assign, release, route_new_case
 from hub.store import audit
 from hub.store.models import Application, Deadline
 from hub.store.outbox import enqueue
+from hub.store.writes import emit
 
 #: Outbox destination of applicant notices (SMS / e-mail), served by the notify connector.
 NOTIFY = "notify"
@@ -70,19 +70,18 @@ def dispatch(
     app.dispatched_at = at
     touch(app, Status.DISPATCHED, at)
     dues = deadlines_for_dispatch(at, ctx.settings.decide_days)
-    session.connection().execute(
-        insert(Deadline),
-        [
+    for d in dues:
+        emit(
+            session,
+            Deadline,
             {
                 "application_no": app.no,
                 "kind": d.kind,
                 "institution_id": institution_id,
                 "due_at": d.due_at,
                 "provisional": d.provisional,
-            }
-            for d in dues
-        ],
-    )
+            },
+        )
     records.add_event(
         ctx,
         session,

@@ -6,7 +6,6 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from hub.domain.numbering import ApplicationNumber, business_day
@@ -25,6 +24,7 @@ from hub.services.errors import Forbidden, Invalid
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, Institution, PartyIndex
 from hub.store.sequences import next_day_sequence
+from hub.store.writes import emit
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
@@ -92,19 +92,18 @@ def submit(
         updated_at=now,
     )
     session.add(app)
-    session.connection().execute(
-        insert(PartyIndex),
-        [
-            {
-                "application_no": no,
-                "role": role[:-1],
-                "value": ctx.vault.party_index(party["id_number"]),
-                "created_at": now,
-            }
-            for role in ("applicants", "respondents")
-            for party in body.get(role, [])
-        ],
-    )
+    for role in ("applicants", "respondents"):
+        for party in body.get(role, []):
+            emit(
+                session,
+                PartyIndex,
+                {
+                    "application_no": no,
+                    "role": role[:-1],
+                    "value": ctx.vault.party_index(party["id_number"]),
+                    "created_at": now,
+                },
+            )
     records.add_event(
         ctx,
         session,

@@ -7,14 +7,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.calendar import Deadline as DueDate
 from hub.domain.status import Status
 from hub.services.context import HubContext
+from hub.services.registry_cache import REGISTRY
 from hub.store.models import Application, CaseEvent, Deadline, Institution, Referral
+from hub.store.writes import emit
 from hub.vault import Vault
 
 #: Members of an application body that are personal (Article 23) and so sealed at rest.
@@ -86,11 +87,10 @@ def add_event(
         if data
         else None
     )
-    # A Core insert: no ORM object to build on the intake path, and visible at once.
-    session.connection().execute(
-        insert(CaseEvent),
-        [
-            {
+    emit(
+        session,
+        CaseEvent,
+        {
                 "application_no": app.no,
                 "event_id": event_id,
                 "type": type,
@@ -100,9 +100,8 @@ def add_event(
                 "request_hash": request_hash,
                 "actor_role": actor_role,
                 "actor_party": actor_party,
-                "occurred_at": at,
-            }
-        ],
+            "occurred_at": at,
+        },
     )
     return event_id
 
@@ -119,10 +118,7 @@ def event_data(vault: Vault, event: CaseEvent) -> dict[str, Any]:
 def institution_ref(session: Session, institution_id: str | None) -> dict[str, str] | None:
     if not institution_id:
         return None
-    name = session.connection().execute(
-        select(Institution.name).where(Institution.id == institution_id)
-    ).scalar()
-    return {"id": institution_id, "name": name or institution_id}
+    return {"id": institution_id, "name": REGISTRY.name(session, institution_id) or institution_id}
 
 
 def case_as_submitted(

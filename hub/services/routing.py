@@ -10,7 +10,9 @@ from sqlmodel import Session, col, select
 
 from hub.domain.routing import MEDIATION_KINDS, Candidate, choose_institution, competent_body
 from hub.domain.status import ReferralKind
+from hub.services.registry_cache import REGISTRY
 from hub.store.models import Institution
+from hub.store.writes import buffer_of
 
 
 def candidate(inst: Any) -> Candidate:
@@ -43,18 +45,32 @@ def route_new_case(
     preferred: str | None,
     excluded: frozenset[str],
 ) -> str | None:
-    table = Institution.__table__  # type: ignore[attr-defined]
-    rows = session.connection().execute(
-        select(table).where(
-            col(Institution.kind).in_(MEDIATION_KINDS),
-            Institution.state == "active",
-            col(Institution.visible).is_(True),
-            _quoted_member(Institution.districts, district),
-            _quoted_member(Institution.categories, category),
+    covering = REGISTRY.coverage(session, category, district)
+    live = REGISTRY.live(session, [c.id for c in covering])
+    buffer = buffer_of(session)  # in a batch, earlier cases of the batch count too
+    candidates = []
+    for c in covering:
+        row = live.get(c.id)
+        if row is None:
+            continue
+        pending = buffer.assigned.get(c.id, 0) if buffer is not None else 0
+        last = buffer.last_assigned.get(c.id) if buffer is not None else None
+        candidates.append(
+            Candidate(
+                id=c.id,
+                unit=c.unit,
+                kind=c.kind,
+                categories=c.categories,
+                districts=c.districts,
+                capacity=c.capacity,
+                open_cases=row.open_cases + pending,
+                active=row.state == "active",
+                visible=bool(row.visible),
+                last_assigned_at=last or row.last_assigned_at,
+            )
         )
-    ).all()
     return choose_institution(
-        [candidate(r) for r in rows],
+        candidates,
         category=category,
         district=district,
         preferred=preferred,
@@ -66,11 +82,15 @@ def find_competent_body(
     session: Session, *, kind: ReferralKind, category: str, district: str
 ) -> str | None:
     table = Institution.__table__  # type: ignore[attr-defined]
-    rows = session.connection().execute(
-        select(table).where(
-            col(Institution.kind).notin_(MEDIATION_KINDS), Institution.state == "active"
+    rows = (
+        session.connection()
+        .execute(
+            select(table).where(
+                col(Institution.kind).notin_(MEDIATION_KINDS), Institution.state == "active"
+            )
         )
-    ).all()
+        .all()
+    )
     return competent_body(
         [candidate(r) for r in rows], kind=kind, category=category, district=district
     )
@@ -78,6 +98,10 @@ def find_competent_body(
 
 def assign(session: Session, institution_id: str, at: datetime) -> None:
     """Count one more open case for the institution (one atomic UPDATE, row-locked)."""
+    buffer = buffer_of(session)
+    if buffer is not None:
+        buffer.assign(institution_id, at)
+        return
     session.connection().execute(
         update(Institution)
         .where(col(Institution.id) == institution_id)

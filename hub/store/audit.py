@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.store.models import AuditEntry
+from hub.store.writes import emit
 
 GENESIS = "0" * 64
 
@@ -75,9 +76,12 @@ def append(
         "prev_hash": prev,
     }
     entry["hash"] = _digest(entry)
-    # A Core insert runs at once: a second append to this chain in the same transaction
-    # finds this entry as its predecessor (the session does not autoflush).
-    session.connection().execute(insert(AuditEntry), [entry])
+    if new_chain:
+        emit(session, AuditEntry, entry)  # with the batch, if one is running
+    else:
+        # Written at once: a second append to this chain in the same transaction finds
+        # this entry as its predecessor.
+        session.connection().execute(insert(AuditEntry), [entry])
     return entry
 
 

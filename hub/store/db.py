@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -14,8 +14,14 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 
-def make_engine(url: str, *, pool_size: int = 10) -> Engine:
-    """SQLite gets WAL, full fsync on commit and write-intent transactions; PostgreSQL psycopg 3."""
+def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engine:
+    """SQLite gets WAL and full fsync on commit; PostgreSQL psycopg 3.
+
+    On SQLite a writer engine starts every transaction with BEGIN IMMEDIATE, and its
+    connections queue for one process-wide lock first (see `_sqlite_writer`); a reader
+    engine (`reader=True`) starts plain deferred transactions, which WAL lets run beside
+    the writer.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
@@ -27,6 +33,10 @@ def make_engine(url: str, *, pool_size: int = 10) -> Engine:
             max_overflow=pool_size,
         )
         _sqlite_pragmas(engine)
+        if reader:
+            _sqlite_reader(engine)
+        else:
+            _sqlite_writer(engine)
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -44,11 +54,46 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA busy_timeout=60000")
         cursor.close()
 
+
+def _sqlite_reader(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:
-        # Take the write lock up front: two processes numbering at once queue here instead
-        # of failing later with "database is locked" when a reader upgrades to a writer.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        conn.exec_driver_sql("BEGIN")
+
+
+def _sqlite_writer(engine: Engine) -> None:
+    # SQLite has one writer at a time. Within this process, writers queue on a lock: fair
+    # and immediate. Left to SQLite's busy handler they would sleep up to 100 ms between
+    # retries. Writers in other processes still queue on BEGIN IMMEDIATE.
+    lock = threading.RLock()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Any) -> None:
+        lock.acquire()
+        try:
+            # Take SQLite's write lock up front: two processes numbering at once queue
+            # here instead of failing when a reader upgrades to a writer.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        except BaseException:
+            lock.release()
+            raise
+
+    # The lock may only be let go once COMMIT or ROLLBACK has run, and SQLAlchemy's events
+    # fire before it. So the handlers end the transaction themselves and then release;
+    # SQLAlchemy's own commit()/rollback() that follows finds no transaction and does nothing.
+    @event.listens_for(engine, "commit")
+    def _commit(conn: Any) -> None:
+        try:
+            conn.connection.dbapi_connection.commit()
+        finally:
+            lock.release()
+
+    @event.listens_for(engine, "rollback")
+    def _rollback(conn: Any) -> None:
+        try:
+            conn.connection.dbapi_connection.rollback()
+        finally:
+            lock.release()
 
 
 def is_postgres(engine: Engine) -> bool:
@@ -56,35 +101,36 @@ def is_postgres(engine: Engine) -> bool:
 
 
 class Database:
-    """The engine and a session factory; `transaction()` is the unit of work."""
+    """The engines and session factories; `transaction()` is the unit of work."""
 
     def __init__(self, url: str, *, pool_size: int = 10) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
-        # SQLite has one writer at a time. Queueing this process's writers on a lock is
-        # fair and immediate; leaving it to SQLite's busy handler means sleeps of up to
-        # 100 ms between retries. Other processes still queue on BEGIN IMMEDIATE.
-        self._writer: AbstractContextManager[Any] = (
-            threading.Lock() if self.engine.dialect.name == "sqlite" else nullcontext()
+        sqlite = self.engine.dialect.name == "sqlite"
+        self.read_engine = (
+            make_engine(url, pool_size=pool_size, reader=True) if sqlite else self.engine
         )
         self._sessions = sessionmaker(
             self.engine, class_=Session, expire_on_commit=False, autoflush=False
+        )
+        self._read_sessions = sessionmaker(
+            self.read_engine, class_=Session, expire_on_commit=False, autoflush=False
         )
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """One transaction: commit on success, roll back on any exception."""
-        with self._writer:
-            session = self._sessions()
-            try:
-                with session.begin():
-                    yield session
-            finally:
-                session.close()
+        session = self._sessions()
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        session = self._sessions()
+        """A read-only session (on SQLite, beside the writer rather than behind it)."""
+        session = self._read_sessions()
         try:
             yield session
         finally:
@@ -93,3 +139,5 @@ class Database:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.read_engine is not self.engine:
+            self.read_engine.dispose()

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from hub import jsonutil
 from hub.store.models import OutboxMessage
 from hub.store.sequences import next_party_sequence
+from hub.store.writes import buffer_of
 from hub.vault import Vault
 
 
@@ -57,7 +58,6 @@ def enqueue(
     row = {
         "message_id": message_id,
         "destination": destination,
-        "party_seq": next_party_sequence(session, destination),
         "type": type,
         "application_no": application_no,
         "envelope": vault.seal_json(
@@ -68,7 +68,12 @@ def enqueue(
         "created_at": occurred_at,
         "attempts": 0,
     }
-    session.connection().execute(insert(OutboxMessage), [row])
+    buffer = buffer_of(session)
+    if buffer is not None:  # a batch: the feed number is given when the batch is written
+        buffer.add(OutboxMessage, row)
+    else:
+        row["party_seq"] = next_party_sequence(session, destination)
+        session.connection().execute(insert(OutboxMessage), [row])
     return message_id
 
 

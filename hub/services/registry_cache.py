@@ -1,0 +1,130 @@
+"""What routing needs from the registry, kept in memory between cases.
+
+Coverage (kind, categories, districts, capacity) and names change rarely and are cached
+for `TTL` seconds; changes made through this process (registry load, approved changes)
+drop the cache at once, other processes see them within the TTL. What must be exact for
+every case (state, visibility, open cases) is read live for the few candidates.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlmodel import Session, col
+
+from hub.domain.routing import MEDIATION_KINDS
+from hub.store.models import Institution
+
+TTL = 2.0
+
+
+@dataclass(frozen=True)
+class Coverage:
+    id: str
+    unit: str
+    kind: str
+    name: str
+    categories: frozenset[str]
+    districts: frozenset[str]
+    capacity: int | None
+
+
+class RegistryCache:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loaded_at: dict[str, float] = {}
+        self._by_cell: dict[str, dict[tuple[str, str], list[Coverage]]] = {}
+        self._names: dict[str, dict[str, str]] = {}
+
+    def invalidate(self) -> None:
+        with self._lock:
+            self._loaded_at.clear()
+
+    def _refresh(self, session: Session) -> str:
+        key = str(session.get_bind().engine.url)
+        now = time.monotonic()
+        with self._lock:
+            fresh = now - self._loaded_at.get(key, -1e9) < TTL
+        if fresh:
+            return key
+        t = Institution.__table__  # type: ignore[attr-defined]
+        rows = (
+            session.connection()
+            .execute(
+                select(
+                    t.c.id,
+                    t.c.unit_id,
+                    t.c.kind,
+                    t.c.name,
+                    t.c.categories,
+                    t.c.districts,
+                    t.c.capacity,
+                )
+            )
+            .all()
+        )
+        by_cell: dict[tuple[str, str], list[Coverage]] = {}
+        names: dict[str, str] = {}
+        for r in rows:
+            names[r.id] = r.name
+            if r.kind not in MEDIATION_KINDS:
+                continue
+            cov = Coverage(
+                r.id,
+                r.unit_id,
+                r.kind,
+                r.name,
+                frozenset(r.categories or ()),
+                frozenset(r.districts or ()),
+                r.capacity,
+            )
+            for c in cov.categories:
+                for d in cov.districts:
+                    by_cell.setdefault((c, d), []).append(cov)
+        with self._lock:
+            self._by_cell[key] = by_cell
+            self._names[key] = names
+            self._loaded_at[key] = now
+        return key
+
+    def coverage(self, session: Session, category: str, district: str) -> list[Coverage]:
+        key = self._refresh(session)
+        return list(self._by_cell[key].get((category, district), ()))
+
+    def name(self, session: Session, institution_id: str) -> str | None:
+        key = self._refresh(session)
+        name = self._names[key].get(institution_id)
+        if name is None:  # added since the last refresh
+            self.invalidate()
+            name = self._names[self._refresh(session)].get(institution_id)
+        return name
+
+    @staticmethod
+    def live(session: Session, ids: list[str]) -> dict[str, Any]:
+        """State, visibility and load of the candidates, read now."""
+        if not ids:
+            return {}
+        t = Institution.__table__  # type: ignore[attr-defined]
+        rows = (
+            session.connection()
+            .execute(
+                select(t.c.id, t.c.state, t.c.visible, t.c.open_cases, t.c.last_assigned_at).where(
+                    col(Institution.id).in_(ids)
+                )
+            )
+            .all()
+        )
+        return {r.id: r for r in rows}
+
+
+REGISTRY = RegistryCache()
+
+
+@event.listens_for(Institution, "after_insert")
+@event.listens_for(Institution, "after_update")
+def _changed(*_args: Any) -> None:
+    REGISTRY.invalidate()
