@@ -46,8 +46,13 @@ def route_new_case(
     excluded: frozenset[str],
 ) -> str | None:
     covering = REGISTRY.coverage(session, category, district)
-    live = REGISTRY.live(session, [c.id for c in covering])
     buffer = buffer_of(session)  # in a batch, earlier cases of the batch count too
+    if buffer is None:
+        live = REGISTRY.live(session, [c.id for c in covering])
+    else:  # one read per institution per batch; the batch's own assignments are added below
+        missing = [c.id for c in covering if c.id not in buffer.live]
+        buffer.live.update(REGISTRY.live(session, missing))
+        live = buffer.live
     candidates = []
     for c in covering:
         row = live.get(c.id)

@@ -41,6 +41,8 @@ class WriteBuffer:
         self.rows: dict[type[Any], list[dict[str, Any]]] = defaultdict(list)
         self.assigned: dict[str, int] = defaultdict(int)
         self.last_assigned: dict[str, datetime] = {}
+        #: Institution rows read once per batch by routing (state, visibility, load).
+        self.live: dict[str, Any] = {}
 
     def add(self, model: type[Any], row: dict[str, Any]) -> None:
         self.rows[model].append(row)
