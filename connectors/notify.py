@@ -44,12 +44,18 @@ class MailError(NotifyError):
 
 # ---- texts -----------------------------------------------------------------------------
 _OUTCOMES = {
-    "confirmed": "已确认", "rejected": "被驳回", "award": "已作出裁决", "dismissed": "已驳回申请",
-    "filed": "已立案", "not_filed": "未予立案",
+    "confirmed": "已确认",
+    "rejected": "被驳回",
+    "award": "已作出裁决",
+    "dismissed": "已驳回申请",
+    "filed": "已立案",
+    "not_filed": "未予立案",
 }
 _KINDS = {
-    "judicial_confirmation": "司法确认", "arbitration_confirmation": "仲裁确认",
-    "arbitration": "仲裁", "litigation": "诉讼",
+    "judicial_confirmation": "司法确认",
+    "arbitration_confirmation": "仲裁确认",
+    "arbitration": "仲裁",
+    "litigation": "诉讼",
 }
 
 
@@ -60,21 +66,25 @@ def render(envelope: dict[str, Any]) -> tuple[str, str]:
     kind = data.get("notice") or str(envelope.get("type", "")).removeprefix("notice.")
     if kind == "numbered":
         subject = f"您的纠纷调解申请已受理登记（办件编号 {no}）"
-        text = (f"您的纠纷化解申请已提交，办件编号 {no}，查询码 {data.get('query_code', '')}。"
-                "请妥善保管查询码，可凭编号和查询码查询办理进度。")
+        text = (
+            f"您的纠纷化解申请已提交，办件编号 {no}，查询码 {data.get('query_code', '')}。"
+            "请妥善保管查询码，可凭编号和查询码查询办理进度。"
+        )
     elif kind == "accepted":
         subject = f"办件 {no} 已受理"
         text = f"您的办件 {no} 已由解纷机构受理，机构将与您联系，请保持电话畅通。"
     elif kind == "rejected":
         subject = f"办件 {no} 不予受理"
-        text = f"您的办件 {no} 未被受理。原因：{data.get('reason', '未说明')}。如有疑问请联系受理机构。"
+        reason = data.get("reason", "未说明")
+        text = f"您的办件 {no} 未被受理。原因：{reason}。如有疑问请联系受理机构。"
     elif kind == "closed":
         if data.get("outcome") == "success":
             subject = f"办件 {no} 调解成功"
             text = f"您的办件 {no} 已调解成功并结案。"
         else:
             subject = f"办件 {no} 调解未成功"
-            text = (f"您的办件 {no} 调解未成功，已结案。救济途径：{data.get('remedies', '可依法申请仲裁或向人民法院起诉')}。")
+            remedies = data.get("remedies", "可依法申请仲裁或向人民法院起诉")
+            text = f"您的办件 {no} 调解未成功，已结案。救济途径：{remedies}。"
     elif kind == "referral_result":
         what = _KINDS.get(str(data.get("kind")), "转介")
         result = _OUTCOMES.get(str(data.get("outcome")), str(data.get("outcome", "")))
@@ -107,8 +117,11 @@ class HttpSmsGateway(SmsGateway):
     def send(self, phone: str, text: str, *, client_ref: str) -> None:
         headers = {"Authorization": f"Bearer {self.key}"} if self.key else {}
         try:
-            r = self.client.post(self.url, json={"phone": phone, "text": text,
-                                                 "client_ref": client_ref}, headers=headers)
+            r = self.client.post(
+                self.url,
+                json={"phone": phone, "text": text, "client_ref": client_ref},
+                headers=headers,
+            )
         except httpx.HTTPError as exc:
             raise SmsError(f"{type(exc).__name__}: {exc}") from exc
         if not 200 <= r.status_code < 300:
@@ -121,8 +134,17 @@ class Mailer(ABC):
 
 
 class SmtpMailer(Mailer):
-    def __init__(self, host: str, port: int = 25, *, sender: str, user: str | None = None,
-                 password: str | None = None, starttls: bool = False, timeout: float = 10.0):
+    def __init__(
+        self,
+        host: str,
+        port: int = 25,
+        *,
+        sender: str,
+        user: str | None = None,
+        password: str | None = None,
+        starttls: bool = False,
+        timeout: float = 10.0,
+    ):
         self.host, self.port, self.sender = host, port, sender
         self.user, self.password, self.starttls, self.timeout = user, password, starttls, timeout
 
@@ -183,8 +205,9 @@ class LogOnly(SmsGateway, Mailer):
 class NotifyConnector(Connector):
     name = "notify"
 
-    def __init__(self, ctx: HubContext, sms: SmsGateway, mailer: Mailer,
-                 policy: RetryPolicy) -> None:
+    def __init__(
+        self, ctx: HubContext, sms: SmsGateway, mailer: Mailer, policy: RetryPolicy
+    ) -> None:
         self.ctx = ctx
         self.sms = sms
         self.mailer = mailer
@@ -197,8 +220,11 @@ class NotifyConnector(Connector):
     def _remember(self, consumer: str, key: str) -> None:
         try:
             with self.ctx.db.transaction() as session:
-                session.add(InboxRecord(consumer=consumer, message_id=key,
-                                        processed_at=self.ctx.clock.now()))
+                session.add(
+                    InboxRecord(
+                        consumer=consumer, message_id=key, processed_at=self.ctx.clock.now()
+                    )
+                )
         except IntegrityError:
             pass
 

@@ -28,14 +28,14 @@ CONFIRMED = Counter("hub_relay_confirmed_total", "Publishes the broker confirmed
 NACKED = Counter("hub_relay_nacked_total", "Publishes the broker refused (nack or return)")
 FEED_MARKED = Counter("hub_relay_feed_marked_total", "Rows for pull-feed parties marked sent")
 RELAY_LAG = Gauge("hub_relay_lag_seconds", "Age of the oldest unsent outbox row, seen by a relay")
-DELIVERIES = Counter(
-    "hub_deliveries_total", "Connector outcomes", ["connector", "outcome"]
-)
+DELIVERIES = Counter("hub_deliveries_total", "Connector outcomes", ["connector", "outcome"])
 INBOUND = Counter("hub_inbound_total", "Inbound AMQP messages", ["outcome"])
 
 _T = OutboxMessage.__table__  # type: ignore[attr-defined]
 _OLDEST = select(func.min(_T.c.created_at)).where(_T.c.sent_at.is_(None), _T.c.dead_at.is_(None))
-_DEAD = select(func.count()).select_from(_T).where(_T.c.dead_at.is_not(None), _T.c.sent_at.is_(None))
+_DEAD = (
+    select(func.count()).select_from(_T).where(_T.c.dead_at.is_not(None), _T.c.sent_at.is_(None))
+)
 
 
 def oldest_unsent_age(ctx: HubContext, engine: Any = None) -> float:
@@ -88,7 +88,9 @@ class DeliveryCollector(Collector):
         yield dead
         if not self.settings.amqp_url:
             return
-        depth = GaugeMetricFamily("hub_queue_messages", "Ready messages per queue", labels=["queue"])
+        depth = GaugeMetricFamily(
+            "hub_queue_messages", "Ready messages per queue", labels=["queue"]
+        )
         try:
             from hub.broker.routes import Directory
 

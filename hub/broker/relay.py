@@ -20,6 +20,7 @@ case for the same destination is unsent, so the party's queue receives them in o
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import threading
@@ -46,8 +47,16 @@ from hub.store.models import OutboxMessage
 log = logging.getLogger("hub.relay")
 
 T = OutboxMessage.__table__  # type: ignore[attr-defined]
-_COLUMNS = (T.c.id, T.c.message_id, T.c.destination, T.c.type, T.c.application_no,
-            T.c.envelope, T.c.deliver_by, T.c.party_seq)
+_COLUMNS = (
+    T.c.id,
+    T.c.message_id,
+    T.c.destination,
+    T.c.type,
+    T.c.application_no,
+    T.c.envelope,
+    T.c.deliver_by,
+    T.c.party_seq,
+)
 
 
 class RelayConnectionLost(AMQPError):
@@ -55,6 +64,7 @@ class RelayConnectionLost(AMQPError):
 
 
 def claim_query(limit: int, *, skip_locked: bool, exclude: frozenset[int] = frozenset()) -> Any:
+    """The next unsent rows; ids are chosen (and locked) first, so only integers are sorted."""
     earlier = T.alias("earlier")
     blocked_by_earlier = exists().where(
         earlier.c.application_no == T.c.application_no,
@@ -63,8 +73,8 @@ def claim_query(limit: int, *, skip_locked: bool, exclude: frozenset[int] = froz
         earlier.c.dead_at.is_(None),
         earlier.c.id < T.c.id,
     )
-    query = (
-        select(*_COLUMNS)
+    ids = (
+        select(T.c.id)
         .where(
             T.c.sent_at.is_(None),
             T.c.dead_at.is_(None),
@@ -74,10 +84,10 @@ def claim_query(limit: int, *, skip_locked: bool, exclude: frozenset[int] = froz
         .limit(limit)
     )
     if exclude:
-        query = query.where(T.c.id.not_in(sorted(exclude)))
+        ids = ids.where(T.c.id.not_in(sorted(exclude)))
     if skip_locked:
-        query = query.with_for_update(skip_locked=True, of=T)
-    return query
+        ids = ids.with_for_update(skip_locked=True, of=T)
+    return select(*_COLUMNS).where(T.c.id.in_(ids.scalar_subquery())).order_by(T.c.id)
 
 
 def mark_sent(conn: Connection, ids: list[int], now: Any) -> None:
@@ -155,10 +165,13 @@ class Relay:
         retrying = Retrying(
             retry=retry_if_exception_type((AMQPError, OSError)),
             wait=wait_exponential_jitter(multiplier=0.2, max=10.0, jitter=0.5),
-            stop=stop_after_delay(max_seconds) if max_seconds else (lambda _s: self._stopping.is_set()),
+            stop=stop_after_delay(max_seconds)
+            if max_seconds
+            else (lambda _s: self._stopping.is_set()),
             reraise=True,
             before_sleep=lambda rs: log.warning(
-                "relay connection lost (%s); reconnecting", rs.outcome.exception() if rs.outcome else "?"
+                "relay connection lost (%s); reconnecting",
+                rs.outcome.exception() if rs.outcome else "?",
             ),
         )
         for attempt in retrying:
@@ -176,10 +189,8 @@ class Relay:
         self._stopping.set()
         conn = self._connection
         if conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # the loop may have ended already
                 conn.ioloop.add_callback_threadsafe(self._close)
-            except Exception:  # the loop already ended
-                pass
 
     def _params(self) -> pika.URLParameters:
         assert self.settings.amqp_url
@@ -318,14 +329,13 @@ class Relay:
                 self._close()
             return
         claimed_any = False
-        while len(self._batches) < self.max_batches and not self._blocked:
+        # One batch per tick: the ioloop writes it out and reads confirms before the next
+        # claim, so the database and the broker work at the same time.
+        if len(self._batches) < self.max_batches and not self._blocked:
             batch = self._claim()
-            if batch is None:
-                break
-            claimed_any = True
-            self._publish(batch)
-            if self._stopping.is_set():
-                break
+            if batch is not None:
+                claimed_any = True
+                self._publish(batch)
         self._observe_lag()
         if not claimed_any and not self._batches:
             if self._stop_when_idle:
@@ -334,7 +344,9 @@ class Relay:
                 return
             if self.on_idle:
                 self.on_idle()
-        if not claimed_any:
+        if claimed_any:
+            self._schedule_pump(0)
+        else:
             self._schedule_pump(self.poll_interval)
 
     def _observe_lag(self) -> None:
@@ -361,16 +373,23 @@ class Relay:
         else:
             in_flight = frozenset(i for b in self._batches for i in b.rows)
             with engine.connect() as c:
-                rows = c.execute(claim_query(self.batch_size, skip_locked=False, exclude=in_flight)).all()
+                rows = c.execute(
+                    claim_query(self.batch_size, skip_locked=False, exclude=in_flight)
+                ).all()
                 c.rollback()
             if not rows:
                 return None
             batch = Batch(None, {})
         for r in rows:
             batch.rows[r.id] = Message(
-                message_id=r.message_id, destination=r.destination, type=r.type,
-                application_no=r.application_no, sealed=r.envelope, deliver_by=r.deliver_by,
-                party_seq=r.party_seq, outbox_id=r.id,
+                message_id=r.message_id,
+                destination=r.destination,
+                type=r.type,
+                application_no=r.application_no,
+                sealed=r.envelope,
+                deliver_by=r.deliver_by,
+                party_seq=r.party_seq,
+                outbox_id=r.id,
             )
         return batch
 
@@ -388,8 +407,11 @@ class Relay:
             self._pending[self._next_tag] = (batch, oid)
             batch.outstanding += 1
             channel.basic_publish(
-                self.topology.delivery_exchange, msg.destination, msg.body,
-                msg.properties(), mandatory=True,
+                self.topology.delivery_exchange,
+                msg.destination,
+                msg.body,
+                msg.properties(),
+                mandatory=True,
             )
         self.stats.published += batch.outstanding
         metrics.PUBLISHED.inc(batch.outstanding)
@@ -451,10 +473,14 @@ class Relay:
         metrics.NACKED.inc(len(batch.failed))
         metrics.FEED_MARKED.inc(len(batch.marked_now))
         if batch.failed:
-            log.warning("%d publishes not confirmed; they stay unsent and go again", len(batch.failed))
+            log.warning(
+                "%d publishes not confirmed; they stay unsent and go again", len(batch.failed)
+            )
         self._batches.remove(batch)
         self._schedule_pump(0 if not batch.failed else self.poll_interval * 10)
 
 
-def run_relay(ctx: HubContext, settings: DeliverySettings | None = None, **kwargs: Any) -> RelayStats:
+def run_relay(
+    ctx: HubContext, settings: DeliverySettings | None = None, **kwargs: Any
+) -> RelayStats:
     return Relay(ctx, settings or DeliverySettings.from_env(), **kwargs).run()

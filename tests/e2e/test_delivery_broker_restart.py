@@ -66,7 +66,8 @@ def test_every_case_is_delivered_once_in_effect_across_a_broker_restart(
                 chaos.join(120)
                 assert restarted.is_set()
                 dispatched = lambda: {  # noqa: E731
-                    e["application_no"] for e in list(receiver.applied.values())
+                    e["application_no"]
+                    for e in list(receiver.applied.values())
                     if e["type"] == "application.dispatched"
                 }
                 assert wait_for(lambda: len(dispatched()) == N, 90), len(dispatched())
@@ -75,10 +76,14 @@ def test_every_case_is_delivered_once_in_effect_across_a_broker_restart(
         ids = list(receiver.applied)
         assert len(ids) == len(set(ids))
         with ctx.db.engine.connect() as conn:
-            unsent = conn.execute(text(
-                "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND destination <> 'notify'"
-            )).scalar()
-            dead = conn.execute(text("SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL")).scalar()
+            unsent = conn.execute(
+                text(
+                    "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND destination <> 'notify'"
+                )
+            ).scalar()
+            dead = conn.execute(
+                text("SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL")
+            ).scalar()
         assert unsent == 0 and dead == 0
     finally:
         subprocess.run(["rabbitmqctl", "start_app"], capture_output=True, timeout=90)

@@ -31,20 +31,26 @@ def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(
         set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
         set_delivery(ctx, "pm-b", "webhook", "http://127.0.0.1:9/hooks/pm-b")  # nobody there
         directory = Directory(ctx, settings, ttl=0.2)
-        connectors = build(ctx, settings, directory, transport=HttpxTransport(1.0), sms=sms,
-                           mailer=mail)
-        delivery = EmbeddedDelivery(ctx, settings, connectors=connectors, directory=directory,
-                                    poll_interval=0.05)
+        connectors = build(
+            ctx, settings, directory, transport=HttpxTransport(1.0), sms=sms, mailer=mail
+        )
+        delivery = EmbeddedDelivery(
+            ctx, settings, connectors=connectors, directory=directory, poll_interval=0.05
+        )
         delivered = submit_many(ctx, 5, preferred_institution="pm-a")
         [stuck] = submit_many(ctx, 1, preferred_institution="pm-b")
         with ctx.db.transaction() as session:
-            row = session.exec(select(OutboxMessage).where(
-                OutboxMessage.application_no == stuck, OutboxMessage.type == "application.dispatched"
-            )).one()
+            row = session.exec(
+                select(OutboxMessage).where(
+                    OutboxMessage.application_no == stuck,
+                    OutboxMessage.type == "application.dispatched",
+                )
+            ).one()
             row.deliver_by = ctx.clock.now() + timedelta(seconds=1)
             session.add(row)
         delivery.start()
         try:
+
             def stuck_flagged() -> bool:
                 with ctx.db.read() as session:
                     app = session.get(Application, stuck)
@@ -54,8 +60,11 @@ def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(
             assert wait_for(lambda: len(sms.sent) >= 6, 5)
         finally:
             delivery.stop()
-    got = {e["application_no"] for e in receiver.applied.values()
-           if e["type"] == "application.dispatched"}
+    got = {
+        e["application_no"]
+        for e in receiver.applied.values()
+        if e["type"] == "application.dispatched"
+    }
     assert got == set(delivered)
     assert all(text.startswith("【解纷一件事】") for _, text in sms.sent)
     assert any("查询码" in text for _, text in sms.sent)

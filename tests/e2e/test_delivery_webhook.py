@@ -19,11 +19,11 @@ from tests.support.api import SMALL_REGISTRY
 from tests.support.broker import (
     SECRET,
     Stack,
+    delivery_settings,
     enqueue_many,
     set_delivery,
     submit_many,
     teardown,
-    delivery_settings,
     wait_for,
 )
 from tests.support.hubctx import make_hub
@@ -33,7 +33,9 @@ PARTIES = ["pm-a", "pm-b", "cm-x", "court-310104", "notify", "portal"]
 
 
 @pytest.fixture
-def hub(pg_url: str, tmp_path: Path, amqp_url: str) -> Iterator[tuple[HubContext, DeliverySettings]]:
+def hub(
+    pg_url: str, tmp_path: Path, amqp_url: str
+) -> Iterator[tuple[HubContext, DeliverySettings]]:
     ctx = make_hub(pg_url, tmp_path, registry=SMALL_REGISTRY)
     settings = delivery_settings(amqp_url)
     try:
@@ -74,16 +76,21 @@ def test_down_past_deadline_dead_letters_and_flags_the_case(
             set_delivery(ctx, party, "webhook", server.url(party))
         [no] = submit_many(ctx, 1, preferred_institution="pm-a")
         with ctx.db.transaction() as session:  # the deadline comes in 2 seconds
-            row = session.exec(select(OutboxMessage).where(
-                OutboxMessage.application_no == no, OutboxMessage.type == "application.dispatched"
-            )).one()
+            row = session.exec(
+                select(OutboxMessage).where(
+                    OutboxMessage.application_no == no,
+                    OutboxMessage.type == "application.dispatched",
+                )
+            ).one()
             row.deliver_by = ctx.clock.now() + timedelta(seconds=2)
             session.add(row)
         with Stack(ctx, settings, transport=HttpxTransport(2.0)):
+
             def flagged() -> bool:
                 with ctx.db.read() as session:
                     app = session.get(Application, no)
                     return app is not None and app.status == "undeliverable"
+
             assert wait_for(flagged, 20)
     dead = _dead(ctx)
     assert [d.application_no for d in dead] == [no]
@@ -119,7 +126,9 @@ def test_a_bad_signature_is_refused_by_the_reference_receiver(
     assert _dead(ctx)[0].message_id == mid and "401" in (_dead(ctx)[0].dead_reason or "")
 
 
-def test_a_down_institution_does_not_delay_another(hub: tuple[HubContext, DeliverySettings]) -> None:
+def test_a_down_institution_does_not_delay_another(
+    hub: tuple[HubContext, DeliverySettings],
+) -> None:
     ctx, settings = hub
     hanging = Receiver(SECRET)
     healthy = Receiver(SECRET)

@@ -103,8 +103,10 @@ def test_several_relays_share_the_outbox_without_publishing_a_row_twice(
     try:
         ids = enqueue_many(ctx, "pm-a", 3000, per_tx=1000)
         relays = [Relay(ctx, settings, batch_size=200) for _ in range(3)]
-        threads = [threading.Thread(target=r.run, kwargs={"until_idle": True, "max_seconds": 60})
-                   for r in relays]
+        threads = [
+            threading.Thread(target=r.run, kwargs={"until_idle": True, "max_seconds": 60})
+            for r in relays
+        ]
         for t in threads:
             t.start()
         for t in threads:
@@ -126,8 +128,12 @@ def test_a_relay_killed_between_publish_and_mark_resends_and_the_receiver_drops_
     ctx, settings, url = hub
     ids = enqueue_many(ctx, "pm-a", 200)
     env = env_for(settings, url) | {"HUB_RELAY_FAULT": "exit-before-mark"}
-    child = subprocess.run([sys.executable, "-m", "hub.cli", "relay", "--until-idle"],
-                           env=env, capture_output=True, timeout=60)
+    child = subprocess.run(
+        [sys.executable, "-m", "hub.cli", "relay", "--until-idle"],
+        env=env,
+        capture_output=True,
+        timeout=60,
+    )
     assert child.returncode == 17, child.stderr[-2000:]
     assert unsent(ctx) == 200  # published and confirmed, never marked
     queue = Topology(settings).party_queue("pm-a")
@@ -137,8 +143,10 @@ def test_a_relay_killed_between_publish_and_mark_resends_and_the_receiver_drops_
     with ReceiverServer(receiver) as server:
         set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
         with Stack(ctx, settings, transport=HttpxTransport(2.0)):
-            assert wait_for(lambda: unsent(ctx) == 0 and receiver.count() == 200
-                            and receiver.repeats >= first, 30), (receiver.count(), receiver.repeats)
+            assert wait_for(
+                lambda: unsent(ctx) == 0 and receiver.count() == 200 and receiver.repeats >= first,
+                30,
+            ), (receiver.count(), receiver.repeats)
     assert set(receiver.applied) == set(ids)
     assert receiver.repeats == first  # every repeat arrived and had no second effect
 

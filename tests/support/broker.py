@@ -47,23 +47,38 @@ def set_delivery(
         inst = session.get(Institution, inst_id)
         assert inst is not None, inst_id
         inst.delivery = {"kind": kind, **({"url": url} if url else {})}
-        inst.delivery_secret = seal_secret(ctx, inst_id, secret) if (secret and kind == "webhook") else None
+        inst.delivery_secret = (
+            seal_secret(ctx, inst_id, secret) if (secret and kind == "webhook") else None
+        )
         session.add(inst)
 
 
 def enqueue_many(
-    ctx: HubContext, destination: str, n: int, *, type: str = "test.message",
-    deliver_by: datetime | None = None, per_tx: int = 200,
+    ctx: HubContext,
+    destination: str,
+    n: int,
+    *,
+    type: str = "test.message",
+    deliver_by: datetime | None = None,
+    per_tx: int = 200,
 ) -> list[str]:
     ids: list[str] = []
     now = ctx.clock.now()
     for start in range(0, n, per_tx):
         with ctx.db.transaction() as session:
             for i in range(start, min(n, start + per_tx)):
-                ids.append(enqueue(
-                    session, ctx.vault, destination=destination, type=type, application_no=None,
-                    data={"i": i, "text": "测试消息"}, occurred_at=now, deliver_by=deliver_by,
-                ))
+                ids.append(
+                    enqueue(
+                        session,
+                        ctx.vault,
+                        destination=destination,
+                        type=type,
+                        application_no=None,
+                        data={"i": i, "text": "测试消息"},
+                        occurred_at=now,
+                        deliver_by=deliver_by,
+                    )
+                )
     return ids
 
 
@@ -71,9 +86,13 @@ def unsent(ctx: HubContext) -> int:
     from sqlmodel import col, func, select
 
     with ctx.db.read() as session:
-        return int(session.exec(
-            select(func.count()).select_from(OutboxMessage).where(col(OutboxMessage.sent_at).is_(None))
-        ).one())
+        return int(
+            session.exec(
+                select(func.count())
+                .select_from(OutboxMessage)
+                .where(col(OutboxMessage.sent_at).is_(None))
+            ).one()
+        )
 
 
 def connection(amqp_url: str) -> pika.BlockingConnection:
@@ -145,15 +164,17 @@ def env_for(settings: DeliverySettings, database_url: str) -> dict[str, str]:
     import os
 
     env = dict(os.environ)
-    env.update({
-        "HUB_DATABASE_URL": database_url,
-        "HUB_AMQP_URL": settings.amqp_url or "",
-        "HUB_AMQP_PREFIX": settings.prefix,
-        "HUB_DELIVERY_LIMIT": str(settings.delivery_limit),
-        "HUB_RETRY_DELAYS": ",".join(str(d) for d in settings.retry_delays),
-        "HUB_BACKOFF_BASE": str(settings.backoff_base),
-        "HUB_WEBHOOK_TIMEOUT": str(settings.webhook_timeout),
-    })
+    env.update(
+        {
+            "HUB_DATABASE_URL": database_url,
+            "HUB_AMQP_URL": settings.amqp_url or "",
+            "HUB_AMQP_PREFIX": settings.prefix,
+            "HUB_DELIVERY_LIMIT": str(settings.delivery_limit),
+            "HUB_RETRY_DELAYS": ",".join(str(d) for d in settings.retry_delays),
+            "HUB_BACKOFF_BASE": str(settings.backoff_base),
+            "HUB_WEBHOOK_TIMEOUT": str(settings.webhook_timeout),
+        }
+    )
     return env
 
 
@@ -169,8 +190,16 @@ def wait_for(predicate: Any, timeout: float, interval: float = 0.05) -> bool:
 class Stack:
     """Relay and every connector of one hub, each in its own thread, for a test."""
 
-    def __init__(self, ctx: HubContext, settings: DeliverySettings, *, transport: Any = None,
-                 sms: Any = None, mailer: Any = None, relay_kwargs: dict[str, Any] | None = None):
+    def __init__(
+        self,
+        ctx: HubContext,
+        settings: DeliverySettings,
+        *,
+        transport: Any = None,
+        sms: Any = None,
+        mailer: Any = None,
+        relay_kwargs: dict[str, Any] | None = None,
+    ):
         import threading
 
         from hub.broker.relay import Relay
@@ -179,11 +208,13 @@ class Stack:
         from hub.broker.worker import Worker
 
         self.directory = Directory(ctx, settings, ttl=0.5)
-        self.connectors = build(ctx, settings, self.directory, transport=transport, sms=sms,
-                                mailer=mailer)
+        self.connectors = build(
+            ctx, settings, self.directory, transport=transport, sms=sms, mailer=mailer
+        )
         self.relay = Relay(ctx, settings, directory=self.directory, **(relay_kwargs or {}))
-        self.worker = Worker(settings, subscriptions(ctx, settings, ["all"], self.connectors,
-                                                     self.directory))
+        self.worker = Worker(
+            settings, subscriptions(ctx, settings, ["all"], self.connectors, self.directory)
+        )
         self.threads = [
             threading.Thread(target=self.relay.run, daemon=True, name="test-relay"),
             threading.Thread(target=self.worker.run, daemon=True, name="test-worker"),

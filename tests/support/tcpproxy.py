@@ -6,6 +6,7 @@ reconnect through it); `pause()` refuses new connections until `resume()`.
 
 from __future__ import annotations
 
+import contextlib
 import select
 import socket
 import threading
@@ -73,10 +74,8 @@ class TcpProxy:
             return
         finally:
             for s in socks:
-                try:
+                with contextlib.suppress(OSError):
                     s.close()
-                except OSError:
-                    pass
 
     def cut(self) -> int:
         """Reset every connection now; answers how many were cut."""
@@ -85,7 +84,9 @@ class TcpProxy:
         for a, b in pairs:
             for s in (a, b):
                 try:
-                    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                    s.setsockopt(
+                        socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00"
+                    )
                     s.shutdown(socket.SHUT_RDWR)
                     s.close()
                 except OSError:

@@ -1,0 +1,349 @@
+"""Delivery benchmark: prints three figures from one run on this machine.
+
+1. raw pika publish rate with publisher confirms to one quorum queue (the ceiling here);
+2. the outbox relay's rate (PostgreSQL outbox -> RabbitMQ, confirms, rows marked sent);
+3. end to end: portal POST /v1/applications -> institution webhook receipt, p50 / p99, at a
+   steady rate (default 200 applications/s), with `hub serve`, `hub relay` and
+   `hub connector webhook` as separate processes, as in production.
+
+Needs the local RabbitMQ and PostgreSQL:
+    .venv/bin/python -m benchmarks.delivery [--messages 20000] [--rate 200] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pika
+from pika.adapters.select_connection import SelectConnection
+
+AMQP = os.environ.get("HUB_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2F")
+PG_ADMIN = os.environ.get("HUB_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
+SECRET = "bench-secret-0123456789abcdef"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _keys() -> None:
+    def k() -> str:
+        return base64.b64encode(secrets.token_bytes(32)).decode()
+
+    os.environ.setdefault("HUB_KEYS", f"b1:{k()}")
+    os.environ.setdefault("HUB_ACTIVE_KEY", "b1")
+    os.environ.setdefault("HUB_BLIND_INDEX_KEY", k())
+    os.environ.setdefault("HUB_PSEUDONYM_KEY", k())
+
+
+def raw_publish_rate(n: int, size: int = 1200, window: int = 5000) -> float:
+    """Publish n messages to one quorum queue, many in flight, counting broker acks."""
+    queue = f"bench.raw.{uuid.uuid4().hex[:8]}"
+    body = b"x" * size
+    state = {"sent": 0, "acked": 0, "t0": 0.0, "t1": 0.0}
+    holder: dict[str, Any] = {}
+
+    def pump() -> None:
+        ch = holder["ch"]
+        while state["sent"] < n and state["sent"] - state["acked"] < window:
+            ch.basic_publish("", queue, body, pika.BasicProperties(delivery_mode=2))
+            state["sent"] += 1
+
+    def on_confirm(frame: Any) -> None:
+        m = frame.method
+        state["acked"] = m.delivery_tag if m.multiple else max(state["acked"], m.delivery_tag)
+        if state["acked"] >= n:
+            state["t1"] = time.perf_counter()
+            holder["ch"].queue_delete(queue, callback=lambda _f: holder["conn"].close())
+            return
+        pump()
+
+    def on_declared(_frame: Any) -> None:
+        holder["ch"].confirm_delivery(on_confirm, callback=lambda _f: start())
+
+    def start() -> None:
+        state["t0"] = time.perf_counter()
+        pump()
+
+    def on_channel(ch: Any) -> None:
+        holder["ch"] = ch
+        ch.queue_declare(
+            queue, durable=True, arguments={"x-queue-type": "quorum"}, callback=on_declared
+        )
+
+    conn = SelectConnection(
+        pika.URLParameters(AMQP),
+        on_open_callback=lambda c: c.channel(on_open_callback=on_channel),
+        on_close_callback=lambda c, r: c.ioloop.stop(),
+    )
+    holder["conn"] = conn
+    conn.ioloop.start()
+    return n / (state["t1"] - state["t0"])
+
+
+def _pg_database() -> str:
+    import psycopg
+
+    name = f"hub_bench_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+        c.execute(f'CREATE DATABASE "{name}"')
+    return PG_ADMIN.rsplit("/", 1)[0] + "/" + name
+
+
+def _drop(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
+        c.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def _registry(path: Path, hook_url: str) -> None:
+    path.write_text(
+        json.dumps(
+            {
+                "units": [{"id": "sfj", "name": "市司法局"}],
+                "institutions": [
+                    {
+                        "id": f"pm-bench-{i}",
+                        "name": f"基准调解委员会{i}",
+                        "kind": "people_mediation",
+                        "unit": "sfj",
+                        "categories": ["consumer"],
+                        "districts": ["310104"],
+                        "visible": True,
+                        "delivery": {
+                            "kind": "webhook",
+                            "url": f"{hook_url}/pm-bench-{i}",
+                            "secret": SECRET,
+                        },
+                    }
+                    for i in range(4)
+                ],
+            },
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+
+
+def relay_rate(db_url: str, prefix: str, n: int) -> float:
+    from hub.bootstrap import bootstrap
+    from hub.broker.relay import Relay
+    from hub.broker.settings import DeliverySettings
+    from hub.config import Settings
+    from hub.services.registry import load
+    from hub.store.outbox import enqueue
+
+    ctx = bootstrap(
+        Settings(
+            database_url=db_url,
+            amqp_url=AMQP,
+            region="310000",
+            data_dir=Path(tempfile.gettempdir()),
+        )
+    )
+    reg = Path(tempfile.mkdtemp(prefix="hub-bench-")) / "registry.json"
+    _registry(reg, "http://127.0.0.1:9/hooks")
+    load(ctx, reg)
+    now = ctx.clock.now()
+    data = {"text": "测试" * 200}  # about the size of a sealed case envelope
+    for start in range(0, n, 2000):
+        with ctx.db.transaction() as s:
+            for i in range(start, min(n, start + 2000)):
+                enqueue(
+                    s,
+                    ctx.vault,
+                    destination="pm-bench-0",
+                    type="bench",
+                    application_no=None,
+                    data={**data, "i": i},
+                    occurred_at=now,
+                )
+    settings = DeliverySettings(amqp_url=AMQP, prefix=prefix)
+    relay = Relay(ctx, settings, batch_size=1000, max_batches=4)
+    relay._declare_topology()
+    t0 = time.perf_counter()
+    stats = relay.run(until_idle=True, max_seconds=120)
+    elapsed = time.perf_counter() - t0
+    assert stats.confirmed == n, stats
+    ctx.db.dispose()
+    return n / elapsed
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def end_to_end(db_url: str, prefix: str, rate: float, seconds: float) -> tuple[float, float, int]:
+    from connectors.receiver import Receiver, ReceiverServer
+    from tests.support.api import application_body
+
+    receiver = Receiver(SECRET)
+    server = ReceiverServer(receiver).__enter__()
+    api_port = _free_port()
+    tmp = Path(tempfile.mkdtemp(prefix="hub-bench-"))
+    reg = tmp / "registry.json"
+    _registry(reg, f"http://127.0.0.1:{server.port}/hooks")
+    env = dict(
+        os.environ,
+        HUB_DATABASE_URL=db_url,
+        HUB_AMQP_URL=AMQP,
+        HUB_AMQP_PREFIX=prefix,
+        HUB_DATA_DIR=str(tmp),
+    )
+    hub = [sys.executable, "-m", "hub.cli"]
+    subprocess.run([*hub, "db", "upgrade"], env=env, check=True, capture_output=True)
+    subprocess.run([*hub, "registry", "load", str(reg)], env=env, check=True, capture_output=True)
+    subprocess.run([*hub, "broker", "setup"], env=env, check=True, capture_output=True)
+    token = subprocess.run(
+        [*hub, "token", "issue", "--role", "portal", "--party", "portal"],
+        env=env,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    log = open(tmp / "procs.log", "w")  # noqa: SIM115
+    procs = [
+        subprocess.Popen([*hub, *args], env=env, stdout=log, stderr=log)
+        for args in (
+            ["serve", "--port", str(api_port)],
+            ["relay"],
+            ["connector", "webhook"],
+        )
+    ]
+    import httpx
+
+    sent: dict[str, float] = {}
+    errors = 0
+    try:
+        client = httpx.Client(
+            base_url=f"http://127.0.0.1:{api_port}",
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=10,
+        )
+        for _ in range(100):
+            try:
+                if client.get("/healthz").status_code == 200:
+                    break
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        body = application_body()
+        lock = threading.Lock()
+
+        def post() -> None:
+            nonlocal errors
+            t = time.time()
+            r = client.post("/v1/applications", json=body)
+            if r.status_code != 201:
+                with lock:
+                    errors += 1
+                return
+            with lock:
+                sent[r.json()["application_no"]] = t
+
+        total = int(rate * seconds)
+        t0 = time.perf_counter()
+        with ThreadPoolExecutor(64) as pool:
+            for i in range(total):
+                delay = t0 + i / rate - time.perf_counter()
+                if delay > 0:
+                    time.sleep(delay)
+                pool.submit(post)
+        deadline = time.time() + 60
+
+        def received() -> dict[str, float]:
+            with receiver.lock:
+                return {
+                    e["application_no"]: receiver.received_at[m]
+                    for m, e in receiver.applied.items()
+                    if e["type"] == "application.dispatched"
+                }
+
+        while time.time() < deadline and len(received()) < len(sent):
+            time.sleep(0.2)
+        got = received()
+        lat = sorted((got[no] - t) * 1000 for no, t in sent.items() if no in got)
+        if not lat:
+            raise RuntimeError(f"nothing delivered; see {tmp / 'procs.log'}")
+        p50 = lat[len(lat) // 2]
+        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
+        missing = len(sent) - len(lat)
+        return p50, p99, missing + errors
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(15)
+            except subprocess.TimeoutExpired:
+                p.kill()
+        server.__exit__(None, None, None)
+
+
+def _cleanup(prefix: str) -> None:
+    from hub.broker.settings import DeliverySettings
+    from hub.broker.topology import Topology
+
+    conn = pika.BlockingConnection(pika.URLParameters(AMQP))
+    try:
+        Topology(DeliverySettings(prefix=prefix)).teardown(
+            conn.channel(), [f"pm-bench-{i}" for i in range(4)] + ["notify", "portal"]
+        )
+    finally:
+        conn.close()
+
+
+def main() -> int:
+    p = argparse.ArgumentParser()
+    p.add_argument("--messages", type=int, default=20000)
+    p.add_argument("--rate", type=float, default=200.0)
+    p.add_argument("--seconds", type=float, default=20.0)
+    p.add_argument("--skip-e2e", action="store_true")
+    args = p.parse_args()
+    sys.path.insert(0, str(ROOT))
+    _keys()
+    raw = raw_publish_rate(args.messages)
+    print(f"raw pika publish, confirms, one quorum queue: {raw:,.0f} msg/s", flush=True)
+    prefix = f"bench{uuid.uuid4().hex[:6]}"
+    db = _pg_database()
+    try:
+        from hub.store.migrate import upgrade
+
+        upgrade(db)
+        rel = relay_rate(db, prefix, args.messages)
+        print(
+            f"outbox relay (PostgreSQL -> RabbitMQ, confirms, marked): {rel:,.0f} msg/s "
+            f"({rel / raw:.0%} of raw)",
+            flush=True,
+        )
+        if not args.skip_e2e:
+            _drop(db)
+            db = _pg_database()
+            p50, p99, lost = end_to_end(db, prefix, args.rate, args.seconds)
+            print(
+                f"end to end portal POST -> webhook receipt at {args.rate:.0f}/s for "
+                f"{args.seconds:.0f}s: p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
+                f"not delivered/failed {lost}",
+                flush=True,
+            )
+    finally:
+        _cleanup(prefix)
+        _drop(db)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
