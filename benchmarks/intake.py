@@ -25,7 +25,7 @@ import urllib.request
 import uuid
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.append(str(Path(__file__).resolve().parent))
 from loadgen import closed_loop, open_loop  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent

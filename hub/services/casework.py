@@ -57,11 +57,13 @@ def dispatch(
     at: datetime,
     actor: Principal,
     personal: dict[str, Any] | None = None,
+    acknowledged: bool = False,
 ) -> list[DueDate]:
     """Hand the case to an institution: its load, its clocks, its message, the timeline.
 
     `personal` is the case's personal part when the caller already holds it in clear
-    (intake), which saves opening the sealed copy.
+    (intake), which saves opening the sealed copy. `acknowledged`: the institution has the
+    case in hand already (a walk-in it entered), so no acknowledgement clock is started.
     """
     assign(session, institution_id, at)
     if app.dispatched_at is not None:  # a case moving on: the previous holder's clocks stop
@@ -69,7 +71,11 @@ def dispatch(
     app.institution_id = institution_id
     app.dispatched_at = at
     touch(app, Status.DISPATCHED, at)
-    dues = deadlines_for_dispatch(at, ctx.settings.decide_days)
+    dues = [
+        d
+        for d in deadlines_for_dispatch(at, ctx.settings.decide_days)
+        if not (acknowledged and d.kind == "acknowledge_by")
+    ]
     for d in dues:
         emit(
             session,

@@ -117,7 +117,14 @@ def submit(
     if channel == "window":
         assert principal.party is not None
         dues = dispatch(
-            ctx, session, app, principal.party, at=received_at, actor=principal, personal=personal
+            ctx,
+            session,
+            app,
+            principal.party,
+            at=received_at,
+            actor=principal,
+            personal=personal,
+            acknowledged=True,
         )
         touch(app, Status.RECEIVED, now)
         records.add_event(

@@ -328,11 +328,6 @@ def test_window_application_counts_deadlines_from_received_at(api: Api) -> None:
     assert api.ok_event(answer["application_no"], "pm-b", "accepted") == "accepted"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG hub/services/intake.py: a window case is `received` on entry, but its "
-    "acknowledge_by clock is left open (and answered), so it will show as overdue",
-)
 def test_window_application_has_nothing_left_to_acknowledge(api: Api) -> None:
     from tests.support.api import application_body
 
