@@ -23,6 +23,14 @@ def _settings(ctx: Any) -> DeliverySettings:
     return replace(DeliverySettings.from_env(), amqp_url=ctx.settings.amqp_url)
 
 
+def _quiet() -> None:
+    """Per-request and per-frame INFO lines from httpx and pika would drown the worker's own."""
+    import logging
+
+    for name in ("httpx", "httpcore", "pika"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
 def _on_term(stop: Any) -> None:
     def handler(_sig: int, _frame: Any) -> None:
         stop()
@@ -73,6 +81,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     relay = Relay(ctx, settings, batch_size=args.batch)
+    _quiet()
     _on_term(relay.stop)
     stats = relay.run(until_idle=args.until_idle)
     print(f"relay stopped: {stats}")
@@ -100,6 +109,7 @@ def cmd_connector(args: argparse.Namespace) -> int:
         print("nothing to consume for " + ", ".join(args.names), file=sys.stderr)
         return 0
     worker = Worker(settings, subs)
+    _quiet()
     _on_term(worker.stop)
     try:
         worker.run()
