@@ -93,6 +93,9 @@ def to_month(value: object) -> str | None:
         except ValueError:
             return None
         return to_month(moment)
+    if len(text) == 10 and text[4] == "-" and text[7] == "-" and text[:4].isdigit():
+        month = text[5:7]
+        return text[:7] if month.isdigit() and "01" <= month <= "12" else None
     m = _MONTH.match(text)
     return f"{m.group(1)}-{m.group(2)}" if m else None
 
@@ -283,8 +286,21 @@ def _compile(node: _Node, catalogue: Catalogue) -> _Fn | None:
     each = node.children.get("[]")
     each_fn = _compile(each, catalogue) if each is not None else None
 
+    if fields and all(keep for keep, _, _ in fields.values()) and each_fn is None:
+        kept = {key: out_key for key, (_, _, out_key) in fields.items()}
+        scalar_types = _SCALAR_TYPES
+
+        def walk_kept(value: Any, ctx: _Context) -> Any:  # objects of kept scalars only
+            if isinstance(value, dict):
+                return {
+                    kept[k]: v for k, v in value.items() if k in kept and type(v) in scalar_types
+                }
+            return _DROP
+
+        return walk_kept
+
     def walk(value: Any, ctx: _Context) -> Any:
-        if isinstance(value, dict):
+        if isinstance(value, dict) and fields:
             out: dict[str, Any] = {}
             get = fields.get
             for key, item in value.items():
@@ -318,17 +334,160 @@ def _compile(node: _Node, catalogue: Catalogue) -> _Fn | None:
     return walk
 
 
+class _Generator:
+    """Writes the catalogue out as one straight-line Python function (about twice as fast
+    as walking the tree): it reads only the keys the catalogue lists, so unknown fields
+    are never copied, and each treatment is inlined or called directly."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self.lines: list[str] = []
+        self.names: dict[str, Any] = {
+            "_DROP": _DROP,
+            "_PENDING": _PENDING,
+            "_M": _MISSING,
+            "_S": _SCALAR_TYPES,
+        }
+        self.n = 0
+
+    def var(self, stem: str) -> str:
+        self.n += 1
+        return f"{stem}{self.n}"
+
+    def emit(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+    def build(self, root: _Node) -> Callable[[Any, Any, list[Any], list[Any]], Any]:
+        self.emit(0, "def _mask(src, ctx, found, pending):")
+        self.node(root, "src", "out", 1)
+        self.emit(1, "return out")
+        code = compile("\n".join(self.lines), "<privacy.masking generated>", "exec")
+        namespace = dict(self.names)
+        exec(code, namespace)
+        fn: Callable[[Any, Any, list[Any], list[Any]], Any] = namespace["_mask"]
+        return fn
+
+    def node(self, node: _Node, src: str, out: str, ind: int) -> None:
+        """Code that sets ``out`` to the masked ``src`` (or _DROP / _PENDING)."""
+        rule = node.rule
+        if rule is not None:
+            self.leaf(rule, src, out, ind)
+            return
+        fields = {k: c for k, c in node.children.items() if k != "[]"}
+        each = node.children.get("[]")
+        if fields:
+            self.emit(ind, f"if isinstance({src}, dict):")
+            self.emit(ind + 1, f"{out} = {{}}")
+            if len(fields) > _GET_LIMIT:
+                # Many possible keys, few present (event data): walk the record's keys.
+                key_var, value = self.var("k"), self.var("v")
+                self.emit(ind + 1, f"for {key_var}, {value} in {src}.items():")
+                first = True
+                for key, child in fields.items():
+                    if self.skippable(child):
+                        continue
+                    self.emit(ind + 2, f"{'if' if first else 'elif'} {key_var} == {key!r}:")
+                    first = False
+                    self.field(key, child, value, out, ind + 3)
+                if first:
+                    self.emit(ind + 2, "pass")
+            else:
+                for key, child in fields.items():
+                    if self.skippable(child):
+                        continue
+                    value = self.var("v")
+                    self.emit(ind + 1, f"{value} = {src}.get({key!r}, _M)")
+                    self.emit(ind + 1, f"if {value} is not _M:")
+                    self.field(key, child, value, out, ind + 2)
+            if each is None:
+                self.emit(ind, "else:")
+                self.emit(ind + 1, f"{out} = _DROP")
+                return
+            self.emit(ind, f"elif isinstance({src}, list):")
+        else:
+            if each is None:
+                self.emit(ind, f"{out} = _DROP")
+                return
+            self.emit(ind, f"if isinstance({src}, list):")
+        assert each is not None
+        item, result = self.var("e"), self.var("x")
+        self.emit(ind + 1, f"{out} = []")
+        self.emit(ind + 1, f"for {item} in {src}:")
+        self.node(each, item, result, ind + 2)
+        self.emit(ind + 2, f"if {result} is _PENDING:")
+        self.emit(ind + 3, f"pending.append(({out}, len({out}), {item}))")
+        self.emit(ind + 3, f"{out}.append(None)")
+        self.emit(ind + 2, f"elif {result} is not _DROP:")
+        self.emit(ind + 3, f"{out}.append({result})")
+        self.emit(ind, "else:")
+        self.emit(ind + 1, f"{out} = _DROP")
+
+    @staticmethod
+    def skippable(child: _Node) -> bool:
+        """A dropped field that need not even be read (no personal value to remember)."""
+        rule = child.rule
+        return rule is not None and rule.treatment == "drop" and rule.item not in _ITEM_PLACEHOLDER
+
+    def field(self, key: str, child: _Node, value: str, out: str, ind: int) -> None:
+        """Code for one present field: ``value`` holds it, the result goes in ``out``."""
+        crule = child.rule
+        if crule is not None and crule.treatment == "drop":  # a personal value: remember it
+            self.emit(ind, f"found.append(({value}, {_ITEM_PLACEHOLDER[crule.item]!r}))")
+            return
+        out_key = crule.output if crule is not None and crule.output else key
+        if crule is not None and crule.treatment == "keep":
+            self.emit(ind, f"if type({value}) in _S:")
+            self.emit(ind + 1, f"{out}[{out_key!r}] = {value}")
+            return
+        result = self.var("r")
+        self.node(child, value, result, ind)
+        self.emit(ind, f"if {result} is _PENDING:")
+        self.emit(ind + 1, f"pending.append(({out}, {out_key!r}, {value}))")
+        self.emit(ind + 1, f"{out}[{out_key!r}] = None")
+        self.emit(ind, f"elif {result} is not _DROP:")
+        self.emit(ind + 1, f"{out}[{out_key!r}] = {result}")
+
+    def leaf(self, rule: FieldRule, src: str, out: str, ind: int) -> None:
+        mark = _ITEM_PLACEHOLDER.get(rule.item)
+        t = rule.treatment
+        if mark is not None and t != "keep":
+            self.emit(ind, f"found.append(({src}, {mark!r}))")
+        if t == "keep":
+            self.emit(ind, f"{out} = {src} if type({src}) in _S else _DROP")
+        elif t == "scrub":
+            self.emit(ind, f"{out} = _PENDING if isinstance({src}, str) else None")
+        else:
+            fn = _leaf(rule, self.catalogue)
+            if fn is None:
+                self.emit(ind, f"{out} = _DROP")
+            else:
+                name = self.var("_f")
+                self.names[name] = fn
+                self.emit(ind, f"{out} = {name}({src}, ctx)")
+
+
+_MISSING = object()
+_GET_LIMIT = 8  # above this many catalogue keys, iterate the record's keys instead
+
+
 class _Masker:
-    def __init__(self, catalogue: Catalogue, *, cache_scrub: bool = True) -> None:
+    def __init__(
+        self, catalogue: Catalogue, *, cache_scrub: bool = True, generated: bool = True
+    ) -> None:
         self.catalogue = catalogue
         self.cache_scrub = cache_scrub
-        self._walk = _compile(_tree(catalogue.rules), catalogue)
+        tree = _tree(catalogue.rules)
+        self._walk = _compile(tree, catalogue)
+        self._generated = _Generator(catalogue).build(tree) if generated else None
 
     def __call__(self, record: Any, pseudonymizer: Pseudonymizer) -> dict[str, Any]:
-        if self._walk is None:
-            return {}
         ctx = _Context(pseudonymizer, self)
-        out = self._walk(record, ctx)
+        if self._generated is not None:
+            out = self._generated(record, ctx, ctx.found, ctx.pending)
+        elif self._walk is not None:
+            out = self._walk(record, ctx)
+        else:
+            return {}
         if not isinstance(out, dict):
             return {}
         ctx.finish()
@@ -337,12 +496,14 @@ class _Masker:
 
 @lru_cache(maxsize=8)
 def compile_masker(
-    catalogue: Catalogue | None = None, *, cache_scrub: bool = True
+    catalogue: Catalogue | None = None, *, cache_scrub: bool = True, generated: bool = True
 ) -> Callable[[Any, Pseudonymizer], dict[str, Any]]:
     """A masking function for ``catalogue`` (default: the shipped one). With
     ``cache_scrub`` the scrubbed form of recurring free text (after the record's own
-    values are replaced) is memoised in a bounded in-process LRU."""
-    return _Masker(catalogue or load_catalogue(), cache_scrub=cache_scrub)
+    values are replaced) is memoised in a bounded in-process LRU. ``generated=False``
+    walks the catalogue tree instead of running the generated function (same result,
+    slower; the tests compare the two)."""
+    return _Masker(catalogue or load_catalogue(), cache_scrub=cache_scrub, generated=generated)
 
 
 def mask_case(

@@ -279,3 +279,20 @@ def test_no_personal_value_in_any_form_leaves_masked(rec: dict) -> None:
 @given(case_records())
 def test_uncached_scrubbing_gives_the_same_answer(rec: dict) -> None:
     assert compile_masker(cache_scrub=False)(rec, PSEUDO) == mask_case(rec, PSEUDO)
+
+
+@settings(max_examples=40, deadline=None)
+@given(case_records())
+def test_generated_masker_matches_the_tree_walk(rec: dict) -> None:
+    walked = compile_masker(generated=False)(rec, PSEUDO)
+    assert compile_masker()(rec, PSEUDO) == walked
+
+
+def test_generated_masker_matches_the_tree_walk_on_odd_shapes(record: dict) -> None:
+    odd = json.loads(json.dumps(record))
+    odd["timeline"] = [None, 3, "x", {"type": ["not", "scalar"], "data": []}, *odd["timeline"]]
+    odd["applicants"] = {"name": "张三"}
+    odd["deadlines"] = "soon"
+    walked = compile_masker(generated=False)(odd, PSEUDO)
+    assert compile_masker()(odd, PSEUDO) == walked
+    assert "张三" not in json.dumps(walked, ensure_ascii=False)
