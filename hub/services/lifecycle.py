@@ -5,7 +5,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlalchemy import update
+from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.errors import InvalidTransition
@@ -67,6 +68,8 @@ def record_event(
     app = load_for_update(session, no)
     previous = session.exec(select(CaseEvent).where(CaseEvent.event_id == body["event_id"])).first()
     if previous is not None:
+        if previous.actor_role != principal.role or previous.actor_party != principal.party:
+            raise NotFound("没有这个办件 / no such application")  # another party's event id
         if previous.application_no != no or previous.request_hash != digest:
             raise Conflict("event_id 已用于另一事件 / event_id already used for another event")
         return {"application_no": no, "event_id": body["event_id"], "status": previous.status_after}
@@ -108,6 +111,12 @@ def record_event(
         app.returned_by = [*(app.returned_by or []), holder or ""]
         session.flush()
         route_or_park(ctx, session, app, at=now, actor=principal)
+        # a repeat of this event_id answers what this call answers: the status after re-routing
+        session.execute(
+            update(CaseEvent)
+            .where(col(CaseEvent.event_id) == body["event_id"])
+            .values(status_after=app.status)
+        )
     session.add(app)
     if app.status != status_before or event is EventType.RETURNED:
         notify_portal(ctx, session, app, now)

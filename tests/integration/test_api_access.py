@@ -328,3 +328,21 @@ def test_referrals_withdrawal_and_dispatch_in_the_wrong_status_are_409(api: Api)
         headers=api.auth("unit", "sfj"),
     )
     assert r.status_code == 409 and r.json()["current_status"] == "closed_success"
+
+
+def test_another_institution_replaying_an_event_id_learns_nothing(api: Api) -> None:
+    no = api.submitted(preferred_institution="pm-a")["application_no"]
+    event_id = str(uuid.uuid4())
+    assert api.event(no, "pm-a", "received", event_id=event_id).status_code == 201
+    before = count_rows(api.ctx)
+    r = api.event(no, "pm-b", "received", event_id=event_id)
+    assert r.status_code == 404
+    assert r.json() == _not_found_body(api)
+    assert count_rows(api.ctx) == before
+    # the institution that sent it may repeat it, even after the case left it
+    returned_id = str(uuid.uuid4())
+    data = {"reason": "不属于本机构"}
+    first = api.event(no, "pm-a", "returned", data, event_id=returned_id)
+    assert first.status_code == 201
+    again = api.event(no, "pm-a", "returned", data, event_id=returned_id)
+    assert again.status_code == 201 and again.json() == first.json()

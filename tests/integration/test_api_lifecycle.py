@@ -11,8 +11,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from tests.support.api import Api, outbox_envelopes
 
 SH = ZoneInfo("Asia/Shanghai")
