@@ -11,7 +11,7 @@ from hub.config import Settings
 from hub.services.context import HubContext
 from hub.store.db import Database
 from hub.vault import Vault
-from privacy.config import generate_key_file, load_privacy_keys
+from privacy.config import generate_key_file, load_field_cipher_from_env, load_privacy_keys
 from privacy.crypto import BlindIndex, FieldCipher
 
 log = logging.getLogger("hub.bootstrap")
@@ -34,9 +34,27 @@ def ensure_demo_keys(settings: Settings) -> None:
     os.environ["HUB_KEYS_FILE"] = str(path)
 
 
+def _key_file_signature() -> object:
+    path = os.environ.get("HUB_KEYS_FILE")
+    if os.environ.get("HUB_KEYS") or not path:
+        return None
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 def build_vault() -> Vault:
+    """The vault; it re-reads the key ring when the key file changes (`hub keys rotate`)."""
     keys = load_privacy_keys()
-    return Vault(FieldCipher(keys.keyring, keys.algorithm), BlindIndex(keys.blind_index_key))
+    return Vault(
+        FieldCipher(keys.keyring, keys.algorithm),
+        BlindIndex(keys.blind_index_key),
+        pseudonym_key=keys.pseudonym_key,
+        reload=load_field_cipher_from_env,
+        signature=_key_file_signature,
+    )
 
 
 def bootstrap(
