@@ -145,6 +145,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from hub.logsafety import install
+
+    install()  # logs carry no personal data (privacy.logfilter), serve and demo included
     args = build_parser().parse_args(argv)
     func: Command = args.func
     return func(args)
