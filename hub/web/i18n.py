@@ -1,0 +1,311 @@
+"""Page texts in Chinese and English, and the choice between them.
+
+The language is `?lang=zh|en` when given (remembered in the `om_lang` cookie), else the
+cookie, else Chinese. Service errors carry "中文 / English" details; `pick` keeps one side.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from schemas.codes import CATEGORIES, DISTRICTS
+
+LANGS = ("zh", "en")
+LANG_COOKIE = "om_lang"
+
+TEXT: dict[str, tuple[str, str]] = {
+    "site": ('解纷"一件事"枢纽', "OneMatter dispute resolution hub"),
+    "skip": ("跳到正文", "Skip to content"),
+    "nav": ("主导航", "Main navigation"),
+    "home": ("首页", "Home"),
+    "status_lookup": ("进度查询", "Check progress"),
+    "faq": ("常见问题", "FAQ"),
+    "sign_in": ("机构登录", "Institution sign-in"),
+    "sign_out": ("退出登录", "Sign out"),
+    "workbench": ("机构工作台", "Institution workbench"),
+    "switch_lang": ("English", "中文"),
+    "switch_lang_label": ("Switch to English", "切换为中文"),
+    "home_intro": (
+        "上海市矛盾纠纷多元化解“一件事”：群众在“一网通办”或“随申办”一次申请，"
+        "本枢纽为申请编号（办件编号），分派给合适的解纷机构，按工作日跟踪受理、处理和结案，"
+        "并把司法确认、仲裁和诉讼的转递及结果在法院、仲裁机构之间传递。",
+        "Shanghai's one-stop dispute resolution: a citizen applies once on the city portal; "
+        "this hub numbers the application, dispatches it to a suitable mediation institution, "
+        "tracks acceptance, handling and closure against working-day deadlines, and relays "
+        "judicial confirmation, arbitration and litigation hand-offs and their results.",
+    ),
+    "home_status": (
+        "凭办件编号和查询码查看您的申请进展。",
+        "See how your application stands, with its number and query code.",
+    ),
+    "home_faq": ("搜索常见问题解答。", "Search the answers to common questions."),
+    "home_sign_in": (
+        "没有自有系统的解纷机构在此办理分派给本机构的案件。",
+        "Institutions without their own system handle their cases here.",
+    ),
+    "application_no": ("办件编号", "Application number"),
+    "application_no_hint": (
+        "格式如 310000-20261123-000001-X，可不带连字符",
+        "Like 310000-20261123-000001-X; hyphens optional",
+    ),
+    "query_code": ("查询码", "Query code"),
+    "query_code_hint": (
+        "申请时短信或页面告知的查询码",
+        "The code you were given when you applied",
+    ),
+    "lookup": ("查询", "Look up"),
+    "status": ("状态", "Status"),
+    "institution": ("解纷机构", "Institution"),
+    "timeline": ("办理过程", "Timeline"),
+    "time": ("时间", "Time"),
+    "step": ("环节", "Step"),
+    "not_found": (
+        "没有找到该办件，请核对办件编号和查询码。",
+        "No application found: check the number and the query code.",
+    ),
+    "invalid_no": (
+        "办件编号无效，请核对（格式 310000-20261123-000001-X，最后一位为校验位）。",
+        "That application number is invalid: check it (RRRRRR-YYYYMMDD-NNNNNN-C, "
+        "the last character is a check character).",
+    ),
+    "missing_fields": ("请填写办件编号和查询码。", "Enter the number and the query code."),
+    "search": ("搜索", "Search"),
+    "faq_query": ("您的问题", "Your question"),
+    "faq_none": ("没有找到相关解答。", "No answer found."),
+    "faq_all": ("全部问题", "All questions"),
+    "token": ("机构接口令牌", "Institution API token"),
+    "token_hint": (
+        "粘贴运维人员为本机构签发的令牌（om_ 开头）。令牌不会保存在浏览器中。",
+        "Paste the token the operator issued to your institution (starts with om_). "
+        "It is not stored in your browser.",
+    ),
+    "bad_token": ("令牌无效或已吊销。", "The token is invalid or revoked."),
+    "not_institution": (
+        "该令牌不属于解纷机构，只有机构令牌可登录工作台。",
+        "This token is not an institution's; only institution tokens may sign in here.",
+    ),
+    "signed_out": ("您已退出登录。", "You are signed out."),
+    "session_expired": ("请先登录。", "Please sign in."),
+    "csrf": (
+        "表单已失效（安全校验未通过），请刷新页面后重试。",
+        "The form has expired (security check failed): reload the page and try again.",
+    ),
+    "my_cases": ("本机构案件", "Our cases"),
+    "no_cases": ("暂无案件。", "No cases yet."),
+    "category": ("纠纷类型", "Category"),
+    "district": ("区", "District"),
+    "channel": ("渠道", "Channel"),
+    "received_at": ("收到时间", "Received"),
+    "updated_at": ("更新时间", "Updated"),
+    "deadlines": ("期限", "Deadlines"),
+    "overdue": ("已超期", "Overdue"),
+    "overdue_by": ("超期 {h} 工作小时", "{h} working hours late"),
+    "due": ("截止", "due"),
+    "provisional": ("（暂定）", "(provisional)"),
+    "open": ("查看", "Open"),
+    "all_statuses": ("全部状态", "All statuses"),
+    "filter": ("筛选", "Filter"),
+    "prev": ("上一页", "Previous"),
+    "next": ("下一页", "Next"),
+    "case": ("案件", "Case"),
+    "back_to_list": ("返回案件列表", "Back to the case list"),
+    "applicants": ("申请人", "Applicants"),
+    "respondents": ("被申请人", "Respondents"),
+    "name": ("名称/姓名", "Name"),
+    "id_number": ("证件号码", "ID number"),
+    "phone": ("电话", "Phone"),
+    "email": ("电子邮箱", "E-mail"),
+    "address": ("地址", "Address"),
+    "facts": ("纠纷事实", "Facts"),
+    "claims": ("申请事项", "Claims"),
+    "amount": ("标的金额（元）", "Amount (CNY)"),
+    "occurred_on": ("发生日期", "Occurred on"),
+    "occurred_place": ("发生地点", "Occurred at"),
+    "attachments": ("附件", "Attachments"),
+    "arbitration_agreement": ("有仲裁协议", "Arbitration agreement"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "outcome": ("结果", "Outcome"),
+    "referrals": ("转递", "Hand-offs"),
+    "actor": ("操作方", "By"),
+    "details": ("内容", "Details"),
+    "actions": ("办理操作", "Actions"),
+    "no_actions": (
+        "当前状态下没有可办理的操作。",
+        "Nothing can be done in the current status.",
+    ),
+    "submit": ("提交", "Submit"),
+    "note": ("备注（可选）", "Note (optional)"),
+    "reason": ("理由", "Reason"),
+    "willing": ("被申请人是否同意调解", "Is the respondent willing to mediate?"),
+    "willing_yes": ("同意", "Willing"),
+    "willing_no": ("不同意", "Not willing"),
+    "willing_unknown": ("尚不明确", "Not yet known"),
+    "agreement_summary": ("调解协议摘要", "Agreement summary"),
+    "agreement_amount": ("协议金额（元，可选）", "Agreement amount (CNY, optional)"),
+    "remedies": ("救济途径（调解不成时必填）", "Remedies (required when not settled)"),
+    "outcome_success": ("调解成功", "Settled"),
+    "outcome_failure": ("调解不成", "Not settled"),
+    "referral_kind": ("转递类型", "Kind"),
+    "referral_target": (
+        "受理法院或仲裁机构编号（可选，不填则自动确定）",
+        "Court or commission id (optional; chosen for you when empty)",
+    ),
+    "done": ("已办理：{what}。", "Done: {what}."),
+    "conflict": (
+        "该操作与办件当前状态不符，未作任何更改。当前状态：{status}。",
+        "That action does not fit the case's current status; nothing was changed. "
+        "Current status: {status}.",
+    ),
+    "invalid": ("提交内容有误，未作任何更改：", "Nothing was changed; please correct:"),
+    "gone": (
+        "没有这个办件，或它已不在本机构。",
+        "No such case, or it is no longer with your institution.",
+    ),
+    "signed_in_as": ("当前机构：{name}", "Signed in as {name}"),
+    "required": ("必填", "required"),
+}
+
+EVENT_TEXT: dict[str, tuple[str, str]] = {
+    "submitted": ("提交申请", "Submitted"),
+    "numbered": ("生成办件编号", "Numbered"),
+    "dispatched": ("分派至解纷机构", "Dispatched"),
+    "received": ("机构接收", "Received"),
+    "respondent_contacted": ("联系被申请人", "Respondent contacted"),
+    "accepted": ("受理", "Accepted"),
+    "rejected": ("不予受理", "Rejected"),
+    "returned": ("退回（不属本机构受理范围）", "Returned (outside its scope)"),
+    "closed": ("结案", "Closed"),
+    "withdrawn": ("申请人撤回", "Withdrawn"),
+    "undeliverable": ("待人工分派", "Awaiting manual dispatch"),
+    "referral_requested": ("申请转递", "Hand-off requested"),
+    "referral_decided": ("转递结果", "Hand-off decided"),
+}
+
+#: Form titles of the institution actions (INTERFACE 5).
+ACTION_TEXT: dict[str, tuple[str, str]] = {
+    "received": ("确认接收", "Acknowledge receipt"),
+    "respondent_contacted": ("记录联系被申请人", "Record contact with the respondent"),
+    "accepted": ("受理", "Accept"),
+    "rejected": ("不予受理", "Reject"),
+    "returned": ("退回", "Return"),
+    "closed": ("结案", "Close"),
+    "referral": ("申请转递", "Hand off"),
+}
+
+#: One line under each action form's title.
+ACTION_HINT: dict[str, tuple[str, str]] = {
+    "received": ("确认本机构已收到该案件。", "Confirm that your institution has the case."),
+    "respondent_contacted": (
+        "受理前后均可记录（收到后 3 个工作日内）。",
+        "Record it before or after accepting (within 3 working days of receipt).",
+    ),
+    "accepted": ("决定受理该案件。", "Decide to take the case."),
+    "rejected": (
+        "须说明理由，理由将告知申请人。",
+        "A reason is required; the applicant is told the reason.",
+    ),
+    "returned": (
+        "不属本机构受理范围：枢纽将另行分派给其他合适机构。",
+        "Outside your scope: the hub dispatches it to another suitable institution.",
+    ),
+    "closed": (
+        "调解成功可填写协议摘要；调解不成须告知救济途径。",
+        "Give the agreement when settled; remedies are required when not settled.",
+    ),
+    "referral": (
+        "司法确认、仲裁确认、仲裁或诉讼；结果将回传本机构。",
+        "Judicial or arbitral confirmation, arbitration or litigation; the result comes back.",
+    ),
+}
+
+REFERRAL_TEXT: dict[str, tuple[str, str]] = {
+    "judicial_confirmation": ("司法确认", "Judicial confirmation"),
+    "arbitration_confirmation": ("仲裁确认", "Arbitration confirmation"),
+    "arbitration": ("申请仲裁", "Arbitration"),
+    "litigation": ("转诉讼", "Litigation"),
+}
+
+DEADLINE_TEXT: dict[str, tuple[str, str]] = {
+    "acknowledge_by": ("接收期限", "Acknowledge by"),
+    "respondent_contact_by": ("联系被申请人期限", "Contact the respondent by"),
+    "decide_by": ("受理决定期限", "Decide by"),
+    "referral_answer_by": ("转递答复期限", "Hand-off answer by"),
+}
+
+CHANNEL_TEXT: dict[str, tuple[str, str]] = {
+    "online": ("网上申请", "Online"),
+    "window": ("窗口申请", "Walk-in"),
+}
+
+
+def choose(query_lang: str | None, cookie_lang: str | None) -> str:
+    for candidate in (query_lang, cookie_lang):
+        if candidate in LANGS:
+            return str(candidate)
+    return "zh"
+
+
+def pick(text: str, lang: str) -> str:
+    """One side of a bilingual "中文 / English" message (the whole text if it has no slash)."""
+    zh, sep, en = text.partition(" / ")
+    if not sep:
+        return text
+    return en if lang == "en" else zh
+
+
+class Texts:
+    """What the templates call as `t`: `t("key", name=...)`, plus labelled code lookups."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        self._i = 1 if lang == "en" else 0
+
+    def __call__(self, key: str, **fmt: Any) -> str:
+        pair = TEXT.get(key)
+        text = pair[self._i] if pair else key
+        return text.format(**fmt) if fmt else text
+
+    def _of(self, table: dict[str, tuple[str, str]], code: str | None) -> str:
+        if code is None:
+            return ""
+        pair = table.get(code)
+        return pair[self._i] if pair else code
+
+    def status(self, code: str | None) -> str:
+        from hub.services.records import STATUS_TEXT
+
+        return self._of(STATUS_TEXT, code)
+
+    def event(self, code: str | None) -> str:
+        return self._of(EVENT_TEXT, code)
+
+    def action(self, code: str | None) -> str:
+        return self._of(ACTION_TEXT, code)
+
+    def hint(self, code: str | None) -> str:
+        return self._of(ACTION_HINT, code)
+
+    def referral(self, code: str | None) -> str:
+        return self._of(REFERRAL_TEXT, code)
+
+    def deadline(self, code: str | None) -> str:
+        return self._of(DEADLINE_TEXT, code)
+
+    def channel(self, code: str | None) -> str:
+        return self._of(CHANNEL_TEXT, code)
+
+    def category(self, code: str | None) -> str:
+        if code is None:
+            return ""
+        names = CATEGORIES.get(code)
+        return names["en" if self.lang == "en" else "zh"] if names else code
+
+    def district(self, code: str | None) -> str:
+        if code is None:
+            return ""
+        name = DISTRICTS.get(code)
+        return f"{name} ({code})" if self.lang == "en" and name else (name or code)
+
+    def pick(self, text: str) -> str:
+        return pick(text, self.lang)

@@ -1,0 +1,137 @@
+"""Workbench sessions: a signed cookie holding a token *reference*, never the token.
+
+Design (see README "Web pages"):
+- Signing in pastes the institution's API token once; the hub checks it (SHA-256 lookup, as
+  for the API) and sets `om_web`: base64url JSON `{"sid", "tid", "exp"}` and an HMAC-SHA256
+  over it. `sid` is a random session id, `tid` the `api_token` row id (a reference: it is
+  not a credential and cannot be turned back into the token), `exp` an absolute expiry
+  (8 hours). The raw token is kept nowhere: not in the cookie, not in memory, not in logs.
+- The cookie is HttpOnly, SameSite=Strict, Path=/web, and Secure when served over HTTPS.
+- Every request re-reads the token row by id, so revoking the API token (setting
+  `revoked_at`) ends its web sessions at once, on every node.
+- The signing key is derived from the hub's blind-index key (`HUB_BLIND_INDEX_KEY`, through
+  the vault), so every API process of a deployment accepts the same cookies with no shared
+  session store (`hub serve --workers N`, several nodes behind a balancer).
+- Signing out drops the cookie and puts the `sid` on this process's deny list until it would
+  have expired. A copy of the cookie taken before sign-out therefore still works on other
+  processes until `exp`; revoke the token to cut every session everywhere.
+- CSRF: each form carries `csrf` = HMAC(key, "csrf" + sid); the sign-in form, which has no
+  session yet, carries HMAC(key, "login" + nonce) where the nonce is in its own
+  HttpOnly SameSite=Strict cookie (`om_pre`). Both are compared in constant time.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+
+from sqlmodel import Session
+
+from hub.services.principal import Principal, Role
+from hub.store.models import ApiToken
+from hub.vault import Vault
+
+SESSION_COOKIE = "om_web"
+LOGIN_COOKIE = "om_pre"
+COOKIE_PATH = "/web"
+SESSION_SECONDS = 8 * 3600
+LOGIN_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class WebSession:
+    sid: str
+    token_id: str
+    expires: int
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+class SessionSigner:
+    """Signs and checks session cookies and CSRF tokens with a key derived from the vault."""
+
+    def __init__(self, vault: Vault) -> None:
+        derived = vault.index("onematter-web-session-v1", purpose="web_session_key")
+        self._key = hashlib.sha256(b"om-web\x00" + derived.encode()).digest()
+        self._lock = threading.Lock()
+        self._signed_out: dict[str, float] = {}
+
+    def _mac(self, label: str, value: str) -> str:
+        msg = label.encode() + b"\x00" + value.encode()
+        return hmac.new(self._key, msg, hashlib.sha256).hexdigest()
+
+    # ---------------------------------------------------------------- session cookie
+
+    def new_cookie(self, token_id: str, now: float | None = None) -> tuple[str, WebSession]:
+        now = time.time() if now is None else now
+        session = WebSession(secrets.token_urlsafe(18), token_id, int(now) + SESSION_SECONDS)
+        payload = _b64(
+            json.dumps(
+                {"sid": session.sid, "tid": session.token_id, "exp": session.expires},
+                separators=(",", ":"),
+            ).encode()
+        )
+        return f"{payload}.{self._mac('session', payload)}", session
+
+    def read_cookie(self, value: str | None, now: float | None = None) -> WebSession | None:
+        if not value or value.count(".") != 1 or len(value) > 1024:
+            return None
+        payload, mac = value.split(".")
+        if not hmac.compare_digest(mac, self._mac("session", payload)):
+            return None
+        try:
+            data = json.loads(_unb64(payload))
+            session = WebSession(str(data["sid"]), str(data["tid"]), int(data["exp"]))
+        except (ValueError, KeyError, TypeError):
+            return None
+        now = time.time() if now is None else now
+        if session.expires <= now:
+            return None
+        with self._lock:
+            if session.sid in self._signed_out:
+                return None
+        return session
+
+    def sign_out(self, session: WebSession) -> None:
+        now = time.time()
+        with self._lock:
+            for sid, until in list(self._signed_out.items()):
+                if until <= now:
+                    del self._signed_out[sid]
+            self._signed_out[session.sid] = session.expires
+
+    # ---------------------------------------------------------------- CSRF
+
+    def csrf_token(self, session: WebSession) -> str:
+        return self._mac("csrf", session.sid)
+
+    def csrf_ok(self, session: WebSession, submitted: str | None) -> bool:
+        return bool(submitted) and hmac.compare_digest(str(submitted), self.csrf_token(session))
+
+    def login_token(self, nonce: str) -> str:
+        return self._mac("login", nonce)
+
+    def login_ok(self, nonce: str | None, submitted: str | None) -> bool:
+        if not nonce or not submitted:
+            return False
+        return hmac.compare_digest(str(submitted), self.login_token(nonce))
+
+
+def principal_for(db_session: Session, session: WebSession) -> Principal | None:
+    """The institution a session acts for, if its token still exists and is not revoked."""
+    row = db_session.get(ApiToken, session.token_id)
+    if row is None or row.revoked_at is not None or row.role != Role.INSTITUTION:
+        return None
+    return Principal(Role.INSTITUTION, row.party_id, row.id)

@@ -1,0 +1,55 @@
+"""Helpers for the web page tests: a browser-like client per user, form scraping."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import httpx
+from starlette.testclient import TestClient
+
+from tests.support.api import Api
+
+_HIDDEN = re.compile(r'<input type="hidden" name="([a-z_]+)" value="([^"]*)">')
+
+
+def browser(api: Api) -> TestClient:
+    """A client with its own cookie jar, over the same app as `api.client`."""
+    return TestClient(api.client.app, follow_redirects=False)
+
+
+def hidden_fields(html: str) -> dict[str, str]:
+    return {k: v for k, v in _HIDDEN.findall(html)}
+
+
+def form_chunk(html: str, action_suffix: str, type_: str | None = None) -> str:
+    """The HTML of the first form posting to `...<action_suffix>` (and of that event type)."""
+    for chunk in html.split("<form")[1:]:
+        chunk = chunk.split("</form>")[0]
+        if f'{action_suffix}"' not in chunk.split(">")[0]:
+            continue
+        if type_ is None or f'name="type" value="{type_}"' in chunk:
+            return chunk
+    raise AssertionError(f"no form {action_suffix} {type_} on the page")
+
+
+def sign_in(api: Api, institution: str, client: TestClient | None = None) -> TestClient:
+    c = client or browser(api)
+    page = c.get("/web/login")
+    assert page.status_code == 200, page.text
+    csrf = hidden_fields(page.text)["csrf"]
+    r = c.post("/web/login", data={"csrf": csrf, "token": api.token("institution", institution)})
+    assert r.status_code == 303, r.text
+    assert r.headers["location"] == "/web/cases"
+    return c
+
+
+def event_form(c: TestClient, no: str, type_: str) -> dict[str, str]:
+    """The fields of the case page's form for one institution event, as rendered now."""
+    page = c.get(f"/web/cases/{no}")
+    assert page.status_code == 200, page.text
+    return hidden_fields(form_chunk(page.text, "/events", type_))
+
+
+def post_event(c: TestClient, no: str, fields: dict[str, str], **extra: Any) -> httpx.Response:
+    return c.post(f"/web/cases/{no}/events", data={**fields, **extra})
