@@ -209,7 +209,7 @@ def test_personal_data_of_an_application_is_ciphertext_at_rest(ctx: HubContext) 
     secrets = (APPLICANT_NAME, APPLICANT_ID, APPLICANT_PHONE, RESPONDENT_USCC)
     with ctx.db.engine.connect() as conn:
         for table in inspect(conn).get_table_names():
-            for row in conn.execute(text(f"SELECT * FROM {table}")):
+            for row in conn.execute(text(f'SELECT * FROM "{table}"')):
                 blob = " ".join(str(v) for v in row)
                 leaked = [s for s in secrets if s in blob]
                 assert not leaked, f"{table} holds {leaked} in clear"
