@@ -233,6 +233,23 @@ DEADLINE_TEXT: dict[str, tuple[str, str]] = {
     "referral_answer_by": ("转递答复期限", "Hand-off answer by"),
 }
 
+#: Names of the data fields shown in a timeline step.
+FIELD_TEXT: dict[str, tuple[str, str]] = {
+    "reason": ("理由", "Reason"),
+    "note": ("备注", "Note"),
+    "remedies": ("救济途径", "Remedies"),
+    "outcome": ("结果", "Outcome"),
+    "willing": ("被申请人同意调解", "Respondent willing"),
+    "agreement": ("调解协议", "Agreement"),
+    "institution": ("解纷机构", "Institution"),
+    "channel": ("渠道", "Channel"),
+    "kind": ("转递类型", "Kind"),
+    "target": ("法院/仲裁机构", "Court or commission"),
+    "referral_id": ("转递编号", "Hand-off id"),
+    "case_no": ("案号", "Case number"),
+    "decided_on": ("决定日期", "Decided on"),
+}
+
 CHANNEL_TEXT: dict[str, tuple[str, str]] = {
     "online": ("网上申请", "Online"),
     "window": ("窗口申请", "Walk-in"),
@@ -291,6 +308,9 @@ class Texts:
 
     def deadline(self, code: str | None) -> str:
         return self._of(DEADLINE_TEXT, code)
+
+    def field(self, code: str | None) -> str:
+        return self._of(FIELD_TEXT, code)
 
     def channel(self, code: str | None) -> str:
         return self._of(CHANNEL_TEXT, code)
