@@ -171,7 +171,7 @@ def relay_rate(db_url: str, prefix: str, n: int) -> float:
                     occurred_at=now,
                 )
     settings = DeliverySettings(amqp_url=AMQP, prefix=prefix)
-    relay = Relay(ctx, settings, batch_size=1000, max_batches=4)
+    relay = Relay(ctx, settings)  # its defaults, as `hub relay` runs
     relay._declare_topology()
     t0 = time.perf_counter()
     stats = relay.run(until_idle=True, max_seconds=120)

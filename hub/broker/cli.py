@@ -58,16 +58,17 @@ def cmd_broker_setup(args: argparse.Namespace) -> int:
             print(f"definitions for {len(parties)} destinations written to {args.definitions}")
         return 0
     if not settings.amqp_url:
-        print("HUB_AMQP_URL is not set: nothing to declare (delivery is embedded)",
-              file=sys.stderr)
+        print("HUB_AMQP_URL is not set: nothing to declare (delivery is embedded)", file=sys.stderr)
         return 2
     conn = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
     try:
         topo.declare(conn.channel(), parties, amqp)
     finally:
         conn.close()
-    print(f"declared: exchanges under '{settings.prefix}.', {len(parties)} party queues, "
-          f"{len(settings.retry_delays)} retry tiers, dead-letter queue {topo.dead_queue}")
+    print(
+        f"declared: exchanges under '{settings.prefix}.', {len(parties)} party queues, "
+        f"{len(settings.retry_delays)} retry tiers, dead-letter queue {topo.dead_queue}"
+    )
     return 0
 
 
@@ -77,8 +78,10 @@ def cmd_relay(args: argparse.Namespace) -> int:
     ctx = _ctx()
     settings = _settings(ctx)
     if not settings.amqp_url:
-        print("HUB_AMQP_URL is not set: `hub serve` delivers in-process; no relay needed",
-              file=sys.stderr)
+        print(
+            "HUB_AMQP_URL is not set: `hub serve` delivers in-process; no relay needed",
+            file=sys.stderr,
+        )
         return 2
     relay = Relay(ctx, settings, batch_size=args.batch)
     _quiet()
@@ -128,8 +131,10 @@ def cmd_deadletters_list(args: argparse.Namespace) -> int:
         print(json.dumps(items, ensure_ascii=False, indent=2))
         return 0
     for d in items:
-        print(f"{d['message_id']}  {d['destination']:20} {d['type']:28} "
-              f"{d['application_no'] or '-':24} {d['dead_at']}  {d['reason']}")
+        print(
+            f"{d['message_id']}  {d['destination']:20} {d['type']:28} "
+            f"{d['application_no'] or '-':24} {d['dead_at']}  {d['reason']}"
+        )
     print(f"{len(items)} dead letter(s)")
     return 0
 
@@ -142,33 +147,44 @@ def cmd_deadletters_replay(args: argparse.Namespace) -> int:
         return 2
     ctx = _ctx()
     counts = replay(ctx, args.message_ids or None, destination=args.destination)
-    print(f"replayed {counts['replayed']}, superseded {counts['superseded']}, "
-          f"not dead {counts['not_dead']}")
+    print(
+        f"replayed {counts['replayed']}, superseded {counts['superseded']}, "
+        f"not dead {counts['not_dead']}"
+    )
     return 0
 
 
 def register(sub: Any) -> None:
     broker = sub.add_parser("broker", help="RabbitMQ topology").add_subparsers(
-        dest="broker_command", required=True)
+        dest="broker_command", required=True
+    )
     p = broker.add_parser("setup", help="declare exchanges and queues (idempotent)")
-    p.add_argument("--definitions", metavar="FILE",
-                   help="write RabbitMQ definitions JSON instead of declaring ('-' for stdout)")
-    p.add_argument("--all-parties", action="store_true",
-                   help="a queue for every registry party, pull-feed ones included")
+    p.add_argument(
+        "--definitions",
+        metavar="FILE",
+        help="write RabbitMQ definitions JSON instead of declaring ('-' for stdout)",
+    )
+    p.add_argument(
+        "--all-parties",
+        action="store_true",
+        help="a queue for every registry party, pull-feed ones included",
+    )
     p.set_defaults(func=cmd_broker_setup)
 
     p = sub.add_parser("relay", help="publish the outbox to RabbitMQ with confirms")
-    p.add_argument("--batch", type=int, default=500)
+    p.add_argument("--batch", type=int, default=1000)
     p.add_argument("--until-idle", action="store_true", help="stop when nothing is unsent")
     p.set_defaults(func=cmd_relay)
 
-    p = sub.add_parser("connector", help="run connectors: webhook portal notify amqp inbound "
-                                         "deadletters, or all")
+    p = sub.add_parser(
+        "connector", help="run connectors: webhook portal notify amqp inbound deadletters, or all"
+    )
     p.add_argument("names", nargs="+", metavar="NAME")
     p.set_defaults(func=cmd_connector)
 
     dl = sub.add_parser("deadletters", help="undeliverable messages").add_subparsers(
-        dest="dl_command", required=True)
+        dest="dl_command", required=True
+    )
     p = dl.add_parser("list", help="dead letters with their reasons")
     p.add_argument("--destination")
     p.add_argument("--limit", type=int, default=100)

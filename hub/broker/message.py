@@ -39,7 +39,9 @@ class Message:
         return replace(self, attempt=self.attempt + 1)
 
     def headers(self) -> dict[str, Any]:
-        h: dict[str, Any] = {"x-destination": self.destination, "x-attempt": self.attempt}
+        h: dict[str, Any] = {"x-destination": self.destination}
+        if self.attempt:  # absent means 0: one header less to encode on every first publish
+            h["x-attempt"] = self.attempt
         if self.application_no:
             h["x-application-no"] = self.application_no
         if self.deliver_by is not None:
