@@ -2,8 +2,9 @@
 
 Outbox rows with destination `notify` and type `notice.<kind>` carry `recipients` ([{name,
 phone, email}]) and the notice's fields. Each (recipient, channel) is sent once: an inbox
-row `notify.sms` / `notify.mail` with `<message_id>:<n>` is written after it went out, so a
-retry after a partial failure does not send the same text twice.
+row `notify.sms` / `notify.mail` with `<message_id>:<n>` is written after it went out (all of
+a message's rows in one statement; in the embedded drain, many messages' rows in the drain's
+own transaction), so a retry after a partial failure does not send the same text twice.
 
     NotifyError
     ├── SmsError       the SMS gateway did not take the message
@@ -15,12 +16,16 @@ from __future__ import annotations
 import smtplib
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
 import httpx
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from connectors.base import Connector, Delivered, Outcome, RetryPolicy
 from hub.broker.message import Message
@@ -201,51 +206,137 @@ class LogOnly(SmsGateway, Mailer):
         logging.getLogger("hub.notify").info("notice not sent (no gateway configured)")
 
 
+# ---- what was sent --------------------------------------------------------------------
+Key = tuple[str, str]  # (consumer, "<message_id>:<n>"), consumer notify.sms or notify.mail
+
+
+def insert_inbox(conn: Connection, keys: Iterable[Key], at: datetime) -> None:
+    """Inbox rows for `keys`, one statement; rows already there are left as they are."""
+    rows = [{"consumer": c, "message_id": k, "processed_at": at} for c, k in keys]
+    if not rows:
+        return
+    table = InboxRecord.__table__  # type: ignore[attr-defined]
+    stmt: Any
+    if conn.dialect.name == "postgresql":
+        stmt = pg_insert(table).on_conflict_do_nothing()
+    else:
+        stmt = sqlite_insert(table).on_conflict_do_nothing()
+    conn.execute(stmt, rows)
+
+
+class Journal:
+    """Which notices went out (inbox rows), so a retry does not send the same text twice.
+
+    This one writes at once: one transaction per message, all its recipients together,
+    committed before the connector answers (the broker worker acks only after that).
+    """
+
+    def __init__(self, ctx: HubContext) -> None:
+        self.ctx = ctx
+
+    def done(self, keys: list[Key]) -> set[Key]:
+        if not keys:
+            return set()
+        table = InboxRecord.__table__  # type: ignore[attr-defined]
+        with self.ctx.db.read_engine.connect() as conn:
+            found = conn.execute(
+                select(table.c.consumer, table.c.message_id).where(
+                    table.c.consumer.in_(sorted({c for c, _ in keys})),
+                    table.c.message_id.in_(sorted({k for _, k in keys})),
+                )
+            ).all()
+            conn.rollback()
+        return {(c, k) for c, k in found} & set(keys)
+
+    def record(self, keys: list[Key]) -> None:
+        if keys:
+            with self.ctx.db.engine.begin() as conn:
+                insert_inbox(conn, keys, self.ctx.clock.now())
+
+
+class BufferedJournal(Journal):
+    """For the embedded drain: rows are kept in memory and written by the drain together
+    with the rows it marks sent, in one transaction for many messages (`take`, then
+    `insert_inbox`; `restore` if that transaction failed). Until then `done` answers from
+    memory, so a retry in this process still skips what was sent. A crash before the write
+    loses only the record, not the message: the notice is sent again with the same
+    `client_ref` / Message-ID (at least once, as everywhere on the wire)."""
+
+    def __init__(self, ctx: HubContext) -> None:
+        super().__init__(ctx)
+        self._lock = threading.Lock()
+        self._unwritten: set[Key] = set()
+
+    def done(self, keys: list[Key]) -> set[Key]:
+        with self._lock:
+            mine = set(keys) & self._unwritten
+        rest = [k for k in keys if k not in mine]
+        return mine | super().done(rest)
+
+    def record(self, keys: list[Key]) -> None:
+        with self._lock:
+            self._unwritten.update(keys)
+
+    def take(self) -> list[Key]:
+        with self._lock:
+            keys = list(self._unwritten)
+            self._unwritten.clear()
+            return keys
+
+    def restore(self, keys: list[Key]) -> None:
+        with self._lock:
+            self._unwritten.update(keys)
+
+
 # ---- connector -------------------------------------------------------------------------
 class NotifyConnector(Connector):
     name = "notify"
 
     def __init__(
-        self, ctx: HubContext, sms: SmsGateway, mailer: Mailer, policy: RetryPolicy
+        self,
+        ctx: HubContext,
+        sms: SmsGateway,
+        mailer: Mailer,
+        policy: RetryPolicy,
+        journal: Journal | None = None,
     ) -> None:
         self.ctx = ctx
         self.sms = sms
         self.mailer = mailer
         self.policy = policy
-
-    def _done(self, consumer: str, key: str) -> bool:
-        with self.ctx.db.read() as session:
-            return session.get(InboxRecord, (consumer, key)) is not None
-
-    def _remember(self, consumer: str, key: str) -> None:
-        try:
-            with self.ctx.db.transaction() as session:
-                session.add(
-                    InboxRecord(
-                        consumer=consumer, message_id=key, processed_at=self.ctx.clock.now()
-                    )
-                )
-        except IntegrityError:
-            pass
+        self.journal = journal or Journal(ctx)
 
     def handle(self, message: Message) -> Outcome:
         envelope = message.envelope(self.ctx.vault)
         subject, text = render(envelope)
-        failures: list[str] = []
-        for n, r in enumerate((envelope.get("data") or {}).get("recipients") or []):
+        recipients = (envelope.get("data") or {}).get("recipients") or []
+        wanted: list[Key] = []
+        for n, r in enumerate(recipients):
             key = f"{message.message_id}:{n}"
-            if r.get("phone") and not self._done("notify.sms", key):
-                try:
-                    self.sms.send(r["phone"], text, client_ref=key)
-                    self._remember("notify.sms", key)
-                except SmsError as exc:
-                    failures.append(f"sms: {exc}")
-            if r.get("email") and not self._done("notify.mail", key):
-                try:
-                    self.mailer.send(r["email"], subject, text, message_id=key)
-                    self._remember("notify.mail", key)
-                except MailError as exc:
-                    failures.append(f"mail: {exc}")
+            if r.get("phone"):
+                wanted.append(("notify.sms", key))
+            if r.get("email"):
+                wanted.append(("notify.mail", key))
+        already = self.journal.done(wanted)
+        failures: list[str] = []
+        sent: list[Key] = []
+        try:
+            for n, r in enumerate(recipients):
+                key = f"{message.message_id}:{n}"
+                if r.get("phone") and ("notify.sms", key) not in already:
+                    try:
+                        self.sms.send(r["phone"], text, client_ref=key)
+                        sent.append(("notify.sms", key))
+                    except SmsError as exc:
+                        failures.append(f"sms: {exc}")
+                if r.get("email") and ("notify.mail", key) not in already:
+                    try:
+                        self.mailer.send(r["email"], subject, text, message_id=key)
+                        sent.append(("notify.mail", key))
+                    except MailError as exc:
+                        failures.append(f"mail: {exc}")
+        finally:
+            self.journal.record(sent)  # what went out is remembered even if a send raised
         if failures:
             return self.policy.after_failure(message, "; ".join(failures)[:300])
         return Delivered()

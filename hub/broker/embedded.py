@@ -5,6 +5,15 @@ retry policy and deadlines, the same dead-letter recording; only the transport b
 outbox and connector differs. Backoff state lives in memory: after a restart, pending
 retries are simply tried again. One drain per database (SQLite's embedded default); with
 several hub processes use the broker.
+
+Cheap beside intake: on SQLite every write transaction queues on the one writer, so the
+drain never writes per message. It claims with a read (beside the writer, WAL), and its
+writes are batched: rows delivered (and pull-feed rows) are marked sent together, with the
+notice connector's inbox rows, in one transaction at most every `flush_interval` seconds
+(sooner when `flush_rows` are waiting). A row stays in flight, out of the next claim, until
+that transaction has committed, so it is never delivered twice by this process; a crash
+before it only means the row is delivered again (at least once, and parties drop repeats
+by `message_id`).
 """
 
 from __future__ import annotations
@@ -18,6 +27,7 @@ from datetime import datetime
 from typing import Any
 
 from connectors.base import Connector, Dead, Delivered, Outcome, Retry
+from connectors.notify import BufferedJournal, insert_inbox
 from hub.broker import metrics
 from hub.broker.message import Message
 from hub.broker.relay import claim_query, mark_sent
@@ -46,8 +56,10 @@ class EmbeddedDelivery:
         *,
         connectors: Connectors | None = None,
         directory: Directory | None = None,
-        poll_interval: float = 0.1,
+        poll_interval: float = 0.05,
         batch_size: int = 500,
+        flush_interval: float = 0.05,
+        flush_rows: int = 500,
     ) -> None:
         self.ctx = ctx
         self.settings = settings or DeliverySettings.from_env()
@@ -55,6 +67,13 @@ class EmbeddedDelivery:
         self.connectors = connectors or build(ctx, self.settings, self.directory)
         self.poll_interval = poll_interval
         self.batch_size = batch_size
+        self.flush_interval = flush_interval
+        self.flush_rows = flush_rows
+        # Notices sent are recorded in the drain's own batched transaction.
+        self.journal = BufferedJournal(ctx)
+        self.connectors.notify.journal = self.journal
+        self._to_mark: list[int] = []  # delivered or pull-feed rows, not yet marked sent
+        self._last_flush = time.monotonic()
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -68,8 +87,7 @@ class EmbeddedDelivery:
     def start(self) -> None:
         if self._thread is not None:
             return
-        self._thread = threading.Thread(target=self._run, name="hub-embedded-delivery",
-                                        daemon=True)
+        self._thread = threading.Thread(target=self._run, name="hub-embedded-delivery", daemon=True)
         self._thread.start()
         log.info("embedded delivery started (no HUB_AMQP_URL)")
 
@@ -82,6 +100,10 @@ class EmbeddedDelivery:
         for pool in self._pools.values():
             pool.shutdown(wait=True, cancel_futures=True)
         self._pools.clear()
+        try:
+            self._flush()
+        except Exception:
+            log.exception("could not mark the last delivered rows; they are delivered again")
         self.connectors.close()
 
     def wake(self) -> None:
@@ -92,7 +114,9 @@ class EmbeddedDelivery:
         """Tests and `hub demo`: run until nothing is deliverable now (True) or timeout."""
         end = time.monotonic() + timeout
         while time.monotonic() < end:
-            if self._step() == 0 and not self._busy():
+            found = self._step()
+            self._flush()
+            if found == 0 and not self._busy():
                 return True
             time.sleep(0.02)
         return False
@@ -105,21 +129,63 @@ class EmbeddedDelivery:
             except Exception:
                 log.exception("embedded delivery step failed; retrying")
                 found = 0
+            try:
+                if self._flush_due():
+                    self._flush()
+            except Exception:
+                log.exception("marking delivered rows failed; retrying")
             if not found:
-                self._wake.wait(self.poll_interval)
+                self._wake.wait(self._idle_wait())
                 self._wake.clear()
 
     def _busy(self) -> bool:
         with self._lock:
             return bool(self._in_flight)
 
+    def _flush_due(self) -> bool:
+        with self._lock:
+            waiting = len(self._to_mark)
+        if waiting >= self.flush_rows:
+            return True
+        return time.monotonic() - self._last_flush >= self.flush_interval
+
+    def _idle_wait(self) -> float:
+        with self._lock:
+            waiting = bool(self._to_mark)
+        if not waiting:
+            return self.poll_interval
+        left = self.flush_interval - (time.monotonic() - self._last_flush)
+        return max(0.001, min(self.poll_interval, left))
+
+    def _flush(self) -> None:
+        """One write transaction: mark every delivered row sent, record the notices sent."""
+        self._last_flush = time.monotonic()
+        with self._lock:
+            ids, self._to_mark = self._to_mark, []
+        inbox = self.journal.take()
+        if not ids and not inbox:
+            return
+        try:
+            with self.ctx.db.engine.begin() as conn:
+                now = self.ctx.clock.now()
+                mark_sent(conn, ids, now)
+                insert_inbox(conn, inbox, now)
+        except Exception:
+            with self._lock:
+                self._to_mark[:0] = ids
+            self.journal.restore(inbox)
+            raise
+        with self._lock:  # only now may the next claim see them (as sent)
+            self._in_flight.difference_update(ids)
+
     def _step(self) -> int:
         now = time.monotonic()
         with self._lock:
             excluded = set(self._in_flight)
             excluded |= {i for i, p in self._pending.items() if p.due > now}
-        engine = self.ctx.db.engine
-        with engine.connect() as conn:
+        # A read, beside the writer: the in-flight ids were taken before its snapshot began,
+        # so a row whose mark commits meanwhile is either excluded or seen as sent.
+        with self.ctx.db.read_engine.connect() as conn:
             rows = conn.execute(
                 claim_query(self.batch_size, skip_locked=False, exclude=frozenset(excluded))
             ).all()
@@ -137,15 +203,21 @@ class EmbeddedDelivery:
                 p = self._pending.get(r.id, _Pending())
                 self._in_flight.add(r.id)
             msg = Message(
-                message_id=r.message_id, destination=r.destination, type=r.type,
-                application_no=r.application_no, sealed=r.envelope,
-                deliver_by=p.deliver_by or r.deliver_by, party_seq=r.party_seq,
-                attempt=p.attempt, outbox_id=r.id,
+                message_id=r.message_id,
+                destination=r.destination,
+                type=r.type,
+                application_no=r.application_no,
+                sealed=r.envelope,
+                deliver_by=p.deliver_by or r.deliver_by,
+                party_seq=r.party_seq,
+                attempt=p.attempt,
+                outbox_id=r.id,
             )
             self._pool(r.destination, connector).submit(self._deliver, connector, msg)
         if feed:
-            with engine.begin() as conn:
-                mark_sent(conn, feed, self.ctx.clock.now())
+            with self._lock:
+                self._in_flight.update(feed)
+                self._to_mark.extend(feed)
             metrics.FEED_MARKED.inc(len(feed))
         return len(rows)
 
@@ -165,14 +237,16 @@ class EmbeddedDelivery:
         except Exception as exc:
             log.exception("connector %s failed on %s", connector.name, msg.message_id)
             outcome = self._crashed(oid, msg, exc)
+        delivered = False
         try:
-            self._settle(connector, oid, msg, outcome)
+            delivered = self._settle(connector, oid, msg, outcome)
         except Exception:
             log.exception("could not record the outcome of %s", msg.message_id)
         finally:
-            with self._lock:
-                self._in_flight.discard(oid)
-            self._wake.set()
+            if not delivered:  # delivered rows stay in flight until their mark commits
+                with self._lock:
+                    self._in_flight.discard(oid)
+                self._wake.set()
 
     def _crashed(self, oid: int, msg: Message, exc: BaseException) -> Outcome:
         with self._lock:
@@ -180,19 +254,25 @@ class EmbeddedDelivery:
             p.crashes += 1
             crashes = p.crashes
         if crashes >= self.settings.delivery_limit:
-            return Dead(f"delivery limit reached: the connector failed {crashes} times "
-                        f"({type(exc).__name__})")
+            return Dead(
+                f"delivery limit reached: the connector failed {crashes} times "
+                f"({type(exc).__name__})"
+            )
         return Retry(f"connector error {type(exc).__name__}", 0.5, msg.deliver_by)
 
-    def _settle(self, connector: Connector, oid: int, msg: Message, outcome: Outcome) -> None:
+    def _settle(self, connector: Connector, oid: int, msg: Message, outcome: Outcome) -> bool:
+        """Record an outcome; True when the row is delivered (marked by the next flush)."""
         metrics.DELIVERIES.labels(connector.name, type(outcome).__name__.lower()).inc()
         if isinstance(outcome, Delivered):
-            with self.ctx.db.engine.begin() as conn:
-                mark_sent(conn, [oid], self.ctx.clock.now())
             with self._lock:
                 self._pending.pop(oid, None)
-            self.delivered += 1
-        elif isinstance(outcome, Retry):
+                self._to_mark.append(oid)
+                self.delivered += 1
+                many = len(self._to_mark) >= self.flush_rows
+            if many:
+                self._wake.set()
+            return True
+        if isinstance(outcome, Retry):
             with self._lock:
                 p = self._pending.setdefault(oid, _Pending())
                 p.attempt = msg.attempt + 1
@@ -204,6 +284,7 @@ class EmbeddedDelivery:
                 self._pending.pop(oid, None)
         else:  # Forward has no meaning without a broker
             record_dead(self.ctx, msg.message_id, f"cannot {type(outcome).__name__} embedded")
+        return False
 
 
 def start_for_server(ctx: HubContext, app: Any) -> Any:
