@@ -1,0 +1,103 @@
+"""Group commit (hub.services.intake_batch) and repeatable registry loads, on both databases."""
+
+from __future__ import annotations
+
+import json
+import threading
+from pathlib import Path
+
+from sqlmodel import func, select
+
+from hub.services.errors import Conflict, Forbidden, Invalid
+from hub.services.idempotency import request_hash
+from hub.services.intake_batch import IntakeBatcher, Submission
+from hub.services.principal import Principal, Role
+from hub.services.registry import load
+from hub.store.models import Application, Institution, Unit
+from tests.support.api import SMALL_REGISTRY, Api, application_body, count_rows, number_is_valid
+
+PORTAL = Principal(Role.PORTAL, "portal")
+
+
+def _digest(body: dict[str, object]) -> str:
+    raw = json.dumps(body, ensure_ascii=False).encode()
+    return request_hash("POST", "/v1/applications", raw)
+
+
+def test_one_batch_answers_each_and_refuses_only_the_bad_ones(api: Api) -> None:
+    good = [application_body(), application_body(category="neighbor"), application_body()]
+    unknown_pick = application_body(preferred_institution="no-such-body")
+    window_from_portal = application_body(channel="window", received_at="2026-11-20T16:00:00+08:00")
+    items = [
+        Submission(PORTAL, good[0], None, _digest(good[0])),
+        Submission(PORTAL, unknown_pick, None, _digest(unknown_pick)),
+        Submission(PORTAL, good[1], None, _digest(good[1])),
+        Submission(PORTAL, window_from_portal, None, _digest(window_from_portal)),
+        Submission(PORTAL, good[2], None, _digest(good[2])),
+    ]
+    before = count_rows(api.ctx)
+    IntakeBatcher(api.ctx).run_batch(items)
+
+    answers = [json.loads(items[i].future.result().body) for i in (0, 2, 4)]
+    numbers = [a["application_no"] for a in answers]
+    assert [n.split("-")[2] for n in numbers] == ["000001", "000002", "000003"]
+    assert all(number_is_valid(n) for n in numbers)
+    assert all(a["status"] == "dispatched" and a["deadlines"]["decide_by"] for a in answers)
+    assert isinstance(items[1].future.exception(), Invalid)
+    assert isinstance(items[3].future.exception(), Forbidden)
+    after = count_rows(api.ctx)
+    assert after["application"] - before["application"] == 3
+    # Every accepted application has its submitted and dispatched steps, nothing more.
+    assert after["case_event"] - before["case_event"] == 6
+
+
+def test_same_key_with_two_bodies_in_one_batch_gives_one_case_and_a_409(api: Api) -> None:
+    first, second = application_body(), application_body(category="neighbor")
+    items = [
+        Submission(PORTAL, first, "key-1", _digest(first)),
+        Submission(PORTAL, second, "key-1", _digest(second)),
+    ]
+    IntakeBatcher(api.ctx).run_batch(items)
+    answer = json.loads(items[0].future.result().body)
+    assert isinstance(items[1].future.exception(), Conflict)
+    with api.ctx.db.read() as session:
+        nos = session.exec(select(Application.no)).all()
+    assert list(nos) == [answer["application_no"]]
+
+
+def test_concurrent_repeats_of_one_key_create_one_application(api: Api) -> None:
+    body = application_body()
+    answers: list[tuple[int, str]] = []
+    lock = threading.Lock()
+
+    def post() -> None:
+        r = api.submit(body, key="same-key-from-a-retrying-portal")
+        with lock:
+            answers.append((r.status_code, r.text))
+
+    threads = [threading.Thread(target=post) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert len(answers) == 8
+    assert {code for code, _ in answers} == {201}
+    assert len({text for _, text in answers}) == 1  # every repeat got the first answer
+    with api.ctx.db.read() as session:
+        count = session.exec(select(func.count()).select_from(Application)).one()
+    assert count == 1
+
+
+def test_registry_load_is_safe_to_repeat(api: Api, tmp_path: Path) -> None:
+    api.submitted()  # one open case: the load must not reset institutions' counters
+    with api.ctx.db.read() as session:
+        open_before = {i.id: i.open_cases for i in session.exec(select(Institution))}
+    report = load(api.ctx, SMALL_REGISTRY)
+    assert report.units_added == 0 and report.institutions_added == 0
+    assert report.institutions_updated == len(open_before)
+    with api.ctx.db.read() as session:
+        institutions = list(session.exec(select(Institution)))
+        units = session.exec(select(func.count()).select_from(Unit)).one()
+    assert {i.id: i.open_cases for i in institutions} == open_before
+    assert sum(open_before.values()) == 1
+    assert units == 4
