@@ -24,7 +24,7 @@ def _ts(nullable: bool = False, index: bool = False) -> Any:
 class Grant(SQLModel, table=True):
     """数据使用授权: consent to read named Article 23 fields of cases in a scope, until expiry."""
 
-    __tablename__ = "grant"
+    __tablename__ = "consent_grant"
     id: str = Field(primary_key=True, max_length=36)
     purpose: str = Field(sa_column=Column(Text, nullable=False))
     scope: dict[str, Any] = Field(default={}, sa_column=Column(JSON, nullable=False))

@@ -23,7 +23,7 @@ _TS = hub.store.types.UTCDateTime
 
 def upgrade() -> None:
     op.create_table(
-        "grant",
+        "consent_grant",
         sa.Column("id", _S(length=36), nullable=False),
         sa.Column("purpose", sa.Text(), nullable=False),
         sa.Column("scope", sa.JSON(), nullable=False),
@@ -42,9 +42,9 @@ def upgrade() -> None:
         sa.Column("approved_at", _TS(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id"),
     )
-    op.create_index("ix_grant_status", "grant", ["status"])
+    op.create_index("ix_consent_grant_status", "consent_grant", ["status"])
 
 
 def downgrade() -> None:
-    op.drop_index("ix_grant_status", table_name="grant")
-    op.drop_table("grant")
+    op.drop_index("ix_consent_grant_status", table_name="consent_grant")
+    op.drop_table("consent_grant")
