@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.applications import Starlette
@@ -65,7 +67,15 @@ def create_app(ctx: HubContext) -> Starlette:
     async def openapi_json(request: Request) -> Response:
         return json_response(spec)
 
+    intake = IntakeBatcher(ctx)
+
+    @asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        yield
+        intake.stop()  # finish the batch in hand, then let the thread go
+
     app = Starlette(
+        lifespan=lifespan,
         routes=[*routes, Route("/openapi.json", openapi_json, methods=["GET"])],
         exception_handlers={
             HttpProblem: on_http_problem,
@@ -77,5 +87,5 @@ def create_app(ctx: HubContext) -> Starlette:
     )
     app.state.ctx = ctx
     app.state.tokens = TokenCache(ctx)
-    app.state.intake = IntakeBatcher(ctx)
+    app.state.intake = intake
     return app

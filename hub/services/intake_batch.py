@@ -17,7 +17,7 @@ import logging
 import queue
 import threading
 import time
-from concurrent.futures import Future
+from concurrent.futures import Future, InvalidStateError
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,7 +95,12 @@ class IntakeBatcher:
                     self._queue.put(None)  # stop after this batch
                     break
                 batch.append(item)
-            self.run_batch(batch)
+            try:
+                self.run_batch(batch)
+            except Exception:  # never let the intake thread die: later callers would wait forever
+                log.exception("intake batch crashed")
+                for item in batch:
+                    _settle(item.future, RuntimeError("intake failed"))
 
     def run_batch(self, batch: list[Submission]) -> None:
         try:
@@ -112,10 +117,7 @@ class IntakeBatcher:
         self.batches += 1
         self.applications += len(batch)
         for item, outcome in zip(batch, outcomes, strict=True):
-            if isinstance(outcome, Answer):
-                item.future.set_result(outcome)
-            else:
-                item.future.set_exception(outcome)
+            _settle(item.future, outcome)
 
     def _in_one_transaction(self, batch: list[Submission]) -> list[Answer | ServiceError]:
         outcomes: list[Answer | ServiceError] = []
@@ -140,17 +142,14 @@ class IntakeBatcher:
                     with self.ctx.db.read() as session:
                         prior = replay(session, item.principal, item.key, item.digest)
                     if prior is not None:
-                        item.future.set_result(prior)
+                        _settle(item.future, prior)
                         return
                 except ServiceError as refused:
-                    item.future.set_exception(refused)
+                    _settle(item.future, refused)
                     return
-            item.future.set_exception(exc)
+            _settle(item.future, exc)
             return
-        if isinstance(outcome, Answer):
-            item.future.set_result(outcome)
-        else:
-            item.future.set_exception(outcome)
+        _settle(item.future, outcome)
 
     def _one(self, session: Session, item: Submission) -> Answer:
         if item.key:
@@ -163,3 +162,17 @@ class IntakeBatcher:
         if item.key:
             remember(session, item.principal, item.key, item.digest, answer, self.ctx.clock.now())
         return answer
+
+
+def _settle(future: Future[Answer], outcome: Answer | BaseException) -> None:
+    """Answer a caller. One that gave up meanwhile (its request was cancelled) is skipped:
+    the application is written all the same, and a retry with its Idempotency-Key finds it."""
+    if future.done():
+        return
+    try:
+        if isinstance(outcome, Answer):
+            future.set_result(outcome)
+        else:
+            future.set_exception(outcome)
+    except InvalidStateError:  # cancelled between the check and the set
+        pass

@@ -101,3 +101,16 @@ def test_registry_load_is_safe_to_repeat(api: Api, tmp_path: Path) -> None:
     assert {i.id: i.open_cases for i in institutions} == open_before
     assert sum(open_before.values()) == 1
     assert units == 4
+
+
+def test_a_caller_that_gave_up_does_not_stop_intake(api: Api) -> None:
+    """A cancelled request (client gone) is still written, and the next callers are answered."""
+    batcher = IntakeBatcher(api.ctx)
+    gone = Submission(PORTAL, application_body(), "retry-me", _digest(application_body()))
+    assert gone.future.cancel()
+    batcher.run_batch([gone])
+    later = batcher.submit(PORTAL, application_body(), None, _digest(application_body()))
+    assert json.loads(later.result(timeout=60).body)["application_no"].split("-")[2] == "000002"
+    again = batcher.submit(PORTAL, application_body(), "retry-me", _digest(application_body()))
+    assert json.loads(again.result(timeout=60).body)["application_no"].split("-")[2] == "000001"
+    batcher.stop()
