@@ -187,7 +187,47 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def end_to_end(db_url: str, prefix: str, rate: float, seconds: float) -> tuple[float, float, int]:
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] if ordered else float("nan")
+
+
+def _stages(db_url: str, sent: dict[str, float], answered: dict[str, float]) -> str:
+    """Where the time went, per application: the API's answer, the outbox row's wait until
+    the relay marked it sent (after the broker's confirm), from the outbox's own stamps."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.connect() as c:
+        rows = c.execute(
+            text(
+                "SELECT application_no, created_at, sent_at FROM outbox "
+                "WHERE type = 'application.dispatched'"
+            )
+        ).all()
+    engine.dispose()
+    api = [(answered[no] - t) * 1000 for no, t in sent.items() if no in answered]
+    wait = [
+        (r.created_at.timestamp() - sent[r.application_no]) * 1000
+        for r in rows
+        if r.application_no in sent
+    ]
+    relay = [
+        (r.sent_at - r.created_at).total_seconds() * 1000
+        for r in rows
+        if r.application_no in sent and r.sent_at is not None
+    ]
+    return (
+        f"  stages p50/p99 ms: API answer {_pct(api, 0.5):.0f}/{_pct(api, 0.99):.0f}; "
+        f"POST -> outbox row written {_pct(wait, 0.5):.0f}/{_pct(wait, 0.99):.0f}; "
+        f"outbox row -> marked sent (relay, confirm) {_pct(relay, 0.5):.0f}/"
+        f"{_pct(relay, 0.99):.0f}"
+    )
+
+
+def end_to_end(
+    db_url: str, prefix: str, rate: float, seconds: float
+) -> tuple[float, float, int, str]:
     from connectors.receiver import Receiver, ReceiverServer
     from tests.support.api import application_body
 
@@ -227,6 +267,7 @@ def end_to_end(db_url: str, prefix: str, rate: float, seconds: float) -> tuple[f
     import httpx
 
     sent: dict[str, float] = {}
+    answered: dict[str, float] = {}
     errors = 0
     try:
         client = httpx.Client(
@@ -251,8 +292,11 @@ def end_to_end(db_url: str, prefix: str, rate: float, seconds: float) -> tuple[f
                 with lock:
                     errors += 1
                 return
+            done = time.time()
+            no = r.json()["application_no"]
             with lock:
-                sent[r.json()["application_no"]] = t
+                sent[no] = t
+                answered[no] = done
 
         total = int(rate * seconds)
         t0 = time.perf_counter()
@@ -281,7 +325,7 @@ def end_to_end(db_url: str, prefix: str, rate: float, seconds: float) -> tuple[f
         p50 = lat[len(lat) // 2]
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
         missing = len(sent) - len(lat)
-        return p50, p99, missing + errors
+        return p50, p99, missing + errors, _stages(db_url, sent, answered)
     finally:
         for p in procs:
             p.terminate()
@@ -332,13 +376,14 @@ def main() -> int:
         if not args.skip_e2e:
             _drop(db)
             db = _pg_database()
-            p50, p99, lost = end_to_end(db, prefix, args.rate, args.seconds)
+            p50, p99, lost, stages = end_to_end(db, prefix, args.rate, args.seconds)
             print(
                 f"end to end portal POST -> webhook receipt at {args.rate:.0f}/s for "
                 f"{args.seconds:.0f}s: p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
                 f"not delivered/failed {lost}",
                 flush=True,
             )
+            print(stages, flush=True)
     finally:
         _cleanup(prefix)
         _drop(db)

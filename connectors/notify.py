@@ -266,11 +266,22 @@ class BufferedJournal(Journal):
         super().__init__(ctx)
         self._lock = threading.Lock()
         self._unwritten: set[Key] = set()
+        self._fresh: set[str] = set()
+
+    def fresh(self, message_id: str) -> None:
+        """The drain says: first attempt at a row written after it started. No process can
+        have sent any of its notices yet, so `done` need not read the database for it."""
+        with self._lock:
+            self._fresh.add(message_id)
+
+    def settled(self, message_id: str) -> None:
+        with self._lock:
+            self._fresh.discard(message_id)
 
     def done(self, keys: list[Key]) -> set[Key]:
         with self._lock:
             mine = set(keys) & self._unwritten
-        rest = [k for k in keys if k not in mine]
+            rest = [k for k in keys if k not in mine and k[1].rsplit(":", 1)[0] not in self._fresh]
         return mine | super().done(rest)
 
     def record(self, keys: list[Key]) -> None:

@@ -26,11 +26,13 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func, select
+
 from connectors.base import Connector, Dead, Delivered, Outcome, Retry
 from connectors.notify import BufferedJournal, insert_inbox
 from hub.broker import metrics
 from hub.broker.message import Message
-from hub.broker.relay import claim_query, mark_sent
+from hub.broker.relay import T, claim_query, mark_sent
 from hub.broker.routes import Directory, Route
 from hub.broker.settings import DeliverySettings
 from hub.broker.wiring import Connectors, build
@@ -73,6 +75,7 @@ class EmbeddedDelivery:
         self.journal = BufferedJournal(ctx)
         self.connectors.notify.journal = self.journal
         self._to_mark: list[int] = []  # delivered or pull-feed rows, not yet marked sent
+        self._watermark: int | None = None  # rows above it were written after we started
         self._last_flush = time.monotonic()
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -186,6 +189,8 @@ class EmbeddedDelivery:
         # A read, beside the writer: the in-flight ids were taken before its snapshot began,
         # so a row whose mark commits meanwhile is either excluded or seen as sent.
         with self.ctx.db.read_engine.connect() as conn:
+            if self._watermark is None:
+                self._watermark = int(conn.execute(select(func.max(T.c.id))).scalar() or 0)
             rows = conn.execute(
                 claim_query(self.batch_size, skip_locked=False, exclude=frozenset(excluded))
             ).all()
@@ -213,6 +218,8 @@ class EmbeddedDelivery:
                 attempt=p.attempt,
                 outbox_id=r.id,
             )
+            if msg.attempt == 0 and r.id > self._watermark:
+                self.journal.fresh(msg.message_id)
             self._pool(r.destination, connector).submit(self._deliver, connector, msg)
         if feed:
             with self._lock:
@@ -237,6 +244,7 @@ class EmbeddedDelivery:
         except Exception as exc:
             log.exception("connector %s failed on %s", connector.name, msg.message_id)
             outcome = self._crashed(oid, msg, exc)
+        self.journal.settled(msg.message_id)  # a next attempt reads what was recorded
         delivered = False
         try:
             delivered = self._settle(connector, oid, msg, outcome)

@@ -39,8 +39,9 @@ _DEAD = (
 
 
 def oldest_unsent_age(ctx: HubContext, engine: Any = None) -> float:
-    with (engine or ctx.db.engine).connect() as conn:
+    with (engine or ctx.db.read_engine).connect() as conn:  # SQLite: beside the writer
         oldest = conn.execute(_OLDEST).scalar()
+        conn.rollback()
     if oldest is None:
         return 0.0
     return max(0.0, (ctx.clock.now() - oldest).total_seconds())
@@ -80,8 +81,9 @@ class DeliveryCollector(Collector):
         dead = GaugeMetricFamily("hub_outbox_dead", "Dead-lettered outbox rows not replayed")
         try:
             lag.add_metric([], oldest_unsent_age(self.ctx))
-            with self.ctx.db.engine.connect() as conn:
+            with self.ctx.db.read_engine.connect() as conn:
                 dead.add_metric([], float(conn.execute(_DEAD).scalar() or 0))
+                conn.rollback()
         except Exception as exc:
             log.warning("outbox metrics unavailable: %s", exc)
         yield lag
@@ -111,10 +113,13 @@ _lock = threading.Lock()
 
 
 def install(ctx: HubContext, settings: DeliverySettings | None = None) -> None:
-    """Register the scrape-time collector once (call at app start-up)."""
+    """Register the scrape-time collector once (call at app start-up); a later call (a new
+    hub in the same process, as in tests) points it at that hub."""
     global _installed
     with _lock:
-        if _installed is not None:
+        settings = settings or DeliverySettings.from_env()
+        if _installed is not None:  # one collector per process; it reports the latest hub
+            _installed.ctx, _installed.settings = ctx, settings
             return
-        _installed = DeliveryCollector(ctx, settings or DeliverySettings.from_env())
+        _installed = DeliveryCollector(ctx, settings)
         REGISTRY.register(_installed)

@@ -1,0 +1,282 @@
+"""Inbound AMQP events (real RabbitMQ), the dead-letter admin endpoint, and /metrics."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pika
+import pytest
+from sqlmodel import col, func, select
+from starlette.testclient import TestClient
+
+from connectors.base import Dead, Delivered, Forward, Outcome
+from connectors.inbound import CONSUMER, InboundConnector, inbox_key
+from hub.api.app import create_app
+from hub.broker import metrics
+from hub.broker.relay import Relay
+from hub.broker.settings import DeliverySettings
+from hub.broker.topology import Topology
+from hub.broker.worker import Delivery, Subscription, Worker
+from hub.services.context import HubContext
+from hub.services.delivery_failures import record_dead
+from hub.store.models import Application, CaseEvent, InboxRecord, OutboxMessage
+from tests.support.api import SMALL_REGISTRY, Api
+from tests.support.broker import (
+    delivery_settings,
+    drain,
+    enqueue_many,
+    set_delivery,
+    submit_many,
+    teardown,
+    topology,
+    wait_for,
+)
+from tests.support.hubctx import make_hub
+
+PARTIES = ["pm-a", "pm-b", "notify"]
+
+
+# ---- inbound AMQP consumer --------------------------------------------------------------
+@pytest.fixture
+def inbound_hub(
+    sqlite_url: str, tmp_path: Path, amqp_url: str
+) -> Iterator[tuple[HubContext, DeliverySettings, Topology]]:
+    ctx = make_hub(sqlite_url, tmp_path, registry=SMALL_REGISTRY)
+    settings = delivery_settings(amqp_url)
+    try:
+        with topology(amqp_url, settings, PARTIES) as topo:
+            yield ctx, settings, topo
+    finally:
+        ctx.db.dispose()
+
+
+class Recording:
+    """The real inbound connector, with every outcome kept for the test to look at."""
+
+    def __init__(self, ctx: HubContext) -> None:
+        self.inner = InboundConnector(ctx)
+        self.outcomes: list[tuple[str, Outcome]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, d: Delivery) -> Outcome:
+        outcome = self.inner(d)
+        with self.lock:
+            self.outcomes.append((d.properties.message_id or "", outcome))
+        return outcome
+
+    def of(self, message_id: str) -> list[Outcome]:
+        with self.lock:
+            return [o for m, o in self.outcomes if m == message_id]
+
+
+def _publish(amqp_url: str, topo: Topology, party: str, messages: list[dict[str, Any]]) -> None:
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        ch = conn.channel()
+        ch.confirm_delivery()
+        for m in messages:
+            ch.basic_publish(
+                topo.inbound_exchange,
+                f"events.{party}",
+                m["body"],
+                pika.BasicProperties(
+                    message_id=m.get("message_id"),
+                    type=m.get("type", "event"),
+                    reply_to=m.get("reply_to"),
+                    content_type="application/json",
+                    delivery_mode=pika.DeliveryMode.Persistent,
+                ),
+                mandatory=True,
+            )
+    finally:
+        conn.close()
+
+
+@pytest.mark.rabbitmq
+def test_a_party_publishes_an_event_and_a_repeated_message_id_has_no_second_effect(
+    inbound_hub: tuple[HubContext, DeliverySettings, Topology], amqp_url: str
+) -> None:
+    ctx, settings, topo = inbound_hub
+    [no] = submit_many(ctx, 1, preferred_institution="pm-a")
+    handler = Recording(ctx)
+    # One at a time, so the repeat meets the committed inbox row (not a racing twin).
+    worker = Worker(settings, [Subscription(topo.inbound_queue, handler, "inbound", concurrency=1)])
+    thread = threading.Thread(target=worker.run, kwargs={"max_seconds": 40}, daemon=True)
+    thread.start()
+    answers = f"{settings.prefix}.answers.{uuid.uuid4().hex[:6]}"
+    conn = pika.BlockingConnection(pika.URLParameters(amqp_url))
+    try:
+        conn.channel().queue_declare(answers, durable=False, auto_delete=False)
+        event = json.dumps(
+            {"application_no": no, "event_id": str(uuid.uuid4()), "type": "accepted"}
+        ).encode()
+        mid, bad_json, bad_type = (str(uuid.uuid4()) for _ in range(3))
+        _publish(
+            amqp_url,
+            topo,
+            "pm-a",
+            [
+                {"message_id": mid, "body": event},
+                {"message_id": mid, "body": event},  # the party's own retry: same message_id
+                {"message_id": bad_json, "body": b"{not json"},
+                {"message_id": bad_type, "body": b"{}", "type": "gossip", "reply_to": answers},
+            ],
+        )
+        assert wait_for(lambda: len(handler.outcomes) >= 4, 20), handler.outcomes
+        assert wait_for(lambda: worker.settled >= 4, 10)
+    finally:
+        worker.stop()
+        thread.join(15)
+    try:
+        first, second = handler.of(mid)
+        assert first == Delivered()
+        assert isinstance(second, Delivered) and second.detail.startswith("repeat")
+        with ctx.db.read() as session:
+            accepted = session.exec(
+                select(func.count())
+                .select_from(CaseEvent)
+                .where(CaseEvent.application_no == no, CaseEvent.type == "accepted")
+            ).one()
+            app = session.get(Application, no)
+            inbox = session.get(InboxRecord, (CONSUMER, inbox_key("pm-a", mid)))
+        assert accepted == 1  # once in effect
+        assert app is not None and app.status == "accepted"
+        assert inbox is not None
+        # Refused without reply_to: dead-lettered with the reason, where operators look.
+        [refused] = handler.of(bad_json)
+        assert isinstance(refused, Dead) and "400" in refused.reason
+        letters = drain(amqp_url, topo.dead_queue, expect=1, timeout=10)
+        assert [p.message_id for p, _ in letters] == [bad_json]
+        reason = letters[0][0].headers["x-hub-dead-reason"]
+        assert "refused (400)" in (reason.decode() if isinstance(reason, bytes) else reason)
+        # Refused with reply_to: answered to the party, with the status and the reason.
+        [answered] = handler.of(bad_type)
+        assert isinstance(answered, Forward)
+        [(props, body)] = drain(amqp_url, answers, expect=1, timeout=10)
+        answer = json.loads(body)
+        assert answer["message_id"] == bad_type and answer["status"] == 422
+        assert props.message_id == bad_type
+    finally:
+        conn.channel().queue_delete(answers)
+        conn.close()
+
+
+# ---- dead-letter admin endpoint ---------------------------------------------------------
+def _outbox_row(api: Api, no: str, type_prefix: str) -> OutboxMessage:
+    with api.ctx.db.read() as session:
+        rows = session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.application_no == no)
+            .order_by(col(OutboxMessage.id))
+        ).all()
+    return next(r for r in rows if r.type.startswith(type_prefix))
+
+
+def test_dead_letters_are_listed_and_replayed_by_admins_only(api: Api) -> None:
+    no = api.submitted(preferred_institution="pm-a")["application_no"]
+    notice = _outbox_row(api, no, "notice.")
+    new_case = _outbox_row(api, no, "application.dispatched")
+    assert record_dead(api.ctx, notice.message_id, "refused by the party: HTTP 400")
+    assert record_dead(api.ctx, new_case.message_id, "not delivered by its deadline")
+    admin = api.auth("admin")
+
+    r = api.client.get("/v1/admin/deadletters", headers=admin)
+    assert r.status_code == 200, r.text
+    listed = {d["message_id"]: d for d in r.json()["deadletters"]}
+    assert set(listed) == {notice.message_id, new_case.message_id}
+    assert listed[notice.message_id]["reason"] == "refused by the party: HTTP 400"
+    assert listed[new_case.message_id]["destination"] == "pm-a"
+    r = api.client.get("/v1/admin/deadletters", params={"destination": "pm-a"}, headers=admin)
+    assert [d["message_id"] for d in r.json()["deadletters"]] == [new_case.message_id]
+
+    for role, party in (
+        ("portal", "portal"),
+        ("institution", "pm-a"),
+        ("unit", "sfj"),
+        ("court", "court-310104"),
+        ("databureau", None),
+    ):
+        other = api.auth(role, party)
+        assert api.client.get("/v1/admin/deadletters", headers=other).status_code == 403
+        assert (
+            api.client.post(
+                "/v1/admin/deadletters/replay", json={"all": True}, headers=other
+            ).status_code
+            == 403
+        )
+        assert (
+            api.client.post(
+                f"/v1/admin/deadletters/{notice.message_id}/replay", headers=other
+            ).status_code
+            == 403
+        )
+    assert api.client.get("/v1/admin/deadletters").status_code == 401
+
+    # The new case was flagged undeliverable and is dispatched by hand: not sent again.
+    r = api.client.post(
+        "/v1/admin/deadletters/replay", json={"message_ids": [new_case.message_id]}, headers=admin
+    )
+    assert r.status_code == 200 and r.json() == {"replayed": 0, "superseded": 1, "not_dead": 0}
+    r = api.client.post(f"/v1/admin/deadletters/{notice.message_id}/replay", headers=admin)
+    assert r.status_code == 200 and r.json()["replayed"] == 1
+    with api.ctx.db.read() as session:
+        row = session.get(OutboxMessage, notice.id)
+    assert row is not None and row.dead_at is None and row.sent_at is None  # to be sent again
+    # Idempotent: a second replay finds nothing dead.
+    r = api.client.post(f"/v1/admin/deadletters/{notice.message_id}/replay", headers=admin)
+    assert r.json() == {"replayed": 0, "superseded": 0, "not_dead": 1}
+    r = api.client.get("/v1/admin/deadletters", headers=admin)
+    assert [d["message_id"] for d in r.json()["deadletters"]] == [new_case.message_id]
+    r = api.client.post("/v1/admin/deadletters/replay", json={}, headers=admin)
+    assert r.status_code == 422
+
+
+# ---- /metrics ---------------------------------------------------------------------------
+def _figures(text: str) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for line in text.splitlines():
+        m = re.match(r"^([a-zA-Z_:][\w:]*(?:\{[^}]*\})?) (\S+)$", line)
+        if m:
+            out[m.group(1)] = float(m.group(2))
+    return out
+
+
+@pytest.mark.rabbitmq
+def test_metrics_expose_relay_counters_lag_dead_letters_and_queue_depths(
+    sqlite_url: str, tmp_path: Path, amqp_url: str
+) -> None:
+    ctx = make_hub(sqlite_url, tmp_path, registry=SMALL_REGISTRY)
+    settings = delivery_settings(amqp_url)
+    set_delivery(ctx, "pm-a", "webhook", "http://127.0.0.1:9/hooks/pm-a")
+    try:
+        metrics.install(ctx, settings)
+        with TestClient(create_app(ctx)) as client:
+            before = _figures(client.get("/metrics").text)
+            enqueue_many(ctx, "pm-a", 30)
+            [dead] = enqueue_many(ctx, "pm-b", 1)
+            assert record_dead(ctx, dead, "refused by the party: HTTP 400")
+            time.sleep(0.05)  # the oldest unsent row has an age
+            lagging = _figures(client.get("/metrics").text)
+            assert lagging["hub_outbox_lag_seconds"] > 0
+            assert lagging["hub_outbox_dead"] == 1
+            stats = Relay(ctx, settings).run(until_idle=True, max_seconds=30)
+            assert stats.confirmed == 30
+            after = _figures(client.get("/metrics").text)
+        queue = Topology(settings).party_queue("pm-a")
+        assert after[f'hub_queue_messages{{queue="{queue}"}}'] == 30  # nobody consumes it
+        assert after[f'hub_queue_messages{{queue="{Topology(settings).dead_queue}"}}'] == 0
+        assert after["hub_outbox_lag_seconds"] == 0
+        for name in ("hub_relay_published_total", "hub_relay_confirmed_total"):
+            assert after[name] - before.get(name, 0) == 30
+        assert "hub_relay_lag_seconds" in after
+    finally:
+        metrics.install(ctx, DeliverySettings())  # later tests scrape without this broker
+        teardown(amqp_url, settings, PARTIES)
+        ctx.db.dispose()
