@@ -29,6 +29,7 @@ from hub.services.context import HubContext
 from hub.services.errors import ServiceError
 from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal
+from hub.services.routing import prefetch_routing
 from hub.store.writes import end_buffer, start_buffer
 
 log = logging.getLogger("hub.intake")
@@ -123,7 +124,9 @@ class IntakeBatcher:
         outcomes: list[Answer | ServiceError] = []
         with self.ctx.db.transaction() as session:
             buffer = start_buffer(session)
-            for item in batch:
+            prefetch_routing(session, buffer, [item.body for item in batch])
+            for index, item in enumerate(batch):
+                buffer.expected = len(batch) - index
                 point = buffer.mark()
                 try:
                     outcomes.append(self._one(session, item))

@@ -12,7 +12,7 @@ from hub.domain.routing import MEDIATION_KINDS, Candidate, choose_institution, c
 from hub.domain.status import ReferralKind
 from hub.services.registry_cache import REGISTRY
 from hub.store.models import Institution
-from hub.store.writes import buffer_of
+from hub.store.writes import WriteBuffer, buffer_of
 
 
 def candidate(inst: Any) -> Candidate:
@@ -81,6 +81,17 @@ def route_new_case(
         preferred=preferred,
         excluded=excluded,
     )
+
+
+def prefetch_routing(session: Session, buffer: WriteBuffer, bodies: list[dict[str, Any]]) -> None:
+    """Read the live rows of every institution a batch may route to, in one query."""
+    ids = {
+        c.id
+        for body in bodies
+        if body.get("channel") == "online"
+        for c in REGISTRY.coverage(session, body["category"], body["district"])
+    }
+    buffer.live.update(REGISTRY.live(session, sorted(ids)))
 
 
 def find_competent_body(

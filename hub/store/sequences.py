@@ -13,8 +13,10 @@ from datetime import date
 from sqlalchemy import text
 from sqlmodel import Session
 
+from hub.store.writes import buffer_of
+
 _NEXT_DAY = text(
-    "UPDATE day_sequence SET last = last + 1 WHERE region = :region AND day = :day RETURNING last"
+    "UPDATE day_sequence SET last = last + :n WHERE region = :region AND day = :day RETURNING last"
 )
 _SEED_DAY = text(
     "INSERT INTO day_sequence (region, day, last) VALUES (:region, :day, 0) "
@@ -27,7 +29,25 @@ _SEED_PARTY = text(
 
 
 def next_day_sequence(session: Session, region: str, day: date) -> int:
-    params = {"region": region, "day": day}
+    """The next number of the day. In a batch, numbers are taken as a block with one UPDATE
+    and the unused rest is given back before commit (the row stays locked throughout, so
+    the sequence remains gap-free)."""
+    buffer = buffer_of(session)
+    if buffer is not None:
+        block = buffer.numbers.get((region, day))
+        if block is None or block[0] > block[1]:
+            size = max(1, buffer.expected)
+            last = _take(session, region, day, size)
+            block = [last - size + 1, last]
+            buffer.numbers[(region, day)] = block
+        number = block[0]
+        block[0] += 1
+        return number
+    return _take(session, region, day, 1)
+
+
+def _take(session: Session, region: str, day: date, size: int) -> int:
+    params = {"region": region, "day": day, "n": size}
     value = session.connection().execute(_NEXT_DAY, params).scalar()
     if value is None:
         session.connection().execute(_SEED_DAY, params)

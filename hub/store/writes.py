@@ -10,6 +10,7 @@ writes at once, so other use cases read back what they wrote in the same transac
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -30,10 +31,19 @@ _KEY = "hub.write_buffer"
 #: Insert order: stable, so concurrent batches take row locks in the same order.
 _TABLES: tuple[type[Any], ...] = (PartyIndex, CaseEvent, Deadline, OutboxMessage, AuditEntry)
 
+_GIVE_BACK = text("UPDATE day_sequence SET last = last - :n WHERE region = :region AND day = :day")
 _ADD_PARTY = text("UPDATE party_sequence SET last = last + :n WHERE party = :party RETURNING last")
 _SEED_PARTY = text(
     "INSERT INTO party_sequence (party, last) VALUES (:party, 0) ON CONFLICT (party) DO NOTHING"
 )
+
+
+@dataclass(frozen=True)
+class Mark:
+    lengths: dict[type[Any], int]
+    assigned: dict[str, int]
+    last_assigned: dict[str, datetime]
+    next_numbers: dict[tuple[str, Any], int]
 
 
 class WriteBuffer:
@@ -43,6 +53,10 @@ class WriteBuffer:
         self.last_assigned: dict[str, datetime] = {}
         #: Institution rows read once per batch by routing (state, visibility, load).
         self.live: dict[str, Any] = {}
+        #: Day numbers taken as a block: (region, day) -> [next, last]; `expected` is how many
+        #: applications of the batch are still to come (the size of the next block).
+        self.numbers: dict[tuple[str, Any], list[int]] = {}
+        self.expected = 1
 
     def add(self, model: type[Any], row: dict[str, Any]) -> None:
         self.rows[model].append(row)
@@ -51,25 +65,32 @@ class WriteBuffer:
         self.assigned[institution_id] += 1
         self.last_assigned[institution_id] = at
 
-    def mark(self) -> tuple[dict[type[Any], int], dict[str, int], dict[str, datetime]]:
-        """A point to roll back to if the next use case fails before writing anything real."""
-        return (
+    def mark(self) -> Mark:
+        """A point to roll back to if the next use case is refused part-way."""
+        return Mark(
             {m: len(r) for m, r in self.rows.items()},
             dict(self.assigned),
             dict(self.last_assigned),
+            {k: v[0] for k, v in self.numbers.items()},
         )
 
-    def rollback_to(
-        self, point: tuple[dict[type[Any], int], dict[str, int], dict[str, datetime]]
-    ) -> None:
-        lengths, assigned, last = point
+    def rollback_to(self, point: Mark) -> None:
         for model, rows in self.rows.items():
-            del rows[lengths.get(model, 0) :]
-        self.assigned = defaultdict(int, assigned)
-        self.last_assigned = last
+            del rows[point.lengths.get(model, 0) :]
+        self.assigned = defaultdict(int, point.assigned)
+        self.last_assigned = dict(point.last_assigned)
+        for key, block in self.numbers.items():  # numbers not used go to the next case
+            if key in point.next_numbers:
+                block[0] = point.next_numbers[key]
 
     def flush(self, session: Session) -> None:
         conn = session.connection()
+        for (region, day), (next_number, last) in self.numbers.items():
+            if next_number <= last:  # numbers taken for cases that were refused: give back
+                conn.execute(
+                    _GIVE_BACK, {"region": region, "day": day, "n": last - next_number + 1}
+                )
+        self.numbers.clear()
         for institution_id in sorted(self.assigned):
             conn.execute(
                 update(Institution)
@@ -86,11 +107,11 @@ class WriteBuffer:
         for destination in sorted(by_destination):
             rows = by_destination[destination]
             params = {"party": destination, "n": len(rows)}
-            last = conn.execute(_ADD_PARTY, params).scalar()
-            if last is None:
+            top = conn.execute(_ADD_PARTY, params).scalar()
+            if top is None:
                 conn.execute(_SEED_PARTY, {"party": destination})
-                last = conn.execute(_ADD_PARTY, params).scalar_one()
-            first = int(last) - len(rows) + 1
+                top = conn.execute(_ADD_PARTY, params).scalar_one()
+            first = int(top) - len(rows) + 1
             for offset, row in enumerate(rows):
                 row["party_seq"] = first + offset
         for model in _TABLES:
