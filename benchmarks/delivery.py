@@ -16,6 +16,7 @@ import argparse
 import base64
 import json
 import os
+import resource
 import secrets
 import socket
 import subprocess
@@ -137,7 +138,10 @@ def _registry(path: Path, hook_url: str) -> None:
     )
 
 
-def relay_rate(db_url: str, prefix: str, n: int) -> float:
+def relay_rate(db_url: str, prefix: str, n: int) -> tuple[float, int]:
+    """Messages per second, and the mean size of the bodies it published."""
+    from sqlalchemy import text
+
     from hub.bootstrap import bootstrap
     from hub.broker.relay import Relay
     from hub.broker.settings import DeliverySettings
@@ -171,6 +175,8 @@ def relay_rate(db_url: str, prefix: str, n: int) -> float:
                     occurred_at=now,
                 )
     settings = DeliverySettings(amqp_url=AMQP, prefix=prefix)
+    with ctx.db.engine.connect() as c:
+        size = int(c.execute(text("SELECT avg(length(envelope)) FROM outbox")).scalar() or 0)
     relay = Relay(ctx, settings)  # its defaults, as `hub relay` runs
     relay._declare_topology()
     t0 = time.perf_counter()
@@ -178,13 +184,27 @@ def relay_rate(db_url: str, prefix: str, n: int) -> float:
     elapsed = time.perf_counter() - t0
     assert stats.confirmed == n, stats
     ctx.db.dispose()
-    return n / elapsed
+    conn = pika.BlockingConnection(pika.URLParameters(AMQP))
+    try:  # nobody consumes them; do not leave the broker carrying them
+        conn.channel().queue_purge(relay.topology.party_queue("pm-bench-0"))
+    finally:
+        conn.close()
+    return n / elapsed, size
 
 
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
+
+
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU of a child process so far (Linux /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return float("nan")
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -231,6 +251,7 @@ def end_to_end(
     from connectors.receiver import Receiver, ReceiverServer
     from tests.support.api import application_body
 
+    before = resource.getrusage(resource.RUSAGE_SELF)
     receiver = Receiver(SECRET)
     server = ReceiverServer(receiver).__enter__()
     api_port = _free_port()
@@ -325,7 +346,17 @@ def end_to_end(
         p50 = lat[len(lat) // 2]
         p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))]
         missing = len(sent) - len(lat)
-        return p50, p99, missing + errors, _stages(db_url, sent, answered)
+        cpu = ", ".join(
+            f"{name} {_cpu_seconds(p.pid):.1f}"
+            for name, p in zip(("serve", "relay", "connector"), procs, strict=True)
+        )
+        own = resource.getrusage(resource.RUSAGE_SELF)
+        stages = _stages(db_url, sent, answered) + (
+            f"\n  CPU seconds during the run: {cpu}, "
+            "load generator + receiver "
+            f"{own.ru_utime + own.ru_stime - before.ru_utime - before.ru_stime:.1f}"
+        )
+        return p50, p99, missing + errors, stages
     finally:
         for p in procs:
             p.terminate()
@@ -360,23 +391,37 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     _keys()
     raw = raw_publish_rate(args.messages)
-    print(f"raw pika publish, confirms, one quorum queue: {raw:,.0f} msg/s", flush=True)
+    print(
+        f"raw pika publish, confirms, one quorum queue, 1200 B bodies: {raw:,.0f} msg/s",
+        flush=True,
+    )
     prefix = f"bench{uuid.uuid4().hex[:6]}"
+    prefixes = [prefix]
     db = _pg_database()
     try:
         from hub.store.migrate import upgrade
 
         upgrade(db)
-        rel = relay_rate(db, prefix, args.messages)
+        rel, size = relay_rate(db, prefix, args.messages)
         print(
-            f"outbox relay (PostgreSQL -> RabbitMQ, confirms, marked): {rel:,.0f} msg/s "
-            f"({rel / raw:.0%} of raw)",
+            f"outbox relay (PostgreSQL -> RabbitMQ, confirms, marked, {size} B bodies): "
+            f"{rel:,.0f} msg/s ({rel / raw:.0%} of raw)",
+            flush=True,
+        )
+        same = raw_publish_rate(args.messages, size=size)
+        print(
+            f"raw pika publish again, {size} B bodies as the relay's: {same:,.0f} msg/s "
+            f"(relay {rel / same:.0%} of it)",
             flush=True,
         )
         if not args.skip_e2e:
             _drop(db)
             db = _pg_database()
-            p50, p99, lost, stages = end_to_end(db, prefix, args.rate, args.seconds)
+            # Its own queues: the relay phase left its messages in the first prefix's queue,
+            # which the webhook connector would otherwise deliver ahead of the real cases.
+            e2e_prefix = f"{prefix}e"
+            prefixes.append(e2e_prefix)
+            p50, p99, lost, stages = end_to_end(db, e2e_prefix, args.rate, args.seconds)
             print(
                 f"end to end portal POST -> webhook receipt at {args.rate:.0f}/s for "
                 f"{args.seconds:.0f}s: p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
@@ -385,7 +430,8 @@ def main() -> int:
             )
             print(stages, flush=True)
     finally:
-        _cleanup(prefix)
+        for used in prefixes:
+            _cleanup(used)
         _drop(db)
     return 0
 

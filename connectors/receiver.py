@@ -94,12 +94,21 @@ def _handler(receiver: Receiver) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A sender that hangs up (a connector stopped mid keep-alive) is not an error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 class ReceiverServer:
     """The receiver on 127.0.0.1 in a background thread (port 0: any free port)."""
 
     def __init__(self, receiver: Receiver, port: int = 0) -> None:
         self.receiver = receiver
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), _handler(receiver))
+        self.httpd = _QuietServer(("127.0.0.1", port), _handler(receiver))
         self.httpd.daemon_threads = True
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
 

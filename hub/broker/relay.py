@@ -37,7 +37,7 @@ import logging
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from dataclasses import dataclass, field
@@ -144,18 +144,47 @@ class RelayStats:
 
 
 class _Connection(SelectConnection):
-    """A `SelectConnection` that hands each message to the socket as one write.
+    """A `SelectConnection` that hands the socket fewer, larger writes.
 
-    pika queues a publish as three frames (method, header, body) and sends each with its own
-    `send()` call; joined, a message costs one system call instead of three, which is a
-    large share of the relay's CPU on a small machine. The bytes on the wire are the same.
+    pika queues a publish as three frames (method, header, body) and `send()`s each on its
+    own. Here each message is one write, and while the relay publishes a batch
+    (`gathered()`) its frames are joined into writes of about 64 KB: a few dozen system calls
+    per thousand messages instead of three thousand, a large share of the relay's CPU on a
+    small machine. The bytes on the wire, and their order, are the same.
     """
 
+    _gathering: list[bytes] | None = None
+
     def _output_marshaled_frames(self, marshaled_frames: Any) -> None:
+        if self._gathering is not None:
+            self._gathering.extend(marshaled_frames)
+            return
         if len(marshaled_frames) > 1:
             self.frames_sent += len(marshaled_frames) - 1
             marshaled_frames = [b"".join(marshaled_frames)]
         super()._output_marshaled_frames(marshaled_frames)
+
+    @contextlib.contextmanager
+    def gathered(self, piece: int = 65536) -> Iterator[None]:
+        self._gathering = []
+        try:
+            yield
+        finally:
+            frames, self._gathering = self._gathering, None
+            out: list[bytes] = []
+            size = 0
+            for f in frames:
+                out.append(f)
+                size += len(f)
+                if size >= piece:
+                    self._write(out)
+                    out, size = [], 0
+            if out:
+                self._write(out)
+
+    def _write(self, frames: list[bytes]) -> None:
+        self.frames_sent += len(frames) - 1
+        super()._output_marshaled_frames([b"".join(frames)])
 
 
 class Relay:
@@ -449,6 +478,16 @@ class Relay:
         self._schedule_pump(0)
 
     def _publish(self, batch: Batch) -> None:
+        conn = self._connection
+        gathered = conn.gathered() if isinstance(conn, _Connection) else contextlib.nullcontext()
+        with gathered:
+            self._publish_rows(batch)
+        self.stats.published += batch.outstanding
+        metrics.PUBLISHED.inc(batch.outstanding)
+        if batch.outstanding == 0:
+            self._settled(batch)
+
+    def _publish_rows(self, batch: Batch) -> None:
         channel = self._channel
         for oid, msg in batch.rows.items():
             if msg.destination not in self._declared:
@@ -463,10 +502,6 @@ class Relay:
                 msg.properties(),
                 mandatory=True,
             )
-        self.stats.published += batch.outstanding
-        metrics.PUBLISHED.inc(batch.outstanding)
-        if batch.outstanding == 0:
-            self._settled(batch)
 
     def _on_return(self, _channel: Any, _method: Any, props: Any, _body: bytes) -> None:
         # Unroutable (its queue vanished): not marked; its queue is declared again.
@@ -577,8 +612,11 @@ class Relay:
             if not rows:
                 return None
             batch = Batch(None, {})
+        pushed: dict[str, bool] = {}  # one registry look-up per destination, not per row
         for r in rows:
-            if not self.directory.party(r.destination).pushed:
+            if r.destination not in pushed:
+                pushed[r.destination] = self.directory.party(r.destination).pushed
+            if not pushed[r.destination]:
                 batch.marked_now.append(r.id)
                 continue
             batch.rows[r.id] = Message(
