@@ -10,9 +10,9 @@ Prints sustained applications per second (closed loop) and p50/p99 latency at a 
 from __future__ import annotations
 
 import argparse
-import itertools
 import asyncio
 import base64
+import itertools
 import json
 import os
 import secrets
@@ -26,7 +26,7 @@ import uuid
 from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent))
-from loadgen import closed_loop, open_loop  # noqa: E402
+from loadgen import closed_loop, open_loop
 
 ROOT = Path(__file__).resolve().parent.parent
 HUB = str(ROOT / ".venv" / "bin" / "hub")
