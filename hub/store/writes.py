@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text, update
-from sqlmodel import Session, col
+from sqlalchemy import bindparam, insert, text, update
+from sqlmodel import Session
 
 from hub.store.models import (
     AuditEntry,
@@ -32,6 +32,12 @@ _KEY = "hub.write_buffer"
 _TABLES: tuple[type[Any], ...] = (PartyIndex, CaseEvent, Deadline, OutboxMessage, AuditEntry)
 
 _GIVE_BACK = text("UPDATE day_sequence SET last = last - :n WHERE region = :region AND day = :day")
+_T = Institution.__table__  # type: ignore[attr-defined]
+_ASSIGN = (
+    update(_T)
+    .where(_T.c.id == bindparam("b_id"))
+    .values(open_cases=_T.c.open_cases + bindparam("b_n"), last_assigned_at=bindparam("b_at"))
+)
 _ADD_PARTY = text("UPDATE party_sequence SET last = last + :n WHERE party = :party RETURNING last")
 _SEED_PARTY = text(
     "INSERT INTO party_sequence (party, last) VALUES (:party, 0) ON CONFLICT (party) DO NOTHING"
@@ -91,14 +97,13 @@ class WriteBuffer:
                     _GIVE_BACK, {"region": region, "day": day, "n": last - next_number + 1}
                 )
         self.numbers.clear()
-        for institution_id in sorted(self.assigned):
+        if self.assigned:  # one executemany, rows in id order (the same lock order everywhere)
             conn.execute(
-                update(Institution)
-                .where(col(Institution.id) == institution_id)
-                .values(
-                    open_cases=col(Institution.open_cases) + self.assigned[institution_id],
-                    last_assigned_at=self.last_assigned[institution_id],
-                )
+                _ASSIGN,
+                [
+                    {"b_id": i, "b_n": self.assigned[i], "b_at": self.last_assigned[i]}
+                    for i in sorted(self.assigned)
+                ],
             )
         outbox = self.rows.get(OutboxMessage, [])
         by_destination: dict[str, list[dict[str, Any]]] = defaultdict(list)
