@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import http.client
+import ssl
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -59,8 +62,9 @@ class HttpxTransport(WebhookTransport):
     def __init__(self, timeout: float = 10.0, max_connections: int = 200) -> None:
         self.client = httpx.Client(
             timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(max_connections=max_connections,
-                                max_keepalive_connections=max_connections),
+            limits=httpx.Limits(
+                max_connections=max_connections, max_keepalive_connections=max_connections
+            ),
             follow_redirects=False,
         )
 
@@ -72,6 +76,79 @@ class HttpxTransport(WebhookTransport):
 
     def close(self) -> None:
         self.client.close()
+
+
+class HttpClientTransport(WebhookTransport):
+    """The standard library's `http.client`, one keep-alive connection per thread and host.
+
+    About a third of httpx's CPU per POST (0.5 ms against 1.7 ms here), which matters when
+    the connectors share a small machine with the API. No redirects are followed. A kept
+    connection the party closed while idle is detected on the next use and that POST is
+    made once more on a fresh connection (the party drops a repeat by `message_id`).
+    """
+
+    def __init__(self, timeout: float = 10.0) -> None:
+        self.timeout = timeout
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._all: list[http.client.HTTPConnection] = []
+
+    def _connection(self, scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
+        conns: dict[tuple[str, str, int | None], http.client.HTTPConnection] | None = getattr(
+            self._local, "conns", None
+        )
+        if conns is None:
+            conns = self._local.conns = {}
+        key = (scheme, host, port)
+        conn = conns.get(key)
+        if conn is None:
+            if scheme == "https":
+                conn = http.client.HTTPSConnection(
+                    host, port, timeout=self.timeout, context=ssl.create_default_context()
+                )
+            else:
+                conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
+            conns[key] = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _drop(self, scheme: str, host: str, port: int | None) -> None:
+        conn = self._local.conns.pop((scheme, host, port), None)
+        if conn is not None:
+            conn.close()
+
+    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise TransportError(f"not an http(s) URL: {url[:200]}")
+        target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        key = (parts.scheme, parts.hostname, parts.port)
+        for attempt in (1, 2):
+            conn = self._connection(*key)
+            reused = conn.sock is not None
+            try:
+                conn.request("POST", target, body=body, headers=headers)
+                response = conn.getresponse()
+                response.read()
+                if response.will_close:
+                    self._drop(*key)
+                return int(response.status)
+            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
+                self._drop(*key)
+                if reused and attempt == 1:
+                    continue  # the party closed an idle kept connection: once more, fresh
+                raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+            except (OSError, http.client.HTTPException) as exc:
+                self._drop(*key)
+                raise TransportError(f"{type(exc).__name__}: {exc}") from exc
+        raise TransportError("unreachable")  # pragma: no cover
+
+    def close(self) -> None:
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            conn.close()
 
 
 @dataclass
@@ -99,9 +176,7 @@ def envelope_body(message: Message, vault: Vault) -> bytes:
     return jsonutil.dumps(message.envelope(vault)).encode()
 
 
-def post_signed(
-    transport: WebhookTransport, party: Party, message: Message, body: bytes
-) -> int:
+def post_signed(transport: WebhookTransport, party: Party, message: Message, body: bytes) -> int:
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "X-Hub-Message-Id": message.message_id,

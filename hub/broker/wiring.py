@@ -16,7 +16,7 @@ from connectors.notify import (
     SmtpMailer,
 )
 from connectors.portal import PortalConnector
-from connectors.webhook import HttpxTransport, WebhookConnector, WebhookTransport
+from connectors.webhook import HttpClientTransport, WebhookConnector, WebhookTransport
 from hub.broker.deadletters import DeadLetterRecorder
 from hub.broker.routes import Directory, Route
 from hub.broker.settings import DeliverySettings
@@ -58,7 +58,7 @@ def build(
     mailer: Mailer | None = None,
 ) -> Connectors:
     policy = RetryPolicy(settings, ctx.clock)
-    transport = transport or HttpxTransport(settings.webhook_timeout)
+    transport = transport or HttpClientTransport(settings.webhook_timeout)
     if sms is None:
         sms = HttpSmsGateway(settings.sms_url, settings.sms_key) if settings.sms_url else LogOnly()
     if mailer is None:

@@ -280,3 +280,40 @@ def test_metrics_expose_relay_counters_lag_dead_letters_and_queue_depths(
         metrics.install(ctx, DeliverySettings())  # later tests scrape without this broker
         teardown(amqp_url, settings, PARTIES)
         ctx.db.dispose()
+
+
+# ---- the default webhook transport (standard library http.client) -----------------------
+def test_http_client_transport_posts_signed_keeps_connections_and_reports_failures() -> None:
+    from connectors.receiver import Receiver, ReceiverServer
+    from connectors.webhook import HttpClientTransport, TransportError, sign
+
+    receiver = Receiver("s3cret-s3cret-s3cret")
+    transport = HttpClientTransport(timeout=2.0)
+    try:
+        with ReceiverServer(receiver) as server:
+            for i in range(3):  # the same kept connection each time
+                body = json.dumps({"message_id": f"m{i}", "n": i}).encode()
+                headers = {
+                    "X-Hub-Message-Id": f"m{i}",
+                    "X-Hub-Signature": sign("s3cret-s3cret-s3cret", body),
+                }
+                assert transport.post(server.url("pm-a"), body, headers) == 200
+            assert receiver.count() == 3
+            bad = json.dumps({"message_id": "m9"}).encode()
+            assert (
+                transport.post(
+                    server.url("pm-a"),
+                    bad,
+                    {"X-Hub-Message-Id": "m9", "X-Hub-Signature": "sha256=00"},
+                )
+                == 401
+            )
+            receiver.down = True
+            assert transport.post(server.url("pm-a"), bad, {}) == 503
+            port = server.port
+        with pytest.raises(TransportError):  # nobody listens any more (a new connection)
+            HttpClientTransport(timeout=2.0).post(f"http://127.0.0.1:{port}/hooks/pm-a", bad, {})
+        with pytest.raises(TransportError):
+            transport.post("ftp://127.0.0.1/x", bad, {})
+    finally:
+        transport.close()
