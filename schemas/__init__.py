@@ -32,6 +32,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
@@ -344,6 +345,35 @@ _SEMANTIC: dict[str, _Check] = {
 
 # ---------------------------------------------------------------- public API
 
+@cache
+def _fast(name: str) -> Callable[[object], object]:
+    """A compiled (fastjsonschema) check of the same self-contained schema.
+
+    It only answers valid or not, about ten times faster than jsonschema; bodies it refuses
+    go to jsonschema for the exact pointers and messages. The schemas use only keywords of
+    draft 7, which fastjsonschema compiles.
+    """
+    document = {k: v for k, v in _document(name).items() if k != "$schema"}
+    checker = _format_checker()
+
+    def fmt(format_name: str) -> Callable[[str], bool]:
+        return lambda value: checker.conforms(value, format_name)
+
+    formats = {f: fmt(f) for f in checker.checkers}
+    compiled: Callable[[object], object] = fastjsonschema.compile(
+        document, formats=formats, use_default=False
+    )
+    return compiled
+
+
+def _schema_valid(name: str, body: object) -> bool:
+    try:
+        _fast(name)(body)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
+
+
 def validate(name: str, body: object) -> list[FieldError]:
     """Validate ``body`` against schema ``name``; an empty list means valid.
 
@@ -351,7 +381,8 @@ def validate(name: str, body: object) -> list[FieldError]:
     """
     errors: list[FieldError] = []
     flagged: set[str] = set()
-    for error in _schema_errors(_validator(name), body):
+    schema_errors = [] if _schema_valid(name, body) else _schema_errors(_validator(name), body)
+    for error in schema_errors:
         if error.pointer not in flagged:  # one message per field, the first found
             flagged.add(error.pointer)
             errors.append(error)
