@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 import os
 from collections.abc import Iterator
@@ -31,6 +32,9 @@ BACKGROUND = (
 def background(ctx: HubContext, app: Starlette) -> Iterator[None]:
     stops: list[Any] = []
     disabled = {m.strip() for m in os.environ.get("HUB_BACKGROUND_OFF", "").split(",") if m.strip()}
+    checkpointer = ctx.db.start_checkpointer()  # SQLite only: WAL copied outside commits
+    if checkpointer is not None:
+        stops.append(checkpointer)
     for module_name, factory in BACKGROUND:
         if module_name.rsplit(".", 1)[-1] in disabled:
             continue
@@ -50,11 +54,23 @@ def background(ctx: HubContext, app: Starlette) -> Iterator[None]:
 def app_factory() -> Starlette:
     """For `uvicorn --factory` with several workers: each process builds its own context."""
     ctx = bootstrap()
-    return create_app(ctx)
+    app = create_app(ctx)
+    _tune_gc()
+    return app
+
+
+def _tune_gc() -> None:
+    # Everything loaded at start-up (schemas, registry, modules) lives for the process:
+    # freeze it out of the collector, and collect young objects less often, so a request
+    # rarely pays for a collection pass over long-lived objects.
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
 
 
 def _run(ctx: HubContext, host: str, port: int) -> int:
     app = create_app(ctx)
+    _tune_gc()
     with background(ctx, app):
         # access_log off: request lines carry query codes, which are secrets.
         uvicorn.run(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -52,6 +52,10 @@ def _sqlite_pragmas(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=60000")
+        # Checkpoints copy the WAL into the database with an fsync of both; in a commit they
+        # stall that commit. `hub serve` checkpoints in the background (Database.
+        # start_checkpointer); the large automatic threshold is the safety net.
+        cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.close()
 
 
@@ -116,6 +120,31 @@ class Database:
         self._read_sessions = sessionmaker(
             self.read_engine, class_=Session, expire_on_commit=False, autoflush=False
         )
+
+    def start_checkpointer(self, interval: float = 1.0) -> Callable[[], None] | None:
+        """SQLite: copy the WAL into the database every `interval` s, outside any commit."""
+        if self.engine.dialect.name != "sqlite":
+            return None
+        stop = threading.Event()
+
+        def run() -> None:
+            while not stop.wait(interval):
+                raw = self.read_engine.raw_connection()
+                try:  # outside any transaction (the driver is in autocommit mode)
+                    raw.driver_connection.execute("PRAGMA wal_checkpoint(PASSIVE)")  # type: ignore[union-attr]
+                except Exception:  # a busy database: try again next time
+                    pass
+                finally:
+                    raw.close()
+
+        thread = threading.Thread(target=run, name="hub-checkpoint", daemon=True)
+        thread.start()
+
+        def halt() -> None:
+            stop.set()
+            thread.join(timeout=5)
+
+        return halt
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
