@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -67,7 +68,11 @@ def create_app(ctx: HubContext) -> Starlette:
     async def openapi_json(request: Request) -> Response:
         return json_response(spec)
 
-    intake = IntakeBatcher(ctx)
+    intake = IntakeBatcher(
+        ctx,
+        max_batch=int(os.environ.get("HUB_INTAKE_MAX_BATCH", "64")),
+        linger=float(os.environ.get("HUB_INTAKE_LINGER_MS", "2")) / 1000,
+    )
 
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
