@@ -103,6 +103,7 @@ def serve(host: str, port: int, *, workers: int = 1) -> int:
 DEMO_TOKENS = (
     ("portal", "portal", "一网通办门户 portal"),
     ("institution", "pm-310104-01", "徐汇区人民调解委员会 institution"),
+    ("institution", "cons-310000-01", "市场监管局消费争议调解中心 institution"),
     ("unit", "sfj", "市司法局 justice bureau (unit)"),
     ("court", "court-310104", "徐汇区人民法院 court"),
     ("arbitration", "arb-310000", "上海仲裁委员会 commission"),
