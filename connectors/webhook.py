@@ -117,6 +117,8 @@ class HttpClientTransport(WebhookTransport):
         conn = self._local.conns.pop((scheme, host, port), None)
         if conn is not None:
             conn.close()
+            with self._lock:  # forget it, or a party that closes every connection grows the list
+                self._all = [c for c in self._all if c is not conn]
 
     def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
         parts = urlsplit(url)

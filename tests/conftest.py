@@ -60,6 +60,8 @@ def test_keys() -> Iterator[None]:
     os.environ["HUB_BLIND_INDEX_KEY"] = _b64key()
     os.environ["HUB_PSEUDONYM_KEY"] = _b64key()
     os.environ.pop("HUB_KEYS_FILE", None)
+    # Tests stand the clock still; the masked feed's settle window has its own test.
+    os.environ["HUB_SHARED_SETTLE_SECONDS"] = "0"
     yield
     for k, v in saved.items():
         if v is None:

@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import uuid
 from collections import defaultdict
@@ -43,6 +44,10 @@ from privacy.catalogue import load_catalogue
 from privacy.config import load_pseudonym_key_from_env
 from privacy.crypto import CryptoError
 from privacy.masking import Pseudonymizer, compile_masker, to_month
+
+def settle_seconds() -> float:
+    """Seconds a change must be old before the masked feed serves it (see `_page`)."""
+    return float(os.environ.get("HUB_SHARED_SETTLE_SECONDS", "5"))
 
 DIMENSIONS = ("month", "district", "category", "outcome", "channel")
 DEFAULT_THRESHOLD = 5
@@ -213,6 +218,11 @@ def _page(
     query = select(Application)
     for clause in where:
         query = query.where(clause)
+    # `updated_at` is stamped when a transaction starts, not when it commits: a case stamped
+    # earlier may commit after a later one was read. Serving only changes older than the
+    # settle window keeps the cursor from moving past a case that is still committing.
+    settled = ctx.clock.now() - timedelta(seconds=settle_seconds())
+    query = query.where(col(Application.updated_at) <= settled)
     if pos.cursor:
         at, no = _open_cursor(ctx.vault, pos.cursor)
         query = query.where(

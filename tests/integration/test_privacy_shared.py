@@ -7,6 +7,8 @@ import json
 from fractions import Fraction
 from typing import Any
 
+import pytest
+
 from tests.support.api import (
     APPLICANT_ID,
     APPLICANT_NAME,
@@ -214,3 +216,21 @@ def test_aggregates_by_every_dimension_with_dates(api: Api) -> None:
         "/v1/shared/aggregates", params={"from": "2026-12-01"}, headers=api.auth("databureau")
     )
     assert r.json()["cells"] == []
+
+
+def test_feed_serves_a_change_only_once_it_has_settled(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A case stamped earlier may commit later: the feed waits out the settle window."""
+    from datetime import timedelta
+
+    from hub.clock import FakeClock
+
+    monkeypatch.setenv("HUB_SHARED_SETTLE_SECONDS", "5")
+    no = api.submitted()["application_no"]
+    assert _all_pages(api) == []  # just written: not served yet
+    clock = api.ctx.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(timedelta(seconds=6))
+    assert len(_all_pages(api)) == 1
+    assert no not in json.dumps(_all_pages(api), ensure_ascii=False)  # pseudonyms only
