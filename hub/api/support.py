@@ -89,11 +89,7 @@ def json_response(body: Any, status: int = 200) -> Response:
 async def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
     ctx = hub_ctx(request)
 
-    def run() -> T:
-        with ctx.db.transaction() as session:
-            return work(session)
-
-    return await run_in_threadpool(run)
+    return await run_in_threadpool(ctx.db.run, work)
 
 
 async def in_read(request: Request, work: Callable[[Session], T]) -> T:
@@ -129,16 +125,19 @@ async def creating(
     digest = request_hash(request.method, request.url.path, raw)
     ctx = hub_ctx(request)
 
+    def attempt(session: Session) -> Answer:
+        if key:
+            prior = replay(session, principal, key, digest)
+            if prior is not None:
+                return prior
+        answer = Answer(status, jsonutil.dumps(work(session)))
+        if key:
+            remember(session, principal, key, digest, answer, ctx.clock.now())
+        return answer
+
     def run() -> Answer:
-        with ctx.db.transaction() as session:
-            if key:
-                prior = replay(session, principal, key, digest)
-                if prior is not None:
-                    return prior
-            answer = Answer(status, jsonutil.dumps(work(session)))
-            if key:
-                remember(session, principal, key, digest, answer, ctx.clock.now())
-            return answer
+        # Run again if PostgreSQL broke a deadlock by aborting this one (see Database.run).
+        return ctx.db.run(attempt)
 
     def run_once_more() -> Answer:
         # A concurrent request with the same key won the race: answer what it stored.

@@ -45,6 +45,7 @@ from privacy.config import load_pseudonym_key_from_env
 from privacy.crypto import CryptoError
 from privacy.masking import Pseudonymizer, compile_masker, to_month
 
+
 def settle_seconds() -> float:
     """Seconds a change must be old before the masked feed serves it (see `_page`)."""
     return float(os.environ.get("HUB_SHARED_SETTLE_SECONDS", "5"))

@@ -6,12 +6,15 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
+
+T = TypeVar("T")
 
 
 def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engine:
@@ -100,6 +103,14 @@ def _sqlite_writer(engine: Engine) -> None:
             lock.release()
 
 
+#: SQLSTATEs after which PostgreSQL asks the client to run the transaction again.
+RETRYABLE_SQLSTATES = frozenset({"40P01", "40001"})  # deadlock detected, serialization failure
+
+
+def is_retryable(exc: DBAPIError) -> bool:
+    return getattr(exc.orig, "sqlstate", None) in RETRYABLE_SQLSTATES
+
+
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
@@ -145,6 +156,19 @@ class Database:
             thread.join(timeout=5)
 
         return halt
+
+    def run(self, work: Callable[[Session], T], *, attempts: int = 3) -> T:
+        """`work` in one transaction, run again when PostgreSQL aborted it for a deadlock or a
+        serialization conflict (the work must be safe to repeat: its effects were rolled back).
+        """
+        for attempt in range(1, attempts + 1):
+            try:
+                with self.transaction() as session:
+                    return work(session)
+            except DBAPIError as exc:
+                if attempt == attempts or not is_retryable(exc):
+                    raise
+        raise AssertionError("unreachable")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
