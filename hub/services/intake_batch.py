@@ -30,6 +30,7 @@ from hub.services.errors import ServiceError
 from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal
 from hub.services.routing import prefetch_routing
+from hub.store.models import Application
 from hub.store.writes import end_buffer, start_buffer
 
 log = logging.getLogger("hub.intake")
@@ -122,19 +123,45 @@ class IntakeBatcher:
 
     def _in_one_transaction(self, batch: list[Submission]) -> list[Answer | ServiceError]:
         outcomes: list[Answer | ServiceError] = []
-        with self.ctx.db.transaction() as session:
-            buffer = start_buffer(session)
-            prefetch_routing(session, buffer, [item.body for item in batch])
-            for index, item in enumerate(batch):
-                buffer.expected = len(batch) - index
-                point = buffer.mark()
-                try:
-                    outcomes.append(self._one(session, item))
-                except ServiceError as refused:
-                    buffer.rollback_to(point)
-                    outcomes.append(refused)
-            end_buffer(session)
+        created: list[tuple[str, str]] = []  # (number, query code) written by this attempt
+        written = False
+        try:
+            with self.ctx.db.transaction() as session:
+                buffer = start_buffer(session)
+                prefetch_routing(session, buffer, [item.body for item in batch])
+                for index, item in enumerate(batch):
+                    buffer.expected = len(batch) - index
+                    point = buffer.mark()
+                    try:
+                        outcomes.append(self._one(session, item, created))
+                    except ServiceError as refused:
+                        buffer.rollback_to(point)
+                        outcomes.append(refused)
+                end_buffer(session)
+                written = True
+        except Exception:
+            # Failing at COMMIT is ambiguous: the database may have committed before the
+            # connection broke. Running the batch again would then write every application
+            # a second time, so look first.
+            if written and self._committed(created):
+                return outcomes
+            raise
         return outcomes
+
+    def _committed(self, created: list[tuple[str, str]]) -> bool:
+        """Is the first application this attempt wrote in the database, as ours?"""
+        if not created:
+            return False
+        no, code = created[0]
+        try:
+            with self.ctx.db.read() as session:
+                row = session.get(Application, no)
+        except Exception:  # still unreachable: treat as not written, the retry decides
+            return False
+        # The query code is random per attempt: a match means this very batch committed.
+        return row is not None and row.query_code_hash == intake.query_code_digest(
+            self.ctx, no, code
+        )
 
     def _alone(self, item: Submission) -> None:
         try:
@@ -154,14 +181,14 @@ class IntakeBatcher:
             return
         _settle(item.future, outcome)
 
-    def _one(self, session: Session, item: Submission) -> Answer:
+    def _one(self, session: Session, item: Submission, created: list[tuple[str, str]]) -> Answer:
         if item.key:
             prior = replay(session, item.principal, item.key, item.digest)
             if prior is not None:
                 return prior
-        answer = Answer(
-            201, jsonutil.dumps(intake.submit(self.ctx, session, item.principal, item.body))
-        )
+        result = intake.submit(self.ctx, session, item.principal, item.body)
+        created.append((result["application_no"], result["query_code"]))
+        answer = Answer(201, jsonutil.dumps(result))
         if item.key:
             remember(session, item.principal, item.key, item.digest, answer, self.ctx.clock.now())
         return answer

@@ -6,6 +6,7 @@ import json
 import threading
 from pathlib import Path
 
+import pytest
 from sqlmodel import func, select
 
 from hub.services.errors import Conflict, Forbidden, Invalid
@@ -114,3 +115,61 @@ def test_a_caller_that_gave_up_does_not_stop_intake(api: Api) -> None:
     again = batcher.submit(PORTAL, application_body(), "retry-me", _digest(application_body()))
     assert json.loads(again.result(timeout=60).body)["application_no"].split("-")[2] == "000001"
     batcher.stop()
+
+
+def test_a_commit_that_fails_after_writing_is_not_written_twice(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The connection breaks after COMMIT reached the database: the batch is not re-run."""
+    from contextlib import contextmanager
+
+    from sqlalchemy.exc import OperationalError
+
+    real = api.ctx.db.transaction
+    broke = {"once": False}
+
+    @contextmanager
+    def commit_then_break():  # type: ignore[no-untyped-def]
+        with real() as session:
+            yield session
+        if not broke["once"]:
+            broke["once"] = True
+            raise OperationalError("COMMIT", {}, Exception("connection lost after commit"))
+
+    monkeypatch.setattr(api.ctx.db, "transaction", commit_then_break)
+    bodies = [application_body(), application_body(category="neighbor")]
+    items = [Submission(PORTAL, b, None, _digest(b)) for b in bodies]
+    IntakeBatcher(api.ctx).run_batch(items)
+    answers = [json.loads(i.future.result().body)["application_no"] for i in items]
+    with api.ctx.db.read() as session:
+        stored = sorted(session.exec(select(Application.no)))
+    assert sorted(answers) == stored  # each written once, answered with its own number
+
+
+def test_a_batch_that_fails_before_commit_is_run_again_one_by_one(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from contextlib import contextmanager
+
+    from sqlalchemy.exc import OperationalError
+
+    real = api.ctx.db.transaction
+    broke = {"once": False}
+
+    @contextmanager
+    def break_before_commit():  # type: ignore[no-untyped-def]
+        with real() as session:
+            yield session
+            if not broke["once"]:
+                broke["once"] = True
+                raise OperationalError("INSERT", {}, Exception("connection lost"))
+
+    monkeypatch.setattr(api.ctx.db, "transaction", break_before_commit)
+    bodies = [application_body(), application_body(category="neighbor")]
+    items = [Submission(PORTAL, b, None, _digest(b)) for b in bodies]
+    IntakeBatcher(api.ctx).run_batch(items)
+    answers = [json.loads(i.future.result().body)["application_no"] for i in items]
+    with api.ctx.db.read() as session:
+        stored = sorted(session.exec(select(Application.no)))
+    assert sorted(answers) == stored and len(stored) == 2
+    assert [n.split("-")[2] for n in sorted(stored)] == ["000001", "000002"]  # no gap
