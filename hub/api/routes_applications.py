@@ -22,7 +22,7 @@ from hub.api.support import (
     json_response,
 )
 from hub.services import intake, lifecycle, records
-from hub.services.casework import canonical_no
+from hub.services.casework import canonical_no, responsible_units
 from hub.services.context import HubContext
 from hub.services.errors import NotFound
 from hub.services.idempotency import request_hash
@@ -43,7 +43,9 @@ def may_view(session: Session, principal: Principal, app: Application) -> bool:
     if role is Role.INSTITUTION:
         return app.institution_id == party
     if role is Role.UNIT:
-        inst = session.get(Institution, app.institution_id) if app.institution_id else None
+        if app.institution_id is None:  # undeliverable: the units that must dispatch it
+            return party in responsible_units(session, app)
+        inst = session.get(Institution, app.institution_id)
         return inst is not None and inst.unit_id == party
     if role in (Role.COURT, Role.ARBITRATION):
         return (

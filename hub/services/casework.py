@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from hub.services import records
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, NotFound
 from hub.services.principal import Principal
+from hub.services.registry_cache import REGISTRY
 from hub.services.routing import assign, release, route_new_case
 from hub.store import audit
 from hub.store.models import Application, Deadline
@@ -141,8 +143,25 @@ def route_or_park(
             actor_role=actor.role,
             actor_party=actor.party,
         )
+        for unit in responsible_units(session, app):  # Art. 7: the unit dispatches by hand
+            enqueue(
+                session,
+                ctx.vault,
+                destination=unit,
+                type="application.undeliverable",
+                application_no=app.no,
+                data={"category": app.category, "district": app.district, "status": app.status},
+                occurred_at=at,
+            )
         return []
     return dispatch(ctx, session, app, chosen, at=at, actor=actor, personal=personal)
+
+
+def responsible_units(session: Session, app: Application) -> list[str]:
+    """Units whose mediation institutions cover the case's category and district (whatever
+    their state), else the justice bureau: who must dispatch a case nobody could take."""
+    units = sorted({c.unit for c in REGISTRY.coverage(session, app.category, app.district)})
+    return units or [os.environ.get("HUB_ESCALATION_UNIT", "sfj")]
 
 
 def close_deadlines(session: Session, no: str, at: datetime, kinds: set[str] | None = None) -> None:
