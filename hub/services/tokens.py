@@ -17,6 +17,8 @@ from hub.store import audit
 from hub.store.models import ApiToken, Institution, Unit
 
 _CACHE_SECONDS = 30.0
+#: Outbox destinations that are not parties' own feeds.
+RESERVED_DESTINATIONS = frozenset({"notify", "admin", "databureau"})
 
 
 def token_hash(token: str) -> str:
@@ -31,11 +33,22 @@ def issue(ctx: HubContext, role: str, party: str | None = None, label: str | Non
         raise Invalid.at("/role", f"未知角色 / unknown role {role!r}") from None
     if the_role in PARTY_ROLES and not party:
         raise Invalid.at("/party", f"角色 {role} 需要 --party / role {role} needs --party")
+    if the_role is Role.DATABUREAU and party:  # its feed would be that party's feed
+        raise Invalid.at("/party", f"角色 {role} 不带 --party / role {role} takes no --party")
     if the_role is Role.PORTAL and not party:
         party = "portal"
+    if the_role is Role.PORTAL and party in RESERVED_DESTINATIONS:
+        raise Invalid.at("/party", f"{party} 是保留名称 / {party} is a reserved destination")
     token = f"om_{secrets.token_urlsafe(32)}"
     now = ctx.clock.now()
     with ctx.db.transaction() as session:
+        # A portal's party id is its feed's destination: it must not be a registry party's.
+        if the_role is Role.PORTAL and (
+            session.get(Unit, party) is not None or session.get(Institution, party) is not None
+        ):
+            raise Invalid.at(
+                "/party", f"{party} 是名录中的单位或机构 / {party} is a registry party"
+            )
         if the_role is Role.UNIT and session.get(Unit, party) is None:
             raise Invalid.at("/party", f"名录中没有单位 {party} / unknown unit")
         if the_role in (Role.INSTITUTION, Role.COURT, Role.ARBITRATION):

@@ -1,0 +1,33 @@
+"""Token issue refuses parties that would let a token read someone else's feed."""
+
+from __future__ import annotations
+
+import pytest
+
+from hub.services.errors import Invalid
+from hub.services.tokens import issue
+from tests.support.api import Api
+
+
+@pytest.mark.parametrize(
+    ("role", "party"),
+    [
+        ("portal", "pm-a"),  # an institution's id: the portal would read its feed
+        ("portal", "sfj"),  # a unit's id
+        ("portal", "notify"),  # the applicant notices' destination
+        ("databureau", "pm-a"),
+        ("institution", None),
+        ("court", "pm-a"),  # not a court
+        ("unit", "nobody"),
+        ("auditor", None),  # no such role
+    ],
+)
+def test_issue_refuses(api: Api, role: str, party: str | None) -> None:
+    with pytest.raises(Invalid):
+        issue(api.ctx, role, party)
+
+
+def test_a_portal_token_reads_only_its_own_feed(api: Api) -> None:
+    token = issue(api.ctx, "portal", "suishenban")
+    r = api.client.get("/v1/feed", headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 200 and r.json()["messages"] == []
