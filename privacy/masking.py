@@ -14,7 +14,6 @@ PII span :mod:`privacy.pii` detects.
 from __future__ import annotations
 
 import hashlib
-import hmac
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -43,26 +42,48 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 class Pseudonymizer:
     """Keyed HMAC-SHA256 pseudonyms: ``prefix + 16 hex``. The same ID number gives the
     same pseudonym in every case; without the key it cannot be reversed or recomputed
-    from a guessed ID number."""
+    from a guessed ID number.
 
-    __slots__ = ("_cache", "_key")
+    The HMAC is computed from SHA-256 states pre-keyed with the padded key (RFC 2104),
+    so each value costs two hash compressions instead of four; pseudonyms are memoised
+    per ``(purpose, value)`` in a bounded in-process cache (the key never changes)."""
+
+    __slots__ = ("_cache", "_inner", "_key", "_outer")
 
     def __init__(self, key: bytes) -> None:
         if not isinstance(key, bytes | bytearray) or len(key) < 16:
             raise ValueError("pseudonym key must be at least 16 bytes")
         self._key = bytes(key)
         self._cache: dict[tuple[str, str], str] = {}
+        block = self._key if len(self._key) <= 64 else hashlib.sha256(self._key).digest()
+        block = block.ljust(64, b"\x00")
+        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
+        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
 
-    def pseudonym(self, value: str, *, purpose: str = "party", prefix: str = "P-") -> str:
-        hit = self._cache.get((purpose, value))
-        if hit is None:
+    def _digest(self, purpose: str, value: str) -> str:
+        """The 16 hex digits for ``value`` under ``purpose`` (uncached)."""
+        if value.isascii() and (bare := value.replace("-", "")).isalnum():
+            norm = bare.upper()  # ASCII letters and digits: NFKC and spaces are no-ops
+        else:
             norm = normalize_for_index(value, "id_number")
-            msg = purpose.encode() + b"\x00" + norm.encode("utf-8")
-            hit = hmac.digest(self._key, msg, hashlib.sha256).hex()[:16]
+        inner = self._inner.copy()
+        inner.update(purpose.encode() + b"\x00" + norm.encode("utf-8"))
+        outer = self._outer.copy()
+        outer.update(inner.digest())
+        return outer.hexdigest()[:16]
+
+    def _lookup(self, value: str, purpose: str) -> str:
+        key = (purpose, value)
+        hit = self._cache.get(key)
+        if hit is None:
+            hit = self._digest(purpose, value)
             if len(self._cache) > 100_000:
                 self._cache.clear()
-            self._cache[(purpose, value)] = hit
-        return prefix + hit
+            self._cache[key] = hit
+        return hit
+
+    def pseudonym(self, value: str, *, purpose: str = "party", prefix: str = "P-") -> str:
+        return prefix + self._lookup(value, purpose)
 
     def party(self, id_number: str) -> str:
         return self.pseudonym(id_number, purpose="party", prefix="P-")
@@ -183,33 +204,55 @@ class _Context:
     def note(self, value: Any, mark: str) -> None:
         self.found.append((value, mark))
 
+    def marks(self) -> dict[str, str]:
+        return _marks(self.found)
+
     def secrets(self) -> list[tuple[str, str]]:
-        """(value, placeholder) for the record's personal values, longest first, phone
-        and ID numbers also without their separators."""
-        out: dict[str, str] = {}
-        for value, mark in self.found:
-            if isinstance(value, str):
-                v = value.strip()
-                if len(v) >= 2:
-                    out.setdefault(v, mark)
-                    if " " in v or "-" in v:
-                        bare = _SEPARATORS.sub("", v)
-                        if len(bare) >= 2:
-                            out.setdefault(bare, mark)
-        return sorted(out.items(), key=lambda kv: -len(kv[0]))
+        """(value, placeholder) for the record's personal values, longest first."""
+        marks = _marks(self.found)
+        return [(v, marks[v]) for v in sorted(marks, key=len, reverse=True)]
 
     def finish(self) -> None:
-        """Scrub the free text found during the walk, now that every personal value of
-        the record is known (the record's key order does not matter)."""
-        if not self.pending:
-            return
-        secrets = self.secrets()
-        cached = self.masker.cache_scrub
-        for container, key, text in self.pending:
-            for value, mark in secrets:
-                if value in text:
-                    text = text.replace(value, mark)
-            container[key] = _scrub_cached(text) if cached else scrub(text)
+        if self.pending:
+            _finish(self.found, self.pending, self.masker.cache_scrub)
+
+
+def _marks(found: list[tuple[Any, str]]) -> dict[str, str]:
+    """value -> placeholder for the record's personal values (in the order found), phone
+    and ID numbers also without their separators."""
+    out: dict[str, str] = {}
+    sep = _SEPARATORS.sub
+    for value, mark in found:
+        if isinstance(value, str):
+            v = value.strip()
+            if len(v) >= 2:
+                if v not in out:
+                    out[v] = mark
+                if " " in v or "-" in v:
+                    bare = sep("", v)
+                    if len(bare) >= 2 and bare not in out:
+                        out[bare] = mark
+    return out
+
+
+def _finish(found: list[tuple[Any, str]], pending: list[Any], cache_scrub: bool) -> None:
+    """Scrub the free text found during the walk, now that every personal value of the
+    record is known (the record's key order does not matter): each text has the record's
+    values replaced longest first (sorted only when a text contains one), then every PII
+    span detected."""
+    marks = _marks(found)
+    clean = _scrub_cached if cache_scrub else scrub
+    ordered: list[tuple[str, str]] | None = None
+    for container, key, text in pending:
+        for value in marks:
+            if value in text:  # at least one to replace: all of them, longest first
+                if ordered is None:
+                    ordered = [(v, marks[v]) for v in sorted(marks, key=len, reverse=True)]
+                for value, mark in ordered:
+                    if value in text:
+                        text = text.replace(value, mark)
+                break
+        container[key] = clean(text)
 
 
 _PENDING = object()
@@ -244,6 +287,44 @@ def _leaf(rule: FieldRule, catalogue: Catalogue) -> _Fn | None:
     if t == "scrub":
         return lambda v, ctx: _PENDING if isinstance(v, str) else None
     return None  # drop, or a treatment this version does not know: fail safe
+
+
+def _plain(rule: FieldRule, catalogue: Catalogue) -> Callable[[Any], Any] | None:
+    """A one-argument function for a generalising treatment, with its tables bound once
+    (the generated masker calls these directly)."""
+    t = rule.treatment
+    if t == "month":
+        return to_month
+    if t == "district":
+        pattern, lookup = _district_pattern(tuple(sorted(catalogue.districts.items())))
+        search = pattern.search
+
+        def district(v: Any) -> str | None:
+            if not isinstance(v, str):
+                return None
+            m = search(v)
+            return lookup[m.group()] if m else None
+
+        return district
+    if t == "band":
+        bands = tuple((band.high, band.label) for band in catalogue.bands)  # ascending
+
+        def band(v: Any) -> str | None:
+            if isinstance(v, bool) or v is None:
+                return None
+            try:
+                amount = Decimal(str(v).replace(",", "").strip())
+            except InvalidOperation:
+                return None
+            if not amount.is_finite() or amount < 0:
+                return None
+            for high, label in bands:
+                if high is None or amount <= high:
+                    return label
+            return None
+
+        return band
+    return None
 
 
 def _noting(rule: FieldRule, catalogue: Catalogue) -> _Fn | None:
@@ -349,6 +430,7 @@ class _Generator:
             "_S": _SCALAR_TYPES,
         }
         self.n = 0
+        self.in_list = 0  # how many lists enclose the node being written
 
     def var(self, stem: str) -> str:
         self.n += 1
@@ -358,7 +440,9 @@ class _Generator:
         self.lines.append("    " * indent + line)
 
     def build(self, root: _Node) -> Callable[[Any, Any, list[Any], list[Any]], Any]:
-        self.emit(0, "def _mask(src, ctx, found, pending):")
+        """``_mask(record, lookup, found, pending)``; ``lookup(value, purpose)`` gives a
+        pseudonym's hex digits."""
+        self.emit(0, "def _mask(src, ps, found, pending):")
         self.node(root, "src", "out", 1)
         self.emit(1, "return out")
         code = compile("\n".join(self.lines), "<privacy.masking generated>", "exec")
@@ -378,8 +462,9 @@ class _Generator:
         if fields:
             self.emit(ind, f"if isinstance({src}, dict):")
             self.emit(ind + 1, f"{out} = {{}}")
-            if len(fields) > _GET_LIMIT:
+            if len(fields) > _GET_LIMIT and self.in_list:
                 # Many possible keys, few present (event data): walk the record's keys.
+                # (Objects outside lists, the record itself, hold most of their keys.)
                 key_var, value = self.var("k"), self.var("v")
                 self.emit(ind + 1, f"for {key_var}, {value} in {src}.items():")
                 first = True
@@ -396,8 +481,8 @@ class _Generator:
                     if self.skippable(child):
                         continue
                     value = self.var("v")
-                    self.emit(ind + 1, f"{value} = {src}.get({key!r}, _M)")
-                    self.emit(ind + 1, f"if {value} is not _M:")
+                    self.emit(ind + 1, f"if {key!r} in {src}:")
+                    self.emit(ind + 2, f"{value} = {src}[{key!r}]")
                     self.field(key, child, value, out, ind + 2)
             if each is None:
                 self.emit(ind, "else:")
@@ -413,12 +498,18 @@ class _Generator:
         item, result = self.var("e"), self.var("x")
         self.emit(ind + 1, f"{out} = []")
         self.emit(ind + 1, f"for {item} in {src}:")
+        self.in_list += 1
         self.node(each, item, result, ind + 2)
-        self.emit(ind + 2, f"if {result} is _PENDING:")
-        self.emit(ind + 3, f"pending.append(({out}, len({out}), {item}))")
-        self.emit(ind + 3, f"{out}.append(None)")
-        self.emit(ind + 2, f"elif {result} is not _DROP:")
-        self.emit(ind + 3, f"{out}.append({result})")
+        self.in_list -= 1
+        if each.rule is not None and each.rule.treatment == "scrub":
+            self.emit(ind + 2, f"if {result} is _PENDING:")
+            self.emit(ind + 3, f"pending.append(({out}, len({out}), {item}))")
+            self.emit(ind + 3, f"{out}.append(None)")
+            self.emit(ind + 2, f"elif {result} is not _DROP:")
+            self.emit(ind + 3, f"{out}.append({result})")
+        else:
+            self.emit(ind + 2, f"if {result} is not _DROP:")
+            self.emit(ind + 3, f"{out}.append({result})")
         self.emit(ind, "else:")
         self.emit(ind + 1, f"{out} = _DROP")
 
@@ -439,13 +530,37 @@ class _Generator:
             self.emit(ind, f"if type({value}) in _S:")
             self.emit(ind + 1, f"{out}[{out_key!r}] = {value}")
             return
-        result = self.var("r")
+        if crule is not None:  # a leaf that never drops: assign its value directly
+            mark = _ITEM_PLACEHOLDER.get(crule.item)
+            if mark is not None:
+                self.emit(ind, f"found.append(({value}, {mark!r}))")
+            expr = self.expr(crule, value)
+            if crule.treatment == "scrub":
+                self.emit(ind, f"if isinstance({value}, str):")
+                self.emit(ind + 1, f"pending.append(({out}, {out_key!r}, {value}))")
+                self.emit(ind, f"{out}[{out_key!r}] = None")
+            elif expr is not None:
+                self.emit(ind, f"{out}[{out_key!r}] = {expr}")
+            return
+        result = self.var("r")  # an object or a list: dropped when of another shape
         self.node(child, value, result, ind)
-        self.emit(ind, f"if {result} is _PENDING:")
-        self.emit(ind + 1, f"pending.append(({out}, {out_key!r}, {value}))")
-        self.emit(ind + 1, f"{out}[{out_key!r}] = None")
-        self.emit(ind, f"elif {result} is not _DROP:")
+        self.emit(ind, f"if {result} is not _DROP:")
         self.emit(ind + 1, f"{out}[{out_key!r}] = {result}")
+
+    def expr(self, rule: FieldRule, src: str) -> str | None:
+        """An expression for a pseudonym or generaliser treatment (``None`` otherwise)."""
+        if rule.treatment == "pseudonym":
+            purpose, prefix = rule.purpose or rule.path, rule.prefix
+            return (
+                f"{prefix!r} + ps({src}, {purpose!r}) "
+                f"if isinstance({src}, str) and {src}.strip() else None"
+            )
+        fn = _plain(rule, self.catalogue)
+        if fn is None:
+            return None
+        name = self.var("_f")
+        self.names[name] = fn
+        return f"{name}({src})"
 
     def leaf(self, rule: FieldRule, src: str, out: str, ind: int) -> None:
         mark = _ITEM_PLACEHOLDER.get(rule.item)
@@ -457,13 +572,8 @@ class _Generator:
         elif t == "scrub":
             self.emit(ind, f"{out} = _PENDING if isinstance({src}, str) else None")
         else:
-            fn = _leaf(rule, self.catalogue)
-            if fn is None:
-                self.emit(ind, f"{out} = _DROP")
-            else:
-                name = self.var("_f")
-                self.names[name] = fn
-                self.emit(ind, f"{out} = {name}({src}, ctx)")
+            expr = self.expr(rule, src)
+            self.emit(ind, f"{out} = {expr if expr is not None else '_DROP'}")
 
 
 _MISSING = object()
@@ -481,13 +591,19 @@ class _Masker:
         self._generated = _Generator(catalogue).build(tree) if generated else None
 
     def __call__(self, record: Any, pseudonymizer: Pseudonymizer) -> dict[str, Any]:
-        ctx = _Context(pseudonymizer, self)
         if self._generated is not None:
-            out = self._generated(record, ctx, ctx.found, ctx.pending)
-        elif self._walk is not None:
-            out = self._walk(record, ctx)
-        else:
+            found: list[tuple[Any, str]] = []
+            pending: list[Any] = []
+            out = self._generated(record, pseudonymizer._lookup, found, pending)
+            if not isinstance(out, dict):
+                return {}
+            if pending:
+                _finish(found, pending, self.cache_scrub)
+            return out
+        if self._walk is None:
             return {}
+        ctx = _Context(pseudonymizer, self)
+        out = self._walk(record, ctx)
         if not isinstance(out, dict):
             return {}
         ctx.finish()
