@@ -48,7 +48,7 @@ class Pseudonymizer:
     so each value costs two hash compressions instead of four; pseudonyms are memoised
     per ``(purpose, value)`` in a bounded in-process cache (the key never changes)."""
 
-    __slots__ = ("_cache", "_inner", "_key", "_outer")
+    __slots__ = ("_cache", "_inner", "_key", "_outer", "_purposes")
 
     def __init__(self, key: bytes) -> None:
         if not isinstance(key, bytes | bytearray) or len(key) < 16:
@@ -59,6 +59,7 @@ class Pseudonymizer:
         block = block.ljust(64, b"\x00")
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in block))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in block))
+        self._purposes: dict[str, Any] = {}  # purpose -> inner state with purpose + NUL
 
     def _digest(self, purpose: str, value: str) -> str:
         """The 16 hex digits for ``value`` under ``purpose`` (uncached)."""
@@ -66,8 +67,13 @@ class Pseudonymizer:
             norm = bare.upper()  # ASCII letters and digits: NFKC and spaces are no-ops
         else:
             norm = normalize_for_index(value, "id_number")
-        inner = self._inner.copy()
-        inner.update(purpose.encode() + b"\x00" + norm.encode("utf-8"))
+        state = self._purposes.get(purpose)
+        if state is None:
+            state = self._inner.copy()
+            state.update(purpose.encode() + b"\x00")
+            self._purposes[purpose] = state
+        inner = state.copy()
+        inner.update(norm.encode())
         outer = self._outer.copy()
         outer.update(inner.digest())
         return outer.hexdigest()[:16]
@@ -294,7 +300,16 @@ def _plain(rule: FieldRule, catalogue: Catalogue) -> Callable[[Any], Any] | None
     (the generated masker calls these directly)."""
     t = rule.treatment
     if t == "month":
-        return to_month
+
+        def month(v: Any) -> str | None:
+            if (  # the common "YYYY-MM-DD": as to_month, without its general parsing
+                type(v) is str and len(v) == 10 and v[4] == "-" and v[7] == "-" and v[:4].isdigit()
+            ):
+                m = v[5:7]
+                return v[:7] if m.isdigit() and "01" <= m <= "12" else None
+            return to_month(v)
+
+        return month
     if t == "district":
         pattern, lookup = _district_pattern(tuple(sorted(catalogue.districts.items())))
         search = pattern.search
