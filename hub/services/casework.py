@@ -17,6 +17,7 @@ from hub.services import records
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, NotFound
 from hub.services.principal import Principal
+from hub.services.records import CaseState
 from hub.services.registry_cache import REGISTRY
 from hub.services.routing import assign, release, route_new_case
 from hub.store import audit
@@ -44,7 +45,7 @@ def load_for_update(session: Session, no: str) -> Application:
     return app
 
 
-def touch(app: Application, status: Status, at: datetime) -> None:
+def touch(app: CaseState, status: Status, at: datetime) -> None:
     app.status = status
     app.updated_at = at
     app.version += 1
@@ -53,7 +54,7 @@ def touch(app: Application, status: Status, at: datetime) -> None:
 def dispatch(
     ctx: HubContext,
     session: Session,
-    app: Application,
+    app: CaseState,
     institution_id: str,
     *,
     at: datetime,
@@ -117,7 +118,7 @@ def dispatch(
 def route_or_park(
     ctx: HubContext,
     session: Session,
-    app: Application,
+    app: CaseState,
     *,
     at: datetime,
     actor: Principal,
@@ -157,7 +158,7 @@ def route_or_park(
     return dispatch(ctx, session, app, chosen, at=at, actor=actor, personal=personal)
 
 
-def responsible_units(session: Session, app: Application) -> list[str]:
+def responsible_units(session: Session, app: CaseState) -> list[str]:
     """Units whose mediation institutions cover the case's category and district (whatever
     their state), else the justice bureau: who must dispatch a case nobody could take."""
     units = sorted({c.unit for c in REGISTRY.coverage(session, app.category, app.district)})
@@ -175,7 +176,7 @@ def leave_institution(session: Session, app: Application) -> None:
     release(session, app.institution_id)
 
 
-def notify_portal(ctx: HubContext, session: Session, app: Application, at: datetime) -> None:
+def notify_portal(ctx: HubContext, session: Session, app: CaseState, at: datetime) -> None:
     """Every status change goes to the portal that submitted the case, in order per case."""
     if app.submitted_by_role != "portal":
         return
@@ -193,7 +194,7 @@ def notify_portal(ctx: HubContext, session: Session, app: Application, at: datet
 def notify_applicant(
     ctx: HubContext,
     session: Session,
-    app: Application,
+    app: CaseState,
     notice: str,
     at: datetime,
     extra: dict[str, Any] | None = None,
@@ -219,7 +220,7 @@ def notify_applicant(
 
 def record_audit(
     session: Session,
-    app: Application,
+    app: CaseState,
     actor: Principal,
     action: str,
     at: datetime,

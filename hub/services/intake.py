@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -27,6 +28,38 @@ from hub.store.sequences import next_day_sequence
 from hub.store.writes import emit
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+@dataclass(slots=True)
+class NewApplication:
+    """An application being taken in: a plain object the case steps change (see
+    `records.CaseState`), written once at the end of intake. Building the ORM row instead
+    costs a quarter of intake's CPU."""
+
+    no: str
+    region: str
+    day: date
+    sequence: int
+    channel: str
+    category: str
+    district: str
+    status: str
+    preferred_institution: str | None
+    arbitration_agreement: bool
+    returned_by: list[str]
+    submitted_by_role: str
+    submitted_by_party: str | None
+    query_code_hash: str
+    personal: str
+    received_at: datetime
+    created_at: datetime
+    updated_at: datetime
+    institution_id: str | None = None
+    dispatched_at: datetime | None = None
+    version: int = 1
+
+    def row(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in self.__slots__}
 
 
 def new_query_code() -> str:
@@ -71,7 +104,7 @@ def submit(
     no = str(number)
     code = new_query_code()
     personal = records.split_personal(body)
-    app = Application(
+    app = NewApplication(
         no=no,
         region=number.region,
         day=day,
@@ -91,7 +124,6 @@ def submit(
         created_at=now,
         updated_at=now,
     )
-    session.add(app)
     for role in ("applicants", "respondents"):
         for party in body.get(role, []):
             emit(
@@ -149,6 +181,7 @@ def submit(
         {"channel": channel, "status": app.status, "institution": app.institution_id},
         new_chain=True,
     )
+    emit(session, Application, app.row())  # after its last change in this use case
     return {
         "application_no": no,
         "query_code": code,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -17,6 +17,31 @@ from hub.services.registry_cache import REGISTRY
 from hub.store.models import Application, CaseEvent, Deadline, Institution, Referral
 from hub.store.writes import emit
 from hub.vault import Vault
+
+
+class CaseState(Protocol):
+    """What the case steps read and write of an application: the stored row
+    (`hub.store.models.Application`) or, during intake, a new one not yet written
+    (`hub.services.intake.NewApplication`)."""
+
+    no: str
+    status: str
+    channel: str
+    category: str
+    district: str
+    institution_id: str | None
+    preferred_institution: str | None
+    arbitration_agreement: bool
+    returned_by: list[str]
+    submitted_by_role: str
+    submitted_by_party: str | None
+    personal: str
+    received_at: datetime
+    created_at: datetime
+    dispatched_at: datetime | None
+    updated_at: datetime
+    version: int
+
 
 #: Members of an application body that are personal (Article 23) and so sealed at rest.
 PERSONAL_FIELDS = (
@@ -59,7 +84,7 @@ def seal_personal(vault: Vault, no: str, personal: dict[str, Any]) -> str:
     return vault.seal_json(personal, table="application", field="personal", record_id=no)
 
 
-def open_personal(vault: Vault, app: Application) -> dict[str, Any]:
+def open_personal(vault: Vault, app: CaseState) -> dict[str, Any]:
     value: dict[str, Any] = vault.open_json(
         app.personal, table="application", field="personal", record_id=app.no
     )
@@ -69,7 +94,7 @@ def open_personal(vault: Vault, app: Application) -> dict[str, Any]:
 def add_event(
     ctx: HubContext,
     session: Session,
-    app: Application,
+    app: CaseState,
     *,
     type: str,
     at: datetime,
@@ -91,15 +116,15 @@ def add_event(
         session,
         CaseEvent,
         {
-                "application_no": app.no,
-                "event_id": event_id,
-                "type": type,
-                "status_after": app.status,
-                "public": public,
-                "data": sealed,
-                "request_hash": request_hash,
-                "actor_role": actor_role,
-                "actor_party": actor_party,
+            "application_no": app.no,
+            "event_id": event_id,
+            "type": type,
+            "status_after": app.status,
+            "public": public,
+            "data": sealed,
+            "request_hash": request_hash,
+            "actor_role": actor_role,
+            "actor_party": actor_party,
             "occurred_at": at,
         },
     )
@@ -124,7 +149,7 @@ def institution_ref(session: Session, institution_id: str | None) -> dict[str, s
 def case_as_submitted(
     ctx: HubContext,
     session: Session,
-    app: Application,
+    app: CaseState,
     dues: Sequence[DueDate],
     personal: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -253,7 +278,7 @@ def public_status(session: Session, app: Application) -> dict[str, Any]:
     }
 
 
-def status_message(app: Application, at: datetime) -> dict[str, Any]:
+def status_message(app: CaseState, at: datetime) -> dict[str, Any]:
     """The portal's status push (INTERFACE 8): no personal data, only where the case stands."""
     zh, en = STATUS_TEXT.get(app.status, (app.status, app.status))
     return {

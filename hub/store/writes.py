@@ -18,6 +18,7 @@ from sqlalchemy import bindparam, insert, text, update
 from sqlmodel import Session
 
 from hub.store.models import (
+    Application,
     AuditEntry,
     CaseEvent,
     Deadline,
@@ -29,7 +30,14 @@ from hub.store.models import (
 _KEY = "hub.write_buffer"
 
 #: Insert order: stable, so concurrent batches take row locks in the same order.
-_TABLES: tuple[type[Any], ...] = (PartyIndex, CaseEvent, Deadline, OutboxMessage, AuditEntry)
+_TABLES: tuple[type[Any], ...] = (
+    Application,
+    PartyIndex,
+    CaseEvent,
+    Deadline,
+    OutboxMessage,
+    AuditEntry,
+)
 
 _GIVE_BACK = text("UPDATE day_sequence SET last = last - :n WHERE region = :region AND day = :day")
 _T = Institution.__table__  # type: ignore[attr-defined]
