@@ -117,10 +117,13 @@ def test_a_caller_that_gave_up_does_not_stop_intake(api: Api) -> None:
     batcher.stop()
 
 
-def test_a_commit_that_fails_after_writing_is_not_written_twice(
-    api: Api, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("when", ["before commit", "after commit"])
+def test_a_batch_whose_transaction_breaks_writes_each_application_once(
+    api: Api, monkeypatch: pytest.MonkeyPatch, when: str
 ) -> None:
-    """The connection breaks after COMMIT reached the database: the batch is not re-run."""
+    """The connection breaks once: before COMMIT (nothing written: run again one by one) or
+    after COMMIT reached the database (written: not run again). Either way each application
+    is written once, answered with its own number, with no gap."""
     from contextlib import contextmanager
 
     from sqlalchemy.exc import OperationalError
@@ -128,48 +131,26 @@ def test_a_commit_that_fails_after_writing_is_not_written_twice(
     real = api.ctx.db.transaction
     broke = {"once": False}
 
+    def lost() -> OperationalError:
+        broke["once"] = True
+        return OperationalError(when, {}, Exception("connection lost"))
+
     @contextmanager
-    def commit_then_break():  # type: ignore[no-untyped-def]
+    def breaking():  # type: ignore[no-untyped-def]
         with real() as session:
             yield session
-        if not broke["once"]:
-            broke["once"] = True
-            raise OperationalError("COMMIT", {}, Exception("connection lost after commit"))
+            if when == "before commit" and not broke["once"]:
+                raise lost()
+        if when == "after commit" and not broke["once"]:
+            raise lost()
 
-    monkeypatch.setattr(api.ctx.db, "transaction", commit_then_break)
+    monkeypatch.setattr(api.ctx.db, "transaction", breaking)
     bodies = [application_body(), application_body(category="neighbor")]
     items = [Submission(PORTAL, b, None, _digest(b)) for b in bodies]
     IntakeBatcher(api.ctx).run_batch(items)
     answers = [json.loads(i.future.result().body)["application_no"] for i in items]
     with api.ctx.db.read() as session:
         stored = sorted(session.exec(select(Application.no)))
-    assert sorted(answers) == stored  # each written once, answered with its own number
-
-
-def test_a_batch_that_fails_before_commit_is_run_again_one_by_one(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from contextlib import contextmanager
-
-    from sqlalchemy.exc import OperationalError
-
-    real = api.ctx.db.transaction
-    broke = {"once": False}
-
-    @contextmanager
-    def break_before_commit():  # type: ignore[no-untyped-def]
-        with real() as session:
-            yield session
-            if not broke["once"]:
-                broke["once"] = True
-                raise OperationalError("INSERT", {}, Exception("connection lost"))
-
-    monkeypatch.setattr(api.ctx.db, "transaction", break_before_commit)
-    bodies = [application_body(), application_body(category="neighbor")]
-    items = [Submission(PORTAL, b, None, _digest(b)) for b in bodies]
-    IntakeBatcher(api.ctx).run_batch(items)
-    answers = [json.loads(i.future.result().body)["application_no"] for i in items]
-    with api.ctx.db.read() as session:
-        stored = sorted(session.exec(select(Application.no)))
-    assert sorted(answers) == stored and len(stored) == 2
-    assert [n.split("-")[2] for n in sorted(stored)] == ["000001", "000002"]  # no gap
+    assert broke["once"]
+    assert sorted(answers) == stored
+    assert [n.split("-")[2] for n in stored] == ["000001", "000002"]
