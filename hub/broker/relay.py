@@ -47,10 +47,10 @@ import pika
 from pika.adapters.select_connection import SelectConnection
 from pika.exceptions import AMQPConnectionError, AMQPError
 from sqlalchemy import ARRAY, BigInteger, Connection, any_, bindparam, exists, or_, select
-from tenacity import Retrying, retry_if_exception_type, stop_after_delay, wait_exponential_jitter
 
 from hub.broker import metrics
 from hub.broker.message import Message
+from hub.broker.reconnect import reconnecting
 from hub.broker.routes import Directory, Route
 from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
@@ -245,20 +245,8 @@ class Relay:
         """Run until `stop()` (or, with `until_idle`, until the outbox has nothing unsent)."""
         self._stop_when_idle = until_idle
         deadline = time.monotonic() + max_seconds if max_seconds else None
-        retrying = Retrying(
-            retry=retry_if_exception_type((AMQPError, OSError)),
-            wait=wait_exponential_jitter(multiplier=0.2, max=10.0, jitter=0.5),
-            stop=stop_after_delay(max_seconds)
-            if max_seconds
-            else (lambda _s: self._stopping.is_set()),
-            reraise=True,
-            before_sleep=lambda rs: log.warning(
-                "relay connection lost (%s); reconnecting",
-                rs.outcome.exception() if rs.outcome else "?",
-            ),
-        )
         try:
-            for attempt in retrying:
+            for attempt in reconnecting("relay", self._stopping, deadline):
                 with attempt:
                     if self._stopping.is_set():
                         break

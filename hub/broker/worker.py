@@ -26,12 +26,11 @@ from dataclasses import dataclass
 from typing import Any
 
 import pika
-from pika.exceptions import AMQPError
-from tenacity import Retrying, retry_if_exception_type, wait_exponential_jitter
 
 from connectors.base import Connector, Dead, Delivered, Forward, Outcome, Retry
 from hub.broker import metrics
 from hub.broker.message import Message
+from hub.broker.reconnect import reconnecting
 from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology, tier_name
 
@@ -95,19 +94,8 @@ class Worker:
     # ---- lifecycle --------------------------------------------------------------------
     def run(self, *, max_seconds: float | None = None) -> None:
         deadline = time.monotonic() + max_seconds if max_seconds else None
-        retrying = Retrying(
-            retry=retry_if_exception_type((AMQPError, OSError)),
-            wait=wait_exponential_jitter(multiplier=0.2, max=10.0, jitter=0.5),
-            stop=lambda _s: self._stopping.is_set()
-            or bool(deadline and time.monotonic() > deadline),
-            reraise=True,
-            before_sleep=lambda rs: log.warning(
-                "connector connection lost (%s); reconnecting",
-                rs.outcome.exception() if rs.outcome else "?",
-            ),
-        )
         try:
-            for attempt in retrying:
+            for attempt in reconnecting("connector", self._stopping, deadline):
                 with attempt:
                     if self._stopping.is_set():
                         break
@@ -167,7 +155,12 @@ class Worker:
 
     # ---- messages ---------------------------------------------------------------------
     def _on_message(
-        self, sub: Subscription, generation: int, channel: Any, method: Any, props: Any,
+        self,
+        sub: Subscription,
+        generation: int,
+        channel: Any,
+        method: Any,
+        props: Any,
         body: bytes,
     ) -> None:
         delivery = Delivery(method.routing_key, props, body, bool(method.redelivered))
@@ -192,7 +185,12 @@ class Worker:
         future.add_done_callback(done)
 
     def _settle(
-        self, sub: Subscription, generation: int, channel: Any, tag: int, delivery: Delivery,
+        self,
+        sub: Subscription,
+        generation: int,
+        channel: Any,
+        tag: int,
+        delivery: Delivery,
         future: Future[Outcome],
     ) -> None:
         if generation != self._generation or not channel.is_open:
@@ -224,7 +222,9 @@ class Worker:
             channel.basic_ack(tag)
         elif isinstance(outcome, Forward):
             self._publisher.basic_publish(
-                outcome.exchange, outcome.routing_key, outcome.body,
+                outcome.exchange,
+                outcome.routing_key,
+                outcome.body,
                 pika.BasicProperties(
                     message_id=delivery.properties.message_id,
                     type=delivery.properties.type,
@@ -245,8 +245,13 @@ class Worker:
             headers = dict(delivery.properties.headers or {})
             headers["x-attempt"] = int(headers.get("x-attempt") or 0) + 1
             props = _copy_props(delivery.properties, headers)
-            self._submit(sub, generation, channel, tag,
-                         Delivery(delivery.routing_key, props, delivery.body, True))
+            self._submit(
+                sub,
+                generation,
+                channel,
+                tag,
+                Delivery(delivery.routing_key, props, delivery.body, True),
+            )
 
     def _publish_retry(self, delivery: Delivery, outcome: Retry) -> None:
         tier = self.topology.tier_for(outcome.delay)
@@ -259,7 +264,10 @@ class Worker:
         props = _copy_props(delivery.properties, headers)
         props.expiration = str(max(1, int(min(outcome.delay, tier) * 1000)))
         self._publisher.basic_publish(
-            self.topology.retry_exchange, delivery.routing_key, delivery.body, props,
+            self.topology.retry_exchange,
+            delivery.routing_key,
+            delivery.body,
+            props,
             mandatory=True,
         )
 
@@ -268,13 +276,19 @@ class Worker:
         headers["x-hub-dead-reason"] = reason[:500]
         headers["x-hub-dead-connector"] = connector
         props = _copy_props(delivery.properties, headers)
-        self._publisher.basic_publish(self.topology.dead_exchange, delivery.routing_key,
-                                      delivery.body, props)
+        self._publisher.basic_publish(
+            self.topology.dead_exchange, delivery.routing_key, delivery.body, props
+        )
 
 
 def _copy_props(p: Any, headers: dict[str, Any]) -> pika.BasicProperties:
     return pika.BasicProperties(
-        message_id=p.message_id, type=p.type, content_type=p.content_type,
-        delivery_mode=pika.DeliveryMode.Persistent, headers=headers, user_id=None,
-        reply_to=p.reply_to, correlation_id=p.correlation_id,
+        message_id=p.message_id,
+        type=p.type,
+        content_type=p.content_type,
+        delivery_mode=pika.DeliveryMode.Persistent,
+        headers=headers,
+        user_id=None,
+        reply_to=p.reply_to,
+        correlation_id=p.correlation_id,
     )
