@@ -46,11 +46,6 @@ def _parameters(path: str) -> list[dict[str, Any]]:
     return params
 
 
-def extra_operations() -> dict[str, dict[str, tuple[str, str | None, str]]]:
-    """Operations other modules add (operations, data bureau...), merged in by `document()`."""
-    return {}
-
-
 def document(
     additional: dict[str, dict[str, tuple[str, str | None, str]]] | None = None,
 ) -> dict[str, Any]:

@@ -19,7 +19,6 @@ from urllib.parse import parse_qsl, urlencode
 from zoneinfo import ZoneInfo
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -44,7 +43,7 @@ from hub.ops.casebook import overdue_view
 from hub.services import intake, lifecycle, records, referrals
 from hub.services.casework import canonical_no
 from hub.services.errors import Conflict, Invalid, NotFound, ServiceError, Violation
-from hub.services.idempotency import Answer, remember, replay, request_hash
+from hub.services.idempotency import request_hash, run_idempotent
 from hub.services.principal import Principal, Role
 from hub.services.tokens import TokenCache
 from hub.store import audit
@@ -630,12 +629,10 @@ async def post_event(request: Request) -> Response:
         )
     ctx = hub_ctx(request)
 
-    def run() -> dict[str, Any]:
-        with ctx.db.transaction() as s:
-            return lifecycle.record_event(ctx, s, principal, no, body)
-
-    try:
-        await run_in_threadpool(run)
+    try:  # like the API: run again if PostgreSQL broke a deadlock (Database.run)
+        await run_in_threadpool(
+            ctx.db.run, lambda s: lifecycle.record_event(ctx, s, principal, no, body)
+        )
     except (ServiceError, DomainError) as exc:
         status, message, lines = _failure(t, exc)
         return await _case_page(
@@ -680,25 +677,15 @@ async def post_referral(request: Request) -> Response:
     path = f"/v1/applications/{no}/referrals"
     digest = request_hash("POST", path, jsonutil.dumps(body).encode())
 
-    def run() -> Answer:
-        with ctx.db.transaction() as s:
-            prior = replay(s, principal, key, digest)
-            if prior is not None:
-                return prior
-            answer = Answer(201, jsonutil.dumps(referrals.request(ctx, s, principal, no, body)))
-            remember(s, principal, key, digest, answer, ctx.clock.now())
-            return answer
-
-    def run_once_more() -> Answer | None:
-        with ctx.db.read() as s:
-            return replay(s, principal, key, digest)
-
     try:
-        try:
-            await run_in_threadpool(run)
-        except IntegrityError:
-            if await run_in_threadpool(run_once_more) is None:
-                raise Conflict("请求冲突，请重试 / concurrent conflict, retry") from None
+        await run_in_threadpool(
+            run_idempotent,
+            ctx,
+            principal,
+            key,
+            digest,
+            lambda s: referrals.request(ctx, s, principal, no, body),
+        )
     except (ServiceError, DomainError) as exc:
         status, message, lines = _failure(t, exc)
         return await _case_page(

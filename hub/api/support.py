@@ -6,7 +6,6 @@ import json
 from collections.abc import Callable
 from typing import Any, TypeVar
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -17,7 +16,7 @@ from hub import jsonutil
 from hub.api.errors import HttpProblem
 from hub.services.context import HubContext
 from hub.services.errors import Violation
-from hub.services.idempotency import Answer, remember, replay, request_hash
+from hub.services.idempotency import request_hash, run_idempotent
 from hub.services.principal import Principal, Role
 from hub.services.tokens import TokenCache
 
@@ -125,32 +124,5 @@ async def creating(
     digest = request_hash(request.method, request.url.path, raw)
     ctx = hub_ctx(request)
 
-    def attempt(session: Session) -> Answer:
-        if key:
-            prior = replay(session, principal, key, digest)
-            if prior is not None:
-                return prior
-        answer = Answer(status, jsonutil.dumps(work(session)))
-        if key:
-            remember(session, principal, key, digest, answer, ctx.clock.now())
-        return answer
-
-    def run() -> Answer:
-        # Run again if PostgreSQL broke a deadlock by aborting this one (see Database.run).
-        return ctx.db.run(attempt)
-
-    def run_once_more() -> Answer:
-        # A concurrent request with the same key won the race: answer what it stored.
-        with ctx.db.read() as session:
-            prior = replay(session, principal, key or "", digest)
-        if prior is None:
-            raise HttpProblem(409, "请求冲突，请重试 / concurrent conflict, retry")
-        return prior
-
-    try:
-        answer = await run_in_threadpool(run)
-    except IntegrityError:
-        if not key:
-            raise
-        answer = await run_in_threadpool(run_once_more)
+    answer = await run_in_threadpool(run_idempotent, ctx, principal, key, digest, work, status)
     return Response(answer.body, status_code=answer.status, media_type="application/json")

@@ -6,7 +6,7 @@ import os
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from hub.domain.calendar import Deadline as DueDate
 from hub.domain.calendar import deadlines_for_dispatch
@@ -239,14 +239,3 @@ def record_audit(
         detail=detail,
         new_chain=new_chain,
     )
-
-
-def open_deadline_kinds(session: Session, no: str) -> list[str]:
-    return [
-        d
-        for d in session.exec(
-            select(Deadline.kind).where(
-                Deadline.application_no == no, col(Deadline.met_at).is_(None)
-            )
-        )
-    ]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
+from hub import jsonutil
+from hub.services.context import HubContext
 from hub.services.errors import Conflict
 from hub.services.principal import Principal
 from hub.store.models import IdempotencyRecord
@@ -47,3 +52,37 @@ def remember(
             created_at=at,
         )
     )
+
+
+def run_idempotent(
+    ctx: HubContext,
+    principal: Principal,
+    key: str | None,
+    digest: str,
+    work: Callable[[Session], Any],
+    status: int = 201,
+) -> Answer:
+    """Run a creating request in one transaction (again after a PostgreSQL deadlock),
+    answering the first answer for a repeated key and 409 for the key with another body."""
+
+    def attempt(session: Session) -> Answer:
+        if key:
+            prior = replay(session, principal, key, digest)
+            if prior is not None:
+                return prior
+        answer = Answer(status, jsonutil.dumps(work(session)))
+        if key:
+            remember(session, principal, key, digest, answer, ctx.clock.now())
+        return answer
+
+    try:
+        return ctx.db.run(attempt)
+    except IntegrityError:
+        if not key:
+            raise
+    # A concurrent request with the same key won the race: answer what it stored.
+    with ctx.db.read() as session:
+        prior = replay(session, principal, key, digest)
+    if prior is None:
+        raise Conflict("请求冲突，请重试 / concurrent conflict, retry")
+    return prior
