@@ -55,6 +55,9 @@ def app_factory() -> Starlette:
     """For `uvicorn --factory` with several workers: each process builds its own context."""
     ctx = bootstrap()
     app = create_app(ctx)
+    # SQLite: each worker checkpoints the WAL outside commits (PASSIVE checkpoints may run
+    # side by side); the daemon thread ends with the worker process.
+    ctx.db.start_checkpointer()
     _tune_gc()
     return app
 

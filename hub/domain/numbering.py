@@ -6,6 +6,8 @@ the last character of a resident ID number (GB 11643).
 
 from __future__ import annotations
 
+import functools
+import operator
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -26,10 +28,18 @@ def check_character(digits: str) -> str:
     """
     if not _DIGITS.fullmatch(digits):
         raise ValueError("check_character needs a non-empty string of ASCII digits")
-    n = len(digits)
-    total = sum(int(d) * pow(2, n - i, 11) for i, d in enumerate(digits))
-    value = (12 - total % 11) % 11
-    return "X" if value == 10 else str(value)
+    # Numbered on every intake: weights come from a table, digits are summed in C.
+    total = sum(map(operator.mul, map(int, digits), _weights(len(digits))))
+    return _CHECK[total % 11]
+
+
+@functools.cache
+def _weights(n: int) -> tuple[int, ...]:
+    return tuple(pow(2, n - i, 11) for i in range(n))
+
+
+#: (12 - remainder) mod 11 for each remainder, with 10 written X.
+_CHECK = tuple("X" if (12 - r) % 11 == 10 else str((12 - r) % 11) for r in range(11))
 
 
 @dataclass(frozen=True)

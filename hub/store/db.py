@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -39,7 +41,7 @@ def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engin
         if reader:
             _sqlite_reader(engine)
         else:
-            _sqlite_writer(engine)
+            _sqlite_writer(engine, _writer_lock_file(parsed.database))
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
@@ -68,11 +70,49 @@ def _sqlite_reader(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN")
 
 
-def _sqlite_writer(engine: Engine) -> None:
-    # SQLite has one writer at a time. Within this process, writers queue on a lock: fair
-    # and immediate. Left to SQLite's busy handler they would sleep up to 100 ms between
-    # retries. Writers in other processes still queue on BEGIN IMMEDIATE.
-    lock = threading.RLock()
+def _writer_lock_file(database: str | None) -> Path | None:
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database + ".writer-lock")
+
+
+class _WriterLock:
+    """SQLite has one writer at a time. Writers queue here rather than in SQLite's busy
+    handler, which sleeps up to 100 ms between retries: within the process on a lock, across
+    the hub's processes on the same database (`hub serve --workers N`) on an flock of a file
+    beside it, which the kernel hands to the next waiter at once and drops with a process
+    that dies. Other programs writing the file still queue on BEGIN IMMEDIATE."""
+
+    def __init__(self, path: Path | None) -> None:
+        self._thread_lock = threading.RLock()
+        self._path = path
+        self._fd: int | None = None
+        self._depth = 0
+
+    def acquire(self) -> None:
+        self._thread_lock.acquire()
+        try:
+            self._depth += 1
+            if self._depth == 1 and self._path is not None:
+                if self._fd is None:
+                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+                fcntl.flock(self._fd, fcntl.LOCK_EX)
+        except BaseException:
+            self._depth -= 1
+            self._thread_lock.release()
+            raise
+
+    def release(self) -> None:
+        try:
+            self._depth -= 1
+            if self._depth == 0 and self._fd is not None:
+                fcntl.flock(self._fd, fcntl.LOCK_UN)
+        finally:
+            self._thread_lock.release()
+
+
+def _sqlite_writer(engine: Engine, lock_file: Path | None) -> None:
+    lock = _WriterLock(lock_file)
 
     @event.listens_for(engine, "begin")
     def _begin(conn: Any) -> None:

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import bindparam, insert, text, update
 from sqlmodel import Session
 
+from hub.store.bulk import insert_many
 from hub.store.models import (
     Application,
     AuditEntry,
@@ -129,7 +130,7 @@ class WriteBuffer:
                 row["party_seq"] = first + offset
         for model in _TABLES:
             if self.rows.get(model):
-                conn.execute(insert(model), self.rows[model])
+                insert_many(conn, model, self.rows[model])
         self.rows.clear()
         self.assigned.clear()
         self.last_assigned.clear()

@@ -1,0 +1,121 @@
+"""`store.bulk.insert_many` stores exactly what SQLAlchemy's own INSERT stores, on both
+databases: the same raw column values, and the same values read back through the ORM."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Connection, create_engine, insert, text
+from sqlalchemy.engine import make_url
+
+from hub.store.bulk import insert_many
+from hub.store.migrate import upgrade
+from hub.store.models import Application, AuditEntry, CaseEvent, Deadline, OutboxMessage, PartyIndex
+
+SHANGHAI = timezone(timedelta(hours=8))
+AT = datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=SHANGHAI)
+ON_THE_SECOND = datetime(2026, 11, 23, 1, 0, 0, tzinfo=UTC)  # microsecond 0 still written
+
+
+def _rows(tag: str) -> dict[type[Any], dict[str, Any]]:
+    """One row per buffered table, with a key column set to `tag` to tell the pair apart."""
+    no = f"310000-20261123-{tag}-X"
+    return {
+        Application: {
+            "no": no, "region": "310000", "day": date(2026, 11, 23), "sequence": int(tag),
+            "channel": "online", "category": "consumer", "district": "310104",
+            "status": "dispatched", "preferred_institution": None, "returned_by": ["pm-1"],
+            "submitted_by_role": "portal", "submitted_by_party": "portal",
+            "query_code_hash": "h", "personal": "sealed", "received_at": AT,
+            "created_at": ON_THE_SECOND, "updated_at": AT, "institution_id": "pm-2",
+            "dispatched_at": None,  # present but empty; `version` and the flag left out
+        },
+        PartyIndex: {"application_no": no, "role": "applicant", "value": "v", "created_at": AT},
+        CaseEvent: {
+            "application_no": no, "event_id": f"e-{tag}", "type": "submitted",
+            "status_after": "submitted", "data": '{"channel": "online"}',
+            "actor_role": "portal", "actor_party": None, "occurred_at": AT,
+        },
+        Deadline: {
+            "application_no": no, "kind": "acknowledge", "institution_id": "pm-2",
+            "due_at": AT + timedelta(days=1), "provisional": True,
+        },
+        OutboxMessage: {
+            "message_id": f"m-{tag}", "destination": "pm-2", "party_seq": int(tag),
+            "type": "application.dispatched", "application_no": no, "envelope": "{}",
+            "occurred_at": AT, "deliver_by": None, "created_at": AT,
+        },
+        AuditEntry: {
+            "chain": f"c-{tag}", "at": AT, "actor_role": "portal", "actor_party": "portal",
+            "action": "application.submitted", "application_no": no,
+            "detail": {"status": "dispatched", "institution": None}, "prev_hash": "p",
+            "hash": "h",
+        },
+    }
+
+
+KEY = {
+    Application: "no", PartyIndex: "application_no", CaseEvent: "event_id",
+    Deadline: "application_no", OutboxMessage: "message_id", AuditEntry: "chain",
+}
+
+
+@pytest.fixture
+def conn(database_url: str, tmp_path: Path) -> Iterator[Connection]:
+    upgrade(database_url)
+    url = make_url(database_url)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+def _raw(conn: Connection, model: type[Any], key: str, value: str) -> dict[str, Any]:
+    table = model.__table__.name  # type: ignore[attr-defined]
+    row = conn.exec_driver_sql(f"SELECT * FROM {table}").mappings().all()
+    (found,) = [r for r in row if r[key] == value]
+    return {k: v for k, v in found.items() if k != "id"}
+
+
+@pytest.mark.parametrize("model", list(KEY), ids=lambda m: m.__tablename__)
+def test_bulk_insert_stores_what_sqlalchemy_stores(conn: Connection, model: type[Any]) -> None:
+    ours, theirs = _rows("000001")[model], _rows("000002")[model]
+    insert_many(conn, model, [ours])
+    conn.execute(insert(model), [theirs])
+    key = KEY[model]
+    a, b = _raw(conn, model, key, ours[key]), _raw(conn, model, key, theirs[key])
+    differing = {k for k in a if a[k] != b[k]}
+    # Only the columns that were given different values on purpose may differ.
+    assert differing == {k for k in ours if ours[k] != theirs[k]}
+    # Read back through the ORM: aware UTC datetimes, dates, JSON, flags and defaults.
+    orm = conn.execute(
+        model.__table__.select().where(model.__table__.c[key] == ours[key])  # type: ignore[attr-defined]
+    ).one()._mapping
+    for name, value in ours.items():
+        assert orm[name] == value, name
+    if model is Application:
+        assert orm["version"] == 1 and orm["arbitration_agreement"] is False
+    if model is CaseEvent:
+        assert orm["public"] is True
+
+
+def test_bulk_insert_refuses_a_naive_datetime(conn: Connection) -> None:
+    row = _rows("000003")[PartyIndex] | {"created_at": datetime(2026, 11, 23, 9, 0)}
+    with pytest.raises(ValueError, match="naive"):
+        insert_many(conn, PartyIndex, [row])
+    assert conn.execute(text("SELECT count(*) FROM party_index")).scalar() == 0
+
+
+def test_bulk_insert_writes_many_rows_in_order(conn: Connection) -> None:
+    rows = [_rows(f"{i:06d}")[OutboxMessage] for i in range(1, 51)]
+    insert_many(conn, OutboxMessage, rows)
+    stored = conn.execute(text("SELECT message_id FROM outbox ORDER BY id")).scalars().all()
+    assert stored == [r["message_id"] for r in rows]
