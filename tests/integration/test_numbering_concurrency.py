@@ -1,7 +1,8 @@
-"""Two OS processes numbering 500 applications each on one PostgreSQL database.
+"""Two OS processes numbering 500 applications each on one database, PostgreSQL and SQLite.
 
 INTERFACE 2: numbers stay unique and gap-free with several hub processes on one database.
-Each process runs the intake use case directly (service layer, one transaction each).
+Each process runs the intake use case directly (service layer, one transaction each). On
+SQLite the two queue for the one writer on the file lock beside the database (store.db).
 """
 
 from __future__ import annotations
@@ -49,13 +50,13 @@ def _worker(url: str, data_dir: str, count: int, start: Any, results: Any) -> No
 
 
 @pytest.mark.slow
-def test_two_processes_get_distinct_gap_free_numbers(pg_url: str, tmp_path: Path) -> None:
-    ctx = make_hub(pg_url, tmp_path, now=MONDAY, registry=SMALL_REGISTRY)
+def test_two_processes_get_distinct_gap_free_numbers(database_url: str, tmp_path: Path) -> None:
+    ctx = make_hub(database_url, tmp_path, now=MONDAY, registry=SMALL_REGISTRY)
     spawn = multiprocessing.get_context("spawn")
     start = spawn.Event()
     results = spawn.Queue()
     procs = [
-        spawn.Process(target=_worker, args=(pg_url, str(tmp_path), PER_PROCESS, start, results))
+        spawn.Process(target=_worker, args=(database_url, str(tmp_path), PER_PROCESS, start, results))
         for _ in range(2)
     ]
     try:
