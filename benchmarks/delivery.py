@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import argparse
 import base64
-import http.client
 import json
+import multiprocessing
 import os
 import resource
 import secrets
@@ -23,10 +23,8 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import uuid
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -246,6 +244,36 @@ def _stages(db_url: str, sent: dict[str, float], answered: dict[str, float]) -> 
     )
 
 
+def _send(
+    port: int, token: str, payload: bytes, rate: float, seconds: float, answers: Any
+) -> None:
+    """In a spawned process: POST applications at a steady `rate`; put back, per created
+    application, its number, scheduled send time and answer time (wall clock)."""
+    import asyncio
+
+    from benchmarks.loadgen import open_loop
+
+    wall = time.time() - time.perf_counter()
+    records: list[tuple[str, float, float]] = []
+    errors = 0
+
+    def on_answer(scheduled: float, status: int, body: bytes) -> None:
+        nonlocal errors
+        if status != 201:
+            errors += 1
+            return
+        records.append((json.loads(body)["application_no"], wall + scheduled, time.time()))
+
+    headers = {"Authorization": f"Bearer {token}"}
+    asyncio.run(
+        open_loop(
+            "127.0.0.1", port, "/v1/applications", lambda: payload, headers,
+            rate=rate, seconds=seconds, on_answer=on_answer,
+        )
+    )
+    answers.put((records, errors))
+
+
 def end_to_end(
     db_url: str, prefix: str, rate: float, seconds: float
 ) -> tuple[float, float, int, str]:
@@ -304,46 +332,20 @@ def end_to_end(
             except httpx.HTTPError:
                 time.sleep(0.2)
         payload = json.dumps(application_body(), ensure_ascii=False).encode()
-        headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-        lock = threading.Lock()
-        local = threading.local()
-
-        def post() -> None:
-            # http.client, one kept connection per thread: the load generator shares the CPU
-            # with what it measures, and httpx costs about three times as much per request.
-            nonlocal errors
-            conn = getattr(local, "conn", None)
-            if conn is None:
-                conn = local.conn = http.client.HTTPConnection("127.0.0.1", api_port, timeout=10)
-            t = time.time()
-            try:
-                conn.request("POST", "/v1/applications", body=payload, headers=headers)
-                r = conn.getresponse()
-                data = r.read()
-            except (OSError, http.client.HTTPException):
-                conn.close()
-                local.conn = None
-                with lock:
-                    errors += 1
-                return
-            if r.status != 201:
-                with lock:
-                    errors += 1
-                return
-            done = time.time()
-            no = json.loads(data)["application_no"]
-            with lock:
-                sent[no] = t
-                answered[no] = done
-
-        total = int(rate * seconds)
-        t0 = time.perf_counter()
-        with ThreadPoolExecutor(64) as pool:
-            for i in range(total):
-                delay = t0 + i / rate - time.perf_counter()
-                if delay > 0:
-                    time.sleep(delay)
-                pool.submit(post)
+        # The load comes from its own process on asyncio (benchmarks/loadgen.py): a few
+        # hundredths of a core at this rate, and no GIL shared with the receiver, whose
+        # receipt times are the other end of each measurement.
+        spawn = multiprocessing.get_context("spawn")
+        answers = spawn.Queue()
+        sender = spawn.Process(
+            target=_send, args=(api_port, token, payload, rate, seconds, answers)
+        )
+        sender.start()
+        records, errors = answers.get(timeout=seconds + 120)
+        sender.join(30)
+        for no, t, done in records:
+            sent[no] = t
+            answered[no] = done
         deadline = time.time() + 60
 
         def received() -> dict[str, float]:
@@ -398,15 +400,40 @@ def _cleanup(prefix: str) -> None:
         conn.close()
 
 
+def _report_e2e(db: str, prefix: str, rate: float, seconds: float) -> None:
+    p50, p99, lost, stages = end_to_end(db, prefix, rate, seconds)
+    print(
+        f"end to end portal POST -> webhook receipt at {rate:.0f}/s for "
+        f"{seconds:.0f}s: p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
+        f"not delivered/failed {lost}",
+        flush=True,
+    )
+    print(stages, flush=True)
+
+
+def _e2e_only(rate: float, seconds: float) -> int:
+    prefix = f"bench{uuid.uuid4().hex[:6]}e"
+    db = _pg_database()
+    try:
+        _report_e2e(db, prefix, rate, seconds)
+    finally:
+        _cleanup(prefix)
+        _drop(db)
+    return 0
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--messages", type=int, default=20000)
     p.add_argument("--rate", type=float, default=200.0)
     p.add_argument("--seconds", type=float, default=20.0)
     p.add_argument("--skip-e2e", action="store_true")
+    p.add_argument("--only-e2e", action="store_true", help="the end-to-end figure alone")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     _keys()
+    if args.only_e2e:
+        return _e2e_only(args.rate, args.seconds)
     raw = raw_publish_rate(args.messages)
     print(
         f"raw pika publish, confirms, one quorum queue, 1200 B bodies: {raw:,.0f} msg/s",
@@ -438,14 +465,7 @@ def main() -> int:
             # which the webhook connector would otherwise deliver ahead of the real cases.
             e2e_prefix = f"{prefix}e"
             prefixes.append(e2e_prefix)
-            p50, p99, lost, stages = end_to_end(db, e2e_prefix, args.rate, args.seconds)
-            print(
-                f"end to end portal POST -> webhook receipt at {args.rate:.0f}/s for "
-                f"{args.seconds:.0f}s: p50 {p50:.0f} ms, p99 {p99:.0f} ms, "
-                f"not delivered/failed {lost}",
-                flush=True,
-            )
-            print(stages, flush=True)
+            _report_e2e(db, e2e_prefix, args.rate, args.seconds)
     finally:
         for used in prefixes:
             _cleanup(used)

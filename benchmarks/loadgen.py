@@ -45,6 +45,7 @@ class Connection:
         self.host, self.port = host, port
         self.reader: asyncio.StreamReader | None = None
         self.writer: asyncio.StreamWriter | None = None
+        self.body = b""  # the last answer's body
 
     async def open(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
@@ -66,8 +67,7 @@ class Connection:
             name, _, value = line.decode().partition(":")
             if name.lower() == "content-length":
                 length = int(value)
-        if length:
-            await self.reader.readexactly(length)
+        self.body = await self.reader.readexactly(length) if length else b""
         return status
 
     def close(self) -> None:
@@ -103,8 +103,10 @@ async def closed_loop(
 async def open_loop(
     host: str, port: int, path: str, make_body: Callable[[], bytes], headers: dict[str, str],
     *, rate: float, seconds: float, connections: int = 64,
+    on_answer: Callable[[float, int, bytes], None] | None = None,
 ) -> Result:
-    """A steady `rate` of requests per second, latency measured from the scheduled send time."""
+    """A steady `rate` of requests per second, latency measured from the scheduled send time.
+    `on_answer(scheduled, status, body)` sees each answer (`scheduled`: perf_counter time)."""
     result = Result()
     pool: asyncio.Queue[Connection] = asyncio.Queue()
     for _ in range(connections):
@@ -119,6 +121,8 @@ async def open_loop(
         try:
             status = await conn.post(path, make_body(), headers)
             result.record(status, time.perf_counter() - scheduled)
+            if on_answer is not None:
+                on_answer(scheduled, status, conn.body)
         finally:
             pool.put_nowait(conn)
 

@@ -81,6 +81,17 @@ class RelayConnectionLost(AMQPError):
 
 def claim_query(limit: int, *, skip_locked: bool, exclude: frozenset[int] = frozenset()) -> Any:
     """The next unsent rows; ids are chosen (and locked) first, so only integers are sorted."""
+    if not exclude:  # the usual case: built once (building it costs more than running it idle)
+        return _claim_query(limit, skip_locked)
+    return _build_claim_query(limit, skip_locked, exclude)
+
+
+@functools.cache
+def _claim_query(limit: int, skip_locked: bool) -> Any:
+    return _build_claim_query(limit, skip_locked, frozenset())
+
+
+def _build_claim_query(limit: int, skip_locked: bool, exclude: frozenset[int]) -> Any:
     earlier = T.alias("earlier")
     blocked_by_earlier = exists().where(
         earlier.c.application_no == T.c.application_no,

@@ -24,12 +24,13 @@ from typing import Any
 from sqlmodel import Session
 
 from hub import jsonutil
+from hub.domain.numbering import business_day
 from hub.services import intake
 from hub.services.context import HubContext
 from hub.services.errors import ServiceError
 from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal
-from hub.services.routing import prefetch_routing
+from hub.services.routing import prefetch_for_batch
 from hub.store.models import Application
 from hub.store.writes import end_buffer, start_buffer
 
@@ -128,7 +129,12 @@ class IntakeBatcher:
         try:
             with self.ctx.db.transaction() as session:
                 buffer = start_buffer(session)
-                prefetch_routing(session, buffer, [item.body for item in batch])
+                prefetch_for_batch(
+                    session,
+                    buffer,
+                    [item.body for item in batch],
+                    (self.ctx.settings.region, business_day(self.ctx.clock.now())),
+                )
                 for index, item in enumerate(batch):
                     buffer.expected = len(batch) - index
                     point = buffer.mark()

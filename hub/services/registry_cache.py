@@ -11,13 +11,17 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, NamedTuple
 
 from sqlalchemy import event, select
-from sqlmodel import Session, col
+from sqlalchemy.engine import Dialect
+from sqlmodel import Session
 
 from hub.domain.routing import MEDIATION_KINDS
+from hub.store.bulk import Statement, placeholder, run_together
 from hub.store.models import Institution
+from hub.store.types import as_utc
 
 TTL = 2.0
 
@@ -104,21 +108,37 @@ class RegistryCache:
         return name
 
     @staticmethod
-    def live(session: Session, ids: list[str]) -> dict[str, Any]:
+    def live(session: Session, ids: list[str]) -> dict[str, Live]:
         """State, visibility and load of the candidates, read now."""
         if not ids:
             return {}
-        t = Institution.__table__  # type: ignore[attr-defined]
-        rows = (
-            session.connection()
-            .execute(
-                select(t.c.id, t.c.state, t.c.visible, t.c.open_cases, t.c.last_assigned_at).where(
-                    col(Institution.id).in_(ids)
-                )
-            )
-            .all()
-        )
-        return {r.id: r for r in rows}
+        conn = session.connection()
+        return live_rows(run_together(conn, [live_statement(conn.dialect, ids)])[0])
+
+
+class Live(NamedTuple):
+    """What routing must read fresh for each candidate."""
+
+    id: str
+    state: str
+    visible: bool
+    open_cases: int
+    last_assigned_at: datetime | None
+
+
+def live_statement(dialect: Dialect, ids: list[str]) -> Statement:
+    """The live rows of `ids`, as a statement to run with others (store.bulk)."""
+    p = placeholder(dialect)
+    return Statement(
+        "SELECT id, state, visible, open_cases, last_assigned_at FROM institution "
+        f"WHERE id IN ({', '.join(p for _ in ids)})",
+        [tuple(ids)],
+        returning=True,
+    )
+
+
+def live_rows(rows: list[Any]) -> dict[str, Live]:
+    return {r[0]: Live(r[0], r[1], bool(r[2]), int(r[3]), as_utc(r[4])) for r in rows}
 
 
 REGISTRY = RegistryCache()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ColumnElement, String, cast, update
@@ -10,8 +10,10 @@ from sqlmodel import Session, col, select
 
 from hub.domain.routing import MEDIATION_KINDS, Candidate, choose_institution, competent_body
 from hub.domain.status import ReferralKind
-from hub.services.registry_cache import REGISTRY
+from hub.services.registry_cache import REGISTRY, live_rows, live_statement
+from hub.store.bulk import run_together
 from hub.store.models import Institution
+from hub.store.sequences import day_block_statement, hold_day_block
 from hub.store.writes import WriteBuffer, buffer_of
 
 
@@ -83,15 +85,31 @@ def route_new_case(
     )
 
 
-def prefetch_routing(session: Session, buffer: WriteBuffer, bodies: list[dict[str, Any]]) -> None:
-    """Read the live rows of every institution a batch may route to, in one query."""
-    ids = {
-        c.id
-        for body in bodies
-        if body.get("channel") == "online"
-        for c in REGISTRY.coverage(session, body["category"], body["district"])
-    }
-    buffer.live.update(REGISTRY.live(session, sorted(ids)))
+def prefetch_for_batch(
+    session: Session,
+    buffer: WriteBuffer,
+    bodies: list[dict[str, Any]],
+    numbers: tuple[str, date],
+) -> None:
+    """Start a batch in one round trip: take a block of the day's numbers (region, day),
+    one per application, and read the live rows of every institution it may route to."""
+    ids = sorted(
+        {
+            c.id
+            for body in bodies
+            if body.get("channel") == "online"
+            for c in REGISTRY.coverage(session, body["category"], body["district"])
+        }
+    )
+    conn = session.connection()
+    region, day = numbers
+    statements = [day_block_statement(conn.dialect, region, day, len(bodies))]
+    if ids:
+        statements.append(live_statement(conn.dialect, ids))
+    results = run_together(conn, statements)
+    hold_day_block(buffer, region, day, len(bodies), results[0])
+    if ids:
+        buffer.live.update(live_rows(results[1]))
 
 
 def find_competent_body(

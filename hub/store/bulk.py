@@ -1,4 +1,4 @@
-"""Bulk inserts for group commit, without SQLAlchemy's per-value work.
+"""Bulk writes for group commit, without SQLAlchemy's per-value work or round trips.
 
 `connection.execute(insert(model), rows)` builds a parameter set per row and runs every
 value through the column type's processors: a fifth of intake's CPU for a batch. Here the
@@ -6,17 +6,23 @@ SQL is built once per table and dialect, each column gets one converter (datetim
 formatted once per distinct value: the rows of a batch share a handful of timestamps), and
 the rows go to the driver's executemany as plain tuples. The stored values are exactly what
 SQLAlchemy's own processors would store, so reads through the ORM see no difference
-(tests/store/test_bulk.py compares the two paths row by row on both databases).
+(tests/integration/test_store_bulk.py compares the two paths row by row on both databases).
+
+`run_together` sends several statements at once: on PostgreSQL in one psycopg pipeline, a
+single round trip for what would be one per statement (on a busy machine each round trip
+waits for the database's process to be scheduled); on SQLite, in-process, one by one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import Connection, Date, Table, insert
+from sqlalchemy import Connection, Date, Table
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from hub.store.types import UTCDateTime
@@ -33,7 +39,7 @@ class _Plan:
         self.names = [c.name for c in self.columns]
         self.defaults = [_scalar_default(c.default) for c in self.columns]
         quote = dialect.identifier_preparer.quote
-        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        mark = placeholder(dialect)
         self.sql = (
             f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in self.names)}) "
             f"VALUES ({', '.join(mark for _ in self.names)})"
@@ -100,20 +106,92 @@ def _sqlite_date(value: date) -> str:
     return value.isoformat()
 
 
+def placeholder(dialect: Dialect) -> str:
+    """The driver's positional parameter marker."""
+    return "?" if dialect.paramstyle == "qmark" else "%s"
+
+
+def bind_timestamp(dialect: Dialect, value: datetime) -> Any:
+    """An aware datetime as a UTCDateTime column stores it, for hand-written SQL."""
+    return _sqlite_utc(value) if dialect.name == "sqlite" else _pg_utc(value)
+
+
+def bind_date(dialect: Dialect, value: date) -> Any:
+    return _sqlite_date(value) if dialect.name == "sqlite" else value
+
+
+@dataclass(frozen=True)
+class Statement:
+    """SQL in the driver's own parameter style with its parameter sets: one set and
+    `returning` for a statement whose rows are wanted, any number for an executemany."""
+
+    sql: str
+    params: Sequence[tuple[Any, ...]]
+    returning: bool = False
+
+
+def run_together(conn: Connection, statements: list[Statement]) -> list[list[Any]]:
+    """Run `statements` in order in the connection's transaction; the rows of each
+    (empty for those not `returning`). A failure is raised as SQLAlchemy's DBAPIError, as
+    if the statement had gone through SQLAlchemy, so callers see one kind of error."""
+    if conn.dialect.name != "postgresql":
+        out: list[list[Any]] = []
+        for st in statements:
+            if st.returning:
+                out.append(list(conn.exec_driver_sql(st.sql, st.params[0]).all()))
+            else:
+                conn.exec_driver_sql(st.sql, list(st.params))
+                out.append([])
+        return out
+    import psycopg
+
+    raw: Any = conn.connection.driver_connection
+    try:
+        with raw.pipeline():
+            cursors = []
+            for st in statements:
+                cursor = raw.cursor()
+                if st.returning:
+                    cursor.execute(st.sql, st.params[0])
+                else:
+                    cursor.executemany(st.sql, st.params)
+                cursors.append(cursor)
+        return [
+            list(cur.fetchall()) if st.returning else []
+            for cur, st in zip(cursors, statements, strict=True)
+        ]
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(
+            "; ".join(st.sql for st in statements), None, exc, psycopg.Error, dialect=conn.dialect
+        ) from exc
+
+
 _PLANS: dict[tuple[str, str], _Plan] = {}
 
 
-def insert_many(conn: Connection, model: type[Any], rows: list[dict[str, Any]]) -> None:
-    """INSERT `rows` into `model`'s table with one executemany."""
+def insert_statement(conn: Connection, model: type[Any], rows: list[dict[str, Any]]) -> Statement:
+    """One INSERT of `rows` into `model`'s table (no explicit autoincrement ids)."""
     table: Table = model.__table__
-    if any("id" in row for row in rows[:1]):  # explicit ids: leave it to SQLAlchemy
-        conn.execute(insert(model), rows)
-        return
+    if rows and "id" in rows[0]:
+        raise ValueError(f"bulk insert into {table.name} leaves ids to the database")
     key = (conn.dialect.name, table.name)
     plan = _PLANS.get(key)
     if plan is None:
         plan = _PLANS[key] = _Plan(table, conn.dialect)
-    conn.exec_driver_sql(plan.sql, plan.params(rows))
+    return Statement(plan.sql, plan.params(rows))
 
 
-__all__ = ["insert_many"]
+def insert_many(conn: Connection, model: type[Any], rows: list[dict[str, Any]]) -> None:
+    """INSERT `rows` into `model`'s table with one executemany."""
+    run_together(conn, [insert_statement(conn, model, rows)])
+
+
+__all__ = [
+    "Statement",
+    "bind_date",
+    "bind_timestamp",
+    "insert_many",
+    "insert_statement",
+    "placeholder",
+    "run_together",
+]

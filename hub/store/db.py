@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
@@ -45,7 +46,37 @@ def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engin
         return engine
     if parsed.drivername == "postgresql":
         parsed = parsed.set(drivername="postgresql+psycopg")
-    return create_engine(parsed, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size)
+    _ping_when_idle(engine)
+    return engine
+
+
+#: A pooled connection unused for this long is tested before it is handed out.
+IDLE_BEFORE_PING = 1.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Pessimistic disconnect handling (SQLAlchemy's "custom checkout" recipe): like
+    `pool_pre_ping`, but only for a connection that sat in the pool for IDLE_BEFORE_PING.
+    Under load every transaction would otherwise pay one more round trip; a connection
+    used a moment ago is as alive as a ping would show. Should the server go away under
+    load, the first statement fails, SQLAlchemy recycles the whole pool, and callers retry
+    (intake runs a failed batch again case by case)."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop("idle_since", None)
+        if since is None or time.monotonic() - since < IDLE_BEFORE_PING:
+            return  # new, or just given back
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except Exception as exc:
+            # The pool discards this connection and checks out another (up to 3 times).
+            raise DisconnectionError("pooled connection failed its ping") from exc
 
 
 def _sqlite_pragmas(engine: Engine) -> None:

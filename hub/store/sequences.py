@@ -9,11 +9,14 @@ writers; on PostgreSQL the UPDATE's row lock does.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import text
+from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
-from hub.store.writes import buffer_of
+from hub.store.bulk import Statement, bind_date, placeholder
+from hub.store.writes import WriteBuffer, buffer_of
 
 _NEXT_DAY = text(
     "UPDATE day_sequence SET last = last + :n WHERE region = :region AND day = :day RETURNING last"
@@ -26,6 +29,31 @@ _NEXT_PARTY = text("UPDATE party_sequence SET last = last + 1 WHERE party = :par
 _SEED_PARTY = text(
     "INSERT INTO party_sequence (party, last) VALUES (:party, 0) ON CONFLICT (party) DO NOTHING"
 )
+
+
+_TAKE_DAY_BLOCK = (
+    "INSERT INTO day_sequence (region, day, last) VALUES ({p}, {p}, {p}) "
+    "ON CONFLICT (region, day) DO UPDATE SET last = day_sequence.last + excluded.last "
+    "RETURNING last"
+)
+
+
+def day_block_statement(dialect: Dialect, region: str, day: date, size: int) -> Statement:
+    """Take `size` numbers of the day at once (seeding the day's counter if it is the
+    first), as a statement to run with others (store.bulk); see `hold_day_block`."""
+    return Statement(
+        _TAKE_DAY_BLOCK.format(p=placeholder(dialect)),
+        [(region, bind_date(dialect, day), size)],
+        returning=True,
+    )
+
+
+def hold_day_block(
+    buffer: WriteBuffer, region: str, day: date, size: int, rows: list[Any]
+) -> None:
+    """Keep the block `day_block_statement` took for the batch's cases to number from."""
+    last = int(rows[0][0])
+    buffer.numbers[(region, day)] = [last - size + 1, last]
 
 
 def next_day_sequence(session: Session, region: str, day: date) -> int:

@@ -14,16 +14,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, text, update
+from sqlalchemy import insert
 from sqlmodel import Session
 
-from hub.store.bulk import insert_many
+from hub.store.bulk import (
+    Statement,
+    bind_date,
+    bind_timestamp,
+    insert_statement,
+    placeholder,
+    run_together,
+)
 from hub.store.models import (
     Application,
     AuditEntry,
     CaseEvent,
     Deadline,
-    Institution,
     OutboxMessage,
     PartyIndex,
 )
@@ -40,16 +46,18 @@ _TABLES: tuple[type[Any], ...] = (
     AuditEntry,
 )
 
-_GIVE_BACK = text("UPDATE day_sequence SET last = last - :n WHERE region = :region AND day = :day")
-_T = Institution.__table__  # type: ignore[attr-defined]
+#: Hand-written SQL in the driver's parameter style ({p}), run together by `store.bulk`.
+_GIVE_BACK = "UPDATE day_sequence SET last = last - {p} WHERE region = {p} AND day = {p}"
+# A day's counter the batch seeded and then gave every number back: as if never taken.
+_DROP_UNUSED_DAY = "DELETE FROM day_sequence WHERE region = {p} AND day = {p} AND last = 0"
 _ASSIGN = (
-    update(_T)
-    .where(_T.c.id == bindparam("b_id"))
-    .values(open_cases=_T.c.open_cases + bindparam("b_n"), last_assigned_at=bindparam("b_at"))
+    "UPDATE institution SET open_cases = open_cases + {p}, last_assigned_at = {p} WHERE id = {p}"
 )
-_ADD_PARTY = text("UPDATE party_sequence SET last = last + :n WHERE party = :party RETURNING last")
-_SEED_PARTY = text(
-    "INSERT INTO party_sequence (party, last) VALUES (:party, 0) ON CONFLICT (party) DO NOTHING"
+# One statement for every destination of the batch: seeds a new party's counter at the
+# count, adds to an existing one, and answers each party's new last number.
+_ADD_PARTIES = (
+    "INSERT INTO party_sequence (party, last) VALUES {values} ON CONFLICT (party) "
+    "DO UPDATE SET last = party_sequence.last + excluded.last RETURNING party, last"
 )
 
 
@@ -99,38 +107,58 @@ class WriteBuffer:
                 block[0] = point.next_numbers[key]
 
     def flush(self, session: Session) -> None:
+        """Write the batch: counters first (in a fixed lock order: day numbers, institutions
+        by id, parties by name), then every table's rows; on PostgreSQL two round trips."""
         conn = session.connection()
+        dialect = conn.dialect
+        p = placeholder(dialect)
+        counters: list[Statement] = []
         for (region, day), (next_number, last) in self.numbers.items():
             if next_number <= last:  # numbers taken for cases that were refused: give back
-                conn.execute(
-                    _GIVE_BACK, {"region": region, "day": day, "n": last - next_number + 1}
+                key = (region, bind_date(dialect, day))
+                counters.append(
+                    Statement(_GIVE_BACK.format(p=p), [(last - next_number + 1, *key)])
                 )
+                counters.append(Statement(_DROP_UNUSED_DAY.format(p=p), [key]))
         self.numbers.clear()
-        if self.assigned:  # one executemany, rows in id order (the same lock order everywhere)
-            conn.execute(
-                _ASSIGN,
-                [
-                    {"b_id": i, "b_n": self.assigned[i], "b_at": self.last_assigned[i]}
-                    for i in sorted(self.assigned)
-                ],
+        if self.assigned:
+            counters.append(
+                Statement(
+                    _ASSIGN.format(p=p),
+                    [
+                        (self.assigned[i], bind_timestamp(dialect, self.last_assigned[i]), i)
+                        for i in sorted(self.assigned)
+                    ],
+                )
             )
         outbox = self.rows.get(OutboxMessage, [])
         by_destination: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for row in outbox:
             by_destination[row["destination"]].append(row)
-        for destination in sorted(by_destination):
-            rows = by_destination[destination]
-            params = {"party": destination, "n": len(rows)}
-            top = conn.execute(_ADD_PARTY, params).scalar()
-            if top is None:
-                conn.execute(_SEED_PARTY, {"party": destination})
-                top = conn.execute(_ADD_PARTY, params).scalar_one()
-            first = int(top) - len(rows) + 1
-            for offset, row in enumerate(rows):
-                row["party_seq"] = first + offset
-        for model in _TABLES:
-            if self.rows.get(model):
-                insert_many(conn, model, self.rows[model])
+        parties = sorted(by_destination)
+        if parties:
+            counters.append(
+                Statement(
+                    _ADD_PARTIES.format(values=", ".join(f"({p}, {p})" for _ in parties)),
+                    [tuple(v for d in parties for v in (d, len(by_destination[d])))],
+                    returning=True,
+                )
+            )
+        results = run_together(conn, counters)
+        if parties:
+            for party, top in results[-1]:
+                rows = by_destination[party]
+                first = int(top) - len(rows) + 1
+                for offset, row in enumerate(rows):
+                    row["party_seq"] = first + offset
+        run_together(
+            conn,
+            [
+                insert_statement(conn, model, self.rows[model])
+                for model in _TABLES
+                if self.rows.get(model)
+            ],
+        )
         self.rows.clear()
         self.assigned.clear()
         self.last_assigned.clear()

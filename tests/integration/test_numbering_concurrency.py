@@ -56,7 +56,9 @@ def test_two_processes_get_distinct_gap_free_numbers(database_url: str, tmp_path
     start = spawn.Event()
     results = spawn.Queue()
     procs = [
-        spawn.Process(target=_worker, args=(database_url, str(tmp_path), PER_PROCESS, start, results))
+        spawn.Process(
+            target=_worker, args=(database_url, str(tmp_path), PER_PROCESS, start, results)
+        )
         for _ in range(2)
     ]
     try:

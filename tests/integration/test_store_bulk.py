@@ -1,5 +1,6 @@
-"""`store.bulk.insert_many` stores exactly what SQLAlchemy's own INSERT stores, on both
-databases: the same raw column values, and the same values read back through the ORM."""
+"""`store.bulk` on both databases: `insert_many` stores exactly what SQLAlchemy's own INSERT
+stores (the same raw column values, the same values read back through the ORM), and
+statements run together answer in order and fail as SQLAlchemy errors."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ from typing import Any
 import pytest
 from sqlalchemy import Connection, create_engine, insert, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import IntegrityError
 
-from hub.store.bulk import insert_many
+from hub.store.bulk import Statement, insert_many, insert_statement, placeholder, run_together
 from hub.store.migrate import upgrade
 from hub.store.models import Application, AuditEntry, CaseEvent, Deadline, OutboxMessage, PartyIndex
 
@@ -119,3 +121,31 @@ def test_bulk_insert_writes_many_rows_in_order(conn: Connection) -> None:
     insert_many(conn, OutboxMessage, rows)
     stored = conn.execute(text("SELECT message_id FROM outbox ORDER BY id")).scalars().all()
     assert stored == [r["message_id"] for r in rows]
+
+
+def test_statements_run_together_answer_in_order_and_fail_as_sqlalchemy_errors(
+    conn: Connection,
+) -> None:
+    p = placeholder(conn.dialect)
+    upsert = (
+        f"INSERT INTO party_sequence (party, last) VALUES ({p}, {p}), ({p}, {p}) "
+        "ON CONFLICT (party) DO UPDATE SET last = party_sequence.last + excluded.last "
+        "RETURNING party, last"
+    )
+    rows = [_rows(f"{i:06d}")[OutboxMessage] for i in (1, 2)]
+    first = run_together(
+        conn,
+        [
+            Statement(upsert, [("a", 2, "b", 3)], returning=True),
+            insert_statement(conn, OutboxMessage, rows),
+            Statement(upsert, [("a", 1, "c", 1)], returning=True),
+        ],
+    )
+    assert sorted(first[0]) == [("a", 2), ("b", 3)] and first[1] == []
+    assert sorted(first[2]) == [("a", 3), ("c", 1)]
+    # A repeated message_id breaks the unique index: raised as SQLAlchemy's error type.
+    with pytest.raises(IntegrityError) as caught:
+        run_together(conn, [insert_statement(conn, OutboxMessage, rows[:1])])
+    assert isinstance(caught.value.orig, Exception)
+    if conn.dialect.name == "postgresql":
+        assert caught.value.orig.sqlstate == "23505"  # type: ignore[attr-defined]

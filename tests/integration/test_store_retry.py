@@ -1,12 +1,16 @@
-"""Database.run: a transaction PostgreSQL aborts to break a deadlock runs again."""
+"""PostgreSQL connections: a transaction aborted to break a deadlock runs again
+(Database.run); a pooled connection the server dropped is replaced."""
 
 from __future__ import annotations
 
 import threading
 
+import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
+from hub.store import db as store_db
 from hub.store.db import Database
 from hub.store.migrate import upgrade
 
@@ -53,3 +57,44 @@ def test_a_real_deadlock_is_broken_and_both_transactions_complete(pg_url: str) -
         rows = dict(s.connection().execute(text("SELECT party, last FROM party_sequence")).all())
     assert rows == {"a": 2, "b": 2}
     db.dispose()
+
+
+def _backend_pid(db: Database) -> int:
+    with db.transaction() as s:
+        return int(s.connection().execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+def _terminate(admin_url: str, pid: int) -> None:
+    import psycopg
+
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+
+
+def test_an_idle_connection_the_server_dropped_is_replaced_before_use(
+    pg_url: str, pg_admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(pg_url, pool_size=1)
+    try:
+        first = _backend_pid(db)
+        _terminate(pg_admin_url, first)
+        monkeypatch.setattr(store_db, "IDLE_BEFORE_PING", 0.0)  # idle long enough: pinged
+        assert _backend_pid(db) != first  # no error: a new connection was checked out
+    finally:
+        db.dispose()
+
+
+def test_a_connection_dropped_under_load_fails_once_and_the_pool_recovers(
+    pg_url: str, pg_admin_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = Database(pg_url, pool_size=1)
+    try:
+        first = _backend_pid(db)
+        _terminate(pg_admin_url, first)
+        monkeypatch.setattr(store_db, "IDLE_BEFORE_PING", 3600.0)  # used a moment ago: no ping
+        with pytest.raises(DBAPIError) as caught:
+            _backend_pid(db)
+        assert caught.value.connection_invalidated
+        assert _backend_pid(db) != first
+    finally:
+        db.dispose()
