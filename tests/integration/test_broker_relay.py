@@ -122,6 +122,35 @@ def test_several_relays_share_the_outbox_without_publishing_a_row_twice(
         ctx.db.dispose()
 
 
+@pytest.mark.postgres
+def test_concurrent_claims_publish_each_row_once_and_each_case_in_order(
+    pg_url: str, tmp_path: Path, amqp_url: str
+) -> None:
+    """Small batches keep two claims running at once (SKIP LOCKED); a row waits while an
+    earlier row of its case is unsent, so each case still reaches the queue in order."""
+    ctx = make_hub(pg_url, tmp_path, registry=SMALL_REGISTRY)
+    settings = delivery_settings(amqp_url)
+    set_delivery(ctx, "pm-a", "webhook", "http://127.0.0.1:9/hooks/pm-a")
+    try:
+        ids = enqueue_many(ctx, "pm-a", 2000, per_tx=1000, cases=7)
+        relay = Relay(ctx, settings, batch_size=50)
+        stats = relay.run(until_idle=True, max_seconds=90)
+        assert stats.confirmed == 2000 and unsent(ctx) == 0
+        got = drain(amqp_url, Topology(settings).party_queue("pm-a"), expect=2000)
+        assert sorted(p.message_id for p, _ in got) == sorted(ids)  # each once
+        by_case: dict[str, list[int]] = {}
+        for props, _ in got:
+            case = props.headers["x-application-no"]
+            by_case.setdefault(case.decode() if isinstance(case, bytes) else case, []).append(
+                int(props.headers["x-party-seq"])
+            )
+        assert len(by_case) == 7
+        assert all(seqs == sorted(seqs) for seqs in by_case.values())
+    finally:
+        teardown(amqp_url, settings, PARTIES)
+        ctx.db.dispose()
+
+
 def test_a_relay_killed_between_publish_and_mark_resends_and_the_receiver_drops_the_repeat(
     hub: tuple[HubContext, DeliverySettings, str], amqp_url: str
 ) -> None:

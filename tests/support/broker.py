@@ -61,7 +61,10 @@ def enqueue_many(
     type: str = "test.message",
     deliver_by: datetime | None = None,
     per_tx: int = 200,
+    cases: int = 0,
 ) -> list[str]:
+    """`n` outbox rows for `destination`; with `cases`, spread round-robin over that many
+    case numbers (which the relay must deliver in order, case by case)."""
     ids: list[str] = []
     now = ctx.clock.now()
     for start in range(0, n, per_tx):
@@ -73,7 +76,7 @@ def enqueue_many(
                         ctx.vault,
                         destination=destination,
                         type=type,
-                        application_no=None,
+                        application_no=f"case-{i % cases}" if cases else None,
                         data={"i": i, "text": "测试消息"},
                         occurred_at=now,
                         deliver_by=deliver_by,
