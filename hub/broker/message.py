@@ -15,6 +15,10 @@ import pika
 from hub.vault import Vault
 
 SEALED = "application/vnd.onematter.sealed-envelope"
+#: The routing facts travel in one header, "destination|application_no|deliver_by|
+#: party_seq|outbox_id" (empty where absent): one table entry for pika to encode and the
+#: broker to store instead of five, about a tenth of the broker's cost per message.
+FACTS = "x-hub-facts"
 
 
 @dataclass(frozen=True)
@@ -39,18 +43,21 @@ class Message:
         return replace(self, attempt=self.attempt + 1)
 
     def headers(self) -> dict[str, Any]:
-        h: dict[str, Any] = {"x-destination": self.destination}
+        h: dict[str, Any] = {FACTS: self._packed_facts()}
         if self.attempt:  # absent means 0: one header less to encode on every first publish
             h["x-attempt"] = self.attempt
-        if self.application_no:
-            h["x-application-no"] = self.application_no
-        if self.deliver_by is not None:
-            h["x-deliver-by"] = self.deliver_by.isoformat()
-        if self.party_seq is not None:
-            h["x-party-seq"] = self.party_seq
-        if self.outbox_id is not None:
-            h["x-outbox-id"] = self.outbox_id
         return h
+
+    def _packed_facts(self) -> str:
+        return "|".join(
+            (
+                self.destination,
+                self.application_no or "",
+                self.deliver_by.isoformat() if self.deliver_by is not None else "",
+                str(self.party_seq) if self.party_seq is not None else "",
+                str(self.outbox_id) if self.outbox_id is not None else "",
+            )
+        )
 
     def properties(self, **extra_headers: Any) -> pika.BasicProperties:
         return pika.BasicProperties(
@@ -68,24 +75,42 @@ class Message:
     @classmethod
     def from_delivery(cls, routing_key: str, props: pika.BasicProperties, body: bytes) -> Message:
         h = dict(props.headers or {})
-
-        def text(key: str) -> str | None:
-            v = h.get(key)
-            if v is None:
-                return None
-            return v.decode() if isinstance(v, bytes) else str(v)
-
-        deliver_by = text("x-deliver-by")
-        seq = h.get("x-party-seq")
-        oid = h.get("x-outbox-id")
+        facts = unpack_facts(h)
+        # A retry tier may have stamped the deadline on its own (worker); it takes precedence.
+        deliver_by = _text(h.get("x-deliver-by")) or facts["deliver_by"]
         return cls(
             message_id=props.message_id or "",
-            destination=text("x-destination") or routing_key,
+            destination=facts["destination"] or routing_key,
             type=props.type or "",
-            application_no=text("x-application-no"),
+            application_no=facts["application_no"] or None,
             sealed=body.decode(),
             deliver_by=datetime.fromisoformat(deliver_by) if deliver_by else None,
-            party_seq=int(seq) if seq is not None else None,
+            party_seq=int(facts["party_seq"]) if facts["party_seq"] else None,
             attempt=int(h.get("x-attempt") or 0),
-            outbox_id=int(oid) if oid is not None else None,
+            outbox_id=int(facts["outbox_id"]) if facts["outbox_id"] else None,
         )
+
+
+_FIELDS = ("destination", "application_no", "deliver_by", "party_seq", "outbox_id")
+#: Headers of the same facts one by one, as messages published before FACTS carry them.
+_SEPARATE = {
+    "destination": "x-destination",
+    "application_no": "x-application-no",
+    "deliver_by": "x-deliver-by",
+    "party_seq": "x-party-seq",
+    "outbox_id": "x-outbox-id",
+}
+
+
+def unpack_facts(headers: dict[str, Any]) -> dict[str, str]:
+    """The routing facts of a delivery's headers ("" where absent)."""
+    packed = _text(headers.get(FACTS))
+    if packed is not None:
+        return dict(zip(_FIELDS, packed.split("|"), strict=True))
+    return {f: _text(headers.get(_SEPARATE[f])) or "" for f in _FIELDS}
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    return value.decode() if isinstance(value, bytes) else str(value)

@@ -49,7 +49,7 @@ from pika.exceptions import AMQPConnectionError, AMQPError
 from sqlalchemy import ARRAY, BigInteger, Connection, any_, bindparam, exists, or_, select
 
 from hub.broker import metrics
-from hub.broker.message import Message
+from hub.broker.message import Message, unpack_facts
 from hub.broker.reconnect import reconnecting
 from hub.broker.routes import Directory, Route
 from hub.broker.settings import DeliverySettings
@@ -528,9 +528,9 @@ class Relay:
     def _on_return(self, _channel: Any, _method: Any, props: Any, _body: bytes) -> None:
         # Unroutable (its queue vanished): not marked; its queue is declared again.
         self._returned.add(props.message_id)
-        dest = (props.headers or {}).get("x-destination")
+        dest = unpack_facts(dict(props.headers or {}))["destination"]
         if dest:
-            self._declared.discard(dest.decode() if isinstance(dest, bytes) else dest)
+            self._declared.discard(dest)
 
     def _on_confirm(self, frame: Any) -> None:
         method = frame.method

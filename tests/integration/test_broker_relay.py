@@ -14,6 +14,7 @@ import pytest
 
 from connectors.receiver import Receiver, ReceiverServer
 from connectors.webhook import HttpxTransport
+from hub.broker.message import Message
 from hub.broker.relay import Relay
 from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
@@ -139,11 +140,10 @@ def test_concurrent_claims_publish_each_row_once_and_each_case_in_order(
         got = drain(amqp_url, Topology(settings).party_queue("pm-a"), expect=2000)
         assert sorted(p.message_id for p, _ in got) == sorted(ids)  # each once
         by_case: dict[str, list[int]] = {}
-        for props, _ in got:
-            case = props.headers["x-application-no"]
-            by_case.setdefault(case.decode() if isinstance(case, bytes) else case, []).append(
-                int(props.headers["x-party-seq"])
-            )
+        for props, body in got:
+            msg = Message.from_delivery("", props, body)
+            assert msg.application_no is not None and msg.party_seq is not None
+            by_case.setdefault(msg.application_no, []).append(msg.party_seq)
         assert len(by_case) == 7
         assert all(seqs == sorted(seqs) for seqs in by_case.values())
     finally:
