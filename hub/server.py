@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import gc
 import logging
 import os
 from collections.abc import Iterator
@@ -14,6 +13,7 @@ from starlette.applications import Starlette
 
 from hub.api.app import create_app
 from hub.bootstrap import bootstrap, default_registry_file
+from hub.gc_tuning import tune_for_service
 from hub.optional import optional_module
 from hub.services.context import HubContext
 
@@ -58,22 +58,13 @@ def app_factory() -> Starlette:
     # SQLite: each worker checkpoints the WAL outside commits (PASSIVE checkpoints may run
     # side by side); the daemon thread ends with the worker process.
     ctx.db.start_checkpointer()
-    _tune_gc()
+    tune_for_service()
     return app
-
-
-def _tune_gc() -> None:
-    # Everything loaded at start-up (schemas, registry, modules) lives for the process:
-    # freeze it out of the collector, and collect young objects less often, so a request
-    # rarely pays for a collection pass over long-lived objects.
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(20_000, 20, 20)
 
 
 def _run(ctx: HubContext, host: str, port: int) -> int:
     app = create_app(ctx)
-    _tune_gc()
+    tune_for_service()
     with background(ctx, app):
         # access_log off: request lines carry query codes, which are secrets.
         uvicorn.run(

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from hub.broker.settings import DeliverySettings
+from hub.gc_tuning import tune_for_service
 
 
 def _ctx() -> Any:
@@ -84,6 +85,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
         )
         return 2
     relay = Relay(ctx, settings, batch_size=args.batch)
+    tune_for_service()
     _quiet()
     _on_term(relay.stop)
     stats = relay.run(until_idle=args.until_idle)
@@ -103,6 +105,7 @@ def cmd_connector(args: argparse.Namespace) -> int:
         return 2
     directory = Directory(ctx, settings)
     connectors = build(ctx, settings, directory)
+    tune_for_service()
     try:
         subs = subscriptions(ctx, settings, args.names, connectors, directory)
     except ValueError as exc:

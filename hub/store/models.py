@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from hub.store.types import UTCDateTime
@@ -139,6 +139,13 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("destination", "party_seq", name="uq_outbox_party_seq"),
         Index("ix_outbox_unsent", "sent_at", "id"),
+        # What the relay claims from, in id order (migration 0030).
+        Index(
+            "ix_outbox_pending",
+            "id",
+            postgresql_where=text("sent_at IS NULL AND dead_at IS NULL"),
+            sqlite_where=text("sent_at IS NULL AND dead_at IS NULL"),
+        ),
     )
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(max_length=36, unique=True)
