@@ -106,7 +106,8 @@ def unpack_facts(headers: dict[str, Any]) -> dict[str, str]:
     """The routing facts of a delivery's headers ("" where absent)."""
     packed = _text(headers.get(FACTS))
     if packed is not None:
-        return dict(zip(_FIELDS, packed.split("|"), strict=True))
+        # From the right: only the destination (a party id) could ever hold a "|".
+        return dict(zip(_FIELDS, packed.rsplit("|", len(_FIELDS) - 1), strict=True))
     return {f: _text(headers.get(_SEPARATE[f])) or "" for f in _FIELDS}
 
 

@@ -250,6 +250,7 @@ class Relay:
         # I/O thread only.
         self._open = 0  # batches claimed (or being claimed) and not yet marked
         self._claims = 0  # claims running
+        self._claims_submitted = 0  # serial number of the last claim submitted
         self._backlog = False  # the last claim came back full: more are likely waiting
         self._pending: dict[int, tuple[Batch, int]] = {}
         self._low_tag = 1
@@ -449,7 +450,8 @@ class Relay:
             alone = self._open == 0
             self._claims += 1
             self._open += 1
-            self._submit(self._claim_job, self._connection, alone)
+            self._claims_submitted += 1
+            self._submit(self._claim_job, self._connection, alone, self._claims_submitted)
 
     def _submit(self, fn: Callable[..., None], *args: Any) -> None:
         future = self._db.submit(fn, *args)
@@ -473,7 +475,12 @@ class Relay:
             log.debug("callback dropped with its connection", exc_info=True)
 
     def _on_claimed(
-        self, conn: SelectConnection, batch: Batch | None, failed: bool, alone: bool
+        self,
+        conn: SelectConnection,
+        batch: Batch | None,
+        failed: bool,
+        alone: bool,
+        serial: int,
     ) -> None:
         if conn is not self._connection:
             return  # an old connection's claim: _abandon_batches released it
@@ -484,8 +491,9 @@ class Relay:
             if failed:
                 self._schedule_pump(max(0.5, self.poll_interval))
                 return
-            if self._open == 0 and not alone:
-                self._schedule_pump(0)  # what held rows back was marked since: claim again
+            if self._open == 0 and not (alone and serial == self._claims_submitted):
+                # Rows another claim held back may be free now: claim again at once.
+                self._schedule_pump(0)
                 return
             if self._open == 0:
                 if self._stop_when_idle:
@@ -569,7 +577,7 @@ class Relay:
         self._schedule_pump(self.poll_interval * 10 if failed else 0)
 
     # ---- database (pool threads) -----------------------------------------------------
-    def _claim_job(self, conn: SelectConnection, alone: bool) -> None:
+    def _claim_job(self, conn: SelectConnection, alone: bool, serial: int) -> None:
         batch: Batch | None = None
         failed = False
         try:
@@ -578,7 +586,9 @@ class Relay:
         except Exception:
             log.exception("claiming outbox rows failed; trying again shortly")
             failed = True
-        self._to_io(conn, functools.partial(self._on_claimed, conn, batch, failed, alone))
+        self._to_io(
+            conn, functools.partial(self._on_claimed, conn, batch, failed, alone, serial)
+        )
 
     def _mark_job(self, conn: SelectConnection, batch: Batch) -> None:
         if self._fault == "exit-before-mark" and batch.acked:

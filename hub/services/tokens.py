@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import secrets
 import threading
 import time
@@ -19,6 +20,9 @@ from hub.store.models import ApiToken, Institution, Unit
 _CACHE_SECONDS = 30.0
 #: Outbox destinations that are not parties' own feeds.
 RESERVED_DESTINATIONS = frozenset({"notify", "admin", "databureau"})
+
+#: The registry's identifier form (schemas/common.schema.json#/$defs/identifier).
+_PARTY_ID = re.compile(r"[a-z0-9][a-z0-9_-]{0,63}")
 
 
 def token_hash(token: str) -> str:
@@ -37,6 +41,13 @@ def issue(ctx: HubContext, role: str, party: str | None = None, label: str | Non
         raise Invalid.at("/party", f"角色 {role} 不带 --party / role {role} takes no --party")
     if the_role is Role.PORTAL and not party:
         party = "portal"
+    if the_role is Role.PORTAL and not _PARTY_ID.fullmatch(party or ""):
+        # It becomes a message destination (queue name, routing key): registry-id form only.
+        raise Invalid.at(
+            "/party",
+            "门户标识只能由小写字母、数字、- 和 _ 组成 / a portal id is lowercase letters, "
+            "digits, - and _",
+        )
     if the_role is Role.PORTAL and party in RESERVED_DESTINATIONS:
         raise Invalid.at("/party", f"{party} 是保留名称 / {party} is a reserved destination")
     token = f"om_{secrets.token_urlsafe(32)}"

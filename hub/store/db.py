@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -114,10 +115,12 @@ class _WriterLock:
     beside it, which the kernel hands to the next waiter at once and drops with a process
     that dies. Other programs writing the file still queue on BEGIN IMMEDIATE."""
 
-    def __init__(self, path: Path | None) -> None:
+    def __init__(self, path: Path | None, timeout: float = 60.0) -> None:
         self._thread_lock = threading.RLock()
         self._path = path
+        self._timeout = timeout  # as SQLite's busy_timeout: a writer never waits for ever
         self._fd: int | None = None
+        self._pid = 0
         self._depth = 0
 
     def acquire(self) -> None:
@@ -125,13 +128,30 @@ class _WriterLock:
         try:
             self._depth += 1
             if self._depth == 1 and self._path is not None:
-                if self._fd is None:
-                    self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
-                fcntl.flock(self._fd, fcntl.LOCK_EX)
+                self._lock_file()
         except BaseException:
             self._depth -= 1
             self._thread_lock.release()
             raise
+
+    def _lock_file(self) -> None:
+        assert self._path is not None
+        if self._fd is None or self._pid != os.getpid():
+            # An flock belongs to the open file: a forked child opens its own.
+            self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            self._pid = os.getpid()
+        deadline = time.monotonic() + self._timeout
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise sqlite3.OperationalError(
+                        "database is locked (another hub process held the writer lock for "
+                        f"{self._timeout:.0f} s)"
+                    ) from None
+                time.sleep(0.001)
 
     def release(self) -> None:
         try:

@@ -53,7 +53,7 @@ def hold_day_block(
 ) -> None:
     """Keep the block `day_block_statement` took for the batch's cases to number from."""
     last = int(rows[0][0])
-    buffer.numbers[(region, day)] = [last - size + 1, last]
+    buffer.numbers[(region, day)] = [last - size + 1, last, last - size + 1]
 
 
 def next_day_sequence(session: Session, region: str, day: date) -> int:
@@ -66,7 +66,7 @@ def next_day_sequence(session: Session, region: str, day: date) -> int:
         if block is None or block[0] > block[1]:
             size = max(1, buffer.expected)
             last = _take(session, region, day, size)
-            block = [last - size + 1, last]
+            block = [last - size + 1, last, last - size + 1]
             buffer.numbers[(region, day)] = block
         number = block[0]
         block[0] += 1

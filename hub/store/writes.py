@@ -76,8 +76,8 @@ class WriteBuffer:
         self.last_assigned: dict[str, datetime] = {}
         #: Institution rows read once per batch by routing (state, visibility, load).
         self.live: dict[str, Any] = {}
-        #: Day numbers taken as a block: (region, day) -> [next, last]; `expected` is how many
-        #: applications of the batch are still to come (the size of the next block).
+        #: Day numbers taken as a block: (region, day) -> [next, last, first]; `expected` is
+        #: how many applications of the batch are still to come (the size of the next block).
         self.numbers: dict[tuple[str, Any], list[int]] = {}
         self.expected = 1
 
@@ -103,8 +103,8 @@ class WriteBuffer:
         self.assigned = defaultdict(int, point.assigned)
         self.last_assigned = dict(point.last_assigned)
         for key, block in self.numbers.items():  # numbers not used go to the next case
-            if key in point.next_numbers:
-                block[0] = point.next_numbers[key]
+            # A block first taken during the refused case goes back whole.
+            block[0] = point.next_numbers.get(key, block[2])
 
     def flush(self, session: Session) -> None:
         """Write the batch: counters first (in a fixed lock order: day numbers, institutions
@@ -113,7 +113,7 @@ class WriteBuffer:
         dialect = conn.dialect
         p = placeholder(dialect)
         counters: list[Statement] = []
-        for (region, day), (next_number, last) in self.numbers.items():
+        for (region, day), (next_number, last, _first) in self.numbers.items():
             if next_number <= last:  # numbers taken for cases that were refused: give back
                 key = (region, bind_date(dialect, day))
                 counters.append(

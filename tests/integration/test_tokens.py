@@ -15,6 +15,7 @@ from tests.support.api import Api
         ("portal", "pm-a"),  # an institution's id: the portal would read its feed
         ("portal", "sfj"),  # a unit's id
         ("portal", "notify"),  # the applicant notices' destination
+        ("portal", "east|portal"),  # not an identifier: it would be a queue name
         ("databureau", "pm-a"),
         ("institution", None),
         ("court", "pm-a"),  # not a court

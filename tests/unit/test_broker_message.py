@@ -50,3 +50,8 @@ def test_a_deadline_stamped_by_a_retry_tier_wins() -> None:
     props = BARE.properties(**{"x-deliver-by": "2026-11-25T00:00:00+00:00"})
     got = Message.from_delivery("portal", props, b"v1:sealed")
     assert got.deliver_by == datetime(2026, 11, 25, tzinfo=UTC)
+
+
+def test_a_destination_holding_the_separator_still_round_trips() -> None:
+    odd = Message("m-3", "portal|east", "status.changed", "310000-20261123-000001-X", "v1:x")
+    assert Message.from_delivery("", odd.properties(), b"v1:x") == odd
