@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from sqlalchemy import text
@@ -64,37 +65,35 @@ def _backend_pid(db: Database) -> int:
         return int(s.connection().execute(text("SELECT pg_backend_pid()")).scalar_one())
 
 
-def _terminate(admin_url: str, pid: int) -> None:
+@pytest.fixture
+def dropped(pg_url: str, pg_admin_url: str) -> Iterator[tuple[Database, int]]:
+    """A pool of one connection, which the server has just terminated; and its backend pid."""
     import psycopg
 
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    db = Database(pg_url, pool_size=1)
+    first = _backend_pid(db)
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute("SELECT pg_terminate_backend(%s)", (first,))
+    try:
+        yield db, first
+    finally:
+        db.dispose()
 
 
 def test_an_idle_connection_the_server_dropped_is_replaced_before_use(
-    pg_url: str, pg_admin_url: str, monkeypatch: pytest.MonkeyPatch
+    dropped: tuple[Database, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = Database(pg_url, pool_size=1)
-    try:
-        first = _backend_pid(db)
-        _terminate(pg_admin_url, first)
-        monkeypatch.setattr(store_db, "IDLE_BEFORE_PING", 0.0)  # idle long enough: pinged
-        assert _backend_pid(db) != first  # no error: a new connection was checked out
-    finally:
-        db.dispose()
+    db, first = dropped
+    monkeypatch.setattr(store_db, "IDLE_BEFORE_PING", 0.0)  # idle long enough: pinged
+    assert _backend_pid(db) != first  # no error: a new connection was checked out
 
 
 def test_a_connection_dropped_under_load_fails_once_and_the_pool_recovers(
-    pg_url: str, pg_admin_url: str, monkeypatch: pytest.MonkeyPatch
+    dropped: tuple[Database, int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    db = Database(pg_url, pool_size=1)
-    try:
-        first = _backend_pid(db)
-        _terminate(pg_admin_url, first)
-        monkeypatch.setattr(store_db, "IDLE_BEFORE_PING", 3600.0)  # used a moment ago: no ping
-        with pytest.raises(DBAPIError) as caught:
-            _backend_pid(db)
-        assert caught.value.connection_invalidated
-        assert _backend_pid(db) != first
-    finally:
-        db.dispose()
+    db, first = dropped
+    monkeypatch.setattr(store_db, "IDLE_BEFORE_PING", 3600.0)  # used a moment ago: no ping
+    with pytest.raises(DBAPIError) as caught:
+        _backend_pid(db)
+    assert caught.value.connection_invalidated
+    assert _backend_pid(db) != first
