@@ -35,7 +35,6 @@ AMQP = os.environ.get("HUB_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/%2
 PG_ADMIN = os.environ.get("HUB_TEST_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 SECRET = "bench-secret-0123456789abcdef"
 ROOT = Path(__file__).resolve().parent.parent
-RELAY_KW: dict[str, Any] = {}
 
 
 def _keys() -> None:
@@ -183,7 +182,7 @@ def relay_rate(db_url: str, prefix: str, n: int) -> tuple[float, int]:
     settings = DeliverySettings(amqp_url=AMQP, prefix=prefix)
     with ctx.db.engine.connect() as c:
         size = int(c.execute(text("SELECT avg(length(envelope)) FROM outbox")).scalar() or 0)
-    relay = Relay(ctx, settings, **RELAY_KW)  # its defaults, as `hub relay` runs
+    relay = Relay(ctx, settings)  # its defaults, as `hub relay` runs
     relay._declare_topology()
     # Filling the outbox left tens of MB for the kernel and PostgreSQL to write back: let
     # that finish first, so the relay is measured on a quiet disk, as the raw rate is.
