@@ -80,16 +80,20 @@ def _run(ctx: HubContext, host: str, port: int) -> int:
 
 def serve(host: str, port: int, *, workers: int = 1) -> int:
     if workers > 1:
-        # Background workers run in `hub relay` / `hub scheduler` processes in this layout.
-        uvicorn.run(
-            "hub.server:app_factory",
-            factory=True,
-            host=host,
-            port=port,
-            workers=workers,
-            log_level="info",
-            access_log=False,
-        )
+        # The API runs in `workers` processes; the background workers (delivery, embedded
+        # when there is no broker; the scheduler) once, here in the supervising process,
+        # which otherwise only watches them. HUB_BACKGROUND_OFF leaves them out as before.
+        ctx = bootstrap()
+        with background(ctx, create_app(ctx)):
+            uvicorn.run(
+                "hub.server:app_factory",
+                factory=True,
+                host=host,
+                port=port,
+                workers=workers,
+                log_level="info",
+                access_log=False,
+            )
         return 0
     return _run(bootstrap(), host, port)
 

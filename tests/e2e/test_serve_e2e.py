@@ -15,13 +15,16 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import text
 
+from hub.store.db import Database
 from tests.support.api import (
     APPLICANT_ID,
     APPLICANT_NAME,
@@ -29,6 +32,7 @@ from tests.support.api import (
     application_body,
     number_is_valid,
 )
+from tests.support.broker import wait_for
 
 HUB = str(Path(sys.executable).parent / "hub")
 TOKEN = re.compile(r"om_[A-Za-z0-9_-]{20,}")
@@ -224,3 +228,66 @@ def test_full_lifecycle_over_http(served: Served) -> None:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert ", 0 breaks" in done.stdout
+
+
+def test_several_workers_number_gap_free_and_the_outbox_is_still_drained(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """`hub serve --workers 2` on SQLite without a broker: both processes take applications,
+    numbers stay gap-free, and the embedded delivery (run once, by the supervising process)
+    drains the outbox."""
+    env = {**os.environ, "HUB_DATABASE_URL": sqlite_url, "HUB_DATA_DIR": str(tmp_path)}
+    env.pop("HUB_AMQP_URL", None)
+    env.pop("HUB_BACKGROUND_OFF", None)
+    run_hub(env, "db", "upgrade")
+    run_hub(env, "registry", "load", str(SMALL_REGISTRY))
+    token = issue_tokens(env, [("portal", "portal")])["portal"]
+    port = free_port()
+    log = (tmp_path / "serve.log").open("w")
+    server = subprocess.Popen(
+        [HUB, "serve", "--port", str(port), "--workers", "2"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, (tmp_path / "serve.log").read_text()
+            try:
+                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            assert time.monotonic() < deadline, "hub serve --workers 2 did not come up"
+            time.sleep(0.2)
+        headers = {"Authorization": f"Bearer {token}"}
+
+        def submit(_: int) -> str:
+            with httpx.Client(base_url=base, headers=headers, timeout=20) as c:
+                r = c.post("/v1/applications", json=application_body())
+                assert r.status_code == 201, r.text
+                return str(r.json()["application_no"])
+
+        with ThreadPoolExecutor(8) as pool:
+            numbers = list(pool.map(submit, range(40)))
+        assert sorted(int(n.split("-")[2]) for n in numbers) == list(range(1, 41))
+        db = Database(sqlite_url)
+        try:
+
+            def drained() -> bool:
+                with db.read() as s:
+                    return s.connection().execute(
+                        text("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+                    ).scalar_one() == 0
+
+            assert wait_for(drained, 30), "the outbox was not drained"
+        finally:
+            db.dispose()
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=5)
+        log.close()
