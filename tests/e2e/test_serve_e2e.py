@@ -75,6 +75,22 @@ def issue_tokens(env: dict[str, str], parties: list[tuple[str, str]]) -> dict[st
     return tokens
 
 
+def wait_until_serving(
+    server: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 30
+) -> None:
+    """Until `hub serve` answers /healthz; fail with its log if it exits or takes too long."""
+    deadline = time.monotonic() + timeout
+    while True:
+        assert server.poll() is None, log_path.read_text()
+        try:
+            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        assert time.monotonic() < deadline, f"hub serve did not come up within {timeout:.0f} s"
+        time.sleep(0.1)
+
+
 @dataclass
 class Served:
     base: str
@@ -111,16 +127,7 @@ def served(database_url: str, tmp_path: Path) -> Iterator[Served]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "hub serve did not come up within 30 s"
-            time.sleep(0.1)
+        wait_until_serving(server, base, tmp_path / "serve.log")
         yield Served(base, tokens, env)
     finally:
         if server.poll() is None:
@@ -250,16 +257,7 @@ def test_several_workers_number_gap_free_and_the_outbox_is_still_drained(
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert server.poll() is None, (tmp_path / "serve.log").read_text()
-            try:
-                if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, "hub serve --workers 2 did not come up"
-            time.sleep(0.2)
+        wait_until_serving(server, base, tmp_path / "serve.log", timeout=60)
         headers = {"Authorization": f"Bearer {token}"}
 
         def submit(_: int) -> str:

@@ -12,7 +12,6 @@ import os
 import shutil
 import signal
 import subprocess
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +20,13 @@ import httpx
 import pytest
 
 from tests.conftest import IN_CI
-from tests.e2e.test_serve_e2e import HUB, free_port, issue_tokens, run_hub
+from tests.e2e.test_serve_e2e import (
+    HUB,
+    free_port,
+    issue_tokens,
+    run_hub,
+    wait_until_serving,
+)
 from tests.support.api import APPLICANT_NAME, SMALL_REGISTRY, application_body
 
 CHROMIUM = os.environ.get("HUB_TEST_CHROMIUM", "/usr/bin/chromium")
@@ -82,16 +87,7 @@ def served(tmp_path: Path) -> Iterator[Served]:
         )
         base = f"http://127.0.0.1:{port}"
         try:
-            deadline = time.monotonic() + 30
-            while True:
-                assert server.poll() is None, log_path.read_text()
-                try:
-                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                assert time.monotonic() < deadline, "hub serve did not come up within 30 s"
-                time.sleep(0.1)
+            wait_until_serving(server, base, log_path)
             yield Served(base, tokens)
         finally:
             server.send_signal(signal.SIGTERM)
