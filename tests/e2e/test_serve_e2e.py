@@ -6,6 +6,7 @@ The operator's commands run as processes too: `hub db upgrade`, `hub registry lo
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -75,20 +76,42 @@ def issue_tokens(env: dict[str, str], parties: list[tuple[str, str]]) -> dict[st
     return tokens
 
 
-def wait_until_serving(
-    server: subprocess.Popen[bytes], base: str, log_path: Path, timeout: float = 30
-) -> None:
-    """Until `hub serve` answers /healthz; fail with its log if it exits or takes too long."""
-    deadline = time.monotonic() + timeout
-    while True:
-        assert server.poll() is None, log_path.read_text()
+@contextlib.contextmanager
+def serving(
+    env: dict[str, str], log_path: Path, *args: str, timeout: float = 30
+) -> Iterator[str]:
+    """`hub serve` as its own process group on a free port, answering /healthz; its base
+    URL. Stopped with SIGTERM to the group (workers included) when the block ends."""
+    port = free_port()
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            [HUB, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        base = f"http://127.0.0.1:{port}"
         try:
-            if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
-                return
-        except httpx.TransportError:
-            pass
-        assert time.monotonic() < deadline, f"hub serve did not come up within {timeout:.0f} s"
-        time.sleep(0.1)
+            deadline = time.monotonic() + timeout
+            while True:
+                assert server.poll() is None, log_path.read_text()
+                try:
+                    if httpx.get(f"{base}/healthz", timeout=1).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    pass
+                assert time.monotonic() < deadline, f"hub serve not up within {timeout:.0f} s"
+                time.sleep(0.1)
+            yield base
+        finally:
+            if server.poll() is None:
+                os.killpg(server.pid, signal.SIGTERM)
+                try:
+                    server.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(server.pid, signal.SIGKILL)
+                    server.wait(timeout=5)
 
 
 @dataclass
@@ -116,28 +139,8 @@ def served(database_url: str, tmp_path: Path) -> Iterator[Served]:
     tokens = issue_tokens(
         env, [("portal", "portal"), ("institution", "pm-a"), ("court", "court-310104")]
     )
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [HUB, "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(server, base, tmp_path / "serve.log")
+    with serving(env, tmp_path / "serve.log") as base:
         yield Served(base, tokens, env)
-    finally:
-        if server.poll() is None:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=5)
-        log.close()
 
 
 def _event(c: httpx.Client, hub: Served, no: str, type_: str, data: Any = None) -> str:
@@ -249,15 +252,7 @@ def test_several_workers_number_gap_free_and_the_outbox_is_still_drained(
     run_hub(env, "db", "upgrade")
     run_hub(env, "registry", "load", str(SMALL_REGISTRY))
     token = issue_tokens(env, [("portal", "portal")])["portal"]
-    port = free_port()
-    log = (tmp_path / "serve.log").open("w")
-    server = subprocess.Popen(
-        [HUB, "serve", "--port", str(port), "--workers", "2"],
-        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(server, base, tmp_path / "serve.log", timeout=60)
+    with serving(env, tmp_path / "serve.log", "--workers", "2", timeout=60) as base:
         headers = {"Authorization": f"Bearer {token}"}
 
         def submit(_: int) -> str:
@@ -281,11 +276,3 @@ def test_several_workers_number_gap_free_and_the_outbox_is_still_drained(
             assert wait_for(drained, 30), "the outbox was not drained"
         finally:
             db.dispose()
-    finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            os.killpg(server.pid, signal.SIGKILL)
-            server.wait(timeout=5)
-        log.close()

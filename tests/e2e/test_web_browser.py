@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,11 +19,9 @@ import pytest
 
 from tests.conftest import IN_CI
 from tests.e2e.test_serve_e2e import (
-    HUB,
-    free_port,
     issue_tokens,
     run_hub,
-    wait_until_serving,
+    serving,
 )
 from tests.support.api import APPLICANT_NAME, SMALL_REGISTRY, application_body
 
@@ -75,27 +71,8 @@ def served(tmp_path: Path) -> Iterator[Served]:
     run_hub(env, "db", "upgrade")
     run_hub(env, "registry", "load", str(SMALL_REGISTRY))
     tokens = issue_tokens(env, [("portal", "portal"), ("institution", "pm-a")])
-    port = free_port()
-    log_path = tmp_path / "serve.log"
-    with log_path.open("w") as log:
-        server = subprocess.Popen(
-            [HUB, "serve", "--host", "127.0.0.1", "--port", str(port)],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        base = f"http://127.0.0.1:{port}"
-        try:
-            wait_until_serving(server, base, log_path)
-            yield Served(base, tokens)
-        finally:
-            server.send_signal(signal.SIGTERM)
-            try:
-                server.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=5)
+    with serving(env, tmp_path / "serve.log") as base:
+        yield Served(base, tokens)
 
 
 def test_institution_accepts_a_case_in_the_browser(served: Served) -> None:
