@@ -15,16 +15,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
-from hub.store.bulk import Statement, bind_date, placeholder
+from hub.store.bulk import Statement, bind_date, placeholder, run_together
 from hub.store.writes import WriteBuffer, buffer_of
 
-_NEXT_DAY = text(
-    "UPDATE day_sequence SET last = last + :n WHERE region = :region AND day = :day RETURNING last"
-)
-_SEED_DAY = text(
-    "INSERT INTO day_sequence (region, day, last) VALUES (:region, :day, 0) "
-    "ON CONFLICT (region, day) DO NOTHING"
-)
 _NEXT_PARTY = text("UPDATE party_sequence SET last = last + 1 WHERE party = :party RETURNING last")
 _SEED_PARTY = text(
     "INSERT INTO party_sequence (party, last) VALUES (:party, 0) ON CONFLICT (party) DO NOTHING"
@@ -75,12 +68,10 @@ def next_day_sequence(session: Session, region: str, day: date) -> int:
 
 
 def _take(session: Session, region: str, day: date, size: int) -> int:
-    params = {"region": region, "day": day, "n": size}
-    value = session.connection().execute(_NEXT_DAY, params).scalar()
-    if value is None:
-        session.connection().execute(_SEED_DAY, params)
-        value = session.connection().execute(_NEXT_DAY, params).scalar_one()
-    return int(value)
+    """The day's counter advanced by `size` (seeded if it is the day's first): its new last."""
+    conn = session.connection()
+    [rows] = run_together(conn, [day_block_statement(conn.dialect, region, day, size)])
+    return int(rows[0][0])
 
 
 def next_party_sequence(session: Session, party: str) -> int:
