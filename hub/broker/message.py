@@ -43,12 +43,12 @@ class Message:
         return replace(self, attempt=self.attempt + 1)
 
     def headers(self) -> dict[str, Any]:
-        h: dict[str, Any] = {FACTS: self._packed_facts()}
+        h: dict[str, Any] = {FACTS: self.packed_facts()}
         if self.attempt:  # absent means 0: one header less to encode on every first publish
             h["x-attempt"] = self.attempt
         return h
 
-    def _packed_facts(self) -> str:
+    def packed_facts(self) -> str:
         return "|".join(
             (
                 self.destination,
