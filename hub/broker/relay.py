@@ -58,6 +58,7 @@ from hub.broker.topology import Topology
 from hub.services.context import HubContext
 from hub.store.db import is_postgres, make_engine
 from hub.store.models import OutboxMessage
+from hub.store.outbox import analyze_if_stale
 
 log = logging.getLogger("hub.relay")
 
@@ -234,6 +235,7 @@ class Relay:
         self._live: dict[int, Batch] = {}  # claimed and not yet marked or released
         self._in_flight: set[int] = set()  # SQLite: ids of live batches, kept out of claims
         self._lag_checked = 0.0
+        self._statistics_checked = 0.0
         # I/O thread only.
         self._open = 0  # batches claimed (or being claimed) and not yet marked
         self._claims = 0  # claims running
@@ -569,6 +571,7 @@ class Relay:
         batch: Batch | None = None
         failed = False
         try:
+            self._keep_statistics()
             batch = self._claim()
             self._observe_lag()
         except Exception:
@@ -594,6 +597,20 @@ class Relay:
                     "%d publishes not confirmed; they stay unsent and go again", len(batch.failed)
                 )
         self._to_io(conn, functools.partial(self._on_marked, conn, failed))
+
+    def _keep_statistics(self) -> None:
+        """PostgreSQL: the claim is planned from the outbox's statistics (see
+        `analyze_if_stale`); checked at most every 10 s, at no cost when they are fresh."""
+        now = time.monotonic()
+        if not self.postgres or now - self._statistics_checked < 10.0:
+            return
+        self._statistics_checked = now
+        try:
+            with self.engine.connect() as conn:
+                if analyze_if_stale(conn):
+                    log.info("outbox statistics were missing or stale: analyzed")
+        except Exception as exc:
+            log.warning("outbox statistics not refreshed: %s", exc)
 
     def _observe_lag(self) -> None:
         now = time.monotonic()

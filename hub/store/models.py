@@ -138,13 +138,19 @@ class OutboxMessage(SQLModel, table=True):
     __tablename__ = "outbox"
     __table_args__ = (
         UniqueConstraint("destination", "party_seq", name="uq_outbox_party_seq"),
-        Index("ix_outbox_unsent", "sent_at", "id"),
         # What the relay claims from, in id order (migration 0030).
         Index(
             "ix_outbox_pending",
             "id",
             postgresql_where=text("sent_at IS NULL AND dead_at IS NULL"),
             sqlite_where=text("sent_at IS NULL AND dead_at IS NULL"),
+        ),
+        # Dead letters, for operators and the dead-letter gauge (migration 0040).
+        Index(
+            "ix_outbox_dead",
+            "id",
+            postgresql_where=text("dead_at IS NOT NULL"),
+            sqlite_where=text("dead_at IS NOT NULL"),
         ),
     )
     id: int | None = Field(default=None, primary_key=True)

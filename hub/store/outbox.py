@@ -96,3 +96,39 @@ def read_feed(
     ).all()
     messages = [open_envelope(vault, row) for row in rows]
     return messages, (rows[-1].party_seq if rows else after)
+
+
+#: PostgreSQL's statistics of the outbox, and whether they are missing or out of date. The
+#: claim (relay.claim_query) checks each row's case for an earlier unsent message; planned
+#: without statistics, that check walks every earlier pending row instead of looking the
+#: case up: measured 1.8-2.2k msg/s instead of 19-21k with a 20,000-row backlog.
+_STALE_STATISTICS = """
+SELECT NOT EXISTS (
+         SELECT 1 FROM pg_stats WHERE schemaname = current_schema() AND tablename = 'outbox'
+       ) AND EXISTS (SELECT 1 FROM outbox),
+       s.n_mod_since_analyze, c.reltuples
+FROM pg_stat_user_tables s JOIN pg_class c ON c.oid = s.relid
+WHERE s.relid = 'outbox'::regclass
+"""
+
+
+def analyze_if_stale(conn: Any, *, changed_rows: int = 1000, changed_share: float = 0.1) -> bool:
+    """ANALYZE the outbox if it was never analyzed or has changed much since (PostgreSQL).
+
+    Autovacuum does this where it runs; this covers databases where it is off or behind, as
+    its own thresholds would (`changed_rows` + `changed_share` of the table). Answers whether
+    it analyzed. `conn` is a SQLAlchemy connection outside any other work's transaction.
+    """
+    row = conn.exec_driver_sql(_STALE_STATISTICS).first()
+    if row is None:
+        conn.rollback()
+        return False
+    # Column statistics, not reltuples, tell whether it was ever analyzed: an ANALYZE rolled
+    # back keeps the row count it wrote in place but loses the statistics.
+    never, changed, tuples = row
+    if not never and changed <= changed_rows + changed_share * max(tuples, 0):
+        conn.rollback()
+        return False
+    conn.exec_driver_sql("ANALYZE outbox")
+    conn.commit()
+    return True

@@ -315,3 +315,25 @@ def test_migrations_are_idempotent(database_url: str, tmp_path: Path) -> None:
         assert str(answer["application_no"]).startswith("310000-20261123-000001-")
     finally:
         hub.db.dispose()
+
+
+def test_the_migrations_build_the_schema_the_models_describe(database_url: str) -> None:
+    """A model changed without its migration (or the reverse) shows up here, as the
+    difference Alembic's autogenerate would write into a new migration."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import hub.store.models
+    import hub.store.models_ops
+    import hub.store.models_privacy  # noqa: F401  (every table on the metadata)
+    from hub.store.db import make_engine
+
+    upgrade(database_url)
+    engine = make_engine(database_url)
+    try:
+        with engine.connect() as conn:
+            diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
+    finally:
+        engine.dispose()
+    assert diff == []
