@@ -491,8 +491,8 @@ def main() -> int:
         )
         if not args.skip_e2e:
             db = _pg_database()
-            # Its own queues: the relay rounds left their messages in their own queues,
-            # which the webhook connector would otherwise deliver ahead of the real cases.
+            # Queues of its own, apart from the relay rounds' (purged, then torn down below),
+            # so the webhook connector delivers the real cases alone.
             e2e_prefix = f"bench{uuid.uuid4().hex[:6]}e"
             prefixes.append(e2e_prefix)
             _report_e2e(db, e2e_prefix, args.rate, args.seconds)
