@@ -163,8 +163,9 @@ _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za
 _CARD = re.compile(r"\d" + _NB1 + r"\d{3}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?" + _NA)
 _LONG_NUMBER = re.compile(r"\d" + _NB1 + r"\d{14,}" + _NA)
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# The issuing-authority letter skips I only: O is the police's in many provinces (琼O-79691).
 _PLATE = re.compile(
-    r"[" + _PROVINCES + r"][A-HJ-NP-Z][·•.\-\s]?[A-HJ-NP-Z0-9]{5,6}(?:挂|学|警|港|澳)?"
+    r"[" + _PROVINCES + r"][A-HJ-Z][·•.\-\s]?[A-HJ-NP-Z0-9]{5,6}(?:挂|学|警|港|澳)?"
     r"(?![A-Za-z0-9])"
 )
 
