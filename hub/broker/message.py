@@ -1,7 +1,17 @@
 """One outbox message in transit: what the relay publishes and what a connector receives.
 
-The body on the wire is the sealed envelope exactly as stored in the outbox (personal data is
-never in clear on the broker); routing facts travel as AMQP properties and headers.
+The body on the wire is one line of routing facts, then the sealed envelope exactly as
+stored in the outbox (personal data is never in clear on the broker):
+
+    destination|application_no|deliver_by|party_seq|outbox_id\n<sealed envelope>
+
+and the AMQP properties are only `message_id`, `type` and persistence (`x-attempt` is added
+once a message is retried). The facts ride in the body rather than in a headers table, and
+there is no content type, because the broker decodes every property of every message it
+routes: the table and the content type cost it 10-15 µs a message here (50-57 µs against
+44-48), more than the relay's own work per message. Messages of the earlier formats
+(content type `SEALED`, facts in an `x-hub-facts` header or one header each, the bare
+envelope as body) are still read.
 """
 
 from __future__ import annotations
@@ -14,10 +24,10 @@ import pika
 
 from hub.vault import Vault
 
+#: The content type of the earlier formats, whose body is the sealed envelope alone; a
+#: message without it has the facts line first.
 SEALED = "application/vnd.onematter.sealed-envelope"
-#: The routing facts travel in one header, "destination|application_no|deliver_by|
-#: party_seq|outbox_id" (empty where absent): one table entry for pika to encode and the
-#: broker to store instead of five, about a tenth of the broker's cost per message.
+#: The header that carried the packed facts in the earlier format.
 FACTS = "x-hub-facts"
 
 
@@ -43,39 +53,37 @@ class Message:
         return replace(self, attempt=self.attempt + 1)
 
     def headers(self) -> dict[str, Any]:
-        h: dict[str, Any] = {FACTS: self.packed_facts()}
-        if self.attempt:  # absent means 0: one header less to encode on every first publish
-            h["x-attempt"] = self.attempt
-        return h
+        # Absent means 0: a first publish carries no headers table at all.
+        return {"x-attempt": self.attempt} if self.attempt else {}
 
     def packed_facts(self) -> str:
-        return "|".join(
-            (
-                self.destination,
-                self.application_no or "",
-                self.deliver_by.isoformat() if self.deliver_by is not None else "",
-                str(self.party_seq) if self.party_seq is not None else "",
-                str(self.outbox_id) if self.outbox_id is not None else "",
-            )
+        return pack_facts(
+            self.destination, self.application_no, self.deliver_by, self.party_seq, self.outbox_id
         )
 
     def properties(self, **extra_headers: Any) -> pika.BasicProperties:
+        headers = {**self.headers(), **extra_headers}
         return pika.BasicProperties(
             message_id=self.message_id,
             type=self.type,
-            content_type=SEALED,
             delivery_mode=pika.DeliveryMode.Persistent,
-            headers={**self.headers(), **extra_headers},
+            headers=headers or None,
         )
 
     @property
     def body(self) -> bytes:
-        return self.sealed.encode()
+        """The facts line and the sealed envelope, as published."""
+        return framed_body(self.packed_facts(), self.sealed)
 
     @classmethod
     def from_delivery(cls, routing_key: str, props: pika.BasicProperties, body: bytes) -> Message:
         h = dict(props.headers or {})
-        facts = unpack_facts(h)
+        if props.content_type != SEALED:
+            line, _, rest = body.partition(b"\n")
+            facts = dict(zip(_FIELDS, _split_facts(line.decode()), strict=True))
+            body = rest
+        else:
+            facts = unpack_facts(h)
         # A retry tier may have stamped the deadline on its own (worker); it takes precedence.
         deliver_by = _text(h.get("x-deliver-by")) or facts["deliver_by"]
         return cls(
@@ -102,12 +110,47 @@ _SEPARATE = {
 }
 
 
+def pack_facts(
+    destination: str,
+    application_no: str | None,
+    deliver_by: datetime | None,
+    party_seq: int | None,
+    outbox_id: int | None,
+) -> str:
+    """"destination|application_no|deliver_by|party_seq|outbox_id", empty where absent."""
+    return "|".join(
+        (
+            destination,
+            application_no or "",
+            deliver_by.isoformat() if deliver_by is not None else "",
+            str(party_seq) if party_seq is not None else "",
+            str(outbox_id) if outbox_id is not None else "",
+        )
+    )
+
+
+def framed_body(packed_facts: str, sealed: str) -> bytes:
+    """A body of the current format: the facts line, a newline, the sealed envelope."""
+    return f"{packed_facts}\n{sealed}".encode()
+
+
+def destination_of(props: pika.BasicProperties, body: bytes) -> str:
+    """The destination a published message was meant for, in any format."""
+    if props.content_type != SEALED:
+        return _split_facts(body.partition(b"\n")[0].decode())[0]
+    return unpack_facts(dict(props.headers or {}))["destination"]
+
+
+def _split_facts(packed: str) -> list[str]:
+    # From the right: only the destination (a party id) could ever hold a "|".
+    return packed.rsplit("|", len(_FIELDS) - 1)
+
+
 def unpack_facts(headers: dict[str, Any]) -> dict[str, str]:
-    """The routing facts of a delivery's headers ("" where absent)."""
+    """The routing facts of an earlier-format delivery's headers ("" where absent)."""
     packed = _text(headers.get(FACTS))
     if packed is not None:
-        # From the right: only the destination (a party id) could ever hold a "|".
-        return dict(zip(_FIELDS, packed.rsplit("|", len(_FIELDS) - 1), strict=True))
+        return dict(zip(_FIELDS, _split_facts(packed), strict=True))
     return {f: _text(headers.get(_SEPARATE[f])) or "" for f in _FIELDS}
 
 

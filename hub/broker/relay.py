@@ -50,7 +50,7 @@ from sqlalchemy import ARRAY, BigInteger, Connection, any_, bindparam, exists, o
 
 from hub.broker import metrics
 from hub.broker.frames import PublishFrames
-from hub.broker.message import Message, unpack_facts
+from hub.broker.message import destination_of, framed_body, pack_facts
 from hub.broker.reconnect import reconnecting
 from hub.broker.routes import Directory, Route
 from hub.broker.settings import DeliverySettings
@@ -59,6 +59,7 @@ from hub.services.context import HubContext
 from hub.store.db import is_postgres, make_engine
 from hub.store.models import OutboxMessage
 from hub.store.outbox import analyze_if_stale
+from hub.store.types import as_utc
 
 log = logging.getLogger("hub.relay")
 
@@ -79,6 +80,27 @@ _MARK_PG = T.update().where(T.c.id == any_(_IDS))
 
 class RelayConnectionLost(AMQPError):
     """The broker connection closed under a running relay; it reconnects."""
+
+
+def claim_sql(
+    conn: Connection, limit: int, *, skip_locked: bool, exclude: frozenset[int] = frozenset()
+) -> str:
+    """`claim_query` as the driver's SQL text for `conn`, its values written in.
+
+    The relay reads its claims through the driver (`exec_driver_sql`): no result types to
+    apply to a thousand rows, CPU that the I/O thread's publishes need more.
+    """
+    key = (conn.dialect.name, limit, skip_locked)
+    sql = None if exclude else _CLAIM_SQL.get(key)
+    if sql is None:
+        query = claim_query(limit, skip_locked=skip_locked, exclude=exclude)
+        sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
+        if not exclude:
+            _CLAIM_SQL[key] = sql
+    return sql
+
+
+_CLAIM_SQL: dict[tuple[str, int, bool], str] = {}
 
 
 def claim_query(limit: int, *, skip_locked: bool, exclude: frozenset[int] = frozenset()) -> Any:
@@ -145,7 +167,11 @@ _batch_numbers = itertools.count(1)
 @dataclass(eq=False)
 class Batch:
     conn: Connection | None
-    rows: dict[int, Message]
+    #: Outbox id -> message id of the rows to publish, in claim order.
+    rows: dict[int, str]
+    #: Their publishes, encoded at claim time, in the same order.
+    encoded: list[bytes] = field(default_factory=list)
+    destinations: set[str] = field(default_factory=set)
     number: int = field(default_factory=lambda: next(_batch_numbers))
     outstanding: int = 0
     acked: list[int] = field(default_factory=list)
@@ -448,7 +474,9 @@ class Relay:
             self._claims += 1
             self._open += 1
             self._claims_submitted += 1
-            self._submit(self._claim_job, self._connection, alone, self._claims_submitted)
+            self._submit(
+                self._claim_job, self._connection, self._frames, alone, self._claims_submitted
+            )
 
     def _submit(self, fn: Callable[..., None], *args: Any) -> None:
         future = self._db.submit(fn, *args)
@@ -506,14 +534,13 @@ class Relay:
 
     def _publish(self, batch: Batch) -> None:
         conn, channel = self._connection, self._channel
-        if conn is None or self._frames is None or channel is None or not channel.is_open:
+        if conn is None or channel is None or not channel.is_open:
             return  # the batch stays live and unmarked: _abandon_batches releases it
-        for destination in {m.destination for m in batch.rows.values()} - self._declared:
+        for destination in batch.destinations - self._declared:
             self._declare_party(destination)
-        # Encoded before any delivery tag is counted: a failure here leaves the tags in step
-        # with the broker's, which count only what was written.
-        encode = self._frames.encode
-        encoded = [encode(msg) for msg in batch.rows.values()]
+        # Encoded by the claim, for this connection's channel (a claim of an earlier
+        # connection never gets here), before any delivery tag is counted.
+        encoded = batch.encoded
         for oid in batch.rows:
             self._next_tag += 1
             self._pending[self._next_tag] = (batch, oid)
@@ -526,10 +553,10 @@ class Relay:
         if batch.outstanding == 0:
             self._settled(batch)
 
-    def _on_return(self, _channel: Any, _method: Any, props: Any, _body: bytes) -> None:
+    def _on_return(self, _channel: Any, _method: Any, props: Any, body: bytes) -> None:
         # Unroutable (its queue vanished): not marked; its queue is declared again.
         self._returned.add(props.message_id)
-        dest = unpack_facts(dict(props.headers or {}))["destination"]
+        dest = destination_of(props, body)
         if dest:
             self._declared.discard(dest)
 
@@ -548,7 +575,7 @@ class Relay:
         for t in tags:
             batch, oid = self._pending.pop(t)
             batch.outstanding -= 1
-            if ack and batch.rows[oid].message_id not in self._returned:
+            if ack and batch.rows[oid] not in self._returned:
                 batch.acked.append(oid)
             else:
                 batch.failed.append(oid)
@@ -560,7 +587,7 @@ class Relay:
     def _settled(self, batch: Batch) -> None:
         """Every publish of the batch is confirmed or refused: mark it, off this thread."""
         for oid in batch.failed:
-            self._returned.discard(batch.rows[oid].message_id)
+            self._returned.discard(batch.rows[oid])
         self._submit(self._mark_job, self._connection, batch)
 
     def _on_marked(self, conn: SelectConnection, failed: bool) -> None:
@@ -570,12 +597,14 @@ class Relay:
         self._schedule_pump(self.poll_interval * 10 if failed else 0)
 
     # ---- database (pool threads) -----------------------------------------------------
-    def _claim_job(self, conn: SelectConnection, alone: bool, serial: int) -> None:
+    def _claim_job(
+        self, conn: SelectConnection, frames: PublishFrames, alone: bool, serial: int
+    ) -> None:
         batch: Batch | None = None
         failed = False
         try:
             self._keep_statistics()
-            batch = self._claim()
+            batch = self._claim(frames)
             self._observe_lag()
         except Exception:
             log.exception("claiming outbox rows failed; trying again shortly")
@@ -625,12 +654,13 @@ class Relay:
         except Exception as exc:
             log.debug("lag not measured: %s", exc)
 
-    def _claim(self) -> Batch | None:
+    def _claim(self, frames: PublishFrames) -> Batch | None:
         if self.postgres:
             conn = self.engine.connect()
             try:
                 conn.begin()
-                rows = conn.execute(claim_query(self.batch_size, skip_locked=True)).all()
+                sql = claim_sql(conn, self.batch_size, skip_locked=True)
+                rows = conn.exec_driver_sql(sql).fetchall()
             except BaseException:
                 conn.close()
                 raise
@@ -645,34 +675,31 @@ class Relay:
             with self._lock:
                 in_flight = frozenset(self._in_flight)
             with self.read_engine.connect() as c:
-                rows = c.execute(
-                    claim_query(self.batch_size, skip_locked=False, exclude=in_flight)
-                ).all()
+                sql = claim_sql(c, self.batch_size, skip_locked=False, exclude=in_flight)
+                rows = c.exec_driver_sql(sql).fetchall()
                 c.rollback()
             if not rows:
                 return None
             batch = Batch(None, {}, claimed=len(rows))
         pushed: dict[str, bool] = {}  # one registry look-up per destination, not per row
-        for r in rows:
-            if r.destination not in pushed:
-                pushed[r.destination] = self.directory.party(r.destination).pushed
-            if not pushed[r.destination]:
-                batch.marked_now.append(r.id)
+        publish = frames.publish
+        encoded = batch.encoded
+        # Columns in claim_query's order (_COLUMNS); the body is what Message.body is.
+        for oid, message_id, destination, type_, application_no, envelope, deliver_by, seq in rows:
+            if destination not in pushed:
+                pushed[destination] = self.directory.party(destination).pushed
+                if pushed[destination]:
+                    batch.destinations.add(destination)
+            if not pushed[destination]:
+                batch.marked_now.append(oid)
                 continue
-            batch.rows[r.id] = Message(
-                message_id=r.message_id,
-                destination=r.destination,
-                type=r.type,
-                application_no=r.application_no,
-                sealed=r.envelope,
-                deliver_by=r.deliver_by,
-                party_seq=r.party_seq,
-                outbox_id=r.id,
-            )
+            facts = pack_facts(destination, application_no, as_utc(deliver_by), seq, oid)
+            batch.rows[oid] = message_id
+            encoded.append(publish(message_id, destination, type_, framed_body(facts, envelope)))
         with self._lock:
             self._live[batch.number] = batch
             if not self.postgres:
-                self._in_flight.update(r.id for r in rows)
+                self._in_flight.update(r[0] for r in rows)
         return batch
 
     def _mark(self, batch: Batch, ids: list[int], *, registered: bool = True) -> None:
