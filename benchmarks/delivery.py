@@ -239,8 +239,9 @@ def _stages(db_url: str, sent: dict[str, float], answered: dict[str, float]) -> 
     with engine.connect() as c:
         rows = c.execute(
             text(
-                "SELECT application_no, created_at, sent_at FROM outbox "
-                "WHERE type = 'application.dispatched'"
+                "SELECT o.application_no, o.created_at, s.sent_at FROM outbox o "
+                "LEFT JOIN outbox_sent s ON s.outbox_id = o.id "
+                "WHERE o.type = 'application.dispatched'"
             )
         ).all()
     engine.dispose()

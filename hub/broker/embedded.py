@@ -32,12 +32,13 @@ from connectors.base import Connector, Dead, Delivered, Outcome, Retry
 from connectors.notify import BufferedJournal, insert_inbox
 from hub.broker import metrics
 from hub.broker.message import Message
-from hub.broker.relay import T, claim_query, mark_sent
+from hub.broker.relay import T, claim_query
 from hub.broker.routes import Directory, Route
 from hub.broker.settings import DeliverySettings
 from hub.broker.wiring import Connectors, build
 from hub.services.context import HubContext
 from hub.services.delivery_failures import record_dead
+from hub.store.outbox import mark_sent
 
 log = logging.getLogger("hub.embedded")
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
 from hub.services.context import HubContext
-from hub.store.models import OutboxMessage
+from hub.store.models import OutboxMessage, OutboxPending
 
 log = logging.getLogger("hub.broker.metrics")
 
@@ -32,10 +32,13 @@ DELIVERIES = Counter("hub_deliveries_total", "Connector outcomes", ["connector",
 INBOUND = Counter("hub_inbound_total", "Inbound AMQP messages", ["outcome"])
 
 _T = OutboxMessage.__table__  # type: ignore[attr-defined]
-_OLDEST = select(func.min(_T.c.created_at)).where(_T.c.sent_at.is_(None), _T.c.dead_at.is_(None))
-_DEAD = (
-    select(func.count()).select_from(_T).where(_T.c.dead_at.is_not(None), _T.c.sent_at.is_(None))
+_P = OutboxPending.__table__  # type: ignore[attr-defined]
+#: The first pending row's age: rows are pending in id order, which is the order written.
+_OLDEST = select(_T.c.created_at).where(
+    _T.c.id == select(func.min(_P.c.outbox_id)).scalar_subquery()
 )
+#: Dead letters waiting for an operator, whether or not the relay had sent them first.
+_DEAD = select(func.count()).select_from(_T).where(_T.c.dead_at.is_not(None))
 
 
 def oldest_unsent_age(ctx: HubContext, engine: Any = None) -> float:

@@ -11,18 +11,20 @@ Two kinds of thread, as pika's documentation asks:
 So the next batch is read while the last one is on the wire, and a batch is marked while
 later ones are confirmed: the database and the broker work at the same time.
 
-A *batch* is claimed from the outbox, published without waiting (many messages in flight,
-several batches at once), and marked sent when every publish in it is settled: acked rows
-get `sent_at` (one UPDATE ... WHERE id = ANY(:ids) on PostgreSQL, IN on SQLite), nacked or
-returned rows stay unsent for the next claim. Nothing is marked before the broker's ack, so
-a crash or a lost connection at any point only causes a resend, and parties drop repeats by
-`message_id`. The relay publishes the sealed envelope as stored: it never decrypts.
+A *batch* is claimed from the pending rows (`outbox_pending`, joined to the outbox),
+published without waiting (many messages in flight, several batches at once), and marked
+sent when every publish in it is settled: acked rows leave `outbox_pending` and get an
+`outbox_sent` row (`store.outbox.mark_sent`: two statements with one array parameter on
+PostgreSQL), nacked or returned rows stay pending for the next claim. Nothing is marked
+before the broker's ack, so a crash or a lost connection at any point only causes a
+resend, and parties drop repeats by `message_id`. The relay publishes the sealed envelope
+as stored: it never decrypts.
 
-PostgreSQL: a batch is claimed with `SELECT ... FOR UPDATE SKIP LOCKED` and its transaction
-stays open until the batch is marked, so several relays share the outbox without publishing
-the same row twice; a dead connection rolls back and the rows go to the next claim. SQLite:
-one relay; claims read beside the writer (WAL) and exclude the ids in flight, and marks are
-short write transactions.
+PostgreSQL: a batch is claimed with `SELECT ... FOR UPDATE OF outbox_pending SKIP LOCKED`
+and its transaction stays open until the batch is marked, so several relays share the
+outbox without publishing the same row twice; a dead connection rolls back and the rows go
+to the next claim. SQLite: one relay; claims read beside the writer (WAL) and exclude the
+ids in flight, and marks are short write transactions.
 
 Per case and destination the order is kept: a row waits while an earlier row of the same
 case for the same destination is unsent, so the party's queue receives them in order.
@@ -46,7 +48,7 @@ from typing import Any
 import pika
 from pika.adapters.select_connection import SelectConnection
 from pika.exceptions import AMQPConnectionError, AMQPError
-from sqlalchemy import ARRAY, BigInteger, Connection, any_, bindparam, exists, or_, select
+from sqlalchemy import Connection, exists, or_, select
 
 from hub.broker import metrics
 from hub.broker.frames import PublishFrames
@@ -58,7 +60,7 @@ from hub.broker.topology import Topology
 from hub.services.context import HubContext
 from hub.store.db import is_postgres, make_engine
 from hub.store.models import OutboxMessage
-from hub.store.outbox import analyze_if_stale
+from hub.store.outbox import P, analyze_if_stale, mark_sent
 from hub.store.types import as_utc
 
 log = logging.getLogger("hub.relay")
@@ -74,8 +76,6 @@ _COLUMNS = (
     T.c.deliver_by,
     T.c.party_seq,
 )
-_IDS = bindparam("ids", type_=ARRAY(BigInteger))
-_MARK_PG = T.update().where(T.c.id == any_(_IDS))
 
 
 class RelayConnectionLost(AMQPError):
@@ -116,49 +116,27 @@ def _claim_query(limit: int, skip_locked: bool) -> Any:
 
 
 def _build_claim_query(limit: int, skip_locked: bool, exclude: frozenset[int]) -> Any:
-    earlier = T.alias("earlier")
+    earlier = P.alias("earlier")
     blocked_by_earlier = exists().where(
-        earlier.c.application_no == T.c.application_no,
-        earlier.c.destination == T.c.destination,
-        earlier.c.sent_at.is_(None),
-        earlier.c.dead_at.is_(None),
-        earlier.c.id < T.c.id,
+        earlier.c.application_no == P.c.application_no,
+        earlier.c.destination == P.c.destination,
+        earlier.c.outbox_id < P.c.outbox_id,
     )
-    # One flat SELECT: the index hands the rows over in id order, so nothing is sorted,
-    # and each is locked as it is read (half the database time of choosing the ids in a
-    # subquery and fetching the rows again by primary key).
+    # One flat SELECT: the pending rows' primary key hands them over in id order, so
+    # nothing is sorted, and each is locked as it is read; the outbox row comes by its key.
     rows = (
         select(*_COLUMNS)
-        .where(
-            T.c.sent_at.is_(None),
-            T.c.dead_at.is_(None),
-            or_(T.c.application_no.is_(None), ~blocked_by_earlier),
-        )
-        .order_by(T.c.id)
+        .select_from(P.join(T, T.c.id == P.c.outbox_id))
+        .where(or_(P.c.application_no.is_(None), ~blocked_by_earlier))
+        .order_by(P.c.outbox_id)
         .limit(limit)
     )
     if exclude:
-        rows = rows.where(T.c.id.not_in(sorted(exclude)))
+        rows = rows.where(P.c.outbox_id.not_in(sorted(exclude)))
     if skip_locked:
-        rows = rows.with_for_update(skip_locked=True, of=T)
+        # The narrow pending rows are locked, not the outbox's: a lock writes to the row.
+        rows = rows.with_for_update(skip_locked=True, of=P)
     return rows
-
-
-def mark_sent(conn: Connection, ids: list[int], now: Any) -> None:
-    """One UPDATE for all `ids` (PostgreSQL: one array parameter; SQLite: IN, in chunks)."""
-    if not ids:
-        return
-    values = {"sent_at": now, "attempts": T.c.attempts + 1}
-    if conn.dialect.name == "postgresql":
-        # The mark need not wait for its own fsync: lost in a database crash, it only
-        # sends these rows again, which parties drop by message_id (at least once on the
-        # wire, once in effect). It saves the relay a disk flush per batch.
-        conn.exec_driver_sql("SET LOCAL synchronous_commit = off")
-        conn.execute(_MARK_PG.values(**values), {"ids": list(ids)})
-        return
-    for start in range(0, len(ids), 5000):
-        chunk = ids[start : start + 5000]
-        conn.execute(T.update().where(T.c.id.in_(chunk)).values(**values))
 
 
 _batch_numbers = itertools.count(1)

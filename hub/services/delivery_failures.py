@@ -25,7 +25,8 @@ from hub.services.casework import (
 from hub.services.context import HubContext
 from hub.services.principal import SYSTEM
 from hub.store import audit
-from hub.store.models import Application, OutboxMessage
+from hub.store.models import Application, OutboxMessage, OutboxSent
+from hub.store.outbox import unpend, unsend
 
 DISPATCHED = "application.dispatched"
 
@@ -44,6 +45,8 @@ def record_dead(
         row.dead_at = now
         row.dead_reason = reason[:500]
         session.add(row)
+        assert row.id is not None
+        unpend(session.connection(), row.id)  # dead before it was ever sent (embedded)
         flagged = False
         if row.type == DISPATCHED and row.application_no:
             flagged = _flag_case(ctx, session, row, reason, now)
@@ -82,7 +85,7 @@ def _flag_case(
     return True
 
 
-def dead_letter_view(row: OutboxMessage) -> dict[str, Any]:
+def dead_letter_view(row: OutboxMessage, attempts: int = 0) -> dict[str, Any]:
     return {
         "message_id": row.message_id,
         "destination": row.destination,
@@ -92,20 +95,23 @@ def dead_letter_view(row: OutboxMessage) -> dict[str, Any]:
         "deliver_by": jsonutil.rfc3339(row.deliver_by) if row.deliver_by else None,
         "dead_at": jsonutil.rfc3339(row.dead_at) if row.dead_at else None,
         "reason": row.dead_reason,
-        "attempts": row.attempts,
+        "attempts": attempts,
     }
 
 
 def list_dead(
     session: Session, *, destination: str | None = None, after: int = 0, limit: int = 100
 ) -> tuple[list[dict[str, Any]], int]:
-    query = select(OutboxMessage).where(
-        col(OutboxMessage.dead_at).is_not(None), col(OutboxMessage.id) > after
+    query = (
+        select(OutboxMessage, col(OutboxSent.attempts))
+        .join(OutboxSent, col(OutboxSent.outbox_id) == OutboxMessage.id, isouter=True)
+        .where(col(OutboxMessage.dead_at).is_not(None), col(OutboxMessage.id) > after)
     )
     if destination:
         query = query.where(OutboxMessage.destination == destination)
     rows = session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
-    return [dead_letter_view(r) for r in rows], (rows[-1].id or after) if rows else after
+    views = [dead_letter_view(r, attempts or 0) for r, attempts in rows]
+    return views, (rows[-1][0].id or after) if rows else after
 
 
 def replay(
@@ -142,10 +148,10 @@ def replay(
                     continue
             row.dead_at = None
             row.dead_reason = None
-            row.sent_at = None
             row.deliver_by = None
-            row.attempts = 0
             session.add(row)
+            session.flush()
+            unsend(session.connection(), row)
             counts["replayed"] += 1
         audit.append(session, chain="delivery", at=now, actor_role="admin", actor_party=actor,
                      action="delivery.replayed", detail=dict(counts))

@@ -33,9 +33,12 @@ Converter = Callable[[Any], Any] | None
 class _Plan:
     """The INSERT for one table on one dialect, with a converter per column."""
 
-    def __init__(self, table: Table, dialect: Dialect) -> None:
-        # Integer primary keys named `id` are left to the database (autoincrement).
-        self.columns = [c for c in table.c if not (c.primary_key and c.name == "id")]
+    def __init__(self, table: Table, dialect: Dialect, with_id: bool) -> None:
+        # Integer primary keys named `id` are left to the database (autoincrement), unless
+        # the rows carry them.
+        self.columns = [
+            c for c in table.c if with_id or not (c.primary_key and c.name == "id")
+        ]
         self.names = [c.name for c in self.columns]
         self.defaults = [_scalar_default(c.default) for c in self.columns]
         quote = dialect.identifier_preparer.quote
@@ -166,18 +169,20 @@ def run_together(conn: Connection, statements: list[Statement]) -> list[list[Any
         ) from exc
 
 
-_PLANS: dict[tuple[str, str], _Plan] = {}
+_PLANS: dict[tuple[str, str, bool], _Plan] = {}
 
 
 def insert_statement(conn: Connection, model: type[Any], rows: list[dict[str, Any]]) -> Statement:
-    """One INSERT of `rows` into `model`'s table (no explicit autoincrement ids)."""
+    """One INSERT of `rows` into `model`'s table; an `id` primary key is left to the
+    database unless the rows carry it (all of them, or none)."""
     table: Table = model.__table__
-    if rows and "id" in rows[0]:
-        raise ValueError(f"bulk insert into {table.name} leaves ids to the database")
-    key = (conn.dialect.name, table.name)
+    with_id = bool(rows) and "id" in rows[0]
+    if with_id and not all("id" in row for row in rows):
+        raise ValueError(f"bulk insert into {table.name}: some rows carry an id, some not")
+    key = (conn.dialect.name, table.name, with_id)
     plan = _PLANS.get(key)
     if plan is None:
-        plan = _PLANS[key] = _Plan(table, conn.dialect)
+        plan = _PLANS[key] = _Plan(table, conn.dialect, with_id)
     return Statement(plan.sql, plan.params(rows))
 
 

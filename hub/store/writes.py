@@ -2,9 +2,11 @@
 
 Intake runs many applications in one transaction (group commit). Instead of one INSERT per
 row, its steps hand rows to the session's `WriteBuffer`, which writes them with one
-executemany per table, gives each outbox row its destination's next feed number, and adds
-the open-case counts to the institutions. Outside a batch there is no buffer and every step
-writes at once, so other use cases read back what they wrote in the same transaction.
+executemany per table, gives each outbox row its id (taken from the database first, so that
+its `outbox_pending` row goes in the same round trip) and its destination's next feed
+number, and adds the open-case counts to the institutions. Outside a batch there is no
+buffer and every step writes at once, so other use cases read back what they wrote in the
+same transaction.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from hub.store.models import (
     CaseEvent,
     Deadline,
     OutboxMessage,
+    OutboxPending,
     PartyIndex,
 )
 
@@ -43,6 +46,7 @@ _TABLES: tuple[type[Any], ...] = (
     CaseEvent,
     Deadline,
     OutboxMessage,
+    OutboxPending,
     AuditEntry,
 )
 
@@ -59,6 +63,13 @@ _ADD_PARTIES = (
     "INSERT INTO party_sequence (party, last) VALUES {values} ON CONFLICT (party) "
     "DO UPDATE SET last = party_sequence.last + excluded.last RETURNING party, last"
 )
+# Ids for the batch's outbox rows. PostgreSQL: from the table's own sequence, as the
+# column default would take them. SQLite: the writer holds the database (BEGIN IMMEDIATE),
+# so the next ids are simply those after the largest.
+_OUTBOX_IDS_PG = (
+    "SELECT nextval(pg_get_serial_sequence('outbox', 'id')) FROM generate_series(1, %s)"
+)
+_OUTBOX_LAST_ID_SQLITE = "SELECT coalesce(max(id), 0) FROM outbox"
 
 
 @dataclass(frozen=True)
@@ -144,7 +155,23 @@ class WriteBuffer:
                     returning=True,
                 )
             )
+        if outbox:
+            counters.append(
+                Statement(_OUTBOX_IDS_PG, [(len(outbox),)], returning=True)
+                if dialect.name == "postgresql"
+                else Statement(_OUTBOX_LAST_ID_SQLITE, [()], returning=True)
+            )
         results = run_together(conn, counters)
+        if outbox:
+            taken = [int(r[0]) for r in results.pop()]
+            if dialect.name == "postgresql":
+                ids: list[int] = sorted(taken)
+            else:
+                ids = list(range(taken[0] + 1, taken[0] + 1 + len(outbox)))
+            pending = self.rows[OutboxPending]
+            for outbox_id, row in zip(ids, outbox, strict=True):
+                row["id"] = outbox_id
+                pending.append(OutboxPending.row_for(outbox_id, row))
         if parties:
             for party, top in results[-1]:
                 rows = by_destination[party]

@@ -78,7 +78,7 @@ def test_every_case_is_delivered_once_in_effect_across_a_broker_restart(
         with ctx.db.engine.connect() as conn:
             unsent = conn.execute(
                 text(
-                    "SELECT COUNT(*) FROM outbox WHERE sent_at IS NULL AND destination <> 'notify'"
+                    "SELECT COUNT(*) FROM outbox_pending WHERE destination <> 'notify'"
                 )
             ).scalar()
             dead = conn.execute(

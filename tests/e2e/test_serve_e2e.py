@@ -270,7 +270,7 @@ def test_several_workers_number_gap_free_and_the_outbox_is_still_drained(
             def drained() -> bool:
                 with db.read() as s:
                     return s.connection().execute(
-                        text("SELECT count(*) FROM outbox WHERE sent_at IS NULL")
+                        text("SELECT count(*) FROM outbox_pending")
                     ).scalar_one() == 0
 
             assert wait_for(drained, 30), "the outbox was not drained"

@@ -26,7 +26,14 @@ from hub.broker.topology import Topology
 from hub.broker.worker import Delivery, Subscription, Worker
 from hub.services.context import HubContext
 from hub.services.delivery_failures import record_dead
-from hub.store.models import Application, CaseEvent, InboxRecord, OutboxMessage
+from hub.store.models import (
+    Application,
+    CaseEvent,
+    InboxRecord,
+    OutboxMessage,
+    OutboxPending,
+    OutboxSent,
+)
 from tests.support.api import SMALL_REGISTRY, Api
 from tests.support.broker import (
     delivery_settings,
@@ -228,7 +235,10 @@ def test_dead_letters_are_listed_and_replayed_by_admins_only(api: Api) -> None:
     assert r.status_code == 200 and r.json()["replayed"] == 1
     with api.ctx.db.read() as session:
         row = session.get(OutboxMessage, notice.id)
-    assert row is not None and row.dead_at is None and row.sent_at is None  # to be sent again
+        pending = session.get(OutboxPending, notice.id)
+        sent = session.get(OutboxSent, notice.id)
+    # To be sent again: pending once more, and no longer counted as sent.
+    assert row is not None and row.dead_at is None and pending is not None and sent is None
     # Idempotent: a second replay finds nothing dead.
     r = api.client.post(f"/v1/admin/deadletters/{notice.message_id}/replay", headers=admin)
     assert r.json() == {"replayed": 0, "superseded": 0, "not_dead": 1}

@@ -17,7 +17,7 @@ from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal, Role
 from hub.store import audit
 from hub.store.migrate import upgrade
-from hub.store.models import Application, AuditEntry, OutboxMessage
+from hub.store.models import Application, AuditEntry, OutboxMessage, OutboxPending, OutboxSent
 from hub.store.outbox import enqueue, open_envelope, read_feed
 from hub.store.sequences import next_day_sequence, next_party_sequence
 from tests.support.api import (
@@ -180,6 +180,8 @@ def test_outbox_envelope_round_trips_and_is_ciphertext_at_rest(ctx: HubContext) 
             select(OutboxMessage).where(OutboxMessage.message_id == message_id)
         ).one()
         envelope = open_envelope(ctx.vault, stored)
+        pending = session.get(OutboxPending, stored.id)
+        sent = session.get(OutboxSent, stored.id)
     assert envelope == {
         "message_id": message_id,
         "type": "notice.test",
@@ -187,7 +189,12 @@ def test_outbox_envelope_round_trips_and_is_ciphertext_at_rest(ctx: HubContext) 
         "occurred_at": "2026-11-23T10:00:00+08:00",
         "data": data,
     }
-    assert stored.deliver_by == now and stored.sent_at is None
+    assert stored.deliver_by == now
+    # Written pending, with its destination and case for the claim's order check; not sent.
+    assert pending is not None and sent is None
+    assert (pending.destination, pending.application_no) == (
+        stored.destination, stored.application_no
+    )
 
 
 def _submit(ctx: HubContext) -> dict[str, object]:

@@ -16,7 +16,7 @@ from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
 from hub.services.context import HubContext
 from hub.services.registry import seal_secret
-from hub.store.models import Institution, OutboxMessage
+from hub.store.models import Institution, OutboxPending
 from hub.store.outbox import enqueue
 
 SECRET = "test-secret-0123456789abcdef"
@@ -86,14 +86,12 @@ def enqueue_many(
 
 
 def unsent(ctx: HubContext) -> int:
-    from sqlmodel import col, func, select
+    from sqlmodel import func, select
 
     with ctx.db.read() as session:
         return int(
             session.exec(
-                select(func.count())
-                .select_from(OutboxMessage)
-                .where(col(OutboxMessage.sent_at).is_(None))
+                select(func.count()).select_from(OutboxPending)
             ).one()
         )
 
