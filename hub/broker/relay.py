@@ -104,7 +104,7 @@ _CLAIM_SQL: dict[tuple[str, int, bool], str] = {}
 
 
 def claim_query(limit: int, *, skip_locked: bool, exclude: frozenset[int] = frozenset()) -> Any:
-    """The next unsent rows, in id order, read from the pending rows' partial index."""
+    """The next pending rows with their outbox columns (`_COLUMNS`), in outbox id order."""
     if not exclude:  # the usual case: built once (building it costs more than running it idle)
         return _claim_query(limit, skip_locked)
     return _build_claim_query(limit, skip_locked, exclude)
@@ -434,7 +434,7 @@ class Relay:
 
     def _pump(self) -> None:
         self._pump_scheduled = False
-        if self._channel is None or not self._channel.is_open:
+        if self._channel is None or not self._channel.is_open or self._frames is None:
             return
         if self._stopping.is_set():
             if self._open == 0 and self._claims == 0:
