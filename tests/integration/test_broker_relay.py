@@ -72,6 +72,41 @@ def test_relay_publishes_with_confirms_and_marks_every_row(
     assert feed_ids
 
 
+def test_a_published_message_carries_its_row_as_a_connector_reads_it(
+    hub: tuple[HubContext, DeliverySettings, str], amqp_url: str
+) -> None:
+    """The relay encodes each row as it reads it; a connector's `Message.from_delivery`
+    gives back every fact of the row and its sealed envelope, with no headers table."""
+    from datetime import UTC, datetime
+
+    from sqlmodel import select
+
+    from hub.store.models import OutboxMessage, OutboxSent
+
+    ctx, settings, _ = hub
+    due = datetime(2026, 12, 4, 1, 30, tzinfo=UTC)
+    [message_id] = enqueue_many(ctx, "pm-a", 1, deliver_by=due, cases=1)
+    Relay(ctx, settings).run(until_idle=True, max_seconds=60)
+    [(props, body)] = drain(amqp_url, Topology(settings).party_queue("pm-a"), expect=1)
+    with ctx.db.read() as session:
+        row = session.exec(
+            select(OutboxMessage).where(OutboxMessage.message_id == message_id)
+        ).one()
+        sent = session.get(OutboxSent, row.id)
+    assert props.headers is None and props.content_type is None
+    assert Message.from_delivery("pm-a", props, body) == Message(
+        message_id=row.message_id,
+        destination="pm-a",
+        type=row.type,
+        application_no=row.application_no,
+        sealed=row.envelope,
+        deliver_by=due,
+        party_seq=row.party_seq,
+        outbox_id=row.id,
+    )
+    assert sent is not None and sent.attempts == 1 and unsent(ctx) == 0
+
+
 def test_topology_is_declared_idempotently_and_matches_the_definitions(
     hub: tuple[HubContext, DeliverySettings, str], amqp_url: str
 ) -> None:
