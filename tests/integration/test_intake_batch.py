@@ -154,3 +154,26 @@ def test_a_batch_whose_transaction_breaks_writes_each_application_once(
     assert broke["once"]
     assert sorted(answers) == stored
     assert [n.split("-")[2] for n in stored] == ["000001", "000002"]
+
+
+def test_a_batch_writes_each_outbox_row_with_its_pending_row(api: Api) -> None:
+    """The batch takes its outbox ids first, so each row's pending copy (what the relay
+    claims from) carries the same id, destination and case; two batches in a row."""
+    from sqlmodel import col
+
+    from hub.store.models import OutboxMessage, OutboxPending
+
+    for _ in range(2):
+        bodies = [application_body(), application_body(category="neighbor")]
+        items = [Submission(PORTAL, b, None, _digest(b)) for b in bodies]
+        IntakeBatcher(api.ctx).run_batch(items)
+        assert all(item.future.exception() is None for item in items)
+    with api.ctx.db.read() as session:
+        outbox = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
+        pending = session.exec(
+            select(OutboxPending).order_by(col(OutboxPending.outbox_id))
+        ).all()
+    assert len(outbox) >= 4 and len({r.application_no for r in outbox}) == 4
+    assert [(p.outbox_id, p.destination, p.application_no) for p in pending] == [
+        (r.id, r.destination, r.application_no) for r in outbox
+    ]
