@@ -70,6 +70,17 @@ def test_keys() -> Iterator[None]:
             os.environ[k] = v
 
 
+@pytest.fixture(autouse=True)
+def working_calendar_of_the_package() -> Iterator[None]:
+    """Each test starts with the installed calendar only: a year one test loads into this
+    process's calendar must not leak into the next test's database."""
+    from hub.services.calendar import forget_loaded
+
+    forget_loaded()
+    yield
+    forget_loaded()
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url() -> str:
     need_service("PostgreSQL", "127.0.0.1", 5432)

@@ -36,6 +36,7 @@ ROUTE_MODULES = (
     "hub.api.routes_applications",
     "hub.api.routes_referrals",
     "hub.api.routes_registry",
+    "hub.api.routes_calendar",
     "hub.api.routes_feed",
     "hub.api.routes_deadletters",
     "hub.api.routes_operations",

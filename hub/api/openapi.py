@@ -38,7 +38,7 @@ _OPERATIONS: dict[str, dict[str, tuple[str, str | None, str]]] = {
 
 def _parameters(path: str) -> list[dict[str, Any]]:
     params = []
-    for name in ("no", "id"):
+    for name in ("no", "id", "year"):
         if "{" + name + "}" in path:
             params.append(
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}

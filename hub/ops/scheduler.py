@@ -35,7 +35,15 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
-from hub.domain.calendar import add_working_days, working_hours_between
+from hub.domain.calendar import (
+    DEADLINE_ACTIONS as DEADLINE_TEXT,
+)
+from hub.domain.calendar import (
+    REFERRAL_DEADLINE,
+    add_working_days,
+    working_hours_between,
+)
+from hub.services import calendar as working_calendar
 from hub.services import records
 from hub.services.context import HubContext
 from hub.store import audit
@@ -44,7 +52,6 @@ from hub.store.outbox import enqueue
 
 log = logging.getLogger("hub.ops.scheduler")
 
-REFERRAL_DEADLINE = "referral_answer_by"
 
 #: Working days a court or commission has to answer a referral (configurable). The statutes
 #: count calendar days (司法确认 15 days from acceptance; 立案 7 days; 仲裁受理 5 days); the
@@ -54,13 +61,6 @@ DEFAULT_REFERRAL_DAYS = {
     "arbitration_confirmation": 15,
     "arbitration": 5,
     "litigation": 7,
-}
-
-DEADLINE_TEXT = {
-    "acknowledge_by": ("签收", "acknowledge the case"),
-    "respondent_contact_by": ("联系被申请人", "contact the respondent"),
-    "decide_by": ("作出受理决定", "decide to accept or reject"),
-    REFERRAL_DEADLINE: ("答复转介", "answer the referral"),
 }
 
 
@@ -111,6 +111,7 @@ def open_referral_deadline(
 ) -> Deadline:
     """Called by `referrals.request()`: the addressed body's clock to answer."""
     days = SchedulerSettings.from_env().referral_days.get(referral.kind, 15)
+    working_calendar.sync(session)
     due_at, provisional = add_working_days(at, days)
     row = Deadline(
         application_no=referral.application_no,
@@ -118,6 +119,8 @@ def open_referral_deadline(
         institution_id=referral.target_id,
         due_at=due_at,
         provisional=provisional,
+        counted_from=at,
+        working_days=days,
     )
     session.add(row)
     return row
@@ -280,6 +283,7 @@ def _open(session: Session, *conditions: Any) -> list[tuple[int, str, datetime, 
 def run_once(ctx: HubContext, settings: SchedulerSettings | None = None) -> dict[str, int]:
     """One pass over the open deadlines; answers how many of each action this pass took."""
     settings = settings or SchedulerSettings.from_env()
+    working_calendar.refresh_for_new_years(ctx)
     now = ctx.clock.now()
     counts = Counts()
     # Holidays stretch working time: a deadline 4 working hours away may be 10 days away.

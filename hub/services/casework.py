@@ -13,6 +13,7 @@ from hub.domain.calendar import deadlines_for_dispatch
 from hub.domain.errors import InvalidApplicationNumber
 from hub.domain.numbering import parse_application_number
 from hub.domain.status import Status
+from hub.services import calendar as working_calendar
 from hub.services import records
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, NotFound
@@ -51,6 +52,18 @@ def touch(app: CaseState, status: Status, at: datetime) -> None:
     app.version += 1
 
 
+def _deadlines(session: Session, at: datetime, decide_days: int) -> list[DueDate]:
+    """The dispatch clocks, on a calendar that has every schedule loaded so far: one read
+    of the loaded years every half minute, and at once before a provisional answer."""
+    working_calendar.sync(session)
+    dues = deadlines_for_dispatch(at, decide_days)
+    if any(d.provisional for d in dues) and working_calendar.sync(
+        session, working_calendar.PROVISIONAL_SYNC_SECONDS
+    ):
+        dues = deadlines_for_dispatch(at, decide_days)
+    return dues
+
+
 def dispatch(
     ctx: HubContext,
     session: Session,
@@ -76,7 +89,7 @@ def dispatch(
     touch(app, Status.DISPATCHED, at)
     dues = [
         d
-        for d in deadlines_for_dispatch(at, ctx.settings.decide_days)
+        for d in _deadlines(session, at, ctx.settings.decide_days)
         if not (acknowledged and d.kind == "acknowledge_by")
     ]
     for d in dues:
@@ -89,6 +102,8 @@ def dispatch(
                 "institution_id": institution_id,
                 "due_at": d.due_at,
                 "provisional": d.provisional,
+                "counted_from": at,
+                "working_days": d.working_days,
             },
         )
     records.add_event(

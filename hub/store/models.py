@@ -233,10 +233,29 @@ class Deadline(SQLModel, table=True):
     institution_id: str | None = Field(default=None, max_length=64)
     due_at: datetime = _ts()
     provisional: bool = False
+    #: What it counts: `working_days` from the Shanghai day of `counted_from` (migration
+    #: 0060), so that a provisional deadline can be counted again when its year is known.
+    counted_from: datetime | None = _ts(nullable=True)
+    working_days: int | None = None
     met_at: datetime | None = _ts(nullable=True)
     reminded_at: datetime | None = _ts(nullable=True)
     overdue_at: datetime | None = _ts(nullable=True)
     escalated_at: datetime | None = _ts(nullable=True)
+
+
+class CalendarYear(SQLModel, table=True):
+    """A year's holidays and adjusted workdays loaded from a file (INTERFACE 16).
+
+    Only for years the installed `chinese-calendar` does not know; every process reads
+    these rows into its working-day calendar.
+    """
+
+    __tablename__ = "calendar_year"
+    year: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    holidays: list[str] = _json(default=[])
+    workdays: list[str] = _json(default=[])
+    loaded_at: datetime = _ts()
+    loaded_by: str = Field(max_length=64)
 
 
 class AuditEntry(SQLModel, table=True):

@@ -166,9 +166,9 @@ def test_every_start_in_2026_counts_exactly_n_working_days() -> None:
 def test_deadlines_for_dispatch() -> None:
     got = deadlines_for_dispatch(sh(2026, 2, 13, 10, 0))
     assert got == [
-        Deadline("acknowledge_by", eod(2026, 2, 14), False),
-        Deadline("respondent_contact_by", eod(2026, 2, 25), False),
-        Deadline("decide_by", eod(2026, 2, 25), False),
+        Deadline("acknowledge_by", eod(2026, 2, 14), False, 1),
+        Deadline("respondent_contact_by", eod(2026, 2, 25), False, 3),
+        Deadline("decide_by", eod(2026, 2, 25), False, 3),
     ]
     custom = deadlines_for_dispatch(sh(2026, 12, 29, 10, 0), decide_days=5)
     assert [(d.kind, d.due_at, d.provisional) for d in custom] == [
