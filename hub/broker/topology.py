@@ -7,7 +7,10 @@ parties)` declares exactly the same objects through pika, idempotently.
     {p}.delivery  direct   the relay publishes each outbox row with routing key = party id
     {p}.q.<party> quorum   one durable queue per destination party; x-delivery-limit, then
                            dead-lettered (at-least-once) to {p}.dead
-    {p}.retry     headers  a failed delivery goes here with header x-retry-tier
+    {p}.retry     headers  a failed delivery goes here with header hub-retry-tier (a name
+                           without "x-": a headers exchange ignores x- arguments of a
+                           binding, so such a binding matched every message, and each retry
+                           went to every tier and came back once from each)
     {p}.retry.<t> quorum   waits its TTL (growing per tier), then dead-letters back to
                            {p}.delivery with its original routing key: back in its party's queue
     {p}.dead      fanout   dead letters, from the broker (delivery limit) and the connectors
@@ -26,6 +29,10 @@ from typing import Any
 from hub.broker.settings import DeliverySettings
 
 QUORUM = {"x-queue-type": "quorum"}
+#: The header a retry copy carries to pick its tier queue.
+RETRY_TIER = "hub-retry-tier"
+#: The name before it: bindings on it matched every message, so `declare` removes them.
+LEGACY_RETRY_TIER = "x-retry-tier"
 INBOUND_QUEUE = "inbound"
 VHOST = "/"
 
@@ -131,7 +138,7 @@ class Topology:
                 "x-overflow": "reject-publish",
             }))
             bindings.append(Binding(self.retry_exchange, name, "",
-                                    {"x-match": "all", "x-retry-tier": tier_name(t)}))
+                                    {"x-match": "all", RETRY_TIER: tier_name(t)}))
         return exchanges, queues, bindings
 
     def for_party(self, party: str, *, amqp_out: bool = False) -> tuple[list[Queue], list[Binding]]:
@@ -170,6 +177,9 @@ class Topology:
     ) -> None:
         exchanges, queues, bindings = self.objects(parties, amqp_parties)
         self._declare(channel, exchanges, queues, bindings)
+        for t in self.settings.retry_delays:  # unbinding what is not bound is a no-op
+            channel.queue_unbind(self.retry_queue(t), self.retry_exchange,
+                                 arguments={"x-match": "all", LEGACY_RETRY_TIER: tier_name(t)})
 
     def declare_party(self, channel: Any, party: str, *, amqp_out: bool = False) -> None:
         queues, bindings = self.for_party(party, amqp_out=amqp_out)

@@ -32,7 +32,7 @@ from hub.broker import metrics
 from hub.broker.message import Message
 from hub.broker.reconnect import reconnecting
 from hub.broker.settings import DeliverySettings
-from hub.broker.topology import Topology, tier_name
+from hub.broker.topology import RETRY_TIER, Topology, tier_name
 
 log = logging.getLogger("hub.worker")
 
@@ -257,7 +257,7 @@ class Worker:
         tier = self.topology.tier_for(outcome.delay)
         headers = dict(delivery.properties.headers or {})
         headers["x-attempt"] = int(headers.get("x-attempt") or 0) + 1
-        headers["x-retry-tier"] = tier_name(tier)
+        headers[RETRY_TIER] = tier_name(tier)
         headers["x-last-error"] = outcome.reason[:300]
         if outcome.deliver_by is not None and "x-deliver-by" not in headers:
             headers["x-deliver-by"] = outcome.deliver_by.isoformat()

@@ -1,0 +1,180 @@
+"""Each message answered once (issue 14.1), through the real RabbitMQ.
+
+A message a party answered 2xx is not sent again, except after a crash between that answer
+and the ack; a retry passes through one retry tier per attempt.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from connectors.receiver import Receiver, ReceiverServer
+from hub.broker.relay import Relay
+from hub.broker.settings import DeliverySettings
+from hub.broker.topology import Topology
+from hub.services.context import HubContext
+from tests.support.api import SMALL_REGISTRY
+from tests.support.broker import (
+    SECRET,
+    Stack,
+    delivery_settings,
+    enqueue_many,
+    env_for,
+    set_delivery,
+    teardown,
+    unsent,
+    wait_for,
+)
+from tests.support.hubctx import make_hub
+
+pytestmark = [pytest.mark.rabbitmq]
+PARTIES = ["pm-a", "pm-b", "cm-x", "court-310104", "notify", "portal"]
+
+
+class Counting:
+    """Answers each message `failures` times 503, then 200; counts every POST and 2xx."""
+
+    def __init__(self, failures: int, delay: float = 0.0) -> None:
+        self.failures = failures
+        self.delay = delay
+        self.posts: Counter[str] = Counter()
+        self.ok: Counter[str] = Counter()
+        self.lock = threading.Lock()
+
+    def __call__(self, mid: str, _envelope: object) -> int:
+        if self.delay:
+            time.sleep(self.delay)
+        with self.lock:
+            self.posts[mid] += 1
+            if self.posts[mid] <= self.failures:
+                return 503
+            self.ok[mid] += 1
+        return 200
+
+
+@pytest.fixture
+def hub(
+    database_url: str, tmp_path: Path, amqp_url: str
+) -> Iterator[tuple[HubContext, DeliverySettings, str]]:
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    settings = delivery_settings(amqp_url)
+    try:
+        yield ctx, settings, database_url
+    finally:
+        teardown(amqp_url, settings, PARTIES)
+        ctx.db.dispose()
+
+
+def test_503_503_200_is_three_posts_and_one_answer(
+    hub: tuple[HubContext, DeliverySettings, str],
+) -> None:
+    ctx, settings, _ = hub
+    counting = Counting(failures=2)
+    receiver = Receiver(SECRET)
+    receiver.status_for = lambda mid, env: None if counting(mid, env) == 200 else 503
+    with ReceiverServer(receiver) as server:
+        set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
+        ids = enqueue_many(ctx, "pm-a", 30)
+        with Stack(ctx, settings):
+            assert wait_for(lambda: receiver.count() == 30, 30), receiver.count()
+            # Copies, if any, come back from every retry tier within its longest TTL.
+            time.sleep(max(settings.retry_delays) * 2.5)
+    assert set(receiver.applied) == set(ids)
+    assert dict(counting.posts) == {mid: 3 for mid in ids}
+    assert dict(counting.ok) == {mid: 1 for mid in ids}
+    assert receiver.repeats == 0
+
+
+@pytest.mark.slow
+def test_a_connector_killed_mid_batch_repeats_at_most_the_messages_in_flight(
+    hub: tuple[HubContext, DeliverySettings, str], amqp_url: str
+) -> None:
+    """SIGKILL of `hub connector webhook` while a batch is being posted: a second connector
+    takes over; only messages the first had in hand (answered, not yet acked) come twice."""
+    ctx, settings, url = hub
+    counting = Counting(failures=0, delay=0.01)
+    receiver = Receiver(SECRET)
+    receiver.status_for = lambda mid, env: None if counting(mid, env) == 200 else 503
+    prefetch = 16
+    with ReceiverServer(receiver) as server:
+        set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
+        ids = enqueue_many(ctx, "pm-a", 600)
+        Relay(ctx, settings).run(until_idle=True, max_seconds=60)
+        assert unsent(ctx) == 0
+        env = env_for(settings, url) | {"HUB_PREFETCH": str(prefetch)}
+        command = [sys.executable, "-m", "hub.cli", "connector", "webhook"]
+        first = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+        try:
+            assert wait_for(lambda: receiver.count() >= 150, 30), receiver.count()
+            os.kill(first.pid, signal.SIGKILL)
+            first.wait(10)
+            at_kill = receiver.count()
+            second = subprocess.Popen(command, env=env, stderr=subprocess.DEVNULL)
+            try:
+                assert wait_for(lambda: receiver.count() == 600, 60), receiver.count()
+                time.sleep(max(settings.retry_delays) * 2.5)
+            finally:
+                second.terminate()
+                second.wait(15)
+        finally:
+            if first.poll() is None:
+                first.kill()
+    assert set(receiver.applied) == set(ids) and at_kill < 600
+    repeated = [mid for mid, n in counting.ok.items() if n > 1]
+    assert all(counting.ok[mid] == 2 for mid in repeated)  # at most one repeat each
+    assert len(repeated) <= prefetch  # only what the killed connector held
+
+
+def test_declaring_the_topology_mends_tier_bindings_of_the_earlier_version(
+    amqp_url: str,
+) -> None:
+    """Bindings on `x-retry-tier` (matched by every message) are removed by `declare`, so
+    a retry copy lands in its own tier only, on a broker set up by the earlier version."""
+    import pika
+
+    from hub.broker.topology import LEGACY_RETRY_TIER, RETRY_TIER, tier_name
+    from tests.support.broker import connection, depth
+
+    settings = delivery_settings(amqp_url)
+    topo = Topology(settings)
+    conn = connection(amqp_url)
+    try:
+        ch = conn.channel()
+        topo.declare(ch, ["pm-a"])
+        for t in settings.retry_delays:  # what the earlier version bound
+            ch.queue_bind(
+                topo.retry_queue(t),
+                topo.retry_exchange,
+                arguments={"x-match": "all", LEGACY_RETRY_TIER: tier_name(t)},
+            )
+        topo.declare(ch, ["pm-a"])
+        longest = max(settings.retry_delays)
+        ch.confirm_delivery()
+        ch.basic_publish(
+            topo.retry_exchange,
+            "pm-a",
+            b"x",
+            pika.BasicProperties(
+                headers={RETRY_TIER: tier_name(longest)}, expiration="60000", delivery_mode=2
+            ),
+            mandatory=True,
+        )
+    finally:
+        conn.close()
+    try:
+        assert wait_for(lambda: depth(amqp_url, topo.retry_queue(longest)) == 1, 5)
+        assert [depth(amqp_url, topo.retry_queue(t)) for t in settings.retry_delays] == [
+            1 if t == longest else 0 for t in settings.retry_delays
+        ]
+    finally:
+        teardown(amqp_url, settings, ["pm-a"])
