@@ -1,6 +1,7 @@
 """A reference webhook receiver: what a party's endpoint should do, used by tests and benchmarks.
 
-It checks `X-Hub-Signature` against the party's secret (401 if wrong or missing), applies
+It checks `X-Hub-Signature` over `X-Hub-Timestamp` and the body with the party's secret, and
+that the timestamp is at most 5 minutes from its clock (401 if wrong, missing or old), applies
 each `message_id` once (a repeat answers 200 and changes nothing), and can be told to be
 down (503) or to refuse. Run: `python -m connectors.receiver --port 8081 --secret S`.
 """
@@ -44,7 +45,8 @@ class Receiver:
             if self.down:
                 return 503
         secret = self.secret_for(path)
-        if secret is None or not verify(secret, body, headers.get("x-hub-signature")):
+        signature, timestamp = headers.get("x-hub-signature"), headers.get("x-hub-timestamp")
+        if secret is None or not verify(secret, body, signature, timestamp):
             with self.lock:
                 self.bad_signatures += 1
             return 401

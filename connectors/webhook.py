@@ -1,9 +1,16 @@
-"""Signed webhooks (INTERFACE 8): POST the envelope to the party's URL.
+"""Signed webhooks (INTERFACE 8, 18): POST the envelope to the party's URL.
 
-Headers: `X-Hub-Message-Id: <message_id>` and `X-Hub-Signature: sha256=<hex HMAC-SHA256 of
-the exact body bytes with the party's secret>`. 2xx is delivered; 408, 425 and 429 and every
-5xx, timeout or connection failure are retried with backoff until the deadline; any other
-4xx means the party refuses this message as it is, so it is dead-lettered at once.
+Headers: `X-Hub-Message-Id: <message_id>`, `X-Hub-Timestamp: <Unix seconds>` and
+`X-Hub-Signature: sha256=<hex HMAC-SHA256 of "<timestamp>.<body>" with the party's secret>`,
+so a receiver can refuse a replayed or old delivery (`verify` below, 5 minutes by default).
+2xx is delivered; 408, 425 and 429 and every 5xx, timeout or connection failure are retried
+with backoff until the deadline; any other 4xx means the party refuses this message as it
+is, so it is dead-lettered at once.
+
+Before every POST the target is checked again (`hub.services.webhook_targets`: https,
+public addresses only, unless the operator allows otherwise for tests) and the connection
+goes to the address the check looked at, so a name re-pointed at a private address after
+the registry check is refused, not followed. A refused target is dead-lettered at once.
 
     WebhookError
     └── TransportError      no HTTP answer at all (refused, reset, timed out)
@@ -14,11 +21,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import http.client
+import socket
 import ssl
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -27,9 +37,18 @@ from connectors.base import Connector, Dead, Delivered, Outcome, RetryPolicy
 from hub import jsonutil
 from hub.broker.message import Message
 from hub.broker.routes import Directory, Party
+from hub.services.webhook_targets import (
+    Resolver,
+    TargetPolicy,
+    TargetRefused,
+    resolve_target,
+    system_resolver,
+)
 from hub.vault import Vault
 
 RETRYABLE_4XX = frozenset({408, 425, 429})
+#: How old a delivery a receiver accepts by default (`verify`).
+TIMESTAMP_TOLERANCE = 300
 
 
 class WebhookError(Exception):
@@ -40,19 +59,42 @@ class TransportError(WebhookError):
     pass
 
 
-def sign(secret: str, body: bytes) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(secret: str, body: bytes, timestamp: int | str) -> str:
+    """`X-Hub-Signature`: HMAC-SHA256 of "<timestamp>.<body>" with the party's secret."""
+    message = str(timestamp).encode("ascii") + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def verify(secret: str, body: bytes, header: str | None) -> bool:
-    return bool(header) and hmac.compare_digest(sign(secret, body), header or "")
+def verify(
+    secret: str,
+    body: bytes,
+    header: str | None,
+    timestamp: str | None,
+    *,
+    tolerance: int = TIMESTAMP_TOLERANCE,
+    now: float | None = None,
+) -> bool:
+    """What a receiver checks: the signature over timestamp and body, and that the
+    timestamp is within `tolerance` seconds of its own clock (a replay is refused)."""
+    if not header or not timestamp or not timestamp.isascii() or not timestamp.isdigit():
+        return False
+    moment = time.time() if now is None else now
+    if abs(moment - int(timestamp)) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, body, timestamp), header)
 
 
 class WebhookTransport(ABC):
-    """The HTTP port: one POST, its status code, or TransportError."""
+    """The HTTP port: one POST, its status code, or TransportError.
+
+    `address`, when given, is the IP address to connect to for the URL's host (checked by
+    the caller); the URL's host is still the one named in `Host` and checked by TLS.
+    """
 
     @abstractmethod
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int: ...
+    def post(
+        self, url: str, body: bytes, headers: dict[str, str], address: str | None = None
+    ) -> int: ...
 
     def close(self) -> None:  # noqa: B027 - optional hook
         pass
@@ -68,14 +110,41 @@ class HttpxTransport(WebhookTransport):
             follow_redirects=False,
         )
 
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+    def post(
+        self, url: str, body: bytes, headers: dict[str, str], address: str | None = None
+    ) -> int:
+        extensions: dict[str, str] = {}
+        if address is not None:
+            parts = urlsplit(url)
+            host = parts.hostname or ""
+            if host.strip("[]") != address:
+                # Connect to the checked address; Host and TLS (SNI, certificate) keep the name.
+                shown = f"[{address}]" if ":" in address else address
+                netloc = shown + (f":{parts.port}" if parts.port else "")
+                headers = {"Host": parts.netloc.rpartition("@")[2], **headers}
+                extensions["sni_hostname"] = host
+                url = parts._replace(netloc=netloc).geturl()
         try:
-            return self.client.post(url, content=body, headers=headers).status_code
+            return self.client.post(
+                url, content=body, headers=headers, extensions=extensions
+            ).status_code
         except httpx.HTTPError as exc:
             raise TransportError(f"{type(exc).__name__}: {exc}") from exc
 
     def close(self) -> None:
         self.client.close()
+
+
+def _pin(conn: http.client.HTTPConnection, address: str) -> None:
+    """Make `conn` connect to `address` whatever its host name resolves to now; TLS still
+    names and verifies the host (HTTPSConnection wraps the socket with `server_hostname`)."""
+
+    def create_connection(
+        where: tuple[str, int], timeout: float | None = None, source: Any = None
+    ) -> socket.socket:
+        return socket.create_connection((address, where[1]), timeout, source)
+
+    conn._create_connection = create_connection  # type: ignore[attr-defined]
 
 
 class HttpClientTransport(WebhookTransport):
@@ -93,13 +162,15 @@ class HttpClientTransport(WebhookTransport):
         self._lock = threading.Lock()
         self._all: list[http.client.HTTPConnection] = []
 
-    def _connection(self, scheme: str, host: str, port: int | None) -> http.client.HTTPConnection:
-        conns: dict[tuple[str, str, int | None], http.client.HTTPConnection] | None = getattr(
-            self._local, "conns", None
+    def _connection(
+        self, scheme: str, host: str, port: int | None, address: str | None
+    ) -> http.client.HTTPConnection:
+        conns: dict[tuple[str, str, int | None, str | None], http.client.HTTPConnection] | None = (
+            getattr(self._local, "conns", None)
         )
         if conns is None:
             conns = self._local.conns = {}
-        key = (scheme, host, port)
+        key = (scheme, host, port, address)
         conn = conns.get(key)
         if conn is None:
             if scheme == "https":
@@ -108,24 +179,28 @@ class HttpClientTransport(WebhookTransport):
                 )
             else:
                 conn = http.client.HTTPConnection(host, port, timeout=self.timeout)
+            if address is not None:
+                _pin(conn, address)
             conns[key] = conn
             with self._lock:
                 self._all.append(conn)
         return conn
 
-    def _drop(self, scheme: str, host: str, port: int | None) -> None:
-        conn = self._local.conns.pop((scheme, host, port), None)
+    def _drop(self, scheme: str, host: str, port: int | None, address: str | None) -> None:
+        conn = self._local.conns.pop((scheme, host, port, address), None)
         if conn is not None:
             conn.close()
             with self._lock:  # forget it, or a party that closes every connection grows the list
                 self._all = [c for c in self._all if c is not conn]
 
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+    def post(
+        self, url: str, body: bytes, headers: dict[str, str], address: str | None = None
+    ) -> int:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise TransportError(f"not an http(s) URL: {url[:200]}")
         target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        key = (parts.scheme, parts.hostname, parts.port)
+        key = (parts.scheme, parts.hostname, parts.port, address)
         for attempt in (1, 2):
             conn = self._connection(*key)
             reused = conn.sock is not None
@@ -158,6 +233,7 @@ class Posted:
     url: str
     body: bytes
     headers: dict[str, str]
+    address: str | None = None
 
 
 @dataclass
@@ -168,9 +244,11 @@ class FakeTransport(WebhookTransport):
     posted: list[Posted] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def post(self, url: str, body: bytes, headers: dict[str, str]) -> int:
+    def post(
+        self, url: str, body: bytes, headers: dict[str, str], address: str | None = None
+    ) -> int:
         with self._lock:
-            self.posted.append(Posted(url, body, headers))
+            self.posted.append(Posted(url, body, headers, address))
         return self.respond(url, body, headers)
 
 
@@ -178,17 +256,26 @@ def envelope_body(message: Message, vault: Vault) -> bytes:
     return jsonutil.dumps(message.envelope(vault)).encode()
 
 
-def post_signed(transport: WebhookTransport, party: Party, message: Message, body: bytes) -> int:
+def post_signed(
+    transport: WebhookTransport,
+    party: Party,
+    message: Message,
+    body: bytes,
+    address: str | None = None,
+    now: float | None = None,
+) -> int:
+    timestamp = str(int(time.time() if now is None else now))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "X-Hub-Message-Id": message.message_id,
         "X-Hub-Message-Type": message.type,
+        "X-Hub-Timestamp": timestamp,
         "User-Agent": "onematter-hub/1",
     }
     if party.secret:
-        headers["X-Hub-Signature"] = sign(party.secret, body)
+        headers["X-Hub-Signature"] = sign(party.secret, body, timestamp)
     assert party.url
-    return transport.post(party.url, body, headers)
+    return transport.post(party.url, body, headers, address)
 
 
 def classify(status: int, policy: RetryPolicy, message: Message) -> Outcome:
@@ -203,12 +290,20 @@ class WebhookConnector(Connector):
     name = "webhook"
 
     def __init__(
-        self, vault: Vault, directory: Directory, transport: WebhookTransport, policy: RetryPolicy
+        self,
+        vault: Vault,
+        directory: Directory,
+        transport: WebhookTransport,
+        policy: RetryPolicy,
+        targets: TargetPolicy | None = None,
+        resolver: Resolver = system_resolver,
     ) -> None:
         self.vault = vault
         self.directory = directory
         self.transport = transport
         self.policy = policy
+        self.targets = targets if targets is not None else TargetPolicy.from_env()
+        self.resolver = resolver
 
     def party(self, message: Message) -> Party:
         return self.directory.party(message.destination)
@@ -217,9 +312,15 @@ class WebhookConnector(Connector):
         party = self.party(message)
         if not party.url:
             return self.policy.after_failure(message, "no webhook URL in the registry")
+        try:  # again at each delivery: the name may point elsewhere than when it was checked
+            address = resolve_target(party.url, self.targets, self.resolver)
+        except TargetRefused as exc:
+            return Dead(f"webhook target refused: {exc}"[:300])
+        except OSError as exc:
+            return self.policy.after_failure(message, f"cannot resolve: {exc}"[:300])
         body = envelope_body(message, self.vault)
         try:
-            status = post_signed(self.transport, party, message, body)
+            status = post_signed(self.transport, party, message, body, address)
         except TransportError as exc:
             return self.policy.after_failure(message, str(exc)[:300])
         return classify(status, self.policy, message)

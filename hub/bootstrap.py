@@ -26,7 +26,7 @@ def ensure_demo_keys(settings: Settings) -> None:
         return
     path = settings.data_dir / "hub-keys.json"
     if not path.exists():
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         generate_key_file(path)
         log.warning(
             "no HUB_KEYS_FILE configured: generated a local key file for the embedded default"

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import column, func, table, update
+from sqlalchemy import and_, column, func, table, tuple_, update
 from sqlalchemy import select as sa_select
 
 from hub.services.context import HubContext
@@ -38,11 +38,20 @@ class SealedColumn:
     """A column of ciphertext and the location its tokens are bound to."""
 
     table: str
-    pk: str
+    pk: str | tuple[str, ...]  # the primary key's column(s)
     column: str
     bound_table: str  # the `table` of the associated data
     bound_field: str
-    record_id: str  # the column whose value is the token's record id
+    #: the column whose value is the token's record id, or columns joined with "|"
+    record_id: str | tuple[str, ...]
+
+    @property
+    def pk_columns(self) -> tuple[str, ...]:
+        return (self.pk,) if isinstance(self.pk, str) else self.pk
+
+    @property
+    def record_columns(self) -> tuple[str, ...]:
+        return (self.record_id,) if isinstance(self.record_id, str) else self.record_id
 
 
 #: Every sealed column of the hub (models, models_ops).
@@ -54,6 +63,15 @@ SEALED: tuple[SealedColumn, ...] = (
     SealedColumn("registry_change", "id", "secret_sealed", "registry_change", "secret", "id"),
     SealedColumn("complaint", "no", "sealed", "complaint", "sealed", "no"),
     SealedColumn("complaint", "no", "answer_sealed", "complaint", "answer", "no"),
+    # hub.services.idempotency.record_id: "<principal>|<key>"
+    SealedColumn(
+        "idempotency_record",
+        ("principal", "key"),
+        "response",
+        "idempotency_record",
+        "response",
+        ("principal", "key"),
+    ),
 )
 
 
@@ -64,7 +82,8 @@ def _prefix(key_id: str, cipher: FieldCipher | None = None) -> str:
 
 
 def _t(col: SealedColumn) -> Any:
-    return table(col.table, column(col.pk), column(col.column), column(col.record_id))
+    names = dict.fromkeys([*col.pk_columns, col.column, *col.record_columns])
+    return table(col.table, *(column(name) for name in names))
 
 
 @dataclass
@@ -140,27 +159,36 @@ def _rotate_column(
     ctx: HubContext, cipher: FieldCipher, sc: SealedColumn, active: str, batch: int
 ) -> tuple[int, int, int]:
     t = _t(sc)
-    pk, c, rid = t.c[sc.pk], t.c[sc.column], t.c[sc.record_id]
+    pks = [t.c[name] for name in sc.pk_columns]
+    rids = [t.c[name] for name in sc.record_columns]
+    c = t.c[sc.column]
+    n_pk, n_rid = len(pks), len(rids)
+    pk_expr = pks[0] if n_pk == 1 else tuple_(*pks)
     last: Any = None
     rotated = conflicts = seen = 0
     while True:
         with ctx.db.transaction() as session:
             query = (
-                sa_select(pk, rid, c)
+                sa_select(*pks, *rids, c)
                 .where(c.is_not(None), func.substr(c, 1, len(active)) != active)
-                .order_by(pk)
+                .order_by(*pks)
                 .limit(batch)
             )
             if last is not None:
-                query = query.where(pk > last)
+                query = query.where(pk_expr > (last[0] if n_pk == 1 else tuple_(*last)))
             rows = session.execute(query).all()
-            for key, record_id, old in rows:
+            for row in rows:
                 seen += 1
+                key, record_id, old = row[:n_pk], row[n_pk : n_pk + n_rid], row[-1]
                 new = cipher.rotate(
-                    old, table=sc.bound_table, field=sc.bound_field, record_id=record_id
+                    old,
+                    table=sc.bound_table,
+                    field=sc.bound_field,
+                    record_id="|".join(str(part) for part in record_id),
                 )
+                same_row = and_(*(p == v for p, v in zip(pks, key, strict=True)))
                 result: Any = session.execute(
-                    update(t).where(pk == key, c == old).values({sc.column: new})
+                    update(t).where(same_row, c == old).values({sc.column: new})
                 )
                 if result.rowcount == 1:
                     rotated += 1
@@ -168,7 +196,7 @@ def _rotate_column(
                     conflicts += 1
         if len(rows) < batch:
             return rotated, conflicts, seen
-        last = rows[-1][0]
+        last = tuple(rows[-1][:n_pk])
 
 
 def retire(ctx: HubContext, key_id: str) -> dict[str, int]:

@@ -30,6 +30,7 @@ from hub.domain.routing import MEDIATION_KINDS
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.services.principal import Principal, Role
+from hub.services.registry import webhook_target_problem
 from hub.store import audit
 from hub.store.models import Institution, Unit
 from hub.store.models_ops import InstitutionVersion, RegistryChange
@@ -162,6 +163,9 @@ def _check_applicable(
     session: Session, action: str, institution_id: str, unit: str | None, data: dict[str, Any]
 ) -> Institution | None:
     """The change fits the registry as it stands now, or Invalid / Conflict / NotFound."""
+    refused = webhook_target_problem(data.get("delivery"))
+    if refused:  # at request and again at approval: the name may resolve elsewhere by then
+        raise Invalid.at("/data/delivery/url", refused)
     inst = session.get(Institution, institution_id)
     if action == "add":
         if inst is not None:

@@ -44,7 +44,7 @@ from hub.domain.calendar import (
     working_hours_between,
 )
 from hub.services import calendar as working_calendar
-from hub.services import records
+from hub.services import records, retention
 from hub.services.context import HubContext
 from hub.store import audit
 from hub.store.models import Application, Deadline, Institution, Referral, Unit
@@ -333,6 +333,7 @@ def run_forever(
     on_pass: Callable[[dict[str, int]], None] | None = None,
 ) -> None:
     settings = settings or SchedulerSettings.from_env()
+    housekeeping = retention.PeriodicPurge(ctx)
     while not stop.is_set():
         try:
             counts = run_once(ctx, settings)
@@ -340,6 +341,12 @@ def run_forever(
                 on_pass(counts)
         except Exception as exc:  # keep the clock ticking; the next pass retries
             log.error("scheduler pass failed: %s", type(exc).__name__)
+        try:
+            purged = housekeeping.maybe()
+            if purged and any(purged.values()):
+                log.info("retention purge: %s", purged)
+        except Exception as exc:
+            log.error("retention purge failed: %s", type(exc).__name__)
         stop.wait(settings.interval_seconds)
 
 

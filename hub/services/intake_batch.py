@@ -176,7 +176,9 @@ class IntakeBatcher:
             if item.key:
                 try:  # a concurrent twin with the same key won: answer what it stored
                     with self.ctx.db.read() as session:
-                        prior = replay(session, item.principal, item.key, item.digest)
+                        prior = replay(
+                            session, self.ctx.vault, item.principal, item.key, item.digest
+                        )
                     if prior is not None:
                         _settle(item.future, prior)
                         return
@@ -189,14 +191,22 @@ class IntakeBatcher:
 
     def _one(self, session: Session, item: Submission, created: list[tuple[str, str]]) -> Answer:
         if item.key:
-            prior = replay(session, item.principal, item.key, item.digest)
+            prior = replay(session, self.ctx.vault, item.principal, item.key, item.digest)
             if prior is not None:
                 return prior
         result = intake.submit(self.ctx, session, item.principal, item.body)
         created.append((result["application_no"], result["query_code"]))
         answer = Answer(201, jsonutil.dumps(result))
         if item.key:
-            remember(session, item.principal, item.key, item.digest, answer, self.ctx.clock.now())
+            remember(
+                session,
+                self.ctx.vault,
+                item.principal,
+                item.key,
+                item.digest,
+                answer,
+                self.ctx.clock.now(),
+            )
         return answer
 
 

@@ -16,6 +16,7 @@ from sqlmodel import Session, select
 import schemas
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
+from hub.services.webhook_targets import TargetPolicy, TargetRefused, check_target
 from hub.store import audit
 from hub.store.models import Institution, Unit
 
@@ -36,7 +37,26 @@ def read_registry_file(path: Path) -> dict[str, Any]:
     errors = schemas.validate("registry_file", data)
     if errors:
         raise Invalid([Violation(e.pointer, e.message) for e in errors])
+    refused = [
+        Violation(f"/institutions/{i}/delivery/url", message)
+        for i, item in enumerate(data.get("institutions", []))
+        if (message := webhook_target_problem(item.get("delivery")))
+    ]
+    if refused:
+        raise Invalid(refused)
     return dict(data)
+
+
+def webhook_target_problem(delivery: Any) -> str | None:
+    """Why a delivery's webhook URL may not receive messages, or None (webhook_targets)."""
+    url = delivery.get("url") if isinstance(delivery, dict) else None
+    if not url:
+        return None
+    try:
+        check_target(str(url), TargetPolicy.from_env())
+    except TargetRefused as exc:
+        return str(exc)
+    return None
 
 
 def seal_secret(ctx: HubContext, institution_id: str, secret: str) -> str:

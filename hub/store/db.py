@@ -8,7 +8,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -32,7 +32,7 @@ def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engin
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            private_sqlite_files(Path(parsed.database))
         engine = create_engine(
             url,
             connect_args={"isolation_level": None, "check_same_thread": False, "timeout": 60},
@@ -50,6 +50,32 @@ def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engin
     engine = create_engine(parsed, pool_size=pool_size, max_overflow=pool_size)
     _ping_when_idle(engine)
     return engine
+
+
+#: Files beside a SQLite database that hold its data (WAL, shared memory, rollback journal).
+SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal", ".writer-lock")
+
+
+def private_sqlite_files(database: Path) -> None:
+    """The database and every file beside it readable by the hub's user alone (0600).
+
+    The database is created empty with mode 0600 before SQLite opens it: SQLite gives the
+    WAL and shared-memory files it creates later the database file's permissions. Files
+    left from an older build (0644) are tightened. A folder the hub creates is 0700.
+    """
+    if not database.parent.exists():
+        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if database.name.startswith("file:"):
+        return
+    fd = os.open(database, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        os.fchmod(fd, 0o600)
+    finally:
+        os.close(fd)
+    for suffix in SQLITE_SIDE_FILES:
+        side = database.with_name(database.name + suffix)
+        with suppress(FileNotFoundError):
+            side.chmod(0o600)
 
 
 #: A pooled connection unused for this long is tested before it is handed out.

@@ -275,7 +275,11 @@ class AuditEntry(SQLModel, table=True):
 
 
 class IdempotencyRecord(SQLModel, table=True):
-    """The first answer to a creating POST, replayed for a repeat with the same key."""
+    """The first answer to a creating POST, replayed for a repeat with the same key.
+
+    `response` is sealed (it carries query codes), bound to `principal|key`; rows older than
+    the retention are purged by `created_at` (migration 0085).
+    """
 
     __tablename__ = "idempotency_record"
     principal: str = Field(primary_key=True, max_length=100)
@@ -283,7 +287,7 @@ class IdempotencyRecord(SQLModel, table=True):
     request_hash: str = Field(max_length=64)
     status_code: int
     response: str = Field(sa_column=Column(Text, nullable=False))
-    created_at: datetime = _ts()
+    created_at: datetime = _ts(index=True)
 
 
 class ApiToken(SQLModel, table=True):

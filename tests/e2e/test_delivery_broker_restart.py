@@ -21,6 +21,7 @@ from tests.support.api import SMALL_REGISTRY
 from tests.support.broker import (
     SECRET,
     Stack,
+    allow_local_webhooks,
     delivery_settings,
     set_delivery,
     submit_many,
@@ -30,6 +31,13 @@ from tests.support.broker import (
 from tests.support.hubctx import make_hub
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
+
+
+@pytest.fixture(autouse=True)
+def _local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_local_webhooks(monkeypatch)  # receivers on http://127.0.0.1 in these tests
+
+
 PARTIES = ["pm-a", "pm-b", "cm-x", "notify", "portal"]
 N = 1000
 
@@ -77,9 +85,7 @@ def test_every_case_is_delivered_once_in_effect_across_a_broker_restart(
         assert len(ids) == len(set(ids))
         with ctx.db.engine.connect() as conn:
             unsent = conn.execute(
-                text(
-                    "SELECT COUNT(*) FROM outbox_pending WHERE destination <> 'notify'"
-                )
+                text("SELECT COUNT(*) FROM outbox_pending WHERE destination <> 'notify'")
             ).scalar()
             dead = conn.execute(
                 text("SELECT COUNT(*) FROM outbox WHERE dead_at IS NOT NULL")

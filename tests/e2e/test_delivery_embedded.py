@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from sqlmodel import select
 
 from connectors.notify import FakeMailer, FakeSms
@@ -16,8 +17,20 @@ from hub.broker.wiring import build
 from hub.services.delivery_failures import replay
 from hub.store.models import Application, OutboxMessage
 from tests.support.api import SMALL_REGISTRY
-from tests.support.broker import SECRET, delivery_settings, set_delivery, submit_many, wait_for
+from tests.support.broker import (
+    SECRET,
+    allow_local_webhooks,
+    delivery_settings,
+    set_delivery,
+    submit_many,
+    wait_for,
+)
 from tests.support.hubctx import make_hub
+
+
+@pytest.fixture(autouse=True)
+def _local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_local_webhooks(monkeypatch)  # receivers on http://127.0.0.1 in these tests
 
 
 def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(

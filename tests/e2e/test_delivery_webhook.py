@@ -19,6 +19,7 @@ from tests.support.api import SMALL_REGISTRY
 from tests.support.broker import (
     SECRET,
     Stack,
+    allow_local_webhooks,
     delivery_settings,
     enqueue_many,
     set_delivery,
@@ -29,6 +30,13 @@ from tests.support.broker import (
 from tests.support.hubctx import make_hub
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres]
+
+
+@pytest.fixture(autouse=True)
+def _local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_local_webhooks(monkeypatch)  # receivers on http://127.0.0.1 in these tests
+
+
 PARTIES = ["pm-a", "pm-b", "cm-x", "court-310104", "notify", "portal"]
 
 

@@ -303,9 +303,11 @@ def test_http_client_transport_posts_signed_keeps_connections_and_reports_failur
         with ReceiverServer(receiver) as server:
             for i in range(3):  # the same kept connection each time
                 body = json.dumps({"message_id": f"m{i}", "n": i}).encode()
+                ts = str(int(time.time()))
                 headers = {
                     "X-Hub-Message-Id": f"m{i}",
-                    "X-Hub-Signature": sign("s3cret-s3cret-s3cret", body),
+                    "X-Hub-Timestamp": ts,
+                    "X-Hub-Signature": sign("s3cret-s3cret-s3cret", body, ts),
                 }
                 assert transport.post(server.url("pm-a"), body, headers) == 200
             assert receiver.count() == 3

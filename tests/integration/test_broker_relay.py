@@ -23,6 +23,7 @@ from tests.support.api import SMALL_REGISTRY
 from tests.support.broker import (
     SECRET,
     Stack,
+    allow_local_webhooks,
     delivery_settings,
     depth,
     drain,
@@ -37,6 +38,13 @@ from tests.support.hubctx import make_hub
 from tests.support.tcpproxy import TcpProxy
 
 pytestmark = [pytest.mark.rabbitmq]
+
+
+@pytest.fixture(autouse=True)
+def _local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_local_webhooks(monkeypatch)  # receivers on http://127.0.0.1 in these tests
+
+
 PARTIES = ["pm-a", "pm-b", "notify"]
 
 

@@ -64,8 +64,13 @@ def test_rotation_while_applications_arrive(
 ) -> None:
     api = file_api
     before = []
-    for _ in range(12):
-        no = api.submitted()["application_no"]
+    keyed = []  # answers kept for a repeat are sealed too, and re-encrypted with the rest
+    for i in range(12):
+        r = api.submit(key=f"rotate-{i}") if i % 4 == 0 else api.submit()
+        assert r.status_code == 201, r.text
+        if i % 4 == 0:
+            keyed.append((f"rotate-{i}", r.json()))
+        no = r.json()["application_no"]
         institution = api.record(no).json()["institution"]["id"]
         api.ok_event(no, institution, "received")
         before.append(no)
@@ -123,6 +128,9 @@ def test_rotation_while_applications_arrive(
             again = Api(fresh, client, dict(hub_db[1]))
             for no in before + during:
                 assert again.record(no).status_code == 200
+            for key, first in keyed:
+                repeat = again.submit(key=key)
+                assert repeat.status_code == 201 and repeat.json() == first
             feed = again.feed("institution", "pm-a", limit=1000)
             assert feed.status_code == 200 and feed.json()["messages"]
             shared = client.get("/v1/shared/cases", headers=again.auth("databureau"))

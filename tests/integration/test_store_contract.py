@@ -281,18 +281,18 @@ def test_audit_chain_verifies_and_detects_an_edited_or_deleted_entry(ctx: HubCon
 def test_idempotency_record_replays_and_refuses_another_body(ctx: HubContext) -> None:
     answer = Answer(201, '{"application_no": "x"}')
     with ctx.db.transaction() as session:
-        assert replay(session, PORTAL, "k-1", "digest-a") is None
-        remember(session, PORTAL, "k-1", "digest-a", answer, ctx.clock.now())
+        assert replay(session, ctx.vault, PORTAL, "k-1", "digest-a") is None
+        remember(session, ctx.vault, PORTAL, "k-1", "digest-a", answer, ctx.clock.now())
     with ctx.db.read() as session:
-        assert replay(session, PORTAL, "k-1", "digest-a") == answer
+        assert replay(session, ctx.vault, PORTAL, "k-1", "digest-a") == answer
         with pytest.raises(Conflict):
-            replay(session, PORTAL, "k-1", "digest-b")
+            replay(session, ctx.vault, PORTAL, "k-1", "digest-b")
         # keys are each caller's own
         other = Principal(Role.INSTITUTION, "pm-a", "t-inst")
-        assert replay(session, other, "k-1", "digest-b") is None
+        assert replay(session, ctx.vault, other, "k-1", "digest-b") is None
     # the same key twice for one caller is refused by the database itself
     with pytest.raises(Exception), ctx.db.transaction() as session:  # noqa: B017
-        remember(session, PORTAL, "k-1", "digest-a", answer, ctx.clock.now())
+        remember(session, ctx.vault, PORTAL, "k-1", "digest-a", answer, ctx.clock.now())
 
 
 def test_migrations_are_idempotent(database_url: str, tmp_path: Path) -> None:

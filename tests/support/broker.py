@@ -160,6 +160,13 @@ def teardown(amqp_url: str, settings: DeliverySettings, parties: list[str]) -> N
         conn.close()
 
 
+def allow_local_webhooks(monkeypatch: Any) -> None:
+    """The reference receiver listens on http://127.0.0.1: allow http and loopback targets
+    (production refuses both, `hub.services.webhook_targets`); child processes inherit it."""
+    monkeypatch.setenv("HUB_WEBHOOK_ALLOW_HTTP", "1")
+    monkeypatch.setenv("HUB_WEBHOOK_ALLOW_PRIVATE", "1")
+
+
 def env_for(settings: DeliverySettings, database_url: str) -> dict[str, str]:
     """Environment for a `hub relay` / `hub connector` child with these settings."""
     import os

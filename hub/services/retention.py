@@ -1,0 +1,61 @@
+"""Retention (保存期限): what the hub keeps only for a while, and its purge.
+
+- Idempotency records (the sealed first answer of a creating POST): `HUB_IDEMPOTENCY_HOURS`
+  (default 168, one week). A client repeating a request later than that makes a new one.
+
+The purge runs with the scheduler (`hub scheduler`, or its thread in `hub serve`), at most
+once per `PURGE_EVERY_SECONDS`; it is one indexed DELETE per kind, safe on several nodes.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete
+
+from hub.services.context import HubContext
+from hub.store.models import IdempotencyRecord
+
+PURGE_EVERY_SECONDS = 600.0
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    idempotency_hours: float = 168.0
+
+    @classmethod
+    def from_env(cls) -> RetentionSettings:
+        return cls(idempotency_hours=float(os.environ.get("HUB_IDEMPOTENCY_HOURS", "168")))
+
+
+def purge(ctx: HubContext, settings: RetentionSettings | None = None) -> dict[str, int]:
+    """Delete what is past its retention; answers how many rows of each kind went."""
+    settings = settings or RetentionSettings.from_env()
+    now = ctx.clock.now()
+    cutoff = now - timedelta(hours=settings.idempotency_hours)
+    with ctx.db.transaction() as session:
+        result = session.connection().execute(
+            delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)  # type: ignore[arg-type]
+        )
+    return {"idempotency_records": int(result.rowcount or 0)}
+
+
+class PeriodicPurge:
+    """Calls `purge` when the last call is `every` seconds old (monotonic, per process)."""
+
+    def __init__(self, ctx: HubContext, every: float = PURGE_EVERY_SECONDS) -> None:
+        self.ctx = ctx
+        self.every = every
+        self._last = float("-inf")
+        self._lock = threading.Lock()
+
+    def maybe(self) -> dict[str, int] | None:
+        with self._lock:
+            if time.monotonic() - self._last < self.every:
+                return None
+            self._last = time.monotonic()
+        return purge(self.ctx)
