@@ -27,6 +27,7 @@ from tests.support.api import SMALL_REGISTRY
 from tests.support.broker import (
     SECRET,
     Stack,
+    allow_local_webhooks,
     delivery_settings,
     enqueue_many,
     env_for,
@@ -39,6 +40,11 @@ from tests.support.hubctx import make_hub
 
 pytestmark = [pytest.mark.rabbitmq]
 PARTIES = ["pm-a", "pm-b", "cm-x", "court-310104", "notify", "portal"]
+
+
+@pytest.fixture(autouse=True)
+def _local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
+    allow_local_webhooks(monkeypatch)  # receivers on http://127.0.0.1 in these tests
 
 
 class Counting:
