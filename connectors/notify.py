@@ -27,12 +27,13 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from connectors.base import Connector, Delivered, Outcome, RetryPolicy
+from connectors.base import Connector, Dead, Delivered, Outcome, RetryPolicy
 from hub.broker.message import Message
+from hub.domain import notices
 from hub.services.context import HubContext
 from hub.store.models import InboxRecord
 
-SIGNATURE = "【解纷一件事】"
+SIGNATURE = notices.SIGNATURE
 
 
 class NotifyError(Exception):
@@ -47,59 +48,11 @@ class MailError(NotifyError):
     pass
 
 
-# ---- texts -----------------------------------------------------------------------------
-_OUTCOMES = {
-    "confirmed": "已确认",
-    "rejected": "被驳回",
-    "award": "已作出裁决",
-    "dismissed": "已驳回申请",
-    "filed": "已立案",
-    "not_filed": "未予立案",
-}
-_KINDS = {
-    "judicial_confirmation": "司法确认",
-    "arbitration_confirmation": "仲裁确认",
-    "arbitration": "仲裁",
-    "litigation": "诉讼",
-}
-
-
+# ---- texts: hub.domain.notices -----------------------------------------------------------
 def render(envelope: dict[str, Any]) -> tuple[str, str]:
-    """(subject, text) of a notice, Chinese first."""
-    data = envelope.get("data") or {}
-    no = envelope.get("application_no") or ""
-    kind = data.get("notice") or str(envelope.get("type", "")).removeprefix("notice.")
-    if kind == "numbered":
-        subject = f"您的纠纷调解申请已受理登记（办件编号 {no}）"
-        text = (
-            f"您的纠纷化解申请已提交，办件编号 {no}，查询码 {data.get('query_code', '')}。"
-            "请妥善保管查询码，可凭编号和查询码查询办理进度。"
-        )
-    elif kind == "accepted":
-        subject = f"办件 {no} 已受理"
-        text = f"您的办件 {no} 已由解纷机构受理，机构将与您联系，请保持电话畅通。"
-    elif kind == "rejected":
-        subject = f"办件 {no} 不予受理"
-        reason = data.get("reason", "未说明")
-        text = f"您的办件 {no} 未被受理。原因：{reason}。如有疑问请联系受理机构。"
-    elif kind == "closed":
-        if data.get("outcome") == "success":
-            subject = f"办件 {no} 调解成功"
-            text = f"您的办件 {no} 已调解成功并结案。"
-        else:
-            subject = f"办件 {no} 调解未成功"
-            remedies = data.get("remedies", "可依法申请仲裁或向人民法院起诉")
-            text = f"您的办件 {no} 调解未成功，已结案。救济途径：{remedies}。"
-    elif kind == "referral_result":
-        what = _KINDS.get(str(data.get("kind")), "转介")
-        result = _OUTCOMES.get(str(data.get("outcome")), str(data.get("outcome", "")))
-        case_no = f"（案号 {data['case_no']}）" if data.get("case_no") else ""
-        subject = f"办件 {no} {what}结果"
-        text = f"您的办件 {no} 的{what}申请{result}{case_no}。"
-    else:
-        subject = f"办件 {no} 进度通知"
-        text = f"您的办件 {no} 有新的进展，当前状态：{data.get('status', '')}。"
-    return subject, SIGNATURE + text
+    """(subject, text) of a notice: Chinese first, then English (`hub.domain.notices`)."""
+    notice = notices.render(envelope)
+    return notice.subject, notice.text
 
 
 # ---- ports -----------------------------------------------------------------------------
@@ -319,7 +272,10 @@ class NotifyConnector(Connector):
 
     def handle(self, message: Message) -> Outcome:
         envelope = message.envelope(self.ctx.vault)
-        subject, text = render(envelope)
+        try:
+            subject, text = render(envelope)
+        except KeyError as exc:  # a notice type without a text: an operator must look
+            return Dead(str(exc)[:300])
         recipients = (envelope.get("data") or {}).get("recipients") or []
         wanted: list[Key] = []
         for n, r in enumerate(recipients):

@@ -55,6 +55,11 @@ SCHEMA_NAMES: tuple[str, ...] = (
     "help_article",
     "grant",
     "withdraw",
+    "workorder",
+    "workorder_dispatch",
+    "workorder_answer",
+    "workorder_callback",
+    "workorder_help_article",
 )
 _DIR = Path(__file__).parent
 

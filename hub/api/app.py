@@ -40,6 +40,7 @@ ROUTE_MODULES = (
     "hub.api.routes_feed",
     "hub.api.routes_deadletters",
     "hub.api.routes_operations",
+    "hub.api.routes_workorders",
     "hub.api.routes_shared",
     "hub.api.routes_web",
 )

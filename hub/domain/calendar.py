@@ -146,6 +146,31 @@ class WorkingCalendar:
                 remaining -= 1
         return datetime.combine(day, _END_OF_DAY, tzinfo=SHANGHAI), provisional
 
+    def add_working_hours(self, start: datetime, hours: float) -> tuple[datetime, bool]:
+        """The moment `hours` of working-day time (24 h a working day) after `start`.
+
+        Time on days off does not count: two working hours from Friday 23:00 end at
+        01:00 on the next working day. The flag is true if a guessed day was looked at.
+        """
+        if hours < 0:
+            raise ValueError("hours must not be negative")
+        if hours > MAX_WORKING_DAYS * 24:
+            raise ValueError(f"at most {MAX_WORKING_DAYS * 24} working hours")
+        left = timedelta(hours=hours)
+        moment = start.astimezone(SHANGHAI)
+        day = moment.date()
+        provisional = False
+        while True:
+            working, guessed = self.is_working_day(day)
+            provisional = provisional or guessed
+            day_end = _day_start(day + timedelta(days=1))
+            if working:
+                if moment + left <= day_end:
+                    return moment + left, provisional
+                left -= day_end - moment
+            day += timedelta(days=1)
+            moment = day_end
+
     def working_days_between(self, start: datetime, due_at: datetime) -> int:
         """How many working days a deadline due at `due_at` counted from `start`."""
         first = _shanghai_date(start) + timedelta(days=1)
@@ -209,6 +234,10 @@ def working_hours_between(start: datetime, end: datetime) -> float:
     return _current.working_hours_between(start, end)
 
 
+def add_working_hours(start: datetime, hours: float) -> tuple[datetime, bool]:
+    return _current.add_working_hours(start, hours)
+
+
 def deadlines_for_dispatch(dispatched_at: datetime, decide_days: int = 3) -> list[Deadline]:
     return _current.deadlines_for_dispatch(dispatched_at, decide_days)
 
@@ -221,6 +250,7 @@ __all__ = [
     "Deadline",
     "WorkingCalendar",
     "add_working_days",
+    "add_working_hours",
     "current",
     "deadlines_for_dispatch",
     "install",

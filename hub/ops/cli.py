@@ -17,14 +17,14 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
     from dataclasses import replace
 
     from hub.bootstrap import bootstrap
-    from hub.ops.scheduler import SchedulerSettings, run_forever, run_once
+    from hub.ops.scheduler import SchedulerSettings, run_forever, run_pass
 
     ctx = bootstrap()
     settings = SchedulerSettings.from_env()
     if args.interval is not None:
         settings = replace(settings, interval_seconds=args.interval)
     if args.once:
-        counts = run_once(ctx, settings)
+        counts = run_pass(ctx, settings)
         print(" ".join(f"{k}={v}" for k, v in counts.items()))
         return 0
     stop = threading.Event()

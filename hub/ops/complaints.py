@@ -14,11 +14,11 @@ import re
 from datetime import date
 from typing import Any
 
-from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
-from hub.domain.numbering import business_day, check_character
+from hub.domain.numbering import business_day
+from hub.ops import counters
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound, Violation
@@ -29,7 +29,6 @@ from hub.store.models import Institution
 from hub.store.models_ops import Complaint
 from hub.store.outbox import enqueue
 
-_NUMBER = re.compile(r"^TS-?(\d{8})-?(\d{6})-?([0-9Xx])$")
 _NOT_FOUND = "没有这个投诉 / no such complaint"
 TYPE_TEXT = {
     "attitude": "服务态度",
@@ -44,28 +43,16 @@ STATUS_TEXT = {
     "answered": ("主管单位已答复", "Answered by the supervising unit"),
 }
 
-_NEXT = text("UPDATE ops_counter SET last = last + 1 WHERE name = :n AND day = :d RETURNING last")
-_SEED = text(
-    "INSERT INTO ops_counter (name, day, last) VALUES (:n, :d, 0) "
-    "ON CONFLICT (name, day) DO NOTHING"
-)
-
 
 def next_number(session: Session, day: date) -> str:
-    params = {"n": "complaint", "d": day}
-    value = session.execute(_NEXT, params).scalar()
-    if value is None:
-        session.execute(_SEED, params)
-        value = session.execute(_NEXT, params).scalar_one()
-    digits = f"{day:%Y%m%d}{int(value):06d}"
-    return f"TS-{digits[:8]}-{digits[8:]}-{check_character(digits)}"
+    return counters.next_number(session, counter="complaint", prefix="TS", day=day)
 
 
 def canonical_complaint_no(raw: str) -> str:
-    m = _NUMBER.match(raw.strip().upper())
-    if m is None or check_character(m.group(1) + m.group(2)) != m.group(3).upper():
+    no = counters.canonical_number(raw, "TS")
+    if no is None:
         raise Invalid.at("/complaint_no", "投诉编号无效 / invalid complaint number")
-    return f"TS-{m.group(1)}-{m.group(2)}-{m.group(3).upper()}"
+    return no
 
 
 def _code_digest(ctx: HubContext, no: str, code: str) -> str:

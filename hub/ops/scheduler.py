@@ -326,6 +326,21 @@ def run_once(ctx: HubContext, settings: SchedulerSettings | None = None) -> dict
 # ------------------------------------------------------------------ running it
 
 
+def run_pass(ctx: HubContext, settings: SchedulerSettings | None = None) -> dict[str, int]:
+    """One pass of everything that runs on the clock: case deadlines, then work orders."""
+    from hub.ops import workorder_clock
+
+    settings = settings or SchedulerSettings.from_env()
+    counts = run_once(ctx, settings)
+    done = workorder_clock.run_once(
+        ctx,
+        remind_hours=settings.remind_hours,
+        escalate_after_days=settings.escalate_after_days,
+        hotline=settings.escalation_unit,
+    )
+    return {**counts, **{f"workorder_{k}": v for k, v in done.items()}}
+
+
 def run_forever(
     ctx: HubContext,
     stop: threading.Event,
@@ -336,7 +351,7 @@ def run_forever(
     housekeeping = retention.PeriodicPurge(ctx)
     while not stop.is_set():
         try:
-            counts = run_once(ctx, settings)
+            counts = run_pass(ctx, settings)
             if on_pass:
                 on_pass(counts)
         except Exception as exc:  # keep the clock ticking; the next pass retries

@@ -167,6 +167,7 @@ def withdraw(
             occurred_at=now,
         )
     notify_portal(ctx, session, app, now)
+    notify_applicant(ctx, session, app, "withdrawn", now)
     record_audit(session, app, principal, "application.withdrawn", now)
     return {"application_no": no, "status": app.status}
 

@@ -108,3 +108,44 @@ class HelpArticle(SQLModel, table=True):
     author: str = Field(max_length=64)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+
+
+class WorkOrder(SQLModel, table=True):
+    """工单: a citizen's query, consultation, request to contact the handler, petition or
+    complaint, numbered, dispatched, answered and called back (12368 rules; INTERFACE 14).
+
+    Content, contact and answer are sealed; `contact_index` is a keyed digest of the phone.
+    The clocks are columns of the row: `dispatch_by` (2 working hours), `answer_by` (3
+    working days, 1 to contact the handler); each scheduler action claims its column once.
+    """
+
+    __tablename__ = "work_order"
+    __table_args__ = (Index("ix_work_order_open", "status", "answer_by"),)
+    no: str = Field(primary_key=True, max_length=24)
+    type: str = Field(max_length=20, index=True)
+    status: str = Field(default="submitted", max_length=20)  # submitted|dispatched|answered|closed
+    application_no: str | None = Field(default=None, max_length=24, index=True)
+    institution_id: str | None = Field(default=None, max_length=64, index=True)
+    unit_id: str | None = Field(default=None, max_length=64, index=True)
+    sealed: str = Field(sa_column=Column(Text, nullable=False))  # content + contact
+    contact_index: str = Field(max_length=64, index=True)
+    reply_by: str = Field(default="sms", max_length=10)
+    query_code_hash: str = Field(max_length=64)
+    submitted_by_role: str = Field(max_length=20)
+    submitted_by_party: str | None = Field(default=None, max_length=64)
+    created_at: datetime = _ts(index=True)
+    dispatch_by: datetime = _ts()
+    dispatched_at: datetime | None = _ts(nullable=True)
+    dispatched_by: str | None = Field(default=None, max_length=64)
+    answer_by: datetime = _ts()
+    answered_at: datetime | None = _ts(nullable=True)
+    answered_by: str | None = Field(default=None, max_length=64)
+    answer_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    reminded_at: datetime | None = _ts(nullable=True)
+    dispatch_overdue_at: datetime | None = _ts(nullable=True)
+    overdue_at: datetime | None = _ts(nullable=True)
+    dunned_at: datetime | None = _ts(nullable=True)
+    callback_at: datetime | None = _ts(nullable=True)
+    satisfied: bool | None = None
+    callback_note_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    help_article_id: int | None = None

@@ -183,3 +183,27 @@ def test_document_round_trip() -> None:
     schedule = parse_schedule(TEST_2027)
     again = parse_schedule(schedule.as_document())
     assert again.same_days(schedule) and again.holidays == schedule.holidays
+
+
+def test_working_hours_skip_days_off() -> None:
+    cal = WorkingCalendar()
+    # Friday 2026-03-06 23:00 + 2 h: 1 h of Friday, then Monday 01:00
+    assert cal.add_working_hours(sh(2026, 3, 6, 23), 2) == (sh(2026, 3, 9, 1), False)
+    # within a working day
+    assert cal.add_working_hours(sh(2026, 3, 9, 9), 2) == (sh(2026, 3, 9, 11), False)
+    # starting on a holiday: the clock starts with the next working day
+    assert cal.add_working_hours(sh(2026, 10, 3, 15), 2) == (sh(2026, 10, 8, 2), False)
+    # the adjusted Saturday 2026-10-10 counts
+    assert cal.add_working_hours(sh(2026, 10, 9, 23), 3) == (sh(2026, 10, 10, 2), False)
+    assert cal.add_working_hours(sh(2026, 12, 31, 23), 2)[1] is True
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.datetimes(min_value=datetime(2003, 6, 1), max_value=datetime(2030, 1, 1)),
+    st.integers(min_value=0, max_value=80 * 60),
+)
+def test_adding_working_hours_inverts_counting_them(start_naive: datetime, minutes: int) -> None:
+    start = start_naive.replace(tzinfo=SHANGHAI)
+    end, _ = _CAL.add_working_hours(start, minutes / 60)
+    assert _CAL.working_hours_between(start, end) == pytest.approx(minutes / 60)
