@@ -189,7 +189,14 @@ def search(session: Session, q: str, limit: int = 10) -> dict[str, Any]:
     count, newest = session.exec(
         select(func.count(), func.max(HelpArticle.updated_at)).select_from(HelpArticle)
     ).one()
-    version = (count, newest, session.exec(select(func.max(HelpArticle.id))).one())
+    # The database is part of the version: a process (or a test run) that reads two
+    # databases must not answer from the other's articles when their counts coincide.
+    version = (
+        str(session.get_bind().url),
+        count,
+        newest,
+        session.exec(select(func.max(HelpArticle.id))).one(),
+    )
     with _INDEX.lock:
         if _INDEX.version != version:
             _INDEX.rebuild(

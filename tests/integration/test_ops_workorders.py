@@ -239,9 +239,12 @@ def test_a_consultation_joins_the_help_articles(api: Api) -> None:
     post(api, no, "answer", {"answer": "身份证件、证据材料。"}, "institution", "pm-a")
     r = post(api, no, "help-article", article, "unit", "sfj")
     assert r.status_code == 200, r.text
+    made = r.json()["article"]["id"]
     assert post(api, no, "help-article", article, "admin").status_code == 409  # once
-    found = api.client.get("/v1/help", params={"q": "调解材料"}).json()["results"]
-    assert found and found[0]["title"] == "调解需要准备哪些材料？"
+    found = api.client.get("/v1/help", params={"q": "调解需要准备哪些材料"}).json()["results"]
+    assert made in [a["id"] for a in found]
+    staff = api.client.get(f"/v1/workorders/{no}", headers=api.auth("admin")).json()
+    assert staff["help_article"] == made
 
 
 @pytest.mark.parametrize("phone", [APPLICANT_PHONE])
