@@ -192,7 +192,7 @@ def search(session: Session, q: str, limit: int = 10) -> dict[str, Any]:
     # The database is part of the version: a process (or a test run) that reads two
     # databases must not answer from the other's articles when their counts coincide.
     version = (
-        str(session.get_bind().url),
+        str(session.connection().engine.url),
         count,
         newest,
         session.exec(select(func.max(HelpArticle.id))).one(),

@@ -1,7 +1,7 @@
 """work orders (工单, INTERFACE 14)
 
 Revision ID: 0110
-Revises: 0060
+Revises: 0085
 Create Date: 2026-12-01 22:00:00
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import hub.store.types
 
 revision = "0110"
-down_revision = "0060"
+down_revision = "0085"
 branch_labels = None
 depends_on = None
 
