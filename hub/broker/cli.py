@@ -146,13 +146,17 @@ def cmd_deadletters_replay(args: argparse.Namespace) -> int:
     from hub.services.delivery_failures import replay
 
     if not args.message_ids and not args.all and not args.destination:
-        print("name message ids, or --destination D, or --all", file=sys.stderr)
+        print("请指定消息编号、--destination D 或 --all / name message ids, or --destination D, "
+              "or --all", file=sys.stderr)
         return 2
     ctx = _ctx()
-    counts = replay(ctx, args.message_ids or None, destination=args.destination)
+    answer = replay(ctx, args.message_ids or None, destination=args.destination)
+    for letter in answer["letters"]:
+        case = letter["application_no"] or "-"
+        print(f"{letter['message_id']}  {letter['outcome']:13} {case:24} {letter['detail']}")
     print(
-        f"replayed {counts['replayed']}, superseded {counts['superseded']}, "
-        f"not dead {counts['not_dead']}"
+        f"重发 replayed {answer['replayed']}, 重新分派 redispatched {answer['redispatched']}, "
+        f"已被取代 superseded {answer['superseded']}, 非死信 not dead {answer['not_dead']}"
     )
     return 0
 

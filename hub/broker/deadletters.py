@@ -37,6 +37,15 @@ def reason_of(headers: dict[str, Any]) -> str:
     return "dead-lettered (no reason given)"
 
 
+def attempts_of(headers: dict[str, Any]) -> int:
+    """Delivery attempts the letter had: the retries before it (`x-attempt`) and the try
+    that killed it (the connector's count), or the broker's deliveries past the limit."""
+    if headers.get("x-hub-dead-attempts") is not None:
+        return int(headers["x-hub-dead-attempts"])
+    retried = int(headers.get("x-attempt") or 0)
+    return retried + max(1, int(headers.get("x-delivery-count") or 0))
+
+
 class DeadLetterRecorder:
     name = "deadletters"
 
@@ -47,7 +56,7 @@ class DeadLetterRecorder:
         headers = dict(d.properties.headers or {})
         reason = reason_of(headers)
         mid = d.properties.message_id
-        if not mid or not record_dead(self.ctx, mid, reason):
+        if not mid or not record_dead(self.ctx, mid, reason, attempts=attempts_of(headers)):
             log.error("dead letter %s (%s): not an outbox message, or already recorded",
                       mid, reason)
         else:

@@ -288,7 +288,7 @@ class EmbeddedDelivery:
                 p.due = time.monotonic() + outcome.delay
                 p.deliver_by = outcome.deliver_by or msg.deliver_by
         elif isinstance(outcome, Dead):
-            record_dead(self.ctx, msg.message_id, outcome.reason)
+            record_dead(self.ctx, msg.message_id, outcome.reason, attempts=msg.attempt + 1)
             with self._lock:
                 self._pending.pop(oid, None)
         else:  # Forward has no meaning without a broker

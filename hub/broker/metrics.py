@@ -37,8 +37,13 @@ _P = OutboxPending.__table__  # type: ignore[attr-defined]
 _OLDEST = select(_T.c.created_at).where(
     _T.c.id == select(func.min(_P.c.outbox_id)).scalar_subquery()
 )
-#: Dead letters waiting for an operator, whether or not the relay had sent them first.
-_DEAD = select(func.count()).select_from(_T).where(_T.c.dead_at.is_not(None))
+#: Dead letters waiting for an operator (not settled by a replay), whether or not the
+#: relay had sent them first.
+_DEAD = (
+    select(func.count())
+    .select_from(_T)
+    .where(_T.c.dead_at.is_not(None), _T.c.dead_resolved_at.is_(None))
+)
 
 
 def oldest_unsent_age(ctx: HubContext, engine: Any = None) -> float:

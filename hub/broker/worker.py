@@ -274,6 +274,7 @@ class Worker:
     def _publish_dead(self, delivery: Delivery, reason: str, connector: str) -> None:
         headers = dict(delivery.properties.headers or {})
         headers["x-hub-dead-reason"] = reason[:500]
+        headers["x-hub-dead-attempts"] = int(headers.get("x-attempt") or 0) + 1
         headers["x-hub-dead-connector"] = connector
         props = _copy_props(delivery.properties, headers)
         self._publisher.basic_publish(

@@ -74,12 +74,16 @@ def dispatch(
     actor: Principal,
     personal: dict[str, Any] | None = None,
     acknowledged: bool = False,
+    deliver_by: datetime | None = None,
 ) -> list[DueDate]:
     """Hand the case to an institution: its load, its clocks, its message, the timeline.
 
     `personal` is the case's personal part when the caller already holds it in clear
     (intake), which saves opening the sealed copy. `acknowledged`: the institution has the
     case in hand already (a walk-in it entered), so no acknowledgement clock is started.
+    `deliver_by`: the new-case message must arrive by then even if the institution's own
+    acknowledgement clock runs longer (a case re-offered after a failed delivery keeps the
+    deadline of its first offer).
     """
     assign(session, institution_id, at)
     if app.dispatched_at is not None:  # a case moving on: the previous holder's clocks stop
@@ -117,6 +121,8 @@ def dispatch(
         data={"institution": institution_id},
     )
     ack = next((d.due_at for d in dues if d.kind == "acknowledge_by"), None)
+    if deliver_by is not None:
+        ack = deliver_by if ack is None else min(ack, deliver_by)
     enqueue(
         session,
         ctx.vault,
@@ -138,8 +144,15 @@ def route_or_park(
     at: datetime,
     actor: Principal,
     personal: dict[str, Any] | None = None,
+    deliver_by: datetime | None = None,
+    why: dict[str, Any] | None = None,
 ) -> list[DueDate]:
-    """Route to a suitable institution, or mark the case undeliverable for a unit to dispatch."""
+    """Route to a suitable institution, or mark the case undeliverable for a unit to dispatch.
+
+    Never to one in `returned_by` (it returned the case, or could not be reached).
+    `deliver_by` goes to `dispatch`; `why` is the undeliverable step's data if no
+    institution is left.
+    """
     chosen = route_new_case(
         session,
         category=app.category,
@@ -148,29 +161,46 @@ def route_or_park(
         excluded=frozenset(app.returned_by or ()),
     )
     if chosen is None:
-        app.institution_id = None
-        touch(app, Status.UNDELIVERABLE, at)
-        records.add_event(
-            ctx,
-            session,
-            app,
-            type="undeliverable",
-            at=at,
-            actor_role=actor.role,
-            actor_party=actor.party,
-        )
-        for unit in responsible_units(session, app):  # Art. 7: the unit dispatches by hand
-            enqueue(
-                session,
-                ctx.vault,
-                destination=unit,
-                type="application.undeliverable",
-                application_no=app.no,
-                data={"category": app.category, "district": app.district, "status": app.status},
-                occurred_at=at,
-            )
+        park(ctx, session, app, at=at, actor=actor, data=why)
         return []
-    return dispatch(ctx, session, app, chosen, at=at, actor=actor, personal=personal)
+    return dispatch(
+        ctx, session, app, chosen, at=at, actor=actor, personal=personal, deliver_by=deliver_by
+    )
+
+
+def park(
+    ctx: HubContext,
+    session: Session,
+    app: CaseState,
+    *,
+    at: datetime,
+    actor: Principal,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Nobody can take the case: `undeliverable` (待人工分派), and the units whose
+    institutions cover it are told (`application.undeliverable`), to dispatch it by hand."""
+    app.institution_id = None
+    touch(app, Status.UNDELIVERABLE, at)
+    records.add_event(
+        ctx,
+        session,
+        app,
+        type="undeliverable",
+        at=at,
+        actor_role=actor.role,
+        actor_party=actor.party,
+        data=data,
+    )
+    for unit in responsible_units(session, app):  # Art. 7: the unit dispatches by hand
+        enqueue(
+            session,
+            ctx.vault,
+            destination=unit,
+            type="application.undeliverable",
+            application_no=app.no,
+            data={"category": app.category, "district": app.district, "status": app.status},
+            occurred_at=at,
+        )
 
 
 def responsible_units(session: Session, app: CaseState) -> list[str]:

@@ -1,12 +1,19 @@
-"""Messages that could not be delivered: recorded, shown to operators, replayed.
+"""Messages that could not be delivered (死信): recorded, shown to operators, replayed.
 
-A dead letter is an outbox row with `dead_at` and `dead_reason`. When the message was a new
-case for an institution (`application.dispatched`) and the case is still waiting there, the
-case becomes `undeliverable` (待人工分派) so its unit dispatches it by hand.
+A dead letter is an outbox row with `dead_at`, `dead_reason` and `dead_attempts`. When it
+was a new case for an institution (`application.dispatched`) and the case is still waiting
+there, the hub offers the case to the next suitable institution, as after `returned`,
+while the letter's deadline (the first offer's acknowledgement deadline) has not passed;
+otherwise, or when no institution is left, the case becomes `undeliverable` (待人工分派)
+and the units covering it are told (`application.undeliverable`) to dispatch it by hand.
+
+A replay settles each letter it names and says how (`LetterOutcome`): sent again, the case
+dispatched again to that institution, superseded (its case has moved on), or not dead.
 """
 
 from __future__ import annotations
 
+from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
@@ -14,27 +21,34 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.status import Status
-from hub.services import records
 from hub.services.casework import (
     close_deadlines,
+    dispatch,
     leave_institution,
     notify_portal,
+    park,
     record_audit,
-    touch,
+    route_or_park,
 )
 from hub.services.context import HubContext
 from hub.services.principal import SYSTEM
 from hub.store import audit
-from hub.store.models import Application, OutboxMessage, OutboxSent
+from hub.store.models import Application, Institution, OutboxMessage, OutboxSent
 from hub.store.outbox import unpend, unsend
 
 DISPATCHED = "application.dispatched"
 
 
 def record_dead(
-    ctx: HubContext, message_id: str, reason: str, *, at: datetime | None = None
+    ctx: HubContext,
+    message_id: str,
+    reason: str,
+    *,
+    attempts: int | None = None,
+    at: datetime | None = None,
 ) -> bool:
-    """Mark one outbox message dead (idempotent); True when this call recorded it."""
+    """Mark one outbox message dead after `attempts` delivery attempts (idempotent); True
+    when this call recorded it."""
     now = at or ctx.clock.now()
     with ctx.db.transaction() as session:
         row = session.exec(
@@ -44,48 +58,74 @@ def record_dead(
             return False
         row.dead_at = now
         row.dead_reason = reason[:500]
+        row.dead_attempts = attempts
+        row.dead_resolved_at = None
+        row.dead_resolution = None
         session.add(row)
         assert row.id is not None
-        unpend(session.connection(), row.id)  # dead before it was ever sent (embedded)
-        flagged = False
+        unpend(session.connection(), row.id)  # dead before the relay marked it sent
+        detail = {
+            "message_id": message_id,
+            "destination": row.destination,
+            "type": row.type,
+            "reason": row.dead_reason,
+            "attempts": attempts,
+        }
+        moved = False
         if row.type == DISPATCHED and row.application_no:
-            flagged = _flag_case(ctx, session, row, reason, now)
-        if row.application_no and not flagged:
+            moved = _offer_elsewhere(ctx, session, row, now)
+        if row.application_no and not moved:
             app = session.get(Application, row.application_no)
             if app is not None:
-                record_audit(session, app, SYSTEM, "delivery.dead_lettered", now,
-                             {"message_id": message_id, "destination": row.destination,
-                              "type": row.type, "reason": row.dead_reason})
+                record_audit(session, app, SYSTEM, "delivery.dead_lettered", now, detail)
         elif not row.application_no:
-            audit.append(session, chain="delivery", at=now, actor_role=SYSTEM.role,
-                         actor_party=SYSTEM.party, action="delivery.dead_lettered",
-                         detail={"message_id": message_id, "destination": row.destination,
-                                 "type": row.type, "reason": row.dead_reason})
+            audit.append(
+                session,
+                chain="delivery",
+                at=now,
+                actor_role=SYSTEM.role,
+                actor_party=SYSTEM.party,
+                action="delivery.dead_lettered",
+                detail=detail,
+            )
     return True
 
 
-def _flag_case(
-    ctx: HubContext, session: Session, row: OutboxMessage, reason: str, now: datetime
-) -> bool:
+def _offer_elsewhere(ctx: HubContext, session: Session, row: OutboxMessage, now: datetime) -> bool:
+    """The new case never reached its institution: the next suitable one while the first
+    offer's deadline allows, else undeliverable. False if the case has moved on since."""
     app = session.exec(
         select(Application).where(Application.no == row.application_no).with_for_update()
     ).first()
     if app is None or app.status != Status.DISPATCHED or app.institution_id != row.destination:
-        return False  # the case has moved on since; nothing to flag
+        return False
     leave_institution(session, app)
     close_deadlines(session, app.no, now)
-    app.institution_id = None
-    touch(app, Status.UNDELIVERABLE, now)
+    # Never offered again to the institution it could not reach.
+    app.returned_by = [*(app.returned_by or []), row.destination]
+    session.flush()
+    why = {
+        "institution": row.destination,
+        "reason": (row.dead_reason or "")[:500],
+        "message_id": row.message_id,
+    }
+    deadline = row.deliver_by
+    if deadline is None or now < deadline:
+        route_or_park(ctx, session, app, at=now, actor=SYSTEM, deliver_by=deadline, why=why)
+    else:
+        park(ctx, session, app, at=now, actor=SYSTEM, data=why)
     session.add(app)
-    data = {"institution": row.destination, "reason": reason[:500], "message_id": row.message_id}
-    records.add_event(ctx, session, app, type="undeliverable", at=now,
-                      actor_role=SYSTEM.role, actor_party=SYSTEM.party, data=data)
     notify_portal(ctx, session, app, now)
-    record_audit(session, app, SYSTEM, "delivery.undeliverable", now, data)
+    if app.status == Status.DISPATCHED:
+        record_audit(
+            session, app, SYSTEM, "delivery.reoffered", now, {**why, "to": app.institution_id}
+        )
+    else:
+        record_audit(session, app, SYSTEM, "delivery.undeliverable", now, why)
     return True
 
 
-def dead_letter_view(row: OutboxMessage, attempts: int = 0) -> dict[str, Any]:
+def dead_letter_view(row: OutboxMessage, sent_attempts: int = 0) -> dict[str, Any]:
     return {
         "message_id": row.message_id,
         "destination": row.destination,
@@ -95,17 +135,23 @@ def dead_letter_view(row: OutboxMessage, attempts: int = 0) -> dict[str, Any]:
         "deliver_by": jsonutil.rfc3339(row.deliver_by) if row.deliver_by else None,
         "dead_at": jsonutil.rfc3339(row.dead_at) if row.dead_at else None,
         "reason": row.dead_reason,
-        "attempts": attempts,
+        # Delivery attempts; letters recorded before migration 0090 know only the publishes.
+        "attempts": row.dead_attempts if row.dead_attempts is not None else sent_attempts,
     }
+
+
+def _unsettled() -> Any:
+    return col(OutboxMessage.dead_at).is_not(None) & col(OutboxMessage.dead_resolved_at).is_(None)
 
 
 def list_dead(
     session: Session, *, destination: str | None = None, after: int = 0, limit: int = 100
 ) -> tuple[list[dict[str, Any]], int]:
+    """Dead letters no replay has settled, oldest first; answers them and the next cursor."""
     query = (
         select(OutboxMessage, col(OutboxSent.attempts))
         .join(OutboxSent, col(OutboxSent.outbox_id) == OutboxMessage.id, isouter=True)
-        .where(col(OutboxMessage.dead_at).is_not(None), col(OutboxMessage.id) > after)
+        .where(_unsettled(), col(OutboxMessage.id) > after)
     )
     if destination:
         query = query.where(OutboxMessage.destination == destination)
@@ -114,45 +160,135 @@ def list_dead(
     return views, (rows[-1][0].id or after) if rows else after
 
 
+#: What a replay did with one letter.
+REPLAYED = "replayed"
+REDISPATCHED = "redispatched"
+SUPERSEDED = "superseded"
+NOT_DEAD = "not_dead"
+
+
+@dataclass(frozen=True)
+class LetterOutcome:
+    message_id: str
+    outcome: str
+    detail: str
+    application_no: str | None = None
+    destination: str | None = None
+
+
 def replay(
     ctx: HubContext,
     message_ids: list[str] | None = None,
     *,
     destination: str | None = None,
     actor: str = "cli",
-) -> dict[str, int]:
-    """Send dead letters again (one, several, or all of a destination or all); idempotent.
+) -> dict[str, Any]:
+    """Settle dead letters (those named, or all of a destination, or all); idempotent.
 
-    A replayed row is unsent again with no deadline of its own, so the relay (or the
-    embedded drain) delivers it afresh. A new case whose case has since been dispatched by
-    hand is not replayed (`superseded`). Replaying a row that is not dead changes nothing.
+    Each letter is sent again (`replayed`: pending once more, with no deadline of its own),
+    except a new case: if its case waits for a unit to dispatch it, it is dispatched again
+    to that institution with fresh clocks (`redispatched`); if the case is with another
+    institution or finished, nothing is sent (`superseded`). Either way the letter leaves
+    the list. Names that are no unsettled dead letter are `not_dead`. Answers the counts
+    and, under `letters`, what was done with each letter and why.
     """
     now = ctx.clock.now()
-    counts = {"replayed": 0, "superseded": 0, "not_dead": 0}
+    outcomes: list[LetterOutcome] = []
     with ctx.db.transaction() as session:
-        query = select(OutboxMessage).where(col(OutboxMessage.dead_at).is_not(None))
+        query = select(OutboxMessage).where(_unsettled())
         if message_ids is not None:
             query = query.where(col(OutboxMessage.message_id).in_(message_ids))
         if destination:
             query = query.where(OutboxMessage.destination == destination)
         rows = session.exec(query.order_by(col(OutboxMessage.id)).with_for_update()).all()
-        if message_ids is not None:
-            counts["not_dead"] = len(set(message_ids) - {r.message_id for r in rows})
         for row in rows:
-            if row.type == DISPATCHED and row.application_no:
-                app = session.get(Application, row.application_no)
-                if app is None or app.institution_id not in (None, row.destination) or (
-                    app.status != Status.DISPATCHED and app.institution_id is None
-                ):
-                    counts["superseded"] += 1
-                    continue
-            row.dead_at = None
-            row.dead_reason = None
-            row.deliver_by = None
-            session.add(row)
-            session.flush()
-            unsend(session.connection(), row)
-            counts["replayed"] += 1
-        audit.append(session, chain="delivery", at=now, actor_role="admin", actor_party=actor,
-                     action="delivery.replayed", detail=dict(counts))
-    return counts
+            outcomes.append(_replay_one(ctx, session, row, now))
+        found = {r.message_id for r in rows}
+        for mid in dict.fromkeys(message_ids or ()):
+            if mid not in found:
+                outcomes.append(
+                    LetterOutcome(
+                        mid, NOT_DEAD, "不是待处理的死信 / not a dead letter waiting to be settled"
+                    )
+                )
+        counts = {
+            k: sum(1 for o in outcomes if o.outcome == k)
+            for k in (REPLAYED, REDISPATCHED, SUPERSEDED, NOT_DEAD)
+        }
+        audit.append(
+            session,
+            chain="delivery",
+            at=now,
+            actor_role="admin",
+            actor_party=actor,
+            action="delivery.replayed",
+            detail={**counts, "letters": [[o.message_id, o.outcome] for o in outcomes]},
+        )
+    return {**counts, "letters": [asdict(o) for o in outcomes]}
+
+
+def _replay_one(
+    ctx: HubContext, session: Session, row: OutboxMessage, now: datetime
+) -> LetterOutcome:
+    def settled(outcome: str, detail: str) -> LetterOutcome:
+        row.dead_resolved_at = now
+        row.dead_resolution = f"{outcome}: {detail}"[:300]
+        session.add(row)
+        return LetterOutcome(row.message_id, outcome, detail, row.application_no, row.destination)
+
+    if row.type == DISPATCHED and row.application_no:
+        app = session.exec(
+            select(Application).where(Application.no == row.application_no).with_for_update()
+        ).first()
+        if app is None:
+            return settled(SUPERSEDED, "办件不存在 / the case no longer exists")
+        if app.status == Status.UNDELIVERABLE and app.institution_id is None:
+            target = session.get(Institution, row.destination)
+            if target is None or target.state != "active":
+                state = target.state if target is not None else "unknown"
+                return settled(
+                    SUPERSEDED,
+                    f"机构状态为 {state}，未重发 / the institution is "
+                    f"{state}: not sent; a unit dispatches the case",
+                )
+            app.returned_by = [i for i in (app.returned_by or []) if i != row.destination]
+            dispatch(ctx, session, app, row.destination, at=now, actor=SYSTEM)
+            session.add(app)
+            notify_portal(ctx, session, app, now)
+            record_audit(
+                session,
+                app,
+                SYSTEM,
+                "delivery.redispatched",
+                now,
+                {"message_id": row.message_id, "to": row.destination},
+            )
+            return settled(
+                REDISPATCHED,
+                f"办件已重新分派至 {row.destination}，新期限 / the case "
+                f"was dispatched to {row.destination} again, with "
+                "fresh deadlines",
+            )
+        # Dispatched since (to another institution, or to this one with a newer message),
+        # or finished: this old offer is not sent again.
+        where = app.institution_id or "-"
+        return settled(
+            SUPERSEDED,
+            f"办件现由 {where} 办理，状态 {app.status}，未重发 / the "
+            f"case is now with {where} (status {app.status}): not "
+            "sent again",
+        )
+    row.dead_at = None
+    row.dead_reason = None
+    row.dead_attempts = None
+    row.deliver_by = None
+    session.add(row)
+    session.flush()
+    unsend(session.connection(), row)
+    return LetterOutcome(
+        row.message_id,
+        REPLAYED,
+        f"已重新排队发往 {row.destination} / queued again for {row.destination}",
+        row.application_no,
+        row.destination,
+    )

@@ -164,6 +164,11 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = _ts()
     dead_at: datetime | None = _ts(nullable=True)
     dead_reason: str | None = Field(default=None, max_length=500)
+    #: Delivery attempts made before it died; and how a replay settled it without sending
+    #: it again, which takes it off the operators' list (migration 0090).
+    dead_attempts: int | None = None
+    dead_resolved_at: datetime | None = _ts(nullable=True)
+    dead_resolution: str | None = Field(default=None, max_length=300)
 
 
 class OutboxPending(SQLModel, table=True):

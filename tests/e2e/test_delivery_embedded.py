@@ -59,7 +59,7 @@ def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(
                     OutboxMessage.type == "application.dispatched",
                 )
             ).one()
-            row.deliver_by = ctx.clock.now() + timedelta(seconds=1)
+            row.deliver_by = ctx.clock.now() - timedelta(seconds=1)  # already missed
             session.add(row)
         delivery.start()
         try:
@@ -81,6 +81,6 @@ def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(
     assert got == set(delivered)
     assert all(text.startswith("【解纷一件事】") for _, text in sms.sent)
     assert any("查询码" in text for _, text in sms.sent)
-    # The missed new case is superseded, not resent to the same institution.
-    assert replay(ctx, destination="pm-b")["superseded"] == 1
+    # Its letter, replayed, dispatches the waiting case to that institution again.
+    assert replay(ctx, destination="pm-b")["redispatched"] == 1
     ctx.db.dispose()

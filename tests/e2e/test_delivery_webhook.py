@@ -101,8 +101,11 @@ def test_down_past_deadline_dead_letters_and_flags_the_case(
 
             assert wait_for(flagged, 20)
     dead = _dead(ctx)
-    assert [d.application_no for d in dead] == [no]
-    assert "deadline" in (dead[0].dead_reason or "")
+    # Offered to the next institution while the deadline allowed, then announced.
+    assert {d.application_no for d in dead} == {no}
+    assert dead[0].destination == "pm-a" and "deadline" in (dead[0].dead_reason or "")
+    assert {d.destination for d in dead} <= {"pm-a", "pm-b", "cm-x"}
+    assert len({d.destination for d in dead}) == len(dead)  # never offered twice to one
     assert receiver.count() == 0
 
 

@@ -8,6 +8,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -190,8 +191,9 @@ def test_dead_letters_are_listed_and_replayed_by_admins_only(api: Api) -> None:
     no = api.submitted(preferred_institution="pm-a")["application_no"]
     notice = _outbox_row(api, no, "notice.")
     new_case = _outbox_row(api, no, "application.dispatched")
-    assert record_dead(api.ctx, notice.message_id, "refused by the party: HTTP 400")
-    assert record_dead(api.ctx, new_case.message_id, "not delivered by its deadline")
+    assert record_dead(api.ctx, notice.message_id, "refused by the party: HTTP 400", attempts=1)
+    api.ctx.clock.advance(timedelta(days=3))  # type: ignore[attr-defined]  # past its deadline
+    assert record_dead(api.ctx, new_case.message_id, "not delivered by its deadline", attempts=4)
     admin = api.auth("admin")
 
     r = api.client.get("/v1/admin/deadletters", headers=admin)
@@ -199,6 +201,8 @@ def test_dead_letters_are_listed_and_replayed_by_admins_only(api: Api) -> None:
     listed = {d["message_id"]: d for d in r.json()["deadletters"]}
     assert set(listed) == {notice.message_id, new_case.message_id}
     assert listed[notice.message_id]["reason"] == "refused by the party: HTTP 400"
+    assert listed[notice.message_id]["attempts"] == 1
+    assert listed[new_case.message_id]["attempts"] == 4
     assert listed[new_case.message_id]["destination"] == "pm-a"
     r = api.client.get("/v1/admin/deadletters", params={"destination": "pm-a"}, headers=admin)
     assert [d["message_id"] for d in r.json()["deadletters"]] == [new_case.message_id]
@@ -226,11 +230,28 @@ def test_dead_letters_are_listed_and_replayed_by_admins_only(api: Api) -> None:
         )
     assert api.client.get("/v1/admin/deadletters").status_code == 401
 
-    # The new case was flagged undeliverable and is dispatched by hand: not sent again.
+    # The new case was dispatched by hand meanwhile: its old offer is not sent again, and
+    # the letter is settled (off the list), saying why.
+    r = api.client.post(
+        f"/v1/applications/{no}/dispatch",
+        json={"institution": "pm-b"},
+        headers=api.auth("unit", "sfj"),
+    )
+    assert r.status_code == 200, r.text
     r = api.client.post(
         "/v1/admin/deadletters/replay", json={"message_ids": [new_case.message_id]}, headers=admin
     )
-    assert r.status_code == 200 and r.json() == {"replayed": 0, "superseded": 1, "not_dead": 0}
+    assert r.status_code == 200
+    answer = r.json()
+    assert {k: answer[k] for k in ("replayed", "redispatched", "superseded", "not_dead")} == {
+        "replayed": 0,
+        "redispatched": 0,
+        "superseded": 1,
+        "not_dead": 0,
+    }
+    [letter] = answer["letters"]
+    assert letter["message_id"] == new_case.message_id and letter["outcome"] == "superseded"
+    assert "pm-b" in letter["detail"]
     r = api.client.post(f"/v1/admin/deadletters/{notice.message_id}/replay", headers=admin)
     assert r.status_code == 200 and r.json()["replayed"] == 1
     with api.ctx.db.read() as session:
@@ -241,9 +262,10 @@ def test_dead_letters_are_listed_and_replayed_by_admins_only(api: Api) -> None:
     assert row is not None and row.dead_at is None and pending is not None and sent is None
     # Idempotent: a second replay finds nothing dead.
     r = api.client.post(f"/v1/admin/deadletters/{notice.message_id}/replay", headers=admin)
-    assert r.json() == {"replayed": 0, "superseded": 0, "not_dead": 1}
+    assert r.json()["not_dead"] == 1 and r.json()["replayed"] == 0
+    assert [x["outcome"] for x in r.json()["letters"]] == ["not_dead"]
     r = api.client.get("/v1/admin/deadletters", headers=admin)
-    assert [d["message_id"] for d in r.json()["deadletters"]] == [new_case.message_id]
+    assert r.json()["deadletters"] == []
     r = api.client.post("/v1/admin/deadletters/replay", json={}, headers=admin)
     assert r.status_code == 422
 
