@@ -7,7 +7,7 @@ a letter without sending it again (its case had moved on, or was dispatched afre
 the letter leaves the operators' list and the reason stays on the row.
 
 Revision ID: 0090
-Revises: 0085
+Revises: 0110
 Create Date: 2026-12-02 09:00:00
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from alembic import op
 import hub.store.types
 
 revision = "0090"
-down_revision = "0085"
+down_revision = "0110"
 branch_labels = None
 depends_on = None
 
