@@ -25,6 +25,9 @@ class Settings:
     decide_days: int = 3
     max_body_bytes: int = 8 * 1024 * 1024
     feed_max_wait_seconds: int = 30
+    #: Where a party opens a served document on the portal ({document_id} is filled in);
+    #: the SMS of a service carries it (INTERFACE 15).
+    portal_document_url: str = "https://portal.invalid/onematter/documents/{document_id}"
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -42,4 +45,7 @@ class Settings:
             decide_days=_int("HUB_DECIDE_DAYS", 3),
             max_body_bytes=_int("HUB_MAX_BODY_BYTES", 8 * 1024 * 1024),
             feed_max_wait_seconds=_int("HUB_FEED_MAX_WAIT", 30),
+            portal_document_url=os.environ.get(
+                "HUB_PORTAL_DOCUMENT_URL", cls.portal_document_url
+            ),
         )

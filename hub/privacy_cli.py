@@ -63,6 +63,12 @@ SEALED: tuple[SealedColumn, ...] = (
     SealedColumn("registry_change", "id", "secret_sealed", "registry_change", "secret", "id"),
     SealedColumn("complaint", "no", "sealed", "complaint", "sealed", "no"),
     SealedColumn("complaint", "no", "answer_sealed", "complaint", "answer", "no"),
+    SealedColumn("work_order", "no", "sealed", "work_order", "sealed", "no"),
+    SealedColumn("case_document", "id", "content_sealed", "case_document", "content", "id"),
+    SealedColumn("work_order", "no", "answer_sealed", "work_order", "answer", "no"),
+    SealedColumn(
+        "work_order", "no", "callback_note_sealed", "work_order", "callback_note", "no"
+    ),
     # hub.services.idempotency.record_id: "<principal>|<key>"
     SealedColumn(
         "idempotency_record",

@@ -60,6 +60,8 @@ SCHEMA_NAMES: tuple[str, ...] = (
     "workorder_answer",
     "workorder_callback",
     "workorder_help_article",
+    "document",
+    "document_receipt",
 )
 _DIR = Path(__file__).parent
 
@@ -345,6 +347,8 @@ _SEMANTIC: dict[str, _Check] = {
     "registry_file": _check_registry_file,
     "registry_change": _check_registry_change,
     "complaint": _check_complaint,
+    "workorder": _check_complaint,  # the same contact phone check
+    "document": lambda body, add: _check_attachment(body, "", add),
 }
 
 

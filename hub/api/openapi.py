@@ -24,6 +24,22 @@ _OPERATIONS: dict[str, dict[str, tuple[str, str | None, str]]] = {
     "/v1/applications/{no}/referrals": {
         "post": ("转介 Request a referral", "referral_request", "institution")
     },
+    "/v1/applications/{no}/attachments/{index}": {
+        "get": (
+            "下载附件 Download an attachment (sha256 checked, audited)",
+            None,
+            "entitled parties",
+        )
+    },
+    "/v1/applications/{no}/documents": {
+        "post": ("送达文书 Serve a document on the parties", "document", "institution")
+    },
+    "/v1/documents/{id}": {
+        "get": ("文书内容 A served document's bytes", None, "portal, institution, admin")
+    },
+    "/v1/documents/{id}/receipt": {
+        "post": ("签收 The party opened the document", "document_receipt", "portal")
+    },
     "/v1/referrals": {"get": ("转介列表 Own referrals", None, "court, arbitration")},
     "/v1/referrals/{id}/result": {
         "post": ("转介结果 Post a result", "referral_result", "court, arbitration")
@@ -38,7 +54,7 @@ _OPERATIONS: dict[str, dict[str, tuple[str, str | None, str]]] = {
 
 def _parameters(path: str) -> list[dict[str, Any]]:
     params = []
-    for name in ("no", "id", "year"):
+    for name in ("no", "id", "year", "index"):
         if "{" + name + "}" in path:
             params.append(
                 {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}

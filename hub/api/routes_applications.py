@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import base64
 import hmac
 from typing import Any
+from urllib.parse import quote
 
 from sqlmodel import Session, select
 from starlette.requests import Request
@@ -18,10 +20,11 @@ from hub.api.support import (
     hub_ctx,
     idempotency_key,
     in_read,
+    in_transaction,
     json_body,
     json_response,
 )
-from hub.services import intake, lifecycle, records
+from hub.services import documents, intake, lifecycle, records
 from hub.services.casework import canonical_no, responsible_units
 from hub.services.context import HubContext
 from hub.services.errors import NotFound
@@ -119,6 +122,69 @@ def _case_action(schema: str, action: Any, *roles: Role) -> Any:
     return handler
 
 
+def _file(answer: documents.FileAnswer) -> Response:
+    """A stored file: its bytes, never sniffed, never cached, with its digest (RFC 9530)."""
+    digest = base64.b64encode(bytes.fromhex(answer.sha256)).decode()
+    return Response(
+        answer.content,
+        media_type=answer.media_type,
+        headers={
+            "content-disposition": f"attachment; filename*=UTF-8''{quote(answer.name)}",
+            "x-content-type-options": "nosniff",
+            "cache-control": "no-store",
+            "repr-digest": f"sha-256=:{digest}:",
+        },
+    )
+
+
+async def get_attachment(request: Request) -> Response:
+    """INTERFACE 15: an attachment of the case, for those who may read it; audited."""
+    principal = authenticate(request)
+    no = canonical_no(request.path_params["no"])
+    ctx = hub_ctx(request)
+
+    def work(session: Session) -> documents.FileAnswer:
+        app = session.get(Application, no)
+        if app is None or not may_view(session, principal, app):
+            raise NotFound(_NOT_FOUND)
+        return documents.attachment(ctx, session, principal, app, request.path_params["index"])
+
+    return _file(await in_transaction(request, work))
+
+
+async def serve_document(request: Request) -> Response:
+    principal = authenticate(request, Role.INSTITUTION)
+    no = canonical_no(request.path_params["no"])
+    body, raw = await json_body(request, "document")
+    ctx = hub_ctx(request)
+    return await creating(
+        request, principal, raw, lambda s: documents.serve(ctx, s, principal, no, body)
+    )
+
+
+async def get_document(request: Request) -> Response:
+    principal = authenticate(request, Role.PORTAL, Role.INSTITUTION, Role.ADMIN)
+    ctx = hub_ctx(request)
+    document_id = request.path_params["id"]
+    return _file(
+        await in_transaction(request, lambda s: documents.content(ctx, s, principal, document_id))
+    )
+
+
+async def document_receipt(request: Request) -> Response:
+    principal = authenticate(request, Role.PORTAL)
+    body, raw = await json_body(request, "document_receipt")
+    ctx = hub_ctx(request)
+    document_id = request.path_params["id"]
+    return await creating(
+        request,
+        principal,
+        raw,
+        lambda s: documents.receipt(ctx, s, principal, document_id, body),
+        status=200,
+    )
+
+
 def _require_event_owner(
     ctx: HubContext, s: Session, p: Principal, no: str, body: dict[str, Any]
 ) -> dict[str, Any]:
@@ -139,6 +205,10 @@ routes = [
         _case_action("withdraw", lifecycle.withdraw, Role.PORTAL),
         methods=["POST"],
     ),
+    Route("/v1/applications/{no}/attachments/{index}", get_attachment, methods=["GET"]),
+    Route("/v1/applications/{no}/documents", serve_document, methods=["POST"]),
+    Route("/v1/documents/{id}", get_document, methods=["GET"]),
+    Route("/v1/documents/{id}/receipt", document_receipt, methods=["POST"]),
     Route(
         "/v1/applications/{no}/dispatch",
         _case_action("dispatch", lifecycle.unit_dispatch, Role.UNIT),

@@ -240,7 +240,14 @@ def full_record(ctx: HubContext, session: Session, app: Application) -> dict[str
             for e in events
         ],
         "referrals": [referral_view(session, r) for r in referrals],
+        "documents": _documents(session, app.no),
     }
+
+
+def _documents(session: Session, no: str) -> list[dict[str, Any]]:
+    from hub.services.documents import documents_of  # documents builds on this module
+
+    return documents_of(session, no)
 
 
 def referral_view(session: Session, r: Referral) -> dict[str, Any]:

@@ -315,3 +315,23 @@ class InboxRecord(SQLModel, table=True):
     consumer: str = Field(primary_key=True, max_length=64)
     message_id: str = Field(primary_key=True, max_length=64)
     processed_at: datetime = _ts()
+
+
+class CaseDocument(SQLModel, table=True):
+    """A document an institution serves on the parties (电子送达, INTERFACE 15): sealed at
+    rest, with when it was served and when the party signed for it (签收)."""
+
+    __tablename__ = "case_document"
+    id: str = Field(primary_key=True, max_length=36)
+    application_no: str = Field(max_length=24, index=True)
+    institution_id: str = Field(max_length=64)
+    kind: str = Field(max_length=30)
+    name: str = Field(max_length=255)
+    media_type: str = Field(max_length=100)
+    size: int
+    sha256: str = Field(max_length=64)
+    content_sealed: str = Field(sa_column=Column(Text, nullable=False))
+    serve_to: str = Field(max_length=12)  # applicants | respondents | both
+    served_at: datetime = _ts()
+    received_at: datetime | None = _ts(nullable=True)
+    received_by: str | None = Field(default=None, max_length=64)

@@ -180,6 +180,9 @@ EVENT_TEXT: dict[str, tuple[str, str]] = {
     "undeliverable": ("待人工分派", "Awaiting manual dispatch"),
     "referral_requested": ("申请转递", "Hand-off requested"),
     "referral_decided": ("转递结果", "Hand-off decided"),
+    "document_served": ("送达文书", "Document served"),
+    "document_received": ("当事人签收", "Document received by the party"),
+    "deadline_moved": ("期限按节假日安排重新计算", "Deadline recounted on the holiday schedule"),
 }
 
 #: Form titles of the institution actions (INTERFACE 5).
