@@ -1,7 +1,7 @@
 """case documents served on the parties (电子送达, INTERFACE 15)
 
 Revision ID: 0111
-Revises: 0110
+Revises: 0090
 Create Date: 2026-12-01 23:00:00
 """
 from __future__ import annotations
@@ -13,7 +13,7 @@ from alembic import op
 import hub.store.types
 
 revision = "0111"
-down_revision = "0110"
+down_revision = "0090"
 branch_labels = None
 depends_on = None
 
