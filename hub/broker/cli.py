@@ -95,7 +95,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
 
 def cmd_connector(args: argparse.Namespace) -> int:
     from hub.broker.routes import Directory
-    from hub.broker.wiring import build, subscriptions
+    from hub.broker.wiring import RegistryPlan, build
     from hub.broker.worker import Worker
 
     ctx = _ctx()
@@ -107,14 +107,11 @@ def cmd_connector(args: argparse.Namespace) -> int:
     connectors = build(ctx, settings, directory)
     tune_for_service()
     try:
-        subs = subscriptions(ctx, settings, args.names, connectors, directory)
+        plan = RegistryPlan(ctx, settings, args.names, connectors, directory)
     except ValueError as exc:
         print(exc, file=sys.stderr)
         return 2
-    if not subs:
-        print("nothing to consume for " + ", ".join(args.names), file=sys.stderr)
-        return 0
-    worker = Worker(settings, subs)
+    worker = Worker(settings, plan)
     _quiet()
     _on_term(worker.stop)
     try:

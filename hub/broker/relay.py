@@ -232,6 +232,7 @@ class Relay:
         self._channel: Any = None
         self._frames: PublishFrames | None = None  # for the open channel
         self._declared: set[str] = set()
+        self._declared_revision: int | None = None
         # Database pool and what it shares with the I/O thread (under _lock).
         # Claims (two at once on PostgreSQL while there is a backlog: SKIP LOCKED gives each
         # its own rows) and marks.
@@ -514,6 +515,10 @@ class Relay:
         conn, channel = self._connection, self._channel
         if conn is None or channel is None or not channel.is_open:
             return  # the batch stays live and unmarked: _abandon_batches releases it
+        if self.directory.watch.seen != self._declared_revision:
+            # The registry changed: a party may now want another kind of queue (amqp).
+            self._declared_revision = self.directory.watch.seen
+            self._declared.clear()
         for destination in batch.destinations - self._declared:
             self._declare_party(destination)
         # Encoded by the claim, for this connection's channel (a claim of an earlier

@@ -1,17 +1,16 @@
 """Which connector serves which destination, from the registry (cached, refreshed).
 
-    institution with delivery webhook -> webhook connector (signed POST)
-    institution with delivery amqp    -> amqp connector (copied to the party's own queue)
-    institution with delivery feed    -> nothing to push: the party pulls GET /v1/feed
-    "notify"                          -> notify connector (SMS and e-mail to applicants)
-    any other destination             -> a portal: portal connector if HUB_PORTAL_URL is set,
-                                         else the portal pulls its feed
+institution with delivery webhook -> webhook connector (signed POST)
+institution with delivery amqp    -> amqp connector (copied to the party's own queue)
+institution with delivery feed    -> nothing to push: the party pulls GET /v1/feed
+"notify"                          -> notify connector (SMS and e-mail to applicants)
+any other destination             -> a portal: portal connector if HUB_PORTAL_URL is set,
+                                     else the portal pulls its feed
 """
 
 from __future__ import annotations
 
 import threading
-import time
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -21,6 +20,8 @@ from hub.broker.settings import DeliverySettings
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 from hub.services.registry import open_secret
+from hub.services.registry_cache import CHECK_EVERY, RevisionWatch
+from hub.store import registry_revision
 from hub.store.models import Institution
 
 
@@ -46,13 +47,31 @@ class Party:
 
 
 class Directory:
-    def __init__(self, ctx: HubContext, settings: DeliverySettings, ttl: float = 30.0) -> None:
+    """Who is pushed how, from the registry; reloaded when the registry's revision moves
+    (read at most every `check_every` seconds), so a change approved on any node reaches
+    the relays and connectors of every node within about that long."""
+
+    def __init__(
+        self, ctx: HubContext, settings: DeliverySettings, check_every: float = CHECK_EVERY
+    ) -> None:
         self.ctx = ctx
         self.settings = settings
-        self.ttl = ttl
+        self.watch = RevisionWatch(check_every)
         self._parties: dict[str, Party] = {}
-        self._loaded = 0.0
         self._lock = threading.Lock()
+
+    def _revision(self) -> int:
+        with self.ctx.db.read_engine.connect() as conn:  # SQLite: beside the writer
+            revision = registry_revision.read(conn)
+            conn.rollback()
+        return revision
+
+    def check(self) -> bool:
+        """Reload if the registry changed since the last look; True if it did."""
+        if not self.watch.moved(self._revision):
+            return False
+        self.refresh()
+        return True
 
     def refresh(self) -> None:
         parties: dict[str, Party] = {}
@@ -62,15 +81,14 @@ class Directory:
                 route = Route(kind) if kind in ("webhook", "amqp", "feed") else Route.FEED
                 if route is Route.WEBHOOK and not inst.delivery.get("url"):
                     route = Route.FEED
-                parties[inst.id] = Party(inst.id, route, inst.delivery.get("url"),
-                                         open_secret(self.ctx, inst))
+                parties[inst.id] = Party(
+                    inst.id, route, inst.delivery.get("url"), open_secret(self.ctx, inst)
+                )
         with self._lock:
             self._parties = parties
-            self._loaded = time.monotonic()
 
     def party(self, destination: str) -> Party:
-        if time.monotonic() - self._loaded > self.ttl:
-            self.refresh()
+        self.check()
         with self._lock:
             found = self._parties.get(destination)
         if found is not None:
@@ -78,12 +96,13 @@ class Directory:
         if destination == NOTIFY:
             return Party(destination, Route.NOTIFY)
         if self.settings.portal_url:
-            return Party(destination, Route.PORTAL, self.settings.portal_url,
-                         self.settings.portal_secret)
+            return Party(
+                destination, Route.PORTAL, self.settings.portal_url, self.settings.portal_secret
+            )
         return Party(destination, Route.FEED)
 
     def all(self) -> list[Party]:
-        self.refresh()
+        self.check()
         with self._lock:
             return list(self._parties.values())
 

@@ -55,6 +55,14 @@ class Subscription:
     name: str
     ordered: bool = False
     concurrency: int = 8
+    #: Declares the queue (idempotently) before the worker consumes it: a party's queue
+    #: may not exist yet when the registry has just made it a pushed party.
+    declare: Callable[[Any], None] | None = None
+
+
+#: The subscriptions a worker should hold now: a fixed list, or asked again every
+#: `follow_every` seconds (the registry changes while connectors run).
+Plan = list[Subscription] | Callable[[], list[Subscription]]
 
 
 def outbox_handler(connector: Connector) -> Handler:
@@ -68,28 +76,44 @@ class Worker:
     def __init__(
         self,
         settings: DeliverySettings,
-        subscriptions: list[Subscription],
+        subscriptions: Plan,
         *,
         prefetch: int | None = None,
+        follow_every: float = 1.0,
     ) -> None:
         if not settings.amqp_url:
             raise ValueError("connectors on the broker need HUB_AMQP_URL")
         self.settings = settings
         self.topology = Topology(settings)
-        self.subscriptions = subscriptions
+        self.plan = subscriptions
         self.prefetch = prefetch or settings.prefetch
-        self._pools = {
-            s.queue: ThreadPoolExecutor(
-                max_workers=1 if s.ordered else s.concurrency,
-                thread_name_prefix=f"conn-{s.name}",
-            )
-            for s in subscriptions
-        }
+        self.follow_every = follow_every
+        self._pools: dict[str, ThreadPoolExecutor] = {}
+        #: queue -> (subscription, channel, consumer tag) of the current connection.
+        self._consuming: dict[str, tuple[Subscription, Any, str]] = {}
         self._stopping = threading.Event()
         self._conn: pika.BlockingConnection | None = None
         self._publisher: Any = None
+        self._unordered: Any = None
         self._generation = 0
         self.settled = 0
+
+    @property
+    def subscriptions(self) -> list[Subscription]:
+        return list(self.plan) if isinstance(self.plan, list) else self.plan()
+
+    def consuming(self) -> dict[str, str]:
+        """Queue -> subscription name of what this worker consumes now (thread-safe read)."""
+        return {q: sub.name for q, (sub, _, _) in list(self._consuming.items())}
+
+    def _pool(self, sub: Subscription) -> ThreadPoolExecutor:
+        pool = self._pools.get(sub.queue)
+        if pool is None:
+            pool = self._pools[sub.queue] = ThreadPoolExecutor(
+                max_workers=1 if sub.ordered else sub.concurrency,
+                thread_name_prefix=f"conn-{sub.name}",
+            )
+        return pool
 
     # ---- lifecycle --------------------------------------------------------------------
     def run(self, *, max_seconds: float | None = None) -> None:
@@ -123,35 +147,61 @@ class Worker:
         generation = self._generation
         conn = pika.BlockingConnection(self._params())
         self._conn = conn
+        self._consuming = {}
         try:
             self._publisher = conn.channel()
             self._publisher.confirm_delivery()
-            unordered = conn.channel()
-            unordered.basic_qos(prefetch_count=self.prefetch)
-            for sub in self.subscriptions:
-                if sub.ordered:
-                    ch = conn.channel()
-                    ch.basic_qos(prefetch_count=1)
-                else:
-                    ch = unordered
-                ch.basic_consume(
-                    sub.queue,
-                    functools.partial(self._on_message, sub, generation),
-                    consumer_tag=f"{sub.name}:{sub.queue}:{generation}",
-                )
-            log.info("consuming %d queue(s)", len(self.subscriptions))
+            self._unordered = conn.channel()
+            self._unordered.basic_qos(prefetch_count=self.prefetch)
+            self._follow(conn, generation, initial=True)
+            log.info("consuming %d queue(s)", len(self._consuming))
+            followed = time.monotonic()
             while not self._stopping.is_set():
                 if deadline and time.monotonic() > deadline:
                     self._stopping.set()
                     break
                 conn.process_data_events(time_limit=0.2)
+                if time.monotonic() - followed >= self.follow_every:
+                    followed = time.monotonic()
+                    self._follow(conn, generation)
         finally:
             self._conn = None
+            self._consuming = {}
             if conn.is_open:
                 try:
                     conn.close()
                 except Exception:  # closing a broken connection: nothing to save
                     log.debug("close failed", exc_info=True)
+
+    def _follow(
+        self, conn: pika.BlockingConnection, generation: int, *, initial: bool = False
+    ) -> None:
+        """Consume what the plan says now: new queues start, dropped ones are cancelled (the
+        messages in hand still settle on their channel)."""
+        wanted = {s.queue: s for s in self.subscriptions}
+        for queue, (sub, channel, tag) in list(self._consuming.items()):
+            if queue not in wanted or wanted[queue].name != sub.name:
+                channel.basic_cancel(tag)
+                del self._consuming[queue]
+                log.info("stopped consuming %s (%s)", queue, sub.name)
+        for queue, sub in wanted.items():
+            if queue in self._consuming:
+                continue
+            if sub.declare is not None:
+                declaring = conn.channel()
+                sub.declare(declaring)
+                declaring.close()
+            if sub.ordered:
+                channel = conn.channel()
+                channel.basic_qos(prefetch_count=1)
+            else:
+                channel = self._unordered
+            tag = f"{sub.name}:{sub.queue}:{generation}"
+            channel.basic_consume(
+                sub.queue, functools.partial(self._on_message, sub, generation), consumer_tag=tag
+            )
+            self._consuming[queue] = (sub, channel, tag)
+            (log.debug if initial else log.info)("consuming %s (%s)", queue, sub.name)
 
     # ---- messages ---------------------------------------------------------------------
     def _on_message(
@@ -172,7 +222,7 @@ class Worker:
         conn = self._conn
         if conn is None:
             return
-        future = self._pools[sub.queue].submit(sub.handler, delivery)
+        future = self._pool(sub).submit(sub.handler, delivery)
 
         def done(f: Future[Outcome]) -> None:
             try:

@@ -1,15 +1,18 @@
 """What routing needs from the registry, kept in memory between cases.
 
 Coverage (kind, categories, districts, capacity) and names change rarely and are cached
-for `TTL` seconds; changes made through this process (registry load, approved changes)
-drop the cache at once, other processes see them within the TTL. What must be exact for
-every case (state, visibility, open cases) is read live for the few candidates.
+until the registry's revision moves (`hub.store.registry_revision`: every change moves it,
+in its own transaction), which each process reads at most once a second: a change made on
+any node reaches routing on every node within about a second. Changes made through this
+process drop the cache at once. What must be exact for every case (state, visibility, open
+cases) is read live for the few candidates.
 """
 
 from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
@@ -19,11 +22,42 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
 from hub.domain.routing import MEDIATION_KINDS
+from hub.store import registry_revision
 from hub.store.bulk import Statement, placeholder, run_together
-from hub.store.models import Institution
+from hub.store.models import Institution, Unit
 from hub.store.types import as_utc
 
-TTL = 2.0
+#: How often a process reads the registry's revision, at most (seconds).
+CHECK_EVERY = 1.0
+
+
+class RevisionWatch:
+    """Whether the registry's revision moved since the last look, read at most every
+    `every` seconds (the first look always says it moved)."""
+
+    def __init__(self, every: float = CHECK_EVERY) -> None:
+        self.every = every
+        self.seen: int | None = None
+        self._checked = -1e9
+        self._lock = threading.Lock()
+
+    def moved(self, read: Callable[[], int]) -> bool:
+        now = time.monotonic()
+        with self._lock:
+            if now - self._checked < self.every and self.seen is not None:
+                return False
+            self._checked = now
+        revision = read()
+        with self._lock:
+            if revision == self.seen:
+                return False
+            self.seen = revision
+            return True
+
+    def forget(self) -> None:
+        """The next look reloads, whatever the revision says (a change made here)."""
+        with self._lock:
+            self.seen = None
 
 
 @dataclass(frozen=True)
@@ -40,20 +74,21 @@ class Coverage:
 class RegistryCache:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._loaded_at: dict[str, float] = {}
+        self._watches: dict[str, RevisionWatch] = {}
         self._by_cell: dict[str, dict[tuple[str, str], list[Coverage]]] = {}
         self._names: dict[str, dict[str, str]] = {}
 
     def invalidate(self) -> None:
         with self._lock:
-            self._loaded_at.clear()
+            watches = list(self._watches.values())
+        for w in watches:
+            w.forget()
 
     def _refresh(self, session: Session) -> str:
         key = str(session.get_bind().engine.url)
-        now = time.monotonic()
         with self._lock:
-            fresh = now - self._loaded_at.get(key, -1e9) < TTL
-        if fresh:
+            watch = self._watches.setdefault(key, RevisionWatch())
+        if not watch.moved(lambda: registry_revision.read(session.connection())):
             return key
         t = Institution.__table__  # type: ignore[attr-defined]
         rows = (
@@ -92,7 +127,6 @@ class RegistryCache:
         with self._lock:
             self._by_cell[key] = by_cell
             self._names[key] = names
-            self._loaded_at[key] = now
         return key
 
     def coverage(self, session: Session, category: str, district: str) -> list[Coverage]:
@@ -144,6 +178,8 @@ def live_rows(rows: list[Any]) -> dict[str, Live]:
 REGISTRY = RegistryCache()
 
 
+@event.listens_for(Unit, "after_insert")
+@event.listens_for(Unit, "after_update")
 @event.listens_for(Institution, "after_insert")
 @event.listens_for(Institution, "after_update")
 def _changed(*_args: Any) -> None:

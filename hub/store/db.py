@@ -18,6 +18,8 @@ from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
+import hub.store.registry_revision  # noqa: F401  (every registry change moves its revision)
+
 T = TypeVar("T")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from hub.store.types import UTCDateTime
@@ -53,6 +53,16 @@ class Institution(SQLModel, table=True):
     open_cases: int = 0
     last_assigned_at: datetime | None = _ts(nullable=True)
     updated_at: datetime = _ts()
+
+
+class RegistryRevision(SQLModel, table=True):
+    """One row: moved by every change of units and institutions, in its transaction, so
+    every process knows by reading it when its cached registry is out of date (0091)."""
+
+    __tablename__ = "registry_revision"
+    id: int = Field(default=1, primary_key=True, sa_column_kwargs={"autoincrement": False})
+    revision: int = Field(default=0, sa_type=BigInteger)
+    changed_at: datetime | None = _ts(nullable=True)
 
 
 class Application(SQLModel, table=True):

@@ -43,7 +43,7 @@ def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(
     with ReceiverServer(receiver) as server:
         set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
         set_delivery(ctx, "pm-b", "webhook", "http://127.0.0.1:9/hooks/pm-b")  # nobody there
-        directory = Directory(ctx, settings, ttl=0.2)
+        directory = Directory(ctx, settings, check_every=0.2)
         connectors = build(
             ctx, settings, directory, transport=HttpxTransport(1.0), sms=sms, mailer=mail
         )

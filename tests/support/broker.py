@@ -212,16 +212,16 @@ class Stack:
 
         from hub.broker.relay import Relay
         from hub.broker.routes import Directory
-        from hub.broker.wiring import build, subscriptions
+        from hub.broker.wiring import RegistryPlan, build
         from hub.broker.worker import Worker
 
-        self.directory = Directory(ctx, settings, ttl=0.5)
+        self.directory = Directory(ctx, settings, check_every=0.5)
         self.connectors = build(
             ctx, settings, self.directory, transport=transport, sms=sms, mailer=mailer
         )
         self.relay = Relay(ctx, settings, directory=self.directory, **(relay_kwargs or {}))
         self.worker = Worker(
-            settings, subscriptions(ctx, settings, ["all"], self.connectors, self.directory)
+            settings, RegistryPlan(ctx, settings, ["all"], self.connectors, self.directory)
         )
         self.threads = [
             threading.Thread(target=self.relay.run, daemon=True, name="test-relay"),
