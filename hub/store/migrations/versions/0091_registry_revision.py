@@ -7,7 +7,7 @@ another process saw a change after its cache's lifetime (30 s for delivery), and
 connector only at its next start.
 
 Revision ID: 0091
-Revises: 0090
+Revises: 0111
 Create Date: 2026-12-02 10:00:00
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from alembic import op
 import hub.store.types
 
 revision = "0091"
-down_revision = "0090"
+down_revision = "0111"
 branch_labels = None
 depends_on = None
 
