@@ -19,7 +19,7 @@ from hub.services.context import HubContext
 Command = Callable[[argparse.Namespace], int]
 
 #: Modules that add sub-commands (broker, connectors, scheduler, keys...).
-_EXTENSIONS = ("hub.broker.cli", "hub.ops.cli", "hub.privacy_cli")
+_EXTENSIONS = ("hub.broker.cli", "hub.ops.cli", "hub.privacy_cli", "hub.accounts_cli")
 
 
 def _ctx() -> HubContext:

@@ -28,6 +28,12 @@ class Settings:
     #: Where a party opens a served document on the portal ({document_id} is filled in);
     #: the SMS of a service carries it (INTERFACE 15).
     portal_document_url: str = "https://portal.invalid/onematter/documents/{document_id}"
+    #: The justice bureau's unit id (市司法局): it oversees every institution, as admins do.
+    justice_bureau: str = "sfj"
+    #: argon2id cost of web passwords (RFC 9106's second recommendation by default).
+    password_time_cost: int = 3
+    password_memory_kib: int = 64 * 1024
+    password_parallelism: int = 4
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -48,4 +54,8 @@ class Settings:
             portal_document_url=os.environ.get(
                 "HUB_PORTAL_DOCUMENT_URL", cls.portal_document_url
             ),
+            justice_bureau=os.environ.get("HUB_ESCALATION_UNIT") or "sfj",
+            password_time_cost=_int("HUB_PASSWORD_TIME_COST", 3),
+            password_memory_kib=_int("HUB_PASSWORD_MEMORY_KIB", 64 * 1024),
+            password_parallelism=_int("HUB_PASSWORD_PARALLELISM", 4),
         )

@@ -8,12 +8,11 @@ import hmac
 from typing import Any
 from urllib.parse import quote
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hub.api.errors import HttpProblem
 from hub.api.support import (
     authenticate,
     creating,
@@ -25,41 +24,16 @@ from hub.api.support import (
     json_response,
 )
 from hub.services import documents, intake, lifecycle, records
-from hub.services.casework import canonical_no, responsible_units
+from hub.services.access import may_view
+from hub.services.casework import canonical_no
 from hub.services.context import HubContext
 from hub.services.errors import NotFound
 from hub.services.idempotency import request_hash
 from hub.services.intake_batch import IntakeBatcher
 from hub.services.principal import Principal, Role
-from hub.store.models import Application, Institution, Referral
+from hub.store.models import Application
 
 _NOT_FOUND = "没有这个办件 / no such application"
-
-
-def may_view(session: Session, principal: Principal, app: Application) -> bool:
-    """INTERFACE 4: who is entitled to the whole record of a case."""
-    role, party = principal.role, principal.party
-    if role is Role.ADMIN:
-        return True
-    if role is Role.PORTAL:
-        return app.submitted_by_role == "portal" and app.submitted_by_party == party
-    if role is Role.INSTITUTION:
-        return app.institution_id == party
-    if role is Role.UNIT:
-        if app.institution_id is None:  # undeliverable: the units that must dispatch it
-            return party in responsible_units(session, app)
-        inst = session.get(Institution, app.institution_id)
-        return inst is not None and inst.unit_id == party
-    if role in (Role.COURT, Role.ARBITRATION):
-        return (
-            session.exec(
-                select(Referral.id).where(
-                    Referral.application_no == app.no, Referral.target_id == party
-                )
-            ).first()
-            is not None
-        )
-    return False
 
 
 async def submit(request: Request) -> Response:
@@ -82,7 +56,7 @@ async def get_application(request: Request) -> Response:
 
     def work(session: Session) -> dict[str, Any]:
         app = session.get(Application, no)
-        if app is None or not may_view(session, principal, app):
+        if app is None or not may_view(ctx, session, principal, app):
             raise NotFound(_NOT_FOUND)
         return records.full_record(ctx, session, app)
 
@@ -145,7 +119,7 @@ async def get_attachment(request: Request) -> Response:
 
     def work(session: Session) -> documents.FileAnswer:
         app = session.get(Application, no)
-        if app is None or not may_view(session, principal, app):
+        if app is None or not may_view(ctx, session, principal, app):
             raise NotFound(_NOT_FOUND)
         return documents.attachment(ctx, session, principal, app, request.path_params["index"])
 
@@ -216,4 +190,4 @@ routes = [
     ),
 ]
 
-__all__ = ["HttpProblem", "may_view", "routes"]
+__all__ = ["routes"]

@@ -28,7 +28,6 @@ from starlette.routing import Route
 import schemas
 from hub import jsonutil
 from hub.api.errors import HttpProblem
-from hub.api.routes_applications import may_view
 from hub.api.support import hub_ctx, read_body
 from hub.domain.errors import DomainError, InvalidTransition, NotAllowed
 from hub.domain.status import (
@@ -40,23 +39,25 @@ from hub.domain.status import (
 )
 from hub.ops import helpdesk
 from hub.ops.casebook import overdue_view
-from hub.services import intake, lifecycle, records, referrals
+from hub.services import accounts, intake, lifecycle, records, referrals
+from hub.services.access import may_view
 from hub.services.casework import canonical_no
 from hub.services.errors import Conflict, Invalid, NotFound, ServiceError, Violation
 from hub.services.idempotency import request_hash, run_idempotent
 from hub.services.principal import Principal, Role
 from hub.services.tokens import TokenCache
-from hub.store import audit
 from hub.store.models import Application, Deadline, Institution
 from hub.web.i18n import LANG_COOKIE, LANGS, Texts, choose
 from hub.web.session import (
     COOKIE_PATH,
     LOGIN_COOKIE,
     LOGIN_SECONDS,
+    PENDING_SECONDS,
     SESSION_COOKIE,
     SESSION_SECONDS,
     SessionSigner,
     WebSession,
+    new_sid,
     principal_for,
 )
 
@@ -77,19 +78,19 @@ HEADERS = {
     "Cache-Control": "no-store",
 }
 
-#: Form field label of each JSON pointer a schema or service may name.
-FIELD_LABELS = {
+#: The form field (hub.web.i18n.FIELD_NAMES) of each JSON pointer a schema or service names.
+FIELD_OF_POINTER = {
     "/data/reason": "reason",
     "/data/remedies": "remedies",
-    "/data/agreement/summary": "agreement_summary",
-    "/data/agreement/amount": "agreement_amount",
-    "/data/agreement": "agreement_summary",
+    "/data/agreement/summary": "summary",
+    "/data/agreement/amount": "amount",
+    "/data/agreement": "summary",
     "/data/note": "note",
     "/data/willing": "willing",
     "/data/outcome": "outcome",
     "/note": "note",
-    "/kind": "referral_kind",
-    "/target": "referral_target",
+    "/kind": "kind",
+    "/target": "target",
 }
 
 
@@ -155,11 +156,13 @@ def render(
     values: dict[str, Any] = {
         "t": Texts(lang),
         "signed_in": session is not None,
+        "me": getattr(request.state, "me", None),
         "csrf": _signer(request).csrf_token(session) if session else "",
         "switch_url": _switch_url(request, lang),
         "flash": None,
         "error": None,
         "violations": [],
+        "bad": set(),
         "form": {},
     }
     values.update(context)
@@ -220,25 +223,36 @@ async def _signed_in(request: Request) -> tuple[WebSession, Principal] | None:
     session = _signer(request).read_cookie(request.cookies.get(SESSION_COOKIE))
     if session is None:
         return None
-    principal = await _read(request, lambda s: principal_for(s, session))
-    if principal is None:
+
+    def work(s: Session) -> tuple[Principal, str] | None:
+        principal = principal_for(s, session)
+        return None if principal is None else (principal, accounts.display_name(s, principal))
+
+    found = await _read(request, work)
+    if found is None:
         return None
+    principal, name = found
+    # What the page header shows of who is signed in.
+    request.state.me = {"role": principal.role.value, "name": name, "person": bool(principal.login)}
     return session, principal
 
 
 def _to_login(request: Request) -> RedirectResponse:
+    session = _signer(request).read_cookie(request.cookies.get(SESSION_COOKIE))
+    if session is not None and session.kind == "pending":  # choose a password first
+        return _redirect("/web/password")
     response = _redirect("/web/login?expired=1")
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
     return response
 
 
 def _violations(t: Texts, errors: list[Violation] | list[Any]) -> list[str]:
+    """One line per refused field: its name in Chinese and English, then the reason."""
+    colon = "：" if t.lang == "zh" else ": "
     lines = []
     for e in errors:
-        label = FIELD_LABELS.get(e.pointer)
-        name = t(label) if label else e.pointer
-        colon = "：" if t.lang == "zh" else ": "
-        lines.append(f"{name}{colon}{t.pick(e.message)}")
+        field = FIELD_OF_POINTER.get(e.pointer, e.pointer.strip("/"))
+        lines.append(f"{t.field_name(field)}{colon}{e.message}")
     return lines
 
 
@@ -246,8 +260,8 @@ def _violations(t: Texts, errors: list[Violation] | list[Any]) -> list[str]:
 
 
 async def home(request: Request) -> Response:
-    session = _signer(request).read_cookie(request.cookies.get(SESSION_COOKIE))
-    return render(request, "home.html", session=session)
+    signed = await _signed_in(request)
+    return render(request, "home.html", session=signed[0] if signed else None)
 
 
 async def status_form(request: Request) -> Response:
@@ -308,58 +322,196 @@ def _login_page(request: Request, status: int = 200, **context: Any) -> Response
     return response
 
 
-async def login_form(request: Request) -> Response:
-    t = Texts(_lang(request))
-    if await _signed_in(request) is not None:
-        return _redirect("/web/cases")
-    flash = None
-    if request.query_params.get("out"):
-        flash = t("signed_out")
-    elif request.query_params.get("expired"):
-        flash = t("session_expired")
-    return _login_page(request, flash=flash)
+def home_for(principal: Principal) -> str:
+    """Where a person or system lands after signing in."""
+    if principal.role is Role.INSTITUTION:
+        return "/web/cases"
+    return "/web/"
 
 
-def _audit_web(request: Request, principal: Principal, action: str, sid: str) -> None:
-    ctx = hub_ctx(request)
-    with ctx.db.transaction() as session:
-        audit.append(
-            session,
-            chain="web",
-            at=ctx.clock.now(),
-            actor_role=principal.role,
-            actor_party=principal.party,
-            action=action,
-            detail={"token_id": principal.token_id, "session": sid[:8]},
-        )
-
-
-async def login(request: Request) -> Response:
-    t = Texts(_lang(request))
-    form = await _form(request)
-    signer = _signer(request)
-    if not signer.login_ok(request.cookies.get(LOGIN_COOKIE), form.get("csrf")):
-        return _login_page(request, 403, error=t("csrf"))
-    token = form.get("token", "").strip()
-    cache: TokenCache = request.app.state.tokens
-    principal = await run_in_threadpool(cache.authenticate, token) if token else None
-    if principal is None:
-        return _login_page(request, 401, error=t("bad_token"))
-    if principal.role is not Role.INSTITUTION:
-        return _login_page(request, 403, error=t("not_institution"))
-    cookie, session = signer.new_cookie(principal.token_id)
-    await run_in_threadpool(_audit_web, request, principal, "web.signed_in", session.sid)
-    response = _redirect("/web/cases")
+def _set_session(request: Request, response: Response, cookie: str, seconds: int) -> None:
     response.set_cookie(
         SESSION_COOKIE,
         cookie,
-        max_age=SESSION_SECONDS,
+        max_age=seconds,
         path=COOKIE_PATH,
         httponly=True,
         samesite="strict",
         secure=_secure(request),
     )
     response.delete_cookie(LOGIN_COOKIE, path=COOKIE_PATH)
+
+
+async def login_form(request: Request) -> Response:
+    t = Texts(_lang(request))
+    signed = await _signed_in(request)
+    if signed is not None:
+        return _redirect(home_for(signed[1]))
+    flash = None
+    if request.query_params.get("out"):
+        flash = t("signed_out")
+    elif request.query_params.get("expired"):
+        flash = t("session_expired")
+    return _login_page(request, flash=flash, form={"login": ""})
+
+
+async def _token_sign_in(request: Request, token: str) -> Response:
+    t = Texts(_lang(request))
+    cache: TokenCache = request.app.state.tokens
+    principal = await run_in_threadpool(cache.authenticate, token)
+    if principal is None:
+        return _login_page(request, 401, error=t("bad_token"), form={"login": ""})
+    if principal.role is not Role.INSTITUTION:
+        return _login_page(request, 403, error=t("not_institution"), form={"login": ""})
+    cookie, session = _signer(request).new_cookie("token", principal.token_id)
+    ctx = hub_ctx(request)
+    await run_in_threadpool(
+        ctx.db.run,
+        lambda s: accounts.record_web_session(ctx, s, principal, "web.signed_in", session.sid),
+    )
+    response = _redirect(home_for(principal))
+    _set_session(request, response, cookie, SESSION_SECONDS)
+    return response
+
+
+def _locked_page(request: Request, seconds: int, login_name: str) -> Response:
+    t = Texts(_lang(request))
+    minutes = max(1, (seconds + 59) // 60)
+    response = _login_page(
+        request, 429, error=t("locked", minutes=minutes), form={"login": login_name}
+    )
+    response.headers["Retry-After"] = str(seconds)
+    return response
+
+
+async def login(request: Request) -> Response:
+    t = Texts(_lang(request))
+    form = await _form(request)
+    signer = _signer(request)
+    login_name = form.get("login", "").strip()[:64]
+    shown = {"login": login_name}
+    if not signer.login_ok(request.cookies.get(LOGIN_COOKIE), form.get("csrf")):
+        return _login_page(request, 403, error=t("csrf"), form=shown)
+    token = form.get("token", "").strip()
+    password = form.get("password", "")
+    if token and not login_name:
+        return await _token_sign_in(request, token)
+    missing = [
+        Violation(pointer, "必填 / required")
+        for pointer, value in (("/login", login_name), ("/password", password))
+        if not value
+    ]
+    if missing:
+        return _login_page(
+            request,
+            422,
+            error=t("invalid"),
+            violations=_violations(t, missing),
+            bad={v.pointer.strip("/") for v in missing},
+            form=shown,
+        )
+    ctx = hub_ctx(request)
+    sid = new_sid()
+    result = await run_in_threadpool(accounts.sign_in, ctx, login_name, password, sid)
+    if result.outcome == "locked":
+        return _locked_page(request, result.retry_after, login_name)
+    if result.outcome == "disabled":
+        return _login_page(request, 403, error=t("account_disabled"), form=shown)
+    if result.outcome == "wrong" or result.principal is None:
+        message = t("bad_password")
+        if result.now_locked:
+            message += " " + t("now_locked", minutes=accounts.LOCK_MINUTES)
+        return _login_page(request, 401, error=message, form=shown)
+    person = result.principal
+    assert person.login is not None
+    if result.outcome == "change_password":
+        cookie, _ = signer.new_cookie("pending", person.login, result.epoch, sid=sid)
+        response = _redirect("/web/password")
+        _set_session(request, response, cookie, PENDING_SECONDS)
+        return response
+    cookie, _ = signer.new_cookie("person", person.login, result.epoch, sid=sid)
+    response = _redirect(home_for(person))
+    _set_session(request, response, cookie, SESSION_SECONDS)
+    return response
+
+
+async def _password_session(request: Request) -> tuple[WebSession, Principal, bool] | None:
+    """The session that may set a password: a pending first sign-in, or a signed-in person
+    (who must also give the current password: `True`)."""
+    session = _signer(request).read_cookie(request.cookies.get(SESSION_COOKIE))
+    if session is None or session.kind not in ("pending", "person"):
+        return None
+    if session.kind == "pending":
+        found = await _read(
+            request, lambda s: accounts.pending_person(s, session.ref, session.epoch)
+        )
+    else:
+        found = await _read(
+            request, lambda s: accounts.person_of_session(s, session.ref, session.epoch)
+        )
+    return (session, found, session.kind == "person") if found is not None else None
+
+
+def _password_page(
+    request: Request, session: WebSession, needs_current: bool, status: int = 200, **extra: Any
+) -> Response:
+    return render(
+        request,
+        "password.html",
+        status,
+        session=session,
+        signed_in=session.kind == "person",
+        needs_current=needs_current,
+        min_length=accounts.MIN_PASSWORD,
+        **extra,
+    )
+
+
+async def password_form(request: Request) -> Response:
+    found = await _password_session(request)
+    if found is None:
+        return _to_login(request)
+    session, _, needs_current = found
+    return _password_page(request, session, needs_current)
+
+
+async def change_password(request: Request) -> Response:
+    found = await _password_session(request)
+    if found is None:
+        return _to_login(request)
+    session, person, needs_current = found
+    t = Texts(_lang(request))
+    form = await _form(request)
+    if not _signer(request).csrf_ok(session, form.get("csrf")):
+        return _password_page(request, session, needs_current, 403, error=t("csrf"))
+    ctx = hub_ctx(request)
+    assert person.login is not None
+    try:
+        result = await run_in_threadpool(
+            accounts.change_password,
+            ctx,
+            person.login,
+            session.epoch,
+            form.get("password", ""),
+            form.get("repeat", ""),
+            session.sid,
+            form.get("current", "") if needs_current else None,
+        )
+    except Invalid as exc:
+        return _password_page(
+            request,
+            session,
+            needs_current,
+            422,
+            error=t("invalid"),
+            violations=_violations(t, exc.errors),
+            bad={e.pointer.strip("/") for e in exc.errors},
+        )
+    if result.outcome != "ok" or result.principal is None:
+        return _to_login(request)
+    cookie, _ = _signer(request).new_cookie("person", person.login, result.epoch, sid=session.sid)
+    response = _redirect(home_for(result.principal))
+    _set_session(request, response, cookie, SESSION_SECONDS)
     return response
 
 
@@ -372,7 +524,11 @@ async def logout(request: Request) -> Response:
             t = Texts(_lang(request))
             return render(request, "home.html", 403, session=session, error=t("csrf"))
         _signer(request).sign_out(session)
-        await run_in_threadpool(_audit_web, request, principal, "web.signed_out", session.sid)
+        ctx = hub_ctx(request)
+        await run_in_threadpool(
+            ctx.db.run,
+            lambda s: accounts.record_web_session(ctx, s, principal, "web.signed_out", session.sid),
+        )
     response = _redirect("/web/login?out=1")
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
     return response
@@ -504,7 +660,7 @@ async def _case_page(
     def work(s: Session) -> dict[str, Any] | None:
         app = s.get(Application, no)
         # The API's own rule for who may see the whole record (an institution: its cases).
-        if app is None or not may_view(s, principal, app):
+        if app is None or not may_view(ctx, s, principal, app):
             return None
         actions, kinds = _allowed_actions(app)
         return {
@@ -707,6 +863,8 @@ routes = [
     Route("/web/login", login_form, methods=["GET"]),
     Route("/web/login", login, methods=["POST"]),
     Route("/web/logout", logout, methods=["POST"]),
+    Route("/web/password", password_form, methods=["GET"]),
+    Route("/web/password", change_password, methods=["POST"]),
     Route("/web/cases", case_list, methods=["GET"]),
     Route("/web/cases/{no}", case_detail, methods=["GET"]),
     Route("/web/cases/{no}/events", post_event, methods=["POST"]),

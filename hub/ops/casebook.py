@@ -1,7 +1,8 @@
 """`GET /v1/applications?status=&institution=&overdue=true`: the supervisors' case list.
 
-A unit sees the cases held by its own institutions; `admin` sees all (including cases that
-no institution holds, such as `undeliverable` ones). A case is overdue when one of its open
+A unit sees the cases held by its own institutions; the justice bureau and `admin` see all
+(including cases that no institution holds, such as `undeliverable` ones): `hub.services.
+access.supervised_institutions`. A case is overdue when one of its open
 deadlines (`met_at` null) is past its `due_at` now, whether or not the scheduler has marked
 it yet; each such deadline is shown with how many working hours it is late
 (`hub.domain.calendar.working_hours_between`). Pages are keyed on the application number
@@ -17,9 +18,10 @@ from sqlmodel import Session, col, select
 from hub import jsonutil
 from hub.domain.calendar import working_hours_between
 from hub.domain.status import Status
+from hub.services.access import supervised_institutions
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
-from hub.services.principal import Principal, Role
+from hub.services.principal import Principal
 from hub.store.models import Application, Deadline, Institution
 
 MAX_LIMIT = 200
@@ -49,15 +51,6 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def own_institutions(session: Session, principal: Principal) -> list[str] | None:
-    """The institutions whose cases the caller supervises; None means all (admin)."""
-    if principal.role is Role.ADMIN:
-        return None
-    return list(
-        session.exec(select(Institution.id).where(Institution.unit_id == principal.party)).all()
-    )
-
-
 def overdue_view(deadlines: list[Deadline], now: Any) -> list[dict[str, Any]]:
     return [
         {
@@ -78,7 +71,7 @@ def list_applications(
 ) -> dict[str, Any]:
     now = ctx.clock.now()
     stmt = select(Application)
-    scope = own_institutions(session, principal)
+    scope = supervised_institutions(ctx, session, principal)
     if scope is not None:
         stmt = stmt.where(col(Application.institution_id).in_(scope or [""]))
     if query["status"]:

@@ -111,6 +111,7 @@ def submit(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="complaint.submitted",
         detail={"complaint_no": no, "institution": inst.id, "type": complaint.type},
     )
@@ -227,6 +228,7 @@ def answer(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="complaint.answered",
         detail={"complaint_no": c.no},
     )

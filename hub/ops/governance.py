@@ -2,8 +2,9 @@
 
 - `request_change`: a unit asks to add an institution under itself, or to update, suspend,
   close, show or hide one of its own. Nothing in `institution` changes yet.
-- `decide`: an `admin` approves or rejects; never the requester (the same token, or an admin
-  token issued for the requesting unit's own party, is refused with 403). Only an approved
+- `decide`: an `admin` approves or rejects; never the requester (`access.is_requester`: the
+  person who asked, or, when a system asked, the same token or an admin token issued for the
+  requesting unit's own party, is refused with 403). Only an approved
   change touches the `institution` row, so only approved changes reach routing.
 - Every version of an institution is kept in `institution_version` over
   `[valid_from, valid_to)`. Institutions loaded by `hub registry load` get a `baseline`
@@ -27,6 +28,7 @@ from sqlmodel import Session, col, select
 from hub import jsonutil
 from hub.domain.calendar import SHANGHAI
 from hub.domain.routing import MEDIATION_KINDS
+from hub.services.access import is_requester
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Forbidden, Invalid, NotFound
 from hub.services.principal import Principal, Role
@@ -214,6 +216,7 @@ def request_change(
         requested_by_role=principal.role,
         requested_by_party=principal.party,
         requested_by_token=principal.token_id,
+        requested_by_login=principal.login,
         created_at=now,
     )
     if secret:
@@ -227,6 +230,7 @@ def request_change(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="registry.change_requested",
         detail={"change_id": change.id, "action": action, "institution": change.institution_id},
     )
@@ -298,8 +302,11 @@ def decide(
         raise NotFound("没有这个变更申请 / no such change")
     if principal.role is not Role.ADMIN:
         raise Forbidden("只有司法局（admin）可以审核 / only admin decides")
-    if (principal.token_id and principal.token_id == change.requested_by_token) or (
-        principal.party is not None and principal.party == change.requested_by_party
+    if is_requester(
+        principal,
+        login=change.requested_by_login,
+        token=change.requested_by_token,
+        party=change.requested_by_party,
     ):
         raise Forbidden("申请人不能审核自己的申请 / the requester cannot decide its own change")
     if change.status != "pending":
@@ -318,6 +325,7 @@ def decide(
     change.decided_by_role = principal.role
     change.decided_by_party = principal.party
     change.decided_by_token = principal.token_id
+    change.decided_by_login = principal.login
     change.decision_note = note
     change.decided_at = now
     session.add(change)
@@ -327,6 +335,7 @@ def decide(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action=f"registry.change_{change.status}",
         detail={
             "change_id": change.id,

@@ -247,6 +247,7 @@ def add_article(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="help.article_added",
         detail={"id": article.id, "title": article.title},
     )

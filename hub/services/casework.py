@@ -279,6 +279,7 @@ def record_audit(
         at=at,
         actor_role=actor.role,
         actor_party=actor.party,
+        actor_login=actor.login,
         action=action,
         application_no=app.no,
         detail=detail,

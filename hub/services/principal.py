@@ -21,9 +21,12 @@ PARTY_ROLES = frozenset({Role.INSTITUTION, Role.UNIT, Role.COURT, Role.ARBITRATI
 
 @dataclass(frozen=True)
 class Principal:
+    """A system by its API token (`token_id`), or a person by their web `login`."""
+
     role: Role
     party: str | None
     token_id: str = ""
+    login: str | None = None
 
     @property
     def key(self) -> str:

@@ -31,6 +31,7 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.calendar import SHANGHAI
+from hub.services.access import is_requester
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Forbidden, Invalid, NotFound, Violation
 from hub.services.principal import Principal, Role
@@ -414,6 +415,7 @@ def request_grant(
         requested_by_role=principal.role,
         requested_by_party=principal.party,
         requested_by_token=principal.token_id,
+        requested_by_login=principal.login,
         created_at=now,
     )
     session.add(grant)
@@ -423,6 +425,7 @@ def request_grant(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="grant.requested",
         detail={"grant": grant.id, "fields": grant.fields, "scope": scope},
     )
@@ -440,8 +443,11 @@ def approve_grant(
         raise NotFound("没有这个授权 / no such grant")
     if principal.role is not Role.ADMIN:
         raise Forbidden("只有 admin 可以审批 / only admin approves")
-    if (principal.token_id and principal.token_id == grant.requested_by_token) or (
-        principal.party is not None and principal.party == grant.requested_by_party
+    if is_requester(
+        principal,
+        login=grant.requested_by_login,
+        token=grant.requested_by_token,
+        party=grant.requested_by_party,
     ):
         raise Forbidden("申请人不能审批自己的授权 / the requester cannot approve its own grant")
     if grant.status != "pending":
@@ -453,6 +459,7 @@ def approve_grant(
     grant.status = "approved"
     grant.approved_by_party = principal.party
     grant.approved_by_token = principal.token_id
+    grant.approved_by_login = principal.login
     grant.approved_at = now
     session.add(grant)
     audit.append(
@@ -461,6 +468,7 @@ def approve_grant(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="grant.approved",
         detail={"grant": grant.id},
     )
@@ -567,6 +575,7 @@ def _granted(
         at=ctx.clock.now(),
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="grant.read",
         detail={"grant": grant.id, "cases": [a.no for a in apps], "fields": list(grant.fields)},
     )

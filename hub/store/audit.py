@@ -24,19 +24,19 @@ GENESIS = "0" * 64
 
 
 def _digest(entry: Mapping[str, Any]) -> str:
-    body = jsonutil.dumps(
-        [
-            entry["chain"],
-            jsonutil.rfc3339(entry["at"]),
-            entry["actor_role"],
-            entry["actor_party"],
-            entry["action"],
-            entry["application_no"],
-            entry["detail"],
-            entry["prev_hash"],
-        ]
-    )
-    return hashlib.sha256(body.encode()).hexdigest()
+    fields = [
+        entry["chain"],
+        jsonutil.rfc3339(entry["at"]),
+        entry["actor_role"],
+        entry["actor_party"],
+        entry["action"],
+        entry["application_no"],
+        entry["detail"],
+        entry["prev_hash"],
+    ]
+    if entry.get("actor_login") is not None:  # entries written before 0100 hash as they did
+        fields.append(entry["actor_login"])
+    return hashlib.sha256(jsonutil.dumps(fields).encode()).hexdigest()
 
 
 def append(
@@ -50,8 +50,11 @@ def append(
     application_no: str | None = None,
     detail: dict[str, Any] | None = None,
     new_chain: bool = False,
+    actor_login: str | None = None,
 ) -> dict[str, Any]:
-    """Append to `chain`. Callers serialise appends to one chain (case row lock, or here)."""
+    """Append to `chain`. Callers serialise appends to one chain (case row lock, or here).
+
+    `actor_login` names the person (a web account) who acted for `actor_party`."""
     if new_chain:
         prev = GENESIS
     else:
@@ -70,6 +73,7 @@ def append(
         "at": at,
         "actor_role": actor_role,
         "actor_party": actor_party,
+        "actor_login": actor_login,
         "action": action,
         "application_no": application_no,
         "detail": detail,

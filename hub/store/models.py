@@ -282,6 +282,8 @@ class AuditEntry(SQLModel, table=True):
     at: datetime = _ts()
     actor_role: str = Field(max_length=20)
     actor_party: str | None = Field(default=None, max_length=64)
+    #: The person (web login) who acted for the party, when a person did (migration 0100).
+    actor_login: str | None = Field(default=None, max_length=64)
     action: str = Field(max_length=60)
     application_no: str | None = Field(default=None, max_length=24, index=True)
     detail: dict[str, Any] | None = _json()

@@ -20,7 +20,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "home": ("首页", "Home"),
     "status_lookup": ("进度查询", "Check progress"),
     "faq": ("常见问题", "FAQ"),
-    "sign_in": ("机构登录", "Institution sign-in"),
+    "sign_in": ("登录", "Sign in"),
     "sign_out": ("退出登录", "Sign out"),
     "workbench": ("机构工作台", "Institution workbench"),
     "switch_lang": ("English", "中文"),
@@ -40,8 +40,9 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "home_faq": ("搜索常见问题解答。", "Search the answers to common questions."),
     "home_sign_in": (
-        "没有自有系统的解纷机构在此办理分派给本机构的案件。",
-        "Institutions without their own system handle their cases here.",
+        "主管单位、市司法局和管理员在此进入控制台；没有自有系统的解纷机构在此办理本机构的案件。",
+        "Supervising units, the justice bureau and administrators open the console here; "
+        "institutions without their own system handle their cases here.",
     ),
     "application_no": ("办件编号", "Application number"),
     "application_no_hint": (
@@ -79,7 +80,45 @@ TEXT: dict[str, tuple[str, str]] = {
         "Paste the token the operator issued to your institution (starts with om_). "
         "It is not stored in your browser.",
     ),
+    "person_sign_in": ("个人账号登录", "Sign in with your account"),
+    "person_hint": (
+        "使用管理员为您开设的登录名和密码。首次登录请使用一次性密码，随后设置您自己的密码。",
+        "Use the login and password the administrator gave you. The first time, use the "
+        "one-time password; you then choose your own.",
+    ),
+    "token_sign_in": ("或：机构接口令牌登录", "Or: sign in with an institution's API token"),
+    "login": ("登录名", "Login"),
+    "password": ("密码", "Password"),
     "bad_token": ("令牌无效或已吊销。", "The token is invalid or revoked."),
+    "bad_password": ("登录名或密码不正确。", "The login or the password is wrong."),
+    "now_locked": (
+        "连续输错 5 次，该登录名已锁定 {minutes} 分钟。",
+        "Five wrong passwords in a row: this login is locked for {minutes} minutes.",
+    ),
+    "locked": (
+        "该登录名因连续输错密码已被锁定，请 {minutes} 分钟后再试（在此之前正确的密码也无法登录）。",
+        "This login is locked after repeated wrong passwords: try again in {minutes} minutes "
+        "(until then even the right password is refused).",
+    ),
+    "account_disabled": (
+        "该账号已停用，请联系管理员。",
+        "This account is disabled: ask your administrator.",
+    ),
+    "password_title": ("设置密码", "Set your password"),
+    "password_first": (
+        "这是您第一次登录：请为自己设置一个新密码，之后一次性密码失效。",
+        "This is your first sign-in: choose your own password; the one-time password then "
+        "stops working.",
+    ),
+    "password_rule": (
+        "至少 {n} 个字符，不能与登录名相同。建议使用一句话或几个词组合。",
+        "At least {n} characters, not your login. A phrase of several words works well.",
+    ),
+    "current_password": ("当前密码", "Current password"),
+    "new_password": ("新密码", "New password"),
+    "repeat_password": ("再次输入新密码", "New password again"),
+    "save_password": ("保存密码", "Save the password"),
+    "change_password": ("修改密码", "Change password"),
     "not_institution": (
         "该令牌不属于解纷机构，只有机构令牌可登录工作台。",
         "This token is not an institution's; only institution tokens may sign in here.",
@@ -162,7 +201,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "没有这个办件，或它已不在本机构。",
         "No such case, or it is no longer with your institution.",
     ),
-    "signed_in_as": ("当前机构：{name}", "Signed in as {name}"),
+    "signed_in_as": ("当前登录：{name}", "Signed in as {name}"),
     "required": ("必填", "required"),
 }
 
@@ -253,6 +292,27 @@ FIELD_TEXT: dict[str, tuple[str, str]] = {
     "decided_on": ("决定日期", "Decided on"),
 }
 
+#: Names of form fields, for error lines that name the field in Chinese and English.
+FIELD_NAMES: dict[str, tuple[str, str]] = {
+    "login": ("登录名", "Login"),
+    "password": ("密码", "Password"),
+    "current": ("当前密码", "Current password"),
+    "repeat": ("再次输入新密码", "New password again"),
+    "token": ("机构接口令牌", "API token"),
+    "reason": ("理由", "Reason"),
+    "remedies": ("救济途径", "Remedies"),
+    "summary": ("调解协议摘要", "Agreement summary"),
+    "amount": ("协议金额", "Agreement amount"),
+    "note": ("备注", "Note"),
+    "willing": ("被申请人是否同意调解", "Respondent willing"),
+    "outcome": ("结果", "Outcome"),
+    "kind": ("转递类型", "Kind"),
+    "target": ("受理法院或仲裁机构", "Court or commission"),
+    "event_id": ("表单编号", "Form id"),
+    "no": ("办件编号", "Application number"),
+    "code": ("查询码", "Query code"),
+}
+
 CHANNEL_TEXT: dict[str, tuple[str, str]] = {
     "online": ("网上申请", "Online"),
     "window": ("窗口申请", "Walk-in"),
@@ -317,6 +377,11 @@ class Texts:
 
     def channel(self, code: str | None) -> str:
         return self._of(CHANNEL_TEXT, code)
+
+    def field_name(self, code: str) -> str:
+        """A form field named in both languages, the page's first: 理由（Reason）."""
+        zh, en = FIELD_NAMES.get(code, (code, code))
+        return f"{zh}（{en}）" if self.lang == "zh" else f"{en} ({zh})"
 
     def category(self, code: str | None) -> str:
         if code is None:

@@ -1,14 +1,18 @@
-"""Workbench sessions: a signed cookie holding a token *reference*, never the token.
+"""Web sessions: a signed cookie holding a *reference* to a person or a token, never a secret.
 
 Design (see README "Web pages"):
-- Signing in pastes the institution's API token once; the hub checks it (SHA-256 lookup, as
-  for the API) and sets `om_web`: base64url JSON `{"sid", "tid", "exp"}` and an HMAC-SHA256
-  over it. `sid` is a random session id, `tid` the `api_token` row id (a reference: it is
-  not a credential and cannot be turned back into the token), `exp` an absolute expiry
-  (8 hours). The raw token is kept nowhere: not in the cookie, not in memory, not in logs.
+- A person signs in with a login and password (`hub.services.accounts`); an institution may
+  instead paste its API token once. The hub sets `om_web`: base64url JSON
+  `{"sid", "kind", "ref", "ep", "exp"}` and an HMAC-SHA256 over it. `sid` is a random session
+  id; `kind` is `person` (ref: the login, ep: the account's session epoch), `pending` (a
+  person who signed in with a one-time password and may only choose their own, for
+  `PENDING_SECONDS`) or `token` (ref: the `api_token` row id, a reference that cannot be
+  turned back into the token); `exp` an absolute expiry (8 hours). No password or token is
+  kept anywhere: not in the cookie, not in memory, not in logs.
 - The cookie is HttpOnly, SameSite=Strict, Path=/web, and Secure when served over HTTPS.
-- Every request re-reads the token row by id, so revoking the API token (setting
-  `revoked_at`) ends its web sessions at once, on every node.
+- Every request re-reads the account or token row, so disabling a person (which raises the
+  account's epoch), changing a password, or revoking the API token ends those sessions at
+  once, on every node.
 - The signing key is derived from the hub's blind-index key (`HUB_BLIND_INDEX_KEY`, through
   the vault), so every API process of a deployment accepts the same cookies with no shared
   session store (`hub serve --workers N`, several nodes behind a balancer).
@@ -33,22 +37,34 @@ from dataclasses import dataclass
 
 from sqlmodel import Session
 
-from hub.services.principal import Principal, Role
-from hub.store.models import ApiToken
+from hub.services import accounts
+from hub.services.principal import Principal
 from hub.vault import Vault
 
 SESSION_COOKIE = "om_web"
 LOGIN_COOKIE = "om_pre"
 COOKIE_PATH = "/web"
 SESSION_SECONDS = 8 * 3600
+PENDING_SECONDS = 15 * 60
 LOGIN_SECONDS = 3600
+KINDS = ("person", "pending", "token")
 
 
 @dataclass(frozen=True)
 class WebSession:
     sid: str
-    token_id: str
+    kind: str  # person | pending | token
+    ref: str  # the login, or the api_token row id
     expires: int
+    epoch: int = 0
+
+    @property
+    def token_id(self) -> str:
+        return self.ref if self.kind == "token" else ""
+
+
+def new_sid() -> str:
+    return secrets.token_urlsafe(18)
 
 
 def _b64(data: bytes) -> str:
@@ -74,12 +90,28 @@ class SessionSigner:
 
     # ---------------------------------------------------------------- session cookie
 
-    def new_cookie(self, token_id: str, now: float | None = None) -> tuple[str, WebSession]:
+    def new_cookie(
+        self,
+        kind: str,
+        ref: str,
+        epoch: int = 0,
+        *,
+        sid: str | None = None,
+        now: float | None = None,
+    ) -> tuple[str, WebSession]:
+        assert kind in KINDS
         now = time.time() if now is None else now
-        session = WebSession(secrets.token_urlsafe(18), token_id, int(now) + SESSION_SECONDS)
+        lifetime = PENDING_SECONDS if kind == "pending" else SESSION_SECONDS
+        session = WebSession(sid or new_sid(), kind, ref, int(now) + lifetime, epoch)
         payload = _b64(
             json.dumps(
-                {"sid": session.sid, "tid": session.token_id, "exp": session.expires},
+                {
+                    "sid": session.sid,
+                    "kind": kind,
+                    "ref": ref,
+                    "ep": epoch,
+                    "exp": session.expires,
+                },
                 separators=(",", ":"),
             ).encode()
         )
@@ -93,8 +125,16 @@ class SessionSigner:
             return None
         try:
             data = json.loads(_unb64(payload))
-            session = WebSession(str(data["sid"]), str(data["tid"]), int(data["exp"]))
+            session = WebSession(
+                str(data["sid"]),
+                str(data["kind"]),
+                str(data["ref"]),
+                int(data["exp"]),
+                int(data["ep"]),
+            )
         except (ValueError, KeyError, TypeError):
+            return None
+        if session.kind not in KINDS:
             return None
         now = time.time() if now is None else now
         if session.expires <= now:
@@ -130,8 +170,9 @@ class SessionSigner:
 
 
 def principal_for(db_session: Session, session: WebSession) -> Principal | None:
-    """The institution a session acts for, if its token still exists and is not revoked."""
-    row = db_session.get(ApiToken, session.token_id)
-    if row is None or row.revoked_at is not None or row.role != Role.INSTITUTION:
-        return None
-    return Principal(Role.INSTITUTION, row.party_id, row.id)
+    """Who a signed-in session acts for now; None once it no longer may (see above)."""
+    if session.kind == "person":
+        return accounts.person_of_session(db_session, session.ref, session.epoch)
+    if session.kind == "token":
+        return accounts.institution_of_token(db_session, session.ref)
+    return None

@@ -98,7 +98,8 @@ def test_institution_accepts_a_case_in_the_browser(served: Served) -> None:
             page.keyboard.press("Tab")  # the first stop is the skip link
             expect(page.locator(".skip")).to_be_focused()
 
-            page.get_by_role("link", name="机构登录").first.click()
+            page.get_by_role("link", name="登录", exact=True).first.click()
+            page.get_by_text("或：机构接口令牌登录").click()  # the token sign-in, folded
             token_box = page.get_by_label("机构接口令牌")
             token_box.fill(served.tokens["pm-a"])
             token_box.press("Enter")  # keyboard submit

@@ -24,7 +24,7 @@ from hub.services.context import HubContext
 from hub.services.tokens import issue
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.support.api import MONDAY, PARTIES, SMALL_REGISTRY, Api
-from tests.support.hubctx import make_hub
+from tests.support.hubctx import CHEAP_PASSWORDS, make_hub
 
 Tokens = dict[tuple[str, str | None], str]
 
@@ -81,7 +81,9 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
 
 
 def hub_on(url: str, tmp: Path) -> HubContext:
-    settings = Settings(database_url=url, amqp_url=None, region="310000", data_dir=tmp)
+    settings = Settings(
+        database_url=url, amqp_url=None, region="310000", data_dir=tmp, **CHEAP_PASSWORDS
+    )
     return bootstrap(settings, clock=FakeClock(MONDAY), pool_size=5)
 
 

@@ -21,10 +21,12 @@ def test_overdue_listing_scoped_and_paginated(database_url: str, tmp_path: Path)
     portal = {"Authorization": f"Bearer {issue(ctx, 'portal', 'portal')}"}
     clock(ctx).set(sh(2026, 10, 9, 12))  # acknowledge_by (8 Oct 23:59:59) missed by 12 h 1 s
     with TestClient(create_app(ctx)) as c:
+        # sfj is the justice bureau: it oversees every institution (INTERFACE 13)
         r = c.get("/v1/applications?overdue=true", headers=sfj)
         assert r.status_code == 200, r.text
         items = r.json()["items"]
-        assert [i["application_no"] for i in items] == sorted(a)
+        everything = sorted([*a, x])
+        assert [i["application_no"] for i in items] == everything
         late = items[0]["overdue"]
         assert [x["deadline"] for x in late] == ["acknowledge_by"]
         assert late[0]["overdue_working_hours"] == round(12 + 1 / 3600, 2)
@@ -33,11 +35,11 @@ def test_overdue_listing_scoped_and_paginated(database_url: str, tmp_path: Path)
 
         r = c.get("/v1/applications?overdue=true&limit=2", headers=sfj)
         page1 = r.json()
-        assert len(page1["items"]) == 2 and page1["next_cursor"] == sorted(a)[1]
+        assert len(page1["items"]) == 2 and page1["next_cursor"] == everything[1]
         r = c.get(
             f"/v1/applications?overdue=true&limit=2&cursor={page1['next_cursor']}", headers=sfj
         )
-        assert [i["application_no"] for i in r.json()["items"]] == [sorted(a)[2]]
+        assert [i["application_no"] for i in r.json()["items"]] == everything[2:]
         assert r.json()["next_cursor"] is None
 
         r = c.get("/v1/applications", headers=xbw)

@@ -193,7 +193,8 @@ def test_outbox_envelope_round_trips_and_is_ciphertext_at_rest(ctx: HubContext) 
     # Written pending, with its destination and case for the claim's order check; not sent.
     assert pending is not None and sent is None
     assert (pending.destination, pending.application_no) == (
-        stored.destination, stored.application_no
+        stored.destination,
+        stored.application_no,
     )
 
 
@@ -332,6 +333,7 @@ def test_the_migrations_build_the_schema_the_models_describe(database_url: str) 
     from sqlmodel import SQLModel
 
     import hub.store.models
+    import hub.store.models_accounts
     import hub.store.models_ops
     import hub.store.models_privacy  # noqa: F401  (every table on the metadata)
     from hub.store.db import make_engine

@@ -22,7 +22,7 @@ def test_home_links_and_accessibility_basics(api: Api) -> None:
     assert '<html lang="zh-CN">' in page
     for href in ('href="/web/status"', 'href="/web/help"', 'href="/web/login"'):
         assert href in page
-    for text in ("进度查询", "常见问题", "机构登录"):
+    for text in ("进度查询", "常见问题", "登录"):
         assert text in page
     assert '<a class="skip" href="#main">' in page and '<main id="main"' in page
     assert "<h1>" in page

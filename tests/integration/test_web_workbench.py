@@ -143,7 +143,7 @@ def test_reject_needs_a_reason_then_tells_it(api: Api) -> None:
     before = count_rows(api.ctx)
     r = post_event(c, no, fields, reason="   ")
     assert r.status_code == 422
-    assert "理由：不能为空" in r.text
+    assert "理由（Reason）：不能为空 / must not be empty" in r.text  # the field in both languages
     assert count_rows(api.ctx) == before
     r = post_event(c, no, fields, reason="不属于人民调解受理范围")
     assert r.status_code == 303

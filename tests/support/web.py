@@ -53,3 +53,30 @@ def event_form(c: TestClient, no: str, type_: str) -> dict[str, str]:
 
 def post_event(c: TestClient, no: str, fields: dict[str, str], **extra: Any) -> httpx.Response:
     return c.post(f"/web/cases/{no}/events", data={**fields, **extra})
+
+
+def add_person(api: Api, login: str, role: str, party: str | None, name: str = "张三") -> str:
+    """A person's account as `hub user add` makes it; answers the one-time password."""
+    from hub.services import accounts
+
+    with api.ctx.db.transaction() as s:
+        return accounts.add_user(api.ctx, s, login=login, name=name, role=role, party=party)
+
+
+def post_login(c: TestClient, login: str, password: str) -> httpx.Response:
+    csrf = hidden_fields(c.get("/web/login").text)["csrf"]
+    return c.post("/web/login", data={"csrf": csrf, "login": login, "password": password})
+
+
+def person(
+    api: Api, login: str, role: str, party: str | None, password: str = "晨光熹微-办案不拖-2026"
+) -> TestClient:
+    """A browser signed in as a new person who has set their own password."""
+    otp = add_person(api, login, role, party)
+    c = browser(api)
+    r = post_login(c, login, otp)
+    assert r.status_code == 303 and r.headers["location"] == "/web/password", r.text
+    csrf = hidden_fields(c.get("/web/password").text)["csrf"]
+    r = c.post("/web/password", data={"csrf": csrf, "password": password, "repeat": password})
+    assert r.status_code == 303, r.text
+    return c

@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import hub.store.models
+import hub.store.models_accounts
 import hub.store.models_ops
 import hub.store.models_privacy  # noqa: F401  (consent grants)
 from hub.store.db import make_engine
