@@ -5,11 +5,13 @@ Pure policy over `Candidate` snapshots that the store builds from the registry.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from fractions import Fraction
+from typing import Any
 
 from hub.domain.status import ReferralKind
 
@@ -78,14 +80,32 @@ def _eligible(c: Candidate, category: str, district: str, excluded: frozenset[st
     )
 
 
-def _spread_key(c: Candidate) -> tuple[Fraction, int, bool, float, str]:
+def fit_key(c: Candidate) -> tuple[int, bool, int]:
+    """How well an institution fits a dispute it is eligible for, best first: a specialist
+    (fewer categories) before a generalist, a specialist body (administrative, industry,
+    commercial mediation) before a general people's mediation committee, the more local
+    (fewer districts) before the city-wide."""
+    return (
+        len(c.categories),
+        c.kind == InstitutionKind.PEOPLE_MEDIATION,
+        len(c.districts),
+    )
+
+
+def _shuffle(salt: str, institution_id: str) -> bytes:
+    """The last tie-break: a fixed order per case that favours no institution's id."""
+    return hashlib.blake2b(f"{salt}|{institution_id}".encode(), digest_size=8).digest()
+
+
+def _spread_key(c: Candidate, salt: str) -> tuple[Any, ...]:
     assigned = c.last_assigned_at
     return (
+        *fit_key(c),
         c.load,
         c.open_cases,
         assigned is not None,
         assigned.timestamp() if assigned is not None else 0.0,
-        c.id,
+        _shuffle(salt, c.id),
     )
 
 
@@ -96,20 +116,22 @@ def choose_institution(
     district: str,
     preferred: str | None = None,
     excluded: frozenset[str] = frozenset(),
+    salt: str = "",
 ) -> str | None:
     """The id of the mediation institution a new case goes to, or None (undeliverable).
 
     Eligible: a mediation kind, active and visible, handling the category and the
     district, not excluded (e.g. it returned the case), below its capacity. An eligible
-    `preferred` wins; otherwise the lowest load ratio, then fewest open cases, then least
-    recently assigned (never assigned first), then id.
+    `preferred` wins; otherwise the best fit (`fit_key`), then the lowest load ratio, then
+    fewest open cases, then least recently assigned (never assigned first), then an order
+    drawn from the case's number (`salt`), never the id.
     """
     eligible = [c for c in candidates if _eligible(c, category, district, excluded)]
     if preferred is not None and any(c.id == preferred for c in eligible):
         return preferred
     if not eligible:
         return None
-    return min(eligible, key=_spread_key).id
+    return min(eligible, key=lambda c: _spread_key(c, salt)).id
 
 
 def body_kind_for(kind: ReferralKind, category: str) -> InstitutionKind:
@@ -157,4 +179,5 @@ __all__ = [
     "body_kind_for",
     "choose_institution",
     "competent_body",
+    "fit_key",
 ]

@@ -159,6 +159,7 @@ def route_or_park(
         district=app.district,
         preferred=app.preferred_institution,
         excluded=frozenset(app.returned_by or ()),
+        salt=app.no,
     )
     if chosen is None:
         park(ctx, session, app, at=at, actor=actor, data=why)

@@ -46,6 +46,7 @@ def route_new_case(
     district: str,
     preferred: str | None,
     excluded: frozenset[str],
+    salt: str = "",
 ) -> str | None:
     covering = REGISTRY.coverage(session, category, district)
     buffer = buffer_of(session)  # in a batch, earlier cases of the batch count too
@@ -82,6 +83,7 @@ def route_new_case(
         district=district,
         preferred=preferred,
         excluded=excluded,
+        salt=salt,
     )
 
 

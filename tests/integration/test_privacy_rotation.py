@@ -131,7 +131,8 @@ def test_rotation_while_applications_arrive(
             for key, first in keyed:
                 repeat = again.submit(key=key)
                 assert repeat.status_code == 201 and repeat.json() == first
-            feed = again.feed("institution", "pm-a", limit=1000)
+            holder = again.record(before[0]).json()["institution"]["id"]
+            feed = again.feed("institution", holder, limit=1000)
             assert feed.status_code == 200 and feed.json()["messages"]
             shared = client.get("/v1/shared/cases", headers=again.auth("databureau"))
             assert shared.status_code == 200

@@ -137,8 +137,37 @@ def test_then_least_recently_assigned_never_first() -> None:
     assert choose([inst("a", last_assigned_at=early), inst("b", last_assigned_at=None)]) == "b"
 
 
-def test_then_id() -> None:
-    assert choose([inst("b"), inst("a"), inst("c")]) == "a"
+def test_last_ties_follow_the_case_never_the_id() -> None:
+    """Equal in every respect: each case draws its own order, so no id is favoured."""
+    firsts = {choose([inst("b"), inst("a"), inst("c")], salt=f"case-{n}") for n in range(60)}
+    assert firsts == {"a", "b", "c"}
+    again = choose([inst("c"), inst("a"), inst("b")], salt="case-7")
+    assert again == choose([inst("a"), inst("b"), inst("c")], salt="case-7")  # reproducible
+
+
+def test_the_specialist_fits_before_the_generalist() -> None:
+    """A returned labour case: the district's labour mediation centre before a city-wide
+    committee that also takes commercial and loan disputes (issue: tie by id chose it)."""
+    centre = inst("xh-lab", kind="administrative_mediation", categories=frozenset({"labor"}))
+    chamber = inst(
+        "a-gsl",
+        categories=frozenset({"commercial", "labor", "loan"}),
+        districts=frozenset({XUHUI, PUDONG, "310101"}),
+    )
+    assert choose([chamber, centre], category="labor") == "xh-lab"
+    # fit comes before load: the specialist is chosen while it has room
+    busy = replace(centre, capacity=10, open_cases=9)
+    assert choose([chamber, busy], category="labor") == "xh-lab"
+    assert choose([chamber, replace(busy, open_cases=10)], category="labor") == "a-gsl"
+
+
+def test_a_specialist_body_before_a_committee_and_local_before_city_wide() -> None:
+    committee = inst("pm", categories=frozenset({"consumer", "tourism"}))
+    industry = inst("zz-ind", kind="industry_mediation", categories=frozenset({"consumer", "x"}))
+    assert choose([committee, industry]) == "zz-ind"
+    local = inst("zz-local")
+    wide = inst("aa-wide", districts=frozenset({XUHUI, PUDONG}))
+    assert choose([wide, local]) == "zz-local"
 
 
 def test_spread_round_robins_among_equals() -> None:
@@ -146,7 +175,7 @@ def test_spread_round_robins_among_equals() -> None:
     cands = {c.id: c for c in (inst("a"), inst("b"), inst("c"))}
     seen = []
     for minute in range(9):
-        chosen = choose(list(cands.values()))
+        chosen = choose(list(cands.values()), salt=f"case-{minute}")
         assert chosen is not None
         seen.append(chosen)
         c = cands[chosen]
@@ -155,7 +184,7 @@ def test_spread_round_robins_among_equals() -> None:
             open_cases=c.open_cases + 1,
             last_assigned_at=datetime(2026, 3, 1, 9, minute, tzinfo=UTC),
         )
-    assert seen == ["a", "b", "c"] * 3
+    assert all(sorted(seen[i : i + 3]) == ["a", "b", "c"] for i in (0, 3, 6)), seen
 
 
 # --- competent body --------------------------------------------------------------------
