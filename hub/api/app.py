@@ -42,7 +42,7 @@ ROUTE_MODULES = (
     "hub.api.routes_operations",
     "hub.api.routes_workorders",
     "hub.api.routes_shared",
-    "hub.api.routes_web",
+    "hub.web.routes",
 )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import hmac
 from typing import Any
 from urllib.parse import quote
 
@@ -23,17 +22,13 @@ from hub.api.support import (
     json_body,
     json_response,
 )
-from hub.services import documents, intake, lifecycle, records
-from hub.services.access import may_view
+from hub.services import case_view, documents, lifecycle, records
+from hub.services import public_status as public_status_service
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
-from hub.services.errors import NotFound
 from hub.services.idempotency import request_hash
 from hub.services.intake_batch import IntakeBatcher
 from hub.services.principal import Principal, Role
-from hub.store.models import Application
-
-_NOT_FOUND = "没有这个办件 / no such application"
 
 
 async def submit(request: Request) -> Response:
@@ -55,10 +50,7 @@ async def get_application(request: Request) -> Response:
     ctx = hub_ctx(request)
 
     def work(session: Session) -> dict[str, Any]:
-        app = session.get(Application, no)
-        if app is None or not may_view(ctx, session, principal, app):
-            raise NotFound(_NOT_FOUND)
-        return records.full_record(ctx, session, app)
+        return records.full_record(ctx, session, case_view.viewable(ctx, session, principal, no))
 
     return json_response(await in_read(request, work))
 
@@ -67,16 +59,9 @@ async def public_status(request: Request) -> Response:
     no = canonical_no(request.path_params["no"])
     code = request.query_params.get("code", "")
     ctx = hub_ctx(request)
-
-    def work(session: Session) -> dict[str, Any]:
-        app = session.get(Application, no)
-        # A wrong code answers exactly like an unknown number: nothing to probe.
-        expected = intake.query_code_digest(ctx, no, code) if code else ""
-        if app is None or not code or not hmac.compare_digest(app.query_code_hash, expected):
-            raise NotFound(_NOT_FOUND)
-        return records.public_status(session, app)
-
-    return json_response(await in_read(request, work))
+    return json_response(
+        await in_read(request, lambda s: public_status_service.lookup(ctx, s, no, code))
+    )
 
 
 def _case_action(schema: str, action: Any, *roles: Role) -> Any:
@@ -118,9 +103,7 @@ async def get_attachment(request: Request) -> Response:
     ctx = hub_ctx(request)
 
     def work(session: Session) -> documents.FileAnswer:
-        app = session.get(Application, no)
-        if app is None or not may_view(ctx, session, principal, app):
-            raise NotFound(_NOT_FOUND)
+        app = case_view.viewable(ctx, session, principal, no)
         return documents.attachment(ctx, session, principal, app, request.path_params["index"])
 
     return _file(await in_transaction(request, work))

@@ -176,6 +176,14 @@ class WorkingCalendar:
         first = _shanghai_date(start) + timedelta(days=1)
         return self.count(first, _shanghai_date(due_at) + timedelta(days=1))[0]
 
+    def working_days_late(self, due_at: datetime, now: datetime) -> int:
+        """Working days a deadline is late by, as a clerk counts them: the working days
+        after its due day up to and including today (0 until one has begun)."""
+        if now <= due_at:
+            return 0
+        first = _shanghai_date(due_at) + timedelta(days=1)
+        return self.count(first, _shanghai_date(now) + timedelta(days=1))[0]
+
     def working_hours_between(self, start: datetime, end: datetime) -> float:
         """Hours of working days (24 h each) elapsed from `start` to `end`.
 
@@ -234,6 +242,10 @@ def working_hours_between(start: datetime, end: datetime) -> float:
     return _current.working_hours_between(start, end)
 
 
+def working_days_late(due_at: datetime, now: datetime) -> int:
+    return _current.working_days_late(due_at, now)
+
+
 def add_working_hours(start: datetime, hours: float) -> tuple[datetime, bool]:
     return _current.add_working_hours(start, hours)
 
@@ -255,5 +267,6 @@ __all__ = [
     "deadlines_for_dispatch",
     "install",
     "is_working_day",
+    "working_days_late",
     "working_hours_between",
 ]

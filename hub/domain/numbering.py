@@ -106,9 +106,15 @@ def business_day(moment: datetime) -> date:
     return moment.astimezone(SHANGHAI).date()
 
 
+def example_number(region: str, moment: datetime) -> str:
+    """A valid number to show as an example on a page: the day's first, check included."""
+    return str(ApplicationNumber(region=region, day=business_day(moment), sequence=1))
+
+
 __all__ = [
     "ApplicationNumber",
     "business_day",
     "check_character",
+    "example_number",
     "parse_application_number",
 ]

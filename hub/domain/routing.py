@@ -143,10 +143,10 @@ def body_kind_for(kind: ReferralKind, category: str) -> InstitutionKind:
     return InstitutionKind.COMMERCIAL_ARBITRATION
 
 
-def competent_body(
+def ranked_bodies(
     candidates: Iterable[Candidate], *, kind: ReferralKind, category: str, district: str
-) -> str | None:
-    """The id of the court or commission competent for a referral, or None.
+) -> list[str]:
+    """The ids of the courts or commissions that could take a referral, best first.
 
     Active bodies of the right kind whose districts include the case's district come
     first (the most local, i.e. fewest districts, then one listing the category, then
@@ -157,18 +157,23 @@ def competent_body(
     bodies = [c for c in candidates if c.active and c.kind == wanted]
     local = [c for c in bodies if district in c.districts]
     pool = local or ([] if wanted is InstitutionKind.COURT else bodies)
-    if not pool:
-        return None
-    best = min(
-        pool,
+    pool.sort(
         key=lambda c: (
             district not in c.districts,
             len(c.districts),
             category not in c.categories,
             c.id,
-        ),
+        )
     )
-    return best.id
+    return [c.id for c in pool]
+
+
+def competent_body(
+    candidates: Iterable[Candidate], *, kind: ReferralKind, category: str, district: str
+) -> str | None:
+    """The id of the court or commission competent for a referral (`ranked_bodies`' first)."""
+    ranked = ranked_bodies(candidates, kind=kind, category=category, district=district)
+    return ranked[0] if ranked else None
 
 
 __all__ = [
@@ -180,4 +185,5 @@ __all__ = [
     "choose_institution",
     "competent_body",
     "fit_key",
+    "ranked_bodies",
 ]

@@ -129,6 +129,23 @@ def next_status_for_event(current: Status, event: EventType, data: Mapping[str, 
     return _EVENT_TO[event]
 
 
+def possible_events(current: Status) -> list[EventType]:
+    """The institution events the status allows, in the order a case meets them."""
+    return [e for e in EventType if Status(current) in _EVENT_FROM[e]]
+
+
+def possible_referrals(current: Status, arbitration_agreement: bool) -> list[ReferralKind]:
+    """The hand-offs the status (and the arbitration agreement) allows."""
+    kinds = []
+    for kind in ReferralKind:
+        try:
+            status_for_referral_request(current, kind, arbitration_agreement)
+        except (InvalidTransition, NotAllowed):
+            continue
+        kinds.append(kind)
+    return kinds
+
+
 def can_withdraw(current: Status) -> bool:
     """Whether the applicant may still withdraw (before closure)."""
     return current in _WITHDRAWABLE
@@ -176,6 +193,8 @@ __all__ = [
     "can_dispatch_by_unit",
     "can_withdraw",
     "next_status_for_event",
+    "possible_events",
+    "possible_referrals",
     "status_for_referral_request",
     "status_for_referral_result",
 ]

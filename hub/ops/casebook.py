@@ -4,9 +4,10 @@ A unit sees the cases held by its own institutions; the justice bureau and `admi
 (including cases that no institution holds, such as `undeliverable` ones): `hub.services.
 access.supervised_institutions`. A case is overdue when one of its open
 deadlines (`met_at` null) is past its `due_at` now, whether or not the scheduler has marked
-it yet; each such deadline is shown with how many working hours it is late
-(`hub.domain.calendar.working_hours_between`). Pages are keyed on the application number
-(`cursor` = the last number of the previous page), so a page never repeats or skips a case.
+it yet; each such deadline is shown with how many working hours and working days it is
+late (`hub.domain.calendar`). Pages are keyed on the application number (`cursor` = the
+last number of the previous page), so a page never repeats or skips a case; `order=newest`
+lists the newest numbers first (the institution workbench's order).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
-from hub.domain.calendar import working_hours_between
+from hub.domain.calendar import working_days_late, working_hours_between
 from hub.domain.status import Status
 from hub.services.access import supervised_institutions
 from hub.services.context import HubContext
@@ -25,6 +26,9 @@ from hub.services.principal import Principal
 from hub.store.models import Application, Deadline, Institution
 
 MAX_LIMIT = 200
+ORDERS = ("number", "newest")
+#: Statuses a list may be filtered by, in the order a case meets them.
+STATUS_CHOICES = [s.value for s in Status]
 
 
 def parse_query(params: dict[str, str]) -> dict[str, Any]:
@@ -40,6 +44,9 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     limit = int(limit_raw) if limit_raw.isdigit() else 0
     if not 1 <= limit <= MAX_LIMIT:
         errors.append(Violation("/query/limit", f"须为 1-{MAX_LIMIT} / 1-{MAX_LIMIT}"))
+    order = params.get("order") or "number"
+    if order not in ORDERS:
+        errors.append(Violation("/query/order", "须为 number 或 newest / number or newest"))
     if errors:
         raise Invalid(errors)
     return {
@@ -48,6 +55,7 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
         "overdue": overdue_raw in ("true", "1"),
         "limit": limit,
         "cursor": params.get("cursor") or None,
+        "order": order,
     }
 
 
@@ -57,6 +65,7 @@ def overdue_view(deadlines: list[Deadline], now: Any) -> list[dict[str, Any]]:
             "deadline": d.kind,
             "due_at": jsonutil.rfc3339(d.due_at),
             "overdue_working_hours": round(working_hours_between(d.due_at, now), 2),
+            "overdue_working_days": working_days_late(d.due_at, now),
             "marked_at": jsonutil.rfc3339(d.overdue_at) if d.overdue_at else None,
             "escalated_at": jsonutil.rfc3339(d.escalated_at) if d.escalated_at else None,
             "institution": d.institution_id,
@@ -64,6 +73,26 @@ def overdue_view(deadlines: list[Deadline], now: Any) -> list[dict[str, Any]]:
         for d in deadlines
         if d.due_at <= now
     ]
+
+
+def deadline_rows(deadlines: list[Deadline], now: Any) -> list[dict[str, Any]]:
+    """Open deadlines as a page lists them: due when, provisional, late by how much."""
+    rows = []
+    for d in deadlines:
+        late = d.due_at <= now
+        rows.append(
+            {
+                "kind": d.kind,
+                "due_at": jsonutil.rfc3339(d.due_at),
+                "provisional": d.provisional,
+                "overdue": late,
+                "working_days_late": working_days_late(d.due_at, now) if late else 0,
+                "working_hours_late": round(working_hours_between(d.due_at, now), 2)
+                if late
+                else 0.0,
+            }
+        )
+    return rows
 
 
 def list_applications(
@@ -83,9 +112,16 @@ def list_applications(
             col(Deadline.met_at).is_(None), col(Deadline.due_at) <= now
         )
         stmt = stmt.where(col(Application.no).in_(late_nos))
+    newest = query.get("order") == "newest"
     if query["cursor"]:
-        stmt = stmt.where(col(Application.no) > query["cursor"])
-    rows = list(session.exec(stmt.order_by(col(Application.no)).limit(query["limit"] + 1)).all())
+        after = (
+            col(Application.no) < query["cursor"]
+            if newest
+            else col(Application.no) > query["cursor"]
+        )
+        stmt = stmt.where(after)
+    order = col(Application.no).desc() if newest else col(Application.no)
+    rows = list(session.exec(stmt.order_by(order).limit(query["limit"] + 1)).all())
     more = len(rows) > query["limit"]
     rows = rows[: query["limit"]]
     nos = [r.no for r in rows]
@@ -124,10 +160,12 @@ def list_applications(
                 "received_at": jsonutil.rfc3339(r.received_at),
                 "updated_at": jsonutil.rfc3339(r.updated_at),
                 "deadlines": {d.kind: jsonutil.rfc3339(d.due_at) for d in open_deadlines},
+                "clocks": deadline_rows(open_deadlines, now),
                 "overdue": late,
                 "overdue_working_hours": max(
                     (x["overdue_working_hours"] for x in late), default=0.0
                 ),
+                "overdue_working_days": max((x["overdue_working_days"] for x in late), default=0),
             }
         )
     return {

@@ -14,7 +14,7 @@ from hub.domain.calendar import Deadline as DueDate
 from hub.domain.status import Status
 from hub.services.context import HubContext
 from hub.services.registry_cache import REGISTRY
-from hub.store.models import Application, CaseEvent, Deadline, Institution, Referral
+from hub.store.models import Application, CaseEvent, Deadline, Referral
 from hub.store.writes import emit
 from hub.vault import Vault
 
@@ -207,8 +207,10 @@ def full_record(ctx: HubContext, session: Session, app: Application) -> dict[str
         {k: v for k, v in a.items() if k != "content_base64"}
         for a in personal.pop("attachments", [])
     ]
-    events = session.exec(
-        select(CaseEvent).where(CaseEvent.application_no == app.no).order_by(col(CaseEvent.id))
+    events = session.exec(  # in the order things happened (a walk-in's start predates intake)
+        select(CaseEvent)
+        .where(CaseEvent.application_no == app.no)
+        .order_by(col(CaseEvent.occurred_at), col(CaseEvent.id))
     ).all()
     referrals = session.exec(
         select(Referral).where(Referral.application_no == app.no).order_by(col(Referral.created_at))
@@ -261,27 +263,6 @@ def referral_view(session: Session, r: Referral) -> dict[str, Any]:
         "case_no": r.case_no,
         "decided_on": r.decided_on.isoformat() if r.decided_on else None,
         "requested_at": jsonutil.rfc3339(r.created_at),
-    }
-
-
-def public_status(session: Session, app: Application) -> dict[str, Any]:
-    """What anyone holding the query code may see: no personal data, no free text."""
-    events = session.exec(
-        select(CaseEvent)
-        .where(CaseEvent.application_no == app.no, col(CaseEvent.public).is_(True))
-        .order_by(col(CaseEvent.id))
-    ).all()
-    inst = session.get(Institution, app.institution_id) if app.institution_id else None
-    zh, en = STATUS_TEXT.get(app.status, (app.status, app.status))
-    return {
-        "application_no": app.no,
-        "status": app.status,
-        "status_text": {"zh": zh, "en": en},
-        "institution": {"name": inst.name} if inst else None,
-        "timeline": [
-            {"type": e.type, "status": e.status_after, "at": jsonutil.rfc3339(e.occurred_at)}
-            for e in events
-        ],
     }
 
 

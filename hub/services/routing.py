@@ -8,7 +8,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, String, cast, update
 from sqlmodel import Session, col, select
 
-from hub.domain.routing import MEDIATION_KINDS, Candidate, choose_institution, competent_body
+from hub.domain.routing import (
+    MEDIATION_KINDS,
+    Candidate,
+    choose_institution,
+    competent_body,
+    ranked_bodies,
+)
 from hub.domain.status import ReferralKind
 from hub.services.registry_cache import REGISTRY, live_rows, live_statement
 from hub.store.bulk import run_together
@@ -114,11 +120,9 @@ def prefetch_for_batch(
         buffer.live.update(live_rows(results[1]))
 
 
-def find_competent_body(
-    session: Session, *, kind: ReferralKind, category: str, district: str
-) -> str | None:
+def _bodies(session: Session) -> list[Any]:
     table = Institution.__table__  # type: ignore[attr-defined]
-    rows = (
+    return list(
         session.connection()
         .execute(
             select(table).where(
@@ -127,9 +131,30 @@ def find_competent_body(
         )
         .all()
     )
+
+
+def find_competent_body(
+    session: Session, *, kind: ReferralKind, category: str, district: str
+) -> str | None:
     return competent_body(
-        [candidate(r) for r in rows], kind=kind, category=category, district=district
+        [candidate(r) for r in _bodies(session)], kind=kind, category=category, district=district
     )
+
+
+def competent_bodies(session: Session, category: str, district: str) -> list[dict[str, str]]:
+    """The courts and commissions a case could be handed to, for a referral form to offer:
+    the courts of its district, then the commissions, each group best first."""
+    rows = _bodies(session)
+    names = {r.id: r.name for r in rows}
+    candidates = [candidate(r) for r in rows]
+    out: list[dict[str, str]] = []
+    for group, kind in (
+        ("court", ReferralKind.JUDICIAL_CONFIRMATION),
+        ("arbitration", ReferralKind.ARBITRATION),
+    ):
+        for body_id in ranked_bodies(candidates, kind=kind, category=category, district=district):
+            out.append({"id": body_id, "name": names[body_id], "group": group})
+    return out
 
 
 def assign(session: Session, institution_id: str, at: datetime) -> None:

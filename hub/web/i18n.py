@@ -46,8 +46,8 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "application_no": ("办件编号", "Application number"),
     "application_no_hint": (
-        "格式如 310000-20261123-000001-X，可不带连字符",
-        "Like 310000-20261123-000001-X; hyphens optional",
+        "格式如 {example}，可不带连字符",
+        "Like {example}; hyphens optional",
     ),
     "query_code": ("查询码", "Query code"),
     "query_code_hint": (
@@ -65,7 +65,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "No application found: check the number and the query code.",
     ),
     "invalid_no": (
-        "办件编号无效，请核对（格式 310000-20261123-000001-X，最后一位为校验位）。",
+        "办件编号无效，请核对（格式 RRRRRR-YYYYMMDD-NNNNNN-C，最后一位为校验位）。",
         "That application number is invalid: check it (RRRRRR-YYYYMMDD-NNNNNN-C, "
         "the last character is a check character).",
     ),
@@ -145,6 +145,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "all_statuses": ("全部状态", "All statuses"),
     "filter": ("筛选", "Filter"),
     "prev": ("上一页", "Previous"),
+    "first_page": ("回到第一页", "First page"),
+    "pages": ("翻页", "Pages"),
     "next": ("下一页", "Next"),
     "case": ("案件", "Case"),
     "back_to_list": ("返回案件列表", "Back to the case list"),
@@ -203,6 +205,73 @@ TEXT: dict[str, tuple[str, str]] = {
     ),
     "signed_in_as": ("当前登录：{name}", "Signed in as {name}"),
     "required": ("必填", "required"),
+    "not_yours": ("您的账号无权打开此页面。", "Your account may not open this page."),
+    "system_actor": ("系统", "System"),
+    "yuan": ("{amount} 元", "CNY {amount}"),
+    "days_late": ("超期 {d} 个工作日", "{d} working days late"),
+    "late_today": ("已超期（不足 1 个工作日）", "late (less than a working day)"),
+    "next_step": ("下一步", "Next step"),
+    "due_by": ("办理期限：{when}", "Due by {when}"),
+    "institution_phone": ("联系电话", "Phone"),
+    "download": ("下载", "Download"),
+    "target_auto": (
+        "自动确定有管辖权的法院或仲裁机构",
+        "Choose the competent court or commission for me",
+    ),
+    "courts": ("人民法院（司法确认、诉讼）", "Courts (judicial confirmation, litigation)"),
+    "commissions": ("仲裁机构（仲裁、仲裁确认）", "Arbitration commissions"),
+    "confirm_title": ("请确认：{what}", "Please confirm: {what}"),
+    "confirm_warning": (
+        "此操作提交后不能撤销，申请人将收到通知。请核对以下内容：",
+        "This cannot be undone once submitted, and the applicant will be told. Check:",
+    ),
+    "confirm_yes": ("确认{what}", "Yes, {what}"),
+    "confirm_back": ("返回修改", "Go back and change it"),
+    "documents": ("送达文书", "Documents served"),
+    "document_kind": ("文书类型", "Kind"),
+    "served_at": ("送达时间", "Served"),
+    "received_doc_at": ("签收时间", "Received"),
+    "not_received": ("尚未签收", "Not yet received"),
+    "serve_to": ("送达对象", "Served on"),
+}
+
+#: Roles, for steps taken by a party without a registry name.
+ROLE_TEXT: dict[str, tuple[str, str]] = {
+    "portal": ("一网通办门户", "The city portal"),
+    "admin": ("管理员", "Administrator"),
+    "unit": ("主管单位", "Supervising unit"),
+    "institution": ("解纷机构", "Institution"),
+    "court": ("人民法院", "Court"),
+    "arbitration": ("仲裁机构", "Arbitration commission"),
+    "databureau": ("数据局", "Data bureau"),
+}
+
+#: Outcomes of a closure and of a hand-off.
+OUTCOME_TEXT: dict[str, tuple[str, str]] = {
+    "success": ("调解成功", "Settled"),
+    "failure": ("调解不成", "Not settled"),
+    "confirmed": ("已确认", "Confirmed"),
+    "rejected": ("驳回", "Rejected"),
+    "award": ("作出裁决", "Award made"),
+    "dismissed": ("驳回仲裁申请", "Dismissed"),
+    "filed": ("已立案", "Filed"),
+    "not_filed": ("不予立案", "Not filed"),
+    "pending": ("待处理", "Pending"),
+    "decided": ("已答复", "Answered"),
+}
+
+DOCUMENT_TEXT: dict[str, tuple[str, str]] = {
+    "acceptance_notice": ("受理通知书", "Acceptance notice"),
+    "rejection_notice": ("不予受理通知书", "Rejection notice"),
+    "agreement": ("调解协议书", "Mediation agreement"),
+    "closure_notice": ("结案通知书", "Closure notice"),
+    "other": ("其他文书", "Other document"),
+}
+
+SERVE_TO_TEXT: dict[str, tuple[str, str]] = {
+    "applicants": ("申请人", "Applicants"),
+    "respondents": ("被申请人", "Respondents"),
+    "both": ("双方当事人", "Both parties"),
 }
 
 EVENT_TEXT: dict[str, tuple[str, str]] = {
@@ -222,6 +291,14 @@ EVENT_TEXT: dict[str, tuple[str, str]] = {
     "document_served": ("送达文书", "Document served"),
     "document_received": ("当事人签收", "Document received by the party"),
     "deadline_moved": ("期限按节假日安排重新计算", "Deadline recounted on the holiday schedule"),
+    "deadline_overdue": (
+        "期限已过，已通知机构和主管单位",
+        "Deadline missed; institution and unit told",
+    ),
+    "deadline_escalated": ("超期上报市司法局", "Escalated to the justice bureau"),
+    "deadline_reminder": ("期限提醒", "Deadline reminder"),
+    "dunned": ("主管单位催办", "Pressed by the supervising unit"),
+    "reassigned": ("改派", "Reassigned"),
 }
 
 #: Form titles of the institution actions (INTERFACE 5).
@@ -273,6 +350,7 @@ DEADLINE_TEXT: dict[str, tuple[str, str]] = {
     "respondent_contact_by": ("联系被申请人期限", "Contact the respondent by"),
     "decide_by": ("受理决定期限", "Decide by"),
     "referral_answer_by": ("转递答复期限", "Hand-off answer by"),
+    "dispatch_by": ("分派期限", "Dispatch by"),
 }
 
 #: Names of the data fields shown in a timeline step.
@@ -290,6 +368,19 @@ FIELD_TEXT: dict[str, tuple[str, str]] = {
     "referral_id": ("转递编号", "Hand-off id"),
     "case_no": ("案号", "Case number"),
     "decided_on": ("决定日期", "Decided on"),
+    "deadline": ("期限", "Deadline"),
+    "due_at": ("截止时间", "Due"),
+    "summary": ("摘要", "Summary"),
+    "amount": ("金额", "Amount"),
+    "to": ("改派至", "Moved to"),
+    "name": ("名称", "Name"),
+    "serve_to": ("送达对象", "Served on"),
+    "working_days_late": ("超期工作日", "Working days late"),
+    "received_at": ("签收时间", "Received"),
+    "by": ("催办单位", "By"),
+    "sha256": ("文件摘要（SHA-256）", "Digest (SHA-256)"),
+    "media_type": ("文件类型", "File type"),
+    "size": ("大小（字节）", "Size (bytes)"),
 }
 
 #: Names of form fields, for error lines that name the field in Chinese and English.
@@ -377,6 +468,34 @@ class Texts:
 
     def channel(self, code: str | None) -> str:
         return self._of(CHANNEL_TEXT, code)
+
+    @property
+    def colon(self) -> str:
+        return "：" if self.lang == "zh" else ": "
+
+    @property
+    def separator(self) -> str:
+        return "；" if self.lang == "zh" else "; "
+
+    def role(self, code: str | None) -> str:
+        return self._of(ROLE_TEXT, code)
+
+    def outcome(self, code: str | None) -> str:
+        return self._of(OUTCOME_TEXT, code)
+
+    def document_kind(self, code: str | None) -> str:
+        return self._of(DOCUMENT_TEXT, code)
+
+    def serve_to(self, code: str | None) -> str:
+        return self._of(SERVE_TO_TEXT, code)
+
+    @staticmethod
+    def referral_kinds() -> frozenset[str]:
+        return frozenset(REFERRAL_TEXT)
+
+    def late(self, days: int) -> str:
+        """Lateness as a clerk counts it: whole working days."""
+        return self("days_late", d=days) if days else self("late_today")
 
     def field_name(self, code: str) -> str:
         """A form field named in both languages, the page's first: 理由（Reason）."""

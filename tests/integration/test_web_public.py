@@ -9,6 +9,7 @@ from tests.support.api import (
     RESPONDENT_USCC,
     Api,
     make_number,
+    number_is_valid,
     wrong_check,
 )
 from tests.support.web import browser
@@ -69,8 +70,15 @@ def test_wrong_code_looks_like_no_such_case(api: Api) -> None:
     unknown = c.post("/web/status", data={"no": missing, "code": code})
     assert wrong.status_code == unknown.status_code == 404
     assert "没有找到该办件" in wrong.text
-    assert wrong.text.replace(no, "N") == unknown.text.replace(missing, "N")
+    # (the example under the field is the day's first number, which is also `no` here)
+    assert wrong.text.replace(no, "N") == unknown.text.replace(missing, "N").replace(no, "N")
     assert "已分派" not in wrong.text
+
+
+def test_the_example_number_is_valid(api: Api) -> None:
+    page = browser(api).get("/web/status").text
+    example = page.split('id="no-hint">格式如 ')[1].split("，")[0]
+    assert example == make_number("20261123", 1) and number_is_valid(example)
 
 
 def test_mistyped_number_is_invalid(api: Api) -> None:

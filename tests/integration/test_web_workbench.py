@@ -19,6 +19,7 @@ from tests.support.web import (
     event_form,
     form_chunk,
     hidden_fields,
+    post_confirmed,
     post_event,
     sign_in,
 )
@@ -99,9 +100,13 @@ def test_overdue_deadlines_are_marked(api: Api) -> None:
     api.ctx.clock.advance(timedelta(days=10))
     listing = c.get("/web/cases").text
     row = listing.split(f">{no}</a>")[1].split("</tr>")[0]
-    assert 'class="overdue"' in row and "已超期" in row
+    # Thursday 3 December: acknowledge_by (Tuesday 24th) is 7 working days late, decide_by
+    # (Thursday 26th) 5, counted as a clerk counts them, never in working hours.
+    assert 'class="overdue"' in row
+    assert "接收期限：2026-11-24 23:59 — 超期 7 个工作日" in row
+    assert "受理决定期限：2026-11-26 23:59 — 超期 5 个工作日" in row
     detail = c.get(f"/web/cases/{no}").text
-    assert "超期" in detail and "工作小时" in detail
+    assert "超期 7 个工作日" in detail and "工作小时" not in detail
 
 
 def test_accept_through_the_form_same_rules_and_audit(api: Api) -> None:
@@ -145,7 +150,11 @@ def test_reject_needs_a_reason_then_tells_it(api: Api) -> None:
     assert r.status_code == 422
     assert "理由（Reason）：不能为空 / must not be empty" in r.text  # the field in both languages
     assert count_rows(api.ctx) == before
-    r = post_event(c, no, fields, reason="不属于人民调解受理范围")
+    asked = post_event(c, no, fields, reason="不属于人民调解受理范围")
+    assert asked.status_code == 200 and "请确认：不予受理" in asked.text  # warned first
+    assert "不属于人民调解受理范围" in asked.text
+    assert count_rows(api.ctx) == before and status_of(api, no) == "dispatched"
+    r = post_confirmed(c, no, fields, reason="不属于人民调解受理范围")
     assert r.status_code == 303
     assert status_of(api, no) == "rejected"
     data = [e["data"] for e in api.record(no).json()["timeline"] if e["type"] == "rejected"]
@@ -159,9 +168,10 @@ def test_close_and_hand_off_with_a_double_submit(api: Api) -> None:
     fields = event_form(c, no, "respondent_contacted")
     assert post_event(c, no, fields, willing="true").status_code == 303
     fields = event_form(c, no, "closed")
-    r = post_event(c, no, fields, outcome="failure", summary="")
-    assert r.status_code == 422 and "救济途径" in r.text  # remedies required on failure
-    r = post_event(c, no, fields, outcome="success", summary="退还会员费", amount="3000.00")
+    r = post_event(c, no, fields, outcome="failure", summary="", note="当事人分歧较大")
+    assert r.status_code == 422 and "救济途径（Remedies）：必填" in r.text  # before confirming
+    assert "当事人分歧较大" in r.text  # what was typed is kept
+    r = post_confirmed(c, no, fields, outcome="success", summary="退还会员费", amount="3000.00")
     assert r.status_code == 303
     assert status_of(api, no) == "closed_success"
 
@@ -223,7 +233,7 @@ def test_stale_form_in_english(api: Api) -> None:
     assert "Acknowledge receipt" in page and 'lang="en"' in page
     stale = hidden_fields(form_chunk(page, "/events", "accepted"))
     assert (
-        post_event(
+        post_confirmed(
             c,
             no,
             hidden_fields(form_chunk(page, "/events", "rejected")),

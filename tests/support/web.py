@@ -80,3 +80,16 @@ def person(
     r = c.post("/web/password", data={"csrf": csrf, "password": password, "repeat": password})
     assert r.status_code == 303, r.text
     return c
+
+
+def post_confirmed(
+    c: TestClient, no: str, fields: dict[str, str], **extra: Any
+) -> httpx.Response:
+    """Post an event that asks for a confirmation first (reject, return, close), check that
+    the first answer is the confirmation page and changes nothing, then confirm it."""
+    first = post_event(c, no, fields, **extra)
+    if first.status_code != 200 or 'name="confirmed" value="yes"' not in first.text:
+        return first  # refused before the confirmation (bad input, CSRF...)
+    confirm = hidden_fields(form_chunk(first.text, "/events"))
+    assert confirm["confirmed"] == "yes"
+    return c.post(f"/web/cases/{no}/events", data=confirm)

@@ -1,0 +1,11 @@
+"""Every page of `/web/`, by audience: citizens (`public`), signing in (`signin`), the
+institution workbench (`workbench`) and the console for units, the justice bureau and admins
+(`hub.web.console`). Mounted by `hub.api.app` beside the API's routes."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from hub.web import public, signin, workbench
+
+routes: list[BaseRoute] = [*public.routes, *signin.routes, *workbench.routes]
