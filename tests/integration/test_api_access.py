@@ -185,7 +185,7 @@ def test_public_status_has_no_personal_data(api: Api) -> None:
     r = api.client.get(f"/v1/status/{no}", params={"code": code})
     assert r.status_code == 200
     assert r.json()["status"] == "rejected"
-    assert r.json()["institution"] == {"name": "甲人民调解委员会"}
+    assert r.json()["institution"] == {"name": "甲人民调解委员会", "phone": "021-64870001"}
     for secret in (
         APPLICANT_NAME,
         APPLICANT_ID,
