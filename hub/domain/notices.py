@@ -40,6 +40,7 @@ _DEADLINES = {
     "respondent_contact_by": ("联系被申请人", "contact the respondent"),
     "decide_by": ("作出受理决定", "decide to accept or reject"),
     "referral_answer_by": ("答复转介", "answer the referral"),
+    "answer_by": ("答复工单", "answer the work order"),
 }
 _DEFAULT_REMEDIES = ("可依法申请仲裁或向人民法院起诉", "arbitration or a lawsuit in court")
 

@@ -49,15 +49,18 @@ SNAPSHOT_FIELDS = (
     "state",
     "phone",
     "address",
+    "mediators",
+    "duty",
     "delivery",
 )
 _FIELD_OF = {"unit": "unit_id"}  # request body name -> column
-_STATE_AFTER = {"suspend": "suspended", "close": "closed"}
+_STATE_AFTER = {"suspend": "suspended", "close": "closed", "resume": "active"}
 _VISIBLE_AFTER = {"show": True, "hide": False}
 ACTION_TEXT = {
     "add": "新增",
     "update": "变更",
     "suspend": "暂停",
+    "resume": "恢复",
     "close": "注销",
     "show": "在门户显示",
     "hide": "在门户隐藏",
@@ -118,6 +121,12 @@ def _open_version(
     return row
 
 
+def _as_recorded(snap: dict[str, Any], recorded: dict[str, Any]) -> dict[str, Any]:
+    """`snap` without the fields a version recorded before they existed, while unset: a
+    field added to the registry later is no change of the institutions that lack it."""
+    return {k: v for k, v in snap.items() if k in recorded or v is not None}
+
+
 def sync_history(session: Session, now: datetime) -> int:
     """Give every institution a current version that matches its row; answers how many added."""
     _lock_history(session)
@@ -131,7 +140,7 @@ def sync_history(session: Session, now: datetime) -> int:
     for inst in session.exec(select(Institution).order_by(col(Institution.id))).all():
         current = currents.get(inst.id)
         snap = jsonutil.loads(jsonutil.dumps(snapshot(inst)))
-        if current is not None and current.snapshot == snap:
+        if current is not None and current.snapshot == _as_recorded(snap, current.snapshot):
             continue
         if current is None:
             _open_version(session, inst, inst.updated_at, "baseline", now)
@@ -186,6 +195,12 @@ def _check_applicable(
             raise Invalid.at("/data/unit", "名录中没有该单位 / unknown unit")
     if inst.state == "closed":
         raise Conflict("该机构已注销 / institution is closed", current_status=inst.state)
+    if action == "resume" and inst.state != "suspended":
+        raise Conflict(
+            f"只有暂停的机构可以恢复（当前：{inst.state}） / only a suspended institution "
+            f"resumes (it is {inst.state})",
+            current_status=inst.state,
+        )
     if action in _STATE_AFTER and inst.state == _STATE_AFTER[action]:
         raise Conflict(f"该机构已是 {inst.state} / already {inst.state}", current_status=inst.state)
     if action in _VISIBLE_AFTER and inst.visible == _VISIBLE_AFTER[action]:

@@ -45,6 +45,7 @@ from hub.domain.calendar import (
 )
 from hub.services import calendar as working_calendar
 from hub.services import records, retention
+from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 from hub.store import audit
 from hub.store.models import Application, Deadline, Institution, Referral, Unit
@@ -241,6 +242,9 @@ def _act(
                 data=base,
                 occurred_at=now,
             )
+        duty = duty_contact(inst.duty if inst else None, unit.liaison if unit else None, what)
+        if duty is not None:
+            tell_duty(ctx, session, duty, what, app.no, d.kind, d.due_at, now)
         if what != "reminder":
             records.add_event(
                 ctx,
@@ -269,6 +273,47 @@ def _act(
             },
         )
         return True
+
+
+def duty_contact(
+    duty: dict[str, Any] | None, liaison: dict[str, Any] | None, what: str
+) -> dict[str, Any] | None:
+    """Who gets a reminder by SMS (待办提醒): the institution's duty contact for its own
+    reminders and red lights, the unit's liaison for dunning and escalation."""
+    contact = liaison if what in ("escalated", "dunning") else duty
+    if not contact or not contact.get("phone"):
+        return None
+    return {k: contact[k] for k in ("name", "phone") if contact.get(k)}
+
+
+def tell_duty(
+    ctx: HubContext,
+    session: Session,
+    contact: dict[str, Any],
+    what: str,
+    subject: str,
+    deadline: str,
+    due_at: datetime,
+    now: datetime,
+    **extra: Any,
+) -> None:
+    """An SMS to a named person on duty, beside the message to the party's feed."""
+    enqueue(
+        session,
+        ctx.vault,
+        destination=NOTIFY,
+        type="notice.duty_reminder",
+        application_no=subject if "workorder_no" not in extra else None,
+        data={
+            "notice": "duty_reminder",
+            "what": "dunning" if what == "escalated" else what,
+            "deadline": deadline,
+            "due_at": jsonutil.rfc3339(due_at),
+            "recipients": [contact],
+            **extra,
+        },
+        occurred_at=now,
+    )
 
 
 def _open(session: Session, *conditions: Any) -> list[tuple[int, str, datetime, datetime | None]]:

@@ -35,6 +35,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub.domain.calendar import SHANGHAI, working_hours_between
+from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import OPEN_STATUSES
 from hub.ops.scheduler import REFERRAL_DEADLINE
 from hub.services.context import HubContext
@@ -101,7 +102,8 @@ def compute(
     start = datetime.combine(query["from"], time.min, tzinfo=SHANGHAI)
     end = datetime.combine(query["to"] + timedelta(days=1), time.min, tzinfo=SHANGHAI)
     by = query["by"]
-    units = {i.id: i.unit_id for i in session.exec(select(Institution)).all()}
+    registry = list(session.exec(select(Institution)).all())
+    units = {i.id: i.unit_id for i in registry}
     scope: set[str] | None = None
     if principal.role is not Role.ADMIN:
         scope = {i for i, u in units.items() if u == principal.party}
@@ -182,11 +184,49 @@ def compute(
                 },
             }
         )
+    _registry_kpis(out, by, registry, scope)
     return {
         "by": by,
         "from": query["from"].isoformat(),
         "to": query["to"].isoformat(),
         "rows": out,
+        "registry": _registry_totals(registry, scope),
+    }
+
+
+def _connected(i: Institution) -> bool:
+    """A mediation body connected to the hub: in the registry and not closed."""
+    return i.state != "closed" and i.kind in MEDIATION_KINDS
+
+
+def _registry_kpis(
+    rows: list[dict[str, Any]], by: str, registry: list[Institution], scope: set[str] | None
+) -> None:
+    """Seed 003's registry KPIs beside the case counts: mediators, connected bodies."""
+    if by not in ("institution", "unit"):
+        return
+    mediators: dict[str, int | None] = {}
+    connected: dict[str, int] = defaultdict(int)
+    for i in registry:
+        if (scope is not None and i.id not in scope) or not _connected(i):
+            continue
+        key = i.id if by == "institution" else i.unit_id
+        connected[key] += 1
+        if i.mediators is not None:
+            mediators[key] = (mediators.get(key) or 0) + i.mediators
+    for row in rows:
+        row["mediators"] = mediators.get(row[by])
+        if by == "unit":
+            row["connected"] = connected.get(row[by], 0)
+
+
+def _registry_totals(registry: list[Institution], scope: set[str] | None) -> dict[str, Any]:
+    mine = [i for i in registry if (scope is None or i.id in scope) and _connected(i)]
+    counted = [i.mediators for i in mine if i.mediators is not None]
+    return {
+        "connected_institutions": len(mine),
+        "mediators": sum(counted) if counted else None,
+        "institutions_reporting_mediators": len(counted),
     }
 
 
@@ -253,7 +293,8 @@ def to_csv(result: dict[str, Any]) -> str:
     )
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
-    writer.writerow([by, *CSV_FIELDS, *kinds])
+    extra = [f for f in ("mediators", "connected") if any(f in r for r in result["rows"])]
+    writer.writerow([by, *CSV_FIELDS, *extra, *kinds])
     for r in result["rows"]:
         flat = {
             **r,
@@ -266,6 +307,9 @@ def to_csv(result: dict[str, Any]) -> str:
             _, kind, outcome = k.split(".")
             flat[k] = r["referrals"].get(kind, {}).get(outcome, 0)
         writer.writerow(
-            [r[by], *("" if flat[f] is None else flat[f] for f in (*CSV_FIELDS, *kinds))]
+            [
+                r[by],
+                *("" if flat.get(f) is None else flat[f] for f in (*CSV_FIELDS, *extra, *kinds)),
+            ]
         )
     return buf.getvalue()

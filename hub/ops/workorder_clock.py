@@ -23,10 +23,11 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.calendar import working_hours_between
+from hub.ops.scheduler import duty_contact, tell_duty
 from hub.ops.workorders import OPEN, TYPE_TEXT
 from hub.services.context import HubContext
 from hub.store import audit
-from hub.store.models import Institution
+from hub.store.models import Institution, Unit
 from hub.store.models_ops import WorkOrder
 from hub.store.outbox import enqueue
 
@@ -112,6 +113,10 @@ def _act(ctx: HubContext, no: str, what: str, now: datetime, hotline: str) -> bo
                 },
                 occurred_at=now,
             )
+        unit = session.get(Unit, wo.unit_id or hotline)
+        duty = duty_contact(inst.duty if inst else None, unit.liaison if unit else None, what)
+        if duty is not None and what != "dispatch_overdue":
+            tell_duty(ctx, session, duty, what, no, "answer_by", wo.answer_by, now, workorder_no=no)
         audit.append(
             session,
             chain=no,

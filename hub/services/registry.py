@@ -93,6 +93,8 @@ def apply_institution(ctx: HubContext, session: Session, data: dict[str, Any], a
     inst.state = data.get("state", inst.state or "active")
     inst.phone = data.get("phone")
     inst.address = data.get("address")
+    inst.mediators = data.get("mediators")
+    inst.duty = data.get("duty")
     inst.delivery = delivery
     inst.delivery_secret = seal_secret(ctx, inst.id, secret) if secret else None
     inst.updated_at = at
@@ -114,6 +116,7 @@ def load(ctx: HubContext, path: Path) -> LoadReport:
                 counts["uu"] += 1
             unit.name = u["name"]
             unit.liaison = u.get("liaison")
+            unit.dispatch = u.get("dispatch", "auto")
             unit.updated_at = now
             session.add(unit)
         for item in data.get("institutions", []):

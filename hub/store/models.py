@@ -30,6 +30,8 @@ class Unit(SQLModel, table=True):
     id: str = Field(primary_key=True, max_length=64)
     name: str = Field(max_length=200)
     liaison: dict[str, Any] | None = _json()
+    #: auto: the hub dispatches new cases on the unit's behalf; manual: the unit does (Art. 7)
+    dispatch: str = Field(default="auto", max_length=10)
     updated_at: datetime = _ts()
 
 
@@ -51,6 +53,9 @@ class Institution(SQLModel, table=True):
     delivery: dict[str, Any] = _json(default={"kind": "feed"})
     delivery_secret: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     open_cases: int = 0
+    #: how many mediators it has (KPI, seed 003); who takes reminders by SMS (待办提醒)
+    mediators: int | None = None
+    duty: dict[str, Any] | None = _json()
     last_assigned_at: datetime | None = _ts(nullable=True)
     updated_at: datetime = _ts()
 
