@@ -16,6 +16,51 @@ def _int(name: str, default: int) -> int:
     return int(raw) if raw else default
 
 
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
+
+
+@dataclass(frozen=True)
+class SharingSettings:
+    """What the data bureau receives (INTERFACE 9, 9a). Every parameter may only be made
+    stricter than its default: k and l raised, the noise's epsilon and the budget lowered.
+
+    - `k` (HUB_SHARED_K, default 5): every released record shares its quasi-identifiers
+      with at least k-1 others; `l` (HUB_SHARED_L, default 2): distinct outcomes per class.
+    - `epsilon` (HUB_DP_EPSILON, default 0.5): the differential-privacy cost of one
+      aggregate table; `budget` (HUB_DP_BUDGET, default 10): the total per token.
+    - `settle_seconds` (HUB_SHARED_SETTLE_SECONDS, default 5): how long after a month ends
+      its release waits for transactions stamped before the end to commit.
+    """
+
+    k: int = 5
+    l_diversity: int = 2
+    epsilon: float = 0.5
+    budget: float = 10.0
+    settle_seconds: float = 5.0
+
+    def __post_init__(self) -> None:
+        if self.k < 5:
+            raise ValueError("HUB_SHARED_K may only be raised from 5")
+        if self.l_diversity < 2:
+            raise ValueError("HUB_SHARED_L may only be raised from 2")
+        if not 0 < self.epsilon <= 0.5:
+            raise ValueError("HUB_DP_EPSILON may only be lowered from 0.5 (and above 0)")
+        if not 0 < self.budget <= 10:
+            raise ValueError("HUB_DP_BUDGET may only be lowered from 10 (and above 0)")
+
+    @classmethod
+    def from_env(cls) -> SharingSettings:
+        return cls(
+            k=_int("HUB_SHARED_K", 5),
+            l_diversity=_int("HUB_SHARED_L", 2),
+            epsilon=_float("HUB_DP_EPSILON", 0.5),
+            budget=_float("HUB_DP_BUDGET", 10.0),
+            settle_seconds=_float("HUB_SHARED_SETTLE_SECONDS", 5.0),
+        )
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -34,6 +79,7 @@ class Settings:
     password_time_cost: int = 3
     password_memory_kib: int = 64 * 1024
     password_parallelism: int = 4
+    sharing: SharingSettings = field(default_factory=SharingSettings)
     extra: dict[str, str] = field(default_factory=dict)
 
     @classmethod
@@ -58,4 +104,5 @@ class Settings:
             password_time_cost=_int("HUB_PASSWORD_TIME_COST", 3),
             password_memory_kib=_int("HUB_PASSWORD_MEMORY_KIB", 64 * 1024),
             password_parallelism=_int("HUB_PASSWORD_PARALLELISM", 4),
+            sharing=SharingSettings.from_env(),
         )

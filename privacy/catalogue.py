@@ -2,7 +2,7 @@
 
 Every field of an application (INTERFACE 4) and of a case record is listed with its
 Article 23 item (``"1"``..``"8"`` or ``"none"``) and its treatment for the data bureau:
-``drop | pseudonym | month | district | band | scrub | keep``. A path is dot-separated
+``drop | pseudonym | month | district | band | keep``. A path is dot-separated
 keys with ``[]`` for each element of a list (``applicants[].id_number``); an entry on an
 object covers its whole subtree. Anything not in the catalogue is dropped by the masker,
 and a test fails when a field of a full application has no entry.
@@ -29,7 +29,7 @@ __all__ = [
     "load_catalogue",
 ]
 
-TREATMENTS = frozenset({"drop", "pseudonym", "month", "district", "band", "scrub", "keep"})
+TREATMENTS = frozenset({"drop", "pseudonym", "month", "district", "band", "keep"})
 ARTICLE23_ITEMS = frozenset({"1", "2", "3", "4", "5", "6", "7", "8", "none"})
 DEFAULT_PATH = Path(__file__).with_name("catalogue.json")
 

@@ -38,7 +38,13 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from schemas import identity
-from schemas.codes import CATEGORIES, DISTRICTS
+from schemas.codes import (
+    AGREEMENT_TYPES,
+    CATEGORIES,
+    DISTRICTS,
+    REJECTION_REASONS,
+    REMEDY_KINDS,
+)
 
 BASE_URI = "https://onematter.example/schemas/"
 SCHEMA_NAMES: tuple[str, ...] = (
@@ -94,6 +100,21 @@ def _codes_resource() -> dict[str, Any]:
                 "title": "行政区划代码 / district code",
                 "type": "string",
                 "enum": list(DISTRICTS),
+            },
+            "rejection_reason": {
+                "title": "不予受理（退回）理由代码 / rejection-reason code",
+                "type": "string",
+                "enum": list(REJECTION_REASONS),
+            },
+            "remedy_kind": {
+                "title": "救济途径代码 / remedy kind",
+                "type": "string",
+                "enum": list(REMEDY_KINDS),
+            },
+            "agreement_type": {
+                "title": "调解协议类型代码 / agreement type",
+                "type": "string",
+                "enum": list(AGREEMENT_TYPES),
             },
         },
     }

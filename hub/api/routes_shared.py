@@ -1,8 +1,9 @@
-"""The data bureau's interface (INTERFACE 9): masked cases, aggregates, consent grants."""
+"""The data bureau's interface (INTERFACE 9, 9a, 17): masked cases, aggregates, grants."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+import re
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
@@ -20,10 +21,13 @@ from hub.api.support import (
     json_body,
     json_response,
 )
-from hub.services import sharing
 from hub.services.casework import canonical_no
 from hub.services.errors import Violation
 from hub.services.principal import Role
+from hub.services.sharing import aggregates, faults, feed, grants
+
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_CASE = re.compile(r"C-[0-9a-f]{16}")
 
 
 def _bad(name: str, message: str) -> HttpProblem:
@@ -39,17 +43,16 @@ def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
-def _date(request: Request, name: str) -> date | None:
+def _month(request: Request, name: str) -> str | None:
     raw = request.query_params.get(name)
     if not raw:
         return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise _bad(name, "须为日期 YYYY-MM-DD / a date YYYY-MM-DD") from None
+    if not _MONTH.fullmatch(raw):
+        raise _bad(name, "须为月份 YYYY-MM（只按整月发布） / a month YYYY-MM (whole months only)")
+    return raw
 
 
-def _position(request: Request) -> sharing.Position:
+def _position(request: Request) -> tuple[datetime | None, str | None, int]:
     after = request.query_params.get("updated_after")
     updated_after = None
     if after:
@@ -62,60 +65,78 @@ def _position(request: Request) -> sharing.Position:
     cursor = request.query_params.get("cursor") or None
     if cursor is not None and len(cursor) > 500:
         raise _bad("cursor", "游标无效 / bad cursor")
-    limit = _int(request, "limit", 100, 1, sharing.MAX_PAGE)
-    return sharing.Position(updated_after=updated_after, cursor=cursor, limit=limit)
+    limit = _int(request, "limit", 100, 1, feed.MAX_PAGE)
+    return updated_after, cursor, limit
 
 
 async def shared_cases(request: Request) -> Response:
     principal = authenticate(request, Role.DATABUREAU)
     ctx = hub_ctx(request)
-    pos = _position(request)
+    updated_after, cursor, limit = _position(request)
     grant_id = request.query_params.get("grant")
     if grant_id:
+        pos = grants.Position(updated_after=updated_after, cursor=cursor, limit=limit)
+
         # An unmasked read writes its audit entry in the same transaction.
         def granted(session: Session) -> dict[str, Any]:
-            return sharing.granted_page(ctx, session, principal, grant_id, pos)
+            return grants.granted_page(ctx, session, principal, grant_id, pos)
 
         return json_response(await in_transaction(request, granted))
+    released = feed.Position(updated_after=updated_after, cursor=cursor, limit=limit)
 
+    # A read may release a month that has ended (written in this transaction).
     def masked(session: Session) -> dict[str, Any]:
-        return sharing.masked_page(ctx, session, pos)
+        return feed.masked_page(ctx, session, released)
 
-    return json_response(await in_read(request, masked))
+    return json_response(await in_transaction(request, masked))
 
 
 async def shared_case(request: Request) -> Response:
     principal = authenticate(request, Role.DATABUREAU)
     ctx = hub_ctx(request)
-    no = canonical_no(request.path_params["no"])
+    raw = request.path_params["no"]
     grant_id = request.query_params.get("grant")
+    if not grant_id and _CASE.fullmatch(raw):
+
+        def released(session: Session) -> dict[str, Any]:
+            return feed.released_case(ctx, session, raw)
+
+        return json_response(await in_transaction(request, released))
+    no = canonical_no(raw)
     if not grant_id:
         raise HttpProblem(
-            403, "单件明细须凭授权 ?grant=ID / a single case needs a consent grant (?grant=ID)"
+            403,
+            "单件明细须凭授权 ?grant=ID；脱敏记录按 C- 假名读取 / a single case needs a consent "
+            "grant (?grant=ID); masked records are read by their C- pseudonym",
         )
 
     def work(session: Session) -> dict[str, Any]:
-        return sharing.granted_case(ctx, session, principal, grant_id, no)
+        return grants.granted_case(ctx, session, principal, grant_id, no)
 
     return json_response(await in_transaction(request, work))
 
 
 async def shared_aggregates(request: Request) -> Response:
-    authenticate(request, Role.DATABUREAU, Role.ADMIN)
+    principal = authenticate(request, Role.DATABUREAU, Role.ADMIN)
     ctx = hub_ctx(request)
-    dims = sharing.parse_dims(request.query_params.get("by"))
-    day_from, day_to = _date(request, "from"), _date(request, "to")
-    if day_from and day_to and day_from > day_to:
-        raise _bad("to", "to 早于 from / to before from")
+    dims = aggregates.parse_dims(request.query_params.get("by"))
+    start, end = _month(request, "from"), _month(request, "to")
+    mechanism = request.query_params.get("mechanism") or "dp"
+    if mechanism != "dp":
+        raise _bad(
+            "mechanism",
+            "只提供差分隐私 dp（小格抑制可被差分还原） / only dp: suppressed tables could be "
+            "undone by differences",
+        )
     # The threshold may be raised, never lowered below the default.
     threshold = _int(
-        request, "threshold", sharing.DEFAULT_THRESHOLD, sharing.DEFAULT_THRESHOLD, 1000
+        request, "threshold", aggregates.DEFAULT_THRESHOLD, aggregates.DEFAULT_THRESHOLD, 1000
     )
 
     def work(session: Session) -> dict[str, Any]:
-        return sharing.aggregates(ctx, session, dims, day_from, day_to, threshold)
+        return aggregates.aggregates(ctx, session, principal, dims, start, end, threshold)
 
-    return json_response(await in_read(request, work))
+    return json_response(await in_transaction(request, work))
 
 
 async def create_grant(request: Request) -> Response:
@@ -123,7 +144,7 @@ async def create_grant(request: Request) -> Response:
     body, raw = await json_body(request, "grant")
     ctx = hub_ctx(request)
     return await creating(
-        request, principal, raw, lambda s: sharing.request_grant(ctx, s, principal, body)
+        request, principal, raw, lambda s: grants.request_grant(ctx, s, principal, body)
     )
 
 
@@ -133,7 +154,18 @@ async def approve_grant(request: Request) -> Response:
     grant_id = request.path_params["id"]
 
     def work(session: Session) -> dict[str, Any]:
-        return sharing.approve_grant(ctx, session, principal, grant_id)
+        return grants.approve_grant(ctx, session, principal, grant_id)
+
+    return json_response(await in_transaction(request, work))
+
+
+async def revoke_grant(request: Request) -> Response:
+    principal = authenticate(request, Role.ADMIN)
+    ctx = hub_ctx(request)
+    grant_id = request.path_params["id"]
+
+    def work(session: Session) -> dict[str, Any]:
+        return grants.revoke_grant(ctx, session, principal, grant_id)
 
     return json_response(await in_transaction(request, work))
 
@@ -141,7 +173,12 @@ async def approve_grant(request: Request) -> Response:
 async def list_grants(request: Request) -> Response:
     authenticate(request, Role.ADMIN, Role.DATABUREAU)
     ctx = hub_ctx(request)
-    return json_response(await in_read(request, lambda s: sharing.list_grants(ctx, s)))
+    return json_response(await in_read(request, lambda s: grants.list_grants(ctx, s)))
+
+
+async def list_unreadable(request: Request) -> Response:
+    authenticate(request, Role.ADMIN)
+    return json_response(await in_read(request, faults.unreadable_list))
 
 
 routes = [
@@ -151,28 +188,33 @@ routes = [
     Route("/v1/shared/grants", create_grant, methods=["POST"]),
     Route("/v1/shared/grants", list_grants, methods=["GET"]),
     Route("/v1/shared/grants/{id}/approve", approve_grant, methods=["POST"]),
+    Route("/v1/shared/grants/{id}/revoke", revoke_grant, methods=["POST"]),
+    Route("/v1/admin/shared/unreadable", list_unreadable, methods=["GET"]),
 ]
 
 openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
     "/v1/shared/cases": {
         "get": (
-            "脱敏办件 Masked case records (?updated_after=&cursor=&limit=; ?grant=ID: the "
-            "granted fields in clear, in-scope cases only, audited)",
+            "脱敏办件 Masked case records, released monthly, k-anonymous over everything "
+            "released (?updated_after=&cursor=&limit=; ?grant=ID: the granted fields in "
+            "clear, in-scope cases only, audited)",
             None,
             "databureau",
         )
     },
     "/v1/shared/cases/{no}": {
         "get": (
-            "授权明细 One case's granted fields (?grant=ID; 403 outside the scope), audited",
+            "单件 One case: its latest masked record by C- pseudonym, or its granted fields "
+            "(?grant=ID; 403 outside the scope), audited",
             None,
             "databureau",
         )
     },
     "/v1/shared/aggregates": {
         "get": (
-            "统计 Aggregates (?by=month,district,category,outcome,channel&from=&to=&threshold=), "
-            "small cells withheld with complementary suppression",
+            "统计 Aggregates with differential privacy (?by=month,district,category,outcome,"
+            "channel&from=YYYY-MM&to=YYYY-MM&threshold=&mechanism=dp): noise scale and budget "
+            "stated in the answer",
             None,
             "databureau, admin",
         )
@@ -187,5 +229,11 @@ openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
     },
     "/v1/shared/grants/{id}/approve": {
         "post": ("批准授权 Approve a grant (never the requester)", None, "admin"),
+    },
+    "/v1/shared/grants/{id}/revoke": {
+        "post": ("撤销授权 Revoke a grant: it stops working at once", None, "admin"),
+    },
+    "/v1/admin/shared/unreadable": {
+        "get": ("无法解密 Cases the data bureau's feed skipped (cannot decrypt)", None, "admin"),
     },
 }

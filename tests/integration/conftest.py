@@ -19,7 +19,7 @@ from starlette.testclient import TestClient
 from hub.api.app import create_app
 from hub.bootstrap import bootstrap
 from hub.clock import FakeClock
-from hub.config import Settings
+from hub.config import Settings, SharingSettings
 from hub.services.context import HubContext
 from hub.services.tokens import issue
 from tests.conftest import create_pg_database, drop_pg_database
@@ -82,7 +82,12 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
 
 def hub_on(url: str, tmp: Path) -> HubContext:
     settings = Settings(
-        database_url=url, amqp_url=None, region="310000", data_dir=tmp, **CHEAP_PASSWORDS
+        database_url=url,
+        amqp_url=None,
+        region="310000",
+        data_dir=tmp,
+        sharing=SharingSettings.from_env(),  # tests run with a settle time of 0
+        **CHEAP_PASSWORDS,
     )
     return bootstrap(settings, clock=FakeClock(MONDAY), pool_size=5)
 

@@ -149,7 +149,8 @@ def _lifecycle(api: Api) -> str:
     )
     assert r.status_code == 200
     r = api.client.get("/v1/shared/cases", params={"grant": grant}, headers=api.auth("databureau"))
-    assert r.json()["cases"][0]["fields"]["facts"] == FACTS
+    # the grant opens the applicants' names and the facts, not the respondent's name
+    assert r.json()["cases"][0]["fields"]["facts"] == FACTS.replace(RESPONDENT, "〔姓名〕")
     return no
 
 

@@ -1,14 +1,20 @@
-"""The data bureau's interface (INTERFACE 9): masked records by cursor, aggregates with
-small-cell and complementary suppression, on SQLite and PostgreSQL."""
+"""The data bureau's interface (INTERFACE 9, 9a): the masked feed released in monthly
+rounds, k-anonymous over everything released; differentially private aggregates with a
+budget per token; an undecryptable case skipped and reported. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
 import json
-from fractions import Fraction
+from collections import Counter
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import update
 
+from hub.clock import FakeClock
+from hub.services.tokens import issue
+from hub.store.models import Application
 from tests.support.api import (
     APPLICANT_ID,
     APPLICANT_NAME,
@@ -21,8 +27,27 @@ from tests.support.api import (
     Api,
 )
 
+K = 5
 
-def _all_pages(api: Api, **params: Any) -> list[dict[str, Any]]:
+
+def _clock(api: Api) -> FakeClock:
+    clock = api.ctx.clock
+    assert isinstance(clock, FakeClock)
+    return clock
+
+
+def next_month(api: Api, days: int = 1) -> None:
+    """Move the clock into the next month (Shanghai), past the release's settle time."""
+    clock = _clock(api)
+    now = clock.now()
+    while True:
+        clock.advance(timedelta(days=1))
+        if (clock.now() + timedelta(hours=8)).month != (now + timedelta(hours=8)).month:
+            break
+    clock.advance(timedelta(days=days - 1))
+
+
+def all_pages(api: Api, **params: Any) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     cases: list[dict[str, Any]] = []
     cursor = None
     for _ in range(100):
@@ -33,204 +58,201 @@ def _all_pages(api: Api, **params: Any) -> list[dict[str, Any]]:
         cases += body["cases"]
         cursor = body["next_cursor"]
         if not body["has_more"]:
-            return cases
+            return cases, body
     raise AssertionError("the feed did not end")
 
 
-def test_masked_feed_pages_every_case_once_without_personal_data(api: Api) -> None:
-    nos = [api.submitted()["application_no"] for _ in range(7)]
-    first = nos[0]
-    assert api.ok_event(first, api.record(first).json()["institution"]["id"], "received")
-    cases = _all_pages(api, limit=3)
-    assert len(cases) == 7
-    assert len({c["case"] for c in cases}) == 7  # one record per case, keyed pseudonyms
+def quasi(record: dict[str, Any]) -> str:
+    """Everything a released record says except its pseudonym."""
+    return json.dumps({k: v for k, v in record.items() if k != "case"}, sort_keys=True)
+
+
+def close(api: Api, no: str, inst: str, success: bool) -> None:
+    api.ok_event(no, inst, "received")
+    if not success:
+        api.ok_event(no, inst, "rejected", {"reason": f"{APPLICANT_NAME}不配合", "reason_code": "incomplete"})
+        return
+    api.ok_event(no, inst, "accepted")
+    api.ok_event(
+        no,
+        inst,
+        "closed",
+        {
+            "outcome": "success",
+            "agreement": {"summary": f"{RESPONDENT_NAME}退款三千元", "type": "payment"},
+        },
+    )
+
+
+def test_the_feed_releases_ended_months_in_classes_of_k(api: Api) -> None:
+    nos = []
+    for i in range(10):
+        r = api.submitted()
+        nos.append(r["application_no"])
+        close(api, r["application_no"], r["institution"]["id"], success=i % 2 == 0)
+    api.submitted(district="310105", category="neighbor")  # alone: never in a class of 5
+    cases, body = all_pages(api)
+    assert cases == [] and body["release"]["round"] is None  # the month has not ended
+    next_month(api)
+    cases, body = all_pages(api, limit=3)
+    assert len(cases) == 10 and body["release"]["held_back"] == 1
+    assert body["release"]["k"] == K and body["release"]["round"] == "2026-11"
+    sizes = Counter(quasi(c) for c in cases)
+    assert min(sizes.values()) >= K
+    assert len({c["case"] for c in cases}) == 10
+    one = cases[0]
+    assert one["month"] == "2026-11" and one["district"] == "310104"
+    assert one["category"] == "consumer" and one["amount"] == "1000-10000"
+    by_outcome = {c["outcome"]: c for c in cases}
+    assert set(by_outcome) == {"success", "rejected"}  # two outcomes: l-diverse
+    assert by_outcome["success"]["agreement_type"] == "payment"
+    assert by_outcome["rejected"]["reason_code"] == "incomplete"
+    assert by_outcome["success"]["timeline"] == [
+        "submitted", "dispatched", "received", "accepted", "closed"
+    ]
     text = json.dumps(cases, ensure_ascii=False)
     for value in (
-        APPLICANT_NAME,
-        APPLICANT_ID,
-        APPLICANT_PHONE,
-        RESPONDENT_NAME,
-        RESPONDENT_USCC,
-        RESPONDENT_PHONE,
-        FACTS,
-        CLAIMS,
-        "漕溪北路",
-        "2026-11-01",
-        *nos,
+        APPLICANT_NAME, APPLICANT_ID, APPLICANT_PHONE, RESPONDENT_NAME, RESPONDENT_USCC,
+        RESPONDENT_PHONE, FACTS, CLAIMS, "漕溪北路", "2026-11-01", "不配合", "退款", *nos,
     ):
         assert value not in text
-    one = cases[0]
-    assert one["category"] == "consumer" and one["district"] == "310104"
-    assert one["occurred_on"] == "2026-11" and one["occurred_place"] == "310104"
-    assert one["amount"] == "1000-10000"
-    assert one["applicants"][0]["party"].startswith("P-")
-    # the same party gets the same pseudonym in every case
-    assert len({c["applicants"][0]["party"] for c in cases}) == 1
-    # only the data bureau reads the feed
-    r = api.client.get("/v1/shared/aggregates", headers=api.auth("portal"))
-    assert r.status_code == 403
-    r = api.client.get("/v1/shared/cases", headers=api.auth("admin"))
-    assert r.status_code == 403
+    assert "T" not in "".join(str(v) for c in cases for v in c.values() if isinstance(v, str))
+    # a single record by its pseudonym; only the data bureau reads the feed
+    r = api.client.get(f"/v1/shared/cases/{one['case']}", headers=api.auth("databureau"))
+    assert r.status_code == 200 and r.json()["case"] == one
+    assert api.client.get("/v1/shared/cases", headers=api.auth("admin")).status_code == 403
+
+
+def test_a_homogeneous_class_releases_no_outcome_and_changes_release_the_whole_class(
+    api: Api,
+) -> None:
+    made = [api.submitted() for _ in range(10)]
+    next_month(api)
+    cases, _ = all_pages(api)
+    assert len(cases) == 10
+    assert all("outcome" not in c and "outcome_group" not in c for c in cases)  # all pending
+    # one case settles: releasing it alone would single it out; the class waits
+    close(api, made[0]["application_no"], made[0]["institution"]["id"], success=True)
+    next_month(api)
+    later, body = all_pages(api)
+    assert len(later) == 10 and body["release"]["held_back"] == 1
+    # the others settle or are rejected: the class is released again, all together
+    for i, m in enumerate(made[1:]):
+        close(api, m["application_no"], m["institution"]["id"], success=i < 4)
+    next_month(api)
+    final, body = all_pages(api)
+    assert body["release"]["held_back"] == 0
+    latest = final[10:]
+    assert len(latest) == 10 and {c["round"] for c in latest} == {"2027-01"}
+    assert {c["case"] for c in latest} == {c["case"] for c in cases}
+    assert Counter(c["outcome"] for c in latest) == {"success": 5, "rejected": 5}
+    assert min(Counter(quasi(c) for c in latest).values()) >= K
+    # every trajectory (a case's released records in order) is shared by k cases
+    history: dict[str, list[str]] = {}
+    for c in final:
+        history.setdefault(c["case"], []).append(quasi(c))
+    assert min(Counter(json.dumps(h) for h in history.values()).values()) >= K
 
 
 def test_cursor_is_opaque_and_a_forged_one_is_refused(api: Api) -> None:
-    no = api.submitted()["application_no"]
+    for _ in range(5):
+        api.submitted()
+    next_month(api)
     r = api.client.get("/v1/shared/cases", headers=api.auth("databureau"))
     cursor = r.json()["next_cursor"]
-    assert no not in cursor and no.replace("-", "") not in cursor
     r = api.client.get(
         "/v1/shared/cases", params={"cursor": cursor[:-4] + "AAAA"}, headers=api.auth("databureau")
     )
     assert r.status_code == 422
-    r = api.client.get(
-        "/v1/shared/cases", params={"cursor": cursor}, headers=api.auth("databureau")
-    )
+    r = api.client.get("/v1/shared/cases", params={"cursor": cursor}, headers=api.auth("databureau"))
     assert r.status_code == 200 and r.json()["cases"] == []
 
 
+def test_an_undecryptable_case_is_skipped_reported_and_the_rest_served(api: Api) -> None:
+    from hub.services.sharing.faults import UNREADABLE
+
+    nos = [api.submitted()["application_no"] for _ in range(6)]
+    bad = nos[2]
+    with api.ctx.db.transaction() as session:  # another case's ciphertext: bound elsewhere
+        other = session.get(Application, nos[3])
+        assert other is not None
+        session.execute(
+            update(Application).where(Application.no == bad).values(personal=other.personal)
+        )
+    before = UNREADABLE.labels(part="application.personal")._value.get()
+    next_month(api)
+    cases, body = all_pages(api)
+    assert len(cases) == 5 and body["release"]["unreadable"] == 1
+    assert UNREADABLE.labels(part="application.personal")._value.get() == before + 1
+    r = api.client.get("/v1/admin/shared/unreadable", headers=api.auth("admin"))
+    assert r.status_code == 200
+    listed = r.json()["unreadable"]
+    assert [(u["application_no"], u["part"]) for u in listed] == [(bad, "application.personal")]
+    assert api.client.get(
+        "/v1/admin/shared/unreadable", headers=api.auth("databureau")
+    ).status_code == 403
+
+
 # ---------------------------------------------------------------------------------
-# Suppression
+# Aggregates: differential privacy
 # ---------------------------------------------------------------------------------
-def _determined(cells: list[dict[str, Any]], dims: list[str], total: str) -> set[tuple[Any, ...]]:
-    """Withheld cells that the published cells and every margin equation determine
-    (exact rational Gaussian elimination, independent of privacy.aggregates)."""
-    value: dict[tuple[Any, ...], int | None] = {
-        tuple(c[d] for d in dims): c["count"] for c in cells
-    }
-    cats = [sorted({k[i] for k in value if k[i] != total}) for i in range(len(dims))]
-    ext = [[*c, total] for c in cats]
-    import itertools
-
-    for key in itertools.product(*ext):  # cells absent from the answer are published zeros
-        value.setdefault(key, 0)
-    hidden = sorted(k for k, v in value.items() if v is None)
-    index = {k: i for i, k in enumerate(hidden)}
-    rows: list[list[Fraction]] = []
-    for d in range(len(dims)):
-        others = [ext[i] if i != d else [None] for i in range(len(dims))]
-        for fixed in itertools.product(*others):
-            members = [(*fixed[:d], c, *fixed[d + 1 :]) for c in cats[d]]
-            margin = (*fixed[:d], total, *fixed[d + 1 :])
-            row = [Fraction(0)] * (len(hidden) + 1)
-            rhs = Fraction(0)
-            for m in members:
-                if m in index:
-                    row[index[m]] += 1
-                else:
-                    rhs -= value[m] or 0
-            if margin in index:
-                row[index[margin]] -= 1
-            else:
-                rhs += value[margin] or 0
-            row[-1] = rhs
-            rows.append(row)
-    # reduced row echelon form
-    pivots: list[int] = []
-    r = 0
-    for c in range(len(hidden)):
-        p = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
-        if p is None:
-            continue
-        rows[r], rows[p] = rows[p], rows[r]
-        rows[r] = [x / rows[r][c] for x in rows[r]]
-        for i in range(len(rows)):
-            if i != r and rows[i][c] != 0:
-                f = rows[i][c]
-                rows[i] = [a - f * b for a, b in zip(rows[i], rows[r], strict=True)]
-        pivots.append(c)
-        r += 1
-    determined = set()
-    for i, c in enumerate(pivots):
-        if all(rows[i][j] == 0 for j in range(len(hidden)) if j != c):
-            determined.add(hidden[c])
-    return determined
+def _agg(api: Api, token: str | None = None, **params: Any) -> Any:
+    headers = {"Authorization": f"Bearer {token}"} if token else api.auth("databureau")
+    return api.client.get("/v1/shared/aggregates", params=params, headers=headers)
 
 
-def test_aggregates_withhold_a_small_cell_so_totals_cannot_reveal_it(api: Api) -> None:
-    plan = {
-        ("310104", "consumer"): 7,
-        ("310104", "neighbor"): 6,
-        ("310105", "consumer"): 5,
-        ("310105", "neighbor"): 2,  # below the threshold
-    }
-    for (district, category), n in plan.items():
-        for _ in range(n):
-            api.submitted(district=district, category=category)
-    r = api.client.get(
-        "/v1/shared/aggregates", params={"by": "district,category"}, headers=api.auth("databureau")
-    )
+def test_aggregates_are_noisy_months_only_and_cost_budget(api: Api) -> None:
+    for _ in range(30):
+        api.submitted()
+    r = _agg(api, by="district", **{"from": "2026-11", "to": "2026-11"})
+    assert r.status_code == 422  # November has not ended
+    next_month(api)
+    for bad in ({"from": "2026-11-01"}, {"to": "2026-12"}, {"threshold": "2"},
+                {"by": "name"}, {"mechanism": "suppression"}, {"from": "2026-11", "to": "2026-10"}):
+        assert _agg(api, **bad).status_code == 422, bad
+    token = issue(api.ctx, "databureau", None)
+    r = _agg(api, token, by="district,category", **{"from": "2026-11", "to": "2026-11"})
     assert r.status_code == 200, r.text
     body = r.json()
+    assert body["mechanism"] == "dp" and body["noise"]["scale"] == 2.0
+    assert body["budget"] == {"spent": 0.5, "total": 10.0, "remaining": 9.5}
+    cell = next(c for c in body["cells"] if c["district"] == "310104" and c["category"] == "consumer")
+    assert abs(cell["count"] - 30) <= 40  # noisy, near the truth
+    # the same question: the same numbers, no cost; a raised threshold hides, costs nothing
+    again = _agg(api, token, by="district,category", **{"from": "2026-11", "to": "2026-11"})
+    assert again.json()["cells"] == body["cells"] and again.json()["budget"]["spent"] == 0.5
+    higher = _agg(api, token, by="district,category", threshold="40", **{"from": "2026-11"})
+    assert higher.status_code == 200 and higher.json()["budget"]["spent"] == 0.5 or (
+        higher.json()["from"] != "2026-11"
+    )
+    # margins are sums of the published noisy cells: they give nothing away
     cells = body["cells"]
-    by_key = {(c["district"], c["category"]): c for c in cells}
-    small = by_key[("310105", "neighbor")]
-    assert small["withheld"] and small["count"] is None
-    withheld = [k for k, c in by_key.items() if c["withheld"]]
-    assert len(withheld) >= 2  # at least one complement in its row and column
-    for key, cell in by_key.items():
-        if not cell["withheld"]:
-            truth = sum(
-                n for (d, c), n in plan.items() if key[0] in (d, "*") and key[1] in (c, "*")
-            )
-            assert cell["count"] == truth
-    assert _determined(cells, ["district", "category"], body["total_marker"]) == set()
-    # one dimension: the small district's count and a complement are withheld
-    r = api.client.get(
-        "/v1/shared/aggregates", params={"by": "category"}, headers=api.auth("databureau")
-    )
-    assert _determined(r.json()["cells"], ["category"], "*") == set()
-    # a lower threshold than the default is refused; unknown dimensions too
-    r = api.client.get(
-        "/v1/shared/aggregates", params={"threshold": "2"}, headers=api.auth("databureau")
-    )
-    assert r.status_code == 422
-    r = api.client.get(
-        "/v1/shared/aggregates", params={"by": "name"}, headers=api.auth("databureau")
-    )
-    assert r.status_code == 422
+    total = next(c for c in cells if c["district"] == "*" and c["category"] == "*")
+    visible = [c for c in cells if "*" not in (c["district"], c["category"])]
+    assert total["count"] >= sum(c["count"] or 0 for c in visible) - 10_000
+    # the budget runs out: 20 different questions of 0.5 each, then refused
+    spent = 0.5
+    for month in ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07",
+                  "2026-08", "2026-09", "2026-10"):
+        for by in ("district", "category"):
+            r = _agg(api, token, by=by, **{"from": month, "to": "2026-11"})
+            if spent + 0.5 <= 10:
+                assert r.status_code == 200, r.text
+                spent += 0.5
+            else:
+                assert r.status_code == 403 and "预算" in r.json()["detail"]
 
 
-def test_aggregates_by_every_dimension_with_dates(api: Api) -> None:
+@pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)
+def test_aggregates_by_every_dimension(api: Api) -> None:
     for _ in range(6):
         api.submitted()
-    r = api.client.get(
-        "/v1/shared/aggregates",
-        params={
-            "by": "month,district,category,outcome,channel",
-            "from": "2026-11-01",
-            "to": "2026-11-30",
-        },
-        headers=api.auth("databureau"),
-    )
+    next_month(api)
+    r = _agg(api, by="month,district,category,outcome,channel")
     assert r.status_code == 200, r.text
-    cells = r.json()["cells"]
-    grand = [
-        c
-        for c in cells
-        if all(c[d] == "*" for d in ("month", "district", "category", "outcome", "channel"))
-    ]
-    assert grand[0]["count"] == 6
-    interior = [c for c in cells if "*" not in [c[d] for d in ("month", "district", "outcome")]]
-    assert {c["month"] for c in interior} == {"2026-11"}
-    r = api.client.get(
-        "/v1/shared/aggregates", params={"from": "2026-12-01"}, headers=api.auth("databureau")
+    body = r.json()
+    assert body["from"] == "2025-12" and body["to"] == "2026-11"  # the last 12 ended months
+    interior = [c for c in body["cells"] if "*" not in c.values()]
+    assert {c["month"] for c in interior} <= set(
+        [f"2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
     )
-    assert r.json()["cells"] == []
-
-
-def test_feed_serves_a_change_only_once_it_has_settled(
-    api: Api, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A case stamped earlier may commit later: the feed waits out the settle window."""
-    from datetime import timedelta
-
-    from hub.clock import FakeClock
-
-    monkeypatch.setenv("HUB_SHARED_SETTLE_SECONDS", "5")
-    no = api.submitted()["application_no"]
-    assert _all_pages(api) == []  # just written: not served yet
-    clock = api.ctx.clock
-    assert isinstance(clock, FakeClock)
-    clock.advance(timedelta(seconds=6))
-    assert len(_all_pages(api)) == 1
-    assert no not in json.dumps(_all_pages(api), ensure_ascii=False)  # pseudonyms only

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from hub.bootstrap import bootstrap, default_registry_file
 from hub.clock import Clock, FakeClock, SystemClock
-from hub.config import Settings
+from hub.config import Settings, SharingSettings
 from hub.services.context import HubContext
 from hub.services.registry import load
 from hub.store.migrate import upgrade
@@ -22,7 +22,12 @@ def make_hub(
 ) -> HubContext:
     upgrade(url)
     settings = Settings(
-        database_url=url, amqp_url=None, region="310000", data_dir=tmp, **CHEAP_PASSWORDS
+        database_url=url,
+        amqp_url=None,
+        region="310000",
+        data_dir=tmp,
+        sharing=SharingSettings.from_env(),  # tests run with a settle time of 0
+        **CHEAP_PASSWORDS,
     )
     clock: Clock = FakeClock(now) if now is not None else SystemClock()
     ctx = bootstrap(settings, clock=clock, pool_size=5)

@@ -70,19 +70,49 @@ def test_items_and_treatments_of_the_article_23_fields() -> None:
     c = load_catalogue().by_path
     expected = {
         "applicants[].name": ("1", "drop"),
-        "applicants[].id_number": ("2", "pseudonym"),
+        "applicants[].id_number": ("2", "drop"),
         "respondents[].phone": ("3", "drop"),
-        "occurred_on": ("4", "month"),
-        "occurred_place": ("5", "district"),
+        "occurred_on": ("4", "drop"),
+        "occurred_place": ("5", "drop"),
         "claims": ("6", "drop"),
         "amount": ("6", "band"),
         "timeline[].data.agreement.summary": ("7", "drop"),
-        "timeline[].data.agreement.amount": ("7", "band"),
+        "timeline[].data.agreement.amount": ("7", "drop"),
         "attachments[].content_base64": ("8", "drop"),
         "category": ("none", "keep"),
+        "received_at": ("none", "month"),
+        "timeline[].data.reason_code": ("none", "keep"),
+        "timeline[].data.remedy_kinds[]": ("none", "keep"),
+        "timeline[].data.agreement.type": ("none", "keep"),
     }
     for path, (item, treatment) in expected.items():
         assert (c[path].item, c[path].treatment) == (item, treatment), path
+
+
+def test_no_free_text_and_no_time_finer_than_the_month_is_kept() -> None:
+    """Issue 11 item 1 and 2: notes, reasons, remedies, facts, claims and agreement
+    summaries never leave; no timestamp leaves except as a month."""
+    c = load_catalogue().by_path
+    for path in (
+        "facts",
+        "claims",
+        "timeline[].data.note",
+        "timeline[].data.reason",
+        "timeline[].data.remedies",
+        "timeline[].data.agreement.summary",
+        "created_at",
+        "updated_at",
+        "timeline[].at",
+        "deadlines[].due_at",
+        "timeline[].data.due_at",
+        "timeline[].data.decided_on",
+        "applicants[].id_number",
+        "respondents[].id_number",
+    ):
+        assert c[path].treatment == "drop", path
+    kept = [r for r in load_catalogue().rules if r.treatment != "drop"]
+    assert {r.treatment for r in kept} <= {"keep", "month", "band", "pseudonym"}
+    assert [r.path for r in kept if r.treatment == "pseudonym"] == ["application_no"]
 
 
 def test_catalogue_file_is_consistent() -> None:

@@ -22,35 +22,49 @@ def record() -> dict:
 def test_masked_record_shape(record: dict) -> None:
     out = mask_case(record, PSEUDO)
     assert out["category"] == record["category"] and out["district"] == record["district"]
-    assert out["status"] == record["status"] and out["institution"] == record["institution"]
-    assert out["occurred_on"] == record["occurred_on"][:7]
-    assert out["occurred_place"] == record["district"]
+    assert out["status"] == record["status"] and out["month"] == "2026-11"
     assert out["amount"] in {"0-1000", "1000-10000", "10000-100000", "100000-1000000", ">1000000"}
     assert out["case"].startswith("C-") and "application_no" not in out
-    assert "query_code" not in out and "facts" not in out and "claims" not in out
+    for gone in ("query_code", "facts", "claims", "institution", "deadlines", "received_at",
+                 "created_at", "updated_at", "occurred_on", "occurred_place", "attachments"):
+        assert gone not in out, gone
     for side in ("applicants", "respondents"):
         for party in out[side]:
-            assert set(party) == {"kind", "id_type", "party"}
-            assert party["party"].startswith("P-") and len(party["party"]) == 18
-    assert out["attachments"] == [{"media_type": "image/jpeg"}]
+            assert set(party) == {"kind"}  # no party pseudonym: it would link cases
+    assert all(set(e) <= {"type", "data"} for e in out["timeline"])  # no times
     closed = next(e for e in out["timeline"] if e["type"] == "closed")
-    assert "summary" not in closed["data"]["agreement"]
-    assert closed["data"]["agreement"]["amount"] == out["amount"]
+    assert closed["data"] == {"outcome": "failure", "agreement": {}}
     result = next(e for e in out["timeline"] if e["type"] == "referral_result")
-    assert result["data"] == {"outcome": "filed", "decided_on": "2026-12"}
+    assert result["data"] == {"outcome": "filed"}
     contacted = next(e for e in out["timeline"] if e["type"] == "respondent_contacted")
-    assert "〔姓名〕" in contacted["data"]["note"]
+    assert contacted["data"] == {}  # the note is free text: gone, not scrubbed
 
 
-def test_pseudonyms_are_stable_keyed_and_normalised(record: dict) -> None:
+def test_codes_leave_and_the_words_do_not(record: dict) -> None:
+    rec = json.loads(json.dumps(record))
+    closed = next(e for e in rec["timeline"] if e["type"] == "closed")
+    closed["data"]["remedy_kinds"] = ["litigation", "legal_aid"]
+    closed["data"]["agreement"]["type"] = "installments"
+    rec["timeline"].append(
+        {"type": "rejected", "at": "2026-11-30T10:00:00+08:00",
+         "data": {"reason": "张三不配合 13800138000", "reason_code": "respondent_refused"}}
+    )
+    out = mask_case(rec, PSEUDO)
+    closed = next(e for e in out["timeline"] if e["type"] == "closed")
+    assert closed["data"]["remedy_kinds"] == ["litigation", "legal_aid"]
+    assert closed["data"]["agreement"] == {"type": "installments"}
+    assert out["timeline"][-1]["data"] == {"reason_code": "respondent_refused"}
+    text = json.dumps(out, ensure_ascii=False)
+    assert "张三" not in text and "13800138000" not in text
+
+
+def test_case_pseudonyms_are_stable_and_keyed(record: dict) -> None:
     other = json.loads(json.dumps(record))
     other["application_no"] = "310000-20261103-000009-1"
-    other["applicants"][0]["id_number"] = record["applicants"][0]["id_number"].lower() + " "
     a, b = mask_case(record, PSEUDO), mask_case(other, PSEUDO)
-    assert a["applicants"][0]["party"] == b["applicants"][0]["party"]  # same person, two cases
-    assert a["case"] != b["case"]
+    assert a["case"] != b["case"] and mask_case(record, PSEUDO)["case"] == a["case"]
     c = mask_case(record, Pseudonymizer(b"q" * 32))
-    assert c["applicants"][0]["party"] != a["applicants"][0]["party"]  # keyed
+    assert c["case"] != a["case"]  # keyed
     assert mask_case(record, KEY) == a  # the key itself is accepted
     assert "p" * 32 not in repr(PSEUDO)
 
@@ -275,24 +289,13 @@ def test_no_personal_value_in_any_form_leaves_masked(rec: dict) -> None:
         assert value not in out, (value, out)
 
 
-@settings(max_examples=30, deadline=None)
-@given(case_records())
-def test_uncached_scrubbing_gives_the_same_answer(rec: dict) -> None:
-    assert compile_masker(cache_scrub=False)(rec, PSEUDO) == mask_case(rec, PSEUDO)
-
-
-@settings(max_examples=40, deadline=None)
-@given(case_records())
-def test_generated_masker_matches_the_tree_walk(rec: dict) -> None:
-    walked = compile_masker(generated=False)(rec, PSEUDO)
-    assert compile_masker()(rec, PSEUDO) == walked
-
-
-def test_generated_masker_matches_the_tree_walk_on_odd_shapes(record: dict) -> None:
+def test_misshapen_records_fail_safe(record: dict) -> None:
     odd = json.loads(json.dumps(record))
     odd["timeline"] = [None, 3, "x", {"type": ["not", "scalar"], "data": []}, *odd["timeline"]]
     odd["applicants"] = {"name": "张三"}
     odd["deadlines"] = "soon"
-    walked = compile_masker(generated=False)(odd, PSEUDO)
-    assert compile_masker()(odd, PSEUDO) == walked
-    assert "张三" not in json.dumps(walked, ensure_ascii=False)
+    out = compile_masker()(odd, PSEUDO)
+    assert "张三" not in json.dumps(out, ensure_ascii=False)
+    assert "applicants" not in out
+    assert out["timeline"][0] == {}  # a list where an object belongs: dropped
+    assert compile_masker()("not a record", PSEUDO) == {}
