@@ -8,7 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from schemas.codes import CATEGORIES, DISTRICTS
+from schemas.codes import (
+    AGREEMENT_TYPES,
+    CATEGORIES,
+    DISTRICTS,
+    REJECTION_REASONS,
+    REMEDY_KINDS,
+)
 
 LANGS = ("zh", "en")
 LANG_COOKIE = "om_lang"
@@ -183,6 +189,14 @@ TEXT: dict[str, tuple[str, str]] = {
     "willing_no": ("不同意", "Not willing"),
     "willing_unknown": ("尚不明确", "Not yet known"),
     "agreement_summary": ("调解协议摘要", "Agreement summary"),
+    "agreement_type": ("协议类型（代码，报送大数据中心）", "Agreement type (a shared code)"),
+    "reason_code": ("理由类别（代码，报送大数据中心）", "Kind of reason (a shared code)"),
+    "remedy_kinds": ("救济途径类别（代码，报送大数据中心）", "Kinds of remedy (shared codes)"),
+    "codes_hint": (
+        "大数据中心只收到这些代码，不会收到您填写的文字。",
+        "The data bureau receives these codes only, never the text you write.",
+    ),
+    "not_chosen": ("未选择", "Not chosen"),
     "agreement_amount": ("协议金额（元，可选）", "Agreement amount (CNY, optional)"),
     "remedies": ("救济途径（调解不成时必填）", "Remedies (required when not settled)"),
     "outcome_success": ("调解成功", "Settled"),
@@ -358,6 +372,8 @@ FIELD_TEXT: dict[str, tuple[str, str]] = {
     "reason": ("理由", "Reason"),
     "note": ("备注", "Note"),
     "remedies": ("救济途径", "Remedies"),
+    "reason_code": ("理由类别", "Kind of reason"),
+    "remedy_kinds": ("救济途径类别", "Kinds of remedy"),
     "outcome": ("结果", "Outcome"),
     "willing": ("被申请人同意调解", "Respondent willing"),
     "agreement": ("调解协议", "Agreement"),
@@ -372,6 +388,7 @@ FIELD_TEXT: dict[str, tuple[str, str]] = {
     "due_at": ("截止时间", "Due"),
     "summary": ("摘要", "Summary"),
     "amount": ("金额", "Amount"),
+    "type": ("协议类型", "Agreement type"),
     "to": ("改派至", "Moved to"),
     "name": ("名称", "Name"),
     "serve_to": ("送达对象", "Served on"),
@@ -507,6 +524,36 @@ class Texts:
             return ""
         names = CATEGORIES.get(code)
         return names["en" if self.lang == "en" else "zh"] if names else code
+
+    def _coded(self, table: dict[str, dict[str, str]], code: str | None) -> str:
+        if code is None:
+            return ""
+        names = table.get(code)
+        return names["en" if self.lang == "en" else "zh"] if names else code
+
+    def reason_code(self, code: str | None) -> str:
+        """A rejection-reason code in words (schemas/codes/rejection_reasons.json)."""
+        return self._coded(REJECTION_REASONS, code)
+
+    def remedy(self, code: str | None) -> str:
+        """A remedy kind in words (schemas/codes/remedy_kinds.json)."""
+        return self._coded(REMEDY_KINDS, code)
+
+    def agreement_type(self, code: str | None) -> str:
+        """An agreement type in words (schemas/codes/agreement_types.json)."""
+        return self._coded(AGREEMENT_TYPES, code)
+
+    @property
+    def reason_codes(self) -> list[str]:
+        return list(REJECTION_REASONS)
+
+    @property
+    def remedy_codes(self) -> list[str]:
+        return list(REMEDY_KINDS)
+
+    @property
+    def agreement_codes(self) -> list[str]:
+        return list(AGREEMENT_TYPES)
 
     def district(self, code: str | None) -> str:
         if code is None:

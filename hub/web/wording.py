@@ -56,6 +56,12 @@ def value(t: Texts, key: str, raw: Any, names: Mapping[str, str]) -> str:
         return t.serve_to(raw)
     if key == "amount":
         return t("yuan", amount=money(raw))
+    if key == "reason_code" and isinstance(raw, str):
+        return t.reason_code(raw)
+    if key == "remedy_kinds" and isinstance(raw, list):
+        return t.separator.join(t.remedy(str(r)) for r in raw)
+    if key == "type" and isinstance(raw, str):  # an agreement's type
+        return t.agreement_type(raw)
     if key == "agreement" and isinstance(raw, Mapping):
         parts = [
             f"{t.field(k)}{t.colon}{value(t, k, v, names)}"

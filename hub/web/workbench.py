@@ -40,6 +40,9 @@ FIELDS = {
     "/data/agreement/summary": "summary",
     "/data/agreement/amount": "amount",
     "/data/agreement": "summary",
+    "/data/agreement/type": "agreement_type",
+    "/data/reason_code": "reason_code",
+    "/data/remedy_kinds": "remedy_kinds",
     "/data/note": "note",
     "/data/willing": "willing",
     "/data/outcome": "outcome",
@@ -167,14 +170,24 @@ def _event_body(form: dict[str, str]) -> dict[str, Any]:
         data["willing"] = {"true": True, "false": False}.get(form.get("willing", ""))
     if kind in ("rejected", "returned"):
         data["reason"] = form.get("reason", "").strip()
+        if form.get("reason_code"):
+            data["reason_code"] = form["reason_code"]
     if kind == "closed":
         data["outcome"] = form.get("outcome", "")
         summary, amount = form.get("summary", "").strip(), form.get("amount", "").strip()
-        if summary or amount:
-            data["agreement"] = {"summary": summary, **({"amount": amount} if amount else {})}
+        agreement_type = form.get("agreement_type", "")
+        if summary or amount or agreement_type:
+            data["agreement"] = {
+                "summary": summary,
+                **({"amount": amount} if amount else {}),
+                **({"type": agreement_type} if agreement_type else {}),
+            }
         remedies = form.get("remedies", "").strip()
         if remedies:
             data["remedies"] = remedies
+        chosen = [k.removeprefix("remedy_") for k in form if k.startswith("remedy_")]
+        if chosen:
+            data["remedy_kinds"] = sorted(chosen)
     note = form.get("note", "").strip()
     if note:
         data["note"] = note

@@ -70,7 +70,9 @@ def quasi(record: dict[str, Any]) -> str:
 def close(api: Api, no: str, inst: str, success: bool) -> None:
     api.ok_event(no, inst, "received")
     if not success:
-        api.ok_event(no, inst, "rejected", {"reason": f"{APPLICANT_NAME}不配合", "reason_code": "incomplete"})
+        api.ok_event(
+            no, inst, "rejected", {"reason": f"{APPLICANT_NAME}不配合", "reason_code": "incomplete"}
+        )
         return
     api.ok_event(no, inst, "accepted")
     api.ok_event(
@@ -108,12 +110,27 @@ def test_the_feed_releases_ended_months_in_classes_of_k(api: Api) -> None:
     assert by_outcome["success"]["agreement_type"] == "payment"
     assert by_outcome["rejected"]["reason_code"] == "incomplete"
     assert by_outcome["success"]["timeline"] == [
-        "submitted", "dispatched", "received", "accepted", "closed"
+        "submitted",
+        "dispatched",
+        "received",
+        "accepted",
+        "closed",
     ]
     text = json.dumps(cases, ensure_ascii=False)
     for value in (
-        APPLICANT_NAME, APPLICANT_ID, APPLICANT_PHONE, RESPONDENT_NAME, RESPONDENT_USCC,
-        RESPONDENT_PHONE, FACTS, CLAIMS, "漕溪北路", "2026-11-01", "不配合", "退款", *nos,
+        APPLICANT_NAME,
+        APPLICANT_ID,
+        APPLICANT_PHONE,
+        RESPONDENT_NAME,
+        RESPONDENT_USCC,
+        RESPONDENT_PHONE,
+        FACTS,
+        CLAIMS,
+        "漕溪北路",
+        "2026-11-01",
+        "不配合",
+        "退款",
+        *nos,
     ):
         assert value not in text
     assert "T" not in "".join(str(v) for c in cases for v in c.values() if isinstance(v, str))
@@ -164,7 +181,9 @@ def test_cursor_is_opaque_and_a_forged_one_is_refused(api: Api) -> None:
         "/v1/shared/cases", params={"cursor": cursor[:-4] + "AAAA"}, headers=api.auth("databureau")
     )
     assert r.status_code == 422
-    r = api.client.get("/v1/shared/cases", params={"cursor": cursor}, headers=api.auth("databureau"))
+    r = api.client.get(
+        "/v1/shared/cases", params={"cursor": cursor}, headers=api.auth("databureau")
+    )
     assert r.status_code == 200 and r.json()["cases"] == []
 
 
@@ -188,9 +207,10 @@ def test_an_undecryptable_case_is_skipped_reported_and_the_rest_served(api: Api)
     assert r.status_code == 200
     listed = r.json()["unreadable"]
     assert [(u["application_no"], u["part"]) for u in listed] == [(bad, "application.personal")]
-    assert api.client.get(
-        "/v1/admin/shared/unreadable", headers=api.auth("databureau")
-    ).status_code == 403
+    assert (
+        api.client.get("/v1/admin/shared/unreadable", headers=api.auth("databureau")).status_code
+        == 403
+    )
 
 
 # ---------------------------------------------------------------------------------
@@ -207,8 +227,14 @@ def test_aggregates_are_noisy_months_only_and_cost_budget(api: Api) -> None:
     r = _agg(api, by="district", **{"from": "2026-11", "to": "2026-11"})
     assert r.status_code == 422  # November has not ended
     next_month(api)
-    for bad in ({"from": "2026-11-01"}, {"to": "2026-12"}, {"threshold": "2"},
-                {"by": "name"}, {"mechanism": "suppression"}, {"from": "2026-11", "to": "2026-10"}):
+    for bad in (
+        {"from": "2026-11-01"},
+        {"to": "2026-12"},
+        {"threshold": "2"},
+        {"by": "name"},
+        {"mechanism": "suppression"},
+        {"from": "2026-11", "to": "2026-10"},
+    ):
         assert _agg(api, **bad).status_code == 422, bad
     token = issue(api.ctx, "databureau", None)
     r = _agg(api, token, by="district,category", **{"from": "2026-11", "to": "2026-11"})
@@ -216,14 +242,18 @@ def test_aggregates_are_noisy_months_only_and_cost_budget(api: Api) -> None:
     body = r.json()
     assert body["mechanism"] == "dp" and body["noise"]["scale"] == 2.0
     assert body["budget"] == {"spent": 0.5, "total": 10.0, "remaining": 9.5}
-    cell = next(c for c in body["cells"] if c["district"] == "310104" and c["category"] == "consumer")
+    cell = next(
+        c for c in body["cells"] if c["district"] == "310104" and c["category"] == "consumer"
+    )
     assert abs(cell["count"] - 30) <= 40  # noisy, near the truth
     # the same question: the same numbers, no cost; a raised threshold hides, costs nothing
     again = _agg(api, token, by="district,category", **{"from": "2026-11", "to": "2026-11"})
     assert again.json()["cells"] == body["cells"] and again.json()["budget"]["spent"] == 0.5
     higher = _agg(api, token, by="district,category", threshold="40", **{"from": "2026-11"})
-    assert higher.status_code == 200 and higher.json()["budget"]["spent"] == 0.5 or (
-        higher.json()["from"] != "2026-11"
+    assert (
+        (higher.status_code == 200
+        and higher.json()["budget"]["spent"] == 0.5)
+        or (higher.json()["from"] != "2026-11")
     )
     # margins are sums of the published noisy cells: they give nothing away
     cells = body["cells"]
@@ -232,8 +262,18 @@ def test_aggregates_are_noisy_months_only_and_cost_budget(api: Api) -> None:
     assert total["count"] >= sum(c["count"] or 0 for c in visible) - 10_000
     # the budget runs out: 20 different questions of 0.5 each, then refused
     spent = 0.5
-    for month in ("2026-01", "2026-02", "2026-03", "2026-04", "2026-05", "2026-06", "2026-07",
-                  "2026-08", "2026-09", "2026-10"):
+    for month in (
+        "2026-01",
+        "2026-02",
+        "2026-03",
+        "2026-04",
+        "2026-05",
+        "2026-06",
+        "2026-07",
+        "2026-08",
+        "2026-09",
+        "2026-10",
+    ):
         for by in ("district", "category"):
             r = _agg(api, token, by=by, **{"from": month, "to": "2026-11"})
             if spent + 0.5 <= 10:
@@ -254,5 +294,5 @@ def test_aggregates_by_every_dimension(api: Api) -> None:
     assert body["from"] == "2025-12" and body["to"] == "2026-11"  # the last 12 ended months
     interior = [c for c in body["cells"] if "*" not in c.values()]
     assert {c["month"] for c in interior} <= set(
-        [f"2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
+        ["2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
     )

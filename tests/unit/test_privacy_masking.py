@@ -25,8 +25,19 @@ def test_masked_record_shape(record: dict) -> None:
     assert out["status"] == record["status"] and out["month"] == "2026-11"
     assert out["amount"] in {"0-1000", "1000-10000", "10000-100000", "100000-1000000", ">1000000"}
     assert out["case"].startswith("C-") and "application_no" not in out
-    for gone in ("query_code", "facts", "claims", "institution", "deadlines", "received_at",
-                 "created_at", "updated_at", "occurred_on", "occurred_place", "attachments"):
+    for gone in (
+        "query_code",
+        "facts",
+        "claims",
+        "institution",
+        "deadlines",
+        "received_at",
+        "created_at",
+        "updated_at",
+        "occurred_on",
+        "occurred_place",
+        "attachments",
+    ):
         assert gone not in out, gone
     for side in ("applicants", "respondents"):
         for party in out[side]:
@@ -46,8 +57,11 @@ def test_codes_leave_and_the_words_do_not(record: dict) -> None:
     closed["data"]["remedy_kinds"] = ["litigation", "legal_aid"]
     closed["data"]["agreement"]["type"] = "installments"
     rec["timeline"].append(
-        {"type": "rejected", "at": "2026-11-30T10:00:00+08:00",
-         "data": {"reason": "张三不配合 13800138000", "reason_code": "respondent_refused"}}
+        {
+            "type": "rejected",
+            "at": "2026-11-30T10:00:00+08:00",
+            "data": {"reason": "张三不配合 13800138000", "reason_code": "respondent_refused"},
+        }
     )
     out = mask_case(rec, PSEUDO)
     closed = next(e for e in out["timeline"] if e["type"] == "closed")
