@@ -298,7 +298,10 @@ def _hospital_no(rng: random.Random) -> str:
 def _uscc(rng: random.Random) -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-    body = "91310" + rng.choice("0123456789") + "".join(rng.choice(alphabet) for _ in range(11))
+    region = rng.choice(["310104", "310115", "310112", "320583", "330106"])  # 6 digits, as issued
+    body = rng.choice(["91", "92", "93", "12", "52"]) + region + "".join(
+        rng.choice(alphabet) for _ in range(9)
+    )
     total = sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True))
     return body + alphabet[(31 - total % 31) % 31]
 
