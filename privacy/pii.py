@@ -2,10 +2,15 @@
 
 ``find_pii(text)`` answers non-overlapping :class:`Span` s, ``scrub(text)`` replaces each
 with a placeholder such as 〔身份证号〕. Detection is rule based: precompiled regular
-expressions, validated with the check digits where a format has them (GB 11643 resident
-IDs, GB 32100 credit codes, Luhn for bank cards), and a surname list with context cues for
-person names. Precision and recall are measured on a generated, labelled corpus in
-``tests/unit/test_privacy_pii.py``.
+expressions run over a same-length ASCII view of the text (full-width digits, letters,
+＠ and － read as their ASCII forms), identifiers in any grouping of spaces, dashes or
+dots, validated with the check characters where a format has them (GB 11643 resident
+IDs, GB 32100 credit codes, Luhn for bank cards, ISO 3779 for VINs; the checks live in
+``schemas.identity``), context cues for the formats without one (passports, permits,
+WeChat and QQ ids, hospital numbers), and a surname list with context cues for person
+names (also minority names written with ·). Recall and precision are measured on a
+held-out corpus the rules were not tuned on (``benchmarks/scrubber.py``,
+``tests/unit/test_privacy_pii.py``).
 
 Kinds and their placeholders are in :data:`PLACEHOLDERS`. ``number`` is the fail-safe for
 long digit runs (15 or more digits) that match no known format: they are scrubbed too.
@@ -19,6 +24,8 @@ from collections.abc import Callable, Iterable
 from datetime import date
 from typing import NamedTuple
 
+from schemas.identity import USCC_ALPHABET, luhn_ok, mod11_2, uscc_check_character
+
 __all__ = [
     "KINDS",
     "PLACEHOLDERS",
@@ -26,6 +33,7 @@ __all__ = [
     "find_pii",
     "is_resident_id",
     "is_uscc",
+    "is_vin",
     "luhn_ok",
     "scrub",
 ]
@@ -46,6 +54,13 @@ PLACEHOLDERS: dict[str, str] = {
     "email": "〔邮箱〕",
     "bank_card": "〔银行卡号〕",
     "plate": "〔车牌号〕",
+    "passport": "〔护照号〕",
+    "permit": "〔证件号〕",
+    "wechat": "〔微信号〕",
+    "qq": "〔QQ号〕",
+    "case_no": "〔案号〕",
+    "vin": "〔车架号〕",
+    "hospital_no": "〔病历号〕",
     "number": "〔号码〕",
     "date": "〔日期〕",
     "amount": "〔金额〕",
@@ -62,6 +77,13 @@ _PRIORITY = {
     "mobile": 9,
     "landline": 8,
     "plate": 8,
+    "case_no": 9,
+    "vin": 9,
+    "passport": 8,
+    "permit": 8,
+    "wechat": 8,
+    "qq": 8,
+    "hospital_no": 8,
     "number": 7,
     "date": 6,
     "amount": 6,
@@ -70,14 +92,10 @@ _PRIORITY = {
 }
 
 # ---------------------------------------------------------------------------------
-# Check digits
+# Check characters (the one implementation is schemas.identity)
 # ---------------------------------------------------------------------------------
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-_ID_CHECK = "10X98765432"
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUE = {c: i for i, c in enumerate(_USCC_CHARS)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _TO_ASCII = str.maketrans("０１２３４５６７８９ｘＸ", "0123456789XX")
+_USCC_ALPHABET = frozenset(USCC_ALPHABET)
 
 
 def _real_date(y: int, m: int, d: int) -> bool:
@@ -93,8 +111,7 @@ def is_resident_id(text: str) -> bool:
     15-digit number with a valid birth date (19YYMMDD)."""
     s = text.translate(_TO_ASCII).upper()
     if len(s) == 18 and s[:17].isdigit():
-        total = sum(int(c) * w for c, w in zip(s, _ID_WEIGHTS, strict=False))
-        if _ID_CHECK[total % 11] != s[17]:
+        if mod11_2(s[:17]) != s[17]:
             return False
         return _real_date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     if len(s) == 15 and s.isdigit():
@@ -105,69 +122,154 @@ def is_resident_id(text: str) -> bool:
 def is_uscc(text: str) -> bool:
     """Unified social credit code (统一社会信用代码) with a valid GB 32100 check character."""
     s = text.upper()
-    if len(s) != 18 or any(c not in _USCC_VALUE for c in s):
+    if len(s) != 18 or not _USCC_ALPHABET.issuperset(s):
         return False
-    total = sum(_USCC_VALUE[c] * w for c, w in zip(s, _USCC_WEIGHTS, strict=False))
-    return _USCC_CHARS[(31 - total % 31) % 31] == s[17]
+    return uscc_check_character(s[:17]) == s[17]
 
 
-def luhn_ok(digits: str) -> bool:
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch)
-        if i & 1:
-            d *= 2
-            if d > 9:
-                d -= 9
-        total += d
-    return total % 10 == 0
+_VIN_VALUE = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMNPR", (1, 2, 3, 4, 5, 7, 9), strict=True)),
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def is_vin(text: str) -> bool:
+    """A 17-character vehicle identification number with a valid ISO 3779 check digit
+    (position 9), as GB 16735 requires of vehicles sold in China."""
+    if len(text) != 17 or any(c not in _VIN_VALUE for c in text):
+        return False
+    total = sum(_VIN_VALUE[c] * w for c, w in zip(text, _VIN_WEIGHTS, strict=True))
+    return text[8] == ("X" if total % 11 == 10 else str(total % 11))
 
 
 # ---------------------------------------------------------------------------------
 # Structured identifiers
 # ---------------------------------------------------------------------------------
+# Detectors read an ASCII view of the text of the same length: full-width forms
+# (U+FF01-U+FF5E) as their ASCII letters, digits and signs, the ideographic space as a
+# space. Spans found there are spans of the original text.
+_ASCII_VIEW = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def ascii_view(text: str) -> str:
+    return text.translate(_ASCII_VIEW)
+
+
 # Every pattern starts with a character class or a literal, so that the regex engine
 # skips to candidate positions at C speed; the "not preceded by" checks come right after
 # the first character (``_NB1``) instead of before it.
-_NB1 = r"(?<![0-9A-Za-z０-９].)"  # the character before the first one is not alphanumeric
-_NA = r"(?![0-9A-Za-z０-９])"  # not followed by an alphanumeric
-_ND = r"(?![0-9０-９])"
-_DIGITS_ONLY = re.compile(r"\D+")
+_NB1 = r"(?<![0-9A-Za-z].)(?<!\d[ \-.].)"  # not after an alphanumeric or "5 ", "5-"
+_NA = r"(?![0-9A-Za-z])(?![ \-.]\d)"  # not followed by an alphanumeric, nor by " 5"
+_ND = r"(?!\d)"
+_DIGITS_ONLY = re.compile(r"[^0-9Xx]+")
+_SEP = r"[ \-.]?"  # one optional separator between digits: space, dash or dot
 
-_ID18 = re.compile(r"[1-9]" + _NB1 + r"\d{16}[\dXxＸｘ]" + _NA)
-_ID15 = re.compile(r"[1-9]" + _NB1 + r"\d{14}" + _NA)
+# An ID number written whole or in groups ("341221-19490928-9003", "3412 2119 ..."):
+# 17 digits and a check character, with at most one separator between any two.
+_ID18 = re.compile(r"[1-9]" + _NB1 + r"(?:" + _SEP + r"\d){16}" + _SEP + r"[\dXx]" + _NA)
+_ID15 = re.compile(r"[1-9]" + _NB1 + r"(?:" + _SEP + r"\d){14}" + _NA)
 _USCC_CLASS = "[0-9A-HJ-NPQRTUWXY]"
 _USCC = re.compile(_USCC_CLASS + _NB1 + _USCC_CLASS + r"\d{6}" + _USCC_CLASS + "{10}" + _NA)
-_MOBILE_BODY = r"1[3-9]\d(?:\d{8}|[\s-]\d{4}[\s-]\d{4})" + _ND
+# Mobiles: 11 digits in any grouping, with +86, 0086, (+86) or 86- in front.
+_MOBILE_BODY = r"1[3-9]\d(?:" + _SEP + r"\d){8}" + _ND
 _MOBILE = re.compile(
-    r"1(?<![0-9０-９].)(?=[3-9])\d\d(?:\d{8}|[\s-]\d{4}[\s-]\d{4})"
+    r"1"
+    + r"(?<!\d.)"
+    + r"(?=[3-9])\d\d(?:"
+    + _SEP
+    + r"\d){8}"
     + _ND
-    + r"|(?:\+|00)86[\s-]?"
+    + r"|(?:\+|00)86[ \-]?"
     + _MOBILE_BODY
-    + r"|\(\+?86\)\s?"
+    + r"|\(\+?86\)[ \-]?"
     + _MOBILE_BODY
-    + r"|8(?<![0-9０-９].)6[\s-]?"
+    + r"|8(?<!\d.)6-"
     + _MOBILE_BODY
 )
-_LANDLINE_TAIL = r"[2-9]\d{6,7}(?:(?:-|转|ext\.?)\d{1,5})?" + _ND
+# Landlines: area code (0 and 2-3 digits, in brackets or not, or +86 without the 0), then
+# 7-8 digits in up to three groups, then an extension (转 801, -801, ext. 801, 分机 801).
+_LOCAL = r"[2-9]\d{2,3}[ \-]?\d{3,4}"
+_EXTENSION = r"(?:(?:[ \-]|\s?(?:转|ext\.?|分机|内线)\s?)\d{1,5})?"
 _LANDLINE = re.compile(
-    r"\+86[\s-]?\d{2,3}[\s-]?"
-    + _LANDLINE_TAIL
-    + r"|0(?<![0-9０-９].)\d{2,3}[\s-]?"
-    + _LANDLINE_TAIL
-    + r"|[(（]0\d{2,3}[)）]\s?"
-    + _LANDLINE_TAIL
+    r"\+86[ \-]?\d{2,3}[ \-]?"
+    + _LOCAL
+    + _EXTENSION
+    + _ND
+    + r"|0(?<!\d.)\d{2,3}[ \-]?"
+    + _LOCAL
+    + _EXTENSION
+    + _ND
+    + r"|[(（]0\d{2,3}[)）][ \-]?"
+    + _LOCAL
+    + _EXTENSION
+    + _ND
 )
-_LANDLINE_CUED = re.compile(r"(?:电话|座机|固话|传真)[:：\s]*([2-9]\d{7})" + _ND)
+_LANDLINE_CUED = re.compile(r"(?:电话|座机|固话|传真)[:：\s]*([2-9]\d{3}[ \-]?\d{4})" + _ND)
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_CARD = re.compile(r"\d" + _NB1 + r"\d{3}(?:[\s-]?\d{4}){3}(?:[\s-]?\d{1,3})?" + _NA)
-_LONG_NUMBER = re.compile(r"\d" + _NB1 + r"\d{14,}" + _NA)
+# Bank cards: 16-19 digits in any grouping (Luhn-checked), or after a cue, any.
+_CARD = re.compile(r"\d" + _NB1 + r"(?:[ \-.]?\d){15,18}" + _NA)
+_CARD_CUE = re.compile(r"(?:卡号|账号|帐号|银行卡|借记卡|信用卡|尾号)")
+# Any other run of 15 or more digits (grouped or not) is scrubbed as a number, fail safe.
+_LONG_NUMBER = re.compile(r"\d" + _NB1 + r"(?:[ \-.]?\d){14,}" + _NA)
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
-# The issuing-authority letter skips I only: O is the police's in many provinces (琼O-79691).
+# Plates: province, issuing letter (not I; O is the police's), an optional dot or dash,
+# then 5 characters, or 6 for new-energy plates (D/F first, or last on large vehicles).
 _PLATE = re.compile(
-    r"[" + _PROVINCES + r"][A-HJ-Z][·•.\-\s]?[A-HJ-NP-Z0-9]{5,6}(?:挂|学|警|港|澳)?"
+    r"[" + _PROVINCES + r"][A-Z][·•.\-\s]?[A-HJ-NP-Z0-9]{5,6}(?:挂|学|警|港|澳)?"
     r"(?![A-Za-z0-9])"
 )
+# Passports (E/G/P + 8 digits, EA-EZ + 7) and permits: 港澳居民来往内地通行证 (H/M + 8 or
+# 10 digits), 往来港澳通行证 (C, CA-CZ + 7-8), 往来台湾通行证 (L + 8), 台胞证 (8 or 10
+# digits, after a cue). Residence permits of HK, Macau and Taiwan residents are 18-digit
+# ID numbers (810000/820000/830000) and are found as those.
+_PASSPORT = re.compile(r"[EGPDS]" + _NB1 + r"[A-Z]?\d{7,8}" + _NA)
+_PERMIT = re.compile(r"[HMCL]" + _NB1 + r"(?:\d{8}(?:\d{2})?|[A-Z]\d{7,8}|\d{7,8})" + _NA)
+_DOCUMENT_CUED = re.compile(
+    r"(?:护照|通行证|回乡证|台胞证|居住证|证件|旅行证|签证)[^0-9A-Za-z。；;\n]{0,8}?"
+    r"([A-Z]{0,2}[ \-]?\d{6,10}(?:[ \-]?\d{1,4})?)" + _NA
+)
+# WeChat ids (6-20 letters, digits, _ or -, starting with a letter; wxid_... anywhere) and
+# QQ numbers (5-11 digits), after their cue words.
+_WECHAT = re.compile(
+    r"(?:微信号?|微信账号|weixin|WeChat|wechat|[vV][xX]|[vV]信|wx)(?:号|账号|ID|id)?"
+    r"(?:是|为|：|:|\s)*\s?([A-Za-z][A-Za-z0-9_\-]{5,19})" + _NA
+)
+_WXID = re.compile(r"w" + _NB1 + r"xid_[A-Za-z0-9_]{4,30}")
+_QQ = re.compile(r"(?:QQ|qq|Qq|扣扣|企鹅号)(?:号码|号)?[^\d\n。；;]{0,8}?([1-9]\d{4,10})" + _ND)
+# Court and arbitration case numbers: (2026)沪0104民初123号, 沪劳人仲(2026)办字第123号.
+_HAN = r"\u4e00-\u9fff"
+_CASE_NO = re.compile(
+    r"[(（\[〔]\s?(?:19|20)\d{2}\s?[)）\]〕]\s?"
+    r"(?:[" + _HAN + r"]{1,4}\d{0,4}[" + _HAN + r"]{1,8}第?\d{1,6}(?:-\d{1,4})?号"
+    r"|[" + _HAN + r"]{0,6}第?\d{1,6}号)"
+)
+_CASE_BACK = 8  # at most this many characters of a body's name before "(2026)"
+
+
+def _case_numbers(text: str, out: list[_Candidate]) -> None:
+    """Case numbers start at their "(year)"; a body's name before it ("沪劳人仲") joins."""
+    for m in _CASE_NO.finditer(text):
+        start = m.start()
+        limit = max(0, start - _CASE_BACK)
+        while start > limit and "\u4e00" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        out.append((start, m.end(), "case_no"))
+
+
+# VINs: 17 characters without I, O, Q, with a valid check digit, or after a cue.
+_VIN = re.compile(r"[A-HJ-NPR-Z0-9]" + _NB1 + r"[A-HJ-NPR-Z0-9]{16}" + _NA)
+_VIN_CUED = re.compile(
+    r"(?:车架号|车辆识别代号|车辆识别码|识别代码|VIN|vin)(?:码|号)?[:：\s]*([A-Z0-9]{17})"
+)
+# Hospital numbers (住院号, 病案号, 病历号, 门诊号, 就诊卡号, 医保卡号) after their cue.
+_HOSPITAL = re.compile(
+    r"(?:住院号|病案号|病历号|门诊号|就诊号|就诊卡号|医保卡号|病人ID|患者ID)(?:码|为|是)?[:：\s]*"
+    r"([A-Za-z]{0,4}\d{4,14})" + _NA
+)
+
 
 # ---------------------------------------------------------------------------------
 # Dates and amounts
@@ -212,7 +314,7 @@ def _han_except(chars: str) -> str:
 
 _ADDR_CHAR = _han_except(_ADDR_STOP)
 _ADDR_UNIT = (
-    r"(?:[\d一二三四五六七八九十百零〇]+(?:号楼|号院|号|弄|支弄|栋|幢|座|单元|室|层|楼|组|户|栋楼)"
+    r"(?:[\d一二三四五六七八九十百零〇]+(?:号楼|号院|号|弄|支弄|栋|幢|座|单元|室|层|楼|组|队|户|栋楼)"
     r"|[A-Za-z]座|[A-Za-z]?\d+室?)"
 )
 _ADDRESS_CORE = re.compile(
@@ -223,8 +325,13 @@ _ADDR_BACK = 24  # at most this many place-name characters before the road keywo
 _ADDR_STOPSET = frozenset(_ADDR_STOP)
 
 
+_VILLAGE = re.compile(
+    rf"(?:镇|乡|街道)[{_HAN}]{{1,8}}?(?:村|社区)(?:委会|委员会)?(?:\s?{_ADDR_UNIT})*"
+)
+
+
 def _addresses(text: str, out: list[_Candidate]) -> None:
-    for m in _ADDRESS_CORE.finditer(text):
+    for m in (*_ADDRESS_CORE.finditer(text), *_VILLAGE.finditer(text)):
         start = m.start()
         limit = max(0, start - _ADDR_BACK)
         while start > limit:
@@ -250,6 +357,8 @@ _SINGLE_SURNAMES = (
     "练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘"
     "亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利呼居揭干但尉冶斯元束檀衣信展"
     "阴昝智幸奉植衡富尧闭由蔚鄂晏汝竺隗邴糜蓬郦郗殳璩红励荀贝钮於"
+    # rarer surnames, none of them a common word on its own
+    "肖付闫茆訾麴禤仉缑蹇逄佴郏沃汲弓牧宓仰钭韶蓟咸莘贡扶堵宰却寿庾暨厍毋乜蒯桓"
 )
 _DOUBLE_SURNAMES_TEXT = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 "
@@ -282,6 +391,7 @@ _TITLES = (
     "老伯|科长|处长|局长|院长|厂长|队长|组长|法官|警官|调解员|会计|店长|夫妇|一家|父子|母子|等人|等"
 )
 _FOLLOW_WORDS = (
+    "可|可以|携带|不服|不予|持|现居|暂住|名下|反映|女士|先生|处理|办理|来电|回复|未接|接听|"
     "发生|签订|签署|称|说|表示|认为|同意|拒绝|要求|承诺|答应|声称|主张|反映|投诉|申请|提出|提供|"
     "支付|拖欠|欠|借|租|购买|驾驶|骑|于|因|在|向|与|和|及|系|是|为|的|之间|家|所|已|未|多次|一直|"
     "至今|诉称|辩称|到场|签字|确认|委托|通过|无|不|没有|以|将|把|被|给|对|住|现住|居住|户籍|出生|"
@@ -289,6 +399,8 @@ _FOLLOW_WORDS = (
 )
 _FOLLOW = rf"(?:[^{_HAN}]|$|{_TITLES}|{_FOLLOW_WORDS}|[{_CN_NUM}]+(?:元|万元|块))"
 _CUES_BEFORE = (
+    "我是|叫|转告|开户人|户名|车主|主治医生|医生|户主|收款人|付款人|当事人|联系|电话联系|"
+    "转入|转给|汇给|支付给|同胞|居民|外籍|港澳|台湾|"
     "被申请人|申请人|当事人|联系人|法定代表人|法人代表|委托代理人|代理人|负责人|经办人|调解员|"
     "承办人|签收人|借款人|出借人|担保人|保证人|出租人|承租人|租客|房东|业主|邻居|丈夫|妻子|前夫|前妻|"
     "儿子|女儿|父亲|母亲|哥哥|姐姐|弟弟|妹妹|员工|职工|同事|老板|司机|患者|医生|护士|律师|法官|"
@@ -359,6 +471,7 @@ _NOT_NAMES_TEXT = (
     "沙某 荣某 巫某 寇某 桑某 郎某 甄某"
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
+_DOUBLE_SURNAME_SET = frozenset(_DOUBLE_SURNAMES)
 
 
 _FOLLOW_START = re.compile(rf"[^{_HAN}]|{_TITLES}|{_FOLLOW_WORDS}")
@@ -370,7 +483,8 @@ _ORG_SUFFIX = re.compile(
 
 def _keep_name(text: str, start: int, end: int, cued: bool) -> bool:
     name = text[start:end]
-    if name[:2] in _NOT_NAMES or name[:3] in _NOT_NAMES:
+    compound_after_cue = cued and name[:2] in _DOUBLE_SURNAME_SET
+    if not compound_after_cue and (name[:2] in _NOT_NAMES or name[:3] in _NOT_NAMES):
         return False
     if cued and text[start - 1 : start + 1] in _NOT_NAMES:  # "对方" after the cue "对"
         return False
@@ -389,16 +503,16 @@ _Detector = Callable[[str, list[_Candidate]], None]
 
 def _id18(text: str, out: list[_Candidate]) -> None:
     for m in _ID18.finditer(text):
-        s = m.group()
+        s = _DIGITS_ONLY.sub("", m.group())
         if is_resident_id(s):
             out.append((m.start(), m.end(), "resident_id"))
-        elif is_uscc(s.upper()):
+        elif m.group().isalnum() and is_uscc(s.upper()):
             out.append((m.start(), m.end(), "uscc"))
 
 
 def _id15(text: str, out: list[_Candidate]) -> None:
     for m in _ID15.finditer(text):
-        if is_resident_id(m.group()):
+        if is_resident_id(_DIGITS_ONLY.sub("", m.group())):
             out.append((m.start(), m.end(), "resident_id"))
 
 
@@ -411,13 +525,43 @@ def _uscc(text: str, out: list[_Candidate]) -> None:
 def _card(text: str, out: list[_Candidate]) -> None:
     for m in _CARD.finditer(text):
         digits = _DIGITS_ONLY.sub("", m.group())
-        if 16 <= len(digits) <= 19 and luhn_ok(digits):
+        if not 16 <= len(digits) <= 19 or "X" in digits or "x" in digits:
+            continue
+        if luhn_ok(digits) or _CARD_CUE.search(text, max(0, m.start() - 12), m.start()):
             out.append((m.start(), m.end(), "bank_card"))
 
 
 def _landline(text: str, out: list[_Candidate]) -> None:
     out.extend((m.start(), m.end(), "landline") for m in _LANDLINE.finditer(text))
     out.extend((m.start(1), m.end(1), "landline") for m in _LANDLINE_CUED.finditer(text))
+
+
+def _documents(text: str, out: list[_Candidate]) -> None:
+    """Passports and permits: their own shapes anywhere, any number after a document cue."""
+    for m in _PASSPORT.finditer(text):
+        out.append((m.start(), m.end(), "passport"))
+    for m in _PERMIT.finditer(text):
+        out.append((m.start(), m.end(), "permit"))
+    for m in _DOCUMENT_CUED.finditer(text):
+        kind = "passport" if text[m.start() : m.start() + 2] == "护照" else "permit"
+        out.append((m.start(1), m.end(1), kind))
+
+
+def _cued(pattern: re.Pattern[str], kind: str) -> _Detector:
+    finditer = pattern.finditer
+
+    def detect(text: str, out: list[_Candidate]) -> None:
+        out.extend((m.start(1), m.end(1), kind) for m in finditer(text))
+
+    return detect
+
+
+def _vin(text: str, out: list[_Candidate]) -> None:
+    for m in _VIN.finditer(text):
+        v = m.group()
+        if not v.isdigit() and not v.isalpha() and is_vin(v):
+            out.append((m.start(), m.end(), "vin"))
+    out.extend((m.start(1), m.end(1), "vin") for m in _VIN_CUED.finditer(text))
 
 
 def _simple(pattern: re.Pattern[str], kind: str) -> _Detector:
@@ -427,6 +571,26 @@ def _simple(pattern: re.Pattern[str], kind: str) -> _Detector:
         out.extend((m.start(), m.end(), kind) for m in finditer(text))
 
     return detect
+
+
+_DOT = "·•・‧"
+# Names of Uyghur, Tibetan, Mongolian... citizens: parts joined by a middle dot. Found
+# from each dot: the Chinese characters before it (up to 6) and the part after it.
+_DOTS = re.compile(f"[{_DOT}]")
+_AFTER_DOT = re.compile(
+    rf"[{_HAN}]{{1,5}}(?:[{_DOT}][{_HAN}]{{1,5}})?(?={_FOLLOW})|[{_HAN}]{{2,4}}"
+)
+
+
+def _dotted_names(text: str, out: list[_Candidate]) -> None:
+    for m in _DOTS.finditer(text):
+        dot = m.start()
+        start = dot
+        while start > max(0, dot - 6) and "\u4e00" <= text[start - 1] <= "\u9fff":
+            start -= 1
+        tail = _AFTER_DOT.match(text, dot + 1)
+        if start < dot and tail is not None:
+            out.append((start, tail.end(), "name"))
 
 
 def _names(text: str, out: list[_Candidate]) -> None:
@@ -448,19 +612,28 @@ def _names(text: str, out: list[_Candidate]) -> None:
                 out.append((s, e, "name"))
 
 
+_DIGITS = "0123456789"
 _DETECTORS: tuple[tuple[str, _Detector], ...] = (
-    ("0123456789０１２３４５６７８９", _id18),
-    ("0123456789０１２３４５６７８９", _id15),
-    ("0123456789", _uscc),
-    ("0123456789０１２３４５６７８９", _card),
-    ("0123456789０１２３４５６７８９", _simple(_MOBILE, "mobile")),
-    ("0123456789０１２３４５６７８９", _landline),
+    (_DIGITS, _id18),
+    (_DIGITS, _id15),
+    (_DIGITS, _uscc),
+    (_DIGITS, _card),
+    (_DIGITS, _simple(_MOBILE, "mobile")),
+    (_DIGITS, _landline),
     ("@", _simple(_EMAIL, "email")),
-    ("0123456789", _simple(_LONG_NUMBER, "number")),
+    (_DIGITS, _simple(_LONG_NUMBER, "number")),
     (_PROVINCES, _simple(_PLATE, "plate")),
-    ("0123456789年月" + _CN_DIGIT, _simple(_DATE, "date")),
-    ("0123456789元万块¥￥币", _simple(_AMOUNT, "amount")),
-    ("路街巷弄村同镇区园寓厦场心", _addresses),
+    ("EGPDSHMCL证照", _documents),
+    ("信xXQq扣企", _cued(_WECHAT, "wechat")),
+    ("w", _simple(_WXID, "wechat")),
+    ("Qq扣企", _cued(_QQ, "qq")),
+    ("(（[〔", _case_numbers),
+    (_DIGITS, _vin),
+    ("号ID", _cued(_HOSPITAL, "hospital_no")),
+    (_DIGITS + "年月" + _CN_DIGIT, _simple(_DATE, "date")),
+    (_DIGITS + "元万块¥￥币", _simple(_AMOUNT, "amount")),
+    ("路街巷弄村同镇区园寓厦场心组", _addresses),
+    (_DOT, _dotted_names),
     ("", _names),
 )
 _TRIGGERS = [(frozenset(chars), det) for chars, det in _DETECTORS]
@@ -493,6 +666,7 @@ def _candidates(text: str) -> list[_Candidate]:
     out: list[_Candidate] = []
     if not text:
         return out
+    text = ascii_view(text)  # same length: spans carry over to the original
     present = set(text) if len(text) < 4096 else None
     for chars, det in _TRIGGERS:
         if present is not None and chars and present.isdisjoint(chars):

@@ -7,7 +7,9 @@ granted text, first the record's own personal values whose fields the grant does
 open (in any spacing), then every span :mod:`privacy.pii` detects whose kind the grant
 does not open: names only with a granted name field, ID numbers with a granted ID field,
 phones, e-mails and addresses with theirs; everything else (bank cards, plates, WeChat
-and QQ ids, case numbers, VINs, hospital numbers) is always replaced.
+and QQ ids, case numbers, VINs, hospital numbers) is always replaced. Person names are
+found by the rules and by a named-entity model (`privacy.ner`), which together miss
+fewer names on text they were not tuned on than either alone.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from privacy import ner
 from privacy.pii import PLACEHOLDERS, find_pii
 
 __all__ = ["FREE_TEXT", "redact_granted"]
@@ -78,13 +81,16 @@ def _redact(text: str, own: Sequence[tuple[str, str]], keep: frozenset[str]) -> 
     for value, mark in own:
         if value in text:
             text = text.replace(value, mark)
+    spans = [(s.start, s.end, s.kind) for s in find_pii(text) if s.kind not in keep]
+    if "name" not in keep:
+        spans += [(s, e, "name") for s, e in ner.person_spans(text)]
     parts: list[str] = []
     pos = 0
-    for span in find_pii(text):
-        if span.kind in keep:
-            continue
-        parts += [text[pos : span.start], PLACEHOLDERS[span.kind]]
-        pos = span.end
+    for start, end, kind in sorted(spans):
+        if end <= pos:
+            continue  # inside a span already replaced
+        parts += [text[pos : max(pos, start)], PLACEHOLDERS[kind]]
+        pos = end
     parts.append(text[pos:])
     return "".join(parts)
 

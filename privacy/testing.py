@@ -13,7 +13,8 @@ import string
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from privacy.pii import Span, is_resident_id, is_uscc, luhn_ok
+from privacy.pii import Span, is_resident_id, is_uscc
+from schemas.identity import luhn_ok
 
 __all__ = [
     "DISTRICTS",
@@ -197,6 +198,20 @@ _TEMPLATES = (
     "被申请人{name}经营的门店位于{address}，营业执照代码为{uscc}。",
     "申请人的邮箱是{email}，备用电话{mobile}，请勿泄露。",
     "交警认定{name}负事故全部责任，其驾驶的车辆号牌为{plate}。",
+    "当事人{rare}，证件号{id_grouped}，手机{mobile_grouped}，现居{village}。",
+    "麻烦转告{rare}，我电话是{mobile_grouped}，邮件{email_fw}也能收到。",
+    "{minority}女士反映，其租住的{village}房屋漏水，房东{rare}不予维修。",
+    "外籍当事人{compound}，护照号码：{passport}，代理人{rare}。",
+    "港澳当事人{name}，回乡证{permit_hm}，内地联系电话{landline_ext}。",
+    "台湾同胞{rare}持台胞证，号码为{permit_tw}，暂住{village}。",
+    "我加了对方微信，微信号是{wechat}，他一直不回；他的扣扣是{qq}。",
+    "该案此前已经法院判决，案号为{case_no}，{rare}不服。",
+    "事故车辆车架号：{vin}，车主{minority}。",
+    "患者{rare}的病历号：{hospital_no}，主治医生{compound}。",
+    "款项请转入{rare}名下卡号{card_grouped}，开户人{rare}。",
+    "{compound}（{minority}的丈夫）住{village}，座机{landline_ext}。",
+    "申请人持往来港澳通行证（证号{permit_c}）出境，现委托{rare}办理。",
+    "{rare}称，{minority}于{date}借走{amount}，约定一个月归还。",
 )
 _SLOT = re.compile(r"\{(\w+)\}")
 
@@ -227,7 +242,145 @@ def labelled_corpus(n: int, seed: int = 20260305) -> list[tuple[str, list[Span]]
     return docs
 
 
+_RARE_SURNAMES = "闫肖付岳冼禤亓仉缑訾蹇隗逄郗茆佴晁郏麴靳燕艾冀巩沃"
+_COMPOUND_SURNAMES = [
+    "欧阳",
+    "司马",
+    "上官",
+    "皇甫",
+    "令狐",
+    "诸葛",
+    "东方",
+    "慕容",
+    "夏侯",
+    "西门",
+]
+_GIVEN_CHARS = "子轩浩然梓涵一诺欣怡宇航雨桐俊杰思远紫萱博文佳琪天佑梦瑶志强秀英德福"
+_MINORITY_NAMES = (
+    "艾尼瓦尔·买买提",
+    "迪丽娜尔·吾买尔",
+    "图尔荪·阿依",
+    "索朗·次仁",
+    "拉巴·卓嘎",
+    "吐尔洪·阿不力孜",
+    "帕提古丽·艾山",
+    "尼玛·扎西",
+    "巴特尔·朝鲁",
+    "乌兰·托娅",
+)
+_VILLAGE_TOWNS = (
+    ("金山区", "吕巷镇", "夹漏村"),
+    ("奉贤区", "柘林镇", "迎龙村"),
+    ("崇明区", "三星镇", "海桥村"),
+    ("青浦区", "金泽镇", "莲湖村"),
+    ("松江区", "叶榭镇", "八字桥村"),
+    ("浦东新区", "宣桥镇", "腰路村"),
+)
+
+
+def _village(rng: random.Random) -> str:
+    district, town, village = rng.choice(_VILLAGE_TOWNS)
+    form = rng.randrange(3)
+    if form == 0:
+        return f"{district}{town}{village}"
+    if form == 1:
+        return f"{district}{town}{village}{rng.randrange(1, 12)}组{rng.randrange(1, 400)}号"
+    return f"上海市{district}{town}{village}{rng.randrange(1, 12)}队"
+
+
+def _grouped(digits: str, rng: random.Random, sizes: tuple[int, ...]) -> str:
+    sep = rng.choice([" ", "-", "."])
+    out, pos = [], 0
+    for size in sizes:
+        out.append(digits[pos : pos + size])
+        pos += size
+    if pos < len(digits):
+        out.append(digits[pos:])
+    return sep.join(x for x in out if x)
+
+
+_FULL_WIDTH = str.maketrans("0123456789@-", "０１２３４５６７８９＠－")
+
+
 def _fill(slot: str, rng: random.Random, fake: Any) -> tuple[str, str | None]:
+    if slot == "rare":
+        return rng.choice(_RARE_SURNAMES) + "".join(
+            rng.choice(_GIVEN_CHARS) for _ in range(rng.choice([1, 2]))
+        ), "name"
+    if slot == "compound":
+        return rng.choice(_COMPOUND_SURNAMES) + "".join(
+            rng.choice(_GIVEN_CHARS) for _ in range(rng.choice([1, 2]))
+        ), "name"
+    if slot == "minority":
+        return rng.choice(_MINORITY_NAMES), "name"
+    if slot == "village":
+        return _village(rng), "address"
+    if slot == "id_grouped":
+        ssn = str(fake.ssn())
+        if rng.random() < 0.3:
+            return ssn.translate(_FULL_WIDTH), "resident_id"
+        return _grouped(
+            ssn, rng, rng.choice([(6, 8, 4), (4, 4, 4, 4), (3, 3, 4, 4, 4)])
+        ), "resident_id"
+    if slot == "mobile_grouped":
+        m = str(fake.phone_number())
+        form = rng.randrange(4)
+        if form == 0:
+            return m.translate(_FULL_WIDTH), "mobile"
+        if form == 1:
+            return "0086-" + m, "mobile"
+        return _grouped(m, rng, rng.choice([(3, 3, 5), (3, 4, 4), (4, 3, 4)])), "mobile"
+    if slot == "landline_ext":
+        area = rng.choice(["021", "0512", "0755", "020"])
+        local = f"{rng.randrange(2, 10)}{rng.randrange(10**6, 10**7)}"
+        form = rng.randrange(4)
+        if form == 0:
+            return f"{area} {local[:4]} {local[4:]}", "landline"
+        if form == 1:
+            return f"{area}-{local} 分机{rng.randrange(1, 999)}", "landline"
+        if form == 2:
+            return f"({area}) {local}-{rng.randrange(1, 99)}", "landline"
+        return f"{area}{local}".translate(_FULL_WIDTH), "landline"
+    if slot == "email_fw":
+        return str(fake.email()).replace("@", "＠"), "email"
+    if slot == "passport":
+        return rng.choice(["E", "G", "EH"]) + str(rng.randrange(10**6, 10**7)) + rng.choice(
+            ["1", "23"]
+        ), "passport"
+    if slot == "permit_hm":
+        return rng.choice("HM") + str(rng.randrange(10**7, 10**8)), "permit"
+    if slot == "permit_tw":
+        return str(rng.randrange(10**7, 10**8)), "permit"
+    if slot == "permit_c":
+        return "C" + rng.choice(["", "D"]) + str(rng.randrange(10**6, 10**7)) + "5", "permit"
+    if slot == "wechat":
+        return rng.choice(["abc", "Tom", "li", "sunny"]) + rng.choice(["_", ""]) + str(
+            rng.randrange(1000, 10**6)
+        ), "wechat"
+    if slot == "qq":
+        return str(rng.randrange(10**5, 10**9)), "qq"
+    if slot == "case_no":
+        year = rng.choice([2023, 2024, 2025])
+        return rng.choice(
+            [
+                f"({year})沪0106民初{rng.randrange(1, 9999)}号",
+                f"（{year}）沪02民终{rng.randrange(1, 999)}号",
+                f"沪仲（{year}）字第{rng.randrange(1, 999)}号",
+            ]
+        ), "case_no"
+    if slot == "vin":
+        chars = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
+        body = list("LFV" + "".join(rng.choice(chars) for _ in range(14)))
+        from privacy.pii import _VIN_VALUE, _VIN_WEIGHTS
+
+        total = sum(_VIN_VALUE[c] * w for c, w in zip(body, _VIN_WEIGHTS, strict=True))
+        body[8] = "X" if total % 11 == 10 else str(total % 11)
+        return "".join(body), "vin"
+    if slot == "hospital_no":
+        return rng.choice(["", "BA", "H"]) + str(rng.randrange(10**5, 10**9)), "hospital_no"
+    if slot == "card_grouped":
+        card = valid_bank_card(rng, rng.choice([16, 19]))
+        return _grouped(card, rng, (4, 4, 4, 4)), "bank_card"
     if slot == "name":
         if rng.random() < 0.08:
             return rng.choice(["欧阳", "司马", "上官", "诸葛"]) + fake.first_name(), "name"

@@ -6,14 +6,13 @@ the last character of a resident ID number (GB 11643).
 
 from __future__ import annotations
 
-import functools
-import operator
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from hub.domain.calendar import SHANGHAI
 from hub.domain.errors import InvalidApplicationNumber
+from schemas.identity import mod11_2
 
 _DIGITS = re.compile(r"[0-9]+")
 _HYPHENATED = re.compile(r"([0-9]{6})-([0-9]{8})-([0-9]{6})-([0-9Xx])")
@@ -21,25 +20,12 @@ _COMPACT = re.compile(r"([0-9]{6})([0-9]{8})([0-9]{6})([0-9Xx])")
 
 
 def check_character(digits: str) -> str:
-    """ISO 7064 MOD 11-2 check character (``0``-``9`` or ``X``) for an ASCII digit string.
-
-    The digit at position i (1-based, from the left) of an n-digit string has weight
-    2^(n-i+1) mod 11; the check is (12 - sum mod 11) mod 11, with 10 written ``X``.
-    """
-    if not _DIGITS.fullmatch(digits):
-        raise ValueError("check_character needs a non-empty string of ASCII digits")
-    # Numbered on every intake: weights come from a table, digits are summed in C.
-    total = sum(map(operator.mul, map(int, digits), _weights(len(digits))))
-    return _CHECK[total % 11]
-
-
-@functools.cache
-def _weights(n: int) -> tuple[int, ...]:
-    return tuple(pow(2, n - i, 11) for i in range(n))
-
-
-#: (12 - remainder) mod 11 for each remainder, with 10 written X.
-_CHECK = tuple("X" if (12 - r) % 11 == 10 else str((12 - r) % 11) for r in range(11))
+    """ISO 7064 MOD 11-2 check character (``0``-``9`` or ``X``) for an ASCII digit string
+    (`schemas.identity.mod11_2`, the one implementation)."""
+    try:
+        return mod11_2(digits)
+    except ValueError:
+        raise ValueError("check_character needs a non-empty string of ASCII digits") from None
 
 
 @dataclass(frozen=True)

@@ -63,16 +63,75 @@ _MINORITY = [
     "努尔兰·哈力克",
     "阿布都·热合曼",
 ]
-_DISTRICTS = ["浦东新区", "闵行区", "宝山区", "嘉定区", "金山区", "松江区", "青浦区", "奉贤区",
-              "崇明区", "黄浦区", "徐汇区", "长宁区", "静安区", "普陀区", "虹口区", "杨浦区"]
-_TOWNS = ["廊下镇", "竖新镇", "青村镇", "泗泾镇", "华漕镇", "罗泾镇", "外冈镇", "练塘镇", "新场镇", "庄行镇"]
-_VILLAGES = ["中丰村", "仙桥村", "北唐村", "古楼村", "许浦村", "花红村", "徐姚村", "东厍村", "新南村", "吴房村"]
-_ROADS = ["号文路", "碧波路", "古楼公路", "沪松公路", "浦星公路", "友谊路", "新闸路", "江场西路",
-          "长阳路", "武夷路", "金沙江路", "龙吴路"]
-_PROVINCES = [("安徽省阜阳市颍上县", "谢桥镇王庄村"), ("江苏省盐城市射阳县", "合德镇新港村"),
-              ("河南省周口市郸城县", "宁平镇大李庄村"), ("四川省达州市渠县", "临巴镇石岭村")]
-_COMPANIES = ["上海巨丰装饰工程有限公司", "上海乐享健身管理有限公司", "上海品悦餐饮管理有限公司",
-              "上海安程物流有限公司", "上海恒信小额贷款有限公司"]
+_DISTRICTS = [
+    "浦东新区",
+    "闵行区",
+    "宝山区",
+    "嘉定区",
+    "金山区",
+    "松江区",
+    "青浦区",
+    "奉贤区",
+    "崇明区",
+    "黄浦区",
+    "徐汇区",
+    "长宁区",
+    "静安区",
+    "普陀区",
+    "虹口区",
+    "杨浦区",
+]
+_TOWNS = [
+    "廊下镇",
+    "竖新镇",
+    "青村镇",
+    "泗泾镇",
+    "华漕镇",
+    "罗泾镇",
+    "外冈镇",
+    "练塘镇",
+    "新场镇",
+    "庄行镇",
+]
+_VILLAGES = [
+    "中丰村",
+    "仙桥村",
+    "北唐村",
+    "古楼村",
+    "许浦村",
+    "花红村",
+    "徐姚村",
+    "东厍村",
+    "新南村",
+    "吴房村",
+]
+_ROADS = [
+    "号文路",
+    "碧波路",
+    "古楼公路",
+    "沪松公路",
+    "浦星公路",
+    "友谊路",
+    "新闸路",
+    "江场西路",
+    "长阳路",
+    "武夷路",
+    "金沙江路",
+    "龙吴路",
+]
+_PROVINCES = [
+    ("安徽省阜阳市颍上县", "谢桥镇王庄村"),
+    ("江苏省盐城市射阳县", "合德镇新港村"),
+    ("河南省周口市郸城县", "宁平镇大李庄村"),
+    ("四川省达州市渠县", "临巴镇石岭村"),
+]
+_COMPANIES = [
+    "上海巨丰装饰工程有限公司",
+    "上海乐享健身管理有限公司",
+    "上海品悦餐饮管理有限公司",
+    "上海安程物流有限公司",
+    "上海恒信小额贷款有限公司",
+]
 
 
 @dataclass(frozen=True)
@@ -167,7 +226,9 @@ def _landline(rng: random.Random) -> str:
 def _email(rng: random.Random) -> str:
     user = rng.choice(["zhang.wei", "lily_88", "wangfang1990", "Chen.Jun", "xm-2020", "hk_lee"])
     user += str(rng.randrange(100))
-    domain = rng.choice(["163.com", "qq.com", "sina.com.cn", "126.com", "outlook.com", "foxmail.com"])
+    domain = rng.choice(
+        ["163.com", "qq.com", "sina.com.cn", "126.com", "outlook.com", "foxmail.com"]
+    )
     at = "＠" if rng.random() < 0.5 else "@"
     return f"{user}{at}{domain}"
 
@@ -188,9 +249,10 @@ def _luhn_complete(body: str) -> str:
 
 def _card(rng: random.Random) -> str:
     length = rng.choice([16, 19])
-    card = _luhn_complete(rng.choice(["6222", "6217", "6228", "6236", "4367"]) + "".join(
-        rng.choice(string.digits) for _ in range(length - 5)
-    ))
+    card = _luhn_complete(
+        rng.choice(["6222", "6217", "6228", "6236", "4367"])
+        + "".join(rng.choice(string.digits) for _ in range(length - 5))
+    )
     form = rng.randrange(4)
     if form == 0:
         return " ".join(card[i : i + 4] for i in range(0, length, 4))
@@ -245,7 +307,9 @@ def _permit(rng: random.Random) -> tuple[str, str]:
 def _wechat(rng: random.Random) -> str:
     form = rng.randrange(3)
     if form == 0:
-        return "wxid_" + "".join(rng.choice(string.ascii_lowercase + string.digits) for _ in range(12))
+        return "wxid_" + "".join(
+            rng.choice(string.ascii_lowercase + string.digits) for _ in range(12)
+        )
     stem = rng.choice(["zhangsan", "Lily", "xiaoming", "ahua", "Kevin", "mumu"])
     return stem + rng.choice(["_", "-", ""]) + str(rng.randrange(10, 99999))
 
@@ -269,18 +333,21 @@ def _case_no(rng: random.Random) -> str:
     return f"({year})沪{court}执{rng.randrange(1, 9999)}号"
 
 
-_VIN_VALUE = {**{str(d): d for d in range(10)},
-              **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-              **dict(zip("JKLMNPR", (1, 2, 3, 4, 5, 7, 9), strict=True)),
-              **dict(zip("STUVWXYZ", range(2, 10), strict=True))}
+_VIN_VALUE = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMNPR", (1, 2, 3, 4, 5, 7, 9), strict=True)),
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
 _VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
 
 
 def _vin(rng: random.Random) -> str:
     chars = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
-    vin = list(rng.choice(["LSV", "LFV", "LGB", "LVS", "LHG"]) + "".join(
-        rng.choice(chars) for _ in range(14)
-    ))
+    vin = list(
+        rng.choice(["LSV", "LFV", "LGB", "LVS", "LHG"])
+        + "".join(rng.choice(chars) for _ in range(14))
+    )
     total = sum(_VIN_VALUE[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
     vin[8] = "X" if total % 11 == 10 else str(total % 11)
     return "".join(vin)
@@ -299,8 +366,10 @@ def _uscc(rng: random.Random) -> str:
     alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
     weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
     region = rng.choice(["310104", "310115", "310112", "320583", "330106"])  # 6 digits, as issued
-    body = rng.choice(["91", "92", "93", "12", "52"]) + region + "".join(
-        rng.choice(alphabet) for _ in range(9)
+    body = (
+        rng.choice(["91", "92", "93", "12", "52"])
+        + region
+        + "".join(rng.choice(alphabet) for _ in range(9))
     )
     total = sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True))
     return body + alphabet[(31 - total % 31) % 31]
@@ -311,7 +380,9 @@ def _name(rng: random.Random) -> str:
     if form < 0.2:
         return rng.choice(_MINORITY)
     if form < 0.35:
-        return rng.choice(_COMPOUND) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice([1, 2])))
+        return rng.choice(_COMPOUND) + "".join(
+            rng.choice(_GIVEN) for _ in range(rng.choice([1, 2]))
+        )
     if form < 0.6:
         return rng.choice(_RARE) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice([1, 2])))
     return rng.choice(_COMMON) + "".join(rng.choice(_GIVEN) for _ in range(rng.choice([1, 2])))
@@ -330,7 +401,9 @@ def _address(rng: random.Random) -> str:
         head, village = rng.choice(_PROVINCES)
         return f"{head}{village}{rng.randrange(1, 12)}组"
     if form == 4:
-        return f"上海市{district}{rng.choice(_ROADS)}{rng.randrange(1, 999)}号{rng.randrange(1, 30)}楼"
+        return (
+            f"上海市{district}{rng.choice(_ROADS)}{rng.randrange(1, 999)}号{rng.randrange(1, 30)}楼"
+        )
     return f"{rng.choice(_ROADS)}{rng.randrange(1, 999)}弄{rng.randrange(1, 60)}号{rng.randrange(101, 1902)}室"
 
 
@@ -340,8 +413,15 @@ def _date(rng: random.Random) -> str:
 
 
 def _amount(rng: random.Random) -> str:
-    return rng.choice([f"{rng.randrange(300, 90000)}元", f"{rng.randrange(1, 90)}万元",
-                       f"人民币{rng.randrange(1000, 500000)}元", "两千八百元", "八千块"])
+    return rng.choice(
+        [
+            f"{rng.randrange(300, 90000)}元",
+            f"{rng.randrange(1, 90)}万元",
+            f"人民币{rng.randrange(1000, 500000)}元",
+            "两千八百元",
+            "八千块",
+        ]
+    )
 
 
 # ---------------------------------------------------------------------------------
@@ -478,37 +558,131 @@ def _h(genre: str, text: str, *values: tuple[str, str]) -> Handwritten:
 
 #: Written by hand, one phrasing each; every listed value must be scrubbed.
 HANDWRITTEN: tuple[Handwritten, ...] = (
-    _h("wechat", "亲，我是闫小雨，电话 159 945 42372，快递一直没到，商家说找顾客经理肖敏",
-       ("name", "闫小雨"), ("mobile", "159 945 42372"), ("name", "肖敏")),
-    _h("wechat", "微信号 yu_xiaoyu2021 加一下呗，QQ 也可以 87654321",
-       ("wechat", "yu_xiaoyu2021"), ("qq", "87654321")),
-    _h("wechat", "押金打到我工行卡 6222 0210 0112 3456 789 就行，户名付建军",
-       ("bank_card", "6222 0210 0112 3456 789"), ("name", "付建军")),
-    _h("wechat", "我住崇明区竖新镇仙桥村5组18号，你们啥时候来看看",
-       ("address", "崇明区竖新镇仙桥村5组18号")),
-    _h("wechat", "邮箱发我 fu.jianjun＠163.com，电话打０２１－３８７１７４８２也行",
-       ("email", "fu.jianjun＠163.com"), ("landline", "０２１－３８７１７４８２")),
-    _h("petition", "申请人：买买提·艾力，男，维吾尔族，公民身份号码 653101-19850312-2217，住上海市闵行区华漕镇许浦村7组56号，联系电话 +86 186 2123 4567。",
-       ("name", "买买提·艾力"), ("resident_id", "653101-19850312-2217"),
-       ("address", "上海市闵行区华漕镇许浦村7组56号"), ("mobile", "+86 186 2123 4567")),
-    _h("petition", "被申请人：上官婉清，女，持往来港澳通行证C12345678，现住长宁区武夷路520弄3号1202室。",
-       ("name", "上官婉清"), ("permit", "C12345678"), ("address", "长宁区武夷路520弄3号1202室")),
-    _h("petition", "申请人陈志宏驾驶沪AD73951号小型新能源汽车（车辆识别代号LSVAU2180N2184577）行驶至路口时被撞。",
-       ("name", "陈志宏"), ("plate", "沪AD73951"), ("vin", "LSVAU2180N2184577")),
-    _h("petition", "申请人系台湾居民，台胞证号码 08123456，委托代理人冼国华律师，电话021-5888 6600转812。",
-       ("permit", "08123456"), ("name", "冼国华"), ("landline", "021-5888 6600转812")),
-    _h("note", "回访：阿依古丽·吐尔逊表示已收到第一期款项，另一方当事人禤志明未接电话（0571 8765 4321）。",
-       ("name", "阿依古丽·吐尔逊"), ("name", "禤志明"), ("landline", "0571 8765 4321")),
-    _h("note", "申请人出示市六院住院号ZY20260312的出院小结，护照号E98765432已复印存档。",
-       ("hospital_no", "ZY20260312"), ("passport", "E98765432")),
-    _h("note", "据了解，该劳动争议已在沪劳人仲（2026）办字第1357号案中处理。",
-       ("case_no", "沪劳人仲（2026）办字第1357号")),
-    _h("reason", "经查询，申请人欧阳子轩与被申请人之间的借款纠纷已由（2025）沪0115民初45678号案受理，本委员会不予受理。",
-       ("name", "欧阳子轩"), ("case_no", "（2025）沪0115民初45678号")),
-    _h("reason", "多次拨打申请人提供的手机 1３９-１２３４-５６７８ 均为空号，无法核实身份。",
-       ("mobile", "1３９-１２３４-５６７８")),
-    _h("remedy", "仉晓峰可向浦东新区人民法院起诉，或到浦东新区新场镇吴房村村委会申请人民调解。",
-       ("name", "仉晓峰"), ("address", "浦东新区新场镇吴房村")),
-    _h("remedy", "请格桑·卓玛携带身份证５４０１０２１９９００１０１２３４５到法律援助中心，或加微信 flzx-shanghai 咨询。",
-       ("name", "格桑·卓玛"), ("resident_id", "５４０１０２１９９００１０１２３４５"), ("wechat", "flzx-shanghai")),
+    _h(
+        "wechat",
+        "亲，我是闫小雨，电话 159 945 42372，快递一直没到，商家说找顾客经理肖敏",
+        ("name", "闫小雨"),
+        ("mobile", "159 945 42372"),
+        ("name", "肖敏"),
+    ),
+    _h(
+        "wechat",
+        "微信号 yu_xiaoyu2021 加一下呗，QQ 也可以 87654321",
+        ("wechat", "yu_xiaoyu2021"),
+        ("qq", "87654321"),
+    ),
+    _h(
+        "wechat",
+        "押金打到我工行卡 6222 0210 0112 3456 789 就行，户名付建军",
+        ("bank_card", "6222 0210 0112 3456 789"),
+        ("name", "付建军"),
+    ),
+    _h(
+        "wechat",
+        "我住崇明区竖新镇仙桥村5组18号，你们啥时候来看看",
+        ("address", "崇明区竖新镇仙桥村5组18号"),
+    ),
+    _h(
+        "wechat",
+        "邮箱发我 fu.jianjun＠163.com，电话打０２１－３８７１７４８２也行",
+        ("email", "fu.jianjun＠163.com"),
+        ("landline", "０２１－３８７１７４８２"),
+    ),
+    _h(
+        "petition",
+        "申请人：买买提·艾力，男，维吾尔族，公民身份号码 653101-19850312-2217，住上海市闵行区华漕镇许浦村7组56号，联系电话 +86 186 2123 4567。",
+        ("name", "买买提·艾力"),
+        ("resident_id", "653101-19850312-2217"),
+        ("address", "上海市闵行区华漕镇许浦村7组56号"),
+        ("mobile", "+86 186 2123 4567"),
+    ),
+    _h(
+        "petition",
+        "被申请人：上官婉清，女，持往来港澳通行证C12345678，现住长宁区武夷路520弄3号1202室。",
+        ("name", "上官婉清"),
+        ("permit", "C12345678"),
+        ("address", "长宁区武夷路520弄3号1202室"),
+    ),
+    _h(
+        "petition",
+        "申请人陈志宏驾驶沪AD73951号小型新能源汽车（车辆识别代号LSVAU2180N2184577）行驶至路口时被撞。",
+        ("name", "陈志宏"),
+        ("plate", "沪AD73951"),
+        ("vin", "LSVAU2180N2184577"),
+    ),
+    _h(
+        "petition",
+        "申请人系台湾居民，台胞证号码 08123456，委托代理人冼国华律师，电话021-5888 6600转812。",
+        ("permit", "08123456"),
+        ("name", "冼国华"),
+        ("landline", "021-5888 6600转812"),
+    ),
+    _h(
+        "note",
+        "回访：阿依古丽·吐尔逊表示已收到第一期款项，另一方当事人禤志明未接电话（0571 8765 4321）。",
+        ("name", "阿依古丽·吐尔逊"),
+        ("name", "禤志明"),
+        ("landline", "0571 8765 4321"),
+    ),
+    _h(
+        "note",
+        "申请人出示市六院住院号ZY20260312的出院小结，护照号E98765432已复印存档。",
+        ("hospital_no", "ZY20260312"),
+        ("passport", "E98765432"),
+    ),
+    _h(
+        "note",
+        "据了解，该劳动争议已在沪劳人仲（2026）办字第1357号案中处理。",
+        ("case_no", "沪劳人仲（2026）办字第1357号"),
+    ),
+    _h(
+        "reason",
+        "经查询，申请人欧阳子轩与被申请人之间的借款纠纷已由（2025）沪0115民初45678号案受理，本委员会不予受理。",
+        ("name", "欧阳子轩"),
+        ("case_no", "（2025）沪0115民初45678号"),
+    ),
+    _h(
+        "reason",
+        "多次拨打申请人提供的手机 1３９-１２３４-５６７８ 均为空号，无法核实身份。",
+        ("mobile", "1３９-１２３４-５６７８"),
+    ),
+    _h(
+        "remedy",
+        "仉晓峰可向浦东新区人民法院起诉，或到浦东新区新场镇吴房村村委会申请人民调解。",
+        ("name", "仉晓峰"),
+        ("address", "浦东新区新场镇吴房村"),
+    ),
+    _h(
+        "remedy",
+        "请格桑·卓玛携带身份证５４０１０２１９９００１０１２３４５到法律援助中心，或加微信 flzx-shanghai 咨询。",
+        ("name", "格桑·卓玛"),
+        ("resident_id", "５４０１０２１９９００１０１２３４５"),
+        ("wechat", "flzx-shanghai"),
+    ),
+)
+
+
+#: Ordinary sentences of the same genres with no personal data at all: whatever the
+#: scrubber replaces in them is a false positive.
+PII_FREE: tuple[str, ...] = (
+    "您好，请问调解大概需要多长时间？我这边周末也可以。",
+    "好的收到，谢谢老师，我明天上午把材料送过来。",
+    "双方当事人在调解员主持下自愿达成如下协议，各方签字后生效。",
+    "申请人认为被申请人未按合同约定交付房屋，要求承担违约责任。",
+    "经调解，双方同意分三期履行，每期于当月月底前支付。",
+    "被申请人表示公司经营困难，希望延期支付部分工资。",
+    "本委员会认为该纠纷事实清楚，适宜调解，决定受理。",
+    "调解过程中双方情绪较为激动，经劝导后恢复平静。",
+    "物业公司同意在一个月内完成楼道照明的维修。",
+    "因对方当事人明确拒绝调解，本次调解终止。",
+    "如对调解结果不满意，可以依法向人民法院提起诉讼。",
+    "请携带身份证原件及相关证据材料到中心现场办理。",
+    "消费者与商家就退货退款问题发生争议，平台已介入。",
+    "患者家属对手术结果有异议，医院愿意协商解决。",
+    "双方就宅基地边界问题多次协商未果，申请村委会调解。",
+    "劳动者主张加班费，用人单位认为已按规定支付。",
+    "申请人情绪稳定，同意等待对方答复后再约时间。",
+    "车辆维修费用由保险公司按照定损结果赔付。",
+    "该纠纷已超过申请期限，建议当事人咨询法律援助。",
+    "调解员向双方释明了相关法律规定和诉讼风险。",
 )

@@ -8,6 +8,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -16,9 +17,10 @@ from starlette.testclient import TestClient
 
 from hub import privacy_cli
 from hub.api.app import create_app
+from hub.clock import FakeClock
 from hub.services.context import HubContext
 from tests.integration.conftest import Tokens, hub_on
-from tests.support.api import APPLICANT_NAME, Api
+from tests.support.api import APPLICANT_NAME, MONDAY, Api
 
 
 @pytest.fixture
@@ -122,6 +124,8 @@ def test_rotation_while_applications_arrive(
         assert r.status_code == 200, r.text
         assert r.json()["applicants"][0]["name"] == APPLICANT_NAME
     fresh = hub_on(hub_db[0], tmp_path)
+    assert isinstance(fresh.clock, FakeClock)
+    fresh.clock.set(MONDAY + timedelta(days=10))  # November has ended: its release runs
     try:
         assert fresh.vault.cipher.keyring.ids == ("k2",)
         with TestClient(create_app(fresh)) as client:

