@@ -28,16 +28,17 @@ class SharingSettings:
 
     - `k` (HUB_SHARED_K, default 5): every released record shares its quasi-identifiers
       with at least k-1 others; `l` (HUB_SHARED_L, default 2): distinct outcomes per class.
-    - `epsilon` (HUB_DP_EPSILON, default 0.5): the differential-privacy cost of one
-      aggregate table; `budget` (HUB_DP_BUDGET, default 10): the total per token.
+    - `epsilon` (HUB_DP_EPSILON, default 0.25): the differential-privacy cost of one
+      aggregate table (noise scale 4); `budget` (HUB_DP_BUDGET, default 2): the total a
+      token may spend, so one token learns at most what eight tables tell.
     - `settle_seconds` (HUB_SHARED_SETTLE_SECONDS, default 5): how long after a month ends
       its release waits for transactions stamped before the end to commit.
     """
 
     k: int = 5
     l_diversity: int = 2
-    epsilon: float = 0.5
-    budget: float = 10.0
+    epsilon: float = 0.25
+    budget: float = 2.0
     settle_seconds: float = 5.0
 
     def __post_init__(self) -> None:
@@ -45,18 +46,18 @@ class SharingSettings:
             raise ValueError("HUB_SHARED_K may only be raised from 5")
         if self.l_diversity < 2:
             raise ValueError("HUB_SHARED_L may only be raised from 2")
-        if not 0 < self.epsilon <= 0.5:
-            raise ValueError("HUB_DP_EPSILON may only be lowered from 0.5 (and above 0)")
-        if not 0 < self.budget <= 10:
-            raise ValueError("HUB_DP_BUDGET may only be lowered from 10 (and above 0)")
+        if not 0 < self.epsilon <= 0.25:
+            raise ValueError("HUB_DP_EPSILON may only be lowered from 0.25 (and above 0)")
+        if not self.epsilon <= self.budget <= 2:
+            raise ValueError("HUB_DP_BUDGET may only be lowered from 2 (and not below epsilon)")
 
     @classmethod
     def from_env(cls) -> SharingSettings:
         return cls(
             k=_int("HUB_SHARED_K", 5),
             l_diversity=_int("HUB_SHARED_L", 2),
-            epsilon=_float("HUB_DP_EPSILON", 0.5),
-            budget=_float("HUB_DP_BUDGET", 10.0),
+            epsilon=_float("HUB_DP_EPSILON", 0.25),
+            budget=_float("HUB_DP_BUDGET", 2.0),
             settle_seconds=_float("HUB_SHARED_SETTLE_SECONDS", 5.0),
         )
 

@@ -14,7 +14,7 @@ cases and the record feed; a noisy table composes, whatever is combined with it)
 - Margins (`*`) and window sums are sums of the released noisy cells; `threshold` (the
   default 5, only raised) hides cells whose noisy count is below it. Both are
   post-processing of the one stored release, so they cost nothing and add nothing.
-- A token whose budget (`budget`, default 10) would be exceeded is refused.
+- A token whose budget (`budget`, default 2) would be exceeded is refused.
 """
 
 from __future__ import annotations
