@@ -12,11 +12,12 @@ are post-processing: they cost nothing and reveal nothing more.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
 
-__all__ = ["MECHANISM", "noisy_counts", "scale_for"]
+__all__ = ["MECHANISM", "noisy_counts", "scale_for", "sd_for"]
 
 MECHANISM = "discrete Laplace (OpenDP make_laplace, L1 sensitivity 1)"
 
@@ -24,6 +25,13 @@ MECHANISM = "discrete Laplace (OpenDP make_laplace, L1 sensitivity 1)"
 def scale_for(epsilon: float) -> float:
     """The noise scale that makes one table cost ``epsilon``."""
     return 1.0 / epsilon
+
+
+def sd_for(epsilon: float) -> float:
+    """The standard deviation of one cell's noise: discrete Laplace of scale b has the
+    variance 2 e^(-1/b) / (1 - e^(-1/b))^2."""
+    q = math.exp(-epsilon)
+    return math.sqrt(2 * q) / (1 - q)
 
 
 @cache

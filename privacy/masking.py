@@ -202,31 +202,46 @@ def _compile(node: dict[str, Any], catalogue: Catalogue) -> _Fn | None:
     rule: FieldRule | None = node.get("")
     if rule is not None:
         return _leaf(rule, catalogue)
+    kept: list[tuple[str, str]] = []  # (input key, output key) of scalars kept as they are
     fields: list[tuple[str, str, _Fn]] = []  # (input key, output key, function)
     for key, child in node.items():
         if key == "[]":
             continue
+        crule = child.get("")
+        out_key = crule.output if crule is not None and crule.output else key
+        if crule is not None and crule.treatment == "keep":
+            kept.append((key, out_key))  # the commonest treatment, inlined in the walk
+            continue
         fn = _compile(child, catalogue)
         if fn is not None:
-            crule = child.get("")
-            fields.append((key, crule.output if crule is not None and crule.output else key, fn))
+            fields.append((key, out_key, fn))
     each = _compile(node["[]"], catalogue) if "[]" in node else None
-    if not fields and each is None:
+    if not fields and not kept and each is None:
         return None
+    scalars, drop = _SCALARS, _DROP
 
     def walk(value: Any, ps: Pseudonymizer) -> Any:
-        if fields and isinstance(value, dict):
+        if (fields or kept) and isinstance(value, dict):
             out: dict[str, Any] = {}
+            for key, out_key in kept:
+                if key in value:
+                    v = value[key]
+                    if isinstance(v, scalars):
+                        out[out_key] = v
             for key, out_key, fn in fields:
                 if key in value:
                     masked = fn(value[key], ps)
-                    if masked is not _DROP:
+                    if masked is not drop:
                         out[out_key] = masked
             return out
         if each is not None and isinstance(value, list):
-            items = (each(v, ps) for v in value)
-            return [m for m in items if m is not _DROP]
-        return _DROP  # a scalar where the catalogue expects an object or a list
+            items: list[Any] = []
+            for v in value:
+                masked = each(v, ps)
+                if masked is not drop:
+                    items.append(masked)
+            return items
+        return drop  # a scalar where the catalogue expects an object or a list
 
     return walk
 

@@ -39,7 +39,6 @@ Everything here is pure: the hub's feed (``hub.services.sharing.feed``) keeps th
 from __future__ import annotations
 
 import hashlib
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -303,7 +302,20 @@ TOP = len(PROGRESS_LEVELS) - 1
 
 
 def _key(values: Mapping[str, Any]) -> str:
-    return json.dumps(values, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    """A canonical text of released values (the same in every process: no hash())."""
+    return repr(sorted(values.items()))
+
+
+def _hashable(values: Mapping[str, Any]) -> tuple[Any, ...]:
+    """Released values as a tuple to count with (a level's dict always has its keys in
+    the same order); lists become tuples."""
+    return tuple(
+        (k, tuple(map(_freeze, v)) if isinstance(v, list) else v) for k, v in values.items()
+    )
+
+
+def _freeze(v: Any) -> Any:
+    return tuple(v.items()) if isinstance(v, dict) else v
 
 
 def trajectory_step(previous: str, values: Mapping[str, Any]) -> str:
@@ -322,11 +334,12 @@ def assign_static(statics: Mapping[str, Static], k: int) -> dict[str, tuple[int,
     out: dict[str, tuple[int, str]] = {}
     left = dict(statics)
     for level, fn in enumerate(STATIC_LEVELS):
-        groups: dict[str, list[str]] = defaultdict(list)
+        groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
         for case, s in left.items():
-            groups[_key(fn(s))].append(case)
-        for key, members in groups.items():
+            groups[tuple(fn(s).items())].append(case)
+        for values, members in groups.items():
             if len(members) >= k:
+                key = _key(dict(values))
                 for case in members:
                     out[case] = (level, key)
                     del left[case]
@@ -360,8 +373,11 @@ def release_class(
     the class was last released at (None: never)."""
     for level, fn in enumerate(PROGRESS_LEVELS):
         values = {case: fn(p) for case, p in members.items()}
-        new = {case: trajectory_step(trajectories.get(case, ""), v) for case, v in values.items()}
-        if min(Counter(new.values()).values()) < k:
+        # Equal (trajectory so far, values now) <=> equal trajectories after this step.
+        pairs = Counter(
+            (trajectories.get(case, ""), _hashable(v)) for case, v in values.items()
+        )
+        if min(pairs.values()) < k:
             continue
         if level < TOP:
             outcomes = {v.get("outcome", v.get("outcome_group")) for v in values.values()}
@@ -369,6 +385,7 @@ def release_class(
                 continue
         if level == TOP and previous_level is not None and previous_level < TOP:
             return ClassRelease(None, {}, {})  # keep the finer release rather than blank it
+        new = {case: trajectory_step(trajectories.get(case, ""), v) for case, v in values.items()}
         return ClassRelease(level, values, new)
     return ClassRelease(None, {}, {})  # unreachable: the top level is one trajectory step
 

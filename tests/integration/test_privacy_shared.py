@@ -248,37 +248,30 @@ def test_aggregates_are_noisy_months_only_and_cost_budget(api: Api) -> None:
     assert abs(cell["count"] - 30) <= 60  # noisy, near the truth (scale 4)
     # the same question: the same numbers, no cost; a raised threshold hides, costs nothing
     again = _agg(api, token, by="district,category", **{"from": "2026-11", "to": "2026-11"})
-    assert again.json()["cells"] == body["cells"] and again.json()["budget"]["spent"] == 0.5
+    assert again.json()["cells"] == body["cells"] and again.json()["budget"]["spent"] == 0.25
     higher = _agg(api, token, by="district,category", threshold="40", **{"from": "2026-11"})
-    assert (higher.status_code == 200 and higher.json()["budget"]["spent"] == 0.5) or (
-        higher.json()["from"] != "2026-11"
+    assert higher.status_code == 200 and higher.json()["budget"]["spent"] == 0.25
+    assert [c for c in higher.json()["cells"] if not c["withheld"]] == [
+        c for c in body["cells"] if not c["withheld"] and c["count"] >= 40
+    ]
+    # margins are sums of the noisy cells, and say how noisy (240 cells in the total)
+    assert body["noise"]["sd"] == pytest.approx(5.6, abs=0.1)
+    assert all(
+        c["sd"] == pytest.approx(5.6, abs=0.1) for c in body["cells"] if "*" not in c.values()
     )
-    # margins are sums of the published noisy cells: they give nothing away
-    cells = body["cells"]
-    total = next(c for c in cells if c["district"] == "*" and c["category"] == "*")
-    visible = [c for c in cells if "*" not in (c["district"], c["category"])]
-    assert total["count"] >= sum(c["count"] or 0 for c in visible) - 10_000
-    # the budget runs out: 20 different questions of 0.5 each, then refused
-    spent = 0.5
-    for month in (
-        "2026-01",
-        "2026-02",
-        "2026-03",
-        "2026-04",
-        "2026-05",
-        "2026-06",
-        "2026-07",
-        "2026-08",
-        "2026-09",
-        "2026-10",
-    ):
+    total = [c for c in body["cells"] if c["district"] == "*" and c["category"] == "*"]
+    assert all(t["sd"] == pytest.approx(5.6 * 240**0.5, abs=0.5) for t in total)
+    # the budget runs out: 8 different questions of 0.25 each, then refused
+    spent = 0.25
+    for month in ("2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"):
         for by in ("district", "category"):
             r = _agg(api, token, by=by, **{"from": month, "to": "2026-11"})
-            if spent + 0.5 <= 10:
+            if spent + 0.25 <= 2:
                 assert r.status_code == 200, r.text
-                spent += 0.5
+                spent += 0.25
             else:
                 assert r.status_code == 403 and "预算" in r.json()["detail"]
+    assert spent == 2.0
 
 
 @pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import math
 from collections import defaultdict
 from collections.abc import Hashable
 from datetime import datetime
@@ -210,6 +211,7 @@ def aggregates(
             "distribution": dp.MECHANISM,
             "epsilon": stored.epsilon,
             "scale": dp.scale_for(stored.epsilon),
+            "sd": round(dp.sd_for(stored.epsilon), 2),
         },
         "budget": {
             "spent": round(budget.spent, 6),
@@ -218,7 +220,7 @@ def aggregates(
         },
         "threshold": threshold,
         "total_marker": TOTAL,
-        "cells": _cells(interior, dims, threshold),
+        "cells": _cells(interior, dims, threshold, dp.sd_for(stored.epsilon)),
         "note": "每格计数含差分隐私噪声（离散拉普拉斯）；低于阈值的格不公布；"
         "合计为已发布噪声值之和 / "
         "every count carries differential-privacy noise (discrete Laplace of the stated "
@@ -228,16 +230,23 @@ def aggregates(
 
 
 def _cells(
-    interior: dict[tuple[Hashable, ...], int], dims: tuple[str, ...], threshold: int
+    interior: dict[tuple[Hashable, ...], int],
+    dims: tuple[str, ...],
+    threshold: int,
+    sd: float,
 ) -> list[dict[str, Any]]:
-    """Interior cells and every margin, each a sum of noisy interior cells; a cell whose
-    noisy count is under `threshold` is withheld. Empty noisy cells (<= 0) are left out."""
+    """Interior cells and every margin, each a sum of noisy interior cells, with the
+    standard deviation of its noise (`sd`: one cell's, times the root of how many cells a
+    margin adds up); a cell whose noisy count is under `threshold` is withheld. Cells the
+    noise took to zero or below are left out."""
     sums: dict[tuple[Hashable, ...], int] = defaultdict(int)
+    sizes: dict[tuple[Hashable, ...], int] = defaultdict(int)  # noisy cells in each sum
     width = len(dims)
     for key, n in interior.items():
         for mask in range(1 << width):
             margin = tuple(TOTAL if mask >> i & 1 else k for i, k in enumerate(key))
             sums[margin] += n
+            sizes[margin] += 1
     out: list[dict[str, Any]] = []
     for key, n in sums.items():
         if n <= 0:
@@ -248,6 +257,7 @@ def _cells(
                 **dict(zip(dims, key, strict=True)),
                 "count": None if withheld else n,
                 "withheld": withheld,
+                "sd": round(sd * math.sqrt(sizes[key]), 1),
             }
         )
     return out
