@@ -371,7 +371,12 @@ def release_class(
     released outcomes of the class are ``l``-diverse. ``trajectories`` holds each
     member's trajectory so far ("" for a first release); ``previous_level`` is the level
     the class was last released at (None: never)."""
+    leaf_outcomes = {p.outcome for p in members.values()}
+    group_outcomes = {_OUTCOME_GROUP.get(o, "open") for o in leaf_outcomes}
     for level, fn in enumerate(PROGRESS_LEVELS):
+        # l-diversity first: it needs no values (levels 0-3 release the outcome, 4 its group)
+        if level < TOP and len(leaf_outcomes if level < 4 else group_outcomes) < l_diversity:
+            continue
         values = {case: fn(p) for case, p in members.items()}
         # Equal (trajectory so far, values now) <=> equal trajectories after this step.
         pairs = Counter(
@@ -379,10 +384,6 @@ def release_class(
         )
         if min(pairs.values()) < k:
             continue
-        if level < TOP:
-            outcomes = {v.get("outcome", v.get("outcome_group")) for v in values.values()}
-            if len(outcomes) < l_diversity:
-                continue
         if level == TOP and previous_level is not None and previous_level < TOP:
             return ClassRelease(None, {}, {})  # keep the finer release rather than blank it
         new = {case: trajectory_step(trajectories.get(case, ""), v) for case, v in values.items()}
