@@ -148,26 +148,24 @@ async def create_grant(request: Request) -> Response:
     )
 
 
-async def approve_grant(request: Request) -> Response:
+async def _decide_grant(request: Request, decide: Any) -> Response:
     principal = authenticate(request, Role.ADMIN)
     ctx = hub_ctx(request)
     grant_id = request.path_params["id"]
 
     def work(session: Session) -> dict[str, Any]:
-        return grants.approve_grant(ctx, session, principal, grant_id)
+        result: dict[str, Any] = decide(ctx, session, principal, grant_id)
+        return result
 
     return json_response(await in_transaction(request, work))
+
+
+async def approve_grant(request: Request) -> Response:
+    return await _decide_grant(request, grants.approve_grant)
 
 
 async def revoke_grant(request: Request) -> Response:
-    principal = authenticate(request, Role.ADMIN)
-    ctx = hub_ctx(request)
-    grant_id = request.path_params["id"]
-
-    def work(session: Session) -> dict[str, Any]:
-        return grants.revoke_grant(ctx, session, principal, grant_id)
-
-    return json_response(await in_transaction(request, work))
+    return await _decide_grant(request, grants.revoke_grant)
 
 
 async def list_grants(request: Request) -> Response:

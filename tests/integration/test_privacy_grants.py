@@ -164,3 +164,33 @@ def test_self_approved_unapproved_and_expired_grants_are_refused(api: Api) -> No
     assert len(_reads(api)) == 1
     with api.ctx.db.read() as session:
         assert verify(session)[1] == []
+
+
+def test_a_revoked_grant_stops_working_at_once(api: Api) -> None:
+    api.submitted()
+    second = issue(api.ctx, "admin", None, "second admin")
+    grant = _approved(api, second)
+    params = {"grant": grant}
+    r = api.client.get("/v1/shared/cases", params=params, headers=api.auth("databureau"))
+    assert r.status_code == 200 and r.json()["cases"]
+    r = api.client.post(f"/v1/shared/grants/{grant}/revoke", headers=api.auth("databureau"))
+    assert r.status_code == 403  # admins only
+    r = api.client.post(f"/v1/shared/grants/{grant}/revoke", headers=api.auth("admin"))
+    assert r.status_code == 200 and r.json()["status"] == "revoked"
+    assert r.json()["revoked_at"] is not None
+    r = api.client.get("/v1/shared/cases", params=params, headers=api.auth("databureau"))
+    assert r.status_code == 403 and "撤销" in r.json()["detail"]
+    r = api.client.post(f"/v1/shared/grants/{grant}/revoke", headers=api.auth("admin"))
+    assert r.status_code == 409
+    r = api.client.post(
+        f"/v1/shared/grants/{grant}/approve", headers={"Authorization": f"Bearer {second}"}
+    )
+    assert r.status_code == 409  # a revoked grant is not approved again
+    with api.ctx.db.read() as session:
+        actions = [
+            e.action
+            for e in session.exec(
+                select(AuditEntry).where(AuditEntry.chain == "grants").order_by(col(AuditEntry.id))
+            )
+        ]
+    assert actions[-2:] == ["grant.read", "grant.revoked"]

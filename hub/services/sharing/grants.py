@@ -185,14 +185,38 @@ def request_grant(
     return grant_view(grant, now)
 
 
+def _locked(session: Session, grant_id: str) -> Grant:
+    grant = session.exec(select(Grant).where(Grant.id == grant_id).with_for_update()).first()
+    if grant is None:
+        raise NotFound("没有这个授权 / no such grant")
+    return grant
+
+
+def _decided(
+    session: Session, principal: Principal, grant: Grant, now: datetime, action: str
+) -> dict[str, Any]:
+    """Write the grant's new state and its entry in the `grants` audit chain."""
+    session.add(grant)
+    audit.append(
+        session,
+        chain=GRANT_CHAIN,
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        actor_login=principal.login,
+        action=action,
+        detail={"grant": grant.id},
+    )
+    session.flush()
+    return grant_view(grant, now)
+
+
 def approve_grant(
     ctx: HubContext, session: Session, principal: Principal, grant_id: str
 ) -> dict[str, Any]:
     """POST /v1/shared/grants/{id}/approve (admin, never the requester's token)."""
     now = ctx.clock.now()
-    grant = session.exec(select(Grant).where(Grant.id == grant_id).with_for_update()).first()
-    if grant is None:
-        raise NotFound("没有这个授权 / no such grant")
+    grant = _locked(session, grant_id)
     if principal.role is not Role.ADMIN:
         raise Forbidden("只有 admin 可以审批 / only admin approves")
     if is_requester(
@@ -212,19 +236,7 @@ def approve_grant(
     grant.approved_by_token = principal.token_id
     grant.approved_by_login = principal.login
     grant.approved_at = now
-    session.add(grant)
-    audit.append(
-        session,
-        chain=GRANT_CHAIN,
-        at=now,
-        actor_role=principal.role,
-        actor_party=principal.party,
-        actor_login=principal.login,
-        action="grant.approved",
-        detail={"grant": grant.id},
-    )
-    session.flush()
-    return grant_view(grant, now)
+    return _decided(session, principal, grant, now, "grant.approved")
 
 
 def list_grants(ctx: HubContext, session: Session) -> dict[str, Any]:
@@ -384,24 +396,11 @@ def revoke_grant(
 ) -> dict[str, Any]:
     """POST /v1/shared/grants/{id}/revoke (admin): the grant stops working at once."""
     now = ctx.clock.now()
-    grant = session.exec(select(Grant).where(Grant.id == grant_id).with_for_update()).first()
-    if grant is None:
-        raise NotFound("没有这个授权 / no such grant")
+    grant = _locked(session, grant_id)
     if grant.status == "revoked":
         raise Conflict("该授权已撤销 / the grant is already revoked", current_status="revoked")
     grant.status = "revoked"
     grant.revoked_at = now
     grant.revoked_by_party = principal.party
     grant.revoked_by_token = principal.token_id
-    session.add(grant)
-    audit.append(
-        session,
-        chain=GRANT_CHAIN,
-        at=now,
-        actor_role=principal.role,
-        actor_party=principal.party,
-        action="grant.revoked",
-        detail={"grant": grant.id},
-    )
-    session.flush()
-    return grant_view(grant, now)
+    return _decided(session, principal, grant, now, "grant.revoked")
