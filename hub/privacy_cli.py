@@ -1,4 +1,5 @@
-"""`hub keys ...`: data-key rotation while the hub runs (INTERFACE 11, issue 4).
+"""`hub keys ...`: data-key rotation while the hub runs (INTERFACE 11, issue 4), and
+`hub shared release`: the data bureau's monthly releases that are due (issue 11).
 
     hub keys rotate [--batch N] [--settle S]   add a new active key to HUB_KEYS_FILE, then
                                                re-encrypt every sealed column under it
@@ -66,9 +67,7 @@ SEALED: tuple[SealedColumn, ...] = (
     SealedColumn("work_order", "no", "sealed", "work_order", "sealed", "no"),
     SealedColumn("case_document", "id", "content_sealed", "case_document", "content", "id"),
     SealedColumn("work_order", "no", "answer_sealed", "work_order", "answer", "no"),
-    SealedColumn(
-        "work_order", "no", "callback_note_sealed", "work_order", "callback_note", "no"
-    ),
+    SealedColumn("work_order", "no", "callback_note_sealed", "work_order", "callback_note", "no"),
     # hub.services.idempotency.record_id: "<principal>|<key>"
     SealedColumn(
         "idempotency_record",
@@ -308,7 +307,41 @@ def cmd_keys_status(args: argparse.Namespace) -> int:
         ctx.db.dispose()
 
 
+def cmd_shared_release(args: argparse.Namespace) -> int:
+    """Run every monthly release of the masked feed that is due (operators run it from
+    cron at the start of a month; the first read of the feed would run it otherwise)."""
+    from hub.bootstrap import bootstrap
+    from hub.services.sharing.feed import run_due_rounds
+
+    ctx = bootstrap()
+    try:
+        rounds = ctx.db.run(
+            lambda session: [
+                (r.round, r.released, r.generalised, r.held_back, r.unreadable)
+                for r in run_due_rounds(ctx, session)
+            ]
+        )
+    finally:
+        ctx.db.dispose()
+    if not rounds:
+        print("没有到期的发布 / no release is due")
+    for month, released, generalised, held, unreadable in rounds:
+        print(
+            f"{month}: 发布 {released} 条（泛化 {generalised}），暂缓 {held}，"
+            f"无法解密 {unreadable} / "
+            f"released {released} (generalised {generalised}), held back {held}, "
+            f"unreadable {unreadable}"
+        )
+    return 0
+
+
 def register(sub: Any) -> None:
+    shared = sub.add_parser("shared", help="the data bureau's feed").add_subparsers(
+        dest="shared_command", required=True
+    )
+    shared.add_parser("release", help="run the monthly releases that are due").set_defaults(
+        func=cmd_shared_release
+    )
     keys = sub.add_parser("keys", help="data-encryption keys").add_subparsers(
         dest="keys_command", required=True
     )

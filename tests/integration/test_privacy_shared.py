@@ -288,3 +288,23 @@ def test_aggregates_by_every_dimension(api: Api) -> None:
     assert {c["month"] for c in interior} <= set(
         ["2025-12"] + [f"2026-{m:02d}" for m in range(1, 12)]
     )
+
+
+@pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)
+def test_operators_run_the_due_releases_from_the_command_line(api: Api) -> None:
+    from hub.services.sharing.feed import due_rounds, run_due_rounds
+
+    for _ in range(5):
+        api.submitted()
+    with api.ctx.db.read() as session:
+        assert due_rounds(api.ctx, session) == []  # November is still running
+    next_month(api, days=40)  # December has ended too
+    with api.ctx.db.transaction() as session:
+        assert due_rounds(api.ctx, session) == ["2026-11", "2026-12"]
+        done = run_due_rounds(api.ctx, session)
+    assert [(r.round, r.released, r.held_back) for r in done] == [
+        ("2026-11", 5, 0),
+        ("2026-12", 0, 0),
+    ]
+    with api.ctx.db.read() as session:
+        assert due_rounds(api.ctx, session) == []
