@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
 from privacy.pii import Span, is_resident_id, is_uscc
-from schemas.identity import luhn_ok
+from schemas.identity import luhn_ok, uscc_check_character
 
 __all__ = [
     "DISTRICTS",
@@ -47,8 +47,6 @@ DISTRICTS = {
     "310151": "崇明区",
 }
 _CN8 = timezone(timedelta(hours=8))
-_USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ROADS = "漕溪北 肇嘉浜 天钥桥 衡山 淮海中 南京西 延安西 长寿 四川北 控江 七莘 祖冲之 张江 "
 _ROADS += "沪太 博乐 人民北 江宁 虹桥 曹杨 武宁 中山北 龙华中 宛平南 零陵 宜山 吴中 古北"
 _TOWNS = "七宝 莘庄 张江 川沙 周浦 江桥 泗泾 朱家角 南桥 城桥 新河 堡镇 罗店 顾村 安亭 马陆"
@@ -67,8 +65,7 @@ def valid_uscc(rng: random.Random) -> str:
     region = rng.choice(list(DISTRICTS))
     body = "".join(rng.choice(string.digits + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(9))
     s = head + region + body
-    total = sum(_USCC_CHARS.index(c) * w for c, w in zip(s, _USCC_WEIGHTS, strict=False))
-    code = s + _USCC_CHARS[(31 - total % 31) % 31]
+    code = s + uscc_check_character(s)
     assert is_uscc(code)
     return code
 
