@@ -11,7 +11,7 @@ good. The feed now skips the case, counts it (`hub_shared_unreadable_total`), lo
 number and keeps it in `shared_unreadable` for admins. A grant records who revoked it.
 
 Revision ID: 0070
-Revises: 0100
+Revises: 0112
 Create Date: 2026-12-01 21:00:00
 """
 from __future__ import annotations
@@ -23,7 +23,7 @@ from alembic import op
 import hub.store.types
 
 revision = "0070"
-down_revision = "0100"
+down_revision = "0112"
 branch_labels = None
 depends_on = None
 
