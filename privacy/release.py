@@ -379,9 +379,7 @@ def release_class(
             continue
         values = {case: fn(p) for case, p in members.items()}
         # Equal (trajectory so far, values now) <=> equal trajectories after this step.
-        pairs = Counter(
-            (trajectories.get(case, ""), _hashable(v)) for case, v in values.items()
-        )
+        pairs = Counter((trajectories.get(case, ""), _hashable(v)) for case, v in values.items())
         if min(pairs.values()) < k:
             continue
         if level == TOP and previous_level is not None and previous_level < TOP:
