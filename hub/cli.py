@@ -60,10 +60,49 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
     from hub.services.tokens import issue
 
     try:
-        print(issue(_ctx(), args.role, args.party, args.label))
+        print(issue(_ctx(), args.role, args.party, args.label, args.expires))
     except Invalid as exc:
+        print("; ".join(e.message for e in exc.errors) or exc.detail, file=sys.stderr)
+        return 2
+    return 0
+
+
+def cmd_token_list(args: argparse.Namespace) -> int:
+    from hub.jsonutil import rfc3339
+    from hub.services.tokens import list_tokens
+
+    ctx = _ctx()
+    now = ctx.clock.now()
+
+    def when(moment: object) -> str:
+        return rfc3339(moment)[:16].replace("T", " ") if moment else "-"  # type: ignore[arg-type]
+
+    print(
+        f"{'id':36}  {'role':11} {'party':16} {'state':8} {'created':16}  "
+        f"{'expires':16}  {'last used':16}  label"
+    )
+    for t in list_tokens(ctx, everything=args.all):
+        print(
+            f"{t.id:36}  {t.role:11} {t.party or '-':16} {t.state(now):8} "
+            f"{when(t.created_at):16}  {when(t.expires_at):16}  {when(t.last_used_at):16}  "
+            f"{t.label or ''}"
+        )
+    return 0
+
+
+def cmd_token_revoke(args: argparse.Namespace) -> int:
+    from hub.services.errors import NotFound
+    from hub.services.tokens import CACHE_SECONDS, revoke
+
+    try:
+        view = revoke(_ctx(), args.id, args.reason)
+    except NotFound as exc:
         print(exc.detail, file=sys.stderr)
         return 2
+    print(
+        f"凭证 {view.id} 已吊销，{CACHE_SECONDS:.0f} 秒内在所有进程生效 / token {view.id} "
+        f"revoked; every hub process refuses it within {CACHE_SECONDS:.0f} s"
+    )
     return 0
 
 
@@ -129,7 +168,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", required=True)
     p.add_argument("--party")
     p.add_argument("--label")
+    p.add_argument("--expires", type=int, metavar="DAYS", help="stop working after DAYS days")
     p.set_defaults(func=cmd_token_issue)
+    p = tok.add_parser("list", help="tokens (never the token): state, expiry, last use")
+    p.add_argument("--all", action="store_true", help="revoked and expired ones too")
+    p.set_defaults(func=cmd_token_list)
+    p = tok.add_parser("revoke", help="revoke a token by id; its web sessions end with it")
+    p.add_argument("id", help="token id (or an unambiguous prefix of 8 or more characters)")
+    p.add_argument("--reason")
+    p.set_defaults(func=cmd_token_revoke)
 
     aud = sub.add_parser("audit", help="audit trail").add_subparsers(
         dest="aud_command", required=True

@@ -76,10 +76,13 @@ def create_app(ctx: HubContext) -> Starlette:
         linger=float(os.environ.get("HUB_INTAKE_LINGER_MS", "2")) / 1000,
     )
 
+    tokens = TokenCache(ctx)
+
     @asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         yield
         intake.stop()  # finish the batch in hand, then let the thread go
+        tokens.close()  # the last uses seen by this process
 
     app = Starlette(
         lifespan=lifespan,
@@ -93,6 +96,6 @@ def create_app(ctx: HubContext) -> Starlette:
         },
     )
     app.state.ctx = ctx
-    app.state.tokens = TokenCache(ctx)
+    app.state.tokens = tokens
     app.state.intake = intake
     return app

@@ -2,6 +2,7 @@
 
 - Idempotency records (the sealed first answer of a creating POST): `HUB_IDEMPOTENCY_HOURS`
   (default 168, one week). A client repeating a request later than that makes a new one.
+- Web sessions: a day after they expired (sign-in and sign-out stay in the audit trail).
 
 The purge runs with the scheduler (`hub scheduler`, or its thread in `hub serve`), at most
 once per `PURGE_EVERY_SECONDS`; it is one indexed DELETE per kind, safe on several nodes.
@@ -13,12 +14,13 @@ import os
 import threading
 import time
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
+from sqlmodel import col
 
 from hub.services.context import HubContext
-from hub.store.models import IdempotencyRecord
+from hub.store.models import IdempotencyRecord, WebSessionRecord
 
 PURGE_EVERY_SECONDS = 600.0
 
@@ -37,11 +39,21 @@ def purge(ctx: HubContext, settings: RetentionSettings | None = None) -> dict[st
     settings = settings or RetentionSettings.from_env()
     now = ctx.clock.now()
     cutoff = now - timedelta(hours=settings.idempotency_hours)
+    wall = datetime.now(UTC)  # web sessions expire on the wall clock (hub.web.session)
     with ctx.db.transaction() as session:
-        result = session.connection().execute(
-            delete(IdempotencyRecord).where(IdempotencyRecord.created_at < cutoff)  # type: ignore[arg-type]
+        conn = session.connection()
+        answers = conn.execute(
+            delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < cutoff)
         )
-    return {"idempotency_records": int(result.rowcount or 0)}
+        sessions = conn.execute(
+            delete(WebSessionRecord).where(
+                col(WebSessionRecord.expires_at) < wall - timedelta(days=1)
+            )
+        )
+    return {
+        "idempotency_records": int(answers.rowcount or 0),
+        "web_sessions": int(sessions.rowcount or 0),
+    }
 
 
 class PeriodicPurge:

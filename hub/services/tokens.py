@@ -1,23 +1,44 @@
-"""Bearer tokens (INTERFACE 1): issued by the operator, stored only as SHA-256 hashes."""
+"""Bearer tokens (INTERFACE 1): issued by the operator, stored only as SHA-256 hashes.
+
+`hub token issue [--expires DAYS]`, `hub token list`, `hub token revoke ID`. Every API
+process remembers a token it has looked up for at most `CACHE_SECONDS` (10), so a
+revocation or an expiry takes effect on every process within that time; the last use of
+each token is written to its row in the background, to the minute.
+"""
 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import secrets
 import threading
 import time
 import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlmodel import select
+from sqlalchemy import or_, update
+from sqlmodel import col, select
 
+from hub import jsonutil
+from hub.services import web_sessions
 from hub.services.context import HubContext
-from hub.services.errors import Invalid
+from hub.services.errors import Invalid, NotFound
 from hub.services.principal import PARTY_ROLES, Principal, Role
 from hub.store import audit
 from hub.store.models import ApiToken, Institution, Unit
 
-_CACHE_SECONDS = 30.0
+log = logging.getLogger("hub.tokens")
+
+#: How long a process trusts what it read about a token (revocation and expiry included).
+CACHE_SECONDS = 10.0
+#: How often the last use of tokens is written, and how stale a stored one may be.
+USAGE_FLUSH_SECONDS = 60.0
+#: The longest `--expires` accepted, in days.
+MAX_EXPIRES_DAYS = 3650
 #: Outbox destinations that are not parties' own feeds.
 RESERVED_DESTINATIONS = frozenset({"notify", "admin", "databureau"})
 
@@ -29,8 +50,20 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(ctx: HubContext, role: str, party: str | None = None, label: str | None = None) -> str:
-    """Create a token and answer it; only its hash is kept."""
+def issue(
+    ctx: HubContext,
+    role: str,
+    party: str | None = None,
+    label: str | None = None,
+    expires_days: int | None = None,
+) -> str:
+    """Create a token and answer it; only its hash is kept. With `expires_days` the token
+    stops working that many days after now."""
+    if expires_days is not None and not 1 <= expires_days <= MAX_EXPIRES_DAYS:
+        raise Invalid.at(
+            "/expires",
+            f"有效天数须为 1-{MAX_EXPIRES_DAYS} / --expires is 1-{MAX_EXPIRES_DAYS} days",
+        )
     try:
         the_role = Role(role)
     except ValueError:
@@ -77,6 +110,7 @@ def issue(ctx: HubContext, role: str, party: str | None = None, label: str | Non
             party_id=party,
             label=label,
             created_at=now,
+            expires_at=now + timedelta(days=expires_days) if expires_days else None,
         )
         session.add(record)
         audit.append(
@@ -86,35 +120,213 @@ def issue(ctx: HubContext, role: str, party: str | None = None, label: str | Non
             actor_role="admin",
             actor_party="cli",
             action="token.issued",
-            detail={"token_id": record.id, "role": role, "party": party},
+            detail={
+                "token_id": record.id,
+                "role": role,
+                "party": party,
+                "expires_at": jsonutil.rfc3339(record.expires_at) if record.expires_at else None,
+            },
         )
     return token
 
 
-class TokenCache:
-    """Tokens looked up once and remembered briefly, so intake does not pay a query per call."""
+@dataclass(frozen=True)
+class TokenView:
+    """What an operator sees of a token: never the token, never its hash."""
 
-    def __init__(self, ctx: HubContext) -> None:
+    id: str
+    role: str
+    party: str | None
+    label: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    last_used_at: datetime | None
+    revoked_at: datetime | None
+
+    def state(self, now: datetime) -> str:
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"
+
+
+def list_tokens(ctx: HubContext, *, everything: bool = False) -> list[TokenView]:
+    """Every token, newest first; without `everything` the revoked and expired are left out."""
+    now = ctx.clock.now()
+    with ctx.db.read() as session:
+        rows = session.exec(
+            select(ApiToken).order_by(col(ApiToken.created_at).desc(), col(ApiToken.id))
+        ).all()
+    views = [
+        TokenView(
+            r.id,
+            r.role,
+            r.party_id,
+            r.label,
+            r.created_at,
+            r.expires_at,
+            r.last_used_at,
+            r.revoked_at,
+        )
+        for r in rows
+    ]
+    return views if everything else [v for v in views if v.state(now) == "active"]
+
+
+def revoke(ctx: HubContext, token_id: str, reason: str | None = None) -> TokenView:
+    """Revoke a token by its id (or an unambiguous prefix of 8 or more characters); its web
+    sessions end with it. Revoking a revoked token changes nothing."""
+    now = ctx.clock.now()
+    with ctx.db.transaction() as session:
+        row = session.get(ApiToken, token_id)
+        if row is None and len(token_id) >= 8:
+            found = session.exec(
+                select(ApiToken).where(col(ApiToken.id).startswith(token_id)).limit(2)
+            ).all()
+            row = found[0] if len(found) == 1 else None
+        if row is None:
+            raise NotFound(f"没有这个凭证 / no token {token_id!r}")
+        if row.revoked_at is None:
+            row.revoked_at = now
+            session.add(row)
+            web_sessions.end_all_of_token(session, row.id, now, "token revoked")
+            audit.append(
+                session,
+                chain="tokens",
+                at=now,
+                actor_role="admin",
+                actor_party="cli",
+                action="token.revoked",
+                detail={
+                    "token_id": row.id,
+                    "role": row.role,
+                    "party": row.party_id,
+                    "reason": reason,
+                },
+            )
+        return TokenView(
+            row.id,
+            row.role,
+            row.party_id,
+            row.label,
+            row.created_at,
+            row.expires_at,
+            row.last_used_at,
+            row.revoked_at,
+        )
+
+
+@dataclass(frozen=True)
+class _Entry:
+    until: float  # monotonic
+    principal: Principal | None
+    expires_at: datetime | None
+
+
+class TokenCache:
+    """Tokens looked up once and remembered for `ttl` seconds (at most `CACHE_SECONDS`), so
+    intake does not pay a query per call; the uses are counted here and written in the
+    background (`flush_usage`, started with the first use)."""
+
+    def __init__(
+        self,
+        ctx: HubContext,
+        ttl: float = CACHE_SECONDS,
+        monotonic: Callable[[], float] = time.monotonic,
+        flush_every: float = USAGE_FLUSH_SECONDS,
+    ) -> None:
         self._ctx = ctx
+        self._ttl = min(ttl, CACHE_SECONDS)
+        self._monotonic = monotonic
+        self._flush_every = flush_every
         self._lock = threading.Lock()
-        self._entries: dict[str, tuple[float, Principal | None]] = {}
+        self._entries: dict[str, _Entry] = {}
+        self._used: dict[str, datetime] = {}
+        self._flusher: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def authenticate(self, token: str) -> Principal | None:
         digest = token_hash(token)
-        now = time.monotonic()
+        now = self._monotonic()
         with self._lock:
             hit = self._entries.get(digest)
-        if hit and hit[0] > now:
-            return hit[1]
+        if hit is None or hit.until <= now:
+            hit = self._look_up(digest, now)
+        principal = hit.principal
+        if principal is None:
+            return None
+        wall = self._ctx.clock.now()
+        if hit.expires_at is not None and hit.expires_at <= wall:
+            return None
+        with self._lock:
+            self._used[principal.token_id] = wall
+        self._ensure_flusher()
+        return principal
+
+    def _look_up(self, digest: str, now: float) -> _Entry:
         with self._ctx.db.read() as session:
             row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
-        principal = (
+        entry = _Entry(
+            now + self._ttl,
             Principal(Role(row.role), row.party_id, row.id)
             if row is not None and row.revoked_at is None
-            else None
+            else None,
+            row.expires_at if row is not None else None,
         )
         with self._lock:
             if len(self._entries) > 10000:
                 self._entries.clear()
-            self._entries[digest] = (now + _CACHE_SECONDS, principal)
-        return principal
+            self._entries[digest] = entry
+        return entry
+
+    # -- last use ------------------------------------------------------------------
+    def flush_usage(self) -> int:
+        """Write the last use of every token used since the last flush; answers how many
+        rows changed. A row is written only when its stored time is a minute older."""
+        with self._lock:
+            used, self._used = self._used, {}
+        changed = 0
+        if not used:
+            return 0
+        with self._ctx.db.transaction() as session:
+            for token_id, at in used.items():
+                result: Any = session.connection().execute(
+                    update(ApiToken)
+                    .where(
+                        col(ApiToken.id) == token_id,
+                        or_(
+                            col(ApiToken.last_used_at).is_(None),
+                            col(ApiToken.last_used_at) < at - timedelta(minutes=1),
+                        ),
+                    )
+                    .values(last_used_at=at)
+                )
+                changed += int(result.rowcount or 0)
+        return changed
+
+    def _ensure_flusher(self) -> None:
+        if self._flusher is not None or self._flush_every <= 0:
+            return
+        with self._lock:
+            if self._flusher is not None:
+                return
+            self._flusher = threading.Thread(
+                target=self._flush_loop, name="hub-token-usage", daemon=True
+            )
+            self._flusher.start()
+
+    def _flush_loop(self) -> None:
+        while not self._stop.wait(self._flush_every):
+            try:
+                self.flush_usage()
+            except Exception as exc:  # the next round tries again; usage is not a rule
+                log.warning("token last-use flush failed: %s", type(exc).__name__)
+
+    def close(self) -> None:
+        """Stop the background writer and write what is left (at shutdown)."""
+        self._stop.set()
+        try:
+            self.flush_usage()
+        except Exception as exc:
+            log.warning("token last-use flush failed: %s", type(exc).__name__)

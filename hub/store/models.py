@@ -313,7 +313,11 @@ class IdempotencyRecord(SQLModel, table=True):
 
 
 class ApiToken(SQLModel, table=True):
-    """A bearer token, stored only as its SHA-256 hash."""
+    """A bearer token, stored only as its SHA-256 hash.
+
+    `expires_at` (optional, `hub token issue --expires DAYS`), `last_used_at` (to the
+    minute, written in the background) and `revoked_at` (`hub token revoke`): migration 0086.
+    """
 
     __tablename__ = "api_token"
     id: str = Field(primary_key=True, max_length=36)
@@ -323,6 +327,25 @@ class ApiToken(SQLModel, table=True):
     label: str | None = Field(default=None, max_length=200)
     created_at: datetime = _ts()
     revoked_at: datetime | None = _ts(nullable=True)
+    expires_at: datetime | None = _ts(nullable=True)
+    last_used_at: datetime | None = _ts(nullable=True)
+
+
+class WebSessionRecord(SQLModel, table=True):
+    """A signed-in web session (`om_web` cookie), kept so that signing out holds on every
+    process and across restarts. Keyed by the SHA-256 of the session id: the id itself,
+    half of what a cookie proves, is not stored. `kind` person|pending|token, `ref` the login
+    or the api_token id (migration 0086)."""
+
+    __tablename__ = "web_session"
+    __table_args__ = (Index("ix_web_session_ref", "kind", "ref"),)
+    id: str = Field(primary_key=True, max_length=64)
+    kind: str = Field(max_length=10)
+    ref: str = Field(max_length=64)
+    created_at: datetime = _ts()
+    expires_at: datetime = _ts(index=True)
+    ended_at: datetime | None = _ts(nullable=True)
+    end_reason: str | None = Field(default=None, max_length=40)
 
 
 class InboxRecord(SQLModel, table=True):

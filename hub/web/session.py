@@ -10,15 +10,15 @@ Design (see README "Web pages"):
   turned back into the token); `exp` an absolute expiry (8 hours). No password or token is
   kept anywhere: not in the cookie, not in memory, not in logs.
 - The cookie is HttpOnly, SameSite=Strict, Path=/web, and Secure when served over HTTPS.
-- Every request re-reads the account or token row, so disabling a person (which raises the
-  account's epoch), changing a password, or revoking the API token ends those sessions at
-  once, on every node.
+- Every request re-reads the session's row (`web_session`, hub.services.web_sessions) and
+  the account or token row, so signing out, disabling a person (which raises the account's
+  epoch), changing a password, or revoking the API token ends those sessions at once, on
+  every node and after a restart.
 - The signing key is derived from the hub's blind-index key (`HUB_BLIND_INDEX_KEY`, through
   the vault), so every API process of a deployment accepts the same cookies with no shared
   session store (`hub serve --workers N`, several nodes behind a balancer).
-- Signing out drops the cookie and puts the `sid` on this process's deny list until it would
-  have expired. A copy of the cookie taken before sign-out therefore still works on other
-  processes until `exp`; revoke the token to cut every session everywhere.
+- Signing out drops the cookie and ends the session's row: a copy of the cookie taken
+  before sign-out is refused by every process.
 - CSRF: each form carries `csrf` = HMAC(key, "csrf" + sid); the sign-in form, which has no
   session yet, carries HMAC(key, "login" + nonce) where the nonce is in its own
   HttpOnly SameSite=Strict cookie (`om_pre`). Both are compared in constant time.
@@ -31,13 +31,13 @@ import hashlib
 import hmac
 import json
 import secrets
-import threading
 import time
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from sqlmodel import Session
 
-from hub.services import accounts
+from hub.services import accounts, web_sessions
 from hub.services.principal import Principal
 from hub.vault import Vault
 
@@ -81,8 +81,6 @@ class SessionSigner:
     def __init__(self, vault: Vault) -> None:
         derived = vault.index("onematter-web-session-v1", purpose="web_session_key")
         self._key = hashlib.sha256(b"om-web\x00" + derived.encode()).digest()
-        self._lock = threading.Lock()
-        self._signed_out: dict[str, float] = {}
 
     def _mac(self, label: str, value: str) -> str:
         msg = label.encode() + b"\x00" + value.encode()
@@ -139,18 +137,7 @@ class SessionSigner:
         now = time.time() if now is None else now
         if session.expires <= now:
             return None
-        with self._lock:
-            if session.sid in self._signed_out:
-                return None
         return session
-
-    def sign_out(self, session: WebSession) -> None:
-        now = time.time()
-        with self._lock:
-            for sid, until in list(self._signed_out.items()):
-                if until <= now:
-                    del self._signed_out[sid]
-            self._signed_out[session.sid] = session.expires
 
     # ---------------------------------------------------------------- CSRF
 
@@ -171,6 +158,11 @@ class SessionSigner:
 
 def principal_for(db_session: Session, session: WebSession) -> Principal | None:
     """Who a signed-in session acts for now; None once it no longer may (see above)."""
+    # The session timer runs on the wall clock, as the cookie's expiry does.
+    if not web_sessions.is_open(
+        db_session, session.sid, session.kind, session.ref, datetime.now(UTC)
+    ):
+        return None
     if session.kind == "person":
         return accounts.person_of_session(db_session, session.ref, session.epoch)
     if session.kind == "token":

@@ -7,12 +7,13 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hub.services import accounts
+from hub.services import accounts, web_sessions
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
 from hub.services.tokens import TokenCache
@@ -73,6 +74,7 @@ async def _token_sign_in(request: Request, token: str) -> Response:
         return _login_page(request, 403, error=t("not_institution"), form={"login": ""})
     cookie, session = pages.signer(request).new_cookie("token", principal.token_id)
     ctx = pages.ctx_of(request)
+    await _opened(request, session)
     await run_in_threadpool(
         ctx.db.run,
         lambda s: accounts.record_web_session(ctx, s, principal, "web.signed_in", session.sid),
@@ -80,6 +82,18 @@ async def _token_sign_in(request: Request, token: str) -> Response:
     response = pages.redirect(pages.home_for(principal))
     pages.set_session(request, response, cookie, SESSION_SECONDS)
     return response
+
+
+async def _opened(request: Request, session: WebSession) -> None:
+    """The session recorded in the database, so that it can be ended everywhere."""
+    await run_in_threadpool(
+        web_sessions.opened,
+        pages.ctx_of(request),
+        session.sid,
+        session.kind,
+        session.ref,
+        session.expires,
+    )
 
 
 def _locked_page(request: Request, seconds: int, login_name: str) -> Response:
@@ -133,11 +147,13 @@ async def login(request: Request) -> Response:
     person = result.principal
     assert person.login is not None
     if result.outcome == "change_password":
-        cookie, _ = signer.new_cookie("pending", person.login, result.epoch, sid=sid)
+        cookie, pending = signer.new_cookie("pending", person.login, result.epoch, sid=sid)
+        await _opened(request, pending)
         response = pages.redirect("/web/password")
         pages.set_session(request, response, cookie, PENDING_SECONDS)
         return response
-    cookie, _ = signer.new_cookie("person", person.login, result.epoch, sid=sid)
+    cookie, opened = signer.new_cookie("person", person.login, result.epoch, sid=sid)
+    await _opened(request, opened)
     response = pages.redirect(pages.home_for(person))
     pages.set_session(request, response, cookie, SESSION_SECONDS)
     return response
@@ -217,9 +233,10 @@ async def change_password(request: Request) -> Response:
         )
     if result.outcome != "ok" or result.principal is None:
         return pages.to_login(request)
-    cookie, _ = pages.signer(request).new_cookie(
+    cookie, opened = pages.signer(request).new_cookie(
         "person", person.login, result.epoch, sid=session.sid
     )
+    await _opened(request, opened)
     response = pages.redirect(pages.home_for(result.principal))
     pages.set_session(request, response, cookie, SESSION_SECONDS)
     return response
@@ -233,12 +250,13 @@ async def logout(request: Request) -> Response:
         if not pages.signer(request).csrf_ok(session, form.get("csrf")):
             t = pages.texts(request)
             return pages.render(request, "home.html", 403, session=session, error=t("csrf"))
-        pages.signer(request).sign_out(session)
         ctx = pages.ctx_of(request)
-        await run_in_threadpool(
-            ctx.db.run,
-            lambda s: accounts.record_web_session(ctx, s, principal, "web.signed_out", session.sid),
-        )
+
+        def sign_out(s: Session) -> None:  # ended for every process, with its audit entry
+            web_sessions.ended(s, session.sid, ctx.clock.now())
+            accounts.record_web_session(ctx, s, principal, "web.signed_out", session.sid)
+
+        await run_in_threadpool(ctx.db.run, sign_out)
     response = pages.redirect("/web/login?out=1")
     response.delete_cookie(SESSION_COOKIE, path=COOKIE_PATH)
     return response
