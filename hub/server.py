@@ -12,6 +12,7 @@ import uvicorn
 from starlette.applications import Starlette
 
 from hub.api.app import create_app
+from hub.arrival_limits import IMPORT_PATH as ARRIVAL_LIMITS
 from hub.bootstrap import bootstrap, default_registry_file
 from hub.gc_tuning import tune_for_service
 from hub.optional import optional_module
@@ -62,19 +63,25 @@ def app_factory() -> Starlette:
     return app
 
 
+def server_options() -> dict[str, Any]:
+    """uvicorn settings of every `hub serve`: no access log (request lines carry query codes,
+    which are secrets); time limits on a request's arrival (hub.arrival_limits); the client
+    address taken from X-Forwarded-For only when the peer is a proxy listed in
+    HUB_TRUSTED_PROXIES (default 127.0.0.1), since throttling counts per client address."""
+    return {
+        "log_level": "info",
+        "access_log": False,
+        "http": ARRIVAL_LIMITS,
+        "proxy_headers": True,
+        "forwarded_allow_ips": os.environ.get("HUB_TRUSTED_PROXIES", "127.0.0.1"),
+    }
+
+
 def _run(ctx: HubContext, host: str, port: int) -> int:
     app = create_app(ctx)
     tune_for_service()
     with background(ctx, app):
-        # access_log off: request lines carry query codes, which are secrets.
-        uvicorn.run(
-            app,
-            host=host,
-            port=port,
-            log_level="info",
-            access_log=False,
-            timeout_graceful_shutdown=5,
-        )
+        uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=5, **server_options())
     return 0
 
 
@@ -91,8 +98,7 @@ def serve(host: str, port: int, *, workers: int = 1) -> int:
                 host=host,
                 port=port,
                 workers=workers,
-                log_level="info",
-                access_log=False,
+                **server_options(),
             )
         return 0
     return _run(bootstrap(), host, port)

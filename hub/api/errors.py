@@ -10,7 +10,7 @@ from starlette.responses import Response
 
 from hub.api.problems import problem
 from hub.domain.errors import InvalidApplicationNumber, InvalidTransition, NotAllowed
-from hub.services.errors import Conflict, Invalid, ServiceError, Violation
+from hub.services.errors import Conflict, Invalid, ServiceError, Throttled, Violation
 
 log = logging.getLogger("hub.api")
 
@@ -32,7 +32,12 @@ async def on_service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
     errors = exc.errors if isinstance(exc, Invalid) else ()
     current = exc.current_status if isinstance(exc, Conflict) else None
-    return problem(exc.status, exc.detail, request=request, errors=errors, current_status=current)
+    response = problem(
+        exc.status, exc.detail, request=request, errors=errors, current_status=current
+    )
+    if isinstance(exc, Throttled):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def on_domain_error(request: Request, exc: Exception) -> Response:

@@ -19,6 +19,7 @@ TITLES: dict[int, tuple[str, str, str]] = {
     403: ("forbidden", "无权操作", "Forbidden"),
     404: ("not-found", "未找到", "Not found"),
     405: ("method-not-allowed", "不支持该方法", "Method not allowed"),
+    408: ("request-timeout", "请求超时", "Request timeout"),
     409: ("conflict", "状态冲突", "Conflict"),
     413: ("too-large", "请求体过大", "Request body too large"),
     415: ("unsupported-media-type", "请使用 application/json", "Use application/json"),

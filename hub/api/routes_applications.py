@@ -15,6 +15,7 @@ from starlette.routing import Route
 from hub.api.support import (
     authenticate,
     creating,
+    guarded_lookup,
     hub_ctx,
     idempotency_key,
     in_read,
@@ -26,6 +27,7 @@ from hub.services import case_view, documents, lifecycle, records
 from hub.services import public_status as public_status_service
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
+from hub.services.errors import NotFound
 from hub.services.idempotency import request_hash
 from hub.services.intake_batch import IntakeBatcher
 from hub.services.principal import Principal, Role
@@ -56,12 +58,17 @@ async def get_application(request: Request) -> Response:
 
 
 async def public_status(request: Request) -> Response:
+    """Throttled per client and number (`guarded_lookup`): a wrong code counts as a guess."""
     no = canonical_no(request.path_params["no"])
     code = request.query_params.get("code", "")
     ctx = hub_ctx(request)
-    return json_response(
-        await in_read(request, lambda s: public_status_service.lookup(ctx, s, no, code))
+    if not code:
+        raise NotFound(public_status_service.NOT_FOUND)
+    found = await guarded_lookup(
+        request, no, lambda s: public_status_service.lookup(ctx, s, no, code)
     )
+    assert found is not None  # a wrong code raised NotFound, counted as a guess
+    return json_response(found)
 
 
 def _case_action(schema: str, action: Any, *roles: Role) -> Any:

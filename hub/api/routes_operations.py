@@ -15,6 +15,7 @@ from hub.api.errors import HttpProblem
 from hub.api.support import (
     authenticate,
     creating,
+    guarded_lookup,
     hub_ctx,
     in_read,
     in_transaction,
@@ -24,6 +25,7 @@ from hub.api.support import (
 )
 from hub.domain.numbering import business_day
 from hub.ops import alerts, casebook, complaints, governance, helpdesk, stats
+from hub.services.errors import NotFound
 from hub.services.principal import Role
 
 
@@ -139,10 +141,16 @@ async def submit_complaint(request: Request) -> Response:
 
 
 async def complaint_progress(request: Request) -> Response:
+    """Throttled per client and number like the case status (`guarded_lookup`)."""
     ctx = hub_ctx(request)
-    no = request.path_params["no"]
+    no = complaints.canonical_complaint_no(request.path_params["no"])
     code = request.query_params.get("code", "")
-    return json_response(await in_read(request, lambda s: complaints.progress(ctx, s, no, code)))
+    if not code:
+        raise NotFound(complaints.NOT_FOUND)
+    found = await guarded_lookup(request, no, lambda s: complaints.progress(ctx, s, no, code))
+    if found is None:
+        raise NotFound(complaints.NOT_FOUND)
+    return json_response(found)
 
 
 async def answer_complaint(request: Request) -> Response:

@@ -8,12 +8,13 @@ from typing import Any, TypeVar
 
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 
 import schemas
 from hub import jsonutil
 from hub.api.errors import HttpProblem
+from hub.services import throttle
 from hub.services.context import HubContext
 from hub.services.errors import Violation
 from hub.services.idempotency import request_hash, run_idempotent
@@ -51,11 +52,14 @@ async def read_body(request: Request) -> bytes:
         raise HttpProblem(413, f"请求体超过 {limit} 字节 / body over {limit} bytes")
     chunks: list[bytes] = []
     size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise HttpProblem(413, f"请求体超过 {limit} 字节 / body over {limit} bytes")
-        chunks.append(chunk)
+    try:
+        async for chunk in request.stream():
+            size += len(chunk)
+            if size > limit:
+                raise HttpProblem(413, f"请求体超过 {limit} 字节 / body over {limit} bytes")
+            chunks.append(chunk)
+    except ClientDisconnect:  # gone, or closed by the hub for stalling (hub.arrival_limits)
+        raise HttpProblem(408, "请求体未按时到达 / the request body did not arrive") from None
     return b"".join(chunks)
 
 
@@ -126,3 +130,26 @@ async def creating(
 
     answer = await run_in_threadpool(run_idempotent, ctx, principal, key, digest, work, status)
     return Response(answer.body, status_code=answer.status, media_type="application/json")
+
+
+def client_address(request: Request) -> str | None:
+    """The client's address as the server saw it (behind a proxy listed in
+    HUB_TRUSTED_PROXIES, the address that proxy forwarded)."""
+    return request.client.host if request.client else None
+
+
+async def guarded_lookup(
+    request: Request, subject: str, lookup: Callable[[Session], T | None]
+) -> T | None:
+    """A public look-up by number and code, throttled per client and number (INTERFACE 18):
+    the guess is counted before the code is checked, a right answer (`lookup` answers
+    something) gives it back, a wrong one (`None`, or `NotFound` raised) stays counted.
+    Raises `Throttled`."""
+    ctx = hub_ctx(request)
+    reservation = await run_in_threadpool(
+        throttle.reserve_guess, ctx, client_address(request), subject
+    )
+    found = await in_read(request, lookup)  # NotFound: a wrong guess, counted
+    if found is not None:
+        await run_in_threadpool(throttle.settle, ctx, reservation, right=True)
+    return found

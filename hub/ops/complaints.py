@@ -10,26 +10,30 @@ count repeated complaints without reading who made them.
 from __future__ import annotations
 
 import hmac
+import os
 import re
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.numbering import business_day
+from hub.domain.throttle import Budget
 from hub.ops import counters
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound, Violation
 from hub.services.intake import new_query_code
 from hub.services.principal import Principal, Role
+from hub.services.throttle import refuse
 from hub.store import audit
 from hub.store.models import Institution
 from hub.store.models_ops import Complaint
 from hub.store.outbox import enqueue
 
-_NOT_FOUND = "没有这个投诉 / no such complaint"
+NOT_FOUND = "没有这个投诉 / no such complaint"
 TYPE_TEXT = {
     "attitude": "服务态度",
     "overdue": "处理超期",
@@ -76,15 +80,66 @@ def _answer(ctx: HubContext, c: Complaint) -> str | None:
     return ctx.vault.open_text(c.answer_sealed, table="complaint", field="answer", record_id=c.no)
 
 
+@dataclass(frozen=True)
+class ComplaintQuota:
+    """At most `per_phone` complaints a day from one contact phone, and `per_party` an hour
+    from one portal (a complaint from a portal is someone's; a flood of them is not)."""
+
+    per_phone: int = 5
+    per_party: int = 200
+
+    @classmethod
+    def from_env(cls) -> ComplaintQuota:
+        def read(name: str, default: int) -> int:
+            raw = os.environ.get(name, "")
+            return int(raw) if raw.isdigit() and int(raw) > 0 else default
+
+        return cls(
+            per_phone=read("HUB_COMPLAINTS_PER_PHONE_DAY", 5),
+            per_party=read("HUB_COMPLAINTS_PER_PARTY_HOUR", 200),
+        )
+
+
+def _within_quota(
+    session: Session, principal: Principal, contact: str, now: datetime, quota: ComplaintQuota
+) -> None:
+    """Raise `Throttled` (429, Retry-After) when this complaint would pass a quota. Runs
+    after the day's counter row is locked, so concurrent complaints count one another."""
+    phone = Budget(quota.per_phone, timedelta(days=1))
+    times = session.exec(
+        select(Complaint.created_at)
+        .where(Complaint.contact_index == contact, col(Complaint.created_at) > now - phone.window)
+        .order_by(col(Complaint.created_at).desc())
+        .limit(phone.limit)
+    ).all()
+    waits = [phone.wait(list(times), now)]
+    if principal.role is Role.PORTAL:
+        party = Budget(quota.per_party, timedelta(hours=1))
+        times = session.exec(
+            select(Complaint.created_at)
+            .where(
+                Complaint.submitted_by_role == Role.PORTAL.value,
+                Complaint.submitted_by_party == principal.party,
+                col(Complaint.created_at) > now - party.window,
+            )
+            .order_by(col(Complaint.created_at).desc())
+            .limit(party.limit)
+        ).all()
+        waits.append(party.wait(list(times), now))
+    refuse(waits)
+
+
 def submit(
     ctx: HubContext, session: Session, principal: Principal, body: dict[str, Any]
 ) -> dict[str, Any]:
-    """POST /v1/complaints (portal, admin)."""
+    """POST /v1/complaints (portal, admin); within `ComplaintQuota`."""
     now = ctx.clock.now()
     inst = session.get(Institution, body["institution"])
     if inst is None:
         raise Invalid.at("/institution", "名录中没有该机构 / unknown institution")
-    no = next_number(session, business_day(now))
+    no = next_number(session, business_day(now))  # locks the day's counter: quotas below are exact
+    contact = contact_digest(ctx, body["contact"]["phone"])
+    _within_quota(session, principal, contact, now, ComplaintQuota.from_env())
     code = new_query_code()
     complaint = Complaint(
         no=no,
@@ -98,7 +153,7 @@ def submit(
             field="sealed",
             record_id=no,
         ),
-        contact_index=contact_digest(ctx, body["contact"]["phone"]),
+        contact_index=contact,
         query_code_hash=_code_digest(ctx, no, code),
         submitted_by_role=principal.role,
         submitted_by_party=principal.party,
@@ -151,13 +206,14 @@ def submit(
     return {"complaint_no": no, "query_code": code, "status": complaint.status}
 
 
-def progress(ctx: HubContext, session: Session, raw_no: str, code: str) -> dict[str, Any]:
-    """GET /v1/complaints/{no}?code=: the complainant's view, no internal data."""
+def progress(ctx: HubContext, session: Session, raw_no: str, code: str) -> dict[str, Any] | None:
+    """GET /v1/complaints/{no}?code=: the complainant's view, no internal data; None for an
+    unknown number or a wrong code alike."""
     no = canonical_complaint_no(raw_no)
     c = session.get(Complaint, no)
     expected = _code_digest(ctx, no, code) if code else ""
     if c is None or not code or not hmac.compare_digest(c.query_code_hash, expected):
-        raise NotFound(_NOT_FOUND)
+        return None
     inst = session.get(Institution, c.institution_id)
     zh, en = STATUS_TEXT.get(c.status, (c.status, c.status))
     return {
@@ -196,7 +252,7 @@ def answer(
         raise Invalid(errors)
     c = session.exec(select(Complaint).where(Complaint.no == no).with_for_update()).first()
     if c is None or not _mine(principal, c):
-        raise NotFound(_NOT_FOUND)
+        raise NotFound(NOT_FOUND)
     if c.status == "answered":
         raise Conflict("该投诉已答复 / already answered", current_status=c.status)
     assert isinstance(text_value, str)

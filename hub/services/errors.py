@@ -4,7 +4,9 @@ ServiceError
 ├── NotFound        404  unknown, or not the caller's (the same answer on purpose)
 ├── Forbidden       403  the caller's role may not do this
 ├── Conflict        409  wrong state, or an idempotency key reused with another body
-└── Invalid         422  content that fails a rule, with JSON pointers
+├── Invalid         422  content that fails a rule, with JSON pointers
+│   └── TooLarge    413  over a size quota (a case's files), with JSON pointers
+└── Throttled       429  a budget or quota is spent: `retry_after` seconds to wait
 """
 
 from __future__ import annotations
@@ -62,3 +64,23 @@ class Invalid(ServiceError):
     @classmethod
     def at(cls, pointer: str, message: str) -> Invalid:
         return cls([Violation(pointer, message)])
+
+
+class TooLarge(Invalid):
+    status = 413
+    title_zh = "内容过大"
+    title_en = "Too large"
+
+
+class Throttled(ServiceError):
+    status = 429
+    title_zh = "请求过于频繁"
+    title_en = "Too many requests"
+
+    def __init__(self, retry_after: int, detail: str = "") -> None:
+        super().__init__(
+            detail
+            or f"请求过于频繁，请 {retry_after} 秒后再试 / too many requests, retry in "
+            f"{retry_after} s"
+        )
+        self.retry_after = max(1, int(retry_after))

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from hub.domain.numbering import ApplicationNumber, business_day
 from hub.domain.status import Status
-from hub.services import records
+from hub.services import case_files, records
 from hub.services.casework import (
     dispatch,
     notify_applicant,
@@ -109,6 +109,13 @@ def submit(
     )
     no = str(number)
     code = new_query_code()
+    if body.get("attachments"):
+        body = {
+            **body,
+            "attachments": case_files.take_in(
+                body["attachments"], already=0, pointer="/attachments"
+            ),
+        }
     personal = records.split_personal(body)
     app = NewApplication(
         no=no,

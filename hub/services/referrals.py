@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hub.domain.attachments import with_clean_names
 from hub.domain.errors import InvalidTransition, NotAllowed
 from hub.domain.routing import body_kind_for
 from hub.domain.status import (
@@ -17,7 +18,7 @@ from hub.domain.status import (
     status_for_referral_result,
 )
 from hub.ops.scheduler import close_referral_deadline, open_referral_deadline
-from hub.services import records
+from hub.services import case_files, records
 from hub.services.casework import (
     load_for_update,
     notify_applicant,
@@ -77,13 +78,20 @@ def request(
     except NotAllowed as exc:
         raise Invalid.at(exc.pointer or "/kind", str(exc)) from exc
     target = _target(session, app, kind, body.get("target"))
+    documents = body.get("documents", [])
+    if documents:
+        documents = case_files.take_in(
+            documents,
+            already=case_files.stored_bytes(ctx.vault, session, app),
+            pointer="/documents",
+        )
     referral = Referral(
         id=str(uuid.uuid4()),
         application_no=no,
         kind=kind,
         target_id=target.id,
         requested_by=principal.party or "",
-        documents=body.get("documents", []),
+        documents=documents,
         created_at=now,
     )
     session.add(referral)
@@ -159,7 +167,8 @@ def record_result(
     referral.outcome = body["outcome"]
     referral.case_no = body.get("case_no")
     referral.decided_on = date.fromisoformat(body["decided_on"])
-    referral.result_document = body.get("document")
+    document = body.get("document")
+    referral.result_document = with_clean_names([document])[0] if document else None
     referral.decided_at = now
     session.add(referral)
     close_referral_deadline(session, referral, now)

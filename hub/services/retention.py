@@ -3,6 +3,7 @@
 - Idempotency records (the sealed first answer of a creating POST): `HUB_IDEMPOTENCY_HOURS`
   (default 168, one week). A client repeating a request later than that makes a new one.
 - Web sessions: a day after they expired (sign-in and sign-out stay in the audit trail).
+- Throttle events (counted guesses and sign-ins): once no budget counts them (24 hours).
 
 The purge runs with the scheduler (`hub scheduler`, or its thread in `hub serve`), at most
 once per `PURGE_EVERY_SECONDS`; it is one indexed DELETE per kind, safe on several nodes.
@@ -19,6 +20,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete
 from sqlmodel import col
 
+from hub.services import throttle
 from hub.services.context import HubContext
 from hub.store.models import IdempotencyRecord, WebSessionRecord
 
@@ -53,6 +55,7 @@ def purge(ctx: HubContext, settings: RetentionSettings | None = None) -> dict[st
     return {
         "idempotency_records": int(answers.rowcount or 0),
         "web_sessions": int(sessions.rowcount or 0),
+        "throttle_events": throttle.purge(ctx),
     }
 
 

@@ -151,3 +151,22 @@ class WorkOrder(SQLModel, table=True):
     satisfied: bool | None = None
     callback_note_sealed: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
     help_article_id: int | None = None
+
+
+class ThrottleEvent(SQLModel, table=True):
+    """A counted guess or sign-in attempt of one client (限流, hub.services.throttle).
+
+    `client` is a keyed digest of the client's address (an IPv6 /64), never the address;
+    `subject` the number guessed at. Migration 0087.
+    """
+
+    __tablename__ = "throttle_event"
+    __table_args__ = (
+        Index("ix_throttle_event_client", "client", "kind", "at"),
+        Index("ix_throttle_event_subject", "client", "subject", "at"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    client: str = Field(max_length=64)
+    kind: str = Field(max_length=16)
+    subject: str | None = Field(default=None, max_length=32)
+    at: datetime = _ts(index=True)

@@ -130,6 +130,11 @@ TEXT: dict[str, tuple[str, str]] = {
         "This token is not an institution's; only institution tokens may sign in here.",
     ),
     "signed_out": ("您已退出登录。", "You are signed out."),
+    "throttled": (
+        "尝试次数过多，请 {minutes} 分钟后再试。在此之前即使填写正确也无法查询或登录。",
+        "Too many attempts: try again in {minutes} minutes. Until then even the right "
+        "answer is refused.",
+    ),
     "session_expired": ("请先登录。", "Please sign in."),
     "csrf": (
         "表单已失效（安全校验未通过），请刷新页面后重试。",

@@ -8,11 +8,12 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from hub.api.support import guarded_lookup
 from hub.domain.numbering import example_number
 from hub.ops import helpdesk
 from hub.services import public_status
 from hub.services.casework import canonical_no
-from hub.services.errors import Invalid, NotFound
+from hub.services.errors import Invalid, NotFound, Throttled
 from hub.web import pages
 
 
@@ -49,11 +50,22 @@ async def status_lookup(request: Request) -> Response:
     except Invalid:
         return _status_page(request, 422, form=shown, error=t("invalid_no"), bad={"no"})
     ctx = pages.ctx_of(request)
-    try:
-        result = await pages.read(request, lambda s: public_status.lookup(ctx, s, no, code))
+    try:  # throttled per client and number, as the API (INTERFACE 18)
+        result = await guarded_lookup(request, no, lambda s: public_status.lookup(ctx, s, no, code))
     except NotFound:
         return _status_page(request, 404, form=shown, error=t("not_found"))
+    except Throttled as exc:
+        return _throttled(request, exc, shown)
     return _status_page(request, form={"no": no}, result=result)
+
+
+def _throttled(request: Request, exc: Throttled, shown: dict[str, str]) -> Response:
+    """429 with `Retry-After`, and a page that says how long to wait."""
+    t = pages.texts(request)
+    minutes = max(1, -(-exc.retry_after // 60))
+    response = _status_page(request, 429, form=shown, error=t("throttled", minutes=minutes))
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 async def help_page(request: Request) -> Response:

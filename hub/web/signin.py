@@ -13,8 +13,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hub.services import accounts, web_sessions
-from hub.services.errors import Invalid, Violation
+from hub.api.support import client_address
+from hub.services import accounts, throttle, web_sessions
+from hub.services.errors import Invalid, Throttled, Violation
 from hub.services.principal import Principal, Role
 from hub.services.tokens import TokenCache
 from hub.web import pages
@@ -64,12 +65,15 @@ async def login_form(request: Request) -> Response:
     return _login_page(request, flash=flash, form={"login": ""})
 
 
-async def _token_sign_in(request: Request, token: str) -> Response:
+async def _token_sign_in(
+    request: Request, token: str, reservation: throttle.Reservation
+) -> Response:
     t = pages.texts(request)
     cache: TokenCache = request.app.state.tokens
     principal = await run_in_threadpool(cache.authenticate, token)
     if principal is None:
         return _login_page(request, 401, error=t("bad_token"), form={"login": ""})
+    await run_in_threadpool(throttle.settle, pages.ctx_of(request), reservation, right=True)
     if principal.role is not Role.INSTITUTION:
         return _login_page(request, 403, error=t("not_institution"), form={"login": ""})
     cookie, session = pages.signer(request).new_cookie("token", principal.token_id)
@@ -96,6 +100,14 @@ async def _opened(request: Request, session: WebSession) -> None:
     )
 
 
+def _throttled_login(request: Request, exc: Throttled, shown: dict[str, str]) -> Response:
+    t = pages.texts(request)
+    minutes = max(1, -(-exc.retry_after // 60))
+    response = _login_page(request, 429, error=t("throttled", minutes=minutes), form=shown)
+    response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
 def _locked_page(request: Request, seconds: int, login_name: str) -> Response:
     t = pages.texts(request)
     minutes = max(1, (seconds + 59) // 60)
@@ -116,8 +128,14 @@ async def login(request: Request) -> Response:
         return _login_page(request, 403, error=t("csrf"), form=shown)
     token = form.get("token", "").strip()
     password = form.get("password", "")
+    try:  # at most 20 sign-ins a minute per client; a refused one is a guess (INTERFACE 13, 18)
+        reservation = await run_in_threadpool(
+            throttle.reserve_signin, pages.ctx_of(request), client_address(request)
+        )
+    except Throttled as exc:
+        return _throttled_login(request, exc, shown)
     if token and not login_name:
-        return await _token_sign_in(request, token)
+        return await _token_sign_in(request, token, reservation)
     missing = [
         Violation(pointer, "必填 / required")
         for pointer, value in (("/login", login_name), ("/password", password))
@@ -146,6 +164,7 @@ async def login(request: Request) -> Response:
         return _login_page(request, 401, error=message, form=shown)
     person = result.principal
     assert person.login is not None
+    await run_in_threadpool(throttle.settle, ctx, reservation, right=True)
     if result.outcome == "change_password":
         cookie, pending = signer.new_cookie("pending", person.login, result.epoch, sid=sid)
         await _opened(request, pending)

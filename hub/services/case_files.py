@@ -1,0 +1,54 @@
+"""The files of a case (application attachments, referral documents): names cleaned of path
+parts, and at most `HUB_CASE_FILE_BYTES` (50 MiB) in all per case, so one case cannot fill
+the database a request body at a time. Past the quota: 413 with a pointer, nothing stored.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlmodel import Session, select
+
+from hub.domain.attachments import total_bytes, with_clean_names
+from hub.services import records
+from hub.services.errors import TooLarge, Violation
+from hub.store.models import Application, Referral
+from hub.vault import Vault
+
+DEFAULT_CASE_FILE_BYTES = 50 * 1024 * 1024
+
+
+def case_file_bytes() -> int:
+    raw = os.environ.get("HUB_CASE_FILE_BYTES", "")
+    return int(raw) if raw.isdigit() else DEFAULT_CASE_FILE_BYTES
+
+
+def take_in(
+    items: Iterable[Mapping[str, Any]], *, already: int, pointer: str
+) -> list[dict[str, Any]]:
+    """The files with clean names, or `TooLarge` when they would take the case past its quota."""
+    files = with_clean_names(items)
+    limit = case_file_bytes()
+    if already + total_bytes(files) > limit:
+        raise TooLarge(
+            [
+                Violation(
+                    pointer,
+                    f"每件办件的附件合计不超过 {limit} 字节（已有 {already}） / a case's files "
+                    f"total at most {limit} bytes ({already} already)",
+                )
+            ]
+        )
+    return files
+
+
+def stored_bytes(vault: Vault, session: Session, app: Application) -> int:
+    """Bytes the case holds now: the application's attachments and its referral documents."""
+    held = total_bytes(records.open_personal(vault, app).get("attachments", []))
+    for documents in session.exec(
+        select(Referral.documents).where(Referral.application_no == app.no)
+    ).all():
+        held += total_bytes(documents or [])
+    return held
