@@ -1,6 +1,7 @@
-"""The files of a case (application attachments, referral documents): names cleaned of path
-parts, and at most `HUB_CASE_FILE_BYTES` (50 MiB) in all per case, so one case cannot fill
-the database a request body at a time. Past the quota: 413 with a pointer, nothing stored.
+"""The files of a case (application attachments, referral documents, served documents):
+names cleaned of path parts, and at most `HUB_CASE_FILE_BYTES` (50 MiB) in all per case, so
+one case cannot fill the database a request body at a time. Past the quota: 413 with a
+pointer, nothing stored.
 """
 
 from __future__ import annotations
@@ -9,12 +10,12 @@ import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, func, select
 
 from hub.domain.attachments import total_bytes, with_clean_names
 from hub.services import records
 from hub.services.errors import TooLarge, Violation
-from hub.store.models import Application, Referral
+from hub.store.models import Application, CaseDocument, Referral
 from hub.vault import Vault
 
 DEFAULT_CASE_FILE_BYTES = 50 * 1024 * 1024
@@ -45,10 +46,16 @@ def take_in(
 
 
 def stored_bytes(vault: Vault, session: Session, app: Application) -> int:
-    """Bytes the case holds now: the application's attachments and its referral documents."""
+    """Bytes the case holds now: the application's attachments, its referral documents and
+    the documents served in it."""
     held = total_bytes(records.open_personal(vault, app).get("attachments", []))
     for documents in session.exec(
         select(Referral.documents).where(Referral.application_no == app.no)
     ).all():
         held += total_bytes(documents or [])
-    return held
+    served = session.exec(
+        select(func.coalesce(func.sum(CaseDocument.size), 0)).where(
+            CaseDocument.application_no == app.no
+        )
+    ).one()
+    return held + int(served or 0)

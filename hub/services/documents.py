@@ -25,7 +25,7 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.status import Status
-from hub.services import records
+from hub.services import case_files, records
 from hub.services.casework import NOTIFY, load_for_update
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound, ServiceError
@@ -145,13 +145,18 @@ def serve(
             current_status=app.status,
         )
     content = base64.b64decode(body["content_base64"], validate=True)
+    (file,) = case_files.take_in(  # the name cleaned, within the case's quota of bytes
+        [{"name": body["name"], "size": len(content)}],
+        already=case_files.stored_bytes(ctx.vault, session, app),
+        pointer="/content_base64",
+    )
     doc_id = str(uuid.uuid4())
     doc = CaseDocument(
         id=doc_id,
         application_no=app.no,
         institution_id=holder,
         kind=body["kind"],
-        name=body["name"],
+        name=file["name"],
         media_type=body["media_type"],
         size=len(content),
         sha256=body["sha256"],

@@ -111,3 +111,34 @@ def test_a_case_holds_at_most_its_quota_of_file_bytes(
     with api.ctx.db.read() as session:
         (stored,) = session.exec(select(Referral).where(Referral.application_no == no)).all()
     assert [d["name"] for d in stored.documents] == ["协议.pdf"]
+
+
+def test_a_served_document_counts_toward_the_quota_and_loses_its_path(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HUB_CASE_FILE_BYTES", "1000")
+    case = api.submitted()
+    no, holder = case["application_no"], case["institution"]["id"]
+    api.ok_event(no, holder, "received")
+    headers = api.auth("institution", holder)
+
+    def served(name: str, size: int) -> Any:
+        content = bytes(size)
+        return api.client.post(
+            f"/v1/applications/{no}/documents",
+            json={
+                "kind": "agreement",
+                "name": name,
+                "media_type": "application/pdf",
+                "sha256": hashlib.sha256(content).hexdigest(),
+                "content_base64": base64.b64encode(content).decode(),
+                "serve_to": "both",
+            },
+            headers=headers,
+        )
+
+    r = served("/tmp/../调解协议书.pdf", 700)
+    assert r.status_code == 201, r.text
+    assert r.json()["name"] == "调解协议书.pdf"
+    r = served("补充.pdf", 400)
+    assert r.status_code == 413 and r.json()["errors"][0]["pointer"] == "/content_base64"

@@ -179,3 +179,27 @@ def test_twenty_sign_ins_a_minute_then_429_even_with_the_right_token(api: Api) -
     assert isinstance(api.ctx.clock, FakeClock)
     api.ctx.clock.advance(timedelta(minutes=1, seconds=1))
     assert _sign_in(c, token) == 303
+
+
+def test_work_order_progress_is_throttled_too(api: Api) -> None:
+    made = api.client.post(
+        "/v1/workorders",
+        json={
+            "type": "consultation",
+            "institution": "pm-a",
+            "content": "想咨询调解需要准备什么材料？",
+            "contact": {"phone": "13812345678"},
+        },
+        headers=api.auth("portal"),
+    )
+    assert made.status_code == 201, made.text
+    no, code = made.json()["workorder_no"], made.json()["query_code"]
+    attacker = _client(api)
+    for _ in range(10):
+        r = attacker.get(f"/v1/workorders/{no}", params={"code": _wrong(code)})
+        assert r.status_code == 404
+    _assert_throttled(attacker.get(f"/v1/workorders/{no}", params={"code": code}), 3600)
+    assert (
+        _client(api, NEIGHBOUR).get(f"/v1/workorders/{no}", params={"code": code}).status_code
+        == 200
+    )
