@@ -47,6 +47,8 @@ def _keys() -> None:
     os.environ.setdefault("HUB_ACTIVE_KEY", "b1")
     os.environ.setdefault("HUB_BLIND_INDEX_KEY", k())
     os.environ.setdefault("HUB_PSEUDONYM_KEY", k())
+    os.environ.setdefault("HUB_AUDIT_KEY", k())
+    os.environ.setdefault("HUB_SIGNING_KEY", k())
     # The benchmark's receiver listens on http://127.0.0.1 (production refuses both).
     os.environ.setdefault("HUB_WEBHOOK_ALLOW_HTTP", "1")
     os.environ.setdefault("HUB_WEBHOOK_ALLOW_PRIVATE", "1")

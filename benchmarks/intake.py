@@ -84,7 +84,8 @@ def run(cmd: list[str], env: dict[str, str]) -> str:
 
 def prepare(db: str, workdir: Path) -> tuple[dict[str, str], str | None]:
     env = {**os.environ, "HUB_DATA_DIR": str(workdir), "HUB_KEYS": f"b1:{key()}",
-           "HUB_ACTIVE_KEY": "b1", "HUB_BLIND_INDEX_KEY": key(), "HUB_PSEUDONYM_KEY": key()}
+           "HUB_ACTIVE_KEY": "b1", "HUB_BLIND_INDEX_KEY": key(), "HUB_PSEUDONYM_KEY": key(),
+           "HUB_AUDIT_KEY": key(), "HUB_SIGNING_KEY": key()}
     env.pop("HUB_KEYS_FILE", None)
     dropped = None
     if db == "postgresql":

@@ -9,9 +9,15 @@ from pathlib import Path
 from hub.clock import Clock, SystemClock
 from hub.config import Settings
 from hub.services.context import HubContext
+from hub.store import audit
 from hub.store.db import Database
 from hub.vault import Vault
-from privacy.config import generate_key_file, load_field_cipher_from_env, load_privacy_keys
+from privacy.config import (
+    add_missing_keys_to_file,
+    generate_key_file,
+    load_field_cipher_from_env,
+    load_privacy_keys,
+)
 from privacy.crypto import BlindIndex, FieldCipher
 
 log = logging.getLogger("hub.bootstrap")
@@ -31,6 +37,8 @@ def ensure_demo_keys(settings: Settings) -> None:
         log.warning(
             "no HUB_KEYS_FILE configured: generated a local key file for the embedded default"
         )
+    elif add_missing_keys_to_file(path):  # a demo file of an earlier build
+        log.warning("added the audit and signing keys to the local key file")
     os.environ["HUB_KEYS_FILE"] = str(path)
 
 
@@ -46,8 +54,10 @@ def _key_file_signature() -> object:
 
 
 def build_vault() -> Vault:
-    """The vault; it re-reads the key ring when the key file changes (`hub keys rotate`)."""
+    """The vault; it re-reads the key ring when the key file changes (`hub keys rotate`).
+    The audit chains' key is handed to the audit trail here (hub.store.audit)."""
     keys = load_privacy_keys()
+    audit.configure_key(keys.audit_key)
     return Vault(
         FieldCipher(keys.keyring, keys.algorithm),
         BlindIndex(keys.blind_index_key),

@@ -107,15 +107,61 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
-    from hub.store.audit import verify
+    from hub.services.audit_trail import verify_trail
+    from privacy.signing import SignatureError, Verifier
 
     ctx = _ctx()
-    with ctx.db.read() as session:
-        count, breaks = verify(session)
-    for b in breaks:
-        print(f"BROKEN chain={b.chain} entry={b.entry_id}: {b.reason}")
-    print(f"{count} audit entries checked, {len(breaks)} breaks")
-    return 1 if breaks else 0
+    verifiers = None
+    if args.public_key:
+        try:
+            verifiers = [Verifier.from_pem(Path(k).read_bytes()) for k in args.public_key]
+        except (OSError, SignatureError) as exc:
+            print(f"cannot read the public key: {exc}", file=sys.stderr)
+            return 2
+    file = Path(args.checkpoints) if args.checkpoints else None
+    report = verify_trail(ctx, file, verifiers)
+    for f in report.findings:
+        print(f"BROKEN {f.where}: {f.reason}")
+    print(
+        f"{report.entries} audit entries checked, {report.checkpoints} signed checkpoints "
+        f"(entries up to id {report.covered_upto} covered), {len(report.findings)} breaks"
+    )
+    return 0 if report.ok else 1
+
+
+def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
+    from hub.services.audit_trail import write_checkpoint
+
+    cp = write_checkpoint(_ctx())
+    if cp is None:
+        print("nothing new to sign since the last checkpoint")
+    else:
+        print(f"checkpoint {cp.seq}: {cp.entries} entries up to id {cp.upto_id}, key {cp.key_id}")
+    return 0
+
+
+def cmd_audit_export(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from hub.services.audit_trail import export
+
+    try:
+        first, last = date.fromisoformat(args.from_day), date.fromisoformat(args.to_day)
+    except ValueError:
+        print("--from and --to take YYYY-MM-DD / 日期格式为 YYYY-MM-DD", file=sys.stderr)
+        return 2
+    if last < first:
+        print("--to is before --from / 结束日期早于开始日期", file=sys.stderr)
+        return 2
+    ctx = _ctx()
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as out:
+            n = export(ctx, first, last, out)
+        print(f"{n} audit entries written to {args.out}", file=sys.stderr)
+    else:
+        n = export(ctx, first, last, sys.stdout)
+        print(f"{n} audit entries", file=sys.stderr)
+    return 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -181,7 +227,19 @@ def build_parser() -> argparse.ArgumentParser:
     aud = sub.add_parser("audit", help="audit trail").add_subparsers(
         dest="aud_command", required=True
     )
-    aud.add_parser("verify", help="check the hash chains").set_defaults(func=cmd_audit_verify)
+    p = aud.add_parser("verify", help="check the chains, the signed checkpoints and the file")
+    p.add_argument("--checkpoints", metavar="FILE", help="the checkpoint file (default: local)")
+    p.add_argument(
+        "--public-key", action="append", metavar="PEM", help="a key checkpoints may be signed by"
+    )
+    p.set_defaults(func=cmd_audit_verify)
+    p = aud.add_parser("checkpoint", help="sign a checkpoint of the trail now")
+    p.set_defaults(func=cmd_audit_checkpoint)
+    p = aud.add_parser("export", help="the entries of some days as NDJSON")
+    p.add_argument("--from", dest="from_day", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--to", dest="to_day", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    p.set_defaults(func=cmd_audit_export)
 
     for name in _EXTENSIONS:
         module = optional_module(name)

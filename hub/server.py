@@ -26,6 +26,7 @@ log = logging.getLogger("hub.server")
 BACKGROUND = (
     ("hub.broker.embedded", "start_for_server"),
     ("hub.ops.scheduler", "start_for_server"),
+    ("hub.services.audit_trail", "start_for_server"),  # signed audit checkpoints
 )
 
 

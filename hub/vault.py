@@ -18,6 +18,7 @@ from typing import Any
 
 from hub import jsonutil
 from privacy.crypto import BlindIndex, FieldCipher, UnknownKey
+from privacy.signing import Signer
 
 _CHECK_SECONDS = 1.0
 
@@ -31,7 +32,9 @@ class Vault:
         pseudonym_key: bytes | None = None,
         reload: Callable[[], FieldCipher] | None = None,
         signature: Callable[[], object] | None = None,
+        signer: Signer | None = None,
     ) -> None:
+        self._signer = signer
         self.cipher = cipher
         self.blind = blind
         self.pseudonym_key = pseudonym_key
@@ -40,6 +43,16 @@ class Vault:
         self._lock = threading.Lock()
         self._checked = time.monotonic()
         self._seen = signature() if signature is not None else None
+
+    @property
+    def signer(self) -> Signer:
+        """The hub's signing key (audit checkpoints, evidential bundles), read on first use
+        from HUB_SIGNING_KEY or the key file."""
+        if self._signer is None:
+            from privacy.config import load_signing_seed_from_env
+
+            self._signer = Signer.from_seed(load_signing_seed_from_env())
+        return self._signer
 
     # -- key ring refresh ---------------------------------------------------------
     def reload_keys(self) -> bool:

@@ -12,6 +12,10 @@ Environment:
 
 - ``HUB_BLIND_INDEX_KEY``, ``HUB_PSEUDONYM_KEY``: base64, at least 16 bytes; override the
   file's entries.
+- ``HUB_AUDIT_KEY`` (file: ``audit_key``): base64, at least 32 bytes, the HMAC key of the
+  audit chains; its own key, distinct from every other.
+- ``HUB_SIGNING_KEY`` (file: ``signing_key``): base64 of the 32-byte Ed25519 private key
+  that signs audit checkpoints and evidential bundles (privacy.signing).
 - ``HUB_CIPHER``: ``aes-256-gcm`` (default) or ``sm4-gcm``; overrides the file.
 
 Nothing here logs or prints key material, and the objects' ``repr`` hide it.
@@ -34,12 +38,15 @@ from privacy.crypto import ALGORITHMS, FieldCipher, KeyConfigError, KeyRing
 __all__ = [
     "PrivacyKeys",
     "add_key_to_file",
+    "add_missing_keys_to_file",
     "generate_key_file",
+    "load_audit_key_from_env",
     "load_blind_index_key_from_env",
     "load_field_cipher_from_env",
     "load_keyring_from_env",
     "load_privacy_keys",
     "load_pseudonym_key_from_env",
+    "load_signing_seed_from_env",
     "retire_key_in_file",
 ]
 
@@ -120,6 +127,38 @@ def load_pseudonym_key_from_env(env: Mapping[str, str] | None = None) -> bytes:
     return _secondary_key(_env(env), "HUB_PSEUDONYM_KEY", "pseudonym_key")
 
 
+def load_audit_key_from_env(env: Mapping[str, str] | None = None) -> bytes:
+    key = _secondary_key(_env(env), "HUB_AUDIT_KEY", "audit_key")
+    if len(key) < 32:
+        raise KeyConfigError("the audit key must decode to at least 32 bytes")
+    return key
+
+
+def load_signing_seed_from_env(env: Mapping[str, str] | None = None) -> bytes:
+    """The Ed25519 private key (32 bytes) of ``HUB_SIGNING_KEY`` or the key file."""
+    env = _env(env)
+    text = env.get("HUB_SIGNING_KEY", "").strip()
+    if text:
+        return _decode("HUB_SIGNING_KEY", text, exact=32)
+    data = _read_file(env)
+    if data is not None and data.get("signing_key"):
+        return _decode("HUB_KEYS_FILE signing_key", str(data["signing_key"]), exact=32)
+    raise KeyConfigError("no signing_key: set HUB_SIGNING_KEY or HUB_KEYS_FILE")
+
+
+def add_missing_keys_to_file(path: str | os.PathLike[str]) -> list[str]:
+    """Give a key file written by an earlier build the keys it lacks (the audit and signing
+    keys); answers the names added. Existing keys are never changed."""
+    target = Path(path)
+    data = _read_file({"HUB_KEYS_FILE": str(target)}) or {}
+    added = [name for name in ("audit_key", "signing_key") if not data.get(name)]
+    for name in added:
+        data[name] = _b64(secrets.token_bytes(32))
+    if added:
+        _write_private(target, data, overwrite=True)
+    return added
+
+
 def _algorithm(env: Mapping[str, str]) -> str:
     alg = env.get("HUB_CIPHER", "").strip()
     if not alg:
@@ -143,6 +182,7 @@ class PrivacyKeys:
     blind_index_key: bytes = field(repr=False)
     pseudonym_key: bytes = field(repr=False)
     algorithm: str = "aes-256-gcm"
+    audit_key: bytes = field(default=b"", repr=False)
 
     def __post_init__(self) -> None:
         material = [self.keyring.key(k) for k in self.keyring.ids]
@@ -150,6 +190,12 @@ class PrivacyKeys:
             raise KeyConfigError("blind index and pseudonym keys must differ from data keys")
         if self.blind_index_key == self.pseudonym_key:
             raise KeyConfigError("blind index and pseudonym keys must differ")
+        if self.audit_key and self.audit_key in (
+            *material,
+            self.blind_index_key,
+            self.pseudonym_key,
+        ):
+            raise KeyConfigError("the audit key must differ from every other key")
 
 
 def load_privacy_keys(env: Mapping[str, str] | None = None) -> PrivacyKeys:
@@ -159,6 +205,7 @@ def load_privacy_keys(env: Mapping[str, str] | None = None) -> PrivacyKeys:
         blind_index_key=load_blind_index_key_from_env(env),
         pseudonym_key=load_pseudonym_key_from_env(env),
         algorithm=_algorithm(env),
+        audit_key=load_audit_key_from_env(env),
     )
 
 
@@ -205,6 +252,8 @@ def generate_key_file(
         "active": key_id,
         "blind_index_key": _b64(secrets.token_bytes(32)),
         "pseudonym_key": _b64(secrets.token_bytes(32)),
+        "audit_key": _b64(secrets.token_bytes(32)),
+        "signing_key": _b64(secrets.token_bytes(32)),
         "algorithm": algorithm,
     }
     KeyRing({key_id: b"\0" * 32}, key_id)  # validates the key id

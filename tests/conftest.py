@@ -52,6 +52,8 @@ def test_keys() -> Iterator[None]:
             "HUB_ACTIVE_KEY",
             "HUB_BLIND_INDEX_KEY",
             "HUB_PSEUDONYM_KEY",
+            "HUB_AUDIT_KEY",
+            "HUB_SIGNING_KEY",
             "HUB_KEYS_FILE",
         )
     }
@@ -59,6 +61,8 @@ def test_keys() -> Iterator[None]:
     os.environ["HUB_ACTIVE_KEY"] = "t1"
     os.environ["HUB_BLIND_INDEX_KEY"] = _b64key()
     os.environ["HUB_PSEUDONYM_KEY"] = _b64key()
+    os.environ["HUB_AUDIT_KEY"] = _b64key()  # the audit chains' HMAC key, its own
+    os.environ["HUB_SIGNING_KEY"] = _b64key()  # Ed25519 private key: checkpoints, bundles
     os.environ.pop("HUB_KEYS_FILE", None)
     # Tests stand the clock still; the masked feed's settle window has its own test.
     os.environ["HUB_SHARED_SETTLE_SECONDS"] = "0"

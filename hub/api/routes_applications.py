@@ -8,6 +8,7 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -23,7 +24,7 @@ from hub.api.support import (
     json_body,
     json_response,
 )
-from hub.services import case_view, documents, lifecycle, records
+from hub.services import case_view, disclosures, documents, lifecycle, records
 from hub.services import public_status as public_status_service
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
@@ -54,7 +55,10 @@ async def get_application(request: Request) -> Response:
     def work(session: Session) -> dict[str, Any]:
         return records.full_record(ctx, session, case_view.viewable(ctx, session, principal, no))
 
-    return json_response(await in_read(request, work))
+    record = await in_read(request, work)
+    # Who read the personal data, before it leaves (hub.services.disclosures).
+    await run_in_threadpool(disclosures.record_read, ctx, principal, no, via="api")
+    return json_response(record)
 
 
 async def public_status(request: Request) -> Response:

@@ -1,14 +1,20 @@
-"""Append-only audit trail, hash-chained per chain (a case number, or a topic like `registry`).
+"""Append-only audit trail (Art. 24), chained per chain (a case number, or a topic like
+`registry`).
 
-Each entry's hash covers its content and its predecessor's hash, so an edited or deleted
-entry breaks the chain and `hub audit verify` names where. Entries carry ids and codes,
-never personal data.
+Each entry's `hash` is an HMAC-SHA256, with the audit key (`HUB_AUDIT_KEY`, its own key),
+of its content and its predecessor's hash: an edited, deleted or reordered entry breaks the
+chain and `hub audit verify` names where, and without the key nobody can recompute a chain
+they rewrote. Entries removed at the end of a chain leave no break in it; signed
+checkpoints catch those (hub.services.audit_trail). Entries carry ids and codes, never
+personal data.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+import hmac
+import threading
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -22,6 +28,27 @@ from hub.store.writes import emit
 
 GENESIS = "0" * 64
 
+_key: bytes | None = None
+_key_lock = threading.Lock()
+
+
+def configure_key(key: bytes | None) -> None:
+    """Set (or with None forget) the audit key; unset, it is read from the environment."""
+    global _key
+    with _key_lock:
+        _key = key
+
+
+def _audit_key() -> bytes:
+    global _key
+    if _key is None:
+        from privacy.config import load_audit_key_from_env
+
+        with _key_lock:
+            if _key is None:
+                _key = load_audit_key_from_env()
+    return _key
+
 
 def _digest(entry: Mapping[str, Any]) -> str:
     fields = [
@@ -34,9 +61,22 @@ def _digest(entry: Mapping[str, Any]) -> str:
         entry["detail"],
         entry["prev_hash"],
     ]
-    if entry.get("actor_login") is not None:  # entries written before 0100 hash as they did
+    if entry.get("actor_login") is not None:  # entries without a person hash as before 0100
         fields.append(entry["actor_login"])
-    return hashlib.sha256(jsonutil.dumps(fields).encode()).hexdigest()
+    body = jsonutil.dumps(fields)
+    return hmac.new(_audit_key(), body.encode(), hashlib.sha256).hexdigest()
+
+
+def range_digest(entries: Iterable[tuple[int, str]]) -> tuple[int, str]:
+    """(count, SHA-256) over the entries' ids and hashes in id order: what a checkpoint
+    signs for the entries after the previous one. Any entry removed, added, moved or
+    changed in the range changes it."""
+    h = hashlib.sha256()
+    n = 0
+    for entry_id, entry_hash in entries:
+        h.update(f"{entry_id}:{entry_hash}\n".encode())
+        n += 1
+    return n, h.hexdigest()
 
 
 def append(

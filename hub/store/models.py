@@ -279,7 +279,8 @@ class CalendarYear(SQLModel, table=True):
 
 
 class AuditEntry(SQLModel, table=True):
-    """Tamper-evident audit trail: each entry hashes its predecessor in the same chain."""
+    """Tamper-evident audit trail: each entry's keyed hash covers its predecessor's in the
+    same chain (hub.store.audit)."""
 
     __tablename__ = "audit_entry"
     id: int | None = Field(default=None, primary_key=True)
@@ -294,6 +295,25 @@ class AuditEntry(SQLModel, table=True):
     detail: dict[str, Any] | None = _json()
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
+
+
+class AuditCheckpoint(SQLModel, table=True):
+    """A signed statement of the audit trail up to an entry (hub.services.audit_trail):
+    the count and digest of the entries after the previous checkpoint, up to `upto_id`,
+    chained to the previous checkpoint's hash and signed (Ed25519). Each is also appended to
+    an append-only file (migration 0088)."""
+
+    __tablename__ = "audit_checkpoint"
+    seq: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    at: datetime = _ts()
+    from_id: int
+    upto_id: int
+    entries: int
+    digest: str = Field(max_length=64)
+    prev: str = Field(max_length=64)
+    hash: str = Field(max_length=64)
+    key_id: str = Field(max_length=16)
+    signature: str = Field(max_length=100)
 
 
 class IdempotencyRecord(SQLModel, table=True):

@@ -14,6 +14,7 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -22,7 +23,7 @@ import schemas
 from hub.domain.errors import DomainError
 from hub.domain.status import EventType
 from hub.ops import casebook
-from hub.services import case_view, documents, lifecycle, referrals
+from hub.services import case_view, disclosures, documents, lifecycle, referrals
 from hub.services.casework import canonical_no
 from hub.services.errors import Invalid, ServiceError
 from hub.services.principal import Principal, Role
@@ -123,6 +124,8 @@ async def _case_page(
         found = await pages.read(request, lambda s: case_view.workbench(ctx, s, principal, no))
     except ServiceError:
         return pages.render(request, "home.html", 404, session=session, error=t("gone"))
+    # Who read the personal data, before the page shows it (hub.services.disclosures).
+    await run_in_threadpool(disclosures.record_read, ctx, principal, no, via="web")
     names = found["names"]
     timeline = [
         {

@@ -13,7 +13,7 @@ from datetime import timedelta
 from sqlalchemy import text
 
 from hub.clock import FakeClock
-from tests.support.api import APPLICANT_NAME, Api, count_rows
+from tests.support.api import APPLICANT_NAME, Api, count_changes
 from tests.support.web import (
     browser,
     event_form,
@@ -85,10 +85,10 @@ def test_lists_only_own_cases_and_hides_others(api: Api) -> None:
     assert APPLICANT_NAME not in other.text and "没有这个办件，或它已不在本机构" in other.text
     # nor can it act on the other's case: the service answers 404, nothing is written
     fields = event_form(c, mine, "accepted")
-    before = count_rows(api.ctx)
+    before = count_changes(api.ctx)
     r = post_event(c, theirs, fields)
     assert r.status_code == 404
-    assert count_rows(api.ctx) == before
+    assert count_changes(api.ctx) == before
     assert status_of(api, theirs) == "dispatched"
 
 
@@ -145,15 +145,15 @@ def test_reject_needs_a_reason_then_tells_it(api: Api) -> None:
     no = case_at(api, "pm-a")
     c = sign_in(api, "pm-a")
     fields = event_form(c, no, "rejected")
-    before = count_rows(api.ctx)
+    before = count_changes(api.ctx)
     r = post_event(c, no, fields, reason="   ")
     assert r.status_code == 422
     assert "理由（Reason）：不能为空 / must not be empty" in r.text  # the field in both languages
-    assert count_rows(api.ctx) == before
+    assert count_changes(api.ctx) == before
     asked = post_event(c, no, fields, reason="不属于人民调解受理范围")
     assert asked.status_code == 200 and "请确认：不予受理" in asked.text  # warned first
     assert "不属于人民调解受理范围" in asked.text
-    assert count_rows(api.ctx) == before and status_of(api, no) == "dispatched"
+    assert count_changes(api.ctx) == before and status_of(api, no) == "dispatched"
     r = post_confirmed(c, no, fields, reason="不属于人民调解受理范围")
     assert r.status_code == 303
     assert status_of(api, no) == "rejected"
@@ -168,7 +168,7 @@ def test_coded_reason_remedies_and_agreement_are_chosen_and_shown_in_words(api: 
         c.get(f"/web/cases/{no}").text, "/events", "rejected"
     )
     r = post_event(c, no, event_form(c, no, "rejected"), reason="对方不同意", reason_code="nope")
-    assert r.status_code == 422 and count_rows(api.ctx)  # an unknown code is refused
+    assert r.status_code == 422 and count_changes(api.ctx)  # an unknown code is refused
     fields = event_form(c, no, "rejected")
     asked = post_event(c, no, fields, reason="对方不同意调解", reason_code="respondent_refused")
     assert "对方当事人明确拒绝调解" in asked.text  # the confirmation says the code in words
@@ -246,7 +246,7 @@ def test_csrf_is_refused(api: Api) -> None:
     c = sign_in(api, "pm-a")
     other = sign_in(api, "pm-a")
     fields = event_form(c, no, "accepted")
-    before = count_rows(api.ctx)
+    before = count_changes(api.ctx)
     for bad in ("", "0" * 64, hidden_fields(c.get("/web/login").text).get("csrf", "x")):
         r = post_event(c, no, {**fields, "csrf": bad})
         assert r.status_code == 403, r.text
@@ -254,12 +254,12 @@ def test_csrf_is_refused(api: Api) -> None:
     # another session's token does not fit this session
     r = post_event(other, no, fields)
     assert r.status_code == 403
-    assert count_rows(api.ctx) == before
+    assert count_changes(api.ctx) == before
     assert status_of(api, no) == "dispatched"
     # no session at all: to the sign-in page, nothing written
     r = post_event(browser(api), no, fields)
     assert r.status_code == 303 and r.headers["location"].startswith("/web/login")
-    assert count_rows(api.ctx) == before
+    assert count_changes(api.ctx) == before
 
 
 def test_stale_form_shows_the_409_message(api: Api) -> None:
@@ -269,11 +269,11 @@ def test_stale_form_shows_the_409_message(api: Api) -> None:
     stale_received = hidden_fields(form_chunk(page, "/events", "received"))
     accept = hidden_fields(form_chunk(page, "/events", "accepted"))
     assert post_event(c, no, accept).status_code == 303
-    before = count_rows(api.ctx)
+    before = count_changes(api.ctx)
     r = post_event(c, no, stale_received)
     assert r.status_code == 409
     assert "该操作与办件当前状态不符，未作任何更改。当前状态：已受理。" in r.text
-    assert count_rows(api.ctx) == before
+    assert count_changes(api.ctx) == before
     assert 'name="type" value="received"' not in r.text  # only what the status allows
 
 

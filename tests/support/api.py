@@ -102,6 +102,20 @@ def count_rows(ctx: HubContext, tables: tuple[str, ...] = WRITE_TABLES) -> dict[
         }
 
 
+def count_changes(ctx: HubContext, tables: tuple[str, ...] = WRITE_TABLES) -> dict[str, int]:
+    """`count_rows`, but audit entries that only record a read of personal data (a page
+    shown again with a refusal is read again) are not changes."""
+    counts = count_rows(ctx, tuple(t for t in tables if t != "audit_entry"))
+    if "audit_entry" in tables:
+        with ctx.db.engine.connect() as conn:
+            counts["audit_entry"] = int(
+                conn.execute(
+                    text("SELECT count(*) FROM audit_entry WHERE action NOT LIKE '%.read'")
+                ).scalar_one()
+            )
+    return counts
+
+
 def outbox_envelopes(ctx: HubContext, destination: str) -> list[dict[str, Any]]:
     from sqlmodel import col, select
 

@@ -205,6 +205,7 @@ def test_keys_from_env() -> None:
         "HUB_ACTIVE_KEY": "k1",
         "HUB_BLIND_INDEX_KEY": b64(b"b" * 32),
         "HUB_PSEUDONYM_KEY": b64(b"p" * 32),
+        "HUB_AUDIT_KEY": b64(b"a" * 32),
         "HUB_CIPHER": "sm4-gcm",
     }
     ring = load_keyring_from_env(env)
