@@ -210,3 +210,79 @@ def test_export_writes_the_entries_of_the_days_asked(
     )
     assert code == 0 and len(target.read_text().splitlines()) >= n
     assert cli.main(["audit", "export", "--from", "2026-11-24", "--to", "2026-11-23"]) == 2
+
+
+def _legacy_entries(url: str, *, tamper: bool = False) -> None:
+    """Entries as builds before 0088 wrote them: plain SHA-256 chains."""
+    from datetime import UTC, datetime
+
+    from hub.store.db import make_engine
+
+    engine = make_engine(url)
+    at = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
+    prev = "0" * 64
+    try:
+        with engine.begin() as conn:
+            for i, action in enumerate(("token.issued", "registry.loaded", "token.issued")):
+                fields = [
+                    "tokens",
+                    jsonutil.rfc3339(at),
+                    "admin",
+                    "cli",
+                    action,
+                    None,
+                    {"n": i},
+                    prev,
+                ]
+                digest = hashlib.sha256(jsonutil.dumps(fields).encode()).hexdigest()
+                conn.execute(
+                    text(
+                        "INSERT INTO audit_entry (chain, at, actor_role, actor_party, action, "
+                        "application_no, detail, prev_hash, hash) VALUES ('tokens', :at, "
+                        "'admin', 'cli', :a, NULL, :d, :p, :h)"
+                    ),
+                    {
+                        "at": at
+                        if engine.dialect.name == "postgresql"
+                        else "2026-11-23 02:00:00.000000",
+                        "a": "tampered" if tamper and i == 1 else action,
+                        "d": json.dumps({"n": i}),
+                        "p": prev,
+                        "h": digest,
+                    },
+                )
+                prev = digest
+    finally:
+        engine.dispose()
+
+
+def test_the_upgrade_keys_the_chains_an_older_build_wrote(
+    database_url: str, tmp_path: Path
+) -> None:
+    from hub.store.audit import verify
+    from hub.store.migrate import upgrade
+    from tests.support.hubctx import make_hub
+
+    upgrade(database_url, "0087")
+    _legacy_entries(database_url)
+    ctx = make_hub(database_url, tmp_path)  # upgrades to head
+    try:
+        with ctx.db.read() as s:
+            count, breaks = verify(s)
+        assert count >= 3 and breaks == []
+        with ctx.db.engine.connect() as conn:
+            first = conn.execute(text("SELECT hash FROM audit_entry ORDER BY id LIMIT 1")).scalar()
+        assert first is not None and len(first) == 64
+    finally:
+        ctx.db.dispose()
+
+
+def test_the_upgrade_refuses_to_key_a_trail_already_broken(
+    database_url: str, tmp_path: Path
+) -> None:
+    from hub.store.migrate import upgrade
+
+    upgrade(database_url, "0087")
+    _legacy_entries(database_url, tamper=True)
+    with pytest.raises(RuntimeError, match="does not verify"):
+        upgrade(database_url)
