@@ -50,10 +50,13 @@ class Connection:
     async def open(self) -> None:
         self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
 
-    async def post(self, path: str, body: bytes, headers: dict[str, str]) -> int:
+    async def post(
+        self, path: str, body: bytes, headers: dict[str, str], method: str = "POST"
+    ) -> int:
         assert self.reader is not None and self.writer is not None
-        head = f"POST {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(body)}\r\n"
-        head += "Content-Type: application/json\r\n"
+        head = f"{method} {path} HTTP/1.1\r\nHost: {self.host}\r\nContent-Length: {len(body)}\r\n"
+        if body:
+            head += "Content-Type: application/json\r\n"
         head += "".join(f"{k}: {v}\r\n" for k, v in headers.items()) + "\r\n"
         self.writer.write(head.encode() + body)
         await self.writer.drain()
@@ -76,10 +79,12 @@ class Connection:
 
 
 async def closed_loop(
-    host: str, port: int, path: str, make_body: Callable[[], bytes], headers: dict[str, str],
-    *, connections: int, seconds: float,
+    host: str, port: int, path: str | Callable[[], str], make_body: Callable[[], bytes],
+    headers: dict[str, str], *, connections: int, seconds: float, method: str = "POST",
 ) -> Result:
-    """As fast as the server answers, `connections` requests in flight."""
+    """As fast as the server answers, `connections` requests in flight. `path` may be a
+    function that names each request's path (a GET of many resources)."""
+    next_path = path if callable(path) else (lambda: path)
     result = Result()
     stop_at = time.perf_counter() + seconds
 
@@ -89,7 +94,7 @@ async def closed_loop(
         try:
             while time.perf_counter() < stop_at:
                 t0 = time.perf_counter()
-                status = await conn.post(path, make_body(), headers)
+                status = await conn.post(next_path(), make_body(), headers, method)
                 result.record(status, time.perf_counter() - t0)
         finally:
             conn.close()

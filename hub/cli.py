@@ -19,7 +19,13 @@ from hub.services.context import HubContext
 Command = Callable[[argparse.Namespace], int]
 
 #: Modules that add sub-commands (broker, connectors, scheduler, keys...).
-_EXTENSIONS = ("hub.broker.cli", "hub.ops.cli", "hub.privacy_cli", "hub.accounts_cli")
+_EXTENSIONS = (
+    "hub.broker.cli",
+    "hub.ops.cli",
+    "hub.privacy_cli",
+    "hub.accounts_cli",
+    "hub.bundle_cli",
+)
 
 
 def _ctx() -> HubContext:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import hashlib
 from typing import Any
 from urllib.parse import quote
 
@@ -24,7 +25,7 @@ from hub.api.support import (
     json_body,
     json_response,
 )
-from hub.services import case_view, disclosures, documents, lifecycle, records
+from hub.services import bundles, case_view, disclosures, documents, lifecycle, records
 from hub.services import public_status as public_status_service
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
@@ -107,6 +108,24 @@ def _file(answer: documents.FileAnswer) -> Response:
     )
 
 
+async def get_bundle(request: Request) -> Response:
+    """INTERFACE 18: the case's signed evidential bundle (admin, the case's institution)."""
+    principal = authenticate(request, Role.ADMIN, Role.INSTITUTION)
+    no = canonical_no(request.path_params["no"])
+    data = await run_in_threadpool(bundles.export, hub_ctx(request), principal, no, via="api")
+    digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
+    return Response(
+        data,
+        media_type="application/vnd.onematter.evidence-bundle",
+        headers={
+            "content-disposition": f'attachment; filename="{no}.bundle"',
+            "x-content-type-options": "nosniff",
+            "cache-control": "no-store",
+            "repr-digest": f"sha-256=:{digest}:",
+        },
+    )
+
+
 async def get_attachment(request: Request) -> Response:
     """INTERFACE 15: an attachment of the case, for those who may read it; audited."""
     principal = authenticate(request)
@@ -174,6 +193,7 @@ routes = [
         methods=["POST"],
     ),
     Route("/v1/applications/{no}/attachments/{index}", get_attachment, methods=["GET"]),
+    Route("/v1/applications/{no}/bundle", get_bundle, methods=["GET"]),
     Route("/v1/applications/{no}/documents", serve_document, methods=["POST"]),
     Route("/v1/documents/{id}", get_document, methods=["GET"]),
     Route("/v1/documents/{id}/receipt", document_receipt, methods=["POST"]),
