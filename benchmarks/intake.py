@@ -114,17 +114,31 @@ def wait_ready(port: int, timeout: float = 30) -> None:
     raise RuntimeError("hub serve did not start")
 
 
+def start_hub(env: dict[str, str], workers: int) -> tuple[int, subprocess.Popen[bytes]]:
+    """`hub serve --workers N` on a free port, answering /healthz: (port, process)."""
+    port = free_port()
+    server = subprocess.Popen(
+        [HUB, "serve", "--port", str(port), "--workers", str(workers)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    wait_ready(port)
+    return port, server
+
+
+def drop_database(name: str | None) -> None:
+    if name:
+        import psycopg
+
+        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def bench(db: str, seconds: float, workers: int, connections: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env, dropped = prepare(db, Path(tmp))
         token = run([HUB, "token", "issue", "--role", "portal", "--party", "portal"], env)
-        port = free_port()
-        server = subprocess.Popen(
-            [HUB, "serve", "--port", str(port), "--workers", str(workers)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        port, server = start_hub(env, workers)
         try:
-            wait_ready(port)
             bodies = payloads()
             counter = itertools.count()
 
@@ -148,11 +162,7 @@ def bench(db: str, seconds: float, workers: int, connections: int) -> None:
             answered = sum(r.statuses.get(201, 0) for r in (warm, peak, steady))
             print(f"[{db}] durability: {stored(env['HUB_DATABASE_URL'], answered)}")
         finally:
-            if dropped:
-                import psycopg
-
-                with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
+            drop_database(dropped)
 
 
 def stored(url: str, answered: int) -> str:

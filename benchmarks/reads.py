@@ -18,13 +18,12 @@ import argparse
 import asyncio
 import itertools
 import json
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.append(str(Path(__file__).resolve().parent))
-from intake import HUB, PG_ADMIN, free_port, payloads, prepare, run, wait_ready
+from intake import HUB, drop_database, payloads, prepare, run, start_hub
 from loadgen import Connection, closed_loop
 
 
@@ -50,13 +49,8 @@ def bench(db: str, seconds: float, workers: int, connections: int, cases: int) -
         env, dropped = prepare(db, Path(tmp))
         portal = run([HUB, "token", "issue", "--role", "portal", "--party", "portal"], env)
         admin = run([HUB, "token", "issue", "--role", "admin"], env)
-        port = free_port()
-        server = subprocess.Popen(
-            [HUB, "serve", "--port", str(port), "--workers", str(workers)],
-            env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        port, server = start_hub(env, workers)
         try:
-            wait_ready(port)
             numbers = asyncio.run(seed(port, portal, cases))
             turn = itertools.cycle(numbers)
 
@@ -73,11 +67,7 @@ def bench(db: str, seconds: float, workers: int, connections: int, cases: int) -
         finally:
             server.terminate()
             server.wait(timeout=20)
-            if dropped:
-                import psycopg
-
-                with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-                    conn.execute(f'DROP DATABASE IF EXISTS "{dropped}" WITH (FORCE)')
+            drop_database(dropped)
 
 
 def main() -> None:

@@ -113,21 +113,22 @@ def issue(
             expires_at=now + timedelta(days=expires_days) if expires_days else None,
         )
         session.add(record)
-        audit.append(
-            session,
-            chain="tokens",
-            at=now,
-            actor_role="admin",
-            actor_party="cli",
-            action="token.issued",
-            detail={
-                "token_id": record.id,
-                "role": role,
-                "party": party,
-                "expires_at": jsonutil.rfc3339(record.expires_at) if record.expires_at else None,
-            },
-        )
+        expires = jsonutil.rfc3339(record.expires_at) if record.expires_at else None
+        _audit(session, now, "token.issued", record, expires_at=expires)
     return token
+
+
+def _audit(session: Any, at: datetime, action: str, row: ApiToken, **detail: Any) -> None:
+    """The `tokens` audit chain: what the operator did with which token (never the token)."""
+    audit.append(
+        session,
+        chain="tokens",
+        at=at,
+        actor_role="admin",
+        actor_party="cli",
+        action=action,
+        detail={"token_id": row.id, "role": row.role, "party": row.party_id, **detail},
+    )
 
 
 @dataclass(frozen=True)
@@ -142,6 +143,19 @@ class TokenView:
     expires_at: datetime | None
     last_used_at: datetime | None
     revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, row: ApiToken) -> TokenView:
+        return cls(
+            row.id,
+            row.role,
+            row.party_id,
+            row.label,
+            row.created_at,
+            row.expires_at,
+            row.last_used_at,
+            row.revoked_at,
+        )
 
     def state(self, now: datetime) -> str:
         if self.revoked_at is not None:
@@ -158,19 +172,7 @@ def list_tokens(ctx: HubContext, *, everything: bool = False) -> list[TokenView]
         rows = session.exec(
             select(ApiToken).order_by(col(ApiToken.created_at).desc(), col(ApiToken.id))
         ).all()
-    views = [
-        TokenView(
-            r.id,
-            r.role,
-            r.party_id,
-            r.label,
-            r.created_at,
-            r.expires_at,
-            r.last_used_at,
-            r.revoked_at,
-        )
-        for r in rows
-    ]
+    views = [TokenView.of(r) for r in rows]
     return views if everything else [v for v in views if v.state(now) == "active"]
 
 
@@ -191,30 +193,8 @@ def revoke(ctx: HubContext, token_id: str, reason: str | None = None) -> TokenVi
             row.revoked_at = now
             session.add(row)
             web_sessions.end_all_of_token(session, row.id, now, "token revoked")
-            audit.append(
-                session,
-                chain="tokens",
-                at=now,
-                actor_role="admin",
-                actor_party="cli",
-                action="token.revoked",
-                detail={
-                    "token_id": row.id,
-                    "role": row.role,
-                    "party": row.party_id,
-                    "reason": reason,
-                },
-            )
-        return TokenView(
-            row.id,
-            row.role,
-            row.party_id,
-            row.label,
-            row.created_at,
-            row.expires_at,
-            row.last_used_at,
-            row.revoked_at,
-        )
+            _audit(session, now, "token.revoked", row, reason=reason)
+        return TokenView.of(row)
 
 
 @dataclass(frozen=True)

@@ -143,27 +143,19 @@ def test_the_cli_exports_and_verifies_with_nothing_but_the_public_key(
     key = tmp_path / "hub.pem"
     key.write_text(capsys.readouterr().out)
     bare = {"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)}  # no database, no keys
-    for name in ("PYTHONPATH",):
-        if name in os.environ:
-            bare[name] = os.environ[name]
-    done = subprocess.run(
-        [HUB, "bundle", "verify", str(bundle), "--public-key", str(key)],
-        env=bare,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    if "PYTHONPATH" in os.environ:
+        bare["PYTHONPATH"] = os.environ["PYTHONPATH"]
+
+    def verify_alone() -> subprocess.CompletedProcess[str]:
+        command = [HUB, "bundle", "verify", str(bundle), "--public-key", str(key)]
+        return subprocess.run(
+            command, env=bare, capture_output=True, text=True, timeout=60, check=False
+        )
+
+    done = verify_alone()
     assert done.returncode == 0, done.stdout + done.stderr
     assert "bundle valid" in done.stdout
     bundle.write_bytes(_flip(bundle.read_bytes(), bundle.read_bytes().index(b'"record":') + 40))
-    done = subprocess.run(
-        [HUB, "bundle", "verify", str(bundle), "--public-key", str(key)],
-        env=bare,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    done = verify_alone()
     assert done.returncode == 1 and "INVALID" in done.stdout
     assert cli.main(["bundle", "export", "310000-20261123-000099-0", "--out", str(bundle)]) == 2
