@@ -157,8 +157,8 @@ def relay_rate(db_url: str, prefix: str, n: int) -> tuple[float, int]:
 
     from hub.bootstrap import bootstrap
     from hub.broker.relay import Relay
-    from hub.broker.settings import DeliverySettings
     from hub.config import Settings
+    from hub.delivery.settings import DeliverySettings
     from hub.services.registry import load
     from hub.store.outbox import enqueue
 
@@ -413,8 +413,8 @@ def end_to_end(
 
 
 def _cleanup(prefix: str) -> None:
-    from hub.broker.settings import DeliverySettings
     from hub.broker.topology import Topology
+    from hub.delivery.settings import DeliverySettings
 
     conn = pika.BlockingConnection(pika.URLParameters(AMQP))
     try:

@@ -7,21 +7,21 @@ that queue).
 
 from __future__ import annotations
 
-from connectors.base import Connector, Forward, Outcome
 from hub import jsonutil
-from hub.broker.message import Message
-from hub.broker.topology import Topology
+from hub.delivery.message import Message
+from hub.delivery.outcomes import Connector, Forward, Outcome
 from hub.vault import Vault
 
 
 class AmqpCopyConnector(Connector):
     name = "amqp"
 
-    def __init__(self, vault: Vault, topology: Topology) -> None:
+    def __init__(self, vault: Vault, out_exchange: str) -> None:
         self.vault = vault
-        self.topology = topology
+        self.out_exchange = out_exchange
 
     def handle(self, message: Message) -> Outcome:
         body = jsonutil.dumps(message.envelope(self.vault)).encode()
-        return Forward(self.topology.out_exchange, message.destination, body,
-                       {"x-hub-message-type": message.type})
+        return Forward(
+            self.out_exchange, message.destination, body, {"x-hub-message-type": message.type}
+        )

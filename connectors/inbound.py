@@ -23,9 +23,9 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 import schemas
-from connectors.base import Dead, Delivered, Forward, Outcome
 from hub import jsonutil
-from hub.broker.worker import Delivery
+from hub.delivery.message import Delivery
+from hub.delivery.outcomes import Dead, Delivered, Forward, Outcome
 from hub.services import lifecycle, referrals
 from hub.services.context import HubContext
 from hub.services.errors import ServiceError

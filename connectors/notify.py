@@ -27,8 +27,8 @@ from sqlalchemy import Connection, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from connectors.base import Connector, Dead, Delivered, Outcome, RetryPolicy
-from hub.broker.message import Message
+from hub.delivery.message import Message
+from hub.delivery.outcomes import Connector, Dead, Delivered, Outcome, RetryPolicy
 from hub.domain import notices
 from hub.services.context import HubContext
 from hub.store.models import InboxRecord

@@ -33,10 +33,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from connectors.base import Connector, Dead, Delivered, Outcome, RetryPolicy
 from hub import jsonutil
-from hub.broker.message import Message
-from hub.broker.routes import Directory, Party
+from hub.delivery.directory import Directory, Party
+from hub.delivery.message import Message
+from hub.delivery.outcomes import Connector, Dead, Delivered, Outcome, RetryPolicy
 from hub.services.webhook_targets import (
     Resolver,
     TargetPolicy,

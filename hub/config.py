@@ -10,6 +10,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hub.delivery.settings import DeliverySettings
+
 
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
@@ -62,6 +64,50 @@ class SharingSettings:
         )
 
 
+def _floats(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    values = tuple(float(x) for x in raw.split(",") if x.strip())
+    if not values or any(v <= 0 for v in values):
+        raise ValueError(f"{name} must be positive seconds, comma separated")
+    return tuple(sorted(values))
+
+
+def _text(name: str, default: str | None = None) -> str | None:
+    return os.environ.get(name) or default
+
+
+def delivery_from_env() -> DeliverySettings:
+    """The broker and delivery settings (`HUB_AMQP_*`, `HUB_DELIVERY_*`, ...)."""
+    d = DeliverySettings
+    return DeliverySettings(
+        amqp_url=_text("HUB_AMQP_URL"),
+        prefix=_text("HUB_AMQP_PREFIX", d.prefix) or d.prefix,
+        delivery_limit=_int("HUB_DELIVERY_LIMIT", d.delivery_limit),
+        retry_delays=_floats("HUB_RETRY_DELAYS", d.retry_delays),
+        backoff_base=float(_text("HUB_BACKOFF_BASE") or d.backoff_base),
+        default_deliver_within=float(_text("HUB_DELIVER_WITHIN") or d.default_deliver_within),
+        webhook_timeout=float(_text("HUB_WEBHOOK_TIMEOUT") or d.webhook_timeout),
+        prefetch=_int("HUB_PREFETCH", d.prefetch),
+        party_concurrency=_int("HUB_PARTY_CONCURRENCY", d.party_concurrency),
+        heartbeat=_int("HUB_AMQP_HEARTBEAT", d.heartbeat),
+        blocked_connection_timeout=float(
+            _text("HUB_AMQP_BLOCKED_TIMEOUT") or d.blocked_connection_timeout
+        ),
+        portal_url=_text("HUB_PORTAL_URL"),
+        portal_secret=_text("HUB_PORTAL_SECRET"),
+        sms_url=_text("HUB_SMS_URL"),
+        sms_key=_text("HUB_SMS_KEY"),
+        smtp_host=_text("HUB_SMTP_HOST"),
+        smtp_port=_int("HUB_SMTP_PORT", d.smtp_port),
+        smtp_sender=_text("HUB_SMTP_SENDER", d.smtp_sender) or d.smtp_sender,
+        smtp_user=_text("HUB_SMTP_USER"),
+        smtp_password=_text("HUB_SMTP_PASSWORD"),
+        smtp_starttls=(_text("HUB_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+    )
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -81,7 +127,18 @@ class Settings:
     password_memory_kib: int = 64 * 1024
     password_parallelism: int = 4
     sharing: SharingSettings = field(default_factory=SharingSettings)
+
+
+    #: Broker and delivery (`DeliverySettings`); its `amqp_url` is kept equal to the
+    #: one above by `delivery_settings()`.
+    delivery: DeliverySettings = field(default_factory=DeliverySettings)
     extra: dict[str, str] = field(default_factory=dict)
+
+    def delivery_settings(self) -> DeliverySettings:
+        """The delivery settings, with this hub's broker URL."""
+        from dataclasses import replace
+
+        return replace(self.delivery, amqp_url=self.amqp_url)
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -98,12 +155,11 @@ class Settings:
             decide_days=_int("HUB_DECIDE_DAYS", 3),
             max_body_bytes=_int("HUB_MAX_BODY_BYTES", 8 * 1024 * 1024),
             feed_max_wait_seconds=_int("HUB_FEED_MAX_WAIT", 30),
-            portal_document_url=os.environ.get(
-                "HUB_PORTAL_DOCUMENT_URL", cls.portal_document_url
-            ),
+            portal_document_url=os.environ.get("HUB_PORTAL_DOCUMENT_URL", cls.portal_document_url),
             justice_bureau=os.environ.get("HUB_ESCALATION_UNIT") or "sfj",
             password_time_cost=_int("HUB_PASSWORD_TIME_COST", 3),
             password_memory_kib=_int("HUB_PASSWORD_MEMORY_KIB", 64 * 1024),
             password_parallelism=_int("HUB_PASSWORD_PARALLELISM", 4),
             sharing=SharingSettings.from_env(),
+            delivery=delivery_from_env(),
         )

@@ -6,11 +6,10 @@ import argparse
 import json
 import signal
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from hub.broker.settings import DeliverySettings
+from hub.delivery.settings import DeliverySettings
 from hub.gc_tuning import tune_for_service
 
 
@@ -21,7 +20,7 @@ def _ctx() -> Any:
 
 
 def _settings(ctx: Any) -> DeliverySettings:
-    return replace(DeliverySettings.from_env(), amqp_url=ctx.settings.amqp_url)
+    return ctx.settings.delivery_settings()
 
 
 def _quiet() -> None:
@@ -43,8 +42,8 @@ def _on_term(stop: Any) -> None:
 def cmd_broker_setup(args: argparse.Namespace) -> int:
     import pika
 
-    from hub.broker.routes import Directory
     from hub.broker.topology import Topology
+    from hub.delivery.directory import Directory
 
     ctx = _ctx()
     settings = _settings(ctx)
@@ -94,9 +93,9 @@ def cmd_relay(args: argparse.Namespace) -> int:
 
 
 def cmd_connector(args: argparse.Namespace) -> int:
-    from hub.broker.routes import Directory
     from hub.broker.wiring import RegistryPlan, build
     from hub.broker.worker import Worker
+    from hub.delivery.directory import Directory
 
     ctx = _ctx()
     settings = _settings(ctx)

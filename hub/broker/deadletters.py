@@ -11,8 +11,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from connectors.base import Delivered, Outcome
-from hub.broker.worker import Delivery
+from hub.delivery.message import Delivery
+from hub.delivery.outcomes import Delivered, Outcome
 from hub.services.context import HubContext
 from hub.services.delivery_failures import record_dead
 

@@ -22,20 +22,20 @@ import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
 
-from connectors.base import Connector, Dead, Delivered, Outcome, Retry
 from connectors.notify import BufferedJournal, insert_inbox
 from hub.broker import metrics
-from hub.broker.message import Message
 from hub.broker.relay import T, claim_query
-from hub.broker.routes import Directory, Route
-from hub.broker.settings import DeliverySettings
 from hub.broker.wiring import Connectors, build
+from hub.delivery.directory import Directory, Route
+from hub.delivery.message import Message
+from hub.delivery.outcomes import Connector, Dead, Delivered, Outcome, Retry
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from hub.services.delivery_failures import record_dead
 from hub.store.outbox import mark_sent
@@ -65,7 +65,7 @@ class EmbeddedDelivery:
         flush_rows: int = 500,
     ) -> None:
         self.ctx = ctx
-        self.settings = settings or DeliverySettings.from_env()
+        self.settings = settings or ctx.settings.delivery_settings()
         self.directory = directory or Directory(ctx, self.settings)
         self.connectors = connectors or build(ctx, self.settings, self.directory)
         self.poll_interval = poll_interval
@@ -301,7 +301,7 @@ def start_for_server(ctx: HubContext, app: Any) -> Any:
 
     With HUB_AMQP_URL the relay and connectors run as `hub relay` / `hub connector all`.
     """
-    settings = replace(DeliverySettings.from_env(), amqp_url=ctx.settings.amqp_url)
+    settings = ctx.settings.delivery_settings()
     metrics.install(ctx, settings)
     if settings.amqp_url:
         app.state.broker_probe = lambda: _probe(settings)

@@ -16,7 +16,7 @@ import struct
 
 from pika.exceptions import ShortStringTooLong
 
-from hub.broker.message import Message
+from hub.delivery.message import Message
 
 _FRAME_METHOD, _FRAME_HEADER, _FRAME_BODY = 1, 2, 3
 _FRAME_END = b"\xce"

@@ -16,8 +16,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from hub.store.models import OutboxMessage, OutboxPending
 
@@ -102,7 +102,7 @@ class DeliveryCollector(Collector):
             "hub_queue_messages", "Ready messages per queue", labels=["queue"]
         )
         try:
-            from hub.broker.routes import Directory
+            from hub.delivery.directory import Directory
 
             topo = Topology(self.settings)
             parties, _ = Directory(self.ctx, self.settings).pushed_destinations()
@@ -125,7 +125,7 @@ def install(ctx: HubContext, settings: DeliverySettings | None = None) -> None:
     hub in the same process, as in tests) points it at that hub."""
     global _installed
     with _lock:
-        settings = settings or DeliverySettings.from_env()
+        settings = settings or ctx.settings.delivery_settings()
         if _installed is not None:  # one collector per process; it reports the latest hub
             _installed.ctx, _installed.settings = ctx, settings
             return

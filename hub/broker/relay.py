@@ -52,11 +52,11 @@ from sqlalchemy import Connection, exists, or_, select
 
 from hub.broker import metrics
 from hub.broker.frames import PublishFrames
-from hub.broker.message import destination_of, framed_body, pack_facts
 from hub.broker.reconnect import reconnecting
-from hub.broker.routes import Directory, Route
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
+from hub.delivery.directory import Directory, Route
+from hub.delivery.message import destination_of, framed_body, pack_facts
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from hub.store.db import is_postgres, make_engine
 from hub.store.models import OutboxMessage
@@ -714,9 +714,3 @@ class Relay:
         metrics.CONFIRMED.inc(len(batch.acked))
         metrics.NACKED.inc(len(batch.failed))
         metrics.FEED_MARKED.inc(len(batch.marked_now))
-
-
-def run_relay(
-    ctx: HubContext, settings: DeliverySettings | None = None, **kwargs: Any
-) -> RelayStats:
-    return Relay(ctx, settings or DeliverySettings.from_env(), **kwargs).run()

@@ -26,7 +26,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from hub.broker.settings import DeliverySettings
+from hub.delivery.settings import DeliverySettings
 
 QUORUM = {"x-queue-type": "quorum"}
 #: The header a retry copy carries to pick its tier queue.

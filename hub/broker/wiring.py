@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from connectors.amqp import AmqpCopyConnector
-from connectors.base import Connector, Delivered, Outcome, RetryPolicy
 from connectors.inbound import InboundConnector
 from connectors.notify import (
     HttpSmsGateway,
@@ -18,11 +17,12 @@ from connectors.notify import (
 from connectors.portal import PortalConnector
 from connectors.webhook import HttpClientTransport, WebhookConnector, WebhookTransport
 from hub.broker.deadletters import DeadLetterRecorder
-from hub.broker.message import Message
-from hub.broker.routes import Directory, Route
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
-from hub.broker.worker import Delivery, Handler, Subscription, outbox_handler
+from hub.broker.worker import Handler, Subscription, outbox_handler
+from hub.delivery.directory import Directory, Route
+from hub.delivery.message import Delivery, Message
+from hub.delivery.outcomes import Connector, Delivered, Outcome, RetryPolicy
+from hub.delivery.settings import DeliverySettings
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 
@@ -79,7 +79,7 @@ def build(
         webhook=WebhookConnector(ctx.vault, directory, transport, policy),
         portal=PortalConnector(ctx.vault, directory, transport, policy),
         notify=NotifyConnector(ctx, sms, mailer, policy),
-        amqp=AmqpCopyConnector(ctx.vault, Topology(settings)),
+        amqp=AmqpCopyConnector(ctx.vault, Topology(settings).out_exchange),
     )
 
 

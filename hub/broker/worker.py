@@ -27,22 +27,14 @@ from typing import Any
 
 import pika
 
-from connectors.base import Connector, Dead, Delivered, Forward, Outcome, Retry
 from hub.broker import metrics
-from hub.broker.message import Message
 from hub.broker.reconnect import reconnecting
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import RETRY_TIER, Topology, tier_name
+from hub.delivery.message import Delivery, Message
+from hub.delivery.outcomes import Connector, Dead, Delivered, Forward, Outcome, Retry
+from hub.delivery.settings import DeliverySettings
 
 log = logging.getLogger("hub.worker")
-
-
-@dataclass(frozen=True)
-class Delivery:
-    routing_key: str
-    properties: pika.BasicProperties
-    body: bytes
-    redelivered: bool = False
 
 
 Handler = Callable[[Delivery], Outcome]

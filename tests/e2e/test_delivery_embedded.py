@@ -12,8 +12,8 @@ from connectors.notify import FakeMailer, FakeSms
 from connectors.receiver import Receiver, ReceiverServer
 from connectors.webhook import HttpxTransport
 from hub.broker.embedded import EmbeddedDelivery
-from hub.broker.routes import Directory
 from hub.broker.wiring import build
+from hub.delivery.directory import Directory
 from hub.services.delivery_failures import replay
 from hub.store.models import Application, OutboxMessage
 from tests.support.api import SMALL_REGISTRY

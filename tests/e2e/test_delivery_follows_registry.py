@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from connectors.receiver import Receiver, ReceiverServer
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from tests.support import other_node
 from tests.support.api import SMALL_REGISTRY

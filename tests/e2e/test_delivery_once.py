@@ -20,8 +20,8 @@ import pytest
 
 from connectors.receiver import Receiver, ReceiverServer
 from hub.broker.relay import Relay
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from tests.support.api import SMALL_REGISTRY
 from tests.support.broker import (

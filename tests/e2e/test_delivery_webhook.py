@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from connectors.receiver import Receiver, ReceiverServer
 from connectors.webhook import FakeTransport, HttpxTransport
-from hub.broker.settings import DeliverySettings
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from hub.store.models import Application, OutboxMessage
 from tests.support.api import SMALL_REGISTRY

@@ -17,14 +17,15 @@ import pytest
 from sqlmodel import col, func, select
 from starlette.testclient import TestClient
 
-from connectors.base import Dead, Delivered, Forward, Outcome
 from connectors.inbound import CONSUMER, InboundConnector, inbox_key
 from hub.api.app import create_app
 from hub.broker import metrics
 from hub.broker.relay import Relay
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
-from hub.broker.worker import Delivery, Subscription, Worker
+from hub.broker.worker import Subscription, Worker
+from hub.delivery.message import Delivery
+from hub.delivery.outcomes import Dead, Delivered, Forward, Outcome
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from hub.services.delivery_failures import record_dead
 from hub.store.models import (

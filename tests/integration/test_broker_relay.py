@@ -14,10 +14,10 @@ import pytest
 
 from connectors.receiver import Receiver, ReceiverServer
 from connectors.webhook import HttpxTransport
-from hub.broker.message import Message
 from hub.broker.relay import Relay
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
+from hub.delivery.message import Message
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from tests.support.api import SMALL_REGISTRY
 from tests.support.broker import (

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from hub.broker.routes import Directory, Route
-from hub.broker.settings import DeliverySettings
+from hub.delivery.directory import Directory, Route
+from hub.delivery.settings import DeliverySettings
 from hub.services import routing
 from hub.store import registry_revision
 from tests.support import other_node

@@ -14,7 +14,6 @@ import yaml
 from sqlmodel import func, select
 from starlette.testclient import TestClient
 
-from connectors.base import Dead, Delivered, RetryPolicy
 from connectors.receiver import Receiver, ReceiverServer
 from connectors.webhook import (
     FakeTransport,
@@ -26,10 +25,11 @@ from connectors.webhook import (
 )
 from hub.api.app import create_app
 from hub.bootstrap import build_vault
-from hub.broker.message import Message
-from hub.broker.routes import Party, Route
-from hub.broker.settings import DeliverySettings
 from hub.clock import SystemClock
+from hub.delivery.directory import Party, Route
+from hub.delivery.message import Message
+from hub.delivery.outcomes import Dead, Delivered, RetryPolicy
+from hub.delivery.settings import DeliverySettings
 from hub.services.errors import Invalid
 from hub.services.registry import load
 from hub.services.tokens import issue

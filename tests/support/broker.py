@@ -12,8 +12,8 @@ from typing import Any
 
 import pika
 
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import Topology
+from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from hub.services.registry import seal_secret
 from hub.store.models import Institution, OutboxPending
@@ -211,9 +211,9 @@ class Stack:
         import threading
 
         from hub.broker.relay import Relay
-        from hub.broker.routes import Directory
         from hub.broker.wiring import RegistryPlan, build
         from hub.broker.worker import Worker
+        from hub.delivery.directory import Directory
 
         self.directory = Directory(ctx, settings, check_every=0.5)
         self.connectors = build(

@@ -13,7 +13,7 @@ from pika import frame, spec
 from pika.exceptions import ShortStringTooLong
 
 from hub.broker.frames import PublishFrames
-from hub.broker.message import Message
+from hub.delivery.message import Message
 
 
 def pika_bytes(msg: Message, channel: int, exchange: str, body_max: int) -> bytes:

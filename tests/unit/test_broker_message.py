@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pika
 import pytest
 
-from hub.broker.message import FACTS, SEALED, Message, destination_of
+from hub.delivery.message import FACTS, SEALED, Message, destination_of
 
 FULL = Message(
     message_id="m-1",

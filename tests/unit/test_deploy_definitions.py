@@ -8,8 +8,8 @@ from pathlib import Path
 
 import yaml
 
-from hub.broker.settings import DeliverySettings
 from hub.broker.topology import RETRY_TIER, Topology
+from hub.delivery.settings import DeliverySettings
 
 DEPLOY = Path(__file__).resolve().parents[2] / "deploy"
 

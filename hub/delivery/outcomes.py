@@ -1,10 +1,10 @@
 """The connector port and what a delivery attempt can come to.
 
-    Outcome
-    ├── Delivered         the party has it: ack (or mark sent)
-    ├── Retry(reason)     try again after a backoff, until the message's deadline
-    ├── Dead(reason)      never deliverable as it is: dead-letter now, operators see it
-    └── Forward(...)      publish a copy elsewhere on the broker, then ack
+Outcome
+├── Delivered         the party has it: ack (or mark sent)
+├── Retry(reason)     try again after a backoff, until the message's deadline
+├── Dead(reason)      never deliverable as it is: dead-letter now, operators see it
+└── Forward(...)      publish a copy elsewhere on the broker, then ack
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from hub.broker.message import Message
-from hub.broker.settings import DeliverySettings
 from hub.clock import Clock
+from hub.delivery.message import Message
+from hub.delivery.settings import DeliverySettings
 
 
 class Outcome:

@@ -32,6 +32,16 @@ FACTS = "x-hub-facts"
 
 
 @dataclass(frozen=True)
+class Delivery:
+    """A message as a queue handed it over (before it is read as a `Message`)."""
+
+    routing_key: str
+    properties: pika.BasicProperties
+    body: bytes
+    redelivered: bool = False
+
+
+@dataclass(frozen=True)
 class Message:
     message_id: str
     destination: str
@@ -115,7 +125,7 @@ def pack_facts(
     party_seq: int | None,
     outbox_id: int | None,
 ) -> str:
-    """"destination|application_no|deliver_by|party_seq|outbox_id", empty where absent."""
+    """ "destination|application_no|deliver_by|party_seq|outbox_id", empty where absent."""
     return "|".join(
         (
             destination,

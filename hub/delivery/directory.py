@@ -16,7 +16,7 @@ from enum import StrEnum
 
 from sqlmodel import select
 
-from hub.broker.settings import DeliverySettings
+from hub.delivery.settings import DeliverySettings
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 from hub.services.registry import open_secret

@@ -1,0 +1,1 @@
+"""What delivery is made of, below both the engine (`hub.broker`) and the connectors."""
