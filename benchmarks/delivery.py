@@ -192,7 +192,7 @@ def relay_rate(db_url: str, prefix: str, n: int) -> tuple[float, int]:
     with ctx.db.engine.connect() as c:
         size = int(c.execute(text("SELECT avg(length(envelope)) FROM outbox")).scalar() or 0)
     relay = Relay(ctx, settings)  # its defaults, as `hub relay` runs
-    relay._declare_topology()
+    relay.declare_topology()
     # Filling the outbox left tens of MB for the kernel and PostgreSQL to write back: let
     # that finish first, so the relay is measured on a quiet disk, as the raw rate is. And
     # the outbox gets the statistics autovacuum would have given it by now (the relay

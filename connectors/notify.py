@@ -3,8 +3,9 @@
 Outbox rows with destination `notify` and type `notice.<kind>` carry `recipients` ([{name,
 phone, email}]) and the notice's fields. Each (recipient, channel) is sent once: an inbox
 row `notify.sms` / `notify.mail` with `<message_id>:<n>` is written after it went out (all of
-a message's rows in one statement; in the embedded drain, many messages' rows in the drain's
-own transaction), so a retry after a partial failure does not send the same text twice.
+a message's rows in one statement; in the embedded default, many messages' rows in the
+relay's mark transaction), so a retry after a partial failure does not send the same text
+twice.
 
     NotifyError
     ├── SmsError       the SMS gateway did not take the message
@@ -16,22 +17,19 @@ from __future__ import annotations
 import smtplib
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
 from typing import Any
 
 import httpx
-from sqlalchemy import Connection, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Connection
 
 from hub.delivery.message import Message
 from hub.delivery.outcomes import Connector, Dead, Delivered, Outcome, RetryPolicy
 from hub.domain import notices
 from hub.services.context import HubContext
-from hub.store.models import InboxRecord
+from hub.store.outbox_recorder import recorder_for
 
 SIGNATURE = notices.SIGNATURE
 
@@ -163,20 +161,6 @@ class LogOnly(SmsGateway, Mailer):
 Key = tuple[str, str]  # (consumer, "<message_id>:<n>"), consumer notify.sms or notify.mail
 
 
-def insert_inbox(conn: Connection, keys: Iterable[Key], at: datetime) -> None:
-    """Inbox rows for `keys`, one statement; rows already there are left as they are."""
-    rows = [{"consumer": c, "message_id": k, "processed_at": at} for c, k in keys]
-    if not rows:
-        return
-    table = InboxRecord.__table__  # type: ignore[attr-defined]
-    stmt: Any
-    if conn.dialect.name == "postgresql":
-        stmt = pg_insert(table).on_conflict_do_nothing()
-    else:
-        stmt = sqlite_insert(table).on_conflict_do_nothing()
-    conn.execute(stmt, rows)
-
-
 class Journal:
     """Which notices went out (inbox rows), so a retry does not send the same text twice.
 
@@ -187,69 +171,68 @@ class Journal:
     def __init__(self, ctx: HubContext) -> None:
         self.ctx = ctx
 
-    def done(self, keys: list[Key]) -> set[Key]:
+    def done(self, keys: list[Key], message: Message | None = None) -> set[Key]:
         if not keys:
             return set()
-        table = InboxRecord.__table__  # type: ignore[attr-defined]
         with self.ctx.db.read_engine.connect() as conn:
-            found = conn.execute(
-                select(table.c.consumer, table.c.message_id).where(
-                    table.c.consumer.in_(sorted({c for c, _ in keys})),
-                    table.c.message_id.in_(sorted({k for _, k in keys})),
-                )
-            ).all()
+            found = recorder_for(conn).inbox_found(conn, keys)
             conn.rollback()
-        return {(c, k) for c, k in found} & set(keys)
+        return found
 
     def record(self, keys: list[Key]) -> None:
         if keys:
             with self.ctx.db.engine.begin() as conn:
-                insert_inbox(conn, keys, self.ctx.clock.now())
+                recorder_for(conn).record_inbox(conn, keys, self.ctx.clock.now())
 
 
 class BufferedJournal(Journal):
-    """For the embedded drain: rows are kept in memory and written by the drain together
-    with the rows it marks sent, in one transaction for many messages (`take`, then
-    `insert_inbox`; `restore` if that transaction failed). Until then `done` answers from
+    """For the embedded default, where every write queues for SQLite's one writer: rows are
+    kept in memory and written in the relay's next mark, one transaction for many messages
+    (`take`, `write`; `restore` if that transaction failed). Until then `done` answers from
     memory, so a retry in this process still skips what was sent. A crash before the write
     loses only the record, not the message: the notice is sent again with the same
-    `client_ref` / Message-ID (at least once, as everywhere on the wire)."""
+    `client_ref` / Message-ID (at least once, as everywhere on the wire).
 
-    def __init__(self, ctx: HubContext) -> None:
+    `watermark` is the largest outbox id when this process started: no other process can
+    have sent a notice of a later row, so `done` reads the database only for earlier ones.
+    """
+
+    def __init__(self, ctx: HubContext, watermark: int | None = None) -> None:
         super().__init__(ctx)
+        self.watermark = watermark
         self._lock = threading.Lock()
         self._unwritten: set[Key] = set()
-        self._fresh: set[str] = set()
 
-    def fresh(self, message_id: str) -> None:
-        """The drain says: first attempt at a row written after it started. No process can
-        have sent any of its notices yet, so `done` need not read the database for it."""
-        with self._lock:
-            self._fresh.add(message_id)
-
-    def settled(self, message_id: str) -> None:
-        with self._lock:
-            self._fresh.discard(message_id)
-
-    def done(self, keys: list[Key]) -> set[Key]:
+    def done(self, keys: list[Key], message: Message | None = None) -> set[Key]:
         with self._lock:
             mine = set(keys) & self._unwritten
-            rest = [k for k in keys if k not in mine and k[1].rsplit(":", 1)[0] not in self._fresh]
-        return mine | super().done(rest)
+        rest = [k for k in keys if k not in mine]
+        later = (
+            message is not None
+            and message.outbox_id is not None
+            and self.watermark is not None
+            and message.outbox_id > self.watermark
+        )
+        return mine if later or not rest else mine | super().done(rest)
 
     def record(self, keys: list[Key]) -> None:
         with self._lock:
             self._unwritten.update(keys)
 
+    def waiting(self) -> bool:
+        with self._lock:
+            return bool(self._unwritten)
+
     def take(self) -> list[Key]:
         with self._lock:
-            keys = list(self._unwritten)
-            self._unwritten.clear()
-            return keys
+            return list(self._unwritten)
 
-    def restore(self, keys: list[Key]) -> None:
+    def write(self, conn: Connection, keys: list[Key], at: datetime) -> None:
+        recorder_for(conn).record_inbox(conn, keys, at)
+
+    def written(self, keys: list[Key]) -> None:
         with self._lock:
-            self._unwritten.update(keys)
+            self._unwritten.difference_update(keys)
 
 
 # ---- connector -------------------------------------------------------------------------
@@ -284,7 +267,7 @@ class NotifyConnector(Connector):
                 wanted.append(("notify.sms", key))
             if r.get("email"):
                 wanted.append(("notify.mail", key))
-        already = self.journal.done(wanted)
+        already = self.journal.done(wanted, message)
         failures: list[str] = []
         sent: list[Key] = []
         try:

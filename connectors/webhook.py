@@ -31,8 +31,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import httpx
-
 from hub import jsonutil
 from hub.delivery.directory import Directory, Party
 from hub.delivery.message import Message
@@ -98,41 +96,6 @@ class WebhookTransport(ABC):
 
     def close(self) -> None:  # noqa: B027 - optional hook
         pass
-
-
-class HttpxTransport(WebhookTransport):
-    def __init__(self, timeout: float = 10.0, max_connections: int = 200) -> None:
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
-            limits=httpx.Limits(
-                max_connections=max_connections, max_keepalive_connections=max_connections
-            ),
-            follow_redirects=False,
-        )
-
-    def post(
-        self, url: str, body: bytes, headers: dict[str, str], address: str | None = None
-    ) -> int:
-        extensions: dict[str, str] = {}
-        if address is not None:
-            parts = urlsplit(url)
-            host = parts.hostname or ""
-            if host.strip("[]") != address:
-                # Connect to the checked address; Host and TLS (SNI, certificate) keep the name.
-                shown = f"[{address}]" if ":" in address else address
-                netloc = shown + (f":{parts.port}" if parts.port else "")
-                headers = {"Host": parts.netloc.rpartition("@")[2], **headers}
-                extensions["sni_hostname"] = host
-                url = parts._replace(netloc=netloc).geturl()
-        try:
-            return self.client.post(
-                url, content=body, headers=headers, extensions=extensions
-            ).status_code
-        except httpx.HTTPError as exc:
-            raise TransportError(f"{type(exc).__name__}: {exc}") from exc
-
-    def close(self) -> None:
-        self.client.close()
 
 
 def _pin(conn: http.client.HTTPConnection, address: str) -> None:

@@ -139,6 +139,15 @@ def amqp_url() -> str:
     return AMQP_URL
 
 
+@pytest.fixture(params=["rabbitmq", "memory"])
+def broker_url(request: pytest.FixtureRequest) -> str | None:
+    """The same delivery test over both transports: the real RabbitMQ, and the in-process
+    broker of the embedded default (None: no HUB_AMQP_URL)."""
+    if request.param == "rabbitmq":
+        return str(request.getfixturevalue("amqp_url"))
+    return None
+
+
 @pytest.fixture
 def fixed_now() -> datetime:
     return datetime(2026, 11, 23, 2, 0, tzinfo=UTC)  # Monday 10:00 in Shanghai

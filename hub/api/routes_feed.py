@@ -14,7 +14,7 @@ from starlette.routing import Route
 from hub.api.errors import HttpProblem
 from hub.api.support import authenticate, hub_ctx, in_read, json_response
 from hub.services.errors import Violation
-from hub.store.outbox import read_feed
+from hub.services.feed import read_feed
 
 POLL_INTERVAL = 0.2
 
@@ -41,7 +41,7 @@ async def feed(request: Request) -> Response:
     destination = principal.destination
 
     def work(session: Session) -> tuple[list[dict[str, Any]], int]:
-        return read_feed(session, ctx.vault, destination, after, limit)
+        return read_feed(ctx, session, destination, after, limit)
 
     deadline = time.monotonic() + wait
     messages, cursor = await in_read(request, work)

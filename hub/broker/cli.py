@@ -142,8 +142,11 @@ def cmd_deadletters_replay(args: argparse.Namespace) -> int:
     from hub.services.delivery_failures import replay
 
     if not args.message_ids and not args.all and not args.destination:
-        print("请指定消息编号、--destination D 或 --all / name message ids, or --destination D, "
-              "or --all", file=sys.stderr)
+        print(
+            "请指定消息编号、--destination D 或 --all / name message ids, or --destination D, "
+            "or --all",
+            file=sys.stderr,
+        )
         return 2
     ctx = _ctx()
     answer = replay(ctx, args.message_ids or None, destination=args.destination)

@@ -57,8 +57,9 @@ class DeadLetterRecorder:
         reason = reason_of(headers)
         mid = d.properties.message_id
         if not mid or not record_dead(self.ctx, mid, reason, attempts=attempts_of(headers)):
-            log.error("dead letter %s (%s): not an outbox message, or already recorded",
-                      mid, reason)
+            log.error(
+                "dead letter %s (%s): not an outbox message, or already recorded", mid, reason
+            )
         else:
             log.warning("dead letter recorded: %s %s", mid, reason)
         return Delivered("recorded")

@@ -14,12 +14,11 @@ from typing import Any
 from prometheus_client import REGISTRY, Counter, Gauge
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
-from sqlalchemy import func, select
 
 from hub.broker.topology import Topology
 from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
-from hub.store.models import OutboxMessage, OutboxPending
+from hub.store.outbox_recorder import recorder_for
 
 log = logging.getLogger("hub.broker.metrics")
 
@@ -31,28 +30,22 @@ RELAY_LAG = Gauge("hub_relay_lag_seconds", "Age of the oldest unsent outbox row,
 DELIVERIES = Counter("hub_deliveries_total", "Connector outcomes", ["connector", "outcome"])
 INBOUND = Counter("hub_inbound_total", "Inbound AMQP messages", ["outcome"])
 
-_T = OutboxMessage.__table__  # type: ignore[attr-defined]
-_P = OutboxPending.__table__  # type: ignore[attr-defined]
-#: The first pending row's age: rows are pending in id order, which is the order written.
-_OLDEST = select(_T.c.created_at).where(
-    _T.c.id == select(func.min(_P.c.outbox_id)).scalar_subquery()
-)
-#: Dead letters waiting for an operator (not settled by a replay), whether or not the
-#: relay had sent them first.
-_DEAD = (
-    select(func.count())
-    .select_from(_T)
-    .where(_T.c.dead_at.is_not(None), _T.c.dead_resolved_at.is_(None))
-)
-
 
 def oldest_unsent_age(ctx: HubContext, engine: Any = None) -> float:
-    with (engine or ctx.db.read_engine).connect() as conn:  # SQLite: beside the writer
-        oldest = conn.execute(_OLDEST).scalar()
+    engine = engine or ctx.db.read_engine  # SQLite: beside the writer
+    with engine.connect() as conn:
+        oldest = recorder_for(conn).oldest_unsent(conn)
         conn.rollback()
     if oldest is None:
         return 0.0
     return max(0.0, (ctx.clock.now() - oldest).total_seconds())
+
+
+def dead_letters_waiting(ctx: HubContext) -> int:
+    with ctx.db.read_engine.connect() as conn:
+        count = recorder_for(conn).dead_count(conn)
+        conn.rollback()
+    return count
 
 
 def queue_depths(amqp_url: str, queues: Iterable[str], timeout: float = 3.0) -> dict[str, int]:
@@ -89,9 +82,7 @@ class DeliveryCollector(Collector):
         dead = GaugeMetricFamily("hub_outbox_dead", "Dead-lettered outbox rows not replayed")
         try:
             lag.add_metric([], oldest_unsent_age(self.ctx))
-            with self.ctx.db.read_engine.connect() as conn:
-                dead.add_metric([], float(conn.execute(_DEAD).scalar() or 0))
-                conn.rollback()
+            dead.add_metric([], float(dead_letters_waiting(self.ctx)))
         except Exception as exc:
             log.warning("outbox metrics unavailable: %s", exc)
         yield lag

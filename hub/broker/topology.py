@@ -49,8 +49,15 @@ class Exchange:
     type: str
 
     def as_definition(self) -> dict[str, Any]:
-        return {"name": self.name, "vhost": VHOST, "type": self.type, "durable": True,
-                "auto_delete": False, "internal": False, "arguments": {}}
+        return {
+            "name": self.name,
+            "vhost": VHOST,
+            "type": self.type,
+            "durable": True,
+            "auto_delete": False,
+            "internal": False,
+            "arguments": {},
+        }
 
 
 @dataclass(frozen=True)
@@ -59,8 +66,13 @@ class Queue:
     arguments: dict[str, Any]
 
     def as_definition(self) -> dict[str, Any]:
-        return {"name": self.name, "vhost": VHOST, "durable": True, "auto_delete": False,
-                "arguments": dict(self.arguments)}
+        return {
+            "name": self.name,
+            "vhost": VHOST,
+            "durable": True,
+            "auto_delete": False,
+            "arguments": dict(self.arguments),
+        }
 
 
 @dataclass(frozen=True)
@@ -71,9 +83,14 @@ class Binding:
     arguments: dict[str, Any] | None = None
 
     def as_definition(self) -> dict[str, Any]:
-        return {"source": self.source, "vhost": VHOST, "destination": self.destination,
-                "destination_type": "queue", "routing_key": self.routing_key,
-                "arguments": dict(self.arguments or {})}
+        return {
+            "source": self.source,
+            "vhost": VHOST,
+            "destination": self.destination,
+            "destination_type": "queue",
+            "routing_key": self.routing_key,
+            "arguments": dict(self.arguments or {}),
+        }
 
 
 class Topology:
@@ -130,15 +147,21 @@ class Topology:
         ]
         for t in self.settings.retry_delays:
             name = self.retry_queue(t)
-            queues.append(Queue(name, {
-                **QUORUM,
-                "x-message-ttl": int(t * 1000),
-                "x-dead-letter-exchange": self.delivery_exchange,
-                "x-dead-letter-strategy": "at-least-once",
-                "x-overflow": "reject-publish",
-            }))
-            bindings.append(Binding(self.retry_exchange, name, "",
-                                    {"x-match": "all", RETRY_TIER: tier_name(t)}))
+            queues.append(
+                Queue(
+                    name,
+                    {
+                        **QUORUM,
+                        "x-message-ttl": int(t * 1000),
+                        "x-dead-letter-exchange": self.delivery_exchange,
+                        "x-dead-letter-strategy": "at-least-once",
+                        "x-overflow": "reject-publish",
+                    },
+                )
+            )
+            bindings.append(
+                Binding(self.retry_exchange, name, "", {"x-match": "all", RETRY_TIER: tier_name(t)})
+            )
         return exchanges, queues, bindings
 
     def for_party(self, party: str, *, amqp_out: bool = False) -> tuple[list[Queue], list[Binding]]:
@@ -178,23 +201,28 @@ class Topology:
         exchanges, queues, bindings = self.objects(parties, amqp_parties)
         self._declare(channel, exchanges, queues, bindings)
         for t in self.settings.retry_delays:  # unbinding what is not bound is a no-op
-            channel.queue_unbind(self.retry_queue(t), self.retry_exchange,
-                                 arguments={"x-match": "all", LEGACY_RETRY_TIER: tier_name(t)})
+            channel.queue_unbind(
+                self.retry_queue(t),
+                self.retry_exchange,
+                arguments={"x-match": "all", LEGACY_RETRY_TIER: tier_name(t)},
+            )
 
     def declare_party(self, channel: Any, party: str, *, amqp_out: bool = False) -> None:
         queues, bindings = self.for_party(party, amqp_out=amqp_out)
         self._declare(channel, [], queues, bindings)
 
     @staticmethod
-    def _declare(channel: Any, exchanges: list[Exchange], queues: list[Queue],
-                 bindings: list[Binding]) -> None:
+    def _declare(
+        channel: Any, exchanges: list[Exchange], queues: list[Queue], bindings: list[Binding]
+    ) -> None:
         for e in exchanges:
             channel.exchange_declare(e.name, e.type, durable=True)
         for q in queues:
             channel.queue_declare(q.name, durable=True, arguments=q.arguments)
         for b in bindings:
-            channel.queue_bind(b.destination, b.source, routing_key=b.routing_key or None,
-                               arguments=b.arguments)
+            channel.queue_bind(
+                b.destination, b.source, routing_key=b.routing_key or None, arguments=b.arguments
+            )
 
     def teardown(self, channel: Any, parties: list[str]) -> None:
         """Tests only: delete what `declare` made for these parties."""

@@ -8,6 +8,7 @@ from connectors.amqp import AmqpCopyConnector
 from connectors.inbound import InboundConnector
 from connectors.notify import (
     HttpSmsGateway,
+    Journal,
     LogOnly,
     Mailer,
     NotifyConnector,
@@ -57,6 +58,7 @@ def build(
     transport: WebhookTransport | None = None,
     sms: SmsGateway | None = None,
     mailer: Mailer | None = None,
+    journal: Journal | None = None,
 ) -> Connectors:
     policy = RetryPolicy(settings, ctx.clock)
     transport = transport or HttpClientTransport(settings.webhook_timeout)
@@ -78,7 +80,7 @@ def build(
     return Connectors(
         webhook=WebhookConnector(ctx.vault, directory, transport, policy),
         portal=PortalConnector(ctx.vault, directory, transport, policy),
-        notify=NotifyConnector(ctx, sms, mailer, policy),
+        notify=NotifyConnector(ctx, sms, mailer, policy, journal),
         amqp=AmqpCopyConnector(ctx.vault, Topology(settings).out_exchange),
     )
 

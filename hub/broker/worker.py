@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import logging
-import os
 import threading
 import time
 from collections.abc import Callable
@@ -30,6 +29,7 @@ import pika
 from hub.broker import metrics
 from hub.broker.reconnect import reconnecting
 from hub.broker.topology import RETRY_TIER, Topology, tier_name
+from hub.broker.transport import Transport, transport_for
 from hub.delivery.message import Delivery, Message
 from hub.delivery.outcomes import Connector, Dead, Delivered, Forward, Outcome, Retry
 from hub.delivery.settings import DeliverySettings
@@ -72,10 +72,10 @@ class Worker:
         *,
         prefetch: int | None = None,
         follow_every: float = 1.0,
+        transport: Transport | None = None,
     ) -> None:
-        if not settings.amqp_url:
-            raise ValueError("connectors on the broker need HUB_AMQP_URL")
         self.settings = settings
+        self.transport = transport or transport_for(settings)
         self.topology = Topology(settings)
         self.plan = subscriptions
         self.prefetch = prefetch or settings.prefetch
@@ -84,7 +84,7 @@ class Worker:
         #: queue -> (subscription, channel, consumer tag) of the current connection.
         self._consuming: dict[str, tuple[Subscription, Any, str]] = {}
         self._stopping = threading.Event()
-        self._conn: pika.BlockingConnection | None = None
+        self._conn: Any = None
         self._publisher: Any = None
         self._unordered: Any = None
         self._generation = 0
@@ -124,20 +124,10 @@ class Worker:
         """Thread-safe."""
         self._stopping.set()
 
-    def _params(self) -> pika.URLParameters:
-        assert self.settings.amqp_url
-        params = pika.URLParameters(self.settings.amqp_url)
-        params.heartbeat = self.settings.heartbeat
-        params.blocked_connection_timeout = self.settings.blocked_connection_timeout
-        params.connection_attempts = 1
-        params.socket_timeout = 5
-        params.client_properties = {"connection_name": f"hub-connector-{os.getpid()}"}
-        return params
-
     def _session(self, deadline: float | None) -> None:
         self._generation += 1
         generation = self._generation
-        conn = pika.BlockingConnection(self._params())
+        conn = self.transport.blocking_connection("connector")
         self._conn = conn
         self._consuming = {}
         try:
@@ -146,7 +136,9 @@ class Worker:
             self._unordered = conn.channel()
             self._unordered.basic_qos(prefetch_count=self.prefetch)
             self._follow(conn, generation, initial=True)
-            log.info("consuming %d queue(s)", len(self._consuming))
+            log.info(
+                "consuming %d queue(s) on %s", len(self._consuming), self.transport.description
+            )
             followed = time.monotonic()
             while not self._stopping.is_set():
                 if deadline and time.monotonic() > deadline:
@@ -165,9 +157,7 @@ class Worker:
                 except Exception:  # closing a broken connection: nothing to save
                     log.debug("close failed", exc_info=True)
 
-    def _follow(
-        self, conn: pika.BlockingConnection, generation: int, *, initial: bool = False
-    ) -> None:
+    def _follow(self, conn: Any, generation: int, *, initial: bool = False) -> None:
         """Consume what the plan says now: new queues start, dropped ones are cancelled (the
         messages in hand still settle on their channel)."""
         wanted = {s.queue: s for s in self.subscriptions}

@@ -81,6 +81,8 @@ class Directory:
                 route = Route(kind) if kind in ("webhook", "amqp", "feed") else Route.FEED
                 if route is Route.WEBHOOK and not inst.delivery.get("url"):
                     route = Route.FEED
+                if route is Route.AMQP and not self.settings.amqp_url:
+                    route = Route.FEED  # no broker a party could read: it reads its feed
                 parties[inst.id] = Party(
                     inst.id, route, inst.delivery.get("url"), open_secret(self.ctx, inst)
                 )

@@ -33,8 +33,8 @@ from hub.services.casework import (
 from hub.services.context import HubContext
 from hub.services.principal import SYSTEM
 from hub.store import audit
-from hub.store.models import Application, Institution, OutboxMessage, OutboxSent
-from hub.store.outbox import unpend, unsend
+from hub.store.models import Application, Institution, OutboxMessage
+from hub.store.outbox_recorder import recorder_for
 
 DISPATCHED = "application.dispatched"
 
@@ -63,7 +63,8 @@ def record_dead(
         row.dead_resolution = None
         session.add(row)
         assert row.id is not None
-        unpend(session.connection(), row.id)  # dead before the relay marked it sent
+        conn = session.connection()
+        recorder_for(conn).unpend(conn, row.id)  # dead before the relay marked it sent
         detail = {
             "message_id": message_id,
             "destination": row.destination,
@@ -125,7 +126,11 @@ def _offer_elsewhere(ctx: HubContext, session: Session, row: OutboxMessage, now:
     return True
 
 
-def dead_letter_view(row: OutboxMessage, sent_attempts: int = 0) -> dict[str, Any]:
+def dead_letter_view(row: Any) -> dict[str, Any]:
+    """An unsettled dead letter as operators see it (a row of `OutboxRecorder.dead_letters`)."""
+    attempts = row.dead_attempts
+    if attempts is None:  # recorded before migration 0090: only the relay's sends are known
+        attempts = row.sent_attempts or 0
     return {
         "message_id": row.message_id,
         "destination": row.destination,
@@ -135,8 +140,7 @@ def dead_letter_view(row: OutboxMessage, sent_attempts: int = 0) -> dict[str, An
         "deliver_by": jsonutil.rfc3339(row.deliver_by) if row.deliver_by else None,
         "dead_at": jsonutil.rfc3339(row.dead_at) if row.dead_at else None,
         "reason": row.dead_reason,
-        # Delivery attempts; letters recorded before migration 0090 know only the publishes.
-        "attempts": row.dead_attempts if row.dead_attempts is not None else sent_attempts,
+        "attempts": attempts,
     }
 
 
@@ -148,16 +152,10 @@ def list_dead(
     session: Session, *, destination: str | None = None, after: int = 0, limit: int = 100
 ) -> tuple[list[dict[str, Any]], int]:
     """Dead letters no replay has settled, oldest first; answers them and the next cursor."""
-    query = (
-        select(OutboxMessage, col(OutboxSent.attempts))
-        .join(OutboxSent, col(OutboxSent.outbox_id) == OutboxMessage.id, isouter=True)
-        .where(_unsettled(), col(OutboxMessage.id) > after)
-    )
-    if destination:
-        query = query.where(OutboxMessage.destination == destination)
-    rows = session.exec(query.order_by(col(OutboxMessage.id)).limit(limit)).all()
-    views = [dead_letter_view(r, attempts or 0) for r, attempts in rows]
-    return views, (rows[-1][0].id or after) if rows else after
+    conn = session.connection()
+    rows = recorder_for(conn).dead_letters(conn, destination=destination, after=after,
+                                           limit=limit)
+    return [dead_letter_view(r) for r in rows], (rows[-1].id if rows else after)
 
 
 #: What a replay did with one letter.
@@ -284,7 +282,9 @@ def _replay_one(
     row.deliver_by = None
     session.add(row)
     session.flush()
-    unsend(session.connection(), row)
+    conn = session.connection()
+    assert row.id is not None
+    recorder_for(conn).unsend(conn, row.id, row.destination, row.application_no)
     return LetterOutcome(
         row.message_id,
         REPLAYED,

@@ -10,7 +10,6 @@ from sqlmodel import select
 
 from connectors.notify import FakeMailer, FakeSms
 from connectors.receiver import Receiver, ReceiverServer
-from connectors.webhook import HttpxTransport
 from hub.broker.embedded import EmbeddedDelivery
 from hub.broker.wiring import build
 from hub.delivery.directory import Directory
@@ -45,7 +44,7 @@ def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(
         set_delivery(ctx, "pm-b", "webhook", "http://127.0.0.1:9/hooks/pm-b")  # nobody there
         directory = Directory(ctx, settings, check_every=0.2)
         connectors = build(
-            ctx, settings, directory, transport=HttpxTransport(1.0), sms=sms, mailer=mail
+            ctx, settings, directory, sms=sms, mailer=mail
         )
         delivery = EmbeddedDelivery(
             ctx, settings, connectors=connectors, directory=directory, poll_interval=0.05

@@ -70,12 +70,26 @@ class Counting:
 
 @pytest.fixture
 def hub(
-    database_url: str, tmp_path: Path, amqp_url: str
+    database_url: str, tmp_path: Path, broker_url: str | None
 ) -> Iterator[tuple[HubContext, DeliverySettings, str]]:
     ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
-    settings = delivery_settings(amqp_url)
+    settings = delivery_settings(broker_url)
     try:
         yield ctx, settings, database_url
+    finally:
+        if broker_url:
+            teardown(broker_url, settings, PARTIES)
+        ctx.db.dispose()
+
+
+@pytest.fixture
+def rabbit_hub(
+    pg_url: str, tmp_path: Path, amqp_url: str
+) -> Iterator[tuple[HubContext, DeliverySettings, str]]:
+    ctx = make_hub(pg_url, tmp_path, registry=SMALL_REGISTRY)
+    settings = delivery_settings(amqp_url)
+    try:
+        yield ctx, settings, pg_url
     finally:
         teardown(amqp_url, settings, PARTIES)
         ctx.db.dispose()
@@ -103,11 +117,11 @@ def test_503_503_200_is_three_posts_and_one_answer(
 
 @pytest.mark.slow
 def test_a_connector_killed_mid_batch_repeats_at_most_the_messages_in_flight(
-    hub: tuple[HubContext, DeliverySettings, str], amqp_url: str
+    rabbit_hub: tuple[HubContext, DeliverySettings, str],
 ) -> None:
     """SIGKILL of `hub connector webhook` while a batch is being posted: a second connector
     takes over; only messages the first had in hand (answered, not yet acked) come twice."""
-    ctx, settings, url = hub
+    ctx, settings, url = rabbit_hub
     counting = Counting(failures=0, delay=0.01)
     receiver = Receiver(SECRET)
     receiver.status_for = lambda mid, env: None if counting(mid, env) == 200 else 503

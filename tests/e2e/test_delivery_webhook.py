@@ -11,7 +11,7 @@ import pytest
 from sqlmodel import select
 
 from connectors.receiver import Receiver, ReceiverServer
-from connectors.webhook import FakeTransport, HttpxTransport
+from connectors.webhook import FakeTransport
 from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from hub.store.models import Application, OutboxMessage
@@ -42,14 +42,15 @@ PARTIES = ["pm-a", "pm-b", "cm-x", "court-310104", "notify", "portal"]
 
 @pytest.fixture
 def hub(
-    pg_url: str, tmp_path: Path, amqp_url: str
+    pg_url: str, tmp_path: Path, broker_url: str | None
 ) -> Iterator[tuple[HubContext, DeliverySettings]]:
     ctx = make_hub(pg_url, tmp_path, registry=SMALL_REGISTRY)
-    settings = delivery_settings(amqp_url)
+    settings = delivery_settings(broker_url)
     try:
         yield ctx, settings
     finally:
-        teardown(amqp_url, settings, PARTIES)
+        if broker_url:
+            teardown(broker_url, settings, PARTIES)
         ctx.db.dispose()
 
 
@@ -65,7 +66,7 @@ def test_down_then_up_is_delivered_after_retries(hub: tuple[HubContext, Delivery
     with ReceiverServer(receiver) as server:
         set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
         ids = enqueue_many(ctx, "pm-a", 20)
-        with Stack(ctx, settings, transport=HttpxTransport(2.0)):
+        with Stack(ctx, settings):
             assert wait_for(lambda: receiver.requests >= 40, 15), receiver.requests
             receiver.down = False
             assert wait_for(lambda: receiver.count() == 20, 20), receiver.count()
@@ -92,7 +93,7 @@ def test_down_past_deadline_dead_letters_and_flags_the_case(
             ).one()
             row.deliver_by = ctx.clock.now() + timedelta(seconds=2)
             session.add(row)
-        with Stack(ctx, settings, transport=HttpxTransport(2.0)):
+        with Stack(ctx, settings):
 
             def flagged() -> bool:
                 with ctx.db.read() as session:
@@ -116,7 +117,7 @@ def test_a_4xx_goes_to_dead_letter_at_once(hub: tuple[HubContext, DeliverySettin
     receiver.status_for = lambda mid, env: 422 if mid == ids[2] else None
     with ReceiverServer(receiver) as server:
         set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
-        with Stack(ctx, settings, transport=HttpxTransport(2.0)):
+        with Stack(ctx, settings):
             assert wait_for(lambda: receiver.count() == 4 and len(_dead(ctx)) == 1, 15)
     [dead] = _dead(ctx)
     assert dead.message_id == ids[2] and "422" in (dead.dead_reason or "")
@@ -131,7 +132,7 @@ def test_a_bad_signature_is_refused_by_the_reference_receiver(
     with ReceiverServer(receiver) as server:
         set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
         [mid] = enqueue_many(ctx, "pm-a", 1)
-        with Stack(ctx, settings, transport=HttpxTransport(2.0)):
+        with Stack(ctx, settings):
             assert wait_for(lambda: len(_dead(ctx)) == 1, 15)
     assert receiver.bad_signatures == 1 and receiver.count() == 0
     assert _dead(ctx)[0].message_id == mid and "401" in (_dead(ctx)[0].dead_reason or "")
@@ -154,7 +155,7 @@ def test_a_down_institution_does_not_delay_another(
         set_delivery(ctx, "pm-b", "webhook", good.url("pm-b"))
         enqueue_many(ctx, "pm-a", 200)
         ids_b = enqueue_many(ctx, "pm-b", 200)
-        with Stack(ctx, settings, transport=HttpxTransport(2.0)):
+        with Stack(ctx, settings):
             started = time.monotonic()
             assert wait_for(lambda: healthy.count() == 200, 15)
             elapsed = time.monotonic() - started
@@ -177,7 +178,7 @@ def test_a_poison_message_is_dead_lettered_after_the_limit_and_the_queue_flows(
         delivered.add(headers["X-Hub-Message-Id"])
         return 200
 
-    with Stack(ctx, settings, transport=FakeTransport(respond)):
+    with Stack(ctx, settings, webhooks=FakeTransport(respond)):
         assert wait_for(lambda: len(delivered) == 49 and len(_dead(ctx)) == 1, 20)
     [dead] = _dead(ctx)
     assert dead.message_id == poison

@@ -13,7 +13,6 @@ import pika
 import pytest
 
 from connectors.receiver import Receiver, ReceiverServer
-from connectors.webhook import HttpxTransport
 from hub.broker.relay import Relay
 from hub.broker.topology import Topology
 from hub.delivery.message import Message
@@ -199,9 +198,9 @@ def test_a_relay_killed_between_publish_and_mark_resends_and_the_receiver_drops_
 ) -> None:
     ctx, settings, url = hub
     ids = enqueue_many(ctx, "pm-a", 200)
-    env = env_for(settings, url) | {"HUB_RELAY_FAULT": "exit-before-mark"}
+    env = env_for(settings, url)
     child = subprocess.run(
-        [sys.executable, "-m", "hub.cli", "relay", "--until-idle"],
+        [sys.executable, "-m", "tests.support.faulty_relay"],
         env=env,
         capture_output=True,
         timeout=60,
@@ -214,7 +213,7 @@ def test_a_relay_killed_between_publish_and_mark_resends_and_the_receiver_drops_
     receiver = Receiver(SECRET)
     with ReceiverServer(receiver) as server:
         set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
-        with Stack(ctx, settings, transport=HttpxTransport(2.0)):
+        with Stack(ctx, settings):
             assert wait_for(
                 lambda: unsent(ctx) == 0 and receiver.count() == 200 and receiver.repeats >= first,
                 30,

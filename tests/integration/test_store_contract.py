@@ -13,12 +13,13 @@ from sqlmodel import col, select
 from hub.services import intake
 from hub.services.context import HubContext
 from hub.services.errors import Conflict
+from hub.services.feed import read_feed
 from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal, Role
 from hub.store import audit
 from hub.store.migrate import upgrade
 from hub.store.models import Application, AuditEntry, OutboxMessage, OutboxPending, OutboxSent
-from hub.store.outbox import enqueue, open_envelope, read_feed
+from hub.store.outbox import enqueue, open_envelope
 from hub.store.sequences import next_day_sequence, next_party_sequence
 from tests.support.api import (
     APPLICANT_ID,
@@ -144,9 +145,9 @@ def test_outbox_feed_is_ordered_per_destination_and_rollback_leaves_no_gap(
             .order_by(col(OutboxMessage.party_seq))
         ).all()
         assert list(seqs) == [1, 2, 3, 4, 5, 6]
-        first, cursor = read_feed(session, ctx.vault, "x", 0, 4)
-        rest, end = read_feed(session, ctx.vault, "x", cursor, 100)
-        empty, same = read_feed(session, ctx.vault, "x", end, 100)
+        first, cursor = read_feed(ctx, session, "x", 0, 4)
+        rest, end = read_feed(ctx, session, "x", cursor, 100)
+        empty, same = read_feed(ctx, session, "x", end, 100)
     assert [m["data"]["i"] for m in first] == [0, 1, 2, 3]
     assert cursor == 4
     assert [m["data"]["i"] for m in rest] == [4, 5]

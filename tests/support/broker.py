@@ -89,11 +89,7 @@ def unsent(ctx: HubContext) -> int:
     from sqlmodel import func, select
 
     with ctx.db.read() as session:
-        return int(
-            session.exec(
-                select(func.count()).select_from(OutboxPending)
-            ).one()
-        )
+        return int(session.exec(select(func.count()).select_from(OutboxPending)).one())
 
 
 def connection(amqp_url: str) -> pika.BlockingConnection:
@@ -196,32 +192,47 @@ def wait_for(predicate: Any, timeout: float, interval: float = 0.05) -> bool:
 
 
 class Stack:
-    """Relay and every connector of one hub, each in its own thread, for a test."""
+    """Relay and every connector of one hub, each in its own thread, for a test: over the
+    real RabbitMQ when `settings.amqp_url` is set, else over the in-process broker (the
+    embedded default's transport), the same code either way."""
 
     def __init__(
         self,
         ctx: HubContext,
         settings: DeliverySettings,
         *,
-        transport: Any = None,
+        webhooks: Any = None,
         sms: Any = None,
         mailer: Any = None,
         relay_kwargs: dict[str, Any] | None = None,
+        names: list[str] | None = None,
     ):
         import threading
 
         from hub.broker.relay import Relay
+        from hub.broker.transport import transport_for
         from hub.broker.wiring import RegistryPlan, build
         from hub.broker.worker import Worker
         from hub.delivery.directory import Directory
 
+        self.broker = transport_for(settings)
         self.directory = Directory(ctx, settings, check_every=0.5)
         self.connectors = build(
-            ctx, settings, self.directory, transport=transport, sms=sms, mailer=mailer
+            ctx, settings, self.directory, transport=webhooks, sms=sms, mailer=mailer
         )
-        self.relay = Relay(ctx, settings, directory=self.directory, **(relay_kwargs or {}))
+        self.relay = Relay(
+            ctx,
+            settings,
+            transport=self.broker,
+            directory=self.directory,
+            **(relay_kwargs or {}),
+        )
+        if names is None:
+            names = ["all"] if settings.amqp_url else ["webhook", "portal", "notify", "deadletters"]
         self.worker = Worker(
-            settings, RegistryPlan(ctx, settings, ["all"], self.connectors, self.directory)
+            settings,
+            RegistryPlan(ctx, settings, names, self.connectors, self.directory),
+            transport=self.broker,
         )
         self.threads = [
             threading.Thread(target=self.relay.run, daemon=True, name="test-relay"),
@@ -230,7 +241,7 @@ class Stack:
 
     def __enter__(self) -> Stack:
         # Topology first, so the worker finds its queues.
-        self.relay._declare_topology()
+        self.relay.declare_topology()
         for t in self.threads:
             t.start()
         return self
@@ -241,6 +252,9 @@ class Stack:
         for t in self.threads:
             t.join(15)
         self.connectors.close()
+        close = getattr(self.broker, "close", None)
+        if close is not None:
+            close()
 
 
 def submit_many(ctx: HubContext, n: int, **over: Any) -> list[str]:
