@@ -127,8 +127,6 @@ class Settings:
     password_memory_kib: int = 64 * 1024
     password_parallelism: int = 4
     sharing: SharingSettings = field(default_factory=SharingSettings)
-
-
     #: Broker and delivery (`DeliverySettings`); its `amqp_url` is kept equal to the
     #: one above by `delivery_settings()`.
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
