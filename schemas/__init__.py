@@ -328,6 +328,11 @@ def _check_application(body: Any, add: Callable[[str, str], None]) -> None:
 def _check_referral_request(body: Any, add: Callable[[str, str], None]) -> None:
     for i, item in _items(body, "documents"):
         _check_attachment(item, f"/documents/{i}", add)
+    agreement = body.get("post_dispute_agreement") if isinstance(body, dict) else None
+    if isinstance(agreement, dict) and isinstance(agreement.get("document"), dict):
+        _check_attachment(agreement["document"], "/post_dispute_agreement/document", add)
+        if body.get("kind") != "arbitration":
+            add("/post_dispute_agreement", "仅用于申请仲裁 / only for an arbitration referral")
 
 
 def _check_referral_result(body: Any, add: Callable[[str, str], None]) -> None:

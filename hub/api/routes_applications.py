@@ -25,7 +25,7 @@ from hub.api.support import (
     json_body,
     json_response,
 )
-from hub.services import bundles, case_view, disclosures, documents, lifecycle, records
+from hub.services import bundles, case_view, disclosures, documents, intake, lifecycle, records
 from hub.services import public_status as public_status_service
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
@@ -40,10 +40,11 @@ async def submit(request: Request) -> Response:
     principal = authenticate(request, Role.PORTAL, Role.INSTITUTION)
     body, raw = await json_body(request, "application")
     key = idempotency_key(request)
+    digest = request_hash(request.method, request.url.path, raw)
+    if key is None and body.get("source_no"):  # the portal's own number is its key
+        key, digest = f"source_no:{body['source_no']}", intake.body_digest(body)
     batcher: IntakeBatcher = request.app.state.intake
-    future = batcher.submit(
-        principal, body, key, request_hash(request.method, request.url.path, raw)
-    )
+    future = batcher.submit(principal, body, key, digest)
     answer = await asyncio.wrap_future(future)
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 

@@ -34,7 +34,7 @@ def _params(request: Request) -> dict[str, str]:
 
 
 async def list_applications(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    principal = authenticate(request, Role.UNIT, Role.ADMIN, Role.PORTAL)
     query = casebook.parse_query(_params(request))
     ctx = hub_ctx(request)
     return json_response(
@@ -219,11 +219,50 @@ async def help_search(request: Request) -> Response:
 
 
 async def add_help_article(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT)
+    principal = authenticate(request, Role.UNIT, Role.ADMIN)
     body, raw = await json_body(request, "help_article")
     ctx = hub_ctx(request)
     return await creating(
         request, principal, raw, lambda s: helpdesk.add_article(ctx, s, principal, body)
+    )
+
+
+async def edit_help_article(request: Request) -> Response:
+    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    body, raw = await json_body(request, "help_article")
+    ctx = hub_ctx(request)
+    article_id = request.path_params["id"]
+    return await creating(
+        request,
+        principal,
+        raw,
+        lambda s: helpdesk.edit_article(ctx, s, principal, article_id, body),
+        status=200,
+    )
+
+
+async def retire_help_article(request: Request) -> Response:
+    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    raw = await read_body(request)
+    ctx = hub_ctx(request)
+    article_id = request.path_params["id"]
+    return await creating(
+        request,
+        principal,
+        raw,
+        lambda s: helpdesk.retire_article(ctx, s, principal, article_id),
+        status=200,
+    )
+
+
+async def get_help_article(request: Request) -> Response:
+    """Public while published; with a unit or admin token, retired too and every version."""
+    keeper = "authorization" in request.headers
+    if keeper:
+        authenticate(request, Role.UNIT, Role.ADMIN)
+    article_id = request.path_params["id"]
+    return json_response(
+        await in_read(request, lambda s: helpdesk.article(s, article_id, with_history=keeper))
     )
 
 
@@ -244,14 +283,18 @@ routes = [
     Route("/v1/alerts", get_alerts, methods=["GET"]),
     Route("/v1/help", help_search, methods=["GET"]),
     Route("/v1/help/articles", add_help_article, methods=["POST"]),
+    Route("/v1/help/articles/{id}", get_help_article, methods=["GET"]),
+    Route("/v1/help/articles/{id}", edit_help_article, methods=["PUT"]),
+    Route("/v1/help/articles/{id}/retire", retire_help_article, methods=["POST"]),
 ]
 
 openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
     "/v1/applications": {
         "get": (
-            "办件列表 List applications (?status=&institution=&overdue=true&limit=&cursor=)",
+            "办件列表 List applications (?status=&institution=&overdue=true&source_no="
+            "&limit=&cursor=)",
             None,
-            "unit (own institutions), admin",
+            "unit (own institutions), admin, portal (what it submitted)",
         )
     },
     "/v1/registry/changes": {
@@ -288,5 +331,12 @@ openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
     },
     "/v1/alerts": {"get": ("预警 Early warnings (surge, same respondent)", None, "unit, admin")},
     "/v1/help": {"get": ("在线帮助 Search the FAQ (?q=)", None, "public")},
-    "/v1/help/articles": {"post": ("新增帮助 Add a FAQ article", "help_article", "unit")},
+    "/v1/help/articles": {"post": ("新增帮助 Add a FAQ article", "help_article", "unit, admin")},
+    "/v1/help/articles/{id}": {
+        "get": ("帮助文章 One article (with a token: its versions)", None, "public; unit, admin"),
+        "put": ("修改帮助 Edit (a new version)", "help_article", "unit (its own), admin"),
+    },
+    "/v1/help/articles/{id}/retire": {
+        "post": ("下线帮助 Retire (history kept)", None, "unit (its own), admin")
+    },
 }

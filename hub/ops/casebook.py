@@ -22,7 +22,7 @@ from hub.domain.status import Status
 from hub.services.access import supervised_institutions
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
-from hub.services.principal import Principal
+from hub.services.principal import Principal, Role
 from hub.store.models import Application, Deadline, Institution
 
 MAX_LIMIT = 200
@@ -47,9 +47,15 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     order = params.get("order") or "number"
     if order not in ORDERS:
         errors.append(Violation("/query/order", "须为 number 或 newest / number or newest"))
+    source_no = params.get("source_no") or None
+    if source_no is not None and not (
+        len(source_no) <= 64 and source_no.isascii() and source_no.isprintable()
+    ):
+        errors.append(Violation("/query/source_no", "门户编号不超过 64 个字符 / up to 64"))
     if errors:
         raise Invalid(errors)
     return {
+        "source_no": source_no,
         "status": status,
         "institution": params.get("institution") or None,
         "overdue": overdue_raw in ("true", "1"),
@@ -100,9 +106,17 @@ def list_applications(
 ) -> dict[str, Any]:
     now = ctx.clock.now()
     stmt = select(Application)
-    scope = supervised_institutions(ctx, session, principal)
-    if scope is not None:
-        stmt = stmt.where(col(Application.institution_id).in_(scope or [""]))
+    if principal.role is Role.PORTAL:  # a portal finds what it submitted, by its own number
+        stmt = stmt.where(
+            Application.submitted_by_role == "portal",
+            Application.submitted_by_party == principal.party,
+        )
+    else:
+        scope = supervised_institutions(ctx, session, principal)
+        if scope is not None:
+            stmt = stmt.where(col(Application.institution_id).in_(scope or [""]))
+    if query.get("source_no"):
+        stmt = stmt.where(Application.source_no == query["source_no"])
     if query["status"]:
         stmt = stmt.where(Application.status == query["status"])
     if query["institution"]:
@@ -148,6 +162,7 @@ def list_applications(
         items.append(
             {
                 "application_no": r.no,
+                "source_no": r.source_no,
                 "status": r.status,
                 "channel": r.channel,
                 "category": r.category,

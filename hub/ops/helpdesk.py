@@ -26,11 +26,12 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.services.context import HubContext
-from hub.services.errors import Invalid
-from hub.services.principal import Principal
+from hub.services.errors import Conflict, Invalid, NotFound
+from hub.services.principal import Principal, Role
 from hub.store import audit
-from hub.store.models_ops import HelpArticle
+from hub.store.models_ops import HelpArticle, HelpArticleVersion
 
+_NO_ARTICLE = "没有这篇帮助文章 / no such help article"
 K1 = 1.5
 B = 0.75
 TITLE_WEIGHT = 3
@@ -169,9 +170,14 @@ def _view(a: HelpArticle) -> dict[str, Any]:
         "id": a.id,
         "title": a.title,
         "body": a.body,
+        "title_en": a.title_en,
+        "body_en": a.body_en,
         "category": a.category,
         "tags": a.tags or [],
+        "version": a.version,
+        "author": a.author,
         "updated_at": jsonutil.rfc3339(a.updated_at),
+        "retired_at": jsonutil.rfc3339(a.retired_at) if a.retired_at else None,
     }
 
 
@@ -186,8 +192,11 @@ def search(session: Session, q: str, limit: int = 10) -> dict[str, Any]:
     """GET /v1/help?q= (public): ranked answers; without `q`, every article's title."""
     if len(q) > MAX_QUERY:
         raise Invalid.at("/query/q", f"不超过 {MAX_QUERY} 字 / at most {MAX_QUERY} characters")
-    count, newest = session.exec(
-        select(func.count(), func.max(HelpArticle.updated_at)).select_from(HelpArticle)
+    # Every edit and retirement adds a version: their sum moves even when the clock does not.
+    count, newest, versions = session.exec(
+        select(
+            func.count(), func.max(HelpArticle.updated_at), func.sum(HelpArticle.version)
+        ).select_from(HelpArticle)
     ).one()
     # The database is part of the version: a process (or a test run) that reads two
     # databases must not answer from the other's articles when their counts coincide.
@@ -195,12 +204,20 @@ def search(session: Session, q: str, limit: int = 10) -> dict[str, Any]:
         str(session.connection().engine.url),
         count,
         newest,
+        versions,
         session.exec(select(func.max(HelpArticle.id))).one(),
     )
     with _INDEX.lock:
         if _INDEX.version != version:
             _INDEX.rebuild(
-                list(session.exec(select(HelpArticle).order_by(col(HelpArticle.id)))), version
+                list(
+                    session.exec(
+                        select(HelpArticle)
+                        .where(col(HelpArticle.retired_at).is_(None))
+                        .order_by(col(HelpArticle.id))
+                    )
+                ),
+                version,
             )
         query = tokens(q)
         if not q.strip():
@@ -225,30 +242,152 @@ def search(session: Session, q: str, limit: int = 10) -> dict[str, Any]:
     }
 
 
+def _actor(principal: Principal) -> str:
+    who = principal.party or str(principal.role)
+    return f"{who}/{principal.login}" if principal.login else who
+
+
+def _record_version(session: Session, a: HelpArticle, action: str, by: str, at: Any) -> None:
+    assert a.id is not None  # flushed
+    session.add(
+        HelpArticleVersion(
+            article_id=a.id,
+            version=a.version,
+            title=a.title,
+            body=a.body,
+            title_en=a.title_en,
+            body_en=a.body_en,
+            category=a.category,
+            tags=list(a.tags or []),
+            action=action,
+            changed_by=by,
+            changed_at=at,
+        )
+    )
+
+
+def _fill(a: HelpArticle, body: dict[str, Any]) -> None:
+    a.title = body["title"].strip()
+    a.body = body["body"].strip()
+    a.title_en = (body.get("title_en") or "").strip() or None
+    a.body_en = (body.get("body_en") or "").strip() or None
+    a.category = body.get("category")
+    a.tags = list(body.get("tags") or [])
+
+
 def add_article(
     ctx: HubContext, session: Session, principal: Principal, body: dict[str, Any]
 ) -> dict[str, Any]:
-    """POST /v1/help/articles (role unit)."""
+    """POST /v1/help/articles (role unit, admin)."""
     now = ctx.clock.now()
     article = HelpArticle(
-        title=body["title"].strip(),
-        body=body["body"].strip(),
-        category=body.get("category"),
-        tags=list(body.get("tags") or []),
+        title="",
+        body="",
         author=principal.party or str(principal.role),
         created_at=now,
         updated_at=now,
     )
+    _fill(article, body)
     session.add(article)
     session.flush()
+    _record_version(session, article, "added", _actor(principal), now)
     audit.append(
         session,
         chain="help",
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
-        actor_login=principal.login,
         action="help.article_added",
         detail={"id": article.id, "title": article.title},
     )
     return {"id": article.id, **_view(article)}
+
+
+def _own(session: Session, principal: Principal, raw_id: str) -> HelpArticle:
+    """The article to change: a unit changes only the articles it wrote, admin any."""
+    if not (raw_id.isascii() and raw_id.isdigit() and len(raw_id) <= 12):
+        raise NotFound(_NO_ARTICLE)
+    a = session.exec(
+        select(HelpArticle).where(HelpArticle.id == int(raw_id)).with_for_update()
+    ).first()
+    if a is None or (principal.role is not Role.ADMIN and a.author != principal.party):
+        raise NotFound(_NO_ARTICLE)
+    if a.retired_at is not None:
+        raise Conflict("该文章已下线 / the article is retired", current_status="retired")
+    return a
+
+
+def edit_article(
+    ctx: HubContext, session: Session, principal: Principal, raw_id: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """PUT /v1/help/articles/{id}: a new version; the earlier ones are kept."""
+    now = ctx.clock.now()
+    a = _own(session, principal, raw_id)
+    _fill(a, body)
+    a.version += 1
+    a.updated_at = now
+    session.add(a)
+    _record_version(session, a, "edited", _actor(principal), now)
+    audit.append(
+        session,
+        chain="help",
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        action="help.article_edited",
+        detail={"id": a.id, "version": a.version},
+    )
+    return _view(a)
+
+
+def retire_article(
+    ctx: HubContext, session: Session, principal: Principal, raw_id: str
+) -> dict[str, Any]:
+    """POST /v1/help/articles/{id}/retire: no longer found by citizens; history kept."""
+    now = ctx.clock.now()
+    a = _own(session, principal, raw_id)
+    a.version += 1
+    a.retired_at = a.updated_at = now
+    session.add(a)
+    _record_version(session, a, "retired", _actor(principal), now)
+    audit.append(
+        session,
+        chain="help",
+        at=now,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        action="help.article_retired",
+        detail={"id": a.id, "version": a.version},
+    )
+    return _view(a)
+
+
+def article(session: Session, raw_id: str, *, with_history: bool) -> dict[str, Any]:
+    """GET /v1/help/articles/{id}: the article (public while published); its versions for
+    those who keep the knowledge base."""
+    a = session.get(HelpArticle, int(raw_id)) if raw_id.isascii() and raw_id.isdigit() else None
+    if a is None or (a.retired_at is not None and not with_history):
+        raise NotFound(_NO_ARTICLE)
+    view = _view(a)
+    if with_history:
+        versions = session.exec(
+            select(HelpArticleVersion)
+            .where(HelpArticleVersion.article_id == a.id)
+            .order_by(col(HelpArticleVersion.version))
+        ).all()
+        view["versions"] = [
+            {
+                "version": v.version,
+                "action": v.action,
+                "title": v.title,
+                "body": v.body,
+                "title_en": v.title_en,
+                "body_en": v.body_en,
+                "category": v.category,
+                "tags": v.tags,
+                "by": v.changed_by,
+                "at": jsonutil.rfc3339(v.changed_at),
+            }
+            for v in versions
+        ]
+    return view

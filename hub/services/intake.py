@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from hub.domain.numbering import ApplicationNumber, business_day
 from hub.domain.status import Status
@@ -21,7 +23,7 @@ from hub.services.casework import (
     touch,
 )
 from hub.services.context import HubContext
-from hub.services.errors import Forbidden, Invalid
+from hub.services.errors import Conflict, Forbidden, Invalid
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, Institution, PartyIndex
 from hub.store.sequences import next_day_sequence
@@ -56,6 +58,8 @@ class NewApplication:
     updated_at: datetime
     institution_id: str | None = None
     dispatched_at: datetime | None = None
+    source_no: str | None = None
+    source_hash: str | None = None
     version: int = 1
 
     def row(self) -> dict[str, Any]:
@@ -74,6 +78,45 @@ def new_query_code() -> str:
 
 def query_code_digest(ctx: HubContext, no: str, code: str) -> str:
     return ctx.vault.index(f"{no}:{code.strip().upper()}", purpose="query_code")
+
+
+def body_digest(body: dict[str, Any]) -> str:
+    """The application's content as a digest (keys sorted): the same body, the same digest."""
+    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def earlier_submission(
+    session: Session, principal: Principal, source_no: str
+) -> Application | None:
+    """The case this portal already submitted under its own number `source_no`, if any."""
+    return session.exec(
+        select(Application).where(
+            Application.submitted_by_party == principal.party,
+            Application.source_no == source_no,
+        )
+    ).first()
+
+
+def repeat_of(ctx: HubContext, session: Session, first: Application, digest: str) -> dict[str, Any]:
+    """A repeat of `source_no` (INTERFACE 17): the same body is answered with the first case,
+    another body is 409. The first answer itself (with the query code) is replayed while its
+    idempotency record lasts; after that the case is answered without the code."""
+    if first.source_hash != digest:
+        raise Conflict(
+            f"门户编号 {first.source_no} 已用于办件 {first.no}，内容不同 / source_no "
+            f"{first.source_no} was used for {first.no} with another body",
+            current_status=first.status,
+        )
+    return {
+        "application_no": first.no,
+        "source_no": first.source_no,
+        "query_code": None,
+        "status": first.status,
+        "institution": records.institution_ref(session, first.institution_id),
+        "deadlines": records.deadlines_view(records.open_deadlines(session, first.no)),
+        "repeat": True,
+    }
 
 
 def submit(
@@ -102,6 +145,12 @@ def submit(
     preferred = body.get("preferred_institution")
     if preferred and session.get(Institution, preferred) is None:
         raise Invalid.at("/preferred_institution", "名录中没有该机构 / unknown institution")
+    source_no, source_hash = body.get("source_no"), None
+    if source_no:
+        source_hash = body_digest(body)
+        first = earlier_submission(session, principal, source_no)
+        if first is not None:
+            return repeat_of(ctx, session, first, source_hash)
 
     day = business_day(now)
     number = ApplicationNumber(
@@ -136,6 +185,8 @@ def submit(
         received_at=received_at,
         created_at=now,
         updated_at=now,
+        source_no=source_no,
+        source_hash=source_hash,
     )
     for role in ("applicants", "respondents"):
         for party in body.get(role, []):
@@ -197,6 +248,7 @@ def submit(
     emit(session, Application, app.row())  # after its last change in this use case
     return {
         "application_no": no,
+        **({"source_no": source_no} if source_no else {}),
         "query_code": code,
         "status": app.status,
         "institution": records.institution_ref(session, app.institution_id),

@@ -195,6 +195,8 @@ class IntakeBatcher:
             if prior is not None:
                 return prior
         result = intake.submit(self.ctx, session, item.principal, item.body)
+        if result.get("repeat"):  # the portal's own number again: the first case, nothing new
+            return Answer(200, jsonutil.dumps(result))
         created.append((result["application_no"], result["query_code"]))
         answer = Answer(201, jsonutil.dumps(result))
         if item.key:

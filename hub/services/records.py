@@ -40,6 +40,7 @@ class CaseState(Protocol):
     created_at: datetime
     dispatched_at: datetime | None
     updated_at: datetime
+    source_no: str | None
     version: int
 
 
@@ -218,6 +219,7 @@ def full_record(ctx: HubContext, session: Session, app: Application) -> dict[str
     deadlines = session.exec(select(Deadline).where(Deadline.application_no == app.no)).all()
     return {
         "application_no": app.no,
+        "source_no": app.source_no,
         "status": app.status,
         "channel": app.channel,
         "category": app.category,
@@ -269,9 +271,12 @@ def referral_view(session: Session, r: Referral) -> dict[str, Any]:
 def status_message(app: CaseState, at: datetime) -> dict[str, Any]:
     """The portal's status push (INTERFACE 8): no personal data, only where the case stands."""
     zh, en = STATUS_TEXT.get(app.status, (app.status, app.status))
-    return {
+    message = {
         "status": app.status,
         "status_text": {"zh": zh, "en": en},
         "institution_id": app.institution_id,
         "changed_at": jsonutil.rfc3339(at),
     }
+    if app.source_no:  # the portal finds the case under its own number too
+        message["source_no"] = app.source_no
+    return message

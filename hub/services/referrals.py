@@ -69,16 +69,21 @@ def request(
     if principal.role is not Role.INSTITUTION or app.institution_id != principal.party:
         raise NotFound("没有这个办件 / no such application")
     kind = ReferralKind(body["kind"])
+    # Art. 13: an agreement to arbitrate may also be made once the dispute arose.
+    post_dispute = body.get("post_dispute_agreement")
     try:
         new_status = status_for_referral_request(
-            Status(app.status), kind, app.arbitration_agreement
+            Status(app.status), kind, app.arbitration_agreement or post_dispute is not None
         )
     except InvalidTransition as exc:
         raise wrong_state(exc) from exc
     except NotAllowed as exc:
         raise Invalid.at(exc.pointer or "/kind", str(exc)) from exc
     target = _target(session, app, kind, body.get("target"))
-    documents = body.get("documents", [])
+    documents = [
+        *body.get("documents", []),
+        *([{**post_dispute["document"], "role": "post_dispute_agreement"}] if post_dispute else []),
+    ]
     if documents:
         documents = case_files.take_in(
             documents,
@@ -105,7 +110,12 @@ def request(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
-        data={"kind": kind, "target": target.id, "referral_id": referral.id},
+        data={
+            "kind": kind,
+            "target": target.id,
+            "referral_id": referral.id,
+            **({"post_dispute_agreement": True} if post_dispute else {}),
+        },
     )
     session.flush()
     enqueue(

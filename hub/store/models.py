@@ -74,7 +74,11 @@ class Application(SQLModel, table=True):
     """办件: one dispute application and where it stands."""
 
     __tablename__ = "application"
-    __table_args__ = (UniqueConstraint("region", "day", "sequence", name="uq_application_day_seq"),)
+    __table_args__ = (
+        UniqueConstraint("region", "day", "sequence", name="uq_application_day_seq"),
+        # the portal's own number is unique per portal (INTERFACE 17, migration 0113)
+        UniqueConstraint("submitted_by_party", "source_no", name="uq_application_source_no"),
+    )
     no: str = Field(primary_key=True, max_length=24)
     region: str = Field(max_length=6)
     day: date
@@ -91,6 +95,9 @@ class Application(SQLModel, table=True):
     submitted_by_party: str | None = Field(default=None, max_length=64, index=True)
     query_code_hash: str = Field(max_length=64)
     personal: str = Field(sa_column=Column(Text, nullable=False))
+    source_no: str | None = Field(default=None, max_length=64)
+    #: digest of the body that came with `source_no`: a repeat is told from a conflict
+    source_hash: str | None = Field(default=None, max_length=64)
     outcome: str | None = Field(default=None, max_length=20)
     received_at: datetime = _ts()
     created_at: datetime = _ts()

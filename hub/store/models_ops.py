@@ -110,6 +110,29 @@ class HelpArticle(SQLModel, table=True):
     author: str = Field(max_length=64)
     created_at: datetime = _ts()
     updated_at: datetime = _ts()
+    #: English text beside the Chinese, for citizens who read English (optional)
+    title_en: str | None = Field(default=None, max_length=200)
+    body_en: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    version: int = 1
+    retired_at: datetime | None = _ts(nullable=True)
+
+
+class HelpArticleVersion(SQLModel, table=True):
+    """Every version of a help article, as it was published: edits and retirement keep the
+    history (INTERFACE 17)."""
+
+    __tablename__ = "help_article_version"
+    article_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    version: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
+    title: str = Field(max_length=200)
+    body: str = Field(sa_column=Column(Text, nullable=False))
+    title_en: str | None = Field(default=None, max_length=200)
+    body_en: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    category: str | None = Field(default=None, max_length=40)
+    tags: list[str] = _json(default=[])
+    action: str = Field(max_length=10)  # added | edited | retired
+    changed_by: str = Field(max_length=100)
+    changed_at: datetime = _ts()
 
 
 class WorkOrder(SQLModel, table=True):
