@@ -34,7 +34,9 @@ def _params(request: Request) -> dict[str, str]:
 
 
 async def list_applications(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN, Role.PORTAL)
+    # A portal looks up what it submitted by its own number; listing stays the supervisors'.
+    lookup = bool(request.query_params.get("source_no"))
+    principal = authenticate(request, Role.UNIT, Role.ADMIN, *([Role.PORTAL] if lookup else []))
     query = casebook.parse_query(_params(request))
     ctx = hub_ctx(request)
     return json_response(
@@ -294,7 +296,7 @@ openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
             "办件列表 List applications (?status=&institution=&overdue=true&source_no="
             "&limit=&cursor=)",
             None,
-            "unit (own institutions), admin, portal (what it submitted)",
+            "unit (own institutions), admin; portal with source_no (what it submitted)",
         )
     },
     "/v1/registry/changes": {

@@ -44,6 +44,8 @@ def test_kept_answered_searchable_and_idempotent(api: Api) -> None:
         ).json()["items"]
         == []
     )
+    # a lookup by the portal's own number, not a listing of every case
+    assert api.client.get("/v1/applications", headers=api.auth("portal")).status_code == 403
     admin = api.client.get(
         "/v1/applications", params={"source_no": SOURCE}, headers=api.auth("admin")
     ).json()
