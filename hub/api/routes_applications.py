@@ -39,6 +39,7 @@ async def submit(request: Request) -> Response:
     """Intake goes through the group-commit batcher (hub.services.intake_batch)."""
     principal = authenticate(request, Role.PORTAL, Role.INSTITUTION)
     body, raw = await json_body(request, "application")
+    body = intake.with_district(body)
     key = idempotency_key(request)
     digest = request_hash(request.method, request.url.path, raw)
     if key is None and body.get("source_no"):  # the portal's own number is its key

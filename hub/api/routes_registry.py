@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from hub.api.errors import HttpProblem
 from hub.api.support import in_read, json_response
+from hub.domain.places import district_of
 from hub.services.errors import Violation
 from hub.services.registry import directory
 from schemas.codes import CATEGORIES, DISTRICTS
@@ -29,9 +30,23 @@ async def list_institutions(request: Request) -> Response:
         raise HttpProblem(
             422, "未知区 / unknown district", [Violation("/query/district", "unknown district")]
         )
+    address = request.query_params.get("address") or None
+    if address and not district:
+        match = district_of(address[:300])
+        if match is None:
+            raise HttpProblem(
+                422,
+                "无法从地址确定所在区 / the address names no Shanghai district",
+                [Violation("/query/address", "no Shanghai district in this address")],
+            )
+        district = match.code
 
     def work(session: Session) -> dict[str, Any]:
-        return {"institutions": directory(session, category=category, district=district)}
+        return {
+            "category": category,
+            "district": district,
+            "institutions": directory(session, category=category, district=district),
+        }
 
     return json_response(await in_read(request, work))
 

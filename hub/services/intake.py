@@ -12,6 +12,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from hub.domain.numbering import ApplicationNumber, business_day
+from hub.domain.places import district_of
 from hub.domain.status import Status
 from hub.services import case_files, records
 from hub.services.casework import (
@@ -78,6 +79,26 @@ def new_query_code() -> str:
 
 def query_code_digest(ctx: HubContext, no: str, code: str) -> str:
     return ctx.vault.index(f"{no}:{code.strip().upper()}", purpose="query_code")
+
+
+def with_district(body: dict[str, Any]) -> dict[str, Any]:
+    """The body with its `district`, read from an applicant's address (then the place of the
+    dispute) when the portal sent an address instead (Art. 7 directory)."""
+    if body.get("district"):
+        return body
+    places = [
+        (f"/applicants/{i}/address", p.get("address"))
+        for i, p in enumerate(body.get("applicants") or [])
+    ] + [("/occurred_place", body.get("occurred_place"))]
+    for _, text in places:
+        match = district_of(text) if isinstance(text, str) else None
+        if match is not None:
+            return {**body, "district": match.code}
+    raise Invalid.at(
+        "/district",
+        "缺少所在区，且无法从申请人地址或纠纷发生地确定 / district missing, and the applicants' "
+        "addresses and occurred_place do not name a Shanghai district",
+    )
 
 
 def body_digest(body: dict[str, Any]) -> str:
@@ -251,6 +272,7 @@ def submit(
         **({"source_no": source_no} if source_no else {}),
         "query_code": code,
         "status": app.status,
+        "district": app.district,
         "institution": records.institution_ref(session, app.institution_id),
         "deadlines": records.deadlines_view(dues),
     }

@@ -14,8 +14,10 @@ import yaml
 from sqlmodel import Session, select
 
 import schemas
+from hub.domain.routing import MEDIATION_KINDS, fit_key
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
+from hub.services.routing import candidate
 from hub.services.webhook_targets import TargetPolicy, TargetRefused, check_target
 from hub.store import audit
 from hub.store.models import Institution, Unit
@@ -139,28 +141,46 @@ def load(ctx: HubContext, path: Path) -> LoadReport:
 def directory(
     session: Session, *, category: str | None, district: str | None
 ) -> list[dict[str, Any]]:
-    """GET /v1/institutions: active, visible institutions for a category and district."""
+    """GET /v1/institutions: active, visible institutions for a category and district.
+
+    With both, the mediation bodies that could take such a case come first, ranked as
+    routing ranks them (fit, then load) and the first marked `recommended`; those at
+    capacity, and courts and commissions, follow by name.
+    """
     rows = session.exec(
         select(Institution)
         .where(Institution.state == "active", Institution.visible == True)  # noqa: E712
         .order_by(Institution.id)
     ).all()
+    listed = [
+        r
+        for r in rows
+        if (not category or category in (r.categories or []))
+        and (not district or district in (r.districts or []))
+    ]
+    ranked: list[Institution] = []
+    if category and district:
+        able = [
+            (r, candidate(r))
+            for r in listed
+            if r.kind in MEDIATION_KINDS and not candidate(r).at_capacity
+        ]
+        able.sort(key=lambda rc: (*fit_key(rc[1]), rc[1].load, rc[1].open_cases, rc[0].name))
+        ranked = [r for r, _ in able]
+    rest = sorted((r for r in listed if r not in ranked), key=lambda r: r.name)
     out = []
-    for r in rows:
-        if category and category not in (r.categories or []):
-            continue
-        if district and district not in (r.districts or []):
-            continue
-        out.append(
-            {
-                "id": r.id,
-                "name": r.name,
-                "kind": r.kind,
-                "unit": r.unit_id,
-                "categories": r.categories,
-                "districts": r.districts,
-                "phone": r.phone,
-                "address": r.address,
-            }
-        )
+    for r in [*ranked, *rest]:
+        item: dict[str, Any] = {
+            "id": r.id,
+            "name": r.name,
+            "kind": r.kind,
+            "unit": r.unit_id,
+            "categories": r.categories,
+            "districts": r.districts,
+            "phone": r.phone,
+            "address": r.address,
+        }
+        if ranked:
+            item["recommended"] = r is ranked[0]
+        out.append(item)
     return out
