@@ -54,4 +54,5 @@ def main(source: Path, target: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]), Path(__file__).parents[1] / "schemas" / "codes" / "shanghai_places.json")
+    codes = Path(__file__).parents[1] / "schemas" / "codes"
+    main(Path(sys.argv[1]), codes / "shanghai_places.json")
