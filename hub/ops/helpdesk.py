@@ -136,9 +136,9 @@ class _Index:
         docs = []
         df: Counter[str] = Counter()
         for a in articles:
-            words = tokens(a.body) + (tokens(a.title) + tokens(" ".join(a.tags or []))) * (
-                TITLE_WEIGHT
-            )
+            body = f"{a.body} {a.body_en or ''}"
+            title = f"{a.title} {a.title_en or ''} {' '.join(a.tags or [])}"
+            words = tokens(body) + tokens(title) * TITLE_WEIGHT
             tf = Counter(words)
             docs.append(_Doc(_view(a), tf, len(words)))
             df.update(tf.keys())
@@ -233,6 +233,8 @@ def search(session: Session, q: str, limit: int = 10) -> dict[str, Any]:
                 "title": a["title"],
                 "snippet": _snippet(a["body"], query),
                 "body": a["body"],
+                "title_en": a["title_en"],
+                "body_en": a["body_en"],
                 "category": a["category"],
                 "tags": a["tags"],
                 "score": round(score, 4),

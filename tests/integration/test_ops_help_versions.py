@@ -55,8 +55,16 @@ def test_edit_and_retire_keep_every_version(api: Api) -> None:
 
 
 def test_seeded_articles_have_their_first_version(api: Api) -> None:
-    seeded = api.client.get("/v1/help").json()["results"][0]["id"]
-    history = api.client.get(f"/v1/help/articles/{seeded}", headers=api.auth("admin")).json()
+    seeded = api.client.get("/v1/help", params={"limit": 50}).json()["results"]
+    assert len(seeded) >= 21 and all(a.get("title_en") for a in seeded)  # in English too
+    first = seeded[0]["id"]
+    history = api.client.get(f"/v1/help/articles/{first}", headers=api.auth("admin")).json()
     assert [v["action"] for v in history["versions"]] == ["added"]
+    assert history["versions"][0]["body_en"] == history["body_en"]
     for bad in ("x", "１", "99999999"):
         assert api.client.get(f"/v1/help/articles/{bad}").status_code == 404
+
+
+def test_english_questions_find_english_answers(api: Api) -> None:
+    found = api.client.get("/v1/help", params={"q": "withdraw my application"}).json()
+    assert found["results"][0]["title_en"].startswith("Can I withdraw")

@@ -1,6 +1,7 @@
 """help articles: edited and retired with their history, English text beside the Chinese
 
-Every existing article gets its first version from its row.
+The seeded articles get the English text of `hub/ops/help_seed.yaml` (by slug); every
+existing article gets its first version from its row.
 
 Revision ID: 0114
 Revises: 0113
@@ -8,7 +9,10 @@ Create Date: 2026-12-02 01:00:00
 """
 from __future__ import annotations
 
+from pathlib import Path
+
 import sqlalchemy as sa
+import yaml
 import sqlmodel
 from alembic import op
 
@@ -30,6 +34,13 @@ def upgrade() -> None:
         batch.add_column(
             sa.Column("retired_at", hub.store.types.UTCDateTime(timezone=True), nullable=True)
         )
+    seed = Path(hub.store.types.__file__).resolve().parent.parent / "ops" / "help_seed.yaml"
+    english = sa.text("UPDATE help_article SET title_en = :t, body_en = :b WHERE slug = :s")
+    for row in yaml.safe_load(seed.read_text(encoding="utf-8")):
+        if row.get("title_en"):
+            op.get_bind().execute(
+                english, {"t": row["title_en"], "b": row.get("body_en"), "s": row["slug"]}
+            )
     op.create_table(
         "help_article_version",
         sa.Column("article_id", sa.Integer(), autoincrement=False, nullable=False),
@@ -46,9 +57,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("article_id", "version"),
     )
     op.execute(
-        "INSERT INTO help_article_version (article_id, version, title, body, category, tags, "
-        "action, changed_by, changed_at) SELECT id, 1, title, body, category, tags, 'added', author, "
-        "created_at FROM help_article"
+        "INSERT INTO help_article_version (article_id, version, title, body, title_en, body_en, "
+        "category, tags, action, changed_by, changed_at) SELECT id, 1, title, body, title_en, "
+        "body_en, category, tags, 'added', author, created_at FROM help_article"
     )
 
 
