@@ -5,7 +5,7 @@ numbers. `source_hash` is the digest of the body that came with it, to tell a re
 the same application from another one reusing the number.
 
 Revision ID: 0113
-Revises: 0070
+Revises: 0088
 Create Date: 2026-12-02 00:30:00
 """
 from __future__ import annotations
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0113"
-down_revision = "0070"
+down_revision = "0088"
 branch_labels = None
 depends_on = None
 
