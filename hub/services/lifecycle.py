@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.errors import InvalidTransition
+from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import (
     EventType,
     Status,
@@ -18,6 +19,7 @@ from hub.domain.status import (
     next_status_for_event,
 )
 from hub.services import records
+from hub.services.access import may_view
 from hub.services.casework import (
     close_deadlines,
     dispatch,
@@ -30,7 +32,7 @@ from hub.services.casework import (
     touch,
 )
 from hub.services.context import HubContext
-from hub.services.errors import Conflict, Invalid, NotFound
+from hub.services.errors import Conflict, NotFound
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, CaseEvent, Institution
 from hub.store.outbox import enqueue
@@ -59,6 +61,10 @@ def _held_by(app: Application, principal: Principal) -> bool:
     return principal.role is Role.INSTITUTION and app.institution_id == principal.party
 
 
+#: The one answer for a case the caller may not act on, whatever the reason.
+NO_SUCH_CASE = "没有这个办件 / no such application"
+
+
 def record_event(
     ctx: HubContext, session: Session, principal: Principal, no: str, body: dict[str, Any]
 ) -> dict[str, Any]:
@@ -69,12 +75,14 @@ def record_event(
     previous = session.exec(select(CaseEvent).where(CaseEvent.event_id == body["event_id"])).first()
     if previous is not None:
         if previous.actor_role != principal.role or previous.actor_party != principal.party:
-            raise NotFound("没有这个办件 / no such application")  # another party's event id
+            raise NotFound(NO_SUCH_CASE)  # another party's event id
+        if previous.application_no != no and not _held_by(app, principal):
+            raise NotFound(NO_SUCH_CASE)  # one's own id on another's case: as if none
         if previous.application_no != no or previous.request_hash != digest:
             raise Conflict("event_id 已用于另一事件 / event_id already used for another event")
         return {"application_no": no, "event_id": body["event_id"], "status": previous.status_after}
     if not _held_by(app, principal):
-        raise NotFound("没有这个办件 / no such application")
+        raise NotFound(NO_SUCH_CASE)
     event = EventType(body["type"])
     data: dict[str, Any] = body.get("data") or {}
     try:
@@ -172,18 +180,30 @@ def withdraw(
     return {"application_no": no, "status": app.status}
 
 
+def _covers(target: Institution, app: Application) -> bool:
+    """Whether a mediation institution takes cases of this category in this district."""
+    return (
+        target.kind in MEDIATION_KINDS
+        and app.category in (target.categories or ())
+        and app.district in (target.districts or ())
+    )
+
+
 def unit_dispatch(
     ctx: HubContext, session: Session, principal: Principal, no: str, body: dict[str, Any]
 ) -> dict[str, Any]:
-    """POST /v1/applications/{no}/dispatch: a unit hands a case to one of its institutions."""
+    """POST /v1/applications/{no}/dispatch: a unit hands a case it may see (`may_view`: one
+    its institutions hold, or an undeliverable one it is offered) to one of its own
+    institutions that covers the case's category and district. Anything else is answered
+    exactly as a case that does not exist (no oracle of what exists, issue 12 items 2, 8)."""
     now = ctx.clock.now()
     app = load_for_update(session, no)
+    if not may_view(ctx, session, principal, app):
+        raise NotFound(NO_SUCH_CASE)
     target = session.get(Institution, body["institution"])
-    if target is None or target.unit_id != principal.party:
-        raise Invalid.at("/institution", "不是本单位的机构 / not an institution of your unit")
+    if target is None or target.unit_id != principal.party or not _covers(target, app):
+        raise NotFound(NO_SUCH_CASE)
     holder = session.get(Institution, app.institution_id) if app.institution_id else None
-    if holder is not None and holder.unit_id != principal.party:
-        raise NotFound("没有这个办件 / no such application")
     if not can_dispatch_by_unit(Status(app.status)):
         raise Conflict(
             f"当前状态为 {app.status}，不能分派 / cannot dispatch in status {app.status}",

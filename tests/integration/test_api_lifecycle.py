@@ -255,13 +255,13 @@ def test_returned_cases_go_elsewhere_then_undeliverable_then_unit_dispatch(api: 
     assert record["institution"] is None
     assert [e["type"] for e in record["timeline"]][-2:] == ["returned", "undeliverable"]
 
-    # a unit not supervising the target cannot dispatch there
+    # a unit not offered the case, dispatching to another unit's institution: as if no case
     r = api.client.post(
         f"/v1/applications/{no}/dispatch",
         json={"institution": "pm-a"},
         headers=api.auth("unit", "xbw"),
     )
-    assert r.status_code == 422
+    assert r.status_code == 404
     r = api.client.post(
         f"/v1/applications/{no}/dispatch",
         json={"institution": "pm-a"},
