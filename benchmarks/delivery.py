@@ -269,9 +269,7 @@ def _stages(db_url: str, sent: dict[str, float], answered: dict[str, float]) -> 
     )
 
 
-def _send(
-    port: int, token: str, payload: bytes, rate: float, seconds: float, answers: Any
-) -> None:
+def _send(port: int, token: str, payload: bytes, rate: float, seconds: float, answers: Any) -> None:
     """In a spawned process: POST applications at a steady `rate`; put back, per created
     application, its number, scheduled send time and answer time (wall clock)."""
     import asyncio
@@ -292,8 +290,14 @@ def _send(
     headers = {"Authorization": f"Bearer {token}"}
     asyncio.run(
         open_loop(
-            "127.0.0.1", port, "/v1/applications", lambda: payload, headers,
-            rate=rate, seconds=seconds, on_answer=on_answer,
+            "127.0.0.1",
+            port,
+            "/v1/applications",
+            lambda: payload,
+            headers,
+            rate=rate,
+            seconds=seconds,
+            on_answer=on_answer,
         )
     )
     answers.put((records, errors))

@@ -42,20 +42,54 @@ HUB = str(ROOT / ".venv" / "bin" / "hub")
 PG_ADMIN = os.environ.get("HUB_BENCH_PG_ADMIN", "postgresql://postgres@127.0.0.1:5432/postgres")
 
 BODY = {
-    "channel": "online", "category": "consumer", "district": "310104",
-    "applicants": [{"kind": "person", "name": "张三", "id_type": "resident_id",
-                    "id_number": "11010519491231002X", "phone": "13800138000"}],
-    "respondents": [{"kind": "organization", "name": "上海某某健身有限公司", "id_type": "uscc",
-                     "id_number": "91350100M000100Y43", "phone": "021-62345678"}],
+    "channel": "online",
+    "category": "consumer",
+    "district": "310104",
+    "applicants": [
+        {
+            "kind": "person",
+            "name": "张三",
+            "id_type": "resident_id",
+            "id_number": "11010519491231002X",
+            "phone": "13800138000",
+        }
+    ],
+    "respondents": [
+        {
+            "kind": "organization",
+            "name": "上海某某健身有限公司",
+            "id_type": "uscc",
+            "id_number": "91350100M000100Y43",
+            "phone": "021-62345678",
+        }
+    ],
     "facts": "本人于2026年9月在被申请人处办理健身年卡，现门店停业无法继续消费。",
-    "claims": "退还剩余会员费", "amount": "3000.00",
-    "occurred_on": "2026-11-01", "occurred_place": "徐汇区漕溪北路1号",
+    "claims": "退还剩余会员费",
+    "amount": "3000.00",
+    "occurred_on": "2026-11-01",
+    "occurred_place": "徐汇区漕溪北路1号",
 }
 
 
 CATEGORIES = ("consumer", "neighbor", "family", "labor", "property_management", "traffic")
-DISTRICTS = ("310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112",
-             "310113", "310114", "310115", "310116", "310117", "310118", "310120", "310151")
+DISTRICTS = (
+    "310101",
+    "310104",
+    "310105",
+    "310106",
+    "310107",
+    "310109",
+    "310110",
+    "310112",
+    "310113",
+    "310114",
+    "310115",
+    "310116",
+    "310117",
+    "310118",
+    "310120",
+    "310151",
+)
 
 
 def payloads() -> list[bytes]:
@@ -63,8 +97,11 @@ def payloads() -> list[bytes]:
     out = []
     for category in CATEGORIES:
         for district in DISTRICTS:
-            out.append(json.dumps({**BODY, "category": category, "district": district},
-                                  ensure_ascii=False).encode())
+            out.append(
+                json.dumps(
+                    {**BODY, "category": category, "district": district}, ensure_ascii=False
+                ).encode()
+            )
     return out
 
 
@@ -83,9 +120,16 @@ def run(cmd: list[str], env: dict[str, str]) -> str:
 
 
 def prepare(db: str, workdir: Path) -> tuple[dict[str, str], str | None]:
-    env = {**os.environ, "HUB_DATA_DIR": str(workdir), "HUB_KEYS": f"b1:{key()}",
-           "HUB_ACTIVE_KEY": "b1", "HUB_BLIND_INDEX_KEY": key(), "HUB_PSEUDONYM_KEY": key(),
-           "HUB_AUDIT_KEY": key(), "HUB_SIGNING_KEY": key()}
+    env = {
+        **os.environ,
+        "HUB_DATA_DIR": str(workdir),
+        "HUB_KEYS": f"b1:{key()}",
+        "HUB_ACTIVE_KEY": "b1",
+        "HUB_BLIND_INDEX_KEY": key(),
+        "HUB_PSEUDONYM_KEY": key(),
+        "HUB_AUDIT_KEY": key(),
+        "HUB_SIGNING_KEY": key(),
+    }
     env.pop("HUB_KEYS_FILE", None)
     dropped = None
     if db == "postgresql":
@@ -119,7 +163,9 @@ def start_hub(env: dict[str, str], workers: int) -> tuple[int, subprocess.Popen[
     port = free_port()
     server = subprocess.Popen(
         [HUB, "serve", "--port", str(port), "--workers", str(workers)],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     wait_ready(port)
     return port, server
@@ -146,12 +192,39 @@ def bench(db: str, seconds: float, workers: int, connections: int) -> None:
                 return bodies[next(counter) % len(bodies)]
 
             headers = {"Authorization": f"Bearer {token}"}
-            warm = asyncio.run(closed_loop("127.0.0.1", port, "/v1/applications", payload,
-                                           headers, connections=8, seconds=2))
-            peak = asyncio.run(closed_loop("127.0.0.1", port, "/v1/applications", payload,
-                                           headers, connections=connections, seconds=seconds))
-            steady = asyncio.run(open_loop("127.0.0.1", port, "/v1/applications", payload,
-                                           headers, rate=200, seconds=seconds))
+            warm = asyncio.run(
+                closed_loop(
+                    "127.0.0.1",
+                    port,
+                    "/v1/applications",
+                    payload,
+                    headers,
+                    connections=8,
+                    seconds=2,
+                )
+            )
+            peak = asyncio.run(
+                closed_loop(
+                    "127.0.0.1",
+                    port,
+                    "/v1/applications",
+                    payload,
+                    headers,
+                    connections=connections,
+                    seconds=seconds,
+                )
+            )
+            steady = asyncio.run(
+                open_loop(
+                    "127.0.0.1",
+                    port,
+                    "/v1/applications",
+                    payload,
+                    headers,
+                    rate=200,
+                    seconds=seconds,
+                )
+            )
             print(f"[{db}, {workers} worker(s)] warm-up: {warm.rate:.0f}/s")
             print(f"[{db}] sustained (closed loop, {connections} connections): {peak.summary()}")
             print(f"[{db}] steady 200/s (open loop): {steady.summary()}")

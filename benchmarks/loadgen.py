@@ -79,8 +79,15 @@ class Connection:
 
 
 async def closed_loop(
-    host: str, port: int, path: str | Callable[[], str], make_body: Callable[[], bytes],
-    headers: dict[str, str], *, connections: int, seconds: float, method: str = "POST",
+    host: str,
+    port: int,
+    path: str | Callable[[], str],
+    make_body: Callable[[], bytes],
+    headers: dict[str, str],
+    *,
+    connections: int,
+    seconds: float,
+    method: str = "POST",
 ) -> Result:
     """As fast as the server answers, `connections` requests in flight. `path` may be a
     function that names each request's path (a GET of many resources)."""
@@ -106,8 +113,15 @@ async def closed_loop(
 
 
 async def open_loop(
-    host: str, port: int, path: str, make_body: Callable[[], bytes], headers: dict[str, str],
-    *, rate: float, seconds: float, connections: int = 64,
+    host: str,
+    port: int,
+    path: str,
+    make_body: Callable[[], bytes],
+    headers: dict[str, str],
+    *,
+    rate: float,
+    seconds: float,
+    connections: int = 64,
     on_answer: Callable[[float, int, bytes], None] | None = None,
 ) -> Result:
     """A steady `rate` of requests per second, latency measured from the scheduled send time.

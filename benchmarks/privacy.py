@@ -110,13 +110,9 @@ def bench_masking(n: int, repeat: int, k: int = 5) -> None:
         return clock() - t0
 
     seconds = best_of(repeat, mask_only)
-    print(
-        f"  masking only:          {n / seconds:>10,.0f} records/s ({seconds * 1e6 / n:.1f} µs)"
-    )
+    print(f"  masking only:          {n / seconds:>10,.0f} records/s ({seconds * 1e6 / n:.1f} µs)")
     seconds = best_of(repeat, with_kanon)
-    print(
-        f"  masking + k-anonymity: {n / seconds:>10,.0f} records/s ({seconds * 1e6 / n:.1f} µs)"
-    )
+    print(f"  masking + k-anonymity: {n / seconds:>10,.0f} records/s ({seconds * 1e6 / n:.1f} µs)")
 
 
 def bench_scrub(repeat: int) -> None:

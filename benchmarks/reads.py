@@ -58,11 +58,30 @@ def bench(db: str, seconds: float, workers: int, connections: int, cases: int) -
                 return f"/v1/applications/{next(turn)}"
 
             headers = {"Authorization": f"Bearer {admin}"}
-            asyncio.run(closed_loop("127.0.0.1", port, path, lambda: b"", headers,
-                                    connections=8, seconds=2, method="GET"))
-            result = asyncio.run(closed_loop("127.0.0.1", port, path, lambda: b"", headers,
-                                             connections=connections, seconds=seconds,
-                                             method="GET"))
+            asyncio.run(
+                closed_loop(
+                    "127.0.0.1",
+                    port,
+                    path,
+                    lambda: b"",
+                    headers,
+                    connections=8,
+                    seconds=2,
+                    method="GET",
+                )
+            )
+            result = asyncio.run(
+                closed_loop(
+                    "127.0.0.1",
+                    port,
+                    path,
+                    lambda: b"",
+                    headers,
+                    connections=connections,
+                    seconds=seconds,
+                    method="GET",
+                )
+            )
             print(f"[{db}, {workers} worker(s)] reads of case records: {result.summary()}")
         finally:
             server.terminate()

@@ -75,19 +75,24 @@ class InboundConnector:
                 if inst is None:
                     return self._refuse(d, 403, f"未知的发布方 / unknown party {party}")
                 principal = Principal(role_for(inst.kind), party, f"amqp:{party}")
-                session.add(InboxRecord(consumer=CONSUMER, message_id=key,
-                                        processed_at=self.ctx.clock.now()))
+                session.add(
+                    InboxRecord(
+                        consumer=CONSUMER, message_id=key, processed_at=self.ctx.clock.now()
+                    )
+                )
                 session.flush()
                 if kind == "event":
                     payload = {k: v for k, v in body.items() if k != "application_no"}
                     self._valid("institution_event", payload)
-                    lifecycle.record_event(self.ctx, session, principal,
-                                           str(body.get("application_no", "")), payload)
+                    lifecycle.record_event(
+                        self.ctx, session, principal, str(body.get("application_no", "")), payload
+                    )
                 elif kind == "referral_result":
                     payload = {k: v for k, v in body.items() if k != "referral_id"}
                     self._valid("referral_result", payload)
-                    referrals.record_result(self.ctx, session, principal,
-                                            str(body.get("referral_id", "")), payload)
+                    referrals.record_result(
+                        self.ctx, session, principal, str(body.get("referral_id", "")), payload
+                    )
                 else:
                     raise _Refused(422, f"未知的消息类型 / unknown type {kind}")
         except IntegrityError:
@@ -108,8 +113,9 @@ class InboundConnector:
         log.warning("inbound message %s refused: %s %s", d.properties.message_id, status, detail)
         if d.properties.reply_to:
             answer = {"message_id": d.properties.message_id, "status": status, "detail": detail}
-            return Forward("", d.properties.reply_to, jsonutil.dumps(answer).encode(),
-                           {"x-status": status})
+            return Forward(
+                "", d.properties.reply_to, jsonutil.dumps(answer).encode(), {"x-status": status}
+            )
         return Dead(f"refused ({status}): {detail}")
 
 

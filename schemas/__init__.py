@@ -85,6 +85,7 @@ class FieldError:
 
 # ---------------------------------------------------------------- loading and compiling
 
+
 def _codes_resource() -> dict[str, Any]:
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -130,8 +131,9 @@ def _read(path: Path) -> dict[str, Any]:
 def _registry() -> Registry:
     documents = [_codes_resource()]
     documents += [_read(p) for p in sorted(_DIR.glob("*.schema.json"))]
-    resources = [(d["$id"], Resource.from_contents(d, default_specification=DRAFT202012))
-                 for d in documents]
+    resources = [
+        (d["$id"], Resource.from_contents(d, default_specification=DRAFT202012)) for d in documents
+    ]
     registry: Registry = Registry().with_resources(resources)
     return registry.crawl()
 
@@ -155,7 +157,7 @@ def _format_checker() -> FormatChecker:
         if dot:  # Python wants at most 6 fractional digits
             frac = re.match(r"[0-9]+", tail)
             assert frac is not None
-            text = head + "." + frac.group()[:6].ljust(6, "0") + tail[frac.end():]
+            text = head + "." + frac.group()[:6].ljust(6, "0") + tail[frac.end() :]
         return datetime.fromisoformat(text).tzinfo is not None
 
     @checker.checks("uri")
@@ -177,12 +179,20 @@ def _validator(name: str) -> Draft202012Validator:
 
 # ---------------------------------------------------------------- errors and messages
 
+
 def _pointer(parts: Any) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-_TYPE_ZH = {"string": "字符串", "integer": "整数", "number": "数字", "boolean": "布尔值",
-            "object": "对象", "array": "数组", "null": "null"}
+_TYPE_ZH = {
+    "string": "字符串",
+    "integer": "整数",
+    "number": "数字",
+    "boolean": "布尔值",
+    "object": "对象",
+    "array": "数组",
+    "null": "null",
+}
 
 
 def _type_message(expected: Any) -> str:
@@ -239,18 +249,21 @@ def _schema_errors(validator: Draft202012Validator, body: object) -> Iterator[Fi
         if error.validator == "required" and isinstance(instance, dict):
             for member in error.validator_value:
                 if member not in instance and error.message.startswith(repr(member)):
-                    yield FieldError(_pointer([*here, member]),
-                                     "必填字段缺失 / required field missing")
+                    yield FieldError(
+                        _pointer([*here, member]), "必填字段缺失 / required field missing"
+                    )
                     break
         elif error.validator == "additionalProperties" and isinstance(instance, dict):
             known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
-            patterns = (error.schema.get("patternProperties", {})
-                        if isinstance(error.schema, dict) else {})
+            patterns = (
+                error.schema.get("patternProperties", {}) if isinstance(error.schema, dict) else {}
+            )
             for member in instance:
                 if member in known or any(re.search(p, member) for p in patterns):
                     continue
-                yield FieldError(_pointer([*here, member]),
-                                 "不允许的字段 / unknown field not allowed")
+                yield FieldError(
+                    _pointer([*here, member]), "不允许的字段 / unknown field not allowed"
+                )
         else:
             yield FieldError(_pointer(here), _message(error))
 
@@ -265,8 +278,11 @@ _ORG_IDS = ("uscc", "other")
 
 def _check_phone(value: Any, pointer: str, add: Callable[[str, str], None]) -> None:
     if isinstance(value, str) and not identity.is_phone(value):
-        add(pointer, "电话号码无效：应为手机号或固定电话（如 13812345678、021-12345678） / "
-                     "invalid phone: mainland mobile or landline, e.g. 021-12345678")
+        add(
+            pointer,
+            "电话号码无效：应为手机号或固定电话（如 13812345678、021-12345678） / "
+            "invalid phone: mainland mobile or landline, e.g. 021-12345678",
+        )
 
 
 def _check_party(party: Any, at: str, add: Callable[[str, str], None]) -> None:
@@ -274,11 +290,17 @@ def _check_party(party: Any, at: str, add: Callable[[str, str], None]) -> None:
         return
     kind, id_type, number = party.get("kind"), party.get("id_type"), party.get("id_number")
     if kind == "person" and id_type in ("uscc",):
-        add(at + "/id_type", "证件类型与当事人类型不符：自然人应使用居民身份证、护照或其他证件 / "
-                             "id_type does not fit kind person: resident_id, passport or other")
+        add(
+            at + "/id_type",
+            "证件类型与当事人类型不符：自然人应使用居民身份证、护照或其他证件 / "
+            "id_type does not fit kind person: resident_id, passport or other",
+        )
     elif kind == "organization" and id_type in ("resident_id", "passport"):
-        add(at + "/id_type", "证件类型与当事人类型不符：组织应使用统一社会信用代码或其他证件 / "
-                             "id_type does not fit kind organization: uscc or other")
+        add(
+            at + "/id_type",
+            "证件类型与当事人类型不符：组织应使用统一社会信用代码或其他证件 / "
+            "id_type does not fit kind organization: uscc or other",
+        )
     elif isinstance(number, str):
         problem: str | None = None
         if id_type == "resident_id":
@@ -304,8 +326,11 @@ def _check_attachment(item: Any, at: str, add: Callable[[str, str], None]) -> No
         return
     size = item.get("size")
     if isinstance(size, int) and not isinstance(size, bool) and size != len(content):
-        add(at + "/size", f"附件大小与内容不符（实际 {len(content)} 字节） / "
-                          f"size does not match the content ({len(content)} bytes)")
+        add(
+            at + "/size",
+            f"附件大小与内容不符（实际 {len(content)} 字节） / "
+            f"size does not match the content ({len(content)} bytes)",
+        )
     digest = item.get("sha256")
     if isinstance(digest, str) and digest != hashlib.sha256(content).hexdigest():
         add(at + "/sha256", "附件摘要与内容不符 / sha256 does not match the content")
@@ -380,6 +405,7 @@ _SEMANTIC: dict[str, _Check] = {
 
 # ---------------------------------------------------------------- public API
 
+
 @cache
 def _fast(name: str) -> Callable[[object], object]:
     """A compiled (fastjsonschema) check of the same self-contained schema.
@@ -423,10 +449,12 @@ def validate(name: str, body: object) -> list[FieldError]:
             errors.append(error)
     check = _SEMANTIC.get(name)
     if check is not None:
+
         def add(pointer: str, message: str) -> None:
             if pointer not in flagged:
                 flagged.add(pointer)
                 errors.append(FieldError(pointer, message))
+
         check(body, add)
     return errors
 

@@ -71,8 +71,10 @@ def luhn_ok(digits: str) -> bool:
 
 def resident_id_problem(s: str, *, today: date | None = None) -> str | None:
     if not isinstance(s, str) or not _ID_SHAPE.fullmatch(s):
-        return ("居民身份证号码应为17位数字加1位校验码 / "
-                "resident ID must be 17 digits and a check character")
+        return (
+            "居民身份证号码应为17位数字加1位校验码 / "
+            "resident ID must be 17 digits and a check character"
+        )
     if s[0] == "0":
         return "居民身份证号码的地址码无效 / invalid area code in resident ID"
     try:
@@ -104,9 +106,11 @@ def uscc_problem(s: str) -> str | None:
     if not isinstance(s, str) or len(s) != 18:
         return "统一社会信用代码应为18位 / unified social credit code must be 18 characters"
     if any(c not in _USCC_VALUE for c in s):
-        return ("统一社会信用代码含有不允许的字符（仅数字和除I、O、Z、S、V外的大写字母） / "
-                "unified social credit code has a character outside 0-9 and A-Y "
-                "without I, O, Z, S, V")
+        return (
+            "统一社会信用代码含有不允许的字符（仅数字和除I、O、Z、S、V外的大写字母） / "
+            "unified social credit code has a character outside 0-9 and A-Y "
+            "without I, O, Z, S, V"
+        )
     if uscc_check_character(s[:17]) != s[17]:
         return "统一社会信用代码校验码错误 / wrong check character in unified social credit code"
     return None
@@ -124,9 +128,12 @@ def is_phone(s: object) -> bool:
     t = s.replace(" ", "")
     for prefix in ("+86", "0086"):
         if t.startswith(prefix):
-            rest = t[len(prefix):].removeprefix("-")
-            return bool(_MOBILE.fullmatch(rest) or _LANDLINE.fullmatch(rest)
-                        or _LANDLINE_INTL.fullmatch(rest))
+            rest = t[len(prefix) :].removeprefix("-")
+            return bool(
+                _MOBILE.fullmatch(rest)
+                or _LANDLINE.fullmatch(rest)
+                or _LANDLINE_INTL.fullmatch(rest)
+            )
     return bool(_MOBILE.fullmatch(t) or _LANDLINE.fullmatch(t))
 
 

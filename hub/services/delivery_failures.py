@@ -153,8 +153,7 @@ def list_dead(
 ) -> tuple[list[dict[str, Any]], int]:
     """Dead letters no replay has settled, oldest first; answers them and the next cursor."""
     conn = session.connection()
-    rows = recorder_for(conn).dead_letters(conn, destination=destination, after=after,
-                                           limit=limit)
+    rows = recorder_for(conn).dead_letters(conn, destination=destination, after=after, limit=limit)
     return [dead_letter_view(r) for r in rows], (rows[-1].id if rows else after)
 
 

@@ -36,9 +36,7 @@ class _Plan:
     def __init__(self, table: Table, dialect: Dialect, with_id: bool) -> None:
         # Integer primary keys named `id` are left to the database (autoincrement), unless
         # the rows carry them.
-        self.columns = [
-            c for c in table.c if with_id or not (c.primary_key and c.name == "id")
-        ]
+        self.columns = [c for c in table.c if with_id or not (c.primary_key and c.name == "id")]
         self.names = [c.name for c in self.columns]
         self.defaults = [_scalar_default(c.default) for c in self.columns]
         quote = dialect.identifier_preparer.quote

@@ -41,9 +41,7 @@ def day_block_statement(dialect: Dialect, region: str, day: date, size: int) -> 
     )
 
 
-def hold_day_block(
-    buffer: WriteBuffer, region: str, day: date, size: int, rows: list[Any]
-) -> None:
+def hold_day_block(buffer: WriteBuffer, region: str, day: date, size: int, rows: list[Any]) -> None:
     """Keep the block `day_block_statement` took for the batch's cases to number from."""
     last = int(rows[0][0])
     buffer.numbers[(region, day)] = [last - size + 1, last, last - size + 1]

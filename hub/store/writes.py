@@ -127,9 +127,7 @@ class WriteBuffer:
         for (region, day), (next_number, last, _first) in self.numbers.items():
             if next_number <= last:  # numbers taken for cases that were refused: give back
                 key = (region, bind_date(dialect, day))
-                counters.append(
-                    Statement(_GIVE_BACK.format(p=p), [(last - next_number + 1, *key)])
-                )
+                counters.append(Statement(_GIVE_BACK.format(p=p), [(last - next_number + 1, *key)]))
                 counters.append(Statement(_DROP_UNUSED_DAY.format(p=p), [key]))
         self.numbers.clear()
         if self.assigned:

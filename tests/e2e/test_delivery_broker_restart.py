@@ -36,6 +36,7 @@ pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
 def _local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
     allow_local_webhooks(monkeypatch)  # receivers on http://127.0.0.1 in these tests
 
+
 N = 500
 
 

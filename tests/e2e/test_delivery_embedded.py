@@ -43,9 +43,7 @@ def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(
         set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
         set_delivery(ctx, "pm-b", "webhook", "http://127.0.0.1:9/hooks/pm-b")  # nobody there
         directory = Directory(ctx, settings, check_every=0.2)
-        connectors = build(
-            ctx, settings, directory, sms=sms, mailer=mail
-        )
+        connectors = build(ctx, settings, directory, sms=sms, mailer=mail)
         delivery = EmbeddedDelivery(
             ctx, settings, connectors=connectors, directory=directory, poll_interval=0.05
         )

@@ -77,9 +77,7 @@ def issue_tokens(env: dict[str, str], parties: list[tuple[str, str]]) -> dict[st
 
 
 @contextlib.contextmanager
-def serving(
-    env: dict[str, str], log_path: Path, *args: str, timeout: float = 30
-) -> Iterator[str]:
+def serving(env: dict[str, str], log_path: Path, *args: str, timeout: float = 30) -> Iterator[str]:
     """`hub serve` as its own process group on a free port, answering /healthz; its base
     URL. Stopped with SIGTERM to the group (workers included) when the block ends."""
     port = free_port()
@@ -269,9 +267,12 @@ def test_several_workers_number_gap_free_and_the_outbox_is_still_drained(
 
             def drained() -> bool:
                 with db.read() as s:
-                    return s.connection().execute(
-                        text("SELECT count(*) FROM outbox_pending")
-                    ).scalar_one() == 0
+                    return (
+                        s.connection()
+                        .execute(text("SELECT count(*) FROM outbox_pending"))
+                        .scalar_one()
+                        == 0
+                    )
 
             assert wait_for(drained, 30), "the outbox was not drained"
         finally:

@@ -170,9 +170,7 @@ def test_a_batch_writes_each_outbox_row_with_its_pending_row(api: Api) -> None:
         assert all(item.future.exception() is None for item in items)
     with api.ctx.db.read() as session:
         outbox = session.exec(select(OutboxMessage).order_by(col(OutboxMessage.id))).all()
-        pending = session.exec(
-            select(OutboxPending).order_by(col(OutboxPending.outbox_id))
-        ).all()
+        pending = session.exec(select(OutboxPending).order_by(col(OutboxPending.outbox_id))).all()
     assert len(outbox) >= 4 and len({r.application_no for r in outbox}) == 4
     assert [(p.outbox_id, p.destination, p.application_no) for p in pending] == [
         (r.id, r.destination, r.application_no) for r in outbox

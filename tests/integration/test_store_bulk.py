@@ -28,41 +28,76 @@ def _rows(tag: str) -> dict[type[Any], dict[str, Any]]:
     no = f"310000-20261123-{tag}-X"
     return {
         Application: {
-            "no": no, "region": "310000", "day": date(2026, 11, 23), "sequence": int(tag),
-            "channel": "online", "category": "consumer", "district": "310104",
-            "status": "dispatched", "preferred_institution": None, "returned_by": ["pm-1"],
-            "submitted_by_role": "portal", "submitted_by_party": "portal",
-            "query_code_hash": "h", "personal": "sealed", "received_at": AT,
-            "created_at": ON_THE_SECOND, "updated_at": AT, "institution_id": "pm-2",
+            "no": no,
+            "region": "310000",
+            "day": date(2026, 11, 23),
+            "sequence": int(tag),
+            "channel": "online",
+            "category": "consumer",
+            "district": "310104",
+            "status": "dispatched",
+            "preferred_institution": None,
+            "returned_by": ["pm-1"],
+            "submitted_by_role": "portal",
+            "submitted_by_party": "portal",
+            "query_code_hash": "h",
+            "personal": "sealed",
+            "received_at": AT,
+            "created_at": ON_THE_SECOND,
+            "updated_at": AT,
+            "institution_id": "pm-2",
             "dispatched_at": None,  # present but empty; `version` and the flag left out
         },
         PartyIndex: {"application_no": no, "role": "applicant", "value": "v", "created_at": AT},
         CaseEvent: {
-            "application_no": no, "event_id": f"e-{tag}", "type": "submitted",
-            "status_after": "submitted", "data": '{"channel": "online"}',
-            "actor_role": "portal", "actor_party": None, "occurred_at": AT,
+            "application_no": no,
+            "event_id": f"e-{tag}",
+            "type": "submitted",
+            "status_after": "submitted",
+            "data": '{"channel": "online"}',
+            "actor_role": "portal",
+            "actor_party": None,
+            "occurred_at": AT,
         },
         Deadline: {
-            "application_no": no, "kind": "acknowledge", "institution_id": "pm-2",
-            "due_at": AT + timedelta(days=1), "provisional": True,
+            "application_no": no,
+            "kind": "acknowledge",
+            "institution_id": "pm-2",
+            "due_at": AT + timedelta(days=1),
+            "provisional": True,
         },
         OutboxMessage: {
-            "message_id": f"m-{tag}", "destination": "pm-2", "party_seq": int(tag),
-            "type": "application.dispatched", "application_no": no, "envelope": "{}",
-            "occurred_at": AT, "deliver_by": None, "created_at": AT,
+            "message_id": f"m-{tag}",
+            "destination": "pm-2",
+            "party_seq": int(tag),
+            "type": "application.dispatched",
+            "application_no": no,
+            "envelope": "{}",
+            "occurred_at": AT,
+            "deliver_by": None,
+            "created_at": AT,
         },
         AuditEntry: {
-            "chain": f"c-{tag}", "at": AT, "actor_role": "portal", "actor_party": "portal",
-            "action": "application.submitted", "application_no": no,
-            "detail": {"status": "dispatched", "institution": None}, "prev_hash": "p",
+            "chain": f"c-{tag}",
+            "at": AT,
+            "actor_role": "portal",
+            "actor_party": "portal",
+            "action": "application.submitted",
+            "application_no": no,
+            "detail": {"status": "dispatched", "institution": None},
+            "prev_hash": "p",
             "hash": "h",
         },
     }
 
 
 KEY = {
-    Application: "no", PartyIndex: "application_no", CaseEvent: "event_id",
-    Deadline: "application_no", OutboxMessage: "message_id", AuditEntry: "chain",
+    Application: "no",
+    PartyIndex: "application_no",
+    CaseEvent: "event_id",
+    Deadline: "application_no",
+    OutboxMessage: "message_id",
+    AuditEntry: "chain",
 }
 
 
@@ -98,9 +133,13 @@ def test_bulk_insert_stores_what_sqlalchemy_stores(conn: Connection, model: type
     # Only the columns that were given different values on purpose may differ.
     assert differing == {k for k in ours if ours[k] != theirs[k]}
     # Read back through the ORM: aware UTC datetimes, dates, JSON, flags and defaults.
-    orm = conn.execute(
-        model.__table__.select().where(model.__table__.c[key] == ours[key])  # type: ignore[attr-defined]
-    ).one()._mapping
+    orm = (
+        conn.execute(
+            model.__table__.select().where(model.__table__.c[key] == ours[key])  # type: ignore[attr-defined]
+        )
+        .one()
+        ._mapping
+    )
     for name, value in ours.items():
         assert orm[name] == value, name
     if model is Application:

@@ -82,9 +82,7 @@ def person(
     return c
 
 
-def post_confirmed(
-    c: TestClient, no: str, fields: dict[str, str], **extra: Any
-) -> httpx.Response:
+def post_confirmed(c: TestClient, no: str, fields: dict[str, str], **extra: Any) -> httpx.Response:
     """Post an event that asks for a confirmation first (reject, return, close), check that
     the first answer is the confirmation page and changes nothing, then confirm it."""
     first = post_event(c, no, fields, **extra)

@@ -13,8 +13,12 @@ from schemas.codes import CATEGORIES, DISTRICTS
 from schemas.identity import is_phone
 
 DEMO = Path(__file__).resolve().parents[2] / "deploy" / "registry" / "demo.yaml"
-MEDIATION = {"people_mediation", "administrative_mediation", "industry_mediation",
-             "commercial_mediation"}
+MEDIATION = {
+    "people_mediation",
+    "administrative_mediation",
+    "industry_mediation",
+    "commercial_mediation",
+}
 
 
 @pytest.fixture(scope="module")
@@ -52,8 +56,9 @@ def test_every_district_has_its_court_and_labour_arbitration(registry: dict[str,
     assert courts["310104"]["name"] == "上海市徐汇区人民法院"
     assert courts["310115"]["name"] == "上海市浦东新区人民法院"
     assert courts["310151"]["name"] == "上海市崇明区人民法院"
-    assert all(i["unit"] == "gy" and set(i["categories"]) == set(CATEGORIES)
-               for i in by_kind["court"])
+    assert all(
+        i["unit"] == "gy" and set(i["categories"]) == set(CATEGORIES) for i in by_kind["court"]
+    )
     labour = {d for i in by_kind["labor_arbitration"] for d in i["districts"]}
     assert labour == set(DISTRICTS)
     commercial = {d for i in by_kind["commercial_arbitration"] for d in i["districts"]}
@@ -62,11 +67,17 @@ def test_every_district_has_its_court_and_labour_arbitration(registry: dict[str,
 
 def test_units_and_references(registry: dict[str, Any]) -> None:
     units = {u["id"]: u["name"] for u in registry["units"]}
-    for uid, name in {"sfj": "市司法局", "rsj": "市人力资源和社会保障局",
-                      "scjgj": "市市场监督管理局", "zscqj": "市知识产权局",
-                      "jrjgj": "国家金融监督管理总局上海监管局", "gsl": "市工商业联合会",
-                      "fl": "市妇女联合会", "xbw": "市消费者权益保护委员会",
-                      "gy": "市高级人民法院"}.items():
+    for uid, name in {
+        "sfj": "市司法局",
+        "rsj": "市人力资源和社会保障局",
+        "scjgj": "市市场监督管理局",
+        "zscqj": "市知识产权局",
+        "jrjgj": "国家金融监督管理总局上海监管局",
+        "gsl": "市工商业联合会",
+        "fl": "市妇女联合会",
+        "xbw": "市消费者权益保护委员会",
+        "gy": "市高级人民法院",
+    }.items():
         assert units[uid] == name
     for inst in registry["institutions"]:
         assert inst["unit"] in units, inst["id"]

@@ -50,8 +50,15 @@ def test_online_application_must_not_carry_received_at() -> None:
     only(application(received_at="2026-11-02T09:30:00+08:00"), "/received_at")
 
 
-@pytest.mark.parametrize("value", ["2026-11-02 09:30:00", "2026-11-02T09:30:00",
-                                   "2026-13-02T09:30:00+08:00", "2026-02-30T09:30:00Z"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "2026-11-02 09:30:00",
+        "2026-11-02T09:30:00",
+        "2026-13-02T09:30:00+08:00",
+        "2026-02-30T09:30:00Z",
+    ],
+)
 def test_received_at_must_be_rfc3339_with_offset(value: str) -> None:
     only(application(channel="window", received_at=value), "/received_at")
 
@@ -82,8 +89,7 @@ def test_received_at_accepts_utc_and_fractions() -> None:
         (("applicants", 0, "name"), "   ", "/applicants/0/name"),
         (("applicants", 0, "email"), "not-an-email", "/applicants/0/email"),
         (("respondents", 0, "id_type"), "licence", "/respondents/0/id_type"),
-        (("attachments", 0, "media_type"), "application/x-msdownload",
-         "/attachments/0/media_type"),
+        (("attachments", 0, "media_type"), "application/x-msdownload", "/attachments/0/media_type"),
         (("attachments", 0, "size"), "13", "/attachments/0/size"),
         (("attachments", 0, "sha256"), "abc", "/attachments/0/sha256"),
         (("preferred_institution",), "Not An Id!", "/preferred_institution"),
@@ -106,8 +112,16 @@ def test_unknown_category_message_names_the_code_list() -> None:
 
 @pytest.mark.parametrize(
     "missing",
-    ["channel", "category", "applicants", "respondents", "facts", "claims",
-     "occurred_on", "occurred_place"],
+    [
+        "channel",
+        "category",
+        "applicants",
+        "respondents",
+        "facts",
+        "claims",
+        "occurred_on",
+        "occurred_place",
+    ],
 )
 def test_missing_top_level_field(missing: str) -> None:
     # `district` may be left out: intake reads it from an address (test_application_address)
@@ -126,8 +140,11 @@ def test_missing_party_field_points_at_the_member(missing: str) -> None:
 def test_several_missing_members_each_get_a_pointer() -> None:
     body = application()
     body["respondents"].append({"kind": "person", "name": "李四"})
-    assert pointers(body) == ["/respondents/1/id_type", "/respondents/1/id_number",
-                              "/respondents/1/phone"]
+    assert pointers(body) == [
+        "/respondents/1/id_type",
+        "/respondents/1/id_number",
+        "/respondents/1/phone",
+    ]
 
 
 def test_extra_properties_point_at_the_extra_member() -> None:
@@ -135,8 +152,12 @@ def test_extra_properties_point_at_the_extra_member() -> None:
     body["applicants"][0]["nickname"] = "三哥"
     body["attachments"][0]["url"] = "http://x"
     errors = validate("application", body)
-    assert {e.pointer for e in errors} == {"/secret_flag", "/priority", "/applicants/0/nickname",
-                                           "/attachments/0/url"}
+    assert {e.pointer for e in errors} == {
+        "/secret_flag",
+        "/priority",
+        "/applicants/0/nickname",
+        "/attachments/0/url",
+    }
     assert all(e.message == "不允许的字段 / unknown field not allowed" for e in errors)
 
 
@@ -243,20 +264,25 @@ def test_landline_and_international_phones_pass() -> None:
 def test_id_type_must_fit_party_kind() -> None:
     body = application(applicants=[person(id_type="uscc", id_number=make_uscc())])
     assert "证件类型" in only(body, "/applicants/0/id_type").message
-    body = application(respondents=[company(id_type="resident_id",
-                                            id_number=make_resident_id())])
+    body = application(respondents=[company(id_type="resident_id", id_number=make_resident_id())])
     only(body, "/respondents/0/id_type")
     body = application(respondents=[company(id_type="passport", id_number="E12345678")])
     only(body, "/respondents/0/id_type")
 
 
 def test_passport_and_other_documents_are_checked_loosely() -> None:
-    ok = application(applicants=[person(id_type="passport", id_number="E12345678"),
-                                 person(id_type="other", id_number="H12345678")],
-                     respondents=[company(id_type="other", id_number="民非登记证123")])
+    ok = application(
+        applicants=[
+            person(id_type="passport", id_number="E12345678"),
+            person(id_type="other", id_number="H12345678"),
+        ],
+        respondents=[company(id_type="other", id_number="民非登记证123")],
+    )
     assert validate("application", ok) == []
-    only(application(applicants=[person(id_type="passport", id_number="E1-23")]),
-         "/applicants/0/id_number")
+    only(
+        application(applicants=[person(id_type="passport", id_number="E1-23")]),
+        "/applicants/0/id_number",
+    )
 
 
 def test_schema_error_wins_over_semantic_check_on_the_same_field() -> None:

@@ -8,8 +8,15 @@ from schemas import codes, identity
 from tests.unit.test_schemas_support import make_resident_id, make_uscc, random_uscc
 
 
-@pytest.mark.parametrize("number", ["11010519491231002X", "11010519491231002x",
-                                    make_resident_id(), make_resident_id("310151", "20000229")])
+@pytest.mark.parametrize(
+    "number",
+    [
+        "11010519491231002X",
+        "11010519491231002x",
+        make_resident_id(),
+        make_resident_id("310151", "20000229"),
+    ],
+)
 def test_valid_resident_ids(number: str) -> None:
     assert identity.is_resident_id(number)
     assert identity.resident_id_problem(number) is None
@@ -70,9 +77,19 @@ def test_uscc_check_character_is_never_outside_alphabet() -> None:
 
 @pytest.mark.parametrize(
     "phone",
-    ["13812345678", "19912345678", "021-12345678", "02112345678", "0571-88888888",
-     "010-62345678", "+8613812345678", "+86 138 1234 5678", "+86-21-62345678",
-     "0086 21 62345678", "021-62345678-8001"],
+    [
+        "13812345678",
+        "19912345678",
+        "021-12345678",
+        "02112345678",
+        "0571-88888888",
+        "010-62345678",
+        "+8613812345678",
+        "+86 138 1234 5678",
+        "+86-21-62345678",
+        "0086 21 62345678",
+        "021-62345678-8001",
+    ],
 )
 def test_valid_phones(phone: str) -> None:
     assert identity.is_phone(phone)
@@ -80,8 +97,17 @@ def test_valid_phones(phone: str) -> None:
 
 @pytest.mark.parametrize(
     "phone",
-    ["12812345678", "1381234567", "138123456789", "62345678", "021-0234567", "+1 415 555 0100",
-     "phone", "", "021-1234567890123"],
+    [
+        "12812345678",
+        "1381234567",
+        "138123456789",
+        "62345678",
+        "021-0234567",
+        "+1 415 555 0100",
+        "phone",
+        "",
+        "021-1234567890123",
+    ],
 )
 def test_invalid_phones(phone: str) -> None:
     assert not identity.is_phone(phone)
@@ -95,9 +121,23 @@ def test_non_strings_are_never_valid() -> None:
 
 
 def test_code_lists() -> None:
-    required = {"labor", "consumer", "family", "neighbor", "property_management", "traffic",
-                "medical", "loan", "intellectual_property", "finance", "commercial",
-                "land_contract", "construction", "tourism", "other"}
+    required = {
+        "labor",
+        "consumer",
+        "family",
+        "neighbor",
+        "property_management",
+        "traffic",
+        "medical",
+        "loan",
+        "intellectual_property",
+        "finance",
+        "commercial",
+        "land_contract",
+        "construction",
+        "tourism",
+        "other",
+    }
     assert required <= set(codes.CATEGORIES)
     assert all(set(v) == {"zh", "en"} for v in codes.CATEGORIES.values())
     assert codes.CATEGORIES["labor"]["zh"] == "劳动争议"

@@ -33,8 +33,13 @@ def event(type_: str, data: dict[str, Any] | None = None) -> dict[str, Any]:
         event("respondent_contacted", {"willing": True}),
         event("rejected", {"reason": "不属于本委员会受理范围"}),
         event("returned", {"reason": "纠纷发生地不在本区"}),
-        event("closed", {"outcome": "success",
-                         "agreement": {"summary": "被申请人退款1200元", "amount": "1200.00"}}),
+        event(
+            "closed",
+            {
+                "outcome": "success",
+                "agreement": {"summary": "被申请人退款1200元", "amount": "1200.00"},
+            },
+        ),
         event("closed", {"outcome": "failure", "remedies": "可向徐汇区人民法院起诉"}),
     ],
 )
@@ -52,10 +57,14 @@ def test_valid_institution_events(body: dict[str, Any]) -> None:
         (event("closed", {}), "/data/outcome"),
         (event("closed", {"outcome": "partial"}), "/data/outcome"),
         (event("closed", {"outcome": "failure"}), "/data/remedies"),
-        (event("closed", {"outcome": "success", "agreement": {"amount": "1"}}),
-         "/data/agreement/summary"),
-        (event("closed", {"outcome": "success", "agreement": {"summary": "s", "amount": 5}}),
-         "/data/agreement/amount"),
+        (
+            event("closed", {"outcome": "success", "agreement": {"amount": "1"}}),
+            "/data/agreement/summary",
+        ),
+        (
+            event("closed", {"outcome": "success", "agreement": {"summary": "s", "amount": 5}}),
+            "/data/agreement/amount",
+        ),
         (event("respondent_contacted", {"note": "n"}), "/data/willing"),
         (event("respondent_contacted", {"willing": "yes"}), "/data/willing"),
         (event("accepted", {"reason": "unexpected"}), "/data/reason"),
@@ -80,8 +89,11 @@ def test_dispatch_and_withdraw() -> None:
 
 
 def test_referral_request() -> None:
-    ok = {"kind": "judicial_confirmation", "target": "court-310104",
-          "documents": [attachment(b"agreement", "调解协议.pdf")]}
+    ok = {
+        "kind": "judicial_confirmation",
+        "target": "court-310104",
+        "documents": [attachment(b"agreement", "调解协议.pdf")],
+    }
     assert validate("referral_request", ok) == []
     assert validate("referral_request", {"kind": "litigation"}) == []
     assert ptrs("referral_request", {"kind": "appeal"}) == ["/kind"]
@@ -92,8 +104,12 @@ def test_referral_request() -> None:
 
 
 def test_referral_result() -> None:
-    ok = {"outcome": "confirmed", "case_no": "(2026)沪0104民特123号",
-          "decided_on": "2026-11-20", "document": {"sha256": "a" * 64}}
+    ok = {
+        "outcome": "confirmed",
+        "case_no": "(2026)沪0104民特123号",
+        "decided_on": "2026-11-20",
+        "document": {"sha256": "a" * 64},
+    }
     assert validate("referral_result", ok) == []
     assert ptrs("referral_result", {"outcome": "confirmed"}) == ["/decided_on"]
     assert ptrs("referral_result", {"outcome": "won", "decided_on": "2026-11-20"}) == ["/outcome"]
@@ -102,21 +118,39 @@ def test_referral_result() -> None:
 
 
 def institution(**over: Any) -> dict[str, Any]:
-    i = {"id": "pm-310104-01", "name": "徐汇区人民调解委员会", "kind": "people_mediation",
-         "unit": "sfj", "categories": ["neighbor", "family"], "districts": ["310104"],
-         "capacity": 50, "visible": True, "phone": "021-64872345",
-         "address": "上海市徐汇区漕溪北路336号", "delivery": {"kind": "feed"}}
+    i = {
+        "id": "pm-310104-01",
+        "name": "徐汇区人民调解委员会",
+        "kind": "people_mediation",
+        "unit": "sfj",
+        "categories": ["neighbor", "family"],
+        "districts": ["310104"],
+        "capacity": 50,
+        "visible": True,
+        "phone": "021-64872345",
+        "address": "上海市徐汇区漕溪北路336号",
+        "delivery": {"kind": "feed"},
+    }
     i.update(over)
     return i
 
 
 def test_registry_file() -> None:
-    ok = {"units": [{"id": "sfj", "name": "市司法局"}], "institutions": [
-        institution(),
-        institution(id="x-1", delivery={"kind": "amqp"}),
-        institution(id="x-2", delivery={"kind": "webhook", "url": "https://inst.example/hook",
-                                        "secret": "s" * 32}),
-    ]}
+    ok = {
+        "units": [{"id": "sfj", "name": "市司法局"}],
+        "institutions": [
+            institution(),
+            institution(id="x-1", delivery={"kind": "amqp"}),
+            institution(
+                id="x-2",
+                delivery={
+                    "kind": "webhook",
+                    "url": "https://inst.example/hook",
+                    "secret": "s" * 32,
+                },
+            ),
+        ],
+    }
     assert validate("registry_file", ok) == []
     cases: list[tuple[dict[str, Any], str]] = [
         (institution(categories=["divorce"]), "/institutions/0/categories/0"),
@@ -126,10 +160,14 @@ def test_registry_file() -> None:
         (institution(capacity=0), "/institutions/0/capacity"),
         (institution(phone="12345"), "/institutions/0/phone"),
         (institution(delivery={"kind": "webhook"}), "/institutions/0/delivery/url"),
-        (institution(delivery={"kind": "feed", "secret": "s" * 32}),
-         "/institutions/0/delivery/secret"),
-        (institution(delivery={"kind": "webhook", "url": "ftp://x", "secret": "s" * 32}),
-         "/institutions/0/delivery/url"),
+        (
+            institution(delivery={"kind": "feed", "secret": "s" * 32}),
+            "/institutions/0/delivery/secret",
+        ),
+        (
+            institution(delivery={"kind": "webhook", "url": "ftp://x", "secret": "s" * 32}),
+            "/institutions/0/delivery/url",
+        ),
         (institution(delivery={"kind": "smtp"}), "/institutions/0/delivery/kind"),
         (institution(extra=1), "/institutions/0/extra"),
     ]
@@ -138,37 +176,72 @@ def test_registry_file() -> None:
         assert pointer in errors, (inst, errors)
     dup = {"institutions": [institution(), institution()]}
     assert ptrs("registry_file", dup) == ["/institutions/1/id"]
-    webhook_no_secret = {"institutions": [institution(delivery={
-        "kind": "webhook", "url": "https://inst.example/hook"})]}
+    webhook_no_secret = {
+        "institutions": [
+            institution(delivery={"kind": "webhook", "url": "https://inst.example/hook"})
+        ]
+    }
     assert ptrs("registry_file", webhook_no_secret) == ["/institutions/0/delivery/secret"]
 
 
 def test_registry_change() -> None:
     fields = {k: v for k, v in institution().items() if k != "id"}
-    assert validate("registry_change", {"action": "add", "institution": "pm-310104-02",
-                                        "data": fields, "reason": "新设"}) == []
-    assert validate("registry_change", {"action": "update", "institution": "pm-310104-01",
-                                        "data": {"capacity": 80}, "reason": "扩编"}) == []
-    assert validate("registry_change", {"action": "suspend", "institution": "pm-310104-01",
-                                        "reason": "整改"}) == []
-    assert ptrs("registry_change", {"action": "add", "institution": "a", "reason": "r",
-                                    "data": {"name": "n"}}) == [
-        "/data/kind", "/data/unit", "/data/categories", "/data/districts", "/data/delivery"]
-    assert ptrs("registry_change", {"action": "update", "institution": "a",
-                                    "reason": "r"}) == ["/data"]
-    assert ptrs("registry_change", {"action": "hide", "institution": "a", "reason": "r",
-                                    "data": {"visible": False}}) == ["/data"]
+    assert (
+        validate(
+            "registry_change",
+            {"action": "add", "institution": "pm-310104-02", "data": fields, "reason": "新设"},
+        )
+        == []
+    )
+    assert (
+        validate(
+            "registry_change",
+            {
+                "action": "update",
+                "institution": "pm-310104-01",
+                "data": {"capacity": 80},
+                "reason": "扩编",
+            },
+        )
+        == []
+    )
+    assert (
+        validate(
+            "registry_change",
+            {"action": "suspend", "institution": "pm-310104-01", "reason": "整改"},
+        )
+        == []
+    )
+    assert ptrs(
+        "registry_change",
+        {"action": "add", "institution": "a", "reason": "r", "data": {"name": "n"}},
+    ) == ["/data/kind", "/data/unit", "/data/categories", "/data/districts", "/data/delivery"]
+    assert ptrs("registry_change", {"action": "update", "institution": "a", "reason": "r"}) == [
+        "/data"
+    ]
+    assert ptrs(
+        "registry_change",
+        {"action": "hide", "institution": "a", "reason": "r", "data": {"visible": False}},
+    ) == ["/data"]
     assert ptrs("registry_change", {"action": "close", "institution": "a"}) == ["/reason"]
-    assert ptrs("registry_change", {"action": "update", "institution": "a", "reason": "r",
-                                    "data": {"phone": "1"}}) == ["/data/phone"]
-    assert ptrs("registry_change", {"action": "update", "institution": "a", "reason": "r",
-                                    "data": {"phone": "02112"}}) == ["/data/phone"]
+    assert ptrs(
+        "registry_change",
+        {"action": "update", "institution": "a", "reason": "r", "data": {"phone": "1"}},
+    ) == ["/data/phone"]
+    assert ptrs(
+        "registry_change",
+        {"action": "update", "institution": "a", "reason": "r", "data": {"phone": "02112"}},
+    ) == ["/data/phone"]
 
 
 def test_complaint() -> None:
-    ok = {"institution": "pm-310104-01", "type": "overdue", "content": "超过三个工作日无人联系",
-          "application_no": "310000-20261102-000001-5",
-          "contact": {"name": "张三", "phone": "13812345678"}}
+    ok = {
+        "institution": "pm-310104-01",
+        "type": "overdue",
+        "content": "超过三个工作日无人联系",
+        "application_no": "310000-20261102-000001-5",
+        "contact": {"name": "张三", "phone": "13812345678"},
+    }
     assert validate("complaint", ok) == []
     assert ptrs("complaint", {**ok, "contact": {"name": "张三"}}) == ["/contact/phone"]
     assert ptrs("complaint", {**ok, "contact": {"phone": "10086"}}) == ["/contact/phone"]
@@ -178,8 +251,12 @@ def test_complaint() -> None:
 
 
 def test_help_article() -> None:
-    ok = {"title": "如何申请调解？", "body": "登录一网通办……", "category": "consumer",
-          "tags": ["调解", "申请"]}
+    ok = {
+        "title": "如何申请调解？",
+        "body": "登录一网通办……",
+        "category": "consumer",
+        "tags": ["调解", "申请"],
+    }
     assert validate("help_article", ok) == []
     assert ptrs("help_article", {"title": "t"}) == ["/body"]
     assert ptrs("help_article", {**ok, "tags": ["a", "a"]}) == ["/tags"]
@@ -188,10 +265,14 @@ def test_help_article() -> None:
 
 
 def test_grant() -> None:
-    ok = {"purpose": "市数据局纠纷态势专题分析", "scope": {"from": "2026-01-01", "to": "2026-06-30",
-                                                 "districts": ["310104"]},
-          "fields": ["applicants.name", "amount"], "expiry": "2026-12-31T23:59:59+08:00",
-          "approver": "王五", "grantee": "databureau"}
+    ok = {
+        "purpose": "市数据局纠纷态势专题分析",
+        "scope": {"from": "2026-01-01", "to": "2026-06-30", "districts": ["310104"]},
+        "fields": ["applicants.name", "amount"],
+        "expiry": "2026-12-31T23:59:59+08:00",
+        "approver": "王五",
+        "grantee": "databureau",
+    }
     assert validate("grant", ok) == []
     for missing in ("purpose", "scope", "fields", "expiry", "approver"):
         body = {k: v for k, v in ok.items() if k != missing}

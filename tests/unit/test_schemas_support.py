@@ -41,16 +41,27 @@ def attachment(content: bytes = b"%PDF-1.7 demo", name: str = "合同.pdf") -> d
 
 
 def person(**over: Any) -> dict[str, Any]:
-    p = {"kind": "person", "name": "张三", "id_type": "resident_id",
-         "id_number": make_resident_id(), "phone": "13812345678",
-         "email": "zhangsan@example.com", "address": "上海市徐汇区漕溪北路1号"}
+    p = {
+        "kind": "person",
+        "name": "张三",
+        "id_type": "resident_id",
+        "id_number": make_resident_id(),
+        "phone": "13812345678",
+        "email": "zhangsan@example.com",
+        "address": "上海市徐汇区漕溪北路1号",
+    }
     p.update(over)
     return p
 
 
 def company(**over: Any) -> dict[str, Any]:
-    c = {"kind": "organization", "name": "上海某某商贸有限公司", "id_type": "uscc",
-         "id_number": make_uscc(), "phone": "021-64871234"}
+    c = {
+        "kind": "organization",
+        "name": "上海某某商贸有限公司",
+        "id_type": "uscc",
+        "id_number": make_uscc(),
+        "phone": "021-64871234",
+    }
     c.update(over)
     return c
 
