@@ -1,10 +1,10 @@
 """Privacy tables (INTERFACE 9): consent grants for unmasked reads by the data bureau, and
 the parts of cases the data bureau's feed could not open.
 
-Migrations `0020_privacy` and `0070_shared_release` create them. A grant names its
-purpose, its scope (case numbers, dates, categories, districts), the Article 23 fields it
-opens, its expiry and the approver; it is usable only once a second admin (never the
-requester) approved it.
+Migrations `0020_privacy`, `0070_shared_release` and `0115_dp_budget_per_party` create
+them. A grant names its purpose, its scope (case numbers, dates, categories, districts),
+the Article 23 fields it opens, its expiry and the approver; it is usable only once a
+second admin (never the requester) approved it.
 Every read under a grant is an entry of the `grants` audit chain.
 """
 
@@ -108,20 +108,21 @@ class SharedRelease(SQLModel, table=True):
 
 
 class DpBudget(SQLModel, table=True):
-    """隐私预算: the differential-privacy cost already spent by one token on aggregates."""
+    """隐私预算: the differential-privacy cost already spent on aggregates by one holder,
+    the data bureau as a party (every token and person of it together; migration 0115)."""
 
     __tablename__ = "shared_dp_budget"
-    token_id: str = Field(primary_key=True, max_length=36)
+    holder: str = Field(primary_key=True, max_length=100)
     spent: float = 0.0
     releases: int = 0
 
 
 class DpRelease(SQLModel, table=True):
-    """One noisy aggregate table released to a token: the same question, asked again by
-    the same token in the same month, gets this same answer (no averaging, no cost)."""
+    """One noisy aggregate table released to a holder: the same question, asked again by
+    any of its tokens in the same month, gets this same answer (no averaging, no cost)."""
 
     __tablename__ = "shared_dp_release"
-    token_id: str = Field(primary_key=True, max_length=36)
+    holder: str = Field(primary_key=True, max_length=100)
     question: str = Field(primary_key=True, max_length=64)  # digest of (as_of, by, from, to)
     epsilon: float
     cells: list[Any] = Field(sa_column=Column(JSON, nullable=False))  # [[coords..., noisy]]

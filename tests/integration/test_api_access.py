@@ -112,7 +112,6 @@ def _not_found_body(api: Api) -> dict[str, Any]:
         ("court", "court-310104"),
         ("arbitration", "arb-commercial"),
         ("unit", "xbw"),
-        ("databureau", None),
     ],
 )
 def test_another_party_gets_404_not_403(api: Api, role: str, party: str | None) -> None:
@@ -124,6 +123,17 @@ def test_another_party_gets_404_not_403(api: Api, role: str, party: str | None) 
     assert r.status_code == 404
     assert r.json() == _not_found_body(api)
     assert APPLICANT_NAME not in r.text
+
+
+def test_the_data_bureau_is_refused_case_records_whether_or_not_they_exist(api: Api) -> None:
+    """The data bureau reads masked records only: the case route refuses its role (403)
+    before any case is looked up, so the answer says nothing of the case."""
+    no = api.submitted(preferred_institution="pm-a")["application_no"]
+    known = api.record(no, "databureau")
+    unknown = api.record(make_number("20261123", 999), "databureau")
+    assert known.status_code == unknown.status_code == 403
+    assert known.json() == unknown.json()
+    assert APPLICANT_NAME not in known.text
 
 
 def test_other_institutions_cannot_act_on_a_case(api: Api) -> None:

@@ -1,6 +1,7 @@
 """The data bureau's interface (INTERFACE 9, 9a): the masked feed released in monthly
 rounds, k-anonymous over everything released; differentially private aggregates with a
-budget per token; an undecryptable case skipped and reported. SQLite and PostgreSQL."""
+budget per party (all the data bureau's tokens together); an undecryptable case skipped
+and reported. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -242,7 +243,12 @@ def test_aggregates_are_noisy_months_only_and_cost_budget(api: Api) -> None:
     assert r.status_code == 200, r.text
     body = r.json()
     assert body["mechanism"] == "dp" and body["noise"]["scale"] == 4.0
-    assert body["budget"] == {"spent": 0.25, "total": 2.0, "remaining": 1.75}
+    assert body["budget"] == {
+        "holder": "databureau",
+        "spent": 0.25,
+        "total": 2.0,
+        "remaining": 1.75,
+    }
     cell = next(
         c for c in body["cells"] if c["district"] == "310104" and c["category"] == "consumer"
     )
@@ -273,6 +279,35 @@ def test_aggregates_are_noisy_months_only_and_cost_budget(api: Api) -> None:
             else:
                 assert r.status_code == 403 and "预算" in r.json()["detail"]
     assert spent == 2.0
+
+
+def test_the_data_bureau_spends_one_budget_whatever_its_tokens(api: Api) -> None:
+    """Another token (an admin may issue many) buys neither budget nor fresh noise."""
+    for _ in range(12):
+        api.submitted()
+    next_month(api)
+    first, second = issue(api.ctx, "databureau", None), issue(api.ctx, "databureau", None)
+    one = _agg(api, first, by="district", **{"from": "2026-11", "to": "2026-11"})
+    assert one.status_code == 200, one.text
+    # the same question from another token: the stored answer, no new noise, no cost
+    same = _agg(api, second, by="district", **{"from": "2026-11", "to": "2026-11"})
+    assert same.json()["cells"] == one.json()["cells"]
+    assert same.json()["budget"]["spent"] == 0.25
+    months = ["2026-04", "2026-05", "2026-06", "2026-07", "2026-08", "2026-09", "2026-10"]
+    for i, month in enumerate(months):  # 7 more tables, from alternating tokens: 2.0 spent
+        token = (first, second)[i % 2]
+        r = _agg(api, token, by="district", **{"from": month, "to": "2026-11"})
+        assert r.status_code == 200, r.text
+    assert r.json()["budget"] == {
+        "holder": "databureau",
+        "spent": 2.0,
+        "total": 2.0,
+        "remaining": 0.0,
+    }
+    # spent for the party: every token is refused, a new one too
+    for token in (first, second, issue(api.ctx, "databureau", None)):
+        r = _agg(api, token, by="category", **{"from": "2026-11", "to": "2026-11"})
+        assert r.status_code == 403 and "预算" in r.json()["detail"], r.text
 
 
 @pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)

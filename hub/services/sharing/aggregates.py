@@ -4,17 +4,19 @@
 cases by the Shanghai month of `received_at` and the dimensions asked for, as they
 stood at the start of the current month (ended months only; default the last 12), and
 releases the table with OpenDP's discrete Laplace noise (`privacy.dp`), at a cost of
-`epsilon` from the asking token's budget. Why noise and not suppression: see the README
-(withheld cells of suppressed tables came back from later months' zeros, late walk-in
-cases and the record feed; a noisy table composes, whatever is combined with it).
+`epsilon` from the budget of the asking party (`budget_holder`: the data bureau's tokens
+and people share one budget, so another token buys no more noise to average). Why noise
+and not suppression: see the README (withheld cells of suppressed tables came back from
+later months' zeros, late walk-in cases and the record feed; a noisy table composes,
+whatever is combined with it).
 
-- The same question (dimensions and months) from the same token in the same month is
-  answered from the stored release: the same noisy numbers, at no cost. Asking again
-  cannot average the noise away.
+- The same question (dimensions and months) from the same party in the same month is
+  answered from the stored release: the same noisy numbers, at no cost, whichever of its
+  tokens asks. Asking again cannot average the noise away.
 - Margins (`*`) and window sums are sums of the released noisy cells; `threshold` (the
   default 5, only raised) hides cells whose noisy count is below it. Both are
   post-processing of the one stored release, so they cost nothing and add nothing.
-- A token whose budget (`budget`, default 2) would be exceeded is refused.
+- A party whose budget (`budget`, default 2) would be exceeded is refused.
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ from sqlmodel import Session, col
 
 from hub.services.context import HubContext
 from hub.services.errors import Forbidden, Invalid
-from hub.services.principal import Principal
+from hub.services.principal import Principal, Role
 from hub.services.sharing.feed import month_of, month_start, next_month
 from hub.store.models import Application, CaseEvent
 from hub.store.models_privacy import DpBudget, DpRelease
@@ -151,14 +153,23 @@ def _question(as_of: str, dims: tuple[str, ...], months: list[str]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _spend(session: Session, principal: Principal, epsilon: float, budget: float) -> DpBudget:
-    row = session.get(DpBudget, principal.token_id, with_for_update=True)
+def budget_holder(principal: Principal) -> str:
+    """Who a privacy budget belongs to: the data bureau as one party (all its tokens and
+    people together; there is one data bureau), anyone else by role and party."""
+    if principal.role is Role.DATABUREAU:
+        return "databureau"
+    return principal.key
+
+
+def _spend(session: Session, holder: str, epsilon: float, budget: float) -> DpBudget:
+    row = session.get(DpBudget, holder, with_for_update=True)
     if row is None:
-        row = DpBudget(token_id=principal.token_id, spent=0.0, releases=0)
+        row = DpBudget(holder=holder, spent=0.0, releases=0)
     if row.spent + epsilon > budget + 1e-9:
         raise Forbidden(
-            f"隐私预算已用完（已用 {row.spent:g}，共 {budget:g}） / privacy budget spent "
-            f"({row.spent:g} of {budget:g}): ask the same questions again, or a new token"
+            f"隐私预算已用完（已用 {row.spent:g}，共 {budget:g}；本方所有令牌共用） / privacy "
+            f"budget spent ({row.spent:g} of {budget:g}, shared by all the party's tokens): "
+            "ask the same questions again"
         )
     row.spent += epsilon
     row.releases += 1
@@ -182,15 +193,16 @@ def aggregates(
     months = window(ctx, start, end)
     as_of_month = month_of(ctx.clock.now())
     question = _question(as_of_month, dims, months)
-    stored = session.get(DpRelease, (principal.token_id, question))
+    holder = budget_holder(principal)
+    stored = session.get(DpRelease, (holder, question))
     if stored is None:
-        budget = _spend(session, principal, params.epsilon, params.budget)
+        budget = _spend(session, holder, params.epsilon, params.budget)
         domains = [_domain(d, months) for d in dims]
         cells = list(itertools.product(*domains))
         truth = _true_counts(session, dims, months, month_start(as_of_month))
         noisy = dp.noisy_counts([truth.get(c, 0) for c in cells], params.epsilon)
         stored = DpRelease(
-            token_id=principal.token_id,
+            holder=holder,
             question=question,
             epsilon=params.epsilon,
             cells=[[*c, n] for c, n in zip(cells, noisy, strict=True)],
@@ -199,7 +211,7 @@ def aggregates(
         session.add(stored)
         session.flush()
     else:
-        budget = session.get(DpBudget, principal.token_id) or DpBudget(token_id="", spent=0.0)
+        budget = session.get(DpBudget, holder) or DpBudget(holder=holder, spent=0.0)
     interior = {tuple(c[:-1]): int(c[-1]) for c in stored.cells}
     return {
         "by": list(dims),
@@ -214,6 +226,7 @@ def aggregates(
             "sd": round(dp.sd_for(stored.epsilon), 2),
         },
         "budget": {
+            "holder": holder,
             "spent": round(budget.spent, 6),
             "total": params.budget,
             "remaining": round(max(0.0, params.budget - budget.spent), 6),
