@@ -17,10 +17,12 @@ yet) and the connection is closed; a handler waiting for the body then sees the 
 from __future__ import annotations
 
 import asyncio
-import os
+import functools
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+
+from hub.config import ServeSettings
 
 IMPORT_PATH = "hub.arrival_limits:TimedHttpToolsProtocol"
 
@@ -30,13 +32,10 @@ _REQUEST_TIMEOUT = (
 )
 
 
-def _seconds(name: str, default: float) -> float:
-    raw = os.environ.get(name, "")
-    try:
-        value = float(raw) if raw else default
-    except ValueError:
-        return default
-    return value if value > 0 else default
+@functools.cache
+def _limits() -> ServeSettings:
+    """uvicorn builds the protocol, with no hub context at hand: read once per process."""
+    return ServeSettings.from_env()
 
 
 class TimedHttpToolsProtocol(HttpToolsProtocol):
@@ -44,8 +43,9 @@ class TimedHttpToolsProtocol(HttpToolsProtocol):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.header_timeout = _seconds("HUB_HEADER_TIMEOUT", 10.0)
-        self.body_timeout = _seconds("HUB_BODY_TIMEOUT", 30.0)
+        limits = _limits()
+        self.header_timeout = limits.header_timeout
+        self.body_timeout = limits.body_timeout
         self._limit: asyncio.TimerHandle | None = None
 
     # -- timers ----------------------------------------------------------------------

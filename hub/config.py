@@ -10,7 +10,37 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hub.delivery.settings import DeliverySettings
+
+@dataclass(frozen=True)
+class DeliverySettings:
+    """How messages travel and how hard the hub tries.
+
+    `retry_delays` are the retry tiers (seconds): a failed delivery waits in the tier queue
+    that fits its backoff, then returns to its party's queue.
+    """
+
+    amqp_url: str | None = None
+    prefix: str = "hub"
+    delivery_limit: int = 5
+    retry_delays: tuple[float, ...] = (1.0, 5.0, 30.0, 120.0, 600.0, 3600.0)
+    backoff_base: float = 1.0
+    default_deliver_within: float = 3 * 24 * 3600.0
+    webhook_timeout: float = 10.0
+    prefetch: int = 32
+    party_concurrency: int = 8
+    heartbeat: int = 30
+    blocked_connection_timeout: float = 60.0
+    portal_url: str | None = None
+    portal_secret: str | None = None
+    sms_url: str | None = None
+    sms_key: str | None = None
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_sender: str = "noreply@onematter.example"
+    smtp_user: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    extra: dict[str, str] = field(default_factory=dict)
 
 
 def _int(name: str, default: int) -> int:
@@ -108,6 +138,191 @@ def delivery_from_env() -> DeliverySettings:
     )
 
 
+def _flag(name: str, default: bool = False) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    return raw in ("1", "true", "yes", "on") if raw else default
+
+
+def _positive(name: str, default: float) -> float:
+    """A positive number, or the default when unset, unreadable or not above 0."""
+    try:
+        value = float(os.environ.get(name, "") or default)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+#: Working days a court or commission has to answer a referral (configurable). The statutes
+#: count calendar days (司法确认 15 days from acceptance; 立案 7 days; 仲裁受理 5 days); the
+#: hub's clock counts working days, which is never shorter.
+DEFAULT_REFERRAL_DAYS = {
+    "judicial_confirmation": 15,
+    "arbitration_confirmation": 15,
+    "arbitration": 5,
+    "litigation": 7,
+}
+
+
+def _referral_days(raw: str | None) -> dict[str, int]:
+    days = dict(DEFAULT_REFERRAL_DAYS)
+    for part in (raw or "").split(","):
+        name, _, value = part.partition("=")
+        if name.strip() and value.strip().isdigit():
+            days[name.strip()] = int(value)
+    return days
+
+
+@dataclass(frozen=True)
+class SchedulerSettings:
+    """Reminders, overdue marks and escalation (hub.ops.scheduler); `HUB_SCHEDULER=off`
+    keeps `hub serve` from running it in a thread (`in_server`)."""
+
+    remind_hours: float = 4.0
+    escalate_after_days: int = 1
+    escalation_unit: str = "sfj"
+    interval_seconds: float = 30.0
+    referral_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REFERRAL_DAYS))
+    in_server: bool = True
+
+    @classmethod
+    def from_env(cls) -> SchedulerSettings:
+        env = os.environ
+        return cls(
+            remind_hours=float(env.get("HUB_REMIND_HOURS", "4")),
+            escalate_after_days=int(env.get("HUB_ESCALATE_AFTER_DAYS", "1")),
+            escalation_unit=env.get("HUB_ESCALATION_UNIT", "sfj"),
+            interval_seconds=float(env.get("HUB_SCHEDULER_INTERVAL", "30")),
+            referral_days=_referral_days(env.get("HUB_REFERRAL_ANSWER_DAYS")),
+            in_server=env.get("HUB_SCHEDULER", "on").lower() not in ("off", "0", "false", "no"),
+        )
+
+
+@dataclass(frozen=True)
+class ComplaintQuota:
+    """At most `per_phone` complaints a day from one contact phone, and `per_party` an hour
+    from one portal (a complaint from a portal is someone's; a flood of them is not)."""
+
+    per_phone: int = 5
+    per_party: int = 200
+
+    @classmethod
+    def from_env(cls) -> ComplaintQuota:
+        def read(name: str, default: int) -> int:
+            raw = os.environ.get(name, "")
+            return int(raw) if raw.isdigit() and int(raw) > 0 else default
+
+        return cls(
+            per_phone=read("HUB_COMPLAINTS_PER_PHONE_DAY", 5),
+            per_party=read("HUB_COMPLAINTS_PER_PARTY_HOUR", 200),
+        )
+
+
+@dataclass(frozen=True)
+class RetentionSettings:
+    idempotency_hours: float = 168.0
+
+    @classmethod
+    def from_env(cls) -> RetentionSettings:
+        return cls(idempotency_hours=float(os.environ.get("HUB_IDEMPOTENCY_HOURS", "168")))
+
+
+@dataclass(frozen=True)
+class TargetPolicy:
+    """Which webhook targets are allowed (hub.services.webhook_targets): production refuses
+    plain http and private addresses; `HUB_WEBHOOK_ALLOW_HTTP` / `_PRIVATE` open them."""
+
+    allow_http: bool = False
+    allow_private: bool = False
+
+    @classmethod
+    def from_env(cls) -> TargetPolicy:
+        return cls(
+            allow_http=_flag("HUB_WEBHOOK_ALLOW_HTTP"),
+            allow_private=_flag("HUB_WEBHOOK_ALLOW_PRIVATE"),
+        )
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Early-warning thresholds (hub.ops.alerts)."""
+
+    surge_min: float = 5
+    surge_sigma: float = 3
+    mass_min: int = 3
+    mass_days: int = 30
+
+    @classmethod
+    def from_env(cls) -> AlertSettings:
+        return cls(
+            surge_min=_float("HUB_ALERT_SURGE_MIN", 5),
+            surge_sigma=_float("HUB_ALERT_SURGE_SIGMA", 3),
+            mass_min=int(_float("HUB_ALERT_MASS_MIN", 3)),
+            mass_days=int(_float("HUB_ALERT_MASS_DAYS", 30)),
+        )
+
+
+@dataclass(frozen=True)
+class AuditSettings:
+    """Signed checkpoints (hub.services.audit_trail): every `checkpoint_seconds` (at most 60)
+    to `checkpoint_file` (default `<data dir>/audit-checkpoints.ndjson`)."""
+
+    checkpoint_seconds: float = 30.0
+    checkpoint_file: Path | None = None
+
+    @classmethod
+    def from_env(cls) -> AuditSettings:
+        configured = os.environ.get("HUB_AUDIT_CHECKPOINT_FILE")
+        return cls(
+            checkpoint_seconds=min(_positive("HUB_AUDIT_CHECKPOINT_SECONDS", 30.0), 60.0),
+            checkpoint_file=Path(configured) if configured else None,
+        )
+
+
+@dataclass(frozen=True)
+class IntakeSettings:
+    """Group commit of intake (hub.services.intake_batch)."""
+
+    max_batch: int = 64
+    linger_seconds: float = 0.002
+
+    @classmethod
+    def from_env(cls) -> IntakeSettings:
+        return cls(
+            max_batch=_int("HUB_INTAKE_MAX_BATCH", 64),
+            linger_seconds=_float("HUB_INTAKE_LINGER_MS", 2) / 1000,
+        )
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """`hub serve`: how long a request may take to arrive (hub.arrival_limits), which proxies
+    may name the client (X-Forwarded-For), and the background parts left out
+    (`HUB_BACKGROUND_OFF=embedded,scheduler`)."""
+
+    header_timeout: float = 10.0
+    body_timeout: float = 30.0
+    trusted_proxies: str = "127.0.0.1"
+    background_off: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_env(cls) -> ServeSettings:
+        off = os.environ.get("HUB_BACKGROUND_OFF", "")
+        return cls(
+            header_timeout=_positive("HUB_HEADER_TIMEOUT", 10.0),
+            body_timeout=_positive("HUB_BODY_TIMEOUT", 30.0),
+            trusted_proxies=os.environ.get("HUB_TRUSTED_PROXIES", "127.0.0.1"),
+            background_off=frozenset(m.strip() for m in off.split(",") if m.strip()),
+        )
+
+
+DEFAULT_CASE_FILE_BYTES = 50 * 1024 * 1024
+
+
+def _case_file_bytes() -> int:
+    raw = os.environ.get("HUB_CASE_FILE_BYTES", "")
+    return int(raw) if raw.isdigit() else DEFAULT_CASE_FILE_BYTES
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -130,6 +345,15 @@ class Settings:
     #: Broker and delivery (`DeliverySettings`); its `amqp_url` is kept equal to the
     #: one above by `delivery_settings()`.
     delivery: DeliverySettings = field(default_factory=DeliverySettings)
+    scheduler: SchedulerSettings = field(default_factory=SchedulerSettings)
+    complaints: ComplaintQuota = field(default_factory=ComplaintQuota)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
+    alerts: AlertSettings = field(default_factory=AlertSettings)
+    audit: AuditSettings = field(default_factory=AuditSettings)
+    intake: IntakeSettings = field(default_factory=IntakeSettings)
+    serve: ServeSettings = field(default_factory=ServeSettings)
+    #: Bytes of files one case may hold (attachments, referral documents, served documents).
+    case_file_bytes: int = DEFAULT_CASE_FILE_BYTES
     extra: dict[str, str] = field(default_factory=dict)
 
     def delivery_settings(self) -> DeliverySettings:
@@ -160,4 +384,12 @@ class Settings:
             password_parallelism=_int("HUB_PASSWORD_PARALLELISM", 4),
             sharing=SharingSettings.from_env(),
             delivery=delivery_from_env(),
+            scheduler=SchedulerSettings.from_env(),
+            complaints=ComplaintQuota.from_env(),
+            retention=RetentionSettings.from_env(),
+            alerts=AlertSettings.from_env(),
+            audit=AuditSettings.from_env(),
+            intake=IntakeSettings.from_env(),
+            serve=ServeSettings.from_env(),
+            case_file_bytes=_case_file_bytes(),
         )

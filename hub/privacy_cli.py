@@ -19,7 +19,6 @@ next pass, and passes repeat until nothing is left under an old key.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from collections.abc import Callable
@@ -30,7 +29,12 @@ from sqlalchemy import and_, column, func, table, tuple_, update
 from sqlalchemy import select as sa_select
 
 from hub.services.context import HubContext
-from privacy.config import add_key_to_file, load_field_cipher_from_env, retire_key_in_file
+from privacy.config import (
+    add_key_to_file,
+    key_file_from_env,
+    load_field_cipher_from_env,
+    retire_key_in_file,
+)
 from privacy.crypto import ALGORITHMS, CryptoError, FieldCipher
 
 
@@ -220,8 +224,8 @@ class KeyInUse(Exception):
 
 
 def _key_file() -> str:
-    path = os.environ.get("HUB_KEYS_FILE")
-    if os.environ.get("HUB_KEYS") or not path:
+    path = key_file_from_env()
+    if path is None:
         raise CryptoError("key rotation needs the keys in HUB_KEYS_FILE (not HUB_KEYS)")
     return path
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +13,7 @@ from starlette.applications import Starlette
 from hub.api.app import create_app
 from hub.arrival_limits import IMPORT_PATH as ARRIVAL_LIMITS
 from hub.bootstrap import bootstrap, default_registry_file
+from hub.config import ServeSettings
 from hub.gc_tuning import tune_for_service
 from hub.optional import optional_module
 from hub.services.context import HubContext
@@ -33,7 +33,7 @@ BACKGROUND = (
 @contextlib.contextmanager
 def background(ctx: HubContext, app: Starlette) -> Iterator[None]:
     stops: list[Any] = []
-    disabled = {m.strip() for m in os.environ.get("HUB_BACKGROUND_OFF", "").split(",") if m.strip()}
+    disabled = ctx.settings.serve.background_off
     checkpointer = ctx.db.start_checkpointer()  # SQLite only: WAL copied outside commits
     if checkpointer is not None:
         stops.append(checkpointer)
@@ -64,7 +64,7 @@ def app_factory() -> Starlette:
     return app
 
 
-def server_options() -> dict[str, Any]:
+def server_options(settings: ServeSettings) -> dict[str, Any]:
     """uvicorn settings of every `hub serve`: no access log (request lines carry query codes,
     which are secrets); time limits on a request's arrival (hub.arrival_limits); the client
     address taken from X-Forwarded-For only when the peer is a proxy listed in
@@ -74,7 +74,7 @@ def server_options() -> dict[str, Any]:
         "access_log": False,
         "http": ARRIVAL_LIMITS,
         "proxy_headers": True,
-        "forwarded_allow_ips": os.environ.get("HUB_TRUSTED_PROXIES", "127.0.0.1"),
+        "forwarded_allow_ips": settings.trusted_proxies,
     }
 
 
@@ -82,7 +82,13 @@ def _run(ctx: HubContext, host: str, port: int) -> int:
     app = create_app(ctx)
     tune_for_service()
     with background(ctx, app):
-        uvicorn.run(app, host=host, port=port, timeout_graceful_shutdown=5, **server_options())
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            timeout_graceful_shutdown=5,
+            **server_options(ctx.settings.serve),
+        )
     return 0
 
 
@@ -99,7 +105,7 @@ def serve(host: str, port: int, *, workers: int = 1) -> int:
                 host=host,
                 port=port,
                 workers=workers,
-                **server_options(),
+                **server_options(ctx.settings.serve),
             )
         return 0
     return _run(bootstrap(), host, port)

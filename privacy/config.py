@@ -70,6 +70,14 @@ def _env(env: Mapping[str, str] | None) -> Mapping[str, str]:
     return os.environ if env is None else env
 
 
+def key_file_from_env(env: Mapping[str, str] | None = None) -> str | None:
+    """The key file's path when the keys live only there (``HUB_KEYS_FILE`` set and
+    ``HUB_KEYS`` not): what key rotation rewrites and the vault watches."""
+    values = _env(env)
+    path = values.get("HUB_KEYS_FILE")
+    return None if values.get("HUB_KEYS") or not path else path
+
+
 def _read_file(env: Mapping[str, str]) -> dict[str, Any] | None:
     path = env.get("HUB_KEYS_FILE")
     if not path:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
@@ -72,8 +71,8 @@ def create_app(ctx: HubContext) -> Starlette:
 
     intake = IntakeBatcher(
         ctx,
-        max_batch=int(os.environ.get("HUB_INTAKE_MAX_BATCH", "64")),
-        linger=float(os.environ.get("HUB_INTAKE_LINGER_MS", "2")) / 1000,
+        max_batch=ctx.settings.intake.max_batch,
+        linger=ctx.settings.intake.linger_seconds,
     )
 
     tokens = TokenCache(ctx)

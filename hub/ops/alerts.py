@@ -22,7 +22,6 @@ Thresholds: `HUB_ALERT_SURGE_MIN` (5), `HUB_ALERT_SURGE_SIGMA` (3), `HUB_ALERT_M
 
 from __future__ import annotations
 
-import os
 from collections import defaultdict
 from datetime import timedelta
 from statistics import mean, pstdev
@@ -39,15 +38,10 @@ from hub.store.models import Application, Institution, PartyIndex
 WEEKS = 8
 
 
-def _env(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    return float(raw) if raw else default
-
-
 def surge_alerts(ctx: HubContext, session: Session) -> list[dict[str, Any]]:
     now = ctx.clock.now()
-    min_count = _env("HUB_ALERT_SURGE_MIN", 5)
-    sigma = _env("HUB_ALERT_SURGE_SIGMA", 3)
+    min_count = ctx.settings.alerts.surge_min
+    sigma = ctx.settings.alerts.surge_sigma
     since = now - timedelta(days=7 * (WEEKS + 1))
     counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * (WEEKS + 1))
     for category, district, received_at in session.exec(
@@ -87,8 +81,8 @@ def surge_alerts(ctx: HubContext, session: Session) -> list[dict[str, Any]]:
 
 def mass_alerts(ctx: HubContext, session: Session, principal: Principal) -> list[dict[str, Any]]:
     now = ctx.clock.now()
-    min_count = int(_env("HUB_ALERT_MASS_MIN", 3))
-    days = int(_env("HUB_ALERT_MASS_DAYS", 30))
+    min_count = ctx.settings.alerts.mass_min
+    days = ctx.settings.alerts.mass_days
     since = now - timedelta(days=days)
     rows = session.execute(
         sa_select(

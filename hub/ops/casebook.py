@@ -21,6 +21,7 @@ from hub.domain.calendar import working_days_late, working_hours_between
 from hub.domain.status import Status
 from hub.services.access import supervised_institutions
 from hub.services.context import HubContext
+from hub.services.deadline_view import deadline_rows
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, Deadline, Institution
@@ -79,26 +80,6 @@ def overdue_view(deadlines: list[Deadline], now: Any) -> list[dict[str, Any]]:
         for d in deadlines
         if d.due_at <= now
     ]
-
-
-def deadline_rows(deadlines: list[Deadline], now: Any) -> list[dict[str, Any]]:
-    """Open deadlines as a page lists them: due when, provisional, late by how much."""
-    rows = []
-    for d in deadlines:
-        late = d.due_at <= now
-        rows.append(
-            {
-                "kind": d.kind,
-                "due_at": jsonutil.rfc3339(d.due_at),
-                "provisional": d.provisional,
-                "overdue": late,
-                "working_days_late": working_days_late(d.due_at, now) if late else 0,
-                "working_hours_late": round(working_hours_between(d.due_at, now), 2)
-                if late
-                else 0.0,
-            }
-        )
-    return rows
 
 
 def list_applications(

@@ -10,15 +10,14 @@ count repeated complaints without reading who made them.
 from __future__ import annotations
 
 import hmac
-import os
 import re
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.config import ComplaintQuota
 from hub.domain.numbering import business_day
 from hub.domain.throttle import Budget
 from hub.ops import counters
@@ -80,26 +79,6 @@ def _answer(ctx: HubContext, c: Complaint) -> str | None:
     return ctx.vault.open_text(c.answer_sealed, table="complaint", field="answer", record_id=c.no)
 
 
-@dataclass(frozen=True)
-class ComplaintQuota:
-    """At most `per_phone` complaints a day from one contact phone, and `per_party` an hour
-    from one portal (a complaint from a portal is someone's; a flood of them is not)."""
-
-    per_phone: int = 5
-    per_party: int = 200
-
-    @classmethod
-    def from_env(cls) -> ComplaintQuota:
-        def read(name: str, default: int) -> int:
-            raw = os.environ.get(name, "")
-            return int(raw) if raw.isdigit() and int(raw) > 0 else default
-
-        return cls(
-            per_phone=read("HUB_COMPLAINTS_PER_PHONE_DAY", 5),
-            per_party=read("HUB_COMPLAINTS_PER_PARTY_HOUR", 200),
-        )
-
-
 def _within_quota(
     session: Session, principal: Principal, contact: str, now: datetime, quota: ComplaintQuota
 ) -> None:
@@ -139,7 +118,7 @@ def submit(
         raise Invalid.at("/institution", "名录中没有该机构 / unknown institution")
     no = next_number(session, business_day(now))  # locks the day's counter: quotas below are exact
     contact = contact_digest(ctx, body["contact"]["phone"])
-    _within_quota(session, principal, contact, now, ComplaintQuota.from_env())
+    _within_quota(session, principal, contact, now, ctx.settings.complaints)
     code = new_query_code()
     complaint = Complaint(
         no=no,

@@ -24,10 +24,9 @@ here when a referral is requested and met when its result arrives; they act the 
 from __future__ import annotations
 
 import logging
-import os
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -35,12 +34,12 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.config import DEFAULT_REFERRAL_DAYS as DEFAULT_REFERRAL_DAYS
+from hub.config import SchedulerSettings as SchedulerSettings
 from hub.domain.calendar import (
     DEADLINE_ACTIONS as DEADLINE_TEXT,
 )
 from hub.domain.calendar import (
-    REFERRAL_DEADLINE,
-    add_working_days,
     working_hours_between,
 )
 from hub.services import calendar as working_calendar
@@ -48,50 +47,10 @@ from hub.services import records, retention
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 from hub.store import audit
-from hub.store.models import Application, Deadline, Institution, Referral, Unit
+from hub.store.models import Application, Deadline, Institution, Unit
 from hub.store.outbox import enqueue
 
 log = logging.getLogger("hub.ops.scheduler")
-
-
-#: Working days a court or commission has to answer a referral (configurable). The statutes
-#: count calendar days (司法确认 15 days from acceptance; 立案 7 days; 仲裁受理 5 days); the
-#: hub's clock counts working days, which is never shorter.
-DEFAULT_REFERRAL_DAYS = {
-    "judicial_confirmation": 15,
-    "arbitration_confirmation": 15,
-    "arbitration": 5,
-    "litigation": 7,
-}
-
-
-def _referral_days(raw: str | None) -> dict[str, int]:
-    days = dict(DEFAULT_REFERRAL_DAYS)
-    for part in (raw or "").split(","):
-        name, _, value = part.partition("=")
-        if name.strip() and value.strip().isdigit():
-            days[name.strip()] = int(value)
-    return days
-
-
-@dataclass(frozen=True)
-class SchedulerSettings:
-    remind_hours: float = 4.0
-    escalate_after_days: int = 1
-    escalation_unit: str = "sfj"
-    interval_seconds: float = 30.0
-    referral_days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_REFERRAL_DAYS))
-
-    @classmethod
-    def from_env(cls) -> SchedulerSettings:
-        env = os.environ
-        return cls(
-            remind_hours=float(env.get("HUB_REMIND_HOURS", "4")),
-            escalate_after_days=int(env.get("HUB_ESCALATE_AFTER_DAYS", "1")),
-            escalation_unit=env.get("HUB_ESCALATION_UNIT", "sfj"),
-            interval_seconds=float(env.get("HUB_SCHEDULER_INTERVAL", "30")),
-            referral_days=_referral_days(env.get("HUB_REFERRAL_ANSWER_DAYS")),
-        )
 
 
 @dataclass
@@ -105,40 +64,6 @@ class Counts:
 
 
 # ------------------------------------------------------------------ referral deadlines
-
-
-def open_referral_deadline(
-    ctx: HubContext, session: Session, referral: Referral, at: datetime
-) -> Deadline:
-    """Called by `referrals.request()`: the addressed body's clock to answer."""
-    days = SchedulerSettings.from_env().referral_days.get(referral.kind, 15)
-    working_calendar.sync(session)
-    due_at, provisional = add_working_days(at, days)
-    row = Deadline(
-        application_no=referral.application_no,
-        kind=REFERRAL_DEADLINE,
-        institution_id=referral.target_id,
-        due_at=due_at,
-        provisional=provisional,
-        counted_from=at,
-        working_days=days,
-    )
-    session.add(row)
-    return row
-
-
-def close_referral_deadline(session: Session, referral: Referral, at: datetime) -> None:
-    """Called by `referrals.record_result()`: the answer arrived."""
-    session.execute(
-        update(Deadline)
-        .where(
-            col(Deadline.application_no) == referral.application_no,
-            col(Deadline.kind) == REFERRAL_DEADLINE,
-            col(Deadline.institution_id) == referral.target_id,
-            col(Deadline.met_at).is_(None),
-        )
-        .values(met_at=at)
-    )
 
 
 # ------------------------------------------------------------------ one pass
@@ -327,7 +252,7 @@ def _open(session: Session, *conditions: Any) -> list[tuple[int, str, datetime, 
 
 def run_once(ctx: HubContext, settings: SchedulerSettings | None = None) -> dict[str, int]:
     """One pass over the open deadlines; answers how many of each action this pass took."""
-    settings = settings or SchedulerSettings.from_env()
+    settings = settings or ctx.settings.scheduler
     working_calendar.refresh_for_new_years(ctx)
     now = ctx.clock.now()
     counts = Counts()
@@ -375,7 +300,7 @@ def run_pass(ctx: HubContext, settings: SchedulerSettings | None = None) -> dict
     """One pass of everything that runs on the clock: case deadlines, then work orders."""
     from hub.ops import workorder_clock
 
-    settings = settings or SchedulerSettings.from_env()
+    settings = settings or ctx.settings.scheduler
     counts = run_once(ctx, settings)
     done = workorder_clock.run_once(
         ctx,
@@ -392,7 +317,7 @@ def run_forever(
     settings: SchedulerSettings | None = None,
     on_pass: Callable[[dict[str, int]], None] | None = None,
 ) -> None:
-    settings = settings or SchedulerSettings.from_env()
+    settings = settings or ctx.settings.scheduler
     housekeeping = retention.PeriodicPurge(ctx)
     while not stop.is_set():
         try:
@@ -412,7 +337,7 @@ def run_forever(
 
 def start_for_server(ctx: HubContext, app: Any) -> Callable[[], None] | None:
     """`hub serve`: run the scheduler in a background thread (HUB_SCHEDULER=off disables)."""
-    if os.environ.get("HUB_SCHEDULER", "on").lower() in ("off", "0", "false", "no"):
+    if not ctx.settings.scheduler.in_server:
         return None
     stop = threading.Event()
     thread = threading.Thread(

@@ -34,10 +34,9 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from hub.domain.calendar import SHANGHAI, working_hours_between
+from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI, working_hours_between
 from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import OPEN_STATUSES
-from hub.ops.scheduler import REFERRAL_DEADLINE
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role

@@ -91,9 +91,7 @@ def _unseal(ctx: HubContext, no: str, field: str, value: str | None) -> Any:
 
 
 def _hotline(ctx: HubContext) -> str:
-    from hub.ops.scheduler import SchedulerSettings
-
-    return SchedulerSettings.from_env().escalation_unit
+    return ctx.settings.scheduler.escalation_unit
 
 
 def _recipients(contact: dict[str, Any], reply_by: str) -> list[dict[str, Any]]:

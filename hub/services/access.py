@@ -65,7 +65,7 @@ def may_view(ctx: HubContext, session: Session, principal: Principal, app: Appli
         if sees_everything(ctx, principal):
             return True
         if app.institution_id is None:  # undeliverable: the units that must dispatch it
-            return party in responsible_units(session, app)
+            return party in responsible_units(ctx, session, app)
         return supervises(ctx, session, principal, app.institution_id)
     if role in (Role.COURT, Role.ARBITRATION):
         return (

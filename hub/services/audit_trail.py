@@ -51,18 +51,9 @@ DEFAULT_INTERVAL = 30.0
 RETENTION_YEARS = 30
 
 
-def interval() -> float:
-    raw = os.environ.get("HUB_AUDIT_CHECKPOINT_SECONDS", "")
-    try:
-        value = float(raw) if raw else DEFAULT_INTERVAL
-    except ValueError:
-        return DEFAULT_INTERVAL
-    return min(value, 60.0) if value > 0 else DEFAULT_INTERVAL
-
-
 def checkpoint_file(ctx: HubContext) -> Path:
-    configured = os.environ.get("HUB_AUDIT_CHECKPOINT_FILE")
-    return Path(configured) if configured else ctx.settings.data_dir / "audit-checkpoints.ndjson"
+    configured = ctx.settings.audit.checkpoint_file
+    return configured or ctx.settings.data_dir / "audit-checkpoints.ndjson"
 
 
 # ------------------------------------------------------------------ what is signed
@@ -154,9 +145,9 @@ def _append(path: Path, line: dict[str, Any]) -> None:
 
 
 def start_for_server(ctx: HubContext, app: Any) -> Callable[[], None]:
-    """`hub serve`: a checkpoint every `interval()` seconds, and one when it stops."""
+    """`hub serve`: a checkpoint every `settings.audit.checkpoint_seconds`, one at the end."""
     stop = threading.Event()
-    every = interval()
+    every = ctx.settings.audit.checkpoint_seconds
 
     def run() -> None:
         while not stop.wait(every):

@@ -1,12 +1,11 @@
 """The files of a case (application attachments, referral documents, served documents):
-names cleaned of path parts, and at most `HUB_CASE_FILE_BYTES` (50 MiB) in all per case, so
-one case cannot fill the database a request body at a time. Past the quota: 413 with a
-pointer, nothing stored.
+names cleaned of path parts, and at most `Settings.case_file_bytes` (`HUB_CASE_FILE_BYTES`,
+50 MiB) in all per case, so one case cannot fill the database a request body at a time.
+Past the quota: 413 with a pointer, nothing stored.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -18,20 +17,12 @@ from hub.services.errors import TooLarge, Violation
 from hub.store.models import Application, CaseDocument, Referral
 from hub.vault import Vault
 
-DEFAULT_CASE_FILE_BYTES = 50 * 1024 * 1024
-
-
-def case_file_bytes() -> int:
-    raw = os.environ.get("HUB_CASE_FILE_BYTES", "")
-    return int(raw) if raw.isdigit() else DEFAULT_CASE_FILE_BYTES
-
 
 def take_in(
-    items: Iterable[Mapping[str, Any]], *, already: int, pointer: str
+    items: Iterable[Mapping[str, Any]], *, limit: int, already: int, pointer: str
 ) -> list[dict[str, Any]]:
     """The files with clean names, or `TooLarge` when they would take the case past its quota."""
     files = with_clean_names(items)
-    limit = case_file_bytes()
     if already + total_bytes(files) > limit:
         raise TooLarge(
             [

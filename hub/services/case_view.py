@@ -10,10 +10,10 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub.domain.status import Status, possible_events, possible_referrals
-from hub.ops.casebook import deadline_rows
 from hub.services import records
 from hub.services.access import may_view
 from hub.services.context import HubContext
+from hub.services.deadline_view import deadline_rows
 from hub.services.errors import NotFound
 from hub.services.principal import Principal
 from hub.services.routing import competent_bodies

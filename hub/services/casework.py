@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from datetime import datetime
 from typing import Any
 
@@ -192,7 +191,7 @@ def park(
         actor_party=actor.party,
         data=data,
     )
-    for unit in responsible_units(session, app):  # Art. 7: the unit dispatches by hand
+    for unit in responsible_units(ctx, session, app):  # Art. 7: the unit dispatches by hand
         enqueue(
             session,
             ctx.vault,
@@ -204,11 +203,11 @@ def park(
         )
 
 
-def responsible_units(session: Session, app: CaseState) -> list[str]:
+def responsible_units(ctx: HubContext, session: Session, app: CaseState) -> list[str]:
     """Units whose mediation institutions cover the case's category and district (whatever
     their state), else the justice bureau: who must dispatch a case nobody could take."""
     units = sorted({c.unit for c in REGISTRY.coverage(session, app.category, app.district)})
-    return units or [os.environ.get("HUB_ESCALATION_UNIT", "sfj")]
+    return units or [ctx.settings.justice_bureau]
 
 
 def close_deadlines(session: Session, no: str, at: datetime, kinds: set[str] | None = None) -> None:

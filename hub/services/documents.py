@@ -147,6 +147,7 @@ def serve(
     content = base64.b64decode(body["content_base64"], validate=True)
     (file,) = case_files.take_in(  # the name cleaned, within the case's quota of bytes
         [{"name": body["name"], "size": len(content)}],
+        limit=ctx.settings.case_file_bytes,
         already=case_files.stored_bytes(ctx.vault, session, app),
         pointer="/content_base64",
     )

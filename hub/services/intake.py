@@ -183,7 +183,10 @@ def submit(
         body = {
             **body,
             "attachments": case_files.take_in(
-                body["attachments"], already=0, pointer="/attachments"
+                body["attachments"],
+                limit=ctx.settings.case_file_bytes,
+                already=0,
+                pointer="/attachments",
             ),
         }
     personal = records.split_personal(body)

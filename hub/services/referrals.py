@@ -17,7 +17,6 @@ from hub.domain.status import (
     status_for_referral_request,
     status_for_referral_result,
 )
-from hub.ops.scheduler import close_referral_deadline, open_referral_deadline
 from hub.services import case_files, records
 from hub.services.casework import (
     load_for_update,
@@ -30,6 +29,7 @@ from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound
 from hub.services.lifecycle import wrong_state
 from hub.services.principal import Principal, Role
+from hub.services.referral_deadlines import close_referral_deadline, open_referral_deadline
 from hub.services.routing import find_competent_body
 from hub.store.models import Application, Institution, Referral
 from hub.store.outbox import enqueue
@@ -87,6 +87,7 @@ def request(
     if documents:
         documents = case_files.take_in(
             documents,
+            limit=ctx.settings.case_file_bytes,
             already=case_files.stored_bytes(ctx.vault, session, app),
             pointer="/documents",
         )

@@ -11,15 +11,14 @@ once per `PURGE_EVERY_SECONDS`; it is one indexed DELETE per kind, safe on sever
 
 from __future__ import annotations
 
-import os
 import threading
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
 from sqlmodel import col
 
+from hub.config import RetentionSettings as RetentionSettings
 from hub.services import throttle
 from hub.services.context import HubContext
 from hub.store.models import IdempotencyRecord, WebSessionRecord
@@ -27,18 +26,9 @@ from hub.store.models import IdempotencyRecord, WebSessionRecord
 PURGE_EVERY_SECONDS = 600.0
 
 
-@dataclass(frozen=True)
-class RetentionSettings:
-    idempotency_hours: float = 168.0
-
-    @classmethod
-    def from_env(cls) -> RetentionSettings:
-        return cls(idempotency_hours=float(os.environ.get("HUB_IDEMPOTENCY_HOURS", "168")))
-
-
 def purge(ctx: HubContext, settings: RetentionSettings | None = None) -> dict[str, int]:
     """Delete what is past its retention; answers how many rows of each kind went."""
-    settings = settings or RetentionSettings.from_env()
+    settings = settings or ctx.settings.retention
     now = ctx.clock.now()
     cutoff = now - timedelta(hours=settings.idempotency_hours)
     wall = datetime.now(UTC)  # web sessions expire on the wall clock (hub.web.session)

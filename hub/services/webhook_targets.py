@@ -20,33 +20,17 @@ check looked.
 from __future__ import annotations
 
 import ipaddress
-import os
 import socket
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from urllib.parse import SplitResult, urlsplit
+
+from hub.config import TargetPolicy as TargetPolicy  # re-exported: its home was here
 
 Resolver = Callable[[str, int], Sequence[str]]
 
 
 class TargetRefused(ValueError):
     """The URL may not receive the hub's webhooks; the message says why (Chinese / English)."""
-
-
-@dataclass(frozen=True)
-class TargetPolicy:
-    allow_http: bool = False
-    allow_private: bool = False
-
-    @classmethod
-    def from_env(cls) -> TargetPolicy:
-        def flag(name: str) -> bool:
-            return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
-
-        return cls(
-            allow_http=flag("HUB_WEBHOOK_ALLOW_HTTP"),
-            allow_private=flag("HUB_WEBHOOK_ALLOW_PRIVATE"),
-        )
 
 
 def system_resolver(host: str, port: int) -> list[str]:

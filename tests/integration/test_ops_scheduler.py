@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
-from hub.ops.scheduler import REFERRAL_DEADLINE, SchedulerSettings, run_once
+from hub.domain.calendar import REFERRAL_DEADLINE
+from hub.ops.scheduler import SchedulerSettings, run_once
 from hub.services import referrals
 from hub.services.principal import Principal, Role
 from hub.store.models import AuditEntry, CaseEvent, Deadline, OutboxMessage

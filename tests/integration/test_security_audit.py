@@ -7,6 +7,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import pytest
 from sqlalchemy import text
 
 from hub import cli, jsonutil
+from hub.config import AuditSettings
 from hub.services import audit_trail
 from hub.store.models import AuditEntry
 from tests.integration.conftest import Tokens
@@ -164,7 +166,9 @@ def test_the_server_checkpoints_at_shutdown_and_the_cli_verifies(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     file = tmp_path / "cp.ndjson"
-    monkeypatch.setenv("HUB_AUDIT_CHECKPOINT_FILE", str(file))
+    monkeypatch.setenv("HUB_AUDIT_CHECKPOINT_FILE", str(file))  # for the CLI
+    audit = AuditSettings(checkpoint_file=file)
+    monkeypatch.setattr(api.ctx, "settings", replace(api.ctx.settings, audit=audit))
     monkeypatch.setenv("HUB_DATABASE_URL", hub_db[0])
     halt = audit_trail.start_for_server(api.ctx, None)
     _case_with_history(api)

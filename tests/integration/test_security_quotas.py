@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ import pytest
 from sqlmodel import select
 
 from hub.clock import FakeClock
+from hub.config import ComplaintQuota
 from hub.store.models import Referral
 from tests.support.api import Api, application_body, count_rows
 
@@ -47,7 +49,9 @@ def test_five_complaints_a_day_from_one_phone(api: Api) -> None:
 def test_complaints_an_hour_from_one_portal_configurable(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HUB_COMPLAINTS_PER_PARTY_HOUR", "3")
+    monkeypatch.setattr(
+        api.ctx, "settings", replace(api.ctx.settings, complaints=ComplaintQuota(per_party=3))
+    )
     portal = api.auth("portal")
     for i in range(3):
         r = api.client.post("/v1/complaints", json=_complaint(f"1391234567{i}"), headers=portal)
@@ -84,7 +88,7 @@ def test_attachment_names_are_cleaned_of_path_parts(api: Api) -> None:
 def test_a_case_holds_at_most_its_quota_of_file_bytes(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HUB_CASE_FILE_BYTES", "1000")
+    monkeypatch.setattr(api.ctx, "settings", replace(api.ctx.settings, case_file_bytes=1000))
     before = count_rows(api.ctx)
     r = api.submit(application_body(attachments=[_file("a.pdf", 600), _file("b.pdf", 600)]))
     assert r.status_code == 413, r.text
@@ -116,7 +120,7 @@ def test_a_case_holds_at_most_its_quota_of_file_bytes(
 def test_a_served_document_counts_toward_the_quota_and_loses_its_path(
     api: Api, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("HUB_CASE_FILE_BYTES", "1000")
+    monkeypatch.setattr(api.ctx, "settings", replace(api.ctx.settings, case_file_bytes=1000))
     case = api.submitted()
     no, holder = case["application_no"], case["institution"]["id"]
     api.ok_event(no, holder, "received")
