@@ -330,6 +330,8 @@ class Settings:
     region: str
     data_dir: Path
     decide_days: int = 3
+    #: Working days a unit that dispatches by hand (`dispatch: manual`) has for a new case.
+    unit_dispatch_days: int = 1
     max_body_bytes: int = 8 * 1024 * 1024
     feed_max_wait_seconds: int = 30
     #: Where a party opens a served document on the portal ({document_id} is filled in);
@@ -375,6 +377,7 @@ class Settings:
             region=region,
             data_dir=data_dir,
             decide_days=_int("HUB_DECIDE_DAYS", 3),
+            unit_dispatch_days=_int("HUB_UNIT_DISPATCH_DAYS", 1),
             max_body_bytes=_int("HUB_MAX_BODY_BYTES", 8 * 1024 * 1024),
             feed_max_wait_seconds=_int("HUB_FEED_MAX_WAIT", 30),
             portal_document_url=os.environ.get("HUB_PORTAL_DOCUMENT_URL", cls.portal_document_url),

@@ -7,13 +7,16 @@ deadlines (`met_at` null) is past its `due_at` now, whether or not the scheduler
 it yet; each such deadline is shown with how many working hours and working days it is
 late (`hub.domain.calendar`). Pages are keyed on the application number (`cursor` = the
 last number of the previous page), so a page never repeats or skips a case; `order=newest`
-lists the newest numbers first (the institution workbench's order).
+lists the newest numbers first (the institution workbench's order). A unit that dispatches
+by hand (`dispatch: manual`) also sees the new cases waiting for it (`awaiting_unit`;
+`awaiting=true` lists only those).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
@@ -41,6 +44,9 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     overdue_raw = (params.get("overdue") or "").lower()
     if overdue_raw not in ("", "true", "false", "1", "0"):
         errors.append(Violation("/query/overdue", "须为 true 或 false / true or false"))
+    awaiting_raw = (params.get("awaiting") or "").lower()
+    if awaiting_raw not in ("", "true", "false", "1", "0"):
+        errors.append(Violation("/query/awaiting", "须为 true 或 false / true or false"))
     limit_raw = params.get("limit") or "50"
     limit = int(limit_raw) if limit_raw.isdigit() else 0
     if not 1 <= limit <= MAX_LIMIT:
@@ -60,6 +66,7 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
         "status": status,
         "institution": params.get("institution") or None,
         "overdue": overdue_raw in ("true", "1"),
+        "awaiting": awaiting_raw in ("true", "1"),
         "limit": limit,
         "cursor": params.get("cursor") or None,
         "order": order,
@@ -95,7 +102,12 @@ def list_applications(
     else:
         scope = supervised_institutions(ctx, session, principal)
         if scope is not None:
-            stmt = stmt.where(col(Application.institution_id).in_(scope or [""]))
+            held = col(Application.institution_id).in_(scope or [""])
+            if principal.role is Role.UNIT:  # and the new cases it dispatches by hand
+                held = or_(held, col(Application.awaiting_unit) == principal.party)
+            stmt = stmt.where(held)
+    if query.get("awaiting"):
+        stmt = stmt.where(col(Application.awaiting_unit).is_not(None))
     if query.get("source_no"):
         stmt = stmt.where(Application.source_no == query["source_no"])
     if query["status"]:
@@ -153,6 +165,7 @@ def list_applications(
                     if r.institution_id
                     else None
                 ),
+                "awaiting_unit": r.awaiting_unit,
                 "received_at": jsonutil.rfc3339(r.received_at),
                 "updated_at": jsonutil.rfc3339(r.updated_at),
                 "deadlines": {d.kind: jsonutil.rfc3339(d.due_at) for d in open_deadlines},

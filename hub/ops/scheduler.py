@@ -126,15 +126,21 @@ def _act(
         d = session.get(Deadline, deadline_id)
         assert d is not None
         inst = session.get(Institution, d.institution_id) if d.institution_id else None
-        inst_name = inst.name if inst else (d.institution_id or "")
-        unit = session.get(Unit, inst.unit_id) if inst else None
+        unit_id = d.unit_id or (inst.unit_id if inst else None)
+        unit = session.get(Unit, unit_id) if unit_id else None
+        # A unit's own clock (a case it dispatches by hand) is the unit's to keep: it is
+        # reminded and marked overdue itself, and escalated above it, as an institution is.
+        holder = d.institution_id or d.unit_id
+        inst_name = inst.name if inst else (unit.name if d.unit_id and unit else holder or "")
         late = round(max(0.0, working_hours_between(d.due_at, now)), 2)
         base: dict[str, Any] = {
             "deadline": d.kind,
             "due_at": jsonutil.rfc3339(d.due_at),
             "provisional": d.provisional,
-            "institution": {"id": d.institution_id, "name": inst_name},
-            "unit": inst.unit_id if inst else None,
+            "institution": (
+                {"id": d.institution_id, "name": inst_name} if d.institution_id else None
+            ),
+            "unit": unit_id,
             "status": app.status,
         }
         destinations: list[str] = []
@@ -144,15 +150,15 @@ def _act(
             base["notice"] = _notice(
                 d.kind, what, inst_name, app.no, d.due_at, f"剩余约 {left:g} 个工作小时。"
             )
-            destinations = [d.institution_id] if d.institution_id else []
+            destinations = [holder] if holder else []
         elif what == "overdue":
             base["overdue_working_hours"] = late
             base["notice"] = _notice(d.kind, what, inst_name, app.no, d.due_at, "")
             base["liaison"] = unit.liaison if unit else None
-            destinations = [x for x in (d.institution_id, inst.unit_id if inst else None) if x]
+            destinations = [x for x in (holder, unit_id) if x]
         else:
             base["overdue_working_hours"] = late
-            unit_name = unit.name if unit else (inst.unit_id if inst else "")
+            unit_name = unit.name if unit else (unit_id or "")
             base["notice"] = _notice(
                 d.kind, what, inst_name, app.no, d.due_at, f"主管单位：{unit_name}。"
             )
@@ -167,7 +173,8 @@ def _act(
                 data=base,
                 occurred_at=now,
             )
-        duty = duty_contact(inst.duty if inst else None, unit.liaison if unit else None, what)
+        liaison = unit.liaison if unit else None
+        duty = duty_contact(inst.duty if inst else liaison, liaison, what)
         if duty is not None:
             tell_duty(ctx, session, duty, what, app.no, d.kind, d.due_at, now)
         if what != "reminder":

@@ -64,6 +64,8 @@ def may_view(ctx: HubContext, session: Session, principal: Principal, app: Appli
     if role is Role.UNIT:
         if sees_everything(ctx, principal):
             return True
+        if app.awaiting_unit is not None:  # its unit dispatches it by hand (Art. 7)
+            return party == app.awaiting_unit
         if app.institution_id is None:  # undeliverable: the units that must dispatch it
             return party in responsible_units(ctx, session, app)
         return supervises(ctx, session, principal, app.institution_id)

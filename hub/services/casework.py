@@ -7,7 +7,10 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from hub import jsonutil
+
 from hub.domain.calendar import Deadline as DueDate
+from hub.domain.calendar import current as working_calendar_current
 from hub.domain.calendar import deadlines_for_dispatch
 from hub.domain.errors import InvalidApplicationNumber
 from hub.domain.numbering import parse_application_number
@@ -24,6 +27,9 @@ from hub.store import audit
 from hub.store.models import Application, Deadline
 from hub.store.outbox import enqueue
 from hub.store.writes import emit
+
+#: The clock of a unit that dispatches a new case by hand (INTERFACE 17, `dispatch: manual`).
+UNIT_DISPATCH_DEADLINE = "dispatch_by"
 
 #: Outbox destination of applicant notices (SMS / e-mail), served by the notify connector.
 NOTIFY = "notify"
@@ -85,8 +91,12 @@ def dispatch(
     deadline of its first offer).
     """
     assign(session, institution_id, at)
-    if app.dispatched_at is not None:  # a case moving on: the previous holder's clocks stop
+    first_dispatch = app.dispatched_at is None
+    if not first_dispatch:  # a case moving on: the previous holder's clocks stop
         close_deadlines(session, app.no, at)
+    elif app.awaiting_unit is not None:  # the unit dispatched it by hand: its clock stops
+        close_deadlines(session, app.no, at, {UNIT_DISPATCH_DEADLINE})
+    app.awaiting_unit = None
     app.institution_id = institution_id
     app.dispatched_at = at
     touch(app, Status.DISPATCHED, at)
@@ -132,7 +142,40 @@ def dispatch(
         occurred_at=at,
         deliver_by=ack,
     )
+    if first_dispatch:
+        tell_unit_of_new_case(ctx, session, app, institution_id, at=at, actor=actor)
     return dues
+
+
+def tell_unit_of_new_case(
+    ctx: HubContext,
+    session: Session,
+    app: CaseState,
+    institution_id: str,
+    *,
+    at: datetime,
+    actor: Principal,
+) -> None:
+    """Art. 7: the unit is told of every new case of its institutions, whoever dispatched
+    it (`application.new_case`, no personal data: the unit opens the case to see who).
+    A unit that dispatched the case itself knows already."""
+    unit = REGISTRY.unit_of(session, institution_id)
+    if unit is None or (actor.role == "unit" and actor.party == unit):
+        return
+    enqueue(
+        session,
+        ctx.vault,
+        destination=unit,
+        type="application.new_case",
+        application_no=app.no,
+        data={
+            "institution": institution_id,
+            "channel": app.channel,
+            "category": app.category,
+            "district": app.district,
+        },
+        occurred_at=at,
+    )
 
 
 def route_or_park(
@@ -163,9 +206,83 @@ def route_or_park(
     if chosen is None:
         park(ctx, session, app, at=at, actor=actor, data=why)
         return []
+    unit = manual_unit_of(session, chosen)
+    if unit is not None:
+        return await_unit(ctx, session, app, unit, suggested=chosen, at=at, actor=actor)
     return dispatch(
         ctx, session, app, chosen, at=at, actor=actor, personal=personal, deliver_by=deliver_by
     )
+
+
+def manual_unit_of(session: Session, institution_id: str) -> str | None:
+    """The institution's unit, if that unit dispatches its new cases by hand."""
+    unit = REGISTRY.unit_of(session, institution_id)
+    return unit if unit is not None and REGISTRY.dispatches_by_hand(session, unit) else None
+
+
+def await_unit(
+    ctx: HubContext,
+    session: Session,
+    app: CaseState,
+    unit: str,
+    *,
+    suggested: str,
+    at: datetime,
+    actor: Principal,
+) -> list[DueDate]:
+    """Art. 7, `dispatch: manual`: the case waits in the unit's queue (status `submitted`,
+    `awaiting_unit`) with a `dispatch_by` clock of the unit's own, which the scheduler
+    reminds, marks overdue and escalates as it does an institution's; the unit is told
+    (`application.awaiting_dispatch`, with the institution the hub would have chosen)."""
+    working_calendar.sync(session)
+    days = ctx.settings.unit_dispatch_days
+    due_at, provisional = working_calendar_current().add_working_days(at, days)
+    due = DueDate(UNIT_DISPATCH_DEADLINE, due_at, provisional, days)
+    if app.institution_id is not None:
+        release(session, app.institution_id)
+    app.institution_id = None
+    app.awaiting_unit = unit
+    touch(app, Status.SUBMITTED, at)
+    emit(
+        session,
+        Deadline,
+        {
+            "application_no": app.no,
+            "kind": due.kind,
+            "institution_id": None,
+            "unit_id": unit,
+            "due_at": due.due_at,
+            "provisional": due.provisional,
+            "counted_from": at,
+            "working_days": days,
+        },
+    )
+    records.add_event(
+        ctx,
+        session,
+        app,
+        type="awaiting_dispatch",
+        at=at,
+        actor_role=actor.role,
+        actor_party=actor.party,
+        data={"unit": unit},
+    )
+    enqueue(
+        session,
+        ctx.vault,
+        destination=unit,
+        type="application.awaiting_dispatch",
+        application_no=app.no,
+        data={
+            "channel": app.channel,
+            "category": app.category,
+            "district": app.district,
+            "suggested_institution": suggested,
+            "dispatch_by": jsonutil.rfc3339(due.due_at),
+        },
+        occurred_at=at,
+    )
+    return [due]
 
 
 def park(

@@ -58,6 +58,7 @@ class NewApplication:
     created_at: datetime
     updated_at: datetime
     institution_id: str | None = None
+    awaiting_unit: str | None = None
     dispatched_at: datetime | None = None
     source_no: str | None = None
     source_hash: str | None = None
@@ -277,5 +278,6 @@ def submit(
         "status": app.status,
         "district": app.district,
         "institution": records.institution_ref(session, app.institution_id),
+        **({"awaiting_unit": app.awaiting_unit} if app.awaiting_unit else {}),
         "deadlines": records.deadlines_view(dues),
     }

@@ -30,6 +30,7 @@ class CaseState(Protocol):
     category: str
     district: str
     institution_id: str | None
+    awaiting_unit: str | None
     preferred_institution: str | None
     arbitration_agreement: bool
     returned_by: list[str]
@@ -227,6 +228,7 @@ def full_record(ctx: HubContext, session: Session, app: Application) -> dict[str
         "received_at": jsonutil.rfc3339(app.received_at),
         "submitted_at": jsonutil.rfc3339(app.created_at),
         "institution": institution_ref(session, app.institution_id),
+        "awaiting_unit": app.awaiting_unit,
         "preferred_institution": app.preferred_institution,
         "arbitration_agreement": app.arbitration_agreement,
         **personal,

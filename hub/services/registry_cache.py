@@ -77,6 +77,8 @@ class RegistryCache:
         self._watches: dict[str, RevisionWatch] = {}
         self._by_cell: dict[str, dict[tuple[str, str], list[Coverage]]] = {}
         self._names: dict[str, dict[str, str]] = {}
+        self._units: dict[str, dict[str, str]] = {}
+        self._by_hand: dict[str, frozenset[str]] = {}
 
     def invalidate(self) -> None:
         with self._lock:
@@ -106,10 +108,16 @@ class RegistryCache:
             )
             .all()
         )
+        u = Unit.__table__  # type: ignore[attr-defined]
+        by_hand = frozenset(
+            session.connection().execute(select(u.c.id).where(u.c.dispatch == "manual")).scalars()
+        )
         by_cell: dict[tuple[str, str], list[Coverage]] = {}
         names: dict[str, str] = {}
+        units: dict[str, str] = {}
         for r in rows:
             names[r.id] = r.name
+            units[r.id] = r.unit_id
             if r.kind not in MEDIATION_KINDS:
                 continue
             cov = Coverage(
@@ -127,6 +135,8 @@ class RegistryCache:
         with self._lock:
             self._by_cell[key] = by_cell
             self._names[key] = names
+            self._units[key] = units
+            self._by_hand[key] = by_hand
         return key
 
     def coverage(self, session: Session, category: str, district: str) -> list[Coverage]:
@@ -140,6 +150,14 @@ class RegistryCache:
             self.invalidate()
             name = self._names[self._refresh(session)].get(institution_id)
         return name
+
+    def unit_of(self, session: Session, institution_id: str) -> str | None:
+        """The unit an institution belongs to."""
+        return self._units[self._refresh(session)].get(institution_id)
+
+    def dispatches_by_hand(self, session: Session, unit_id: str) -> bool:
+        """Whether the unit dispatches its new cases itself (`dispatch: manual`, Art. 7)."""
+        return unit_id in self._by_hand[self._refresh(session)]
 
     @staticmethod
     def live(session: Session, ids: list[str]) -> dict[str, Live]:

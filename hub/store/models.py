@@ -88,6 +88,9 @@ class Application(SQLModel, table=True):
     district: str = Field(max_length=6, index=True)
     status: str = Field(max_length=32, index=True)
     institution_id: str | None = Field(default=None, max_length=64, index=True)
+    #: the unit that dispatches this case by hand (its unit's `dispatch: manual`, Art. 7);
+    #: set while the case waits for it, cleared when it is dispatched
+    awaiting_unit: str | None = Field(default=None, max_length=64, index=True)
     preferred_institution: str | None = Field(default=None, max_length=64)
     arbitration_agreement: bool = False
     returned_by: list[str] = _json(default=[])
@@ -258,6 +261,8 @@ class Deadline(SQLModel, table=True):
     application_no: str = Field(max_length=24, index=True)
     kind: str = Field(max_length=40)
     institution_id: str | None = Field(default=None, max_length=64)
+    #: a clock addressed to a unit instead (`dispatch_by` of a case it dispatches by hand)
+    unit_id: str | None = Field(default=None, max_length=64)
     due_at: datetime = _ts()
     provisional: bool = False
     #: What it counts: `working_days` from the Shanghai day of `counted_from` (migration

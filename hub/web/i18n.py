@@ -305,6 +305,7 @@ EVENT_TEXT: dict[str, tuple[str, str]] = {
     "closed": ("结案", "Closed"),
     "withdrawn": ("申请人撤回", "Withdrawn"),
     "undeliverable": ("待人工分派", "Awaiting manual dispatch"),
+    "awaiting_dispatch": ("等待主管单位分派", "Waiting for the supervising unit to dispatch"),
     "referral_requested": ("申请转递", "Hand-off requested"),
     "referral_decided": ("转递结果", "Hand-off decided"),
     "document_served": ("送达文书", "Document served"),

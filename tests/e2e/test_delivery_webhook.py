@@ -8,7 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from sqlmodel import select
+from sqlmodel import col, select
 
 from connectors.receiver import Receiver, ReceiverServer
 from connectors.webhook import FakeTransport
@@ -56,7 +56,13 @@ def hub(
 
 def _dead(ctx: HubContext) -> list[OutboxMessage]:
     with ctx.db.read() as session:
-        return list(session.exec(select(OutboxMessage).where(OutboxMessage.dead_at.is_not(None))))  # type: ignore[union-attr]
+        return list(
+            session.exec(
+                select(OutboxMessage)
+                .where(col(OutboxMessage.dead_at).is_not(None))
+                .order_by(col(OutboxMessage.id))  # the order they were written in
+            )
+        )
 
 
 def test_down_then_up_is_delivered_after_retries(hub: tuple[HubContext, DeliverySettings]) -> None:

@@ -29,6 +29,9 @@ def _new_case_letter(api: Api, no: str, institution: str) -> OutboxMessage:
         ).first()  # type: ignore[return-value]
 
 
+NEW_CASE = "application.new_case"
+
+
 def _case(api: Api, no: str) -> Application:
     with api.ctx.db.read() as session:
         app = session.get(Application, no)
@@ -40,6 +43,11 @@ def _messages(api: Api, role: str, party: str, no: str) -> list[dict[str, Any]]:
     r = api.feed(role, party)
     assert r.status_code == 200, r.text
     return [m for m in r.json()["messages"] if m["application_no"] == no]
+
+
+def _asked_to_dispatch(api: Api, unit: str, no: str) -> list[str]:
+    """What a unit was asked to do about the case (beside being told it is new, Art. 7)."""
+    return [m["type"] for m in _messages(api, "unit", unit, no) if m["type"] != NEW_CASE]
 
 
 def test_a_dead_new_case_goes_to_the_next_institution_until_none_is_left(api: Api) -> None:
@@ -57,7 +65,9 @@ def test_a_dead_new_case_goes_to_the_next_institution_until_none_is_left(api: Ap
     assert [m["type"] for m in _messages(api, "portal", "portal", no)][-1] == (
         "application.status_changed"
     )
-    assert _messages(api, "unit", "sfj", no) == [] and _messages(api, "unit", "xbw", no) == []
+    assert _asked_to_dispatch(api, "sfj", no) == [] and _asked_to_dispatch(api, "xbw", no) == []
+    # pm-a's unit was told of the new case once, when it first went out
+    assert [m["type"] for m in _messages(api, "unit", "sfj", no)].count(NEW_CASE) == 1
 
     assert record_dead(api.ctx, second.message_id, "delivery limit reached", attempts=5)
     third_holder = _case(api, no).institution_id
@@ -69,9 +79,7 @@ def test_a_dead_new_case_goes_to_the_next_institution_until_none_is_left(api: Ap
     assert parked.status == "undeliverable" and parked.institution_id is None
     # Every unit covering the case is told, to dispatch it by hand; the portal too.
     for unit in ("sfj", "xbw"):
-        assert [m["type"] for m in _messages(api, "unit", unit, no)] == [
-            "application.undeliverable"
-        ]
+        assert _asked_to_dispatch(api, unit, no) == ["application.undeliverable"]
     portal = _messages(api, "portal", "portal", no)
     assert portal[-1]["data"]["status"] == "undeliverable"
     timeline = api.record(no).json()["timeline"]
@@ -87,8 +95,8 @@ def test_a_new_case_dead_after_its_deadline_is_announced_at_once(api: Api) -> No
     assert record_dead(api.ctx, letter.message_id, "not delivered by its deadline", attempts=7)
     app = _case(api, no)
     assert app.status == "undeliverable" and app.institution_id is None
-    assert [m["type"] for m in _messages(api, "unit", "sfj", no)] == ["application.undeliverable"]
-    assert [m["type"] for m in _messages(api, "unit", "xbw", no)] == ["application.undeliverable"]
+    assert _asked_to_dispatch(api, "sfj", no) == ["application.undeliverable"]
+    assert _asked_to_dispatch(api, "xbw", no) == ["application.undeliverable"]
     for other in COVERING - {"pm-a"}:
         assert _messages(api, "institution", other, no) == []
 

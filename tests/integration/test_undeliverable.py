@@ -15,9 +15,10 @@ def test_units_covering_an_undeliverable_case_are_told_and_may_open_it(api: Api)
     assert api.record(no, "unit", "sfj").status_code == 200
     assert api.record(no, "unit", "xbw").status_code == 404  # covers consumer, not neighbor
     messages = api.feed("unit", "sfj").json()["messages"]
-    assert [m["type"] for m in messages] == ["application.undeliverable"]
-    assert messages[0]["application_no"] == no
-    assert "applicants" not in messages[0]["data"]  # the unit opens the case to see who
+    # told of the new case when it first went to pm-a (Art. 7), then asked to dispatch it
+    assert [m["type"] for m in messages] == ["application.new_case", "application.undeliverable"]
+    assert {m["application_no"] for m in messages} == {no}
+    assert "applicants" not in messages[1]["data"]  # the unit opens the case to see who
     assert api.feed("unit", "xbw").json()["messages"] == []
 
     r = api.client.post(
