@@ -4,7 +4,7 @@ A case whose unit dispatches by hand waits for it: `application.awaiting_unit` n
 unit, and its `dispatch_by` clock is addressed to the unit (`deadline.unit_id`).
 
 Revision ID: 0117
-Revises: 0114
+Revises: 0115
 Create Date: 2026-12-02 01:00:00
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0117"
-down_revision = "0114"
+down_revision = "0115"
 branch_labels = None
 depends_on = None
 
