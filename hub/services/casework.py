@@ -8,7 +8,6 @@ from typing import Any
 from sqlmodel import Session, select
 
 from hub import jsonutil
-
 from hub.domain.calendar import Deadline as DueDate
 from hub.domain.calendar import current as working_calendar_current
 from hub.domain.calendar import deadlines_for_dispatch

@@ -124,7 +124,9 @@ def test_a_late_unit_is_reminded_marked_overdue_and_escalated(
     to_unit = [m["type"] for m in _messages(ctx, "sfj") if m["type"].startswith("deadline.")]
     assert to_unit == ["deadline.reminder", "deadline.overdue"]
     escalated = [m for m in _messages(ctx, "hotline") if m["type"] == "deadline.escalated"]
-    assert [m["data"]["deadline"] for m in escalated] == ["dispatch_by"]
+    assert [(m["application_no"], m["data"]["deadline"]) for m in escalated] == [
+        (no, "dispatch_by")
+    ]
     assert escalated[0]["data"]["unit"] == "sfj"
     assert "市司法局" in escalated[0]["data"]["notice"]["zh"]
 
