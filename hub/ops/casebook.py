@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import or_
+from sqlalchemy import ColumnElement, or_
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
@@ -102,7 +102,7 @@ def list_applications(
     else:
         scope = supervised_institutions(ctx, session, principal)
         if scope is not None:
-            held = col(Application.institution_id).in_(scope or [""])
+            held: ColumnElement[bool] = col(Application.institution_id).in_(scope or [""])
             if principal.role is Role.UNIT:  # and the new cases it dispatches by hand
                 held = or_(held, col(Application.awaiting_unit) == principal.party)
             stmt = stmt.where(held)
