@@ -25,6 +25,7 @@ _EXTENSIONS = (
     "hub.privacy_cli",
     "hub.accounts_cli",
     "hub.bundle_cli",
+    "hub.import_cli",
 )
 
 

@@ -68,6 +68,7 @@ SCHEMA_NAMES: tuple[str, ...] = (
     "workorder_help_article",
     "document",
     "document_receipt",
+    "import_case",
 )
 _DIR = Path(__file__).parent
 
@@ -393,6 +394,7 @@ _SEMANTIC: dict[str, _Check] = {
     "party": lambda body, add: _check_party(body, "", add),
     "attachment": lambda body, add: _check_attachment(body, "", add),
     "application": _check_application,
+    "import_case": _check_application,  # the same party checks, line by line
     "referral_request": _check_referral_request,
     "referral_result": _check_referral_result,
     "registry_file": _check_registry_file,

@@ -41,6 +41,7 @@ ROUTE_MODULES = (
     "hub.api.routes_operations",
     "hub.api.routes_workorders",
     "hub.api.routes_shared",
+    "hub.api.routes_import",
     "hub.web.routes",
 )
 

@@ -78,6 +78,8 @@ class Application(SQLModel, table=True):
         UniqueConstraint("region", "day", "sequence", name="uq_application_day_seq"),
         # the portal's own number is unique per portal (INTERFACE 17, migration 0113)
         UniqueConstraint("submitted_by_party", "source_no", name="uq_application_source_no"),
+        # an imported case: its source system and number there (INTERFACE 12, migration 0150)
+        UniqueConstraint("source", "source_no", name="uq_application_import_source"),
     )
     no: str = Field(primary_key=True, max_length=24)
     region: str = Field(max_length=6)
@@ -101,6 +103,8 @@ class Application(SQLModel, table=True):
     source_no: str | None = Field(default=None, max_length=64)
     #: digest of the body that came with `source_no`: a repeat is told from a conflict
     source_hash: str | None = Field(default=None, max_length=64)
+    #: the outside system an imported case came from (`hub import cases`); None for live ones
+    source: str | None = Field(default=None, max_length=64)
     outcome: str | None = Field(default=None, max_length=20)
     received_at: datetime = _ts()
     created_at: datetime = _ts()

@@ -35,6 +35,7 @@ from hub.store.models import (
     OutboxMessage,
     OutboxPending,
     PartyIndex,
+    Referral,
 )
 
 _KEY = "hub.write_buffer"
@@ -42,6 +43,7 @@ _KEY = "hub.write_buffer"
 #: Insert order: stable, so concurrent batches take row locks in the same order.
 _TABLES: tuple[type[Any], ...] = (
     Application,
+    Referral,
     PartyIndex,
     CaseEvent,
     Deadline,

@@ -1,0 +1,86 @@
+"""`POST /v1/import/cases` (INTERFACE 12): historical cases as NDJSON, up to 10,000 lines or
+50 MB a request; answers the summary and the refused lines' reports. Thin: the lines go to
+`hub.services.case_import`, each line its own unit of work."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.concurrency import run_in_threadpool
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.api.errors import HttpProblem
+from hub.api.support import authenticate, hub_ctx, json_response
+from hub.services.case_import import CaseImporter
+from hub.services.principal import Role
+
+MAX_LINES = 10_000
+MAX_BYTES = 50 * 1024 * 1024
+_NDJSON = ("application/x-ndjson", "application/ndjson", "application/jsonl")
+
+
+async def _body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
+        raise HttpProblem(413, "请求体超过 50 MB / body over 50 MB")
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BYTES:
+            raise HttpProblem(413, "请求体超过 50 MB / body over 50 MB")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def import_cases(request: Request) -> Response:
+    principal = authenticate(request, Role.ADMIN, Role.INSTITUTION)
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if ctype not in _NDJSON:
+        raise HttpProblem(
+            415, "请使用 Content-Type: application/x-ndjson / use application/x-ndjson"
+        )
+    started = time.monotonic()
+    raw = await _body(request)
+    lines = raw.split(b"\n")
+    if lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) > MAX_LINES:
+        raise HttpProblem(413, f"超过 {MAX_LINES} 行 / over {MAX_LINES} lines")
+    importer = CaseImporter(hub_ctx(request), principal)
+
+    def run() -> dict[str, Any]:
+        counts = {"imported": 0, "duplicate": 0, "invalid": 0}
+        refused: list[dict[str, Any]] = []
+        for outcomes in importer.run(enumerate(lines, start=1)):
+            for o in outcomes:
+                counts[o.result] += 1
+                if o.errors:
+                    refused.append(o.report())
+        seconds = time.monotonic() - started
+        total = sum(counts.values())
+        return {
+            **counts,
+            "seconds": round(seconds, 3),
+            "rate": round(total / seconds, 1) if seconds else None,
+            "refused": refused,
+        }
+
+    return json_response(await run_in_threadpool(run))
+
+
+routes = [Route("/v1/import/cases", import_cases, methods=["POST"])]
+
+openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
+    "/v1/import/cases": {
+        "post": (
+            "导入历史办件 Import historical cases (NDJSON, application/x-ndjson, <= 10,000 "
+            "lines or 50 MB; answers imported, duplicate, invalid, seconds, rate, refused)",
+            None,
+            "admin, institution (own cases)",
+        )
+    }
+}
