@@ -21,12 +21,17 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from hub.domain.calendar import SHANGHAI  # noqa: E402
 from schemas.codes import CATEGORIES, DISTRICTS  # noqa: E402
 from schemas.identity import resident_id_check_character  # noqa: E402
 
 SH = "+08:00"
-MEDIATION = {"people_mediation", "administrative_mediation", "industry_mediation",
-             "commercial_mediation"}
+MEDIATION = {
+    "people_mediation",
+    "administrative_mediation",
+    "industry_mediation",
+    "commercial_mediation",
+}
 
 
 def _resident_id(rng: random.Random) -> str:
@@ -35,17 +40,35 @@ def _resident_id(rng: random.Random) -> str:
     return first17 + resident_id_check_character(first17)
 
 
-def _registry() -> tuple[list[str], list[str], list[str]]:
+def _registry() -> tuple[list[str], list[str]]:
     doc = yaml.safe_load((ROOT / "deploy" / "registry" / "demo.yaml").read_text("utf-8"))
     insts = doc["institutions"]
     mediation = [i["id"] for i in insts if i["kind"] in MEDIATION]
     courts = [i["id"] for i in insts if i["kind"] == "court"]
-    commercial = [i["id"] for i in insts if i["kind"] == "commercial_arbitration"]
-    return mediation, courts, commercial
+    return mediation, courts
 
 
 def _iso(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class _History:
+    """A case's events, each some hours after the one before."""
+
+    def __init__(self, received: datetime) -> None:
+        self.at = received
+        self.events: list[dict[str, Any]] = []
+
+    def step(self, kind: str, hours: float, data: dict[str, Any] | None = None) -> None:
+        self.at += timedelta(hours=hours)
+        self.events.append({"type": kind, "at": _iso(self.at), **({"data": data} if data else {})})
+
+    def until(self, end: datetime) -> list[dict[str, Any]]:
+        """The events up to `end` (history only), not ending on a lone contact."""
+        kept = [e for e in self.events if e["at"] <= _iso(end)]
+        while kept and kept[-1]["type"] == "respondent_contacted":
+            kept.pop()
+        return kept
 
 
 def lines(n: int, until: datetime, seed: int = 15) -> Iterator[str]:
@@ -53,53 +76,56 @@ def lines(n: int, until: datetime, seed: int = 15) -> Iterator[str]:
     rng = random.Random(seed)
     category_codes = sorted(CATEGORIES)
     district_codes = sorted(DISTRICTS)
-    mediation, courts, commercial = _registry()
+    mediation, courts = _registry()
     respondents = [_resident_id(rng) for _ in range(max(50, n // 20))]
     start = until - timedelta(days=365)
     span = (until - start).total_seconds() - 5 * 86400
     for i in range(n):
         received = start + timedelta(seconds=rng.random() * span)
         category = rng.choice([c for c in category_codes if c != "labor"])
-        at = received
-        events: list[dict[str, Any]] = []
-
-        def step(kind: str, hours: float, data: dict[str, Any] | None = None) -> None:
-            nonlocal at
-            at = at + timedelta(hours=hours)
-            events.append({"type": kind, "at": _iso(at), **({"data": data} if data else {})})
-
+        history = _History(received)
         roll = rng.random()
         referrals: list[dict[str, Any]] = []
         if roll > 0.08:
-            step("received", rng.uniform(0.2, 30))
-        if roll > 0.12:
-            if roll < 0.18:
-                step("rejected", rng.uniform(1, 60), {"reason": "不属于受理范围"})
-            elif roll < 0.21:
-                step("returned", rng.uniform(1, 40), {"reason": "不属本机构管辖"})
-            else:
-                step("respondent_contacted", rng.uniform(1, 70), {"willing": rng.random() < 0.8})
-                step("accepted", rng.uniform(1, 90))
-                if roll > 0.3:
-                    if rng.random() < 0.62:
-                        step("closed", rng.uniform(24, 900),
-                             {"outcome": "success", "agreement": {"summary": "双方达成协议"}})
-                        if roll > 0.9:
-                            referrals.append({
-                                "kind": "judicial_confirmation", "target": rng.choice(courts),
-                                "requested_at": _iso(at + timedelta(hours=20)),
-                                **({"outcome": "confirmed", "decided_on": (
-                                    at + timedelta(days=12)).astimezone(UTC).date().isoformat()}
-                                   if at + timedelta(days=14) < until else {}),
-                            })
-                    else:
-                        step("closed", rng.uniform(24, 900),
-                             {"outcome": "failure", "remedies": "可依法向人民法院起诉"})
-        if at > until:  # history only: nothing after the import
-            events = [e for e in events if e["at"] <= _iso(until)]
-            while events and events[-1]["type"] == "respondent_contacted":
-                events.pop()
-            referrals = []
+            history.step("received", rng.uniform(0.2, 30))
+        if 0.12 < roll < 0.18:
+            history.step("rejected", rng.uniform(1, 60), {"reason": "不属于受理范围"})
+        elif 0.18 <= roll < 0.21:
+            history.step("returned", rng.uniform(1, 40), {"reason": "不属本机构管辖"})
+        elif roll >= 0.21:
+            history.step("respondent_contacted", rng.uniform(1, 70), {"willing": True})
+            history.step("accepted", rng.uniform(1, 90))
+            if roll > 0.3 and rng.random() < 0.62:
+                history.step(
+                    "closed",
+                    rng.uniform(24, 900),
+                    {"outcome": "success", "agreement": {"summary": "双方达成协议"}},
+                )
+                asked = history.at + timedelta(hours=20)
+                if roll > 0.9 and asked < until:
+                    decided = asked + timedelta(days=12)
+                    referrals.append(
+                        {
+                            "kind": "judicial_confirmation",
+                            "target": rng.choice(courts),
+                            "requested_at": _iso(asked),
+                            **(
+                                {
+                                    "outcome": "confirmed",
+                                    "decided_on": decided.astimezone(SHANGHAI).date().isoformat(),
+                                }
+                                if decided < until
+                                else {}
+                            ),
+                        }
+                    )
+            elif roll > 0.3:
+                history.step(
+                    "closed",
+                    rng.uniform(24, 900),
+                    {"outcome": "failure", "remedies": "可依法向人民法院起诉"},
+                )
+        events = history.until(until)
         line = {
             "source": "legacy-platform",
             "source_no": f"LP-{i:08d}",
@@ -107,10 +133,24 @@ def lines(n: int, until: datetime, seed: int = 15) -> Iterator[str]:
             "received_at": received.isoformat(timespec="seconds"),
             "category": category,
             "district": rng.choice(district_codes),
-            "applicants": [{"kind": "person", "name": "王小明", "id_type": "resident_id",
-                            "id_number": _resident_id(rng), "phone": "13912345678"}],
-            "respondents": [{"kind": "person", "name": "李四", "id_type": "resident_id",
-                             "id_number": rng.choice(respondents), "phone": "13812345678"}],
+            "applicants": [
+                {
+                    "kind": "person",
+                    "name": "王小明",
+                    "id_type": "resident_id",
+                    "id_number": _resident_id(rng),
+                    "phone": "13912345678",
+                }
+            ],
+            "respondents": [
+                {
+                    "kind": "person",
+                    "name": "李四",
+                    "id_type": "resident_id",
+                    "id_number": rng.choice(respondents),
+                    "phone": "13812345678",
+                }
+            ],
             "facts": "预付费用无法退还，多次协商未果。",
             "claims": "退还费用。",
             "amount": f"{rng.randrange(100, 100000)}.00",
