@@ -35,7 +35,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 import schemas
-from hub.domain.calendar import SHANGHAI, add_working_days, deadlines_for_dispatch
+from hub.domain.calendar import (
+    REFERRAL_DEADLINE,
+    SHANGHAI,
+    add_working_days,
+    deadlines_for_dispatch,
+)
 from hub.domain.errors import InvalidApplicationNumber, InvalidTransition, NotAllowed
 from hub.domain.numbering import ApplicationNumber, business_day, parse_application_number
 from hub.domain.routing import body_kind_for
@@ -47,7 +52,6 @@ from hub.domain.status import (
     status_for_referral_request,
     status_for_referral_result,
 )
-from hub.ops.scheduler import REFERRAL_DEADLINE, SchedulerSettings
 from hub.services import calendar as working_calendar
 from hub.services import records
 from hub.services.casework import record_audit
@@ -152,7 +156,7 @@ class CaseImporter:
         self.principal = principal
         self.batch_size = batch_size
         self._registry: dict[str, imports.Registered] = {}
-        self._referral_days = SchedulerSettings.from_env().referral_days
+        self._referral_days = ctx.settings.scheduler.referral_days
 
     # ------------------------------------------------------------------ the whole run
 

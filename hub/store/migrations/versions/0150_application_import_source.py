@@ -5,7 +5,7 @@
 writing them twice. Live cases leave it empty (NULLs are distinct in the constraint).
 
 Revision ID: 0150
-Revises: 0115
+Revises: 0117
 Create Date: 2026-12-02 00:45:00
 """
 
@@ -16,7 +16,7 @@ import sqlmodel
 from alembic import op
 
 revision = "0150"
-down_revision = "0115"
+down_revision = "0117"
 branch_labels = None
 depends_on = None
 
