@@ -53,6 +53,7 @@ SCHEMA_NAMES: tuple[str, ...] = (
     "application",
     "institution_event",
     "dispatch",
+    "dunning",
     "referral_request",
     "referral_result",
     "registry_file",

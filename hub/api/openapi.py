@@ -20,7 +20,12 @@ _OPERATIONS: dict[str, dict[str, tuple[str, str | None, str]]] = {
         "post": ("机构事件 Institution event", "institution_event", "institution")
     },
     "/v1/applications/{no}/withdraw": {"post": ("撤回 Withdraw", "withdraw", "portal")},
-    "/v1/applications/{no}/dispatch": {"post": ("人工分派 Dispatch by a unit", "dispatch", "unit")},
+    "/v1/applications/{no}/dispatch": {
+        "post": ("人工分派 Dispatch by hand", "dispatch", "unit (own institutions), sfj, admin")
+    },
+    "/v1/applications/{no}/dunning": {
+        "post": ("催办 Press the institution about an overdue case", "dunning", "unit, sfj, admin")
+    },
     "/v1/applications/{no}/referrals": {
         "post": ("转介 Request a referral", "referral_request", "institution")
     },

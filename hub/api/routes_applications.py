@@ -25,7 +25,16 @@ from hub.api.support import (
     json_body,
     json_response,
 )
-from hub.services import bundles, case_view, disclosures, documents, intake, lifecycle, records
+from hub.services import (
+    bundles,
+    case_view,
+    disclosures,
+    documents,
+    dunning,
+    intake,
+    lifecycle,
+    records,
+)
 from hub.services import public_status as public_status_service
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
@@ -89,7 +98,7 @@ def _case_action(schema: str, action: Any, *roles: Role) -> Any:
             principal,
             raw,
             lambda s: action(ctx, s, principal, no, body),
-            status=201 if schema != "withdraw" and schema != "dispatch" else 200,
+            status=201 if schema not in ("withdraw", "dispatch") else 200,
         )
 
     return handler
@@ -201,7 +210,12 @@ routes = [
     Route("/v1/documents/{id}/receipt", document_receipt, methods=["POST"]),
     Route(
         "/v1/applications/{no}/dispatch",
-        _case_action("dispatch", lifecycle.unit_dispatch, Role.UNIT),
+        _case_action("dispatch", lifecycle.unit_dispatch, Role.UNIT, Role.ADMIN),
+        methods=["POST"],
+    ),
+    Route(
+        "/v1/applications/{no}/dunning",
+        _case_action("dunning", dunning.dun, Role.UNIT, Role.ADMIN),
         methods=["POST"],
     ),
 ]

@@ -2,7 +2,8 @@
 
 A unit sees the cases held by its own institutions; the justice bureau and `admin` see all
 (including cases that no institution holds, such as `undeliverable` ones): `hub.services.
-access.supervised_institutions`. A case is overdue when one of its open
+access.supervised_institutions`; a unit also sees the `undeliverable` cases it must
+dispatch by hand (`casework.responsible_units`). A case is overdue when one of its open
 deadlines (`met_at` null) is past its `due_at` now, whether or not the scheduler has marked
 it yet; each such deadline is shown with how many working hours and working days it is
 late (`hub.domain.calendar`). Pages are keyed on the application number (`cursor` = the
@@ -23,6 +24,7 @@ from hub import jsonutil
 from hub.domain.calendar import working_days_late, working_hours_between
 from hub.domain.status import Status
 from hub.services.access import supervised_institutions
+from hub.services.casework import responsible_units
 from hub.services.context import HubContext
 from hub.services.deadline_view import deadline_rows
 from hub.services.errors import Invalid, Violation
@@ -94,6 +96,7 @@ def list_applications(
 ) -> dict[str, Any]:
     now = ctx.clock.now()
     stmt = select(Application)
+    scope: list[str] | None = None
     if principal.role is Role.PORTAL:  # a portal finds what it submitted, by its own number
         stmt = stmt.where(
             Application.submitted_by_role == "portal",
@@ -105,6 +108,12 @@ def list_applications(
             held: ColumnElement[bool] = col(Application.institution_id).in_(scope or [""])
             if principal.role is Role.UNIT:  # and the new cases it dispatches by hand
                 held = or_(held, col(Application.awaiting_unit) == principal.party)
+                # and the cases nobody took that it may be asked to dispatch (filtered below)
+                held = or_(
+                    held,
+                    col(Application.institution_id).is_(None)
+                    & (col(Application.status) == Status.UNDELIVERABLE.value),
+                )
             stmt = stmt.where(held)
     if query.get("awaiting"):
         stmt = stmt.where(col(Application.awaiting_unit).is_not(None))
@@ -132,6 +141,16 @@ def list_applications(
     more = len(rows) > query["limit"]
     rows = rows[: query["limit"]]
     nos = [r.no for r in rows]
+    cursor = nos[-1] if more and nos else None
+    if principal.role is Role.UNIT and scope is not None:
+        rows = [
+            r
+            for r in rows
+            if r.institution_id is not None
+            or r.awaiting_unit == principal.party
+            or principal.party in responsible_units(ctx, session, r)
+        ]
+        nos = [r.no for r in rows]
     open_by_case: dict[str, list[Deadline]] = {}
     if nos:
         for d in session.exec(
@@ -179,6 +198,6 @@ def list_applications(
         )
     return {
         "items": items,
-        "next_cursor": nos[-1] if more and nos else None,
+        "next_cursor": cursor,
         "as_of": jsonutil.rfc3339(now),
     }

@@ -11,7 +11,9 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from typing import Any
+
+from sqlmodel import Session, col, select
 
 from hub.services.casework import responsible_units
 from hub.services.context import HubContext
@@ -90,3 +92,30 @@ def is_requester(
     if principal.token_id and principal.token_id == token:
         return True
     return principal.party is not None and principal.party == party
+
+
+def supervised_directory(
+    ctx: HubContext, session: Session, principal: Principal, *, dispatchable: bool = False
+) -> list[dict[str, Any]]:
+    """The institutions a supervisor oversees, by name (the console's pickers); with
+    `dispatchable`, only active mediation institutions, those a case may be dispatched to."""
+    from hub.domain.routing import MEDIATION_KINDS
+
+    scope = supervised_institutions(ctx, session, principal)
+    stmt = select(Institution).order_by(col(Institution.unit_id), col(Institution.id))
+    if scope is not None:
+        stmt = stmt.where(col(Institution.id).in_(scope or [""]))
+    rows = session.exec(stmt).all()
+    return [
+        {
+            "id": i.id,
+            "name": i.name,
+            "unit": i.unit_id,
+            "kind": i.kind,
+            "state": i.state,
+            "categories": list(i.categories or ()),
+            "districts": list(i.districts or ()),
+        }
+        for i in rows
+        if not dispatchable or (i.state == "active" and i.kind in MEDIATION_KINDS)
+    ]

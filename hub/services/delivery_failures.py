@@ -179,6 +179,7 @@ def replay(
     *,
     destination: str | None = None,
     actor: str = "cli",
+    actor_login: str | None = None,
 ) -> dict[str, Any]:
     """Settle dead letters (those named, or all of a destination, or all); idempotent.
 
@@ -218,6 +219,7 @@ def replay(
             at=now,
             actor_role="admin",
             actor_party=actor,
+            actor_login=actor_login,
             action="delivery.replayed",
             detail={**counts, "letters": [[o.message_id, o.outcome] for o in outcomes]},
         )

@@ -19,7 +19,7 @@ from hub.domain.status import (
     next_status_for_event,
 )
 from hub.services import records
-from hub.services.access import may_view
+from hub.services.access import may_view, sees_everything
 from hub.services.casework import (
     close_deadlines,
     dispatch,
@@ -194,14 +194,18 @@ def unit_dispatch(
 ) -> dict[str, Any]:
     """POST /v1/applications/{no}/dispatch: a unit hands a case it may see (`may_view`: one
     its institutions hold, or an undeliverable one it is offered) to one of its own
-    institutions that covers the case's category and district. Anything else is answered
+    institutions that covers the case's category and district; the justice bureau and
+    `admin`, who oversee every institution, to any that covers it. Anything else is answered
     exactly as a case that does not exist (no oracle of what exists, issue 12 items 2, 8)."""
     now = ctx.clock.now()
     app = load_for_update(session, no)
     if not may_view(ctx, session, principal, app):
         raise NotFound(NO_SUCH_CASE)
     target = session.get(Institution, body["institution"])
-    if target is None or target.unit_id != principal.party or not _covers(target, app):
+    ours = target is not None and (
+        sees_everything(ctx, principal) or target.unit_id == principal.party
+    )
+    if target is None or not ours or not _covers(target, app):
         raise NotFound(NO_SUCH_CASE)
     holder = session.get(Institution, app.institution_id) if app.institution_id else None
     if not can_dispatch_by_unit(Status(app.status)):

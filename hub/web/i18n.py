@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from hub.web.console.texts import CONSOLE_FIELDS, CONSOLE_TEXT
 from schemas.codes import (
     AGREEMENT_TYPES,
     CATEGORIES,
@@ -254,6 +255,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "serve_to": ("送达对象", "Served on"),
 }
 
+TEXT.update(CONSOLE_TEXT)
+
 #: Roles, for steps taken by a party without a registry name.
 ROLE_TEXT: dict[str, tuple[str, str]] = {
     "portal": ("一网通办门户", "The city portal"),
@@ -429,6 +432,8 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "no": ("办件编号", "Application number"),
     "code": ("查询码", "Query code"),
 }
+
+FIELD_NAMES.update({k: v for k, v in CONSOLE_FIELDS.items() if k not in FIELD_NAMES})
 
 CHANNEL_TEXT: dict[str, tuple[str, str]] = {
     "online": ("网上申请", "Online"),

@@ -294,6 +294,8 @@ def home_for(principal: Principal) -> str:
     """Where a person or system lands after signing in."""
     if principal.role is Role.INSTITUTION:
         return "/web/cases"
+    if principal.role in (Role.UNIT, Role.ADMIN):
+        return "/web/console/"
     return "/web/"
 
 

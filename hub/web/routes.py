@@ -7,5 +7,13 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from hub.web import public, signin, workbench
+from hub.web.console import deadletters, overdue, today, undeliverable
 
-routes: list[BaseRoute] = [*public.routes, *signin.routes, *workbench.routes]
+CONSOLE = [today, overdue, undeliverable, deadletters]
+
+routes: list[BaseRoute] = [
+    *public.routes,
+    *signin.routes,
+    *workbench.routes,
+    *(route for module in CONSOLE for route in module.routes),
+]

@@ -1,0 +1,106 @@
+"""What every console page shares: who may open it, its form checks, the menu.
+
+A console page is for a signed-in person of role `unit` or `admin` (API-token sessions are
+institutions' and go to the workbench). What a page shows is what the services let that
+person see: a unit its own institutions, the justice bureau (`sfj`) and `admin` all
+(`hub.services.access`). Every form carries the session's CSRF token and a fresh `nonce`,
+so a double submit is recorded once (`pages.once`).
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+import schemas
+from hub.services.access import sees_everything
+from hub.services.errors import Invalid, Violation
+from hub.services.principal import Principal, Role
+from hub.web import pages
+from hub.web.session import WebSession
+
+#: The console's menu: (path, text key, who may open it: "all" or "admin").
+MENU: tuple[tuple[str, str, str], ...] = (
+    ("/web/console/", "c_today", "all"),
+    ("/web/console/overdue", "c_overdue", "all"),
+    ("/web/console/undeliverable", "c_undeliverable", "all"),
+    ("/web/console/deadletters", "c_deadletters", "admin"),
+    ("/web/console/registry", "c_registry", "all"),
+    ("/web/console/complaints", "c_complaints", "all"),
+    ("/web/console/workorders", "c_workorders", "all"),
+    ("/web/console/stats", "c_stats", "all"),
+    ("/web/console/alerts", "c_alerts", "all"),
+    ("/web/console/help", "c_help", "all"),
+    ("/web/console/grants", "c_grants", "admin"),
+)
+
+
+@dataclass(frozen=True)
+class Operator:
+    """The signed-in person a console page acts for."""
+
+    session: WebSession
+    principal: Principal
+    everything: bool  # the justice bureau or an admin: every institution
+
+    @property
+    def admin(self) -> bool:
+        return self.principal.role is Role.ADMIN
+
+
+def menu(op: Operator) -> list[tuple[str, str]]:
+    return [(path, key) for path, key, who in MENU if who == "all" or op.admin]
+
+
+async def operator(request: Request, *, admin_only: bool = False) -> Operator | Response:
+    """The person, or the answer to give instead (sign in first; 403 for anyone else)."""
+    signed = await pages.signed_in(request)
+    if signed is None:
+        return pages.to_login(request)
+    session, principal = signed
+    if principal.role not in (Role.UNIT, Role.ADMIN) or (
+        admin_only and principal.role is not Role.ADMIN
+    ):
+        t = pages.texts(request)
+        return pages.render(request, "home.html", 403, session=session, error=t("not_yours"))
+    return Operator(session, principal, sees_everything(pages.ctx_of(request), principal))
+
+
+def page(
+    request: Request, op: Operator, template: str, status: int = 200, **context: Any
+) -> Response:
+    """A console page: the menu, a fresh nonce for its forms, the person's scope."""
+    return pages.render(
+        request,
+        template,
+        status,
+        session=op.session,
+        console_menu=menu(op),
+        nonce=uuid.uuid4().hex,
+        op=op,
+        **context,
+    )
+
+
+async def posted(request: Request, op: Operator) -> dict[str, str] | None:
+    """The form, or None when its CSRF token is not this session's."""
+    form = await pages.read_form(request)
+    if not pages.signer(request).csrf_ok(op.session, form.get("csrf")):
+        return None
+    return form
+
+
+def csrf_refused(request: Request, op: Operator) -> Response:
+    t = pages.texts(request)
+    return page(request, op, "console/message.html", 403, error=t("csrf"))
+
+
+def checked(schema: str, body: dict[str, Any]) -> None:
+    """The API's schema check of a body built from a form; Invalid names every field."""
+    errors = schemas.validate(schema, body)
+    if errors:
+        raise Invalid([Violation(e.pointer, e.message) for e in errors])
