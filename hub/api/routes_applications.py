@@ -25,12 +25,12 @@ from hub.api.support import (
     json_body,
     json_response,
 )
+from hub.ops import dunning
 from hub.services import (
     bundles,
     case_view,
     disclosures,
     documents,
-    dunning,
     intake,
     lifecycle,
     records,

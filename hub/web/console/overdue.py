@@ -12,8 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.domain.errors import DomainError
-from hub.ops import casebook
-from hub.services import dunning
+from hub.ops import casebook, dunning
 from hub.services.access import supervised_directory
 from hub.services.casework import canonical_no
 from hub.services.errors import Invalid, ServiceError

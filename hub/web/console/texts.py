@@ -34,6 +34,7 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
         "已向承办机构发出催办：{no}。",
         "The institution has been pressed about {no}.",
     ),
+    "c_awaiting_unit": ("待本单位分派", "Waiting for the unit to dispatch it"),
     "c_dispatch_to": ("分派给", "Dispatch to"),
     "c_choose": ("请选择", "Choose"),
     "c_dispatch": ("分派", "Dispatch"),

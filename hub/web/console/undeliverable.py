@@ -1,5 +1,6 @@
-"""`/web/console/undeliverable`: the cases nobody could take (待人工分派), dispatched by hand to
-an institution chosen from a list; the same `lifecycle.unit_dispatch` as the API."""
+"""`/web/console/undeliverable`: the cases waiting for a unit that dispatches by hand
+(`dispatch: manual`) and those nobody could take (待人工分派), each dispatched by hand to an
+institution chosen from a list; the same `lifecycle.unit_dispatch` as the API."""
 
 from __future__ import annotations
 
@@ -28,11 +29,18 @@ async def _list(request: Request, op: Operator, status: int = 200, **context: An
     cursor = request.query_params.get("cursor") or ""
     params = {"status": "undeliverable", "limit": str(PAGE_SIZE), "cursor": cursor}
 
-    def work(s: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-        found = casebook.list_applications(ctx, s, op.principal, casebook.parse_query(params))
-        return found, supervised_directory(ctx, s, op.principal, dispatchable=True)
+    waiting_params = {"awaiting": "true", "limit": str(PAGE_SIZE)}
 
-    found, targets = await pages.read(request, work)
+    def work(s: Any) -> tuple[dict[str, Any], dict[str, Any], list[dict[str, Any]]]:
+        found = casebook.list_applications(ctx, s, op.principal, casebook.parse_query(params))
+        queued = casebook.list_applications(
+            ctx, s, op.principal, casebook.parse_query(waiting_params)
+        )
+        return found, queued, supervised_directory(ctx, s, op.principal, dispatchable=True)
+
+    found, queued, targets = await pages.read(request, work)
+    # New cases of units that dispatch by hand (dispatch: manual) first, then those nobody took.
+    found = {**found, "items": [*([] if cursor else queued["items"]), *found["items"]]}
     rows = [  # each case offers the institutions that take its category in its district
         {
             **item,
