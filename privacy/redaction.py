@@ -9,7 +9,8 @@ does not open: names only with a granted name field, ID numbers with a granted I
 phones, e-mails and addresses with theirs; everything else (bank cards, plates, WeChat
 and QQ ids, case numbers, VINs, hospital numbers) is always replaced. Person names are
 found by the rules and by a named-entity model (`privacy.ner`), which together miss
-fewer names on text they were not tuned on than either alone.
+fewer names on text they were not tuned on than either alone; without the model, such
+text is not released at all (`needs_name_model`, `hub.services.sharing.grants`).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 from privacy import ner
 from privacy.pii import PLACEHOLDERS, find_pii
 
-__all__ = ["FREE_TEXT", "redact_granted"]
+__all__ = ["FREE_TEXT", "needs_name_model", "redact_granted"]
 
 #: Grant field names that hold free text.
 FREE_TEXT = frozenset(
@@ -101,6 +102,14 @@ def _walk(value: Any, own: Sequence[tuple[str, str]], keep: frozenset[str]) -> A
     if isinstance(value, list):
         return [_walk(v, own, keep) for v in value]
     return value
+
+
+def needs_name_model(fields: Sequence[str]) -> list[str]:
+    """The free-text fields of a grant that may be released only with the name model:
+    all of them when the grant does not open names, none when it does."""
+    if "name" in _opened(fields):
+        return []
+    return [f for f in fields if f in FREE_TEXT]
 
 
 def redact_granted(

@@ -12,6 +12,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.api.support import hub_ctx, json_response
+from hub.services.sharing import grants
 
 
 async def healthz(request: Request) -> Response:
@@ -40,6 +41,10 @@ async def readyz(request: Request) -> Response:
         ok = await run_in_threadpool(probe)
         checks["broker"] = "ok" if ok else "unreachable"
     ready = all(v == "ok" or str(v).startswith(("embedded", "unchecked")) for v in checks.values())
+    # Reported, not a reason to stop serving: without the name model only granted free
+    # text is withheld (hub.services.sharing.grants), everything else works.
+    model = await run_in_threadpool(grants.name_model_ready)
+    checks["name_model"] = "ok" if model else "unavailable: granted free text withheld"
     return json_response(
         {"status": "ready" if ready else "not ready", "checks": checks}, 200 if ready else 503
     )

