@@ -37,7 +37,7 @@ from jsonschema import Draft202012Validator, FormatChecker, ValidationError
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from schemas import identity
+from schemas import identity, text
 from schemas.codes import (
     AGREEMENT_TYPES,
     CATEGORIES,
@@ -146,7 +146,15 @@ _DATE_TIME = re.compile(
 
 
 def _format_checker() -> FormatChecker:
-    checker = FormatChecker(formats=("date", "email", "uuid"))
+    checker = FormatChecker(formats=("date", "uuid"))
+
+    @checker.checks("printable")
+    def _is_printable(instance: object) -> bool:
+        return text.is_printable(instance)
+
+    @checker.checks("email")
+    def _is_email(instance: object) -> bool:
+        return not isinstance(instance, str) or ("@" in instance and text.is_printable(instance))
 
     @checker.checks("date-time", raises=ValueError)
     def _is_date_time(instance: object) -> bool:
@@ -227,6 +235,8 @@ def _message(error: ValidationError) -> str:
         if value == "\\S":
             return "不能为空白 / must not be blank"
         return "格式不正确 / invalid format"
+    if v == "format" and value == "printable":
+        return text.PRINTABLE_MESSAGE
     if v == "format":
         return f"格式不正确（{value}） / invalid {value}"
     if v == "maxItems":
@@ -442,7 +452,14 @@ def validate(name: str, body: object) -> list[FieldError]:
     """Validate ``body`` against schema ``name``; an empty list means valid.
 
     Raises ``KeyError`` for an unknown schema name (a programming error, not bad input).
+    A body holding text that cannot be stored (NUL, a lone surrogate) or nested too deep is
+    answered with those errors alone, before anything else looks at it (``schemas.text``).
     """
+    if name not in SCHEMA_NAMES:
+        raise KeyError(f"unknown schema {name!r}; known: {', '.join(SCHEMA_NAMES)}")
+    unstorable = text.unstorable(body)
+    if unstorable:
+        return [FieldError(pointer, message) for pointer, message in unstorable]
     errors: list[FieldError] = []
     flagged: set[str] = set()
     schema_errors = [] if _schema_valid(name, body) else _schema_errors(_validator(name), body)

@@ -8,6 +8,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
@@ -22,6 +23,7 @@ from hub.api.errors import (
 )
 from hub.api.problems import problem
 from hub.api.support import json_response
+from hub.api.url_guard import RefuseControlCharacters
 from hub.domain.errors import DomainError
 from hub.optional import optional_module
 from hub.services.context import HubContext
@@ -87,6 +89,7 @@ def create_app(ctx: HubContext) -> Starlette:
     app = Starlette(
         lifespan=lifespan,
         routes=[*routes, Route("/openapi.json", openapi_json, methods=["GET"])],
+        middleware=[Middleware(RefuseControlCharacters)],
         exception_handlers={
             HttpProblem: on_http_problem,
             ServiceError: on_service_error,

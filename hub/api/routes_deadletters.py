@@ -11,7 +11,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.api.errors import HttpProblem
-from hub.api.support import authenticate, hub_ctx, in_read, json_response, read_body
+from hub.api.support import authenticate, hub_ctx, in_read, json_response, schemaless_body
 from hub.services.delivery_failures import list_dead, replay
 from hub.services.principal import Role
 
@@ -36,13 +36,7 @@ async def list_deadletters(request: Request) -> Response:
 async def replay_deadletters(request: Request) -> Response:
     """Body `{"message_ids": [...]}` or `{"destination": ID}` or `{"all": true}`."""
     principal = authenticate(request, Role.ADMIN)
-    import json
-
-    raw = await read_body(request)
-    try:
-        body = json.loads(raw or b"{}")
-    except ValueError:
-        raise HttpProblem(400, "无法解析 JSON / cannot parse JSON") from None
+    body, _raw = await schemaless_body(request)
     ids = body.get("message_ids") if isinstance(body, dict) else None
     destination = body.get("destination") if isinstance(body, dict) else None
     everything = bool(body.get("all")) if isinstance(body, dict) else False

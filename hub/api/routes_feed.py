@@ -15,6 +15,7 @@ from hub.api.errors import HttpProblem
 from hub.api.support import authenticate, hub_ctx, in_read, json_response
 from hub.services.errors import Violation
 from hub.services.feed import read_feed
+from schemas.text import ascii_int
 
 POLL_INTERVAL = 0.2
 
@@ -23,13 +24,14 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = ascii_int(raw)
+    if value is None or not low <= value <= high:
         raise HttpProblem(
             422,
             f"{name} 须为 {low}-{high} 的整数 / {name} must be an integer {low}-{high}",
             [Violation(f"/query/{name}", f"integer {low}-{high}")],
         )
-    return int(raw)
+    return value
 
 
 async def feed(request: Request) -> Response:

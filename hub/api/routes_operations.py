@@ -3,7 +3,6 @@ statistics, early warning and online help. Thin: each handler calls one `hub.ops
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from sqlmodel import Session
@@ -14,6 +13,7 @@ from starlette.routing import Route
 from hub.api.errors import HttpProblem
 from hub.api.support import (
     authenticate,
+    choice_param,
     creating,
     guarded_lookup,
     hub_ctx,
@@ -22,11 +22,13 @@ from hub.api.support import (
     json_body,
     json_response,
     read_body,
+    schemaless_body,
 )
 from hub.domain.numbering import business_day
 from hub.ops import alerts, casebook, complaints, governance, helpdesk, stats
 from hub.services.errors import NotFound
 from hub.services.principal import Role
+from schemas.text import ascii_int
 
 
 def _params(request: Request) -> dict[str, str]:
@@ -57,13 +59,9 @@ async def request_change(request: Request) -> Response:
 
 
 async def _decision_body(request: Request) -> tuple[str | None, bytes]:
-    raw = await read_body(request)
+    body, raw = await schemaless_body(request)
     if not raw.strip():
         return None, raw
-    try:
-        body = json.loads(raw.decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise HttpProblem(400, "无法解析 JSON / cannot parse JSON") from None
     note = body.get("note") if isinstance(body, dict) else None
     if (
         not isinstance(body, dict)
@@ -99,7 +97,7 @@ def _decide(approve: bool) -> Any:
 
 async def list_changes(request: Request) -> Response:
     principal = authenticate(request, Role.UNIT, Role.ADMIN)
-    status = request.query_params.get("status") or None
+    status = choice_param(request, "status", governance.CHANGE_STATUSES)
     return json_response(
         {"changes": await in_read(request, lambda s: governance.list_changes(s, principal, status))}
     )
@@ -157,11 +155,7 @@ async def complaint_progress(request: Request) -> Response:
 
 async def answer_complaint(request: Request) -> Response:
     principal = authenticate(request, Role.UNIT)
-    raw = await read_body(request)
-    try:
-        body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        raise HttpProblem(400, "无法解析 JSON / cannot parse JSON") from None
+    body, raw = await schemaless_body(request)
     ctx = hub_ctx(request)
     no = request.path_params["no"]
     return await creating(
@@ -176,7 +170,7 @@ async def answer_complaint(request: Request) -> Response:
 async def list_complaints(request: Request) -> Response:
     principal = authenticate(request, Role.UNIT, Role.ADMIN)
     ctx = hub_ctx(request)
-    status = request.query_params.get("status") or None
+    status = choice_param(request, "status", complaints.STATUS_TEXT)
     return json_response(
         {
             "complaints": await in_read(
@@ -212,7 +206,8 @@ async def get_alerts(request: Request) -> Response:
 async def help_search(request: Request) -> Response:
     q = request.query_params.get("q", "")
     limit_raw = request.query_params.get("limit") or "10"
-    limit = int(limit_raw) if limit_raw.isdigit() and 1 <= int(limit_raw) <= 50 else 10
+    limit = ascii_int(limit_raw) or 0
+    limit = limit if 1 <= limit <= 50 else 10
 
     def work(s: Session) -> dict[str, Any]:
         return helpdesk.search(s, q, limit)

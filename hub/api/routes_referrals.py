@@ -9,7 +9,15 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from hub.api.support import authenticate, creating, hub_ctx, in_read, json_body, json_response
+from hub.api.support import (
+    authenticate,
+    choice_param,
+    creating,
+    hub_ctx,
+    in_read,
+    json_body,
+    json_response,
+)
 from hub.services import referrals
 from hub.services.casework import canonical_no
 from hub.services.principal import Role
@@ -27,7 +35,7 @@ async def request_referral(request: Request) -> Response:
 
 async def list_referrals(request: Request) -> Response:
     principal = authenticate(request, Role.COURT, Role.ARBITRATION)
-    status = request.query_params.get("status")
+    status = choice_param(request, "status", referrals.REFERRAL_STATUSES)
 
     def work(session: Session) -> dict[str, Any]:
         return {"referrals": referrals.list_for(session, principal, status)}

@@ -25,8 +25,9 @@ from hub.services.casework import canonical_no
 from hub.services.errors import Violation
 from hub.services.principal import Role
 from hub.services.sharing import aggregates, faults, feed, grants
+from schemas.text import QUERY_DATE_MESSAGE, ascii_date, ascii_int
 
-_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+_MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
 _CASE = re.compile(r"C-[0-9a-f]{16}")
 
 
@@ -38,9 +39,10 @@ def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     raw = request.query_params.get(name)
     if raw is None or raw == "":
         return default
-    if not raw.isdigit() or not low <= int(raw) <= high:
+    value = ascii_int(raw)
+    if value is None or not low <= value <= high:
         raise _bad(name, f"须为 {low}-{high} 的整数 / integer {low}-{high}")
-    return int(raw)
+    return value
 
 
 def _month(request: Request, name: str) -> str | None:
@@ -60,6 +62,8 @@ def _position(request: Request) -> tuple[datetime | None, str | None, int]:
             updated_after = datetime.fromisoformat(after.replace("Z", "+00:00").replace(" ", "+"))
         except ValueError:
             raise _bad("updated_after", "须为 RFC 3339 时间 / an RFC 3339 time") from None
+        if not after.isascii() or ascii_date(updated_after.date().isoformat()) is None:
+            raise _bad("updated_after", QUERY_DATE_MESSAGE)
         if updated_after.tzinfo is None:
             raise _bad("updated_after", "须带时区 / needs an offset")
     cursor = request.query_params.get("cursor") or None

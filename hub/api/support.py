@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from sqlmodel import Session
@@ -20,6 +20,7 @@ from hub.services.errors import Violation
 from hub.services.idempotency import request_hash, run_idempotent
 from hub.services.principal import Principal, Role
 from hub.services.tokens import TokenCache
+from schemas import text
 
 T = TypeVar("T")
 
@@ -49,8 +50,8 @@ def authenticate(request: Request, *roles: Role) -> Principal:
 
 async def read_body(request: Request) -> bytes:
     limit: int = hub_ctx(request).settings.max_body_bytes
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
+    declared = text.ascii_int(request.headers.get("content-length") or "")
+    if declared is not None and declared > limit:
         raise HttpProblem(413, f"请求体超过 {limit} 字节 / body over {limit} bytes")
     chunks: list[bytes] = []
     size = 0
@@ -65,26 +66,72 @@ async def read_body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+def decode_json(raw: bytes) -> Any:
+    """The one decoder of JSON request bodies: UTF-8, JSON, bounded nesting (an empty body
+    is `{}`). What it parses still goes through `schemas.validate` or `schemaless_body`."""
+    if not raw.strip():
+        return {}
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise HttpProblem(
+            400,
+            f"无法解析 JSON / cannot parse JSON: {exc.__class__.__name__}",
+            [Violation("", "请求体不是合法的 UTF-8 JSON / the body is not UTF-8 JSON")],
+        ) from None
+    except RecursionError:  # nested past the parser's stack; schemas.text refuses far less
+        raise HttpProblem(
+            400,
+            "JSON 嵌套过深 / JSON nested too deep",
+            [Violation("", text.DEPTH_MESSAGE)],
+        ) from None
+
+
+def _refuse(errors: Sequence[tuple[str, str]] | Sequence[schemas.FieldError]) -> HttpProblem:
+    violations = [
+        Violation(e[0], e[1]) if isinstance(e, tuple) else Violation(e.pointer, e.message)
+        for e in errors
+    ]
+    return HttpProblem(422, "请求内容未通过校验 / validation failed", violations)
+
+
+async def schemaless_body(request: Request) -> tuple[Any, bytes]:
+    """A JSON body that has no schema (the handler checks its few members), with the
+    storable-text and depth rules of `schemas.text` applied as `schemas.validate` does."""
+    raw = await read_body(request)
+    body = decode_json(raw)
+    unstorable = text.unstorable(body)
+    if unstorable:
+        raise _refuse(unstorable)
+    return body, raw
+
+
 async def json_body(request: Request, schema: str) -> tuple[dict[str, Any], bytes]:
     """The body, parsed and valid against `schemas/<schema>.schema.json`, or a problem."""
     raw = await read_body(request)
     ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if ctype and not (ctype == "application/json" or ctype.endswith("+json")):
         raise HttpProblem(415, "请使用 Content-Type: application/json / use application/json")
-    try:
-        body = json.loads(raw.decode("utf-8")) if raw.strip() else {}
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise HttpProblem(
-            400, f"无法解析 JSON / cannot parse JSON: {exc.__class__.__name__}"
-        ) from None
+    body = decode_json(raw)
     errors = schemas.validate(schema, body)
     if errors:
+        raise _refuse(errors)
+    return body, raw
+
+
+def choice_param(request: Request, name: str, allowed: Iterable[str]) -> str | None:
+    """A query filter from a code list: absent or empty is None, an unknown value is 422
+    (a filter that silently matches nothing reads as "there are none")."""
+    value = request.query_params.get(name) or None
+    choices = tuple(allowed)
+    if value is not None and value not in choices:
+        shown = ", ".join(choices)
         raise HttpProblem(
             422,
-            "请求内容未通过校验 / validation failed",
-            [Violation(e.pointer, e.message) for e in errors],
+            f"{name}: 未知取值 / unknown value",
+            [Violation(f"/query/{name}", f"可选 / one of: {shown}")],
         )
-    return body, raw
+    return value
 
 
 def json_response(body: Any, status: int = 200) -> Response:
@@ -109,10 +156,10 @@ async def in_read(request: Request, work: Callable[[Session], T]) -> T:
 
 def idempotency_key(request: Request) -> str | None:
     key = request.headers.get("idempotency-key")
-    if key is not None and not (0 < len(key) <= 200):
+    if key is not None and not (0 < len(key) <= 200 and not text.has_control(key)):
         raise HttpProblem(
             422,
-            "Idempotency-Key 长度须为 1-200 / key length 1-200",
+            "Idempotency-Key 须为 1-200 个可见字符 / key: 1-200 visible characters",
             [Violation("/headers/Idempotency-Key", "1-200 characters")],
         )
     return key

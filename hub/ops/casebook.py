@@ -30,6 +30,7 @@ from hub.services.deadline_view import deadline_rows
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, Deadline, Institution
+from schemas.text import ascii_int
 
 MAX_LIMIT = 200
 ORDERS = ("number", "newest")
@@ -50,7 +51,7 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     if awaiting_raw not in ("", "true", "false", "1", "0"):
         errors.append(Violation("/query/awaiting", "须为 true 或 false / true or false"))
     limit_raw = params.get("limit") or "50"
-    limit = int(limit_raw) if limit_raw.isdigit() else 0
+    limit = ascii_int(limit_raw) or 0
     if not 1 <= limit <= MAX_LIMIT:
         errors.append(Violation("/query/limit", f"须为 1-{MAX_LIMIT} / 1-{MAX_LIMIT}"))
     order = params.get("order") or "number"

@@ -19,7 +19,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import text
@@ -37,6 +37,7 @@ from hub.store import audit
 from hub.store.models import Institution, Unit
 from hub.store.models_ops import InstitutionVersion, RegistryChange
 from hub.store.outbox import enqueue
+from schemas.text import QUERY_DATE_MESSAGE, ascii_date
 
 SNAPSHOT_FIELDS = (
     "name",
@@ -381,6 +382,10 @@ def decide(
     return _change_view(change)
 
 
+#: The states of a registry change (the filter of GET /v1/registry/changes).
+CHANGE_STATUSES = ("pending", "approved", "rejected")
+
+
 def list_changes(
     session: Session, principal: Principal, status: str | None
 ) -> list[dict[str, Any]]:
@@ -439,18 +444,21 @@ def parse_moment(params: dict[str, str]) -> tuple[datetime, datetime]:
     if bool(at) == bool(day):
         raise Invalid.at("/query/date", "须给出 date 或 at 之一 / give one of date or at")
     if day:
-        try:
-            d = date.fromisoformat(day)
-        except ValueError:
-            raise Invalid.at("/query/date", "日期格式 YYYY-MM-DD / date YYYY-MM-DD") from None
+        d = ascii_date(day)
+        if d is None:
+            raise Invalid.at("/query/date", QUERY_DATE_MESSAGE)
         start = datetime.combine(d, time.min, tzinfo=SHANGHAI)
         return start, start + timedelta(days=1)
     try:
-        moment = datetime.fromisoformat(str(at))
+        moment = datetime.fromisoformat(str(at)) if str(at).isascii() else None
     except ValueError:
-        raise Invalid.at("/query/at", "须为 RFC 3339 时间 / RFC 3339 time") from None
+        moment = None
+    if moment is None:
+        raise Invalid.at("/query/at", "须为 RFC 3339 时间 / RFC 3339 time")
     if moment.tzinfo is None:
         raise Invalid.at("/query/at", "须带时区偏移 / offset required")
+    if ascii_date(moment.date().isoformat()) is None:
+        raise Invalid.at("/query/at", QUERY_DATE_MESSAGE)
     return moment, moment + timedelta(microseconds=1)
 
 

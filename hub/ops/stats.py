@@ -42,6 +42,7 @@ from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, Deadline, Institution, Referral
 from hub.store.models_ops import Complaint
+from schemas.text import QUERY_DATE_MESSAGE, ascii_date
 
 GROUPINGS = ("institution", "unit", "district", "category")
 NONE_KEY = "(none)"
@@ -58,10 +59,11 @@ def parse_query(params: dict[str, str], today: date) -> dict[str, Any]:
     days: dict[str, date] = {}
     for name, default in (("from", today - timedelta(days=29)), ("to", today)):
         raw = params.get(name)
-        try:
-            days[name] = date.fromisoformat(raw) if raw else default
-        except ValueError:
-            errors.append(Violation(f"/query/{name}", "日期格式 YYYY-MM-DD / date YYYY-MM-DD"))
+        day = ascii_date(raw) if raw else default
+        if day is None:
+            errors.append(Violation(f"/query/{name}", QUERY_DATE_MESSAGE))
+        else:
+            days[name] = day
     if not errors and days["from"] > days["to"]:
         errors.append(Violation("/query/from", "起始日期晚于结束日期 / from after to"))
     if errors:

@@ -25,23 +25,16 @@ from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
 from hub.store.models_ops import WorkOrder
+from schemas.text import QUERY_DATE_MESSAGE, ascii_date, ascii_int
 
 
 def _day_param(params: dict[str, str], name: str, errors: list[Violation]) -> date | None:
     raw = params.get(name)
     if not raw:
         return None
-    if not (len(raw) == 10 and raw.isascii()):
-        errors.append(Violation(f"/query/{name}", "须为 YYYY-MM-DD / a date YYYY-MM-DD"))
-        return None
-    try:
-        day = date.fromisoformat(raw)
-    except ValueError:
-        errors.append(Violation(f"/query/{name}", "不是有效日期 / not a valid date"))
-        return None
-    if not 2000 <= day.year <= 2100:
-        errors.append(Violation(f"/query/{name}", "年份须在 2000-2100 / year 2000-2100"))
-        return None
+    day = ascii_date(raw)
+    if day is None:
+        errors.append(Violation(f"/query/{name}", QUERY_DATE_MESSAGE))
     return day
 
 
@@ -61,7 +54,7 @@ def parse_ledger_query(params: dict[str, str]) -> dict[str, Any]:
     if fmt not in ("json", "csv"):
         errors.append(Violation("/query/format", "json 或 csv / json or csv"))
     raw_limit = params.get("limit") or "100"
-    limit = int(raw_limit) if raw_limit.isascii() and raw_limit.isdigit() else 0
+    limit = ascii_int(raw_limit) or 0
     if not 1 <= limit <= 1000:
         errors.append(Violation("/query/limit", "1-1000"))
     cursor = params.get("cursor") or None

@@ -5,10 +5,10 @@ thread takes what is queued (up to `max_batch`, waiting at most `linger` seconds
 runs each through `intake.submit` in ONE transaction with a write buffer, and commits once:
 one fsync and one executemany per table for the whole batch instead of per application.
 
-Each application still gets its own answer. One refused by a rule (403, 409, 422) is taken
-out of the batch before it has written anything; if the batch as a whole fails (a racing
-Idempotency-Key, a lost connection), every application in it is run again on its own, so
-none is lost and none is written twice.
+Each application still gets its own answer. One refused by a rule (403, 409, 422, text that
+cannot be stored) is taken out of the batch before it has written anything; if the batch as
+a whole fails (a racing Idempotency-Key, a lost connection), every application in it is run
+again on its own, so none is lost and none is written twice.
 """
 
 from __future__ import annotations
@@ -27,12 +27,13 @@ from hub import jsonutil
 from hub.domain.numbering import business_day
 from hub.services import intake
 from hub.services.context import HubContext
-from hub.services.errors import ServiceError
+from hub.services.errors import Invalid, ServiceError, Violation
 from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal
 from hub.services.routing import prefetch_for_batch
 from hub.store.models import Application
 from hub.store.writes import end_buffer, start_buffer
+from schemas import text
 
 log = logging.getLogger("hub.intake")
 
@@ -190,6 +191,9 @@ class IntakeBatcher:
         _settle(item.future, outcome)
 
     def _one(self, session: Session, item: Submission, created: list[tuple[str, str]]) -> Answer:
+        unstorable = text.unstorable(item.body)
+        if unstorable:  # refused here, alone: it would fail the batch's flush (and its rerun)
+            raise Invalid([Violation(pointer, message) for pointer, message in unstorable])
         if item.key:
             prior = replay(session, self.ctx.vault, item.principal, item.key, item.digest)
             if prior is not None:

@@ -143,6 +143,10 @@ def request(
     }
 
 
+#: The states of a referral (the filter of GET /v1/referrals).
+REFERRAL_STATUSES = ("pending", "decided")
+
+
 def list_for(session: Session, principal: Principal, status: str | None) -> list[dict[str, Any]]:
     """GET /v1/referrals: the caller's own referrals."""
     query = select(Referral).where(Referral.target_id == principal.party)

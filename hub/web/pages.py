@@ -40,6 +40,7 @@ from hub.web.session import (
     WebSession,
     principal_for,
 )
+from schemas.text import unstorable
 
 T = TypeVar("T")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -185,10 +186,24 @@ async def read_form(request: Request) -> dict[str, str]:
         )
     except (UnicodeDecodeError, ValueError):
         raise HttpProblem(400, "无法解析表单 / cannot parse the form") from None
+    _refuse_unstorable(pairs)
     form: dict[str, str] = {}
     for key, value in pairs:
         form.setdefault(key, value)
     return form
+
+
+def _refuse_unstorable(pairs: list[tuple[str, str]]) -> None:
+    """A NUL (`%00`) in a field cannot be stored: 422 before any page works with it."""
+    found = unstorable([[key, value] for key, value in pairs])
+    if found:
+        index = int(found[0][0].split("/")[1])
+        field = "".join(c if c.isprintable() else "?" for c in pairs[index][0])
+        raise HttpProblem(
+            422,
+            f"{field}: {found[0][1]}",
+            [Violation("/" + field.replace("~", "~0").replace("/", "~1"), found[0][1])],
+        )
 
 
 async def read_multi(request: Request) -> list[tuple[str, str]]:
@@ -197,9 +212,11 @@ async def read_multi(request: Request) -> list[tuple[str, str]]:
     if len(raw) > MAX_FORM_BYTES:
         raise HttpProblem(413, f"表单超过 {MAX_FORM_BYTES} 字节 / form over {MAX_FORM_BYTES} bytes")
     try:
-        return parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=200)
+        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, max_num_fields=200)
     except (UnicodeDecodeError, ValueError):
         raise HttpProblem(400, "无法解析表单 / cannot parse the form") from None
+    _refuse_unstorable(pairs)
+    return pairs
 
 
 async def read(request: Request, work: Callable[[Session], T]) -> T:
