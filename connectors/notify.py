@@ -289,4 +289,6 @@ class NotifyConnector(Connector):
             self.journal.record(sent)  # what went out is remembered even if a send raised
         if failures:
             return self.policy.after_failure(message, "; ".join(failures)[:300])
+        if not sent:  # no recipient, or every notice went out before (a repeat)
+            return Delivered("nothing to send", sent=False)
         return Delivered()

@@ -95,19 +95,24 @@ def register(subparsers: Any) -> None:
         "user", help="个人账号 personal web accounts (console, workbench)"
     ).add_subparsers(dest="user_command", required=True)
     p = users.add_parser("add", help="add a person; prints the one-time password alone")
-    p.add_argument("--login", required=True)
+    p.add_argument("--login", required=True, help="the sign-in name")
     p.add_argument("--name", required=True, help="the person's name, shown on the pages")
-    p.add_argument("--role", required=True, choices=["unit", "admin", "institution", "databureau"])
+    p.add_argument(
+        "--role",
+        required=True,
+        choices=["unit", "admin", "institution", "databureau"],
+        help="what the user may do",
+    )
     p.add_argument("--party", help="registry id of the unit or institution (not for admin)")
     p.add_argument("--actor", default="cli", help="who adds it, for the audit trail")
     p.set_defaults(func=cmd_user_add)
     p = users.add_parser("disable", help="disable a person and end every session of theirs")
-    p.add_argument("login")
-    p.add_argument("--actor", default="cli")
+    p.add_argument("login", help="the sign-in name")
+    p.add_argument("--actor", default="cli", help="who does it, for the audit trail")
     p.set_defaults(func=cmd_user_disable)
     p = users.add_parser("reset", help="a new one-time password (prints it alone)")
-    p.add_argument("login")
-    p.add_argument("--actor", default="cli")
+    p.add_argument("login", help="the sign-in name")
+    p.add_argument("--actor", default="cli", help="who does it, for the audit trail")
     p.set_defaults(func=cmd_user_reset)
     p = users.add_parser("list", help="every account, one JSON line each (no password)")
     p.set_defaults(func=cmd_user_list)

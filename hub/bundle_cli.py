@@ -83,12 +83,14 @@ def register(sub: Any) -> None:
         dest="bundle_command", required=True
     )
     p = bundle.add_parser("export", help="the signed bundle of a case")
-    p.add_argument("no", metavar="NO")
-    p.add_argument("--out", metavar="FILE")
+    p.add_argument("no", metavar="NO", help="the application number")
+    p.add_argument("--out", metavar="FILE", help="write the bundle here")
     p.set_defaults(func=cmd_export)
     p = bundle.add_parser("public-key", help="print the PEM public key that checks bundles")
     p.set_defaults(func=cmd_public_key)
     p = bundle.add_parser("verify", help="check a bundle with the public key alone")
-    p.add_argument("file")
-    p.add_argument("--public-key", required=True, metavar="KEYFILE")
+    p.add_argument("file", help="the bundle file")
+    p.add_argument(
+        "--public-key", required=True, metavar="KEYFILE", help="the signer's public key (PEM)"
+    )
     p.set_defaults(func=cmd_verify)

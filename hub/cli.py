@@ -172,9 +172,15 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from hub.metrics_server import start_from_args
     from hub.server import serve
 
-    return serve(args.host, args.port, workers=args.workers)
+    served = start_from_args(args, "serve")
+    try:
+        return serve(args.host, args.port, workers=args.workers)
+    finally:
+        if served is not None:
+            served.stop()
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -191,17 +197,26 @@ def _redact(url: str) -> str:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="hub", description='OneMatter hub 解纷"一件事"枢纽')
+    parser.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="library log lines (pika, httpx, SQLAlchemy...) below WARNING too, and tracebacks",
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("demo", help="run the hub on the embedded default with the demo registry")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=8000, help="HTTP port")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="serve the HTTP API")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8000)
-    p.add_argument("--workers", type=int, default=1)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p.add_argument("--port", type=int, default=8000, help="HTTP port (it serves /metrics too)")
+    p.add_argument("--workers", type=int, default=1, help="worker processes")
+    from hub.metrics_server import add_arguments
+
+    add_arguments(p)
     p.set_defaults(func=cmd_serve)
 
     db = sub.add_parser("db", help="database").add_subparsers(dest="db_command", required=True)
@@ -211,16 +226,20 @@ def build_parser() -> argparse.ArgumentParser:
         dest="reg_command", required=True
     )
     p = reg.add_parser("load", help="load units and institutions from a JSON or YAML file")
-    p.add_argument("file")
+    p.add_argument("file", help="the registry file (YAML or JSON)")
     p.set_defaults(func=cmd_registry_load)
 
     tok = sub.add_parser("token", help="API tokens").add_subparsers(
         dest="tok_command", required=True
     )
     p = tok.add_parser("issue", help="issue a token; prints the token alone on stdout")
-    p.add_argument("--role", required=True)
-    p.add_argument("--party")
-    p.add_argument("--label")
+    p.add_argument(
+        "--role",
+        required=True,
+        help="portal, institution, unit, court, arbitration, databureau or admin",
+    )
+    p.add_argument("--party", help="the unit or institution id the token acts for")
+    p.add_argument("--label", help="a note to recognise the token by")
     p.add_argument("--expires", type=int, metavar="DAYS", help="stop working after DAYS days")
     p.set_defaults(func=cmd_token_issue)
     p = tok.add_parser("list", help="tokens (never the token): state, expiry, last use")
@@ -228,7 +247,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_token_list)
     p = tok.add_parser("revoke", help="revoke a token by id; its web sessions end with it")
     p.add_argument("id", help="token id (or an unambiguous prefix of 8 or more characters)")
-    p.add_argument("--reason")
+    p.add_argument("--reason", help="why, for the audit trail")
     p.set_defaults(func=cmd_token_revoke)
 
     aud = sub.add_parser("audit", help="audit trail").add_subparsers(
@@ -243,8 +262,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = aud.add_parser("checkpoint", help="sign a checkpoint of the trail now")
     p.set_defaults(func=cmd_audit_checkpoint)
     p = aud.add_parser("export", help="the entries of some days as NDJSON")
-    p.add_argument("--from", dest="from_day", required=True, metavar="YYYY-MM-DD")
-    p.add_argument("--to", dest="to_day", required=True, metavar="YYYY-MM-DD")
+    p.add_argument("--from", dest="from_day", required=True, metavar="YYYY-MM-DD", help="first day")
+    p.add_argument("--to", dest="to_day", required=True, metavar="YYYY-MM-DD", help="last day")
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     p.set_defaults(func=cmd_audit_export)
 
@@ -255,15 +274,44 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
+#: Libraries whose INFO lines would bury the hub's own; shown with --verbose.
+_CHATTY = ("pika", "httpx", "httpcore", "urllib3", "alembic", "sqlalchemy", "asyncio", "jieba")
+
+
+def configure_logging(verbose: bool) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("alembic").setLevel(logging.WARNING)  # one line per migration is noise
+    for name in _CHATTY:
+        logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
+    # pika logs a failed connection at ERROR, with a traceback, several lines for one
+    # failure: the hub says it once itself (the CLI's line, the workers' reconnect warning).
+    logging.getLogger("pika").setLevel(logging.INFO if verbose else logging.CRITICAL)
+    if verbose:
+        logging.getLogger("hub").setLevel(logging.DEBUG)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from hub.operator_errors import UNREACHABLE, explain
+
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # --verbose is read anywhere on the line: `hub relay --verbose` as `hub --verbose relay`
+    verbose = any(a in ("-v", "--verbose") for a in argv)
+    argv = [a for a in argv if a not in ("-v", "--verbose")]
+    configure_logging(verbose)
     from hub.logsafety import install
 
     install()  # logs carry no personal data (privacy.logfilter), serve and demo included
     args = build_parser().parse_args(argv)
     func: Command = args.func
-    return func(args)
+    try:
+        return func(args)
+    except Exception as exc:
+        line = explain(exc)
+        if line is None:
+            raise
+        if verbose:
+            logging.getLogger("hub.cli").exception("failed")
+        print(line, file=sys.stderr)
+        return UNREACHABLE
 
 
 if __name__ == "__main__":

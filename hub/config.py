@@ -40,6 +40,14 @@ class DeliverySettings:
     smtp_user: str | None = None
     smtp_password: str | None = None
     smtp_starttls: bool = False
+    #: Where the delivery limit, dead-lettering, overflow and the tiers' TTL live:
+    #: "policy" (RabbitMQ policies, changed in place) or "arguments" (queue arguments, for
+    #: a broker where no policy can be set; changing them means deleting the queues).
+    limits: str = "policy"
+    #: How `hub broker setup` writes the policies: the management API's URL, or a
+    #: rabbitmqctl command line run on a broker host (`rabbitmqctl -n rabbit@node1`).
+    management_url: str | None = None
+    rabbitmqctl: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
 
 
@@ -135,6 +143,9 @@ def delivery_from_env() -> DeliverySettings:
         smtp_user=_text("HUB_SMTP_USER"),
         smtp_password=_text("HUB_SMTP_PASSWORD"),
         smtp_starttls=(_text("HUB_SMTP_STARTTLS") or "").lower() in ("1", "true", "yes"),
+        limits=_limits_mode(),
+        management_url=_text("HUB_AMQP_MANAGEMENT_URL"),
+        rabbitmqctl=_text("HUB_RABBITMQCTL"),
     )
 
 
@@ -321,6 +332,13 @@ DEFAULT_CASE_FILE_BYTES = 50 * 1024 * 1024
 def _case_file_bytes() -> int:
     raw = os.environ.get("HUB_CASE_FILE_BYTES", "")
     return int(raw) if raw.isdigit() else DEFAULT_CASE_FILE_BYTES
+
+
+def _limits_mode() -> str:
+    mode = (_text("HUB_AMQP_LIMITS") or "policy").lower()
+    if mode not in ("policy", "arguments"):
+        raise ValueError("HUB_AMQP_LIMITS must be policy or arguments")
+    return mode
 
 
 @dataclass(frozen=True)

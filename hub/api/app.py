@@ -22,6 +22,7 @@ from hub.api.errors import (
     on_unexpected,
 )
 from hub.api.problems import problem
+from hub.api.request_metrics import RequestMetrics
 from hub.api.support import json_response
 from hub.api.url_guard import RefuseControlCharacters
 from hub.domain.errors import DomainError
@@ -88,6 +89,7 @@ def create_app(ctx: HubContext) -> Starlette:
 
     app = Starlette(
         lifespan=lifespan,
+        middleware=[Middleware(RequestMetrics)],
         routes=[*routes, Route("/openapi.json", openapi_json, methods=["GET"])],
         middleware=[Middleware(RefuseControlCharacters)],
         exception_handlers={

@@ -32,15 +32,18 @@ async def readyz(request: Request) -> Response:
         checks["database"] = "ok"
     except Exception as exc:  # readiness reports, never raises
         checks["database"] = f"unreachable: {type(exc).__name__}"
-    probe = getattr(request.app.state, "broker_probe", None)
     if ctx.settings.amqp_url is None:
         checks["broker"] = "embedded (no HUB_AMQP_URL)"
-    elif probe is None:
-        checks["broker"] = "unchecked"
-    else:
+    else:  # a configured broker is always checked: some node must accept a login
+        probe = getattr(request.app.state, "broker_probe", None)
+        if probe is None:
+            from hub.broker.transport import broker_reachable
+
+            settings = ctx.settings.delivery_settings()
+            probe = lambda: broker_reachable(settings)  # noqa: E731
         ok = await run_in_threadpool(probe)
         checks["broker"] = "ok" if ok else "unreachable"
-    ready = all(v == "ok" or str(v).startswith(("embedded", "unchecked")) for v in checks.values())
+    ready = all(v == "ok" or str(v).startswith("embedded") for v in checks.values())
     # Reported, not a reason to stop serving: without the name model only granted free
     # text is withheld (hub.services.sharing.grants), everything else works.
     model = await run_in_threadpool(grants.name_model_ready)

@@ -9,8 +9,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from hub.broker import metrics
 from hub.delivery.settings import DeliverySettings
 from hub.gc_tuning import tune_for_service
+from hub.metrics_server import add_arguments, start_from_args
 
 
 def _ctx() -> Any:
@@ -23,12 +25,8 @@ def _settings(ctx: Any) -> DeliverySettings:
     return ctx.settings.delivery_settings()
 
 
-def _quiet() -> None:
-    """Per-request and per-frame INFO lines from httpx and pika would drown the worker's own."""
-    import logging
-
-    for name in ("httpx", "httpcore", "pika"):
-        logging.getLogger(name).setLevel(logging.WARNING)
+def _state(conn: Any) -> str:
+    return "connected" if conn is not None and conn.is_open else "connecting"
 
 
 def _on_term(stop: Any) -> None:
@@ -40,13 +38,20 @@ def _on_term(stop: Any) -> None:
 
 
 def cmd_broker_setup(args: argparse.Namespace) -> int:
-    import pika
+    from dataclasses import replace
+
+    from pika.exceptions import ChannelClosedByBroker
 
     from hub.broker.topology import Topology
+    from hub.broker.transport import AmqpTransport
     from hub.delivery.directory import Directory
 
     ctx = _ctx()
     settings = _settings(ctx)
+    if args.rabbitmqctl:
+        settings = replace(settings, rabbitmqctl=args.rabbitmqctl)
+    if args.management_url:
+        settings = replace(settings, management_url=args.management_url)
     parties, amqp = Directory(ctx, settings).pushed_destinations(everyone=args.all_parties)
     topo = Topology(settings)
     if args.definitions:
@@ -55,19 +60,54 @@ def cmd_broker_setup(args: argparse.Namespace) -> int:
             print(text)
         else:
             Path(args.definitions).write_text(text + "\n", encoding="utf-8")
-            print(f"definitions for {len(parties)} destinations written to {args.definitions}")
+            print(
+                f"定义已写入 {args.definitions}（{len(parties)} 个目的方）/ definitions for "
+                f"{len(parties)} destinations written to {args.definitions}"
+            )
         return 0
     if not settings.amqp_url:
-        print("HUB_AMQP_URL is not set: nothing to declare (delivery is embedded)", file=sys.stderr)
+        print(
+            "未设置 HUB_AMQP_URL：投递在进程内进行，无需声明 / HUB_AMQP_URL is not set: nothing "
+            "to declare (delivery is embedded)",
+            file=sys.stderr,
+        )
         return 2
-    conn = pika.BlockingConnection(pika.URLParameters(settings.amqp_url))
+    transport = AmqpTransport(settings)
+    writer = transport.policy_writer()
+    policies = topo.policies() if topo.by_policy and not args.skip_policies else []
+    if policies and writer is None:
+        print(
+            "无法写入策略：请设置 HUB_AMQP_MANAGEMENT_URL 或 HUB_RABBITMQCTL（或 --rabbitmqctl），"
+            "或导入定义文件后用 --skip-policies / cannot write the policies: set "
+            "HUB_AMQP_MANAGEMENT_URL or HUB_RABBITMQCTL (or --rabbitmqctl), or import the "
+            "definitions (--definitions FILE) and pass --skip-policies",
+            file=sys.stderr,
+        )
+        return 2
+    if policies and writer is not None:
+        topo.apply_policies(writer)
+        print(f"策略 policies: {len(policies)} written through {writer.description}")
+    conn = transport.blocking_connection("setup", timeout=10)
     try:
         topo.declare(conn.channel(), parties, amqp)
+    except ChannelClosedByBroker as exc:
+        if exc.reply_code != 406:
+            raise
+        print(
+            f"已有队列的参数不同 / a queue exists with other arguments: {exc.reply_text}. "
+            "Queues declared with their limits as arguments (before policies) keep them: "
+            "drain and delete them, then run setup again, or set HUB_AMQP_LIMITS=arguments",
+            file=sys.stderr,
+        )
+        return 1
     finally:
-        conn.close()
+        if conn.is_open:
+            conn.close()
+    limits = "policies" if topo.by_policy else "queue arguments"
     print(
-        f"declared: exchanges under '{settings.prefix}.', {len(parties)} party queues, "
-        f"{len(settings.retry_delays)} retry tiers, dead-letter queue {topo.dead_queue}"
+        f"已声明 declared on {transport.description}: exchanges under '{settings.prefix}.', "
+        f"{len(parties)} party queues (quorum), {len(settings.retry_delays)} retry tiers, "
+        f"dead-letter queue {topo.dead_queue}; limits as {limits}"
     )
     return 0
 
@@ -84,10 +124,23 @@ def cmd_relay(args: argparse.Namespace) -> int:
         )
         return 2
     relay = Relay(ctx, settings, batch_size=args.batch)
+    metrics.install(ctx, settings)
+    served = start_from_args(
+        args,
+        "relay",
+        details=lambda: {
+            "broker": _state(relay._connection),
+            "published": relay.stats.published,
+            "confirmed": relay.stats.confirmed,
+        },
+    )
     tune_for_service()
-    _quiet()
     _on_term(relay.stop)
-    stats = relay.run(until_idle=args.until_idle)
+    try:
+        stats = relay.run(until_idle=args.until_idle)
+    finally:
+        if served is not None:
+            served.stop()
     print(f"relay stopped: {stats}")
     return 0
 
@@ -111,12 +164,19 @@ def cmd_connector(args: argparse.Namespace) -> int:
         print(exc, file=sys.stderr)
         return 2
     worker = Worker(settings, plan)
-    _quiet()
+    metrics.install(ctx, settings)
+    served = start_from_args(
+        args,
+        "connector",
+        details=lambda: {"broker": _state(worker._conn), "queues": len(worker.consuming())},
+    )
     _on_term(worker.stop)
     try:
         worker.run()
     finally:
         connectors.close()
+        if served is not None:
+            served.stop()
     return 0
 
 
@@ -132,9 +192,10 @@ def cmd_deadletters_list(args: argparse.Namespace) -> int:
     for d in items:
         print(
             f"{d['message_id']}  {d['destination']:20} {d['type']:28} "
-            f"{d['application_no'] or '-':24} {d['dead_at']}  {d['reason']}"
+            f"{d['application_no'] or '-':24} {d['dead_at']}  "
+            f"尝试 attempts {d['attempts']}  {d['reason']}"
         )
-    print(f"{len(items)} dead letter(s)")
+    print(f"{len(items)} 封死信 / {len(items)} dead letter(s)")
     return 0
 
 
@@ -175,29 +236,48 @@ def register(sub: Any) -> None:
         action="store_true",
         help="a queue for every registry party, pull-feed ones included",
     )
+    p.add_argument(
+        "--rabbitmqctl",
+        metavar="COMMAND",
+        help="write the policies with this rabbitmqctl command line, e.g. "
+        "'rabbitmqctl -n rabbit@node1' (default: HUB_RABBITMQCTL)",
+    )
+    p.add_argument(
+        "--management-url",
+        metavar="URL",
+        help="write the policies through the management API at URL "
+        "(default: HUB_AMQP_MANAGEMENT_URL)",
+    )
+    p.add_argument(
+        "--skip-policies",
+        action="store_true",
+        help="declare queues only: the policies are in place (imported definitions)",
+    )
     p.set_defaults(func=cmd_broker_setup)
 
     p = sub.add_parser("relay", help="publish the outbox to RabbitMQ with confirms")
-    p.add_argument("--batch", type=int, default=1000)
+    p.add_argument("--batch", type=int, default=1000, help="outbox rows claimed at a time")
     p.add_argument("--until-idle", action="store_true", help="stop when nothing is unsent")
+    add_arguments(p)
     p.set_defaults(func=cmd_relay)
 
     p = sub.add_parser(
         "connector", help="run connectors: webhook portal notify amqp inbound deadletters, or all"
     )
-    p.add_argument("names", nargs="+", metavar="NAME")
+    p.add_argument("names", nargs="+", metavar="NAME", help="connector names, or all")
+    add_arguments(p)
     p.set_defaults(func=cmd_connector)
 
     dl = sub.add_parser("deadletters", help="undeliverable messages").add_subparsers(
         dest="dl_command", required=True
     )
     p = dl.add_parser("list", help="dead letters with their reasons")
-    p.add_argument("--destination")
-    p.add_argument("--limit", type=int, default=100)
-    p.add_argument("--json", action="store_true")
+    p.add_argument("--destination", help="only letters for this party")
+    p.add_argument("--limit", type=int, default=100, help="at most this many letters")
+    p.add_argument("--json", action="store_true", help="JSON instead of lines")
     p.set_defaults(func=cmd_deadletters_list)
     p = dl.add_parser("replay", help="send dead letters again (idempotent)")
-    p.add_argument("message_ids", nargs="*")
-    p.add_argument("--destination")
-    p.add_argument("--all", action="store_true")
+    p.add_argument("message_ids", nargs="*", help="the letters' message ids")
+    p.add_argument("--destination", help="every letter for this party")
+    p.add_argument("--all", action="store_true", help="every dead letter")
     p.set_defaults(func=cmd_deadletters_replay)

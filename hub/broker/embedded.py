@@ -26,7 +26,7 @@ from sqlalchemy import func, select
 from connectors.notify import BufferedJournal
 from hub.broker import metrics
 from hub.broker.relay import Relay
-from hub.broker.transport import MemoryTransport
+from hub.broker.transport import MemoryTransport, broker_reachable
 from hub.broker.wiring import Connectors, RegistryPlan, build
 from hub.broker.worker import Worker
 from hub.delivery.directory import Directory
@@ -111,19 +111,9 @@ def start_for_server(ctx: HubContext, app: Any) -> Any:
     settings = ctx.settings.delivery_settings()
     metrics.install(ctx, settings)
     if settings.amqp_url:
-        app.state.broker_probe = lambda: _probe(settings)
+        app.state.broker_probe = lambda: broker_reachable(settings)
         return None
     delivery = EmbeddedDelivery(ctx, settings)
     delivery.start()
     app.state.embedded_delivery = delivery
     return delivery.stop
-
-
-def _probe(settings: DeliverySettings) -> bool:
-    from hub.broker.transport import AmqpTransport
-
-    try:
-        AmqpTransport(settings).blocking_connection("probe", timeout=2).close()
-        return True
-    except Exception:
-        return False

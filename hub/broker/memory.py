@@ -10,6 +10,8 @@ over `memory://`). It does what the hub's topology asks of RabbitMQ, and no more
   reason `delivery_limit`), `x-dead-letter-exchange` (and its routing key), `x-message-ttl`
   and per-message `expiration` (an expired message is dead-lettered, reason `expired`,
   which is how the retry tiers hand messages back);
+- policies (`set_policy`: delivery limit, dead-lettering, TTL) matched by pattern, under
+  a queue's own arguments, as RabbitMQ applies them;
 - consumers with a prefetch count; ack, nack with or without requeue, cancel; a closed
   channel's unacknowledged messages go back to their queues, counted as deliveries.
 
@@ -39,6 +41,8 @@ from typing import Any
 
 import pika
 from pika.exceptions import ChannelClosedByBroker, UnroutableError
+
+from hub.broker.policies import Policy, effective_arguments
 
 log = logging.getLogger("hub.broker.memory")
 
@@ -133,7 +137,9 @@ class _Consumer:
 @dataclass(eq=False)
 class _Queue:
     name: str
+    #: In effect: the matching policy's keys under the queue's own arguments.
     arguments: dict[str, Any]
+    declared: dict[str, Any] = field(default_factory=dict)
     ready: deque[_Msg] = field(default_factory=deque)
     consumers: list[_Consumer] = field(default_factory=list)
     turn: int = 0
@@ -168,6 +174,7 @@ class MemoryBroker:
         self._exchanges: dict[str, str] = {"": "direct"}
         self._queues: dict[str, _Queue] = {}
         self._bindings: set[_Binding] = set()
+        self._policies: dict[str, Policy] = {}
         self._lineages: dict[str, _Lineage] = {}
         self._timers = Loop()
         self._timer_thread = threading.Thread(
@@ -189,8 +196,21 @@ class MemoryBroker:
             if queue is None:
                 if passive:
                     raise ChannelClosedByBroker(404, f"NOT_FOUND - no queue '{name}'")
-                queue = self._queues[name] = _Queue(name, dict(arguments or {}))
+                declared = dict(arguments or {})
+                queue = self._queues[name] = _Queue(
+                    name,
+                    effective_arguments(list(self._policies.values()), name, declared),
+                    declared,
+                )
             return len(queue.ready)
+
+    def set_policy(self, policy: Policy) -> None:
+        """As `rabbitmqctl set_policy`: it applies at once to the queues it matches."""
+        with self._lock:
+            self._policies[policy.name] = policy
+            policies = list(self._policies.values())
+            for queue in self._queues.values():
+                queue.arguments = effective_arguments(policies, queue.name, queue.declared)
 
     def bind(self, queue: str, exchange: str, routing_key: str, arguments: Any) -> None:
         with self._lock:

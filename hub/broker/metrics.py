@@ -48,14 +48,13 @@ def dead_letters_waiting(ctx: HubContext) -> int:
     return count
 
 
-def queue_depths(amqp_url: str, queues: Iterable[str], timeout: float = 3.0) -> dict[str, int]:
-    import pika
+def queue_depths(
+    settings: DeliverySettings, queues: Iterable[str], timeout: float = 3.0
+) -> dict[str, int]:
+    from hub.broker.transport import AmqpTransport
 
-    params = pika.URLParameters(amqp_url)
-    params.socket_timeout = timeout
-    params.blocked_connection_timeout = timeout
     depths: dict[str, int] = {}
-    conn = pika.BlockingConnection(params)
+    conn = AmqpTransport(settings).blocking_connection("metrics", timeout=timeout)
     try:
         for q in queues:
             ch = conn.channel()
@@ -100,7 +99,7 @@ class DeliveryCollector(Collector):
             names = [topo.party_queue(p) for p in parties]
             names += [topo.dead_queue, topo.inbound_queue]
             names += [topo.retry_queue(t) for t in self.settings.retry_delays]
-            for q, n in queue_depths(self.settings.amqp_url, names).items():
+            for q, n in queue_depths(self.settings, names).items():
                 depth.add_metric([q], n)
         except Exception as exc:
             log.warning("queue depths unavailable: %s", exc)

@@ -37,6 +37,7 @@ import pika
 from pika.exceptions import AMQPConnectionError, AMQPError
 
 from hub.broker import metrics
+from hub.broker.policies import PolicyError
 from hub.broker.reconnect import reconnecting
 from hub.broker.relay_claims import (
     Batch,
@@ -130,6 +131,7 @@ class Relay:
         self._connection: Any = None  # the opening (AMQP) or open connection
         self._channel: Any = None
         self._declared: set[str] = set()
+        self._policies_applied = False
         self._declared_revision: int | None = None
         # Claims (two at once on PostgreSQL while there is a backlog: SKIP LOCKED gives each
         # its own rows) and marks.
@@ -253,6 +255,13 @@ class Relay:
     def declare_topology(self) -> None:
         """The exchanges, the retry tiers and a queue for every pushed party (idempotent)."""
         parties, amqp = self.directory.pushed_destinations()
+        writer = self.transport.policy_writer()
+        if writer is not None and not self._policies_applied:  # else `hub broker setup` did
+            try:
+                self.topology.apply_policies(writer)
+                self._policies_applied = True
+            except PolicyError as exc:
+                log.warning("policies not written (%s); as `hub broker setup` left them", exc)
         conn = self.transport.blocking_connection("relay-setup")
         try:
             self.topology.declare(conn.channel(), parties, amqp)

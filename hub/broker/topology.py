@@ -5,7 +5,7 @@
 parties)` declares exactly the same objects through pika, idempotently.
 
     {p}.delivery  direct   the relay publishes each outbox row with routing key = party id
-    {p}.q.<party> quorum   one durable queue per destination party; x-delivery-limit, then
+    {p}.q.<party> quorum   one durable queue per destination party; a delivery limit, then
                            dead-lettered (at-least-once) to {p}.dead
     {p}.retry     headers  a failed delivery goes here with header hub-retry-tier (a name
                            without "x-": a headers exchange ignores x- arguments of a
@@ -19,13 +19,21 @@ parties)` declares exactly the same objects through pika, idempotently.
                            events.<party>), consumed by the `inbound` connector
     {p}.out       direct   party-facing copies for parties whose delivery kind is amqp
     {p}.out.<party> quorum the queue such a party reads
+
+The delivery limit, dead-lettering, overflow and the tiers' TTL are RabbitMQ policies
+(`policies()`, written by `hub broker setup`, `hub.broker.policies`), so they change in
+place; the queues carry only their type. `DeliverySettings.limits = "arguments"` puts them
+on the queues instead, for a broker where the hub can set no policy (and they cannot be
+changed there without deleting the queues).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from hub.broker.policies import Policy, PolicyWriter
 from hub.delivery.settings import DeliverySettings
 
 QUORUM = {"x-queue-type": "quorum"}
@@ -122,15 +130,57 @@ class Topology:
                 return t
         return self.settings.retry_delays[-1]
 
+    # limits: policies (default) or queue arguments
+    @property
+    def by_policy(self) -> bool:
+        return self.settings.limits != "arguments"
+
+    def _limits(self) -> dict[str, Any]:
+        return {
+            "delivery-limit": self.settings.delivery_limit,
+            "dead-letter-exchange": self.dead_exchange,
+            "dead-letter-strategy": "at-least-once",
+            "overflow": "reject-publish",
+        }
+
+    def _tier_limits(self, seconds: float) -> dict[str, Any]:
+        return {
+            "message-ttl": int(seconds * 1000),
+            "dead-letter-exchange": self.delivery_exchange,
+            "dead-letter-strategy": "at-least-once",
+            "overflow": "reject-publish",
+        }
+
+    def _arguments(self, limits: dict[str, Any]) -> dict[str, Any]:
+        if self.by_policy:
+            return dict(QUORUM)
+        return {**QUORUM, **{f"x-{k}": v for k, v in limits.items()}}
+
+    def policies(self) -> list[Policy]:
+        """One policy per kind of queue, matching this prefix's queues alone."""
+        p = re.escape(self.settings.prefix)
+        out = [
+            Policy(
+                f"{self.settings.prefix}.parties",
+                rf"^{p}\.(q\..+|{INBOUND_QUEUE})$",
+                self._limits(),
+            ),
+            Policy(
+                f"{self.settings.prefix}.out", rf"^{p}\.out\..+$", {"overflow": "reject-publish"}
+            ),
+        ]
+        for t in self.settings.retry_delays:
+            tier = re.escape(tier_name(t))
+            out.append(Policy(self.retry_queue(t), rf"^{p}\.retry\.{tier}$", self._tier_limits(t)))
+        return out
+
+    def apply_policies(self, writer: PolicyWriter) -> None:
+        if self.by_policy:
+            writer.apply(self.policies())
+
     # objects
     def _limited(self) -> dict[str, Any]:
-        return {
-            **QUORUM,
-            "x-delivery-limit": self.settings.delivery_limit,
-            "x-dead-letter-exchange": self.dead_exchange,
-            "x-dead-letter-strategy": "at-least-once",
-            "x-overflow": "reject-publish",
-        }
+        return self._arguments(self._limits())
 
     def base(self) -> tuple[list[Exchange], list[Queue], list[Binding]]:
         exchanges = [
@@ -147,18 +197,7 @@ class Topology:
         ]
         for t in self.settings.retry_delays:
             name = self.retry_queue(t)
-            queues.append(
-                Queue(
-                    name,
-                    {
-                        **QUORUM,
-                        "x-message-ttl": int(t * 1000),
-                        "x-dead-letter-exchange": self.delivery_exchange,
-                        "x-dead-letter-strategy": "at-least-once",
-                        "x-overflow": "reject-publish",
-                    },
-                )
-            )
+            queues.append(Queue(name, self._arguments(self._tier_limits(t))))
             bindings.append(
                 Binding(self.retry_exchange, name, "", {"x-match": "all", RETRY_TIER: tier_name(t)})
             )
@@ -168,7 +207,9 @@ class Topology:
         queues = [Queue(self.party_queue(party), self._limited())]
         bindings = [Binding(self.delivery_exchange, self.party_queue(party), party)]
         if amqp_out:
-            queues.append(Queue(self.out_queue(party), {**QUORUM, "x-overflow": "reject-publish"}))
+            queues.append(
+                Queue(self.out_queue(party), self._arguments({"overflow": "reject-publish"}))
+            )
             bindings.append(Binding(self.out_exchange, self.out_queue(party), party))
         return queues, bindings
 
@@ -189,6 +230,7 @@ class Topology:
         return {
             "rabbit_version": "3.10.0",
             "vhosts": [{"name": VHOST}],
+            "policies": [p.as_definition() for p in self.policies()] if self.by_policy else [],
             "exchanges": [e.as_definition() for e in exchanges],
             "queues": [q.as_definition() for q in queues],
             "bindings": [b.as_definition() for b in bindings],

@@ -21,6 +21,7 @@ import pika
 from pika.adapters.select_connection import IOLoop, SelectConnection
 
 from hub.broker.memory import MemoryAsyncConnection, MemoryBlockingConnection, MemoryBroker
+from hub.broker.policies import Policy, PolicyWriter, writer_for
 from hub.delivery.settings import DeliverySettings
 
 #: What `HUB_AMQP_URL` names when delivery is embedded (no RabbitMQ).
@@ -46,6 +47,10 @@ class Transport(Protocol):
 
     def blocking_connection(self, name: str, *, timeout: float | None = None) -> Any: ...
 
+    def policy_writer(self) -> PolicyWriter | None:
+        """Where policies can be written from here, if anywhere."""
+        ...
+
 
 def node_urls(amqp_url: str) -> list[str]:
     """The nodes of a `HUB_AMQP_URL`: one URL, or several separated by commas (a cluster);
@@ -64,6 +69,33 @@ def node_urls(amqp_url: str) -> list[str]:
         vhost = "%2F" if first.virtual_host == "/" else first.virtual_host
         urls.append(f"{scheme}://{creds.username}:{creds.password}@{p}/{vhost}")
     return urls
+
+
+def connection_parameters(
+    settings: DeliverySettings,
+    name: str,
+    *,
+    timeout: float | None = None,
+    start: int = 0,
+) -> list[pika.URLParameters]:
+    """The one reading of `HUB_AMQP_URL` into pika parameters: one per node, from the
+    `start`-th round; pika tries them in turn (broker setup, relay, workers, the readiness
+    probe and queue depths all connect through this)."""
+    if not settings.amqp_url:
+        raise ValueError("no HUB_AMQP_URL: delivery is embedded")
+    urls = node_urls(settings.amqp_url)
+    start %= len(urls)
+    out = []
+    for url in urls[start:] + urls[:start]:
+        params = pika.URLParameters(url)
+        params.heartbeat = settings.heartbeat
+        params.blocked_connection_timeout = settings.blocked_connection_timeout
+        params.connection_attempts = 1
+        params.socket_timeout = timeout or 5
+        params.stack_timeout = (timeout or 5) * 2
+        params.client_properties = {"connection_name": f"hub-{name}-{os.getpid()}"}
+        out.append(params)
+    return out
 
 
 def redacted(url: str) -> str:
@@ -86,18 +118,10 @@ class AmqpTransport:
         self.description = ", ".join(redacted(u) for u in self.urls)
 
     def parameters(self, name: str, timeout: float | None = None) -> list[pika.URLParameters]:
-        ordered = self.urls[self._start :] + self.urls[: self._start]
-        out = []
-        for url in ordered:
-            params = pika.URLParameters(url)
-            params.heartbeat = self.settings.heartbeat
-            params.blocked_connection_timeout = self.settings.blocked_connection_timeout
-            params.connection_attempts = 1
-            params.socket_timeout = timeout or 5
-            params.stack_timeout = (timeout or 5) * 2
-            params.client_properties = {"connection_name": f"hub-{name}-{os.getpid()}"}
-            out.append(params)
-        return out
+        return connection_parameters(self.settings, name, timeout=timeout, start=self._start)
+
+    def policy_writer(self) -> PolicyWriter | None:
+        return writer_for(self.settings.management_url, self.settings.rabbitmqctl)
 
     def async_connection(
         self,
@@ -146,6 +170,17 @@ class _Opening:
             self.ioloop.stop()
 
 
+class _MemoryPolicies:
+    description = "in-process broker"
+
+    def __init__(self, broker: MemoryBroker) -> None:
+        self.broker = broker
+
+    def apply(self, policies: list[Policy]) -> None:
+        for p in policies:
+            self.broker.set_policy(p)
+
+
 class MemoryTransport:
     settles_late = True
     description = MEMORY_URL
@@ -165,6 +200,9 @@ class MemoryTransport:
     def blocking_connection(self, name: str, *, timeout: float | None = None) -> Any:
         return MemoryBlockingConnection(self.broker)
 
+    def policy_writer(self) -> PolicyWriter | None:
+        return _MemoryPolicies(self.broker)
+
     def close(self) -> None:
         self.broker.close()
 
@@ -174,3 +212,12 @@ def transport_for(settings: DeliverySettings) -> Transport:
     if settings.amqp_url and settings.amqp_url != MEMORY_URL:
         return AmqpTransport(settings)
     return MemoryTransport()
+
+
+def broker_reachable(settings: DeliverySettings, timeout: float = 2.0) -> bool:
+    """The readiness probe: some node of `HUB_AMQP_URL` accepts a connection (and login)."""
+    try:
+        AmqpTransport(settings).blocking_connection("probe", timeout=timeout).close()
+        return True
+    except Exception:  # readiness reports, never raises
+        return False

@@ -267,7 +267,7 @@ class Worker:
                 mandatory=True,
             )
             channel.basic_ack(tag)
-        metrics.DELIVERIES.labels(sub.name, type(outcome).__name__.lower()).inc()
+        metrics.DELIVERIES.labels(sub.name, outcome_label(outcome)).inc()
         self.settled += 1
 
     def _resubmit(
@@ -312,6 +312,13 @@ class Worker:
         self._publisher.basic_publish(
             self.topology.dead_exchange, delivery.routing_key, delivery.body, props
         )
+
+
+def outcome_label(outcome: Outcome) -> str:
+    """The metric's outcome: "delivered" only for what was sent."""
+    if isinstance(outcome, Delivered) and not outcome.sent:
+        return "skipped"
+    return type(outcome).__name__.lower()
 
 
 def _copy_props(p: Any, headers: dict[str, Any]) -> pika.BasicProperties:

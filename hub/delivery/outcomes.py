@@ -27,6 +27,9 @@ class Outcome:
 @dataclass(frozen=True)
 class Delivered(Outcome):
     detail: str = ""
+    #: False when settled without sending anything (no recipient, all sent before): the
+    #: metrics count it as "skipped", not "delivered".
+    sent: bool = True
 
 
 @dataclass(frozen=True)

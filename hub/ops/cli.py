@@ -34,8 +34,15 @@ def cmd_scheduler(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    from hub.metrics_server import start_from_args
+
+    served = start_from_args(args, "scheduler")
     print(f"scheduler running every {settings.interval_seconds:g} s", flush=True)
-    run_forever(ctx, stop, settings)
+    try:
+        run_forever(ctx, stop, settings)
+    finally:
+        if served is not None:
+            served.stop()
     return 0
 
 
@@ -109,7 +116,7 @@ def register(subparsers: Any) -> None:
     p = cal.add_parser(
         "show", help="一年的工作日 a year's working days, as GET /v1/calendar/{year}"
     )
-    p.add_argument("year", type=int)
+    p.add_argument("year", type=int, help="the year, e.g. 2026")
     p.set_defaults(func=cmd_calendar_show)
 
     p = subparsers.add_parser(
@@ -117,4 +124,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("--once", action="store_true", help="one pass, print the counts, exit")
     p.add_argument("--interval", type=float, default=None, help="seconds between passes")
+    from hub.metrics_server import add_arguments
+
+    add_arguments(p)
     p.set_defaults(func=cmd_scheduler)

@@ -27,8 +27,12 @@ def unique_prefix() -> str:
 
 
 def delivery_settings(amqp_url: str | None, **overrides: Any) -> DeliverySettings:
+    """Settings of a test's own prefix. Over a broker the limits are queue arguments unless
+    `limits="policy"` (with a `rabbitmqctl` of a node of the test's own): the hub may not
+    write policies on the machine's shared broker. The in-process broker keeps policies."""
     base = DeliverySettings(
         amqp_url=amqp_url,
+        limits="arguments" if amqp_url else "policy",
         prefix=unique_prefix(),
         delivery_limit=3,
         retry_delays=(0.2, 0.5, 1.0),
@@ -177,6 +181,7 @@ def env_for(settings: DeliverySettings, database_url: str) -> dict[str, str]:
             "HUB_RETRY_DELAYS": ",".join(str(d) for d in settings.retry_delays),
             "HUB_BACKOFF_BASE": str(settings.backoff_base),
             "HUB_WEBHOOK_TIMEOUT": str(settings.webhook_timeout),
+            "HUB_AMQP_LIMITS": settings.limits,
         }
     )
     return env

@@ -72,6 +72,12 @@ class RabbitNode:
     def dir(self) -> Path:
         return self.base / self.short
 
+    @property
+    def cwd(self) -> str:
+        """Erlang writes its crash dumps (MnesiaCore.*, erl_crash.dump) here, not into the
+        checkout the tests run from."""
+        return str(self.dir if self.dir.exists() else self.base)
+
     def env(self) -> dict[str, str]:
         d = self.dir
         return {
@@ -122,6 +128,7 @@ class RabbitNode:
         done = subprocess.run(
             [str(BIN / "rabbitmqctl"), "-n", self.name, *args],
             env=self.env(),
+            cwd=self.cwd,
             capture_output=True,
             text=True,
             timeout=timeout,
@@ -135,6 +142,7 @@ class RabbitNode:
         subprocess.run(
             [str(BIN / "rabbitmq-server"), "-detached"],
             env=self.env(),
+            cwd=self.cwd,
             check=True,
             capture_output=True,
             timeout=60,

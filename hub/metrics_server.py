@@ -1,0 +1,113 @@
+"""`--metrics-port`: GET /metrics (Prometheus) and GET /healthz of a long-running process
+(`hub serve`, `hub relay`, `hub connector`, `hub scheduler`), on a port of its own.
+
+A small threaded HTTP server from the standard library, in a daemon thread: the relay's
+and the connectors' counters live in their own processes, so each one serves its own.
+`/healthz` answers 200 while the process's `alive()` holds (its loop runs), else 503.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+log = logging.getLogger("hub.metrics")
+
+
+class MetricsServer:
+    def __init__(
+        self,
+        port: int,
+        *,
+        host: str = "127.0.0.1",
+        process: str,
+        alive: Callable[[], bool] = lambda: True,
+        details: Callable[[], dict[str, Any]] = dict,
+    ) -> None:
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                path = self.path.split("?", 1)[0]
+                if path == "/metrics":
+                    self._answer(200, generate_latest(), CONTENT_TYPE_LATEST)
+                elif path == "/healthz":
+                    ok = owner.alive()
+                    body = {
+                        "status": "ok" if ok else "failing",
+                        "process": owner.process,
+                        "pid": os.getpid(),
+                        **owner.details(),
+                    }
+                    self._answer(200 if ok else 503, json.dumps(body).encode(), "application/json")
+                else:
+                    self._answer(404, b'{"status":404}', "application/json")
+
+            def _answer(self, status: int, body: bytes, media_type: str) -> None:
+                self.send_response(status)
+                self.send_header("Content-Type", media_type)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, format: str, *args: Any) -> None:  # scrapes are not news
+                return
+
+        self.process = process
+        self.alive = alive
+        self.details = details
+        self.httpd = ThreadingHTTPServer((host, port), Handler)
+        self.httpd.daemon_threads = True
+        self.port = int(self.httpd.server_address[1])
+        self._thread = threading.Thread(
+            target=self.httpd.serve_forever, name="hub-metrics", daemon=True
+        )
+
+    def start(self) -> MetricsServer:
+        self._thread.start()
+        log.info("%s: /metrics and /healthz on port %d", self.process, self.port)
+        return self
+
+    def stop(self) -> None:
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def add_arguments(parser: Any) -> None:
+    """`--metrics-port` and `--metrics-host` of a long-running command."""
+    parser.add_argument(
+        "--metrics-port",
+        type=int,
+        default=None,
+        metavar="PORT",
+        help="serve /metrics and /healthz on this port (default: HUB_METRICS_PORT; none)",
+    )
+    parser.add_argument(
+        "--metrics-host",
+        default=None,
+        metavar="HOST",
+        help="address of the metrics port (default: HUB_METRICS_HOST or 127.0.0.1)",
+    )
+
+
+def start_from_args(
+    args: Any,
+    process: str,
+    *,
+    alive: Callable[[], bool] = lambda: True,
+    details: Callable[[], dict[str, Any]] = dict,
+) -> MetricsServer | None:
+    port = args.metrics_port
+    if port is None and os.environ.get("HUB_METRICS_PORT"):
+        port = int(os.environ["HUB_METRICS_PORT"])
+    if port is None:
+        return None
+    host = args.metrics_host or os.environ.get("HUB_METRICS_HOST") or "127.0.0.1"
+    return MetricsServer(port, host=host, process=process, alive=alive, details=details).start()
