@@ -89,9 +89,9 @@ def create_app(ctx: HubContext) -> Starlette:
 
     app = Starlette(
         lifespan=lifespan,
-        middleware=[Middleware(RequestMetrics)],
         routes=[*routes, Route("/openapi.json", openapi_json, methods=["GET"])],
-        middleware=[Middleware(RefuseControlCharacters)],
+        # outermost first: requests refused for control characters are counted too
+        middleware=[Middleware(RequestMetrics), Middleware(RefuseControlCharacters)],
         exception_handlers={
             HttpProblem: on_http_problem,
             ServiceError: on_service_error,
