@@ -197,7 +197,7 @@ def register(sub: Any) -> None:
         dest="import_command", required=True
     )
     p = imp.add_parser("cases", help="import cases from an NDJSON file ('-': stdin)")
-    p.add_argument("file", metavar="FILE")
+    p.add_argument("file", metavar="FILE", help="NDJSON file of historical cases, one a line")
     p.add_argument("--workers", type=int, default=0, help="importing processes")
     p.add_argument("--batch", type=int, default=1000, help="lines per transaction")
     p.set_defaults(func=cmd_import_cases)
