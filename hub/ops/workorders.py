@@ -293,6 +293,7 @@ def _audit(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action=action,
         application_no=wo.application_no,
         detail={"workorder_no": wo.no, **detail},

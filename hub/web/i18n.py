@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hub.web.console.texts import CONSOLE_FIELDS, CONSOLE_TEXT
+from hub.web.console.texts import CONSOLE_FIELDS, CONSOLE_TEXT, WORDS
 from schemas.codes import (
     AGREEMENT_TYPES,
     CATEGORIES,
@@ -574,6 +574,10 @@ class Texts:
             return ""
         name = DISTRICTS.get(code)
         return f"{name} ({code})" if self.lang == "en" and name else (name or code)
+
+    def word(self, code: str | None) -> str:
+        """A code the console shows (registry change, state, complaint, work order)."""
+        return self._of(WORDS, code)
 
     def pick(self, text: str) -> str:
         return pick(text, self.lang)

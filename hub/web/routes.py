@@ -7,9 +7,17 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from hub.web import public, signin, workbench
-from hub.web.console import deadletters, overdue, today, undeliverable
+from hub.web.console import (
+    complaints,
+    deadletters,
+    overdue,
+    registry,
+    today,
+    undeliverable,
+    workorders,
+)
 
-CONSOLE = [today, overdue, undeliverable, deadletters]
+CONSOLE = [today, overdue, undeliverable, deadletters, registry, complaints, workorders]
 
 routes: list[BaseRoute] = [
     *public.routes,

@@ -10,15 +10,18 @@ so a double submit is recorded once (`pages.once`).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
 
+from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
 
 import schemas
+from hub.domain.errors import DomainError
 from hub.services.access import sees_everything
-from hub.services.errors import Invalid, Violation
+from hub.services.errors import Invalid, ServiceError, Violation
 from hub.services.principal import Principal, Role
 from hub.web import pages
 from hub.web.session import WebSession
@@ -104,3 +107,34 @@ def checked(schema: str, body: dict[str, Any]) -> None:
     errors = schemas.validate(schema, body)
     if errors:
         raise Invalid([Violation(e.pointer, e.message) for e in errors])
+
+
+Rerender = Callable[..., Awaitable[Response]]
+
+
+async def act(
+    request: Request,
+    op: Operator,
+    form: dict[str, str],
+    action: str,
+    body: dict[str, Any],
+    work: Callable[[Session], dict[str, Any]],
+    fields: dict[str, str],
+    rerender: Rerender,
+    schema: str | None = None,
+) -> Response | None:
+    """Check `body` against the API's schema, run `work` once per form (its nonce), and
+    answer None when done, or the page again with the refusal: each field named in Chinese
+    and English, nothing changed, what was typed kept."""
+    t = pages.texts(request)
+    try:
+        if schema:
+            checked(schema, body)
+        await pages.once(request, op.principal, form, action, body, work)
+    except (ServiceError, DomainError) as exc:
+        status, message, lines = pages.failure(t, exc, fields)
+        bad = pages.bad_fields(exc.errors, fields) if isinstance(exc, Invalid) else set()
+        return await rerender(
+            request, op, status, error=message, violations=lines, bad=bad, form=form
+        )
+    return None

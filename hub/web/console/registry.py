@@ -1,0 +1,163 @@
+"""`/web/console/registry`: registry changes under four eyes (Art. 17, 20). A unit asks to
+suspend, resume, close, show, hide or update one of its institutions; an admin other than
+the requester approves or rejects (`ops.governance`, as the API: the service refuses the
+requester with 403); an institution's history shows every version it had."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from sqlmodel import Session
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from hub.domain.errors import DomainError
+from hub.ops import governance
+from hub.services.access import supervised_directory
+from hub.services.errors import ServiceError
+from hub.services.principal import Role
+from hub.web import pages
+from hub.web.console.common import Operator, act, csrf_refused, operator, page, posted
+
+#: The changes a page may request (adding an institution takes the registry file's fields).
+ACTIONS = ("suspend", "resume", "close", "show", "hide", "update")
+#: Fields an `update` may carry from the page.
+UPDATE_FIELDS = ("name", "phone", "address", "capacity", "mediators")
+FIELDS = {
+    "/action": "action",
+    "/institution": "institution",
+    "/reason": "reason",
+    "/note": "note",
+    "/data": "data",
+    **{f"/data/{k}": k for k in UPDATE_FIELDS},
+}
+
+
+async def _page(request: Request, op: Operator, status: int = 200, **context: Any) -> Response:
+    ctx = pages.ctx_of(request)
+
+    def work(s: Session) -> dict[str, Any]:
+        changes = governance.list_changes(s, op.principal, None)
+        return {
+            "pending": [c for c in changes if c["status"] == "pending"],
+            "decided": [c for c in reversed(changes) if c["status"] != "pending"][:20],
+            "institutions": supervised_directory(ctx, s, op.principal),
+        }
+
+    found = await pages.read(request, work)
+    names = {i["id"]: i["name"] for i in found["institutions"]}
+    return page(
+        request,
+        op,
+        "console/registry.html",
+        status,
+        names=names,
+        actions=ACTIONS,
+        update_fields=UPDATE_FIELDS,
+        may_request=op.principal.role is Role.UNIT,
+        **found,
+        **context,
+    )
+
+
+async def changes(request: Request) -> Response:
+    op = await operator(request)
+    if isinstance(op, Response):
+        return op
+    t = pages.texts(request)
+    done = request.query_params.get("done")
+    flash = t(f"c_change_{done}") if done in ("requested", "approved", "rejected") else None
+    return await _page(request, op, flash=flash)
+
+
+def _change_body(form: dict[str, str]) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "action": form.get("action", ""),
+        "institution": form.get("institution", ""),
+        "reason": form.get("reason", "").strip(),
+    }
+    if body["action"] == "update":
+        data: dict[str, Any] = {}
+        for name in UPDATE_FIELDS:
+            value = form.get(name, "").strip()
+            if value:
+                data[name] = (
+                    int(value) if name in ("capacity", "mediators") and (value.isdigit()) else value
+                )
+        body["data"] = data
+    return body
+
+
+async def request_change(request: Request) -> Response:
+    op = await operator(request)
+    if isinstance(op, Response):
+        return op
+    form = await posted(request, op)
+    if form is None:
+        return csrf_refused(request, op)
+    ctx = pages.ctx_of(request)
+    body = _change_body(form)
+    refused = await act(
+        request,
+        op,
+        form,
+        "registry-change",
+        body,
+        lambda s: governance.request_change(ctx, s, op.principal, body),
+        FIELDS,
+        _page,
+        schema="registry_change",
+    )
+    return refused or pages.redirect("/web/console/registry?done=requested")
+
+
+async def decide(request: Request) -> Response:
+    op = await operator(request, admin_only=True)
+    if isinstance(op, Response):
+        return op
+    form = await posted(request, op)
+    if form is None:
+        return csrf_refused(request, op)
+    ctx = pages.ctx_of(request)
+    change_id = request.path_params["id"]
+    approve = form.get("decision") == "approve"
+    note = form.get("note", "").strip() or None
+    body = {"id": change_id, "approve": approve, "note": note}
+    refused = await act(
+        request,
+        op,
+        form,
+        f"registry-decision:{change_id}",
+        body,
+        lambda s: governance.decide(ctx, s, op.principal, change_id, approve, note),
+        FIELDS,
+        _page,
+    )
+    done = "approved" if approve else "rejected"
+    return refused or pages.redirect(f"/web/console/registry?{urlencode({'done': done})}")
+
+
+async def history(request: Request) -> Response:
+    op = await operator(request)
+    if isinstance(op, Response):
+        return op
+    ctx = pages.ctx_of(request)
+    t = pages.texts(request)
+    inst_id = request.path_params["id"]
+    try:  # history is recorded on first need (a write), as the API's
+        found = await pages.write(
+            request, lambda s: governance.history(ctx, s, op.principal, inst_id)
+        )
+    except (ServiceError, DomainError):
+        return page(request, op, "console/message.html", 404, error=t("c_no_institution"))
+    return page(request, op, "console/history.html", versions=found["versions"], inst_id=inst_id)
+
+
+routes = [
+    Route("/web/console/registry", changes, methods=["GET"]),
+    Route("/web/console/registry", request_change, methods=["POST"]),
+    Route("/web/console/registry/changes/{id}", decide, methods=["POST"]),
+    Route("/web/console/registry/institutions/{id}", history, methods=["GET"]),
+]
