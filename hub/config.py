@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
+
+from hub.domain.dates import DateBounds
 
 
 @dataclass(frozen=True)
@@ -114,6 +117,18 @@ def _floats(name: str, default: tuple[float, ...]) -> tuple[float, ...]:
 
 def _text(name: str, default: str | None = None) -> str | None:
     return os.environ.get(name) or default
+
+
+def dates_from_env() -> DateBounds:
+    """The plausible range of dates the hub accepts (hub.domain.dates)."""
+    d = DateBounds()
+    start = _text("HUB_PLATFORM_START")
+    earliest = _text("HUB_EARLIEST_OCCURRENCE")
+    return DateBounds(
+        platform_start=date.fromisoformat(start) if start else d.platform_start,
+        earliest_occurrence=date.fromisoformat(earliest) if earliest else d.earliest_occurrence,
+        clock_skew=timedelta(seconds=_float("HUB_CLOCK_SKEW_SECONDS", 300)),
+    )
 
 
 def delivery_from_env() -> DeliverySettings:
@@ -374,6 +389,8 @@ class Settings:
     serve: ServeSettings = field(default_factory=ServeSettings)
     #: Bytes of files one case may hold (attachments, referral documents, served documents).
     case_file_bytes: int = DEFAULT_CASE_FILE_BYTES
+    #: The plausible range of dates taken from outside (HUB_PLATFORM_START, ...).
+    dates: DateBounds = field(default_factory=DateBounds)
     extra: dict[str, str] = field(default_factory=dict)
 
     def delivery_settings(self) -> DeliverySettings:
@@ -413,4 +430,5 @@ class Settings:
             intake=IntakeSettings.from_env(),
             serve=ServeSettings.from_env(),
             case_file_bytes=_case_file_bytes(),
+            dates=dates_from_env(),
         )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -31,6 +31,15 @@ def loads(text: str | bytes) -> Any:
     return json.loads(text)
 
 
+#: China Standard Time. Asia/Shanghai has been +08:00 since 1991, but before 1901 tzdata
+#: gives it local mean time (+08:05:43, not RFC 3339) and 1986-1991 summer time: answers
+#: always carry the fixed whole-minute +08:00.
+CST = timezone(timedelta(hours=8))
+
+
 def rfc3339(moment: datetime) -> str:
-    """Times are answered in the hub's business zone, Asia/Shanghai (+08:00)."""
-    return moment.astimezone(SHANGHAI).isoformat(timespec="seconds")
+    """Times are answered in the hub's business zone as RFC 3339 with +08:00."""
+    try:
+        return moment.astimezone(CST).isoformat(timespec="seconds")
+    except OverflowError:  # within 8 h of datetime.max: say it in UTC
+        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

@@ -14,6 +14,7 @@ from starlette.responses import Response
 import schemas
 from hub import jsonutil
 from hub.api.errors import HttpProblem
+from hub.domain import dates
 from hub.services import throttle
 from hub.services.context import HubContext
 from hub.services.errors import Violation
@@ -114,6 +115,15 @@ async def json_body(request: Request, schema: str) -> tuple[dict[str, Any], byte
         raise HttpProblem(415, "请使用 Content-Type: application/json / use application/json")
     body = decode_json(raw)
     errors = schemas.validate(schema, body)
+    flagged = {e.pointer for e in errors}
+    ctx = hub_ctx(request)
+    errors += [  # dates outside what can be true (hub.domain.dates)
+        schemas.FieldError(pointer, message)
+        for pointer, message in dates.body_problems(
+            schema, body, ctx.clock.now(), ctx.settings.dates
+        )
+        if pointer not in flagged
+    ]
     if errors:
         raise _refuse(errors)
     return body, raw

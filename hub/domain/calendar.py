@@ -8,7 +8,9 @@ Nothing here raises for unknown years.
 
 Counting is per year, not per day: a year's schedule keeps how many working days precede
 each of its days, and a year nobody knows counts its weekdays in closed form, so the working
-time between two moments costs one step per calendar year they span, however far apart.
+time between two moments costs one step per calendar year they span within the years a
+schedule can exist for (2000-2100), and one step for all the years outside, however far
+apart. Adding working days or hours walks day by day, capped at `MAX_WORKING_DAYS`.
 
 `WorkingCalendar` is immutable; the process's current one is swapped whole by `install()`
 when a schedule is loaded, so a reader never sees half a year.
@@ -21,11 +23,16 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from hub.domain.calendar_schedule import YearSchedule, installed_schedule
+from hub.domain.calendar_schedule import FIRST_YEAR, LAST_YEAR, YearSchedule, installed_schedule
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 _END_OF_DAY = time(23, 59, 59)
+
+#: Schedules exist (installed or loaded) only for these years; the years outside are counted
+#: as weekdays in closed form, so `count` takes at most one step per knowable year (about
+#: 100) whatever the span.
+_KNOWABLE_START, _KNOWABLE_END = date(FIRST_YEAR, 1, 1), date(LAST_YEAR + 1, 1, 1)
 
 #: The most working days one deadline may count: a bound, not a business rule.
 MAX_WORKING_DAYS = 3660
@@ -110,6 +117,12 @@ class WorkingCalendar:
         total, provisional = 0, False
         day = first
         while day < end:
+            if not _KNOWABLE_START <= day < _KNOWABLE_END:  # no schedule: weekdays, one step
+                stop = min(end, _KNOWABLE_START) if day < _KNOWABLE_START else end
+                total += _weekdays(day, stop)
+                provisional = True
+                day = stop
+                continue
             year_end = date(day.year + 1, 1, 1) if day.year < 9999 else date.max
             stop = min(end, year_end)
             known = self.schedule(day.year)

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlmodel import Session, select
 
+from hub.domain import dates
 from hub.domain.numbering import ApplicationNumber, business_day
 from hub.domain.places import district_of
 from hub.domain.status import Status
@@ -24,7 +25,7 @@ from hub.services.casework import (
     touch,
 )
 from hub.services.context import HubContext
-from hub.services.errors import Conflict, Forbidden, Invalid
+from hub.services.errors import Conflict, Forbidden, Invalid, Violation
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, Institution, PartyIndex
 from hub.store.sequences import next_day_sequence
@@ -147,16 +148,15 @@ def submit(
     """Create one application in the caller's transaction and answer the 201 body."""
     now = ctx.clock.now()
     channel = body["channel"]
+    implausible = list(dates.body_problems("application", body, now, ctx.settings.dates))
+    if implausible:  # also for callers that bypass the API's check (hub.domain.dates)
+        raise Invalid([Violation(pointer, message) for pointer, message in implausible])
     if channel == "window":
         if principal.role is not Role.INSTITUTION or not principal.party:
             raise Forbidden(
                 "窗口办件只能由解纷机构录入 / window applications are entered by institutions"
             )
         received_at = datetime.fromisoformat(body["received_at"])
-        if received_at > now:
-            raise Invalid.at(
-                "/received_at", "接收时间不能晚于当前时间 / received_at is in the future"
-            )
         window_inst = session.get(Institution, principal.party)
         if window_inst is None or window_inst.state != "active":
             raise Forbidden("该机构不在名录中或已停用 / institution not active in the registry")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -67,6 +67,10 @@ def submit(
         body["respondents"] = [respondent]
     if applicant is not None:
         body["applicants"] = [applicant]
+    if body.get("occurred_on"):  # a dispute arises before it is brought (hub.domain.dates)
+        body["occurred_on"] = min(
+            body["occurred_on"], (ctx.clock.now() - timedelta(days=1)).date().isoformat()
+        )
     principal = PORTAL
     if channel == "window":
         assert institution

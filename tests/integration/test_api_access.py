@@ -175,7 +175,7 @@ def test_only_the_addressed_court_or_commission_sees_a_referral(api: Api) -> Non
     assert api.record(no, "arbitration", "arb-labor").status_code == 404
     r = api.client.post(
         f"/v1/referrals/{referral_id}/result",
-        json={"outcome": "filed", "decided_on": "2026-11-24"},
+        json={"outcome": "filed", "decided_on": "2026-11-23"},
         headers=other,
     )
     assert r.status_code == 404

@@ -7,7 +7,7 @@ across the 2026 holidays with the clock standing still where the test puts it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -120,7 +120,7 @@ def test_judicial_confirmation_confirmed(api: Api) -> None:
     # a second result for the same referral is refused
     r = api.client.post(
         f"/v1/referrals/{referral['referral_id']}/result",
-        json={"outcome": "rejected", "decided_on": "2026-11-24"},
+        json={"outcome": "rejected", "decided_on": "2026-11-23"},
         headers=api.auth("court", "court-310104"),
     )
     assert r.status_code == 409 and r.json()["current_status"] == "confirmed"
@@ -136,7 +136,7 @@ def test_judicial_confirmation_rejected_then_litigation(api: Api) -> None:
     assert litigation["status"] == "litigation_requested"
     bad = api.client.post(
         f"/v1/referrals/{litigation['referral_id']}/result",
-        json={"outcome": "award", "decided_on": "2026-11-24"},
+        json={"outcome": "award", "decided_on": "2026-11-23"},
         headers=api.auth("court", "court-310104"),
     )
     assert bad.status_code == 422
@@ -190,13 +190,13 @@ def test_litigation_filed_with_court_case_number(api: Api) -> None:
         referral["referral_id"],
         outcome="filed",
         case_no=CASE_NO,
-        decided_on="2026-11-25",
+        decided_on="2026-11-20",
     )
     assert r["status"] == "litigation_filed"
     record = api.record(no, "institution", "pm-a").json()
     assert record["status"] == "litigation_filed"
     assert record["referrals"][0]["case_no"] == CASE_NO
-    assert record["referrals"][0]["decided_on"] == "2026-11-25"
+    assert record["referrals"][0]["decided_on"] == "2026-11-20"
     assert "沪0104民特123号" in api.record(no).text  # Chinese kept as-is, not escaped
 
 
@@ -350,7 +350,8 @@ def test_window_rules(api: Api) -> None:
 
 def _deadlines_on(api: Api, moment: datetime) -> dict[str, Any]:
     api.ctx.clock.set(moment)  # type: ignore[attr-defined]
-    answer = api.submitted(preferred_institution="pm-a")
+    occurred = (moment - timedelta(days=30)).date().isoformat()  # before the clock's today
+    answer = api.submitted(preferred_institution="pm-a", occurred_on=occurred)
     return dict(answer["deadlines"]), answer["application_no"]
 
 
