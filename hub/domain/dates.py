@@ -53,6 +53,15 @@ BODY_DATES: Mapping[str, Mapping[str, Kind]] = {
     "application": {"/received_at": Kind.PAST_INSTANT, "/occurred_on": Kind.OCCURRENCE_DAY},
     "document_receipt": {"/received_at": Kind.PAST_INSTANT},
     "referral_result": {"/decided_on": Kind.PAST_DAY},
+    # history from another system: the same ranges as live (HUB_PLATFORM_START set earlier
+    # for older history)
+    "import_case": {
+        "/received_at": Kind.PAST_INSTANT,
+        "/occurred_on": Kind.OCCURRENCE_DAY,
+        "/events/*/at": Kind.PAST_INSTANT,
+        "/referrals/*/requested_at": Kind.PAST_INSTANT,
+        "/referrals/*/decided_on": Kind.PAST_DAY,
+    },
     "grant": {
         "/scope/from": Kind.PERIOD_DAY,
         "/scope/to": Kind.PERIOD_DAY,
@@ -126,23 +135,29 @@ def problem(kind: Kind, value: Any, now: datetime, bounds: DateBounds) -> str | 
     return None
 
 
-def _at(body: Any, pointer: str) -> Any:
-    node = body
-    for part in pointer.split("/")[1:]:
-        if not isinstance(node, dict) or part not in node:
-            return None
-        node = node[part]
-    return node
+def _found(node: Any, parts: list[str], here: str) -> Iterator[tuple[str, Any]]:
+    """(pointer, value) of what `parts` names in `node`; `*` is every item of a list."""
+    if not parts:
+        yield here, node
+        return
+    head, rest = parts[0], parts[1:]
+    if head == "*":
+        if isinstance(node, list):
+            for i, item in enumerate(node):
+                yield from _found(item, rest, f"{here}/{i}")
+    elif isinstance(node, dict) and head in node:
+        yield from _found(node[head], rest, f"{here}/{head}")
 
 
 def body_problems(
     schema: str, body: Any, now: datetime, bounds: DateBounds
 ) -> Iterator[tuple[str, str]]:
     """(pointer, message) for each implausible date of a request body of `schema`."""
-    for pointer, kind in BODY_DATES.get(schema, {}).items():
-        message = problem(kind, _at(body, pointer), now, bounds)
-        if message:
-            yield pointer, message
+    for path, kind in BODY_DATES.get(schema, {}).items():
+        for pointer, value in _found(body, path.split("/")[1:], ""):
+            message = problem(kind, value, now, bounds)
+            if message:
+                yield pointer, message
 
 
 __all__ = ["BODY_DATES", "DateBounds", "Kind", "body_problems", "problem"]

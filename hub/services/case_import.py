@@ -41,6 +41,7 @@ from hub.domain.calendar import (
     add_working_days,
     deadlines_for_dispatch,
 )
+from hub.domain import dates
 from hub.domain.errors import InvalidApplicationNumber, InvalidTransition, NotAllowed
 from hub.domain.numbering import ApplicationNumber, business_day, parse_application_number
 from hub.domain.routing import body_kind_for
@@ -214,6 +215,14 @@ class CaseImporter:
             errors.append(
                 LineError("/received_at", "接收时间不能晚于当前时间 / received_at is in the future")
             )
+        flagged = {e.pointer for e in errors}  # every date in its plausible range
+        errors += [
+            LineError(pointer, message)
+            for pointer, message in dates.body_problems(
+                "import_case", body, now, self.ctx.settings.dates
+            )
+            if pointer not in flagged
+        ]
         institution = body["institution"]
         registered = self._known(institution)
         if registered is None:

@@ -98,3 +98,24 @@ def test_a_grant_with_implausible_dates_is_refused(api: Api) -> None:
         r = api.client.post("/v1/shared/grants", json=body, headers=admin)
         assert _pointers(r) == [pointer]
     assert api.client.post("/v1/shared/grants", json=good, headers=admin).status_code == 201
+
+
+def test_imported_history_dated_outside_the_range_is_refused(api: Api) -> None:
+    from tests.support.imports import import_line, ndjson
+
+    lines = ndjson(
+        import_line(source_no="D1", received_at="0001-01-01T00:00:00+00:00", events=[]),
+        import_line(
+            source_no="D2", events=[{"type": "received", "at": "9999-01-01T00:00:00+08:00"}]
+        ),
+        import_line(source_no="D3", occurred_on="1900-01-01"),
+        import_line(source_no="D4"),
+    )
+    r = api.client.post(
+        "/v1/import/cases",
+        content=lines,
+        headers={**api.auth("admin"), "content-type": "application/x-ndjson"},
+    )
+    refused = {x["line"]: [e["pointer"] for e in x["errors"]] for x in r.json()["refused"]}
+    assert refused == {1: ["/received_at"], 2: ["/events/0/at"], 3: ["/occurred_on"]}
+    assert r.json()["imported"] == 1
