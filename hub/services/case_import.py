@@ -35,13 +35,13 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 import schemas
+from hub.domain import dates
 from hub.domain.calendar import (
     REFERRAL_DEADLINE,
     SHANGHAI,
     add_working_days,
     deadlines_for_dispatch,
 )
-from hub.domain import dates
 from hub.domain.errors import InvalidApplicationNumber, InvalidTransition, NotAllowed
 from hub.domain.numbering import ApplicationNumber, business_day, parse_application_number
 from hub.domain.routing import body_kind_for
