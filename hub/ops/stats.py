@@ -19,6 +19,14 @@ Population: the applications **received** (`received_at`, Shanghai date) between
   is a complaint by a contact (keyed digest of the phone) who had complained about the same
   institution before.
 
+Computed in the database (`hub.store.stats_queries`): counters per group in one aggregate
+pass, the median and p90 exact from ranked values (window functions), so memory does not
+grow with the number of cases. The working hours to acceptance are those the case was
+given when it was accepted (`application.accept_hours`, migration 0151): a case accepted
+is never dispatched again, and only a holiday schedule loaded later for a provisional
+year could have counted them otherwise. tests/integration/test_stats_property.py compares
+every answer with counting each case in Python.
+
 `format=csv` answers the same rows flattened (`closed_success`, `referrals.<kind>.<outcome>`).
 """
 
@@ -29,19 +37,18 @@ import io
 import math
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
-from statistics import median
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
-from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI, working_hours_between
+from hub.domain.calendar import SHANGHAI
 from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import OPEN_STATUSES
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
-from hub.store.models import Application, Deadline, Institution, Referral
-from hub.store.models_ops import Complaint
+from hub.store import stats_queries as queries
+from hub.store.models import Institution
 from schemas.text import QUERY_DATE_MESSAGE, ascii_date
 
 GROUPINGS = ("institution", "unit", "district", "category")
@@ -99,77 +106,49 @@ def _new_row() -> dict[str, Any]:
 def compute(
     ctx: HubContext, session: Session, principal: Principal, query: dict[str, Any]
 ) -> dict[str, Any]:
+    """The statistics, aggregated in the database (hub.store.stats_queries): a few rows per
+    group come back, whatever the number of cases."""
     now = ctx.clock.now()
     start = datetime.combine(query["from"], time.min, tzinfo=SHANGHAI)
     end = datetime.combine(query["to"] + timedelta(days=1), time.min, tzinfo=SHANGHAI)
     by = query["by"]
     registry = list(session.exec(select(Institution)).all())
-    units = {i.id: i.unit_id for i in registry}
     scope: set[str] | None = None
     if principal.role is not Role.ADMIN:
-        scope = {i for i, u in units.items() if u == principal.party}
-
-    stmt = select(Application).where(
-        col(Application.received_at) >= start, col(Application.received_at) < end
-    )
-    if scope is not None:
-        stmt = stmt.where(col(Application.institution_id).in_(scope or {""}))
-    apps = session.exec(stmt).all()
-
-    def key_of(app: Application) -> str:
-        if by == "institution":
-            return app.institution_id or NONE_KEY
-        if by == "unit":
-            return units.get(app.institution_id or "", NONE_KEY)
-        return str(getattr(app, by))
+        scope = {i.id for i in registry if i.unit_id == principal.party}
+    pop = queries.Population(by, start, end, scope)
 
     rows: dict[str, dict[str, Any]] = defaultdict(_new_row)
-    group_of: dict[str, str] = {}
-    for app in apps:
-        key = key_of(app)
-        group_of[app.no] = key
-        r = rows[key]
-        r["received"] += 1
-        r["online" if app.channel == "online" else "window"] += 1
-        if app.accepted_at is not None:
-            r["accepted"] += 1
-            if app.dispatched_at is not None:
-                r["_hours"].append(working_hours_between(app.dispatched_at, app.accepted_at))
-        if app.status == "rejected":
-            r["rejected"] += 1
-        if app.outcome in ("success", "failure"):
-            r["closed"][app.outcome] += 1
-        if app.status == "withdrawn":
-            r["withdrawn"] += 1
-        if app.status in OPEN_STATUSES:
-            r["open"] += 1
-
-    nos = list(group_of)
-    late: set[str] = set()
-    referrals: list[Referral] = []
-    for chunk in (nos[i : i + 500] for i in range(0, len(nos), 500)):
-        for d in session.exec(
-            select(Deadline).where(
-                col(Deadline.application_no).in_(chunk), Deadline.kind != REFERRAL_DEADLINE
-            )
-        ).all():
-            if (d.met_at or now) > d.due_at:
-                late.add(d.application_no)
-        referrals += session.exec(
-            select(Referral).where(col(Referral.application_no).in_(chunk))
-        ).all()
-    for no in late:
-        rows[group_of[no]]["overdue"] += 1
-    for ref in referrals:
-        outcome = ref.outcome or ref.status
-        rows[group_of[ref.application_no]]["referrals"][ref.kind][outcome] += 1
-
-    _count_complaints(session, rows, by, units, scope, start, end, group_of)
+    for c in queries.counts(session, pop, now, OPEN_STATUSES):
+        r = rows[str(c.key)]
+        r.update(
+            received=int(c.received),
+            online=int(c.online),
+            window=int(c.received) - int(c.online),
+            accepted=int(c.accepted),
+            rejected=int(c.rejected),
+            closed={"success": int(c.success), "failure": int(c.failure)},
+            withdrawn=int(c.withdrawn),
+            open=int(c.open),
+            overdue=int(c.overdue),
+        )
+    ranks: dict[str, dict[int, float]] = defaultdict(dict)
+    sizes: dict[str, int] = {}
+    for key, n, rank, hours in queries.hour_ranks(session, pop):
+        ranks[str(key)][int(rank)] = float(hours)
+        sizes[str(key)] = int(n)
+    for key, kind, outcome, count in queries.referrals(session, pop):
+        rows[str(key)]["referrals"][kind][outcome] += int(count)
+    for key, count, repeats in queries.complaints(session, pop):
+        if key is None:
+            continue
+        rows[str(key)]["complaints"] += int(count)
+        rows[str(key)]["repeat_complaints"] += int(repeats)
 
     out = []
     for key in sorted(rows):
         r = rows[key]
-        hours = r.pop("_hours")
+        r.pop("_hours")
         closed = r["closed"]["success"] + r["closed"]["failure"]
         r["referrals"] = {k: dict(v) for k, v in r["referrals"].items()}
         out.append(
@@ -178,11 +157,7 @@ def compute(
                 **r,
                 "success_rate": round(r["closed"]["success"] / closed, 4) if closed else None,
                 "online_share": round(r["online"] / r["received"], 4) if r["received"] else None,
-                "hours_to_accept": {
-                    "count": len(hours),
-                    "median": round(median(hours), 2) if hours else None,
-                    "p90": _round(percentile_nearest_rank(hours, 0.9)),
-                },
+                "hours_to_accept": _hours(sizes.get(key, 0), ranks.get(key, {})),
             }
         )
     _registry_kpis(out, by, registry, scope)
@@ -192,6 +167,19 @@ def compute(
         "to": query["to"].isoformat(),
         "rows": out,
         "registry": _registry_totals(registry, scope),
+    }
+
+
+def _hours(n: int, ranked: dict[int, float]) -> dict[str, Any]:
+    """Median (the middle value, or the mean of the two middle ones) and nearest-rank p90
+    of a group's working hours to acceptance, from the ranked values the database sent."""
+    if n == 0:
+        return {"count": 0, "median": None, "p90": None}
+    middle = ranked[(n + 1) // 2] if n % 2 else (ranked[n // 2] + ranked[n // 2 + 1]) / 2
+    return {
+        "count": n,
+        "median": round(middle, 2),
+        "p90": _round(ranked[max(1, math.ceil(0.9 * n))]),
     }
 
 
@@ -233,38 +221,6 @@ def _registry_totals(registry: list[Institution], scope: set[str] | None) -> dic
 
 def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 2)
-
-
-def _count_complaints(
-    session: Session,
-    rows: dict[str, dict[str, Any]],
-    by: str,
-    units: dict[str, str],
-    scope: set[str] | None,
-    start: datetime,
-    end: datetime,
-    group_of: dict[str, str],
-) -> None:
-    seen: set[tuple[str, str]] = set()
-    for c in session.exec(select(Complaint).order_by(col(Complaint.created_at))).all():
-        pair = (c.institution_id, c.contact_index)
-        repeat = pair in seen
-        seen.add(pair)
-        if not (start <= c.created_at < end):
-            continue
-        if scope is not None and c.institution_id not in scope:
-            continue
-        if by == "institution":
-            key: str | None = c.institution_id
-        elif by == "unit":
-            key = units.get(c.institution_id, c.unit_id)
-        else:
-            key = group_of.get(c.application_no or "")
-        if key is None:
-            continue
-        row = rows[key]
-        row["complaints"] += 1
-        row["repeat_complaints"] += int(repeat)
 
 
 CSV_FIELDS = (

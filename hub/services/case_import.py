@@ -41,6 +41,7 @@ from hub.domain.calendar import (
     SHANGHAI,
     add_working_days,
     deadlines_for_dispatch,
+    working_hours_between,
 )
 from hub.domain.errors import InvalidApplicationNumber, InvalidTransition, NotAllowed
 from hub.domain.numbering import ApplicationNumber, business_day, parse_application_number
@@ -646,6 +647,9 @@ class CaseImporter:
                 **app.row(),
                 "source": body["source"],
                 "accepted_at": plan.accepted_at,
+                "accept_hours": None
+                if plan.accepted_at is None
+                else working_hours_between(plan.received_at, plan.accepted_at),
                 "closed_at": plan.closed_at,
                 "outcome": plan.outcome,
             },

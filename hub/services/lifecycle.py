@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.domain.calendar import working_hours_between
 from hub.domain.errors import InvalidTransition
 from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import (
@@ -99,6 +100,8 @@ def record_event(
         close_deadlines(session, no, now, _MEETS.get(event, set()))
     if event is EventType.ACCEPTED:
         app.accepted_at = now
+        if app.dispatched_at is not None:  # kept for statistics (never dispatched again)
+            app.accept_hours = working_hours_between(app.dispatched_at, now)
     if event is EventType.CLOSED:
         app.closed_at = now
         app.outcome = data["outcome"]

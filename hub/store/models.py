@@ -106,10 +106,12 @@ class Application(SQLModel, table=True):
     #: the outside system an imported case came from (`hub import cases`); None for live ones
     source: str | None = Field(default=None, max_length=64)
     outcome: str | None = Field(default=None, max_length=20)
-    received_at: datetime = _ts()
+    received_at: datetime = _ts(index=True)
     created_at: datetime = _ts()
     dispatched_at: datetime | None = _ts(nullable=True)
     accepted_at: datetime | None = _ts(nullable=True)
+    #: working hours from dispatch to acceptance, fixed when accepted (statistics, 0151)
+    accept_hours: float | None = None
     closed_at: datetime | None = _ts(nullable=True)
     updated_at: datetime = _ts(index=True)
     version: int = 1

@@ -1,0 +1,198 @@
+"""The statistics' queries (`GET /v1/stats`, hub.ops.stats): aggregates computed in the
+database, so that a read costs the same memory whatever the number of cases.
+
+Population: cases received (`received_at`) in [start, end), of the institutions in `scope`
+when a scope is given. Each query answers a few rows per group:
+
+- `counts`: the counters of every group in one pass (overdue as an EXISTS probe of the
+  case's institution deadlines: met late, or open and past due at `now`);
+- `hour_ranks`: the candidates for the exact median and p90 of `accept_hours` (window
+  functions rank the values per group; only the rows at the middle and near the 90 % rank
+  come back, the caller picks the exact rank);
+- `referrals`: kind x outcome counts;
+- `complaints`: complaints made in the period, and how many were repeats (an earlier
+  complaint by the same contact about the same institution, at any time).
+
+Every statement is plain SQLAlchemy Core and runs on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    and_,
+    bindparam,
+    case,
+    exists,
+    func,
+    or_,
+    select,
+)
+from sqlmodel import Session
+
+from hub.domain.calendar import REFERRAL_DEADLINE
+from hub.store.models import Application, Deadline, Institution, Referral
+from hub.store.models_ops import Complaint
+from hub.store.types import UTCDateTime
+
+NONE_KEY = "(none)"
+
+_A = Application.__table__  # type: ignore[attr-defined]
+_I = Institution.__table__  # type: ignore[attr-defined]
+_D = Deadline.__table__  # type: ignore[attr-defined]
+_R = Referral.__table__  # type: ignore[attr-defined]
+_C = Complaint.__table__  # type: ignore[attr-defined]
+
+
+class Population:
+    """The cases a statistics request counts, and its grouping key as SQL."""
+
+    def __init__(
+        self, by: str, start: datetime, end: datetime, scope: Collection[str] | None
+    ) -> None:
+        self.by = by
+        self.start, self.end, self.scope = start, end, scope
+        if by == "institution":
+            self.key: ColumnElement[Any] = func.coalesce(_A.c.institution_id, NONE_KEY)
+        elif by == "unit":
+            self.key = func.coalesce(_I.c.unit_id, NONE_KEY)
+        else:
+            self.key = _A.c[by]
+
+    def where(self) -> ColumnElement[bool]:
+        conditions = [
+            _A.c.received_at >= bindparam("p_start", self.start, type_=UTCDateTime()),
+            _A.c.received_at < bindparam("p_end", self.end, type_=UTCDateTime()),
+        ]
+        if self.scope is not None:
+            conditions.append(_A.c.institution_id.in_(sorted(self.scope) or [""]))
+        return and_(*conditions)
+
+    def source(self) -> Any:
+        """The application table, joined to institutions when grouped by unit."""
+        if self.by == "unit":
+            return _A.outerjoin(_I, _I.c.id == _A.c.institution_id)
+        return _A
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+    return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
+
+
+def counts(
+    session: Session, pop: Population, now: datetime, open_statuses: Collection[str]
+) -> list[Any]:
+    late = exists().where(
+        _D.c.application_no == _A.c.no,
+        _D.c.kind != REFERRAL_DEADLINE,
+        func.coalesce(_D.c.met_at, bindparam("p_now", now, type_=UTCDateTime())) > _D.c.due_at,
+    )
+    stmt = (
+        select(
+            pop.key.label("key"),
+            func.count().label("received"),
+            _count_if(_A.c.channel == "online").label("online"),
+            _count_if(_A.c.accepted_at.is_not(None)).label("accepted"),
+            _count_if(_A.c.status == "rejected").label("rejected"),
+            _count_if(_A.c.outcome == "success").label("success"),
+            _count_if(_A.c.outcome == "failure").label("failure"),
+            _count_if(_A.c.status == "withdrawn").label("withdrawn"),
+            _count_if(_A.c.status.in_(sorted(open_statuses))).label("open"),
+            _count_if(late).label("overdue"),
+        )
+        .select_from(pop.source())
+        .where(pop.where())
+        .group_by(pop.key)
+    )
+    return list(session.connection().execute(stmt).all())
+
+
+def hour_ranks(session: Session, pop: Population) -> list[Any]:
+    """(key, n, rank, hours) for the ranks a median and a nearest-rank p90 may need."""
+    ranked = (
+        select(
+            pop.key.label("key"),
+            _A.c.accept_hours.label("hours"),
+            func.row_number().over(partition_by=pop.key, order_by=_A.c.accept_hours).label("rank"),
+            func.count().over(partition_by=pop.key).label("n"),
+        )
+        .select_from(pop.source())
+        .where(
+            pop.where(),
+            _A.c.accepted_at.is_not(None),
+            _A.c.dispatched_at.is_not(None),
+            _A.c.accept_hours.is_not(None),
+        )
+        .subquery()
+    )
+    n, rank = ranked.c.n, ranked.c.rank
+    # Integer division on both databases: (n + 1) // 2 and n // 2 + 1 are the middle ranks;
+    # the 90 % rank, ceil(0.9 n), is within [9n // 10, 9n // 10 + 1] whatever the rounding.
+    nine_tenths = (n * 9) // 10
+    stmt = select(ranked.c.key, n, rank, ranked.c.hours).where(
+        or_(
+            rank == (n + 1) // 2,
+            rank == n // 2 + 1,
+            and_(rank >= nine_tenths, rank <= nine_tenths + 1),
+        )
+    )
+    return list(session.connection().execute(stmt).all())
+
+
+def referrals(session: Session, pop: Population) -> list[Any]:
+    outcome = func.coalesce(_R.c.outcome, _R.c.status)
+    stmt = (
+        select(pop.key.label("key"), _R.c.kind, outcome.label("outcome"), func.count())
+        .select_from(pop.source().join(_R, _R.c.application_no == _A.c.no))
+        .where(pop.where())
+        .group_by(pop.key, _R.c.kind, outcome)
+    )
+    return list(session.connection().execute(stmt).all())
+
+
+def complaints(session: Session, pop: Population) -> list[Any]:
+    """(key, complaints, repeats) for complaints made in the period."""
+    ordered = select(
+        _C.c.no,
+        _C.c.institution_id,
+        _C.c.unit_id,
+        _C.c.application_no,
+        _C.c.created_at,
+        func.row_number()
+        .over(
+            partition_by=(_C.c.institution_id, _C.c.contact_index),
+            order_by=(_C.c.created_at, _C.c.no),
+        )
+        .label("nth"),
+    ).subquery()
+    in_period = and_(
+        ordered.c.created_at >= bindparam("c_start", pop.start, type_=UTCDateTime()),
+        ordered.c.created_at < bindparam("c_end", pop.end, type_=UTCDateTime()),
+        *(
+            [ordered.c.institution_id.in_(sorted(pop.scope) or [""])]
+            if pop.scope is not None
+            else []
+        ),
+    )
+    repeat = func.coalesce(func.sum(case((ordered.c.nth > 1, 1), else_=0)), 0)
+    source: Any
+    if pop.by == "institution":
+        key: ColumnElement[Any] = ordered.c.institution_id
+        source = ordered
+        where: ColumnElement[bool] = in_period
+    elif pop.by == "unit":
+        key = func.coalesce(_I.c.unit_id, ordered.c.unit_id)
+        source = ordered.outerjoin(_I, _I.c.id == ordered.c.institution_id)
+        where = in_period
+    else:  # about one of the group's cases (received in the period, in scope)
+        key = _A.c[pop.by]
+        source = ordered.join(_A, _A.c.no == ordered.c.application_no)
+        where = and_(in_period, pop.where())
+    stmt = (
+        select(key.label("key"), func.count(), repeat).select_from(source).where(where)
+    ).group_by(key)
+    return list(session.connection().execute(stmt).all())

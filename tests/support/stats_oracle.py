@@ -1,0 +1,296 @@
+"""Brute force for the property test of `GET /v1/stats` (tests/integration/test_stats_property.py):
+the statistics as the hub computed them before issue 15, every case of the period loaded
+into Python and counted one by one. The definitions are hub/ops/stats.py's docstring."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+from statistics import median
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI, working_hours_between
+from hub.domain.routing import MEDIATION_KINDS
+from hub.domain.status import OPEN_STATUSES
+from hub.services.context import HubContext
+from hub.services.errors import Invalid, Violation
+from hub.services.principal import Principal, Role
+from hub.store.models import Application, Deadline, Institution, Referral
+from hub.store.models_ops import Complaint
+from schemas.text import QUERY_DATE_MESSAGE, ascii_date
+
+GROUPINGS = ("institution", "unit", "district", "category")
+NONE_KEY = "(none)"
+
+
+def parse_query(params: dict[str, str], today: date) -> dict[str, Any]:
+    errors: list[Violation] = []
+    by = params.get("by") or "institution"
+    if by not in GROUPINGS:
+        errors.append(Violation("/query/by", f"须为 {'|'.join(GROUPINGS)}"))
+    fmt = params.get("format") or "json"
+    if fmt not in ("json", "csv"):
+        errors.append(Violation("/query/format", "须为 json 或 csv / json or csv"))
+    days: dict[str, date] = {}
+    for name, default in (("from", today - timedelta(days=29)), ("to", today)):
+        raw = params.get(name)
+        day = ascii_date(raw) if raw else default
+        if day is None:
+            errors.append(Violation(f"/query/{name}", QUERY_DATE_MESSAGE))
+        else:
+            days[name] = day
+    if not errors and days["from"] > days["to"]:
+        errors.append(Violation("/query/from", "起始日期晚于结束日期 / from after to"))
+    if errors:
+        raise Invalid(errors)
+    return {"by": by, "format": fmt, "from": days["from"], "to": days["to"]}
+
+
+def percentile_nearest_rank(values: list[float], p: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(p * len(ordered))) - 1]
+
+
+def _new_row() -> dict[str, Any]:
+    return {
+        "received": 0,
+        "online": 0,
+        "window": 0,
+        "accepted": 0,
+        "rejected": 0,
+        "closed": {"success": 0, "failure": 0},
+        "withdrawn": 0,
+        "open": 0,
+        "overdue": 0,
+        "referrals": defaultdict(lambda: defaultdict(int)),
+        "complaints": 0,
+        "repeat_complaints": 0,
+        "_hours": [],
+    }
+
+
+def compute(
+    ctx: HubContext, session: Session, principal: Principal, query: dict[str, Any]
+) -> dict[str, Any]:
+    now = ctx.clock.now()
+    start = datetime.combine(query["from"], time.min, tzinfo=SHANGHAI)
+    end = datetime.combine(query["to"] + timedelta(days=1), time.min, tzinfo=SHANGHAI)
+    by = query["by"]
+    registry = list(session.exec(select(Institution)).all())
+    units = {i.id: i.unit_id for i in registry}
+    scope: set[str] | None = None
+    if principal.role is not Role.ADMIN:
+        scope = {i for i, u in units.items() if u == principal.party}
+
+    stmt = select(Application).where(
+        col(Application.received_at) >= start, col(Application.received_at) < end
+    )
+    if scope is not None:
+        stmt = stmt.where(col(Application.institution_id).in_(scope or {""}))
+    apps = session.exec(stmt).all()
+
+    def key_of(app: Application) -> str:
+        if by == "institution":
+            return app.institution_id or NONE_KEY
+        if by == "unit":
+            return units.get(app.institution_id or "", NONE_KEY)
+        return str(getattr(app, by))
+
+    rows: dict[str, dict[str, Any]] = defaultdict(_new_row)
+    group_of: dict[str, str] = {}
+    for app in apps:
+        key = key_of(app)
+        group_of[app.no] = key
+        r = rows[key]
+        r["received"] += 1
+        r["online" if app.channel == "online" else "window"] += 1
+        if app.accepted_at is not None:
+            r["accepted"] += 1
+            if app.dispatched_at is not None:
+                r["_hours"].append(working_hours_between(app.dispatched_at, app.accepted_at))
+        if app.status == "rejected":
+            r["rejected"] += 1
+        if app.outcome in ("success", "failure"):
+            r["closed"][app.outcome] += 1
+        if app.status == "withdrawn":
+            r["withdrawn"] += 1
+        if app.status in OPEN_STATUSES:
+            r["open"] += 1
+
+    nos = list(group_of)
+    late: set[str] = set()
+    referrals: list[Referral] = []
+    for chunk in (nos[i : i + 500] for i in range(0, len(nos), 500)):
+        for d in session.exec(
+            select(Deadline).where(
+                col(Deadline.application_no).in_(chunk), Deadline.kind != REFERRAL_DEADLINE
+            )
+        ).all():
+            if (d.met_at or now) > d.due_at:
+                late.add(d.application_no)
+        referrals += session.exec(
+            select(Referral).where(col(Referral.application_no).in_(chunk))
+        ).all()
+    for no in late:
+        rows[group_of[no]]["overdue"] += 1
+    for ref in referrals:
+        outcome = ref.outcome or ref.status
+        rows[group_of[ref.application_no]]["referrals"][ref.kind][outcome] += 1
+
+    _count_complaints(session, rows, by, units, scope, start, end, group_of)
+
+    out = []
+    for key in sorted(rows):
+        r = rows[key]
+        hours = r.pop("_hours")
+        closed = r["closed"]["success"] + r["closed"]["failure"]
+        r["referrals"] = {k: dict(v) for k, v in r["referrals"].items()}
+        out.append(
+            {
+                by: key,
+                **r,
+                "success_rate": round(r["closed"]["success"] / closed, 4) if closed else None,
+                "online_share": round(r["online"] / r["received"], 4) if r["received"] else None,
+                "hours_to_accept": {
+                    "count": len(hours),
+                    "median": round(median(hours), 2) if hours else None,
+                    "p90": _round(percentile_nearest_rank(hours, 0.9)),
+                },
+            }
+        )
+    _registry_kpis(out, by, registry, scope)
+    return {
+        "by": by,
+        "from": query["from"].isoformat(),
+        "to": query["to"].isoformat(),
+        "rows": out,
+        "registry": _registry_totals(registry, scope),
+    }
+
+
+def _connected(i: Institution) -> bool:
+    """A mediation body connected to the hub: in the registry and not closed."""
+    return i.state != "closed" and i.kind in MEDIATION_KINDS
+
+
+def _registry_kpis(
+    rows: list[dict[str, Any]], by: str, registry: list[Institution], scope: set[str] | None
+) -> None:
+    """Seed 003's registry KPIs beside the case counts: mediators, connected bodies."""
+    if by not in ("institution", "unit"):
+        return
+    mediators: dict[str, int | None] = {}
+    connected: dict[str, int] = defaultdict(int)
+    for i in registry:
+        if (scope is not None and i.id not in scope) or not _connected(i):
+            continue
+        key = i.id if by == "institution" else i.unit_id
+        connected[key] += 1
+        if i.mediators is not None:
+            mediators[key] = (mediators.get(key) or 0) + i.mediators
+    for row in rows:
+        row["mediators"] = mediators.get(row[by])
+        if by == "unit":
+            row["connected"] = connected.get(row[by], 0)
+
+
+def _registry_totals(registry: list[Institution], scope: set[str] | None) -> dict[str, Any]:
+    mine = [i for i in registry if (scope is None or i.id in scope) and _connected(i)]
+    counted = [i.mediators for i in mine if i.mediators is not None]
+    return {
+        "connected_institutions": len(mine),
+        "mediators": sum(counted) if counted else None,
+        "institutions_reporting_mediators": len(counted),
+    }
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 2)
+
+
+def _count_complaints(
+    session: Session,
+    rows: dict[str, dict[str, Any]],
+    by: str,
+    units: dict[str, str],
+    scope: set[str] | None,
+    start: datetime,
+    end: datetime,
+    group_of: dict[str, str],
+) -> None:
+    seen: set[tuple[str, str]] = set()
+    for c in session.exec(select(Complaint).order_by(col(Complaint.created_at))).all():
+        pair = (c.institution_id, c.contact_index)
+        repeat = pair in seen
+        seen.add(pair)
+        if not (start <= c.created_at < end):
+            continue
+        if scope is not None and c.institution_id not in scope:
+            continue
+        if by == "institution":
+            key: str | None = c.institution_id
+        elif by == "unit":
+            key = units.get(c.institution_id, c.unit_id)
+        else:
+            key = group_of.get(c.application_no or "")
+        if key is None:
+            continue
+        row = rows[key]
+        row["complaints"] += 1
+        row["repeat_complaints"] += int(repeat)
+
+
+CSV_FIELDS = (
+    "received",
+    "accepted",
+    "rejected",
+    "closed_success",
+    "closed_failure",
+    "success_rate",
+    "withdrawn",
+    "open",
+    "median_hours_to_accept",
+    "p90_hours_to_accept",
+    "overdue",
+    "online",
+    "window",
+    "online_share",
+    "complaints",
+    "repeat_complaints",
+)
+
+
+def to_csv(result: dict[str, Any]) -> str:
+    by = result["by"]
+    kinds = sorted(
+        {f"referrals.{k}.{o}" for r in result["rows"] for k, v in r["referrals"].items() for o in v}
+    )
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    extra = [f for f in ("mediators", "connected") if any(f in r for r in result["rows"])]
+    writer.writerow([by, *CSV_FIELDS, *extra, *kinds])
+    for r in result["rows"]:
+        flat = {
+            **r,
+            "closed_success": r["closed"]["success"],
+            "closed_failure": r["closed"]["failure"],
+            "median_hours_to_accept": r["hours_to_accept"]["median"],
+            "p90_hours_to_accept": r["hours_to_accept"]["p90"],
+        }
+        for k in kinds:
+            _, kind, outcome = k.split(".")
+            flat[k] = r["referrals"].get(kind, {}).get(outcome, 0)
+        writer.writerow(
+            [
+                r[by],
+                *("" if flat.get(f) is None else flat[f] for f in (*CSV_FIELDS, *extra, *kinds)),
+            ]
+        )
+    return buf.getvalue()
