@@ -288,12 +288,18 @@ _PERSON_IDS = ("resident_id", "passport", "other")
 _ORG_IDS = ("uscc", "other")
 
 
-def _check_phone(value: Any, pointer: str, add: Callable[[str, str], None]) -> None:
-    if isinstance(value, str) and not identity.is_phone(value):
+def _check_phone(
+    value: Any, pointer: str, add: Callable[[str, str], None], *, organization: bool = False
+) -> None:
+    if isinstance(value, str) and not identity.is_phone(value, organization=organization):
+        more = "、400/800 号码" if organization else ""
+        more_en = ", 400/800 number" if organization else ""
         add(
             pointer,
-            "电话号码无效：应为手机号或固定电话（如 13812345678、021-12345678） / "
-            "invalid phone: mainland mobile or landline, e.g. 021-12345678",
+            f"电话号码无效：应为已分配号段的手机号或存在的区号加正确位数的固定电话{more}"
+            "（如 13812345678、021-64871234、021-64871234转1234） / "
+            f"invalid phone: a mobile of an allocated block or a landline of an existing "
+            f"area code and the right length{more_en}, e.g. 021-64871234-1234",
         )
 
 
@@ -325,7 +331,7 @@ def _check_party(party: Any, at: str, add: Callable[[str, str], None]) -> None:
             problem = "证件号码格式不正确 / invalid document number"
         if problem:
             add(at + "/id_number", problem)
-    _check_phone(party.get("phone"), at + "/phone", add)
+    _check_phone(party.get("phone"), at + "/phone", add, organization=kind == "organization")
 
 
 def _check_attachment(item: Any, at: str, add: Callable[[str, str], None]) -> None:
@@ -388,12 +394,12 @@ def _check_registry_file(body: Any, add: Callable[[str, str], None]) -> None:
                 if ident in seen:
                     add(f"/{key}/{i}/id", f"编号重复：{ident} / duplicate id {ident}")
                 seen.add(ident)
-            _check_phone(item.get("phone"), f"/{key}/{i}/phone", add)
+            _check_phone(item.get("phone"), f"/{key}/{i}/phone", add, organization=True)
 
 
 def _check_registry_change(body: Any, add: Callable[[str, str], None]) -> None:
     if isinstance(body, dict) and isinstance(body.get("data"), dict):
-        _check_phone(body["data"].get("phone"), "/data/phone", add)
+        _check_phone(body["data"].get("phone"), "/data/phone", add, organization=True)
 
 
 def _check_complaint(body: Any, add: Callable[[str, str], None]) -> None:

@@ -6,8 +6,19 @@ PII detection and the tests all use.
   3-digit sequence, ISO 7064 MOD 11-2 check character (``0``-``9`` or ``X``).
 - Unified social credit codes, GB 32100-2015: 18 characters from ``0-9 A-H J-N P-R T-U W-Y``
   (no I, O, Z, S, V), the 18th a MOD 31 check character.
-- Phones: mainland mobile ``1[3-9]`` + 9 digits, or landline ``0AA(A)-NNNNNNN(N)`` with an
-  optional extension, each optionally prefixed with ``+86`` / ``0086``.
+- Phones: by the numbering plan as Google's libphonenumber (``phonenumbers``) knows it: a
+  mainland (+86) mobile of an allocated block, or a landline of an existing area code with
+  the right local length, written with or without ``+86``/``0086``, spaces, hyphens or
+  brackets; an extension (``-1234``, ``转1234``, ``分机1234``, ``ext. 1234``, ``x1234``) is split
+  off first, checked (1-6 digits, landlines only) and kept in the stored text. 400 and 800
+  numbers are accepted for organizations only.
+- GB 11643 area codes: any code that ever stood in an edition of GB/T 2260 (python-stdnum's
+  table of the codes and the years they were in force, every year accepted: a code may be
+  older than its holder's birth), the provinces' own ``XX0000``, and ``810000``, ``820000``,
+  ``830000`` of the residence permits of Hong Kong, Macao and Taiwan residents.
+- GB 32100 structure: position 1 the registration department (``1``-``9``, ``A``, ``N``,
+  ``Y``), position 2 a type that department registers (its table in the standard), 3-8 the
+  registering region's division code (digits).
 
 The ``*_problem`` functions answer ``None`` when valid, else a bilingual reason.
 """
@@ -16,9 +27,14 @@ from __future__ import annotations
 
 import operator
 import re
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
+from importlib import resources
 from zoneinfo import ZoneInfo
+
+import phonenumbers
+from phonenumbers import PhoneNumberType
 
 _SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -28,9 +44,21 @@ USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 _USCC_VALUE = {c: i for i, c in enumerate(USCC_ALPHABET)}
 _USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
-_MOBILE = re.compile(r"1[3-9][0-9]{9}")
-_LANDLINE = re.compile(r"0(?:[12][0-9]|[3-9][0-9]{2})-?[1-9][0-9]{6,7}(?:-[0-9]{1,6})?")
-_LANDLINE_INTL = re.compile(r"(?:[12][0-9]|[3-9][0-9]{2})-?[1-9][0-9]{6,7}(?:-[0-9]{1,6})?")
+#: GB 32100-2015 table 1: registration departments and the types each registers.
+USCC_TYPES: dict[str, str] = {
+    "1": "1239",  # 机构编制: 机关, 事业单位, 中央编办管理的群众团体, 其他
+    "2": "19",  # 外交: 外国常驻新闻机构, 其他
+    "3": "1234559",  # 司法行政: 律所, 公证处, 基层法律服务所, 司法鉴定机构, 仲裁委员会, 其他
+    "4": "19",  # 文化: 外国在华文化中心, 其他
+    "5": "1239",  # 民政: 社会团体, 民办非企业单位, 基金会, 其他
+    "6": "129",  # 旅游: 外国及港澳台旅游部门常驻代表机构, 其他
+    "7": "129",  # 宗教: 宗教活动场所, 宗教院校, 其他
+    "8": "19",  # 工会: 基层工会, 其他
+    "9": "123",  # 工商: 企业, 个体工商户, 农民专业合作社
+    "A": "19",  # 中央军委改革和编制办公室: 军队事业单位, 其他
+    "N": "1239",  # 农业: 组级, 村级, 乡镇级集体经济组织, 其他
+    "Y": "1",  # 其他
+}
 
 
 _MOD11_CHECK = "10X98765432"  # (12 - sum mod 11) mod 11, indexed by sum mod 11
@@ -75,8 +103,11 @@ def resident_id_problem(s: str, *, today: date | None = None) -> str | None:
             "居民身份证号码应为17位数字加1位校验码 / "
             "resident ID must be 17 digits and a check character"
         )
-    if s[0] == "0":
-        return "居民身份证号码的地址码无效 / invalid area code in resident ID"
+    if not area_code_existed(s[:6]):
+        return (
+            "居民身份证号码的地址码不是任何一版 GB/T 2260 中的行政区划代码 / "
+            "the area code of the resident ID is in no edition of GB/T 2260"
+        )
     try:
         born = date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
     except ValueError:
@@ -111,6 +142,16 @@ def uscc_problem(s: str) -> str | None:
             "unified social credit code has a character outside 0-9 and A-Y "
             "without I, O, Z, S, V"
         )
+    if s[1] not in USCC_TYPES.get(s[0], ""):
+        return (
+            "统一社会信用代码的登记管理部门码或机构类别码无效（GB 32100 表1） / "
+            "unified social credit code: unknown registration department or type (GB 32100)"
+        )
+    if not s[2:8].isdigit():
+        return (
+            "统一社会信用代码第3-8位应为登记管理机关行政区划码（数字） / "
+            "unified social credit code: positions 3-8 are the region code (digits)"
+        )
     if uscc_check_character(s[:17]) != s[17]:
         return "统一社会信用代码校验码错误 / wrong check character in unified social credit code"
     return None
@@ -121,20 +162,98 @@ def is_uscc(s: object) -> bool:
     return isinstance(s, str) and uscc_problem(s) is None
 
 
-def is_phone(s: object) -> bool:
-    """Mainland mobile or landline, optionally with +86/0086; spaces are ignored."""
-    if not isinstance(s, str) or len(s) > 20:
-        return False
-    t = s.replace(" ", "")
-    for prefix in ("+86", "0086"):
-        if t.startswith(prefix):
-            rest = t[len(prefix) :].removeprefix("-")
-            return bool(
-                _MOBILE.fullmatch(rest)
-                or _LANDLINE.fullmatch(rest)
-                or _LANDLINE_INTL.fullmatch(rest)
-            )
-    return bool(_MOBILE.fullmatch(t) or _LANDLINE.fullmatch(t))
+#: Residence permits of Hong Kong, Macao and Taiwan residents (GB 11643 as applied in 2018).
+_PERMIT_AREAS = frozenset({"810000", "820000", "830000"})
+
+
+@cache
+def _area_codes() -> frozenset[str]:
+    """Every division code of every GB/T 2260 edition in python-stdnum's table (`cn/loc.dat`:
+    a province line `NN province=...`, then its codes `  NNNN county="[from-to]name"`)."""
+    table = resources.files("stdnum.cn").joinpath("loc.dat").read_text(encoding="utf-8")
+    codes: set[str] = set(_PERMIT_AREAS)
+    province = ""
+    for line in table.splitlines():
+        if line[:1].isdigit():
+            province = line[:2]
+            codes.add(province + "0000")
+        elif line.startswith("  ") and line[2:6].isdigit():
+            codes.add(province + line[2:6])
+    return frozenset(codes)
+
+
+def area_code_existed(code: str) -> bool:
+    """A 6-digit area code that any edition of GB/T 2260 listed (whatever the years), or a
+    residence-permit code; GB 11643 keeps a number's code when the division changes."""
+    return len(code) == 6 and code.isascii() and code in _area_codes()
+
+
+@dataclass(frozen=True)
+class Phone:
+    """A phone number read by the numbering plan: E.164 form, kind, and the extension."""
+
+    e164: str
+    kind: str  # mobile | landline | shared_cost (400) | toll_free (800)
+    extension: str | None
+
+
+_EXTENSION = re.compile(
+    r"^(?P<number>.*?[0-9)）])\s*(?:-|转|分机|[Ee][Xx][Tt]\.?|[Xx]|#)\s*(?P<ext>[0-9]{1,6})$"
+)
+_KINDS = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "landline",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: "landline",
+    PhoneNumberType.SHARED_COST: "shared_cost",
+    PhoneNumberType.TOLL_FREE: "toll_free",
+}
+_ORGANIZATION_ONLY = frozenset({"shared_cost", "toll_free"})
+
+
+def _read(text: str) -> Phone | None:
+    if not text or not text.isascii() or not re.search("[0-9]", text):
+        return None
+    try:
+        number = phonenumbers.parse(text, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if number.country_code != 86 or number.extension or not phonenumbers.is_valid_number(number):
+        return None
+    kind = _KINDS.get(phonenumbers.number_type(number))
+    if kind is None:
+        return None
+    if kind in _ORGANIZATION_ONLY and str(number.national_number)[:3] not in ("400", "800"):
+        return None  # the plan's other shared-cost codes are not an organization's line
+    international = text.startswith(("+", "00"))
+    if kind == "landline" and not international and text.lstrip("(")[:1] != "0":
+        return None  # written at home, a landline starts with the trunk 0: "2996831" is not one
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return Phone(e164, kind, None)
+
+
+def read_phone(s: object, *, organization: bool = False) -> Phone | None:
+    """The phone `s` names, or None: a mainland mobile or landline (an organization's may
+    also be a 400 or 800 number), with an extension split off first and kept."""
+    if not isinstance(s, str) or len(s) > 40:
+        return None
+    text = s.strip().replace("（", "(").replace("）", ")")
+    phone = _read(text)
+    if phone is None:
+        split = _EXTENSION.match(text)
+        if split is None:
+            return None
+        phone = _read(split["number"])
+        if phone is None or phone.kind == "mobile":
+            return None
+        phone = Phone(phone.e164, phone.kind, split["ext"])
+    if phone.kind in _ORGANIZATION_ONLY and not organization:
+        return None
+    return phone
+
+
+def is_phone(s: object, *, organization: bool = False) -> bool:
+    """Mainland mobile or landline by the numbering plan (see `read_phone`)."""
+    return read_phone(s, organization=organization) is not None
 
 
 _PASSPORT = re.compile(r"[A-Za-z0-9]{5,17}")
@@ -153,6 +272,9 @@ def is_other_id(s: object) -> bool:
 
 __all__ = [
     "USCC_ALPHABET",
+    "USCC_TYPES",
+    "Phone",
+    "area_code_existed",
     "is_other_id",
     "is_passport_number",
     "is_phone",
@@ -160,6 +282,7 @@ __all__ = [
     "is_uscc",
     "luhn_ok",
     "mod11_2",
+    "read_phone",
     "resident_id_check_character",
     "resident_id_problem",
     "uscc_check_character",
