@@ -1,7 +1,8 @@
 """Statistics (Art. 3, 21): `GET /v1/stats?by=institution|unit|district|category&from=&to=`.
 
 Population: the applications **received** (`received_at`, Shanghai date) between `from` and
-`to` inclusive; a unit sees only the cases its own institutions hold, `admin` all. Per group:
+`to` inclusive; a unit sees only the cases its own institutions hold, the justice bureau
+(`sfj`) and `admin` all. Per group:
 
 - `received`; `online` and `window` counts and `online_share` (online / received);
 - `accepted`: cases ever accepted (`accepted_at` set); `rejected`: status `rejected`;
@@ -44,9 +45,10 @@ from sqlmodel import Session, select
 from hub.domain.calendar import SHANGHAI
 from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import OPEN_STATUSES
+from hub.services.access import sees_everything
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
-from hub.services.principal import Principal, Role
+from hub.services.principal import Principal
 from hub.store import stats_queries as queries
 from hub.store.models import Institution
 from schemas.text import QUERY_DATE_MESSAGE, ascii_date
@@ -114,7 +116,7 @@ def compute(
     by = query["by"]
     registry = list(session.exec(select(Institution)).all())
     scope: set[str] | None = None
-    if principal.role is not Role.ADMIN:
+    if not sees_everything(ctx, principal):  # the justice bureau and admin see all
         scope = {i.id for i in registry if i.unit_id == principal.party}
     pop = queries.Population(by, start, end, scope)
 

@@ -184,3 +184,10 @@ def directory(
             item["recommended"] = r is ranked[0]
         out.append(item)
     return out
+
+
+def party_names(session: Session) -> dict[str, str]:
+    """Every unit's and institution's name by id (pages show names, never ids)."""
+    names = {u.id: u.name for u in session.exec(select(Unit)).all()}
+    names.update({i.id: i.name for i in session.exec(select(Institution)).all()})
+    return names

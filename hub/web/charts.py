@@ -8,6 +8,7 @@ insert the markup with `|safe`.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
@@ -37,11 +38,13 @@ def _nice_max(value: float) -> float:
 
 
 def _head(title: str, desc: str, height: int) -> str:
+    # Ids from the title: several charts on one page each name their own title and desc.
+    key = hashlib.sha1(title.encode(), usedforsecurity=False).hexdigest()[:8]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
-        f'width="100%" role="img" aria-labelledby="c-t c-d" class="chart" '
+        f'width="100%" role="img" aria-labelledby="t-{key} d-{key}" class="chart" '
         f'preserveAspectRatio="xMinYMin meet">'
-        f'<title id="c-t">{escape(title)}</title><desc id="c-d">{escape(desc)}</desc>'
+        f'<title id="t-{key}">{escape(title)}</title><desc id="d-{key}">{escape(desc)}</desc>'
     )
 
 

@@ -8,16 +8,28 @@ from starlette.routing import BaseRoute
 
 from hub.web import public, signin, workbench
 from hub.web.console import (
+    alerts,
     complaints,
     deadletters,
     overdue,
     registry,
+    stats,
     today,
     undeliverable,
     workorders,
 )
 
-CONSOLE = [today, overdue, undeliverable, deadletters, registry, complaints, workorders]
+CONSOLE = [
+    today,
+    overdue,
+    undeliverable,
+    deadletters,
+    registry,
+    complaints,
+    workorders,
+    stats,
+    alerts,
+]
 
 routes: list[BaseRoute] = [
     *public.routes,
