@@ -196,9 +196,9 @@ def test_compose_runs_postgres_three_rabbitmq_nodes_and_every_hub_process() -> N
     assert sorted(commands.values()) == sorted(
         [
             ("serve", "--host", "0.0.0.0", "--port", "8000", "--workers", "2"),
-            ("relay",),
-            ("connector", "all"),
-            ("scheduler",),
+            ("relay", "--metrics-port", "9100"),
+            ("connector", "all", "--metrics-port", "9100"),
+            ("scheduler", "--metrics-port", "9100"),
         ]
     )
     for name, argv in commands.items():
@@ -209,6 +209,8 @@ def test_compose_runs_postgres_three_rabbitmq_nodes_and_every_hub_process() -> N
     for name, service in hub_services().items():
         if name != "setup":
             assert service["depends_on"]["setup"]["condition"] == "service_completed_successfully"
+            port = "8000" if name == "api" else service["command"][-1]
+            assert f"127.0.0.1:{port}/" in service["healthcheck"]["test"][-1]
         assert service["read_only"] is True and service["cap_drop"] == ["ALL"]
 
 

@@ -148,6 +148,9 @@ def test_pods_run_as_the_images_user_read_only_without_privileges() -> None:
         assert pod["securityContext"]["runAsNonRoot"] is True
         assert pod["securityContext"]["runAsUser"] == uid
         assert pod["automountServiceAccountToken"] is False
+        # Secret files are root's with the pod's fsGroup: the user reads them through it.
+        (keys,) = [v["secret"] for v in pod["volumes"] if v["name"] == "keys"]
+        assert pod["securityContext"]["fsGroup"] == uid and keys["defaultMode"] & 0o040
         for c in pod["containers"]:
             ctx = c["securityContext"]
             assert ctx["readOnlyRootFilesystem"] is True

@@ -185,3 +185,17 @@ def test_hub_admin_runs_as_the_units_do() -> None:
     assert f"--uid={service['User']}" in text
     assert f"EnvironmentFile={service['EnvironmentFile']}" in text
     assert f'{HUB} "$@"' in text
+
+
+def test_the_metrics_ports_of_one_host_differ() -> None:
+    """All four long-running units may run on one host: each opens its own metrics port."""
+    ports = []
+    for name in SERVICES:
+        argv = shlex.split(unit(name)["Service"]["ExecStart"])
+        args = build_parser().parse_args(argv[1:])
+        if getattr(args, "metrics_port", None) is not None:
+            ports.append(args.metrics_port)
+        if getattr(args, "port", None) is not None:
+            ports.append(args.port)
+    assert len(ports) == 4
+    assert len(set(ports)) == len(ports)
