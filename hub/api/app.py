@@ -14,6 +14,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from hub.api import openapi
+from hub.api.bearer import BearerLookup
 from hub.api.errors import (
     HttpProblem,
     on_domain_error,
@@ -91,7 +92,11 @@ def create_app(ctx: HubContext) -> Starlette:
         lifespan=lifespan,
         routes=[*routes, Route("/openapi.json", openapi_json, methods=["GET"])],
         # outermost first: requests refused for control characters are counted too
-        middleware=[Middleware(RequestMetrics), Middleware(RefuseControlCharacters)],
+        middleware=[
+            Middleware(RequestMetrics),
+            Middleware(RefuseControlCharacters),
+            Middleware(BearerLookup, tokens=tokens),  # token reads off the event loop
+        ],
         exception_handlers={
             HttpProblem: on_http_problem,
             ServiceError: on_service_error,

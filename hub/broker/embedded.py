@@ -33,6 +33,7 @@ from hub.delivery.directory import Directory
 from hub.delivery.settings import DeliverySettings
 from hub.services.context import HubContext
 from hub.store.models import OutboxMessage
+from hub.supervision import Supervised
 
 log = logging.getLogger("hub.embedded")
 
@@ -66,34 +67,54 @@ class EmbeddedDelivery:
             ctx, self.settings, self.directory, journal=self.journal, **build_options
         )
         self.connectors.notify.journal = self.journal
-        self.relay = Relay(
-            ctx,
+        self.relay = self._new_relay()
+        self.worker = self._new_worker()
+        self._threads: list[Supervised] = []
+        self._stopping = threading.Event()
+
+    def _new_relay(self) -> Relay:
+        return Relay(
+            self.ctx,
             self.settings,
             transport=self.transport,
             directory=self.directory,
             companion=self.journal,
             poll_interval=0.05,
         )
-        self.worker = Worker(
-            self.settings,
-            RegistryPlan(ctx, self.settings, CONNECTORS, self.connectors, self.directory),
-            transport=self.transport,
-        )
-        self._threads: list[threading.Thread] = []
+
+    def _new_worker(self) -> Worker:
+        plan = RegistryPlan(self.ctx, self.settings, CONNECTORS, self.connectors, self.directory)
+        return Worker(self.settings, plan, transport=self.transport)
+
+    def _run_relay(self) -> None:
+        """One run of the relay; a run after a death gets a fresh relay (a run's end shuts
+        its pools). Pending rows stay in the outbox, so nothing is lost in between."""
+        if self._runs["relay"]:
+            self.relay = self._new_relay()
+        self._runs["relay"] += 1
+        if not self._stopping.is_set():
+            self.relay.run()
+
+    def _run_worker(self) -> None:
+        if self._runs["worker"]:
+            self.worker = self._new_worker()
+        self._runs["worker"] += 1
+        if not self._stopping.is_set():
+            self.worker.run()
 
     def start(self) -> None:
         if self._threads:
             return
         self.relay.declare_topology()  # before the worker looks for its queues
-        self._threads = [
-            threading.Thread(target=self.relay.run, name="hub-embedded-relay", daemon=True),
-            threading.Thread(target=self.worker.run, name="hub-embedded-connectors", daemon=True),
+        self._runs = {"relay": 0, "worker": 0}
+        self._threads = [  # each restarted if it dies (hub.supervision)
+            Supervised("hub-embedded-relay", self._run_relay, self._stopping).start(),
+            Supervised("hub-embedded-connectors", self._run_worker, self._stopping).start(),
         ]
-        for t in self._threads:
-            t.start()
         log.info("embedded delivery started (no HUB_AMQP_URL): relay and connectors in-process")
 
     def stop(self, timeout: float = 10.0) -> None:
+        self._stopping.set()
         self.relay.stop()
         self.worker.stop()
         for t in self._threads:

@@ -49,6 +49,7 @@ from hub.services.context import HubContext
 from hub.store import audit
 from hub.store.models import Application, Deadline, Institution, Unit
 from hub.store.outbox import enqueue
+from hub.supervision import Supervised
 
 log = logging.getLogger("hub.ops.scheduler")
 
@@ -347,10 +348,8 @@ def start_for_server(ctx: HubContext, app: Any) -> Callable[[], None] | None:
     if not ctx.settings.scheduler.in_server:
         return None
     stop = threading.Event()
-    thread = threading.Thread(
-        target=run_forever, args=(ctx, stop), name="hub-scheduler", daemon=True
-    )
-    thread.start()
+    # restarted if it dies
+    thread = Supervised("hub-scheduler", lambda: run_forever(ctx, stop), stop).start()
 
     def halt() -> None:
         stop.set()

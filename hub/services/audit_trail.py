@@ -43,6 +43,7 @@ from hub.services.context import HubContext
 from hub.store import audit
 from hub.store import audit_checkpoints as store
 from hub.store.models import AuditCheckpoint, AuditEntry
+from hub.supervision import Supervised
 from privacy.signing import Verifier
 
 log = logging.getLogger("hub.audit")
@@ -156,8 +157,7 @@ def start_for_server(ctx: HubContext, app: Any) -> Callable[[], None]:
             except Exception as exc:  # keep going: the next round covers these entries too
                 log.error("audit checkpoint failed: %s", type(exc).__name__)
 
-    thread = threading.Thread(target=run, name="hub-audit-checkpoint", daemon=True)
-    thread.start()
+    thread = Supervised("hub-audit-checkpoint", run, stop).start()  # restarted if it dies
 
     def halt() -> None:
         stop.set()

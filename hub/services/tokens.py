@@ -30,6 +30,7 @@ from hub.services.errors import Invalid, NotFound
 from hub.services.principal import PARTY_ROLES, Principal, Role
 from hub.store import audit
 from hub.store.models import ApiToken, Institution, Unit
+from hub.supervision import Supervised
 
 log = logging.getLogger("hub.tokens")
 
@@ -223,8 +224,14 @@ class TokenCache:
         self._lock = threading.Lock()
         self._entries: dict[str, _Entry] = {}
         self._used: dict[str, datetime] = {}
-        self._flusher: threading.Thread | None = None
+        self._flusher: Supervised | None = None
         self._stop = threading.Event()
+
+    def fresh(self, token: str) -> bool:
+        """Whether `authenticate(token)` would answer from memory, without the database."""
+        with self._lock:
+            hit = self._entries.get(token_hash(token))
+        return hit is not None and hit.until > self._monotonic()
 
     def authenticate(self, token: str) -> Principal | None:
         digest = token_hash(token)
@@ -291,10 +298,7 @@ class TokenCache:
         with self._lock:
             if self._flusher is not None:
                 return
-            self._flusher = threading.Thread(
-                target=self._flush_loop, name="hub-token-usage", daemon=True
-            )
-            self._flusher.start()
+            self._flusher = Supervised("hub-token-usage", self._flush_loop, self._stop).start()
 
     def _flush_loop(self) -> None:
         while not self._stop.wait(self._flush_every):

@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 import hub.store.registry_revision  # noqa: F401  (every registry change moves its revision)
+from hub.supervision import Supervised
 
 T = TypeVar("T")
 
@@ -267,8 +268,8 @@ class Database:
                 finally:
                     raw.close()
 
-        thread = threading.Thread(target=run, name="hub-checkpoint", daemon=True)
-        thread.start()
+        # restarted if it dies (a pool timeout in raw_connection once ended it for good)
+        thread = Supervised("hub-checkpoint", run, stop).start()
 
         def halt() -> None:
             stop.set()
