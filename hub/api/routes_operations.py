@@ -200,7 +200,10 @@ async def get_stats(request: Request) -> Response:
 async def get_alerts(request: Request) -> Response:
     principal = authenticate(request, Role.UNIT, Role.ADMIN)
     ctx = hub_ctx(request)
-    return json_response(await in_read(request, lambda s: alerts.alerts(ctx, s, principal)))
+    limit, offset = alerts.parse_page(_params(request))
+    return json_response(
+        await in_read(request, lambda s: alerts.alerts(ctx, s, principal, limit, offset))
+    )
 
 
 async def help_search(request: Request) -> Response:

@@ -16,6 +16,11 @@ the respondent nor the blind index. An alert shows the count, the number of dist
 applicants, the categories and districts, and only the application numbers the caller may see
 (a unit: its own institutions' cases; admin: all). A unit sees a mass-dispute alert when at
 least one of its cases is in it; surges are aggregate counts and shown to every unit.
+Computed in the database (hub.store.alerts_queries): weekly counts in one aggregate pass,
+respondent groups by SQL with only the groups of the page read in detail. Paged: `limit`
+(1-1000, default 100) and `cursor` (the answer's `next`); at most 10,000 alerts in all
+(`truncated`); a mass-dispute alert lists at most 100 of its numbers
+(`application_nos_total` says how many the caller may see).
 Thresholds: `HUB_ALERT_SURGE_MIN` (5), `HUB_ALERT_SURGE_SIGMA` (3), `HUB_ALERT_MASS_MIN` (3),
 `HUB_ALERT_MASS_DAYS` (30).
 """
@@ -23,39 +28,37 @@ Thresholds: `HUB_ALERT_SURGE_MIN` (5), `HUB_ALERT_SURGE_SIGMA` (3), `HUB_ALERT_M
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from statistics import mean, pstdev
 from typing import Any
 
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from hub import jsonutil
 from hub.services.access import sees_everything
 from hub.services.context import HubContext
+from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal
-from hub.store.models import Application, Institution, PartyIndex
+from hub.store import alerts_queries as queries
+from hub.store.models import Institution
 
 WEEKS = 8
+#: Paging: alerts a page shows by default and at most; alerts answered in all at most;
+#: application numbers shown in one mass-dispute alert.
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 1000
+CAP = 10_000
+NOS_SHOWN = 100
 
 
 def surge_alerts(ctx: HubContext, session: Session) -> list[dict[str, Any]]:
     now = ctx.clock.now()
     min_count = ctx.settings.alerts.surge_min
     sigma = ctx.settings.alerts.surge_sigma
-    since = now - timedelta(days=7 * (WEEKS + 1))
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0] * (WEEKS + 1))
-    for category, district, received_at in session.exec(
-        select(Application.category, Application.district, Application.received_at).where(
-            col(Application.received_at) > since, col(Application.received_at) <= now
-        )
-    ).all():
-        week = int((now - received_at).total_seconds() // (7 * 86400))
-        if 0 <= week <= WEEKS:
-            counts[(category, district)][week] += 1
     out = []
-    for (category, district), weeks in sorted(counts.items()):
-        current, history = weeks[0], weeks[1:]
+    for category, district, *weeks in queries.weekly_counts(session, now, WEEKS):
+        current, history = int(weeks[0]), [int(w) for w in weeks[1:]]
         m, sd = mean(history), pstdev(history)
         threshold = m + sigma * sd
         if current >= min_count and current > threshold:
@@ -80,78 +83,128 @@ def surge_alerts(ctx: HubContext, session: Session) -> list[dict[str, Any]]:
     return out
 
 
-def mass_alerts(ctx: HubContext, session: Session, principal: Principal) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class MassGroup:
+    """A respondent's group, before its details are read: enough to order and page."""
+
+    id: str
+    value: str
+    count: int
+    first: datetime
+    last: datetime
+
+
+def mass_groups(ctx: HubContext, session: Session, principal: Principal) -> list[MassGroup]:
+    """Every mass-dispute group the caller may see, ordered (largest first, then id)."""
+    now = ctx.clock.now()
+    since = now - timedelta(days=ctx.settings.alerts.mass_days)
+    groups = [
+        MassGroup(
+            "mass-" + ctx.vault.index(value, purpose="alert")[:16], value, int(n), first, last
+        )
+        for value, n, first, last, _ in queries.respondent_groups(
+            session, since, now, ctx.settings.alerts.mass_min, _scope(ctx, session, principal)
+        )
+    ]
+    groups.sort(key=lambda g: (-g.count, g.id))
+    return groups
+
+
+def mass_details(
+    ctx: HubContext, session: Session, principal: Principal, groups: list[MassGroup]
+) -> list[dict[str, Any]]:
+    """The alerts of `groups` (one page): categories, districts, applicants, the numbers
+    the caller may see (at most `NOS_SHOWN`, with how many in all)."""
+    if not groups:
+        return []
     now = ctx.clock.now()
     min_count = ctx.settings.alerts.mass_min
     days = ctx.settings.alerts.mass_days
     since = now - timedelta(days=days)
-    rows = session.execute(
-        sa_select(
-            col(PartyIndex.value),
-            col(Application.no),
-            col(Application.category),
-            col(Application.district),
-            col(Application.institution_id),
-            col(Application.received_at),
-        )
-        .join(Application, col(Application.no) == col(PartyIndex.application_no))
-        .where(
-            col(PartyIndex.role) == "respondent",
-            col(Application.received_at) > since,
-            col(Application.received_at) <= now,
-        )
-    ).all()
-    groups: dict[str, dict[str, Any]] = {}
-    for value, no, category, district, institution_id, received_at in rows:
-        g = groups.setdefault(value, {"cases": {}, "first": received_at, "last": received_at})
-        g["cases"][no] = (category, district, institution_id)
-        g["first"] = min(g["first"], received_at)
-        g["last"] = max(g["last"], received_at)
-    scope: set[str] | None = None
-    if not sees_everything(ctx, principal):  # the justice bureau and admin see all
-        scope = set(
-            session.exec(select(Institution.id).where(Institution.unit_id == principal.party))
-        )
-    candidates = {v: g for v, g in groups.items() if len(g["cases"]) >= min_count}
-    applicants: dict[str, set[str]] = defaultdict(set)
-    wanted = {no for g in candidates.values() for no in g["cases"]}
-    if wanted:
-        for no, value in session.exec(
-            select(PartyIndex.application_no, PartyIndex.value).where(
-                PartyIndex.role == "applicant", col(PartyIndex.application_no).in_(wanted)
-            )
-        ).all():
-            applicants[no].add(value)
+    scope = _scope(ctx, session, principal)
+    values = [g.value for g in groups]
+    cases: dict[str, dict[str, tuple[str, str, str | None]]] = defaultdict(dict)
+    for value, no, category, district, inst in queries.group_cases(session, values, since, now):
+        cases[value][no] = (category, district, inst)
+    applicants = dict(queries.group_applicants(session, values, since, now))
     out: list[dict[str, Any]] = []
-    for value, g in candidates.items():
-        cases = g["cases"]
-        visible = sorted(no for no, (_, _, inst) in cases.items() if scope is None or inst in scope)
-        if scope is not None and not visible:
-            continue
-        distinct_applicants = set().union(*(applicants[no] for no in cases))
+    for g in groups:
+        mine = cases[g.value]
+        visible = sorted(no for no, (_, _, inst) in mine.items() if scope is None or inst in scope)
         out.append(
             {
-                "id": "mass-" + ctx.vault.index(value, purpose="alert")[:16],
+                "id": g.id,
                 "type": "same_respondent",
-                "count": len(cases),
-                "applicants": len(distinct_applicants),
-                "categories": sorted({c for c, _, _ in cases.values()}),
-                "districts": sorted({d for _, d, _ in cases.values()}),
-                "first_received_at": jsonutil.rfc3339(g["first"]),
-                "last_received_at": jsonutil.rfc3339(g["last"]),
+                "count": g.count,
+                "applicants": int(applicants.get(g.value, 0)),
+                "categories": sorted({c for c, _, _ in mine.values()}),
+                "districts": sorted({d for _, d, _ in mine.values()}),
+                "first_received_at": jsonutil.rfc3339(g.first),
+                "last_received_at": jsonutil.rfc3339(g.last),
                 "window_days": days,
-                "application_nos": visible,
-                "hidden": len(cases) - len(visible),
+                "application_nos": visible[:NOS_SHOWN],
+                "application_nos_total": len(visible),
+                "hidden": g.count - len(visible),
                 "rule": f">= {min_count} applications against one respondent "
                 f"(blind index) within {days} days",
             }
         )
-    out.sort(key=lambda a: (-int(a["count"]), str(a["id"])))
     return out
 
 
-def alerts(ctx: HubContext, session: Session, principal: Principal) -> dict[str, Any]:
+def mass_alerts(ctx: HubContext, session: Session, principal: Principal) -> list[dict[str, Any]]:
+    return mass_details(ctx, session, principal, mass_groups(ctx, session, principal))
+
+
+def _scope(ctx: HubContext, session: Session, principal: Principal) -> set[str] | None:
+    if sees_everything(ctx, principal):  # the justice bureau and admin see all
+        return None
+    return set(session.exec(select(Institution.id).where(Institution.unit_id == principal.party)))
+
+
+def parse_page(params: dict[str, str]) -> tuple[int, int]:
+    """`limit` (1-1000, default 100) and `cursor` (where the previous page ended)."""
+    errors = []
+    limit, offset = DEFAULT_LIMIT, 0
+    raw = params.get("limit")
+    if raw:
+        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT):
+            errors.append(Violation("/query/limit", f"须为 1-{MAX_LIMIT} / 1-{MAX_LIMIT}"))
+        else:
+            limit = int(raw)
+    raw = params.get("cursor")
+    if raw:
+        if not (raw.isascii() and raw.isdigit() and int(raw) <= CAP):
+            errors.append(Violation("/query/cursor", "无效的游标 / invalid cursor"))
+        else:
+            offset = int(raw)
+    if errors:
+        raise Invalid(errors)
+    return limit, offset
+
+
+def alerts(
+    ctx: HubContext,
+    session: Session,
+    principal: Principal,
+    limit: int = DEFAULT_LIMIT,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """One page of the early warnings: surges first (by category and district), then mass
+    disputes (largest first); at most `CAP` in all (`truncated` says when there were more)."""
+    surges = surge_alerts(ctx, session)
+    groups = mass_groups(ctx, session, principal)
+    total = len(surges) + len(groups)
+    end = min(offset + limit, total, CAP)
+    page: list[dict[str, Any]] = surges[offset:end]
+    first_group = max(0, offset - len(surges))
+    page += mass_details(
+        ctx, session, principal, groups[first_group : max(first_group, end - len(surges))]
+    )
     return {
         "as_of": jsonutil.rfc3339(ctx.clock.now()),
-        "alerts": [*surge_alerts(ctx, session), *mass_alerts(ctx, session, principal)],
+        "alerts": page,
+        "total": min(total, CAP),
+        "truncated": total > CAP,
+        "next": str(end) if end < min(total, CAP) else None,
     }

@@ -17,9 +17,10 @@ from sqlmodel import Session, col, select
 from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI, working_hours_between
 from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import OPEN_STATUSES
+from hub.services.access import sees_everything
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
-from hub.services.principal import Principal, Role
+from hub.services.principal import Principal
 from hub.store.models import Application, Deadline, Institution, Referral
 from hub.store.models_ops import Complaint
 from schemas.text import QUERY_DATE_MESSAGE, ascii_date
@@ -86,7 +87,7 @@ def compute(
     registry = list(session.exec(select(Institution)).all())
     units = {i.id: i.unit_id for i in registry}
     scope: set[str] | None = None
-    if principal.role is not Role.ADMIN:
+    if not sees_everything(ctx, principal):
         scope = {i for i, u in units.items() if u == principal.party}
 
     stmt = select(Application).where(
