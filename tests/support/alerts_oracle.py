@@ -1,4 +1,4 @@
-"""Brute force for the property test of `GET /v1/alerts` (tests/integration/test_alerts_property.py):
+"""Brute force for the property test of `GET /v1/alerts` (test_alerts_property.py):
 the early warnings as the hub computed them before issue 15, every case of the windows read
 into Python. The definitions are hub/ops/alerts.py's docstring."""
 
