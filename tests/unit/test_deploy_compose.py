@@ -19,7 +19,6 @@ import json
 import os
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 import zipfile
@@ -31,6 +30,7 @@ import yaml
 
 from hub.broker.transport import node_urls
 from hub.cli import build_parser
+from tests.support.image import build_wheel, instructions
 from tests.support.tools import require
 from tests.unit.test_deploy_env import listed
 
@@ -48,31 +48,10 @@ COMPOSE_ENV = {
 # ---------------------------------------------------------------- Dockerfile
 
 
-def instructions() -> list[tuple[str, str]]:
-    """(INSTRUCTION, arguments) of deploy/Dockerfile, continuation lines joined."""
-    text = (DEPLOY / "Dockerfile").read_text(encoding="utf-8")
-    text = re.sub(r"\\\n", " ", "\n".join(ln for ln in text.splitlines() if not ln.startswith("#")))
-    out = []
-    for line in text.splitlines():
-        if line.strip():
-            word, _, rest = line.strip().partition(" ")
-            out.append((word.upper(), rest.strip()))
-    return out
-
-
 def final_stage() -> list[tuple[str, str]]:
     steps = instructions()
     last_from = max(i for i, (word, _) in enumerate(steps) if word == "FROM")
     return steps[last_from:]
-
-
-def build_copies() -> list[str]:
-    """The sources the build stage copies from the context."""
-    sources: list[str] = []
-    for word, rest in instructions():
-        if word == "COPY" and "--from" not in rest:
-            sources.extend(shlex.split(rest)[:-1])
-    return sources
 
 
 def test_the_image_is_python_3_11_slim_and_runs_as_a_user() -> None:
@@ -107,30 +86,8 @@ def test_every_copied_source_is_in_the_build_context() -> None:
 
 
 def test_a_wheel_built_from_the_copied_files_holds_every_package_file(tmp_path: Path) -> None:
+    wheel = build_wheel(tmp_path)
     context = tmp_path / "src"
-    context.mkdir()
-    for source in build_copies():
-        if (ROOT / source).is_dir():
-            shutil.copytree(
-                ROOT / source,
-                context / source,
-                ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
-            )
-        else:
-            shutil.copy(ROOT / source, context / source)
-    out = tmp_path / "wheel"
-    subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            f"from setuptools import build_meta; build_meta.build_wheel({str(out)!r})",
-        ],
-        cwd=context,
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
-    (wheel,) = out.glob("*.whl")
     inside = set(zipfile.ZipFile(wheel).namelist())
     expected = {
         str(p.relative_to(context))
