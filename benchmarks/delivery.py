@@ -8,7 +8,10 @@
 
 Needs the local RabbitMQ and PostgreSQL:
     .venv/bin/python -m benchmarks.delivery [--messages 20000] [--rounds 3]
-        [--rate 200] [--seconds 20] [--skip-e2e | --only-e2e]
+        [--rate 200] [--seconds 20] [--skip-e2e | --only-e2e] [--cluster | --only-cluster]
+
+4. with --cluster / --only-cluster: the relay's rate against a 3-node RabbitMQ cluster of
+   its own beside raw confirmed publish to the same cluster.
 """
 
 from __future__ import annotations
@@ -54,7 +57,7 @@ def _keys() -> None:
     os.environ.setdefault("HUB_WEBHOOK_ALLOW_PRIVATE", "1")
 
 
-def raw_publish_rate(n: int, size: int = 1200, window: int = 5000) -> float:
+def raw_publish_rate(n: int, size: int = 1200, window: int = 5000, amqp: str = AMQP) -> float:
     """Publish n messages to one quorum queue, many in flight, counting broker acks."""
     queue = f"bench.raw.{uuid.uuid4().hex[:8]}"
     body = b"x" * size
@@ -90,7 +93,7 @@ def raw_publish_rate(n: int, size: int = 1200, window: int = 5000) -> float:
         )
 
     conn = SelectConnection(
-        pika.URLParameters(AMQP),
+        pika.URLParameters(amqp.split(",")[0]),
         on_open_callback=lambda c: c.channel(on_open_callback=on_channel),
         on_close_callback=lambda c, r: c.ioloop.stop(),
     )
@@ -151,8 +154,11 @@ def _registry(path: Path, hook_url: str) -> None:
 MESSAGE_MIX = (342, 65, 45)
 
 
-def relay_rate(db_url: str, prefix: str, n: int) -> tuple[float, int]:
-    """Messages per second, and the mean size of the bodies it published."""
+def relay_rate(
+    db_url: str, prefix: str, n: int, amqp: str = AMQP, limits: str = "arguments"
+) -> tuple[float, int]:
+    """Messages per second, and the mean size of the bodies it published. The shared
+    broker takes no policy from us: its queues carry their limits as arguments."""
     from sqlalchemy import text
 
     from hub.bootstrap import bootstrap
@@ -165,7 +171,7 @@ def relay_rate(db_url: str, prefix: str, n: int) -> tuple[float, int]:
     ctx = bootstrap(
         Settings(
             database_url=db_url,
-            amqp_url=AMQP,
+            amqp_url=amqp,
             region="310000",
             data_dir=Path(tempfile.gettempdir()),
         )
@@ -188,7 +194,7 @@ def relay_rate(db_url: str, prefix: str, n: int) -> tuple[float, int]:
                     data={"text": "测" * MESSAGE_MIX[i % len(MESSAGE_MIX)], "i": i},
                     occurred_at=now,
                 )
-    settings = DeliverySettings(amqp_url=AMQP, prefix=prefix)
+    settings = DeliverySettings(amqp_url=amqp, prefix=prefix, limits=limits)
     with ctx.db.engine.connect() as c:
         size = int(c.execute(text("SELECT avg(length(envelope)) FROM outbox")).scalar() or 0)
     relay = Relay(ctx, settings)  # its defaults, as `hub relay` runs
@@ -207,7 +213,7 @@ def relay_rate(db_url: str, prefix: str, n: int) -> tuple[float, int]:
     elapsed = time.perf_counter() - t0
     assert stats.confirmed == n, stats
     ctx.db.dispose()
-    conn = pika.BlockingConnection(pika.URLParameters(AMQP))
+    conn = pika.BlockingConnection(pika.URLParameters(amqp.split(",")[0]))
     try:  # nobody consumes them; do not leave the broker carrying them
         conn.channel().queue_purge(relay.topology.party_queue("pm-bench-0"))
     finally:
@@ -320,6 +326,7 @@ def end_to_end(
         os.environ,
         HUB_DATABASE_URL=db_url,
         HUB_AMQP_URL=AMQP,
+        HUB_AMQP_LIMITS="arguments",  # the shared broker takes no policy from us
         HUB_AMQP_PREFIX=prefix,
         HUB_DATA_DIR=str(tmp),
     )
@@ -451,6 +458,58 @@ def _e2e_only(rate: float, seconds: float) -> int:
     return 0
 
 
+def cluster_rounds(messages: int, rounds: int) -> None:
+    """The relay against a 3-node cluster of the benchmark's own (tests.support.rabbit_nodes:
+    own names, ports, cookie, data under a temporary folder), beside raw confirmed publish
+    to the same cluster; the queues are quorum queues with a member on every node, their
+    limits set as policies (as `hub broker setup` does)."""
+    from hub.broker.topology import Topology
+    from hub.delivery.settings import DeliverySettings
+    from hub.store.migrate import upgrade
+    from tests.support.rabbit_nodes import rabbit_nodes
+
+    base = Path(tempfile.mkdtemp(prefix="hub-bench-cluster-"))
+    t0 = time.perf_counter()
+    with rabbit_nodes(base / "rabbit", 3) as nodes:
+        print(f"cluster of 3 nodes formed in {time.perf_counter() - t0:.0f} s", flush=True)
+        url = ",".join([nodes[0].url, *(f"127.0.0.1:{n.port}" for n in nodes[1:])])
+        results: list[tuple[float, float, float]] = []
+        for n in range(1, rounds + 1):
+            raw = raw_publish_rate(messages, amqp=url)
+            prefix = f"bench{uuid.uuid4().hex[:6]}c"
+            for policy in Topology(DeliverySettings(prefix=prefix)).policies():
+                nodes[0].ctl(
+                    "set_policy",
+                    "--apply-to",
+                    policy.apply_to,
+                    policy.name,
+                    policy.pattern,
+                    json.dumps(policy.definition),
+                )
+            db = _pg_database()
+            try:
+                upgrade(db)
+                rel, size = relay_rate(db, prefix, messages, amqp=url, limits="policy")
+            finally:
+                _drop(db)
+            same = raw_publish_rate(messages, size=size, amqp=url)
+            results.append((raw, rel, same))
+            print(
+                f"cluster round {n}: raw pika publish, confirms, one quorum queue on 3 nodes, "
+                f"1200 B bodies {raw:,.0f} msg/s; outbox relay (PostgreSQL -> the cluster, "
+                f"confirms, marked, {size} B bodies) {rel:,.0f} msg/s ({rel / raw:.0%} of raw); "
+                f"raw again with {size} B bodies {same:,.0f} msg/s (relay {rel / same:.0%} of it)",
+                flush=True,
+            )
+        raw, rel, same = (statistics.median(r[i] for r in results) for i in range(3))
+        print(
+            f"cluster median of {len(results)}: raw {raw:,.0f} msg/s, relay {rel:,.0f} msg/s "
+            f"({rel / raw:.0%} of raw), raw at the relay's size {same:,.0f} msg/s "
+            f"({rel / same:.0%})",
+            flush=True,
+        )
+
+
 def main() -> int:
     p = argparse.ArgumentParser()
     p.add_argument("--messages", type=int, default=20000)
@@ -459,11 +518,20 @@ def main() -> int:
     p.add_argument("--rounds", type=int, default=3, help="raw / relay / raw rounds")
     p.add_argument("--skip-e2e", action="store_true")
     p.add_argument("--only-e2e", action="store_true", help="the end-to-end figure alone")
+    p.add_argument(
+        "--only-cluster",
+        action="store_true",
+        help="the cluster round alone: relay and raw publish against a 3-node cluster",
+    )
+    p.add_argument("--cluster", action="store_true", help="the cluster round too, at the end")
     args = p.parse_args()
     sys.path.insert(0, str(ROOT))
     _keys()
     if args.only_e2e:
         return _e2e_only(args.rate, args.seconds)
+    if args.only_cluster:
+        cluster_rounds(args.messages, args.rounds)
+        return 0
     from hub.store.migrate import upgrade
 
     # Rounds, each raw / relay / raw again on the same broker: one pair of half-second
@@ -506,6 +574,8 @@ def main() -> int:
             e2e_prefix = f"bench{uuid.uuid4().hex[:6]}e"
             prefixes.append(e2e_prefix)
             _report_e2e(db, e2e_prefix, args.rate, args.seconds)
+        if args.cluster:
+            cluster_rounds(args.messages, args.rounds)
     finally:
         for used in prefixes:
             _cleanup(used)

@@ -45,12 +45,13 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def cmd_registry_load(args: argparse.Namespace) -> int:
+    from hub.progress import ProgressLine
     from hub.services.errors import Invalid
     from hub.services.registry import load
 
     ctx = _ctx()
     try:
-        report = load(ctx, Path(args.file))
+        report = load(ctx, Path(args.file), progress=ProgressLine("登记 registry entries loaded"))
     except Invalid as exc:
         for e in exc.errors:
             print(f"{args.file}{e.pointer}: {e.message}", file=sys.stderr)
@@ -114,6 +115,7 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_verify(args: argparse.Namespace) -> int:
+    from hub.progress import ProgressLine
     from hub.services.audit_trail import verify_trail
     from privacy.signing import SignatureError, Verifier
 
@@ -126,7 +128,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
             print(f"cannot read the public key: {exc}", file=sys.stderr)
             return 2
     file = Path(args.checkpoints) if args.checkpoints else None
-    report = verify_trail(ctx, file, verifiers)
+    report = verify_trail(ctx, file, verifiers, ProgressLine("审计条目 audit entries checked"))
     for f in report.findings:
         print(f"BROKEN {f.where}: {f.reason}")
     print(

@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import and_, column, func, table, tuple_, update
 from sqlalchemy import select as sa_select
 
+from hub.progress import ProgressLine
 from hub.services.context import HubContext
 from privacy.config import (
     add_key_to_file,
@@ -150,10 +151,11 @@ def reencrypt(
         report.passes += 1
         found = 0
         for sc in SEALED:
-            n, conflicts, seen = _rotate_column(ctx, cipher, sc, active, batch)
+            key = f"{sc.table}.{sc.column}"
+            line = ProgressLine(f"{key} re-encrypting, rows seen")
+            n, conflicts, seen = _rotate_column(ctx, cipher, sc, active, batch, line)
             found += seen
             report.conflicts += conflicts
-            key = f"{sc.table}.{sc.column}"
             report.rotated[key] = report.rotated.get(key, 0) + n
             if progress and seen:
                 progress(f"{key}: {n} re-encrypted, {conflicts} changed meanwhile")
@@ -165,7 +167,12 @@ def reencrypt(
 
 
 def _rotate_column(
-    ctx: HubContext, cipher: FieldCipher, sc: SealedColumn, active: str, batch: int
+    ctx: HubContext,
+    cipher: FieldCipher,
+    sc: SealedColumn,
+    active: str,
+    batch: int,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int, int]:
     t = _t(sc)
     pks = [t.c[name] for name in sc.pk_columns]
@@ -203,6 +210,8 @@ def _rotate_column(
                     rotated += 1
                 else:
                     conflicts += 1
+        if progress is not None:
+            progress(seen)
         if len(rows) < batch:
             return rotated, conflicts, seen
         last = tuple(rows[-1][:n_pk])

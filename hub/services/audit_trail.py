@@ -208,13 +208,16 @@ def _read_file(path: Path) -> tuple[list[dict[str, Any]], list[Finding]]:
 
 
 def verify_trail(
-    ctx: HubContext, file: Path | None = None, verifiers: list[Verifier] | None = None
+    ctx: HubContext,
+    file: Path | None = None,
+    verifiers: list[Verifier] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> TrailReport:
     """Check the chains, the checkpoints (table and file) and the entries they cover."""
     report = TrailReport()
     keys = {v.key_id: v for v in (verifiers or [ctx.vault.signer.verifier()])}
     with ctx.db.read() as session:
-        report.entries, breaks = audit.verify(session)
+        report.entries, breaks = audit.verify(session, progress)
         report.findings += [
             Finding(f"chain {b.chain} entry {b.entry_id}", b.reason) for b in breaks
         ]

@@ -6,6 +6,7 @@ institution's load counters survive a reload. Webhook secrets are sealed at rest
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,7 +105,9 @@ def apply_institution(ctx: HubContext, session: Session, data: dict[str, Any], a
     return created
 
 
-def load(ctx: HubContext, path: Path) -> LoadReport:
+def load(ctx: HubContext, path: Path, progress: Callable[[int], None] | None = None) -> LoadReport:
+    """Load units and institutions in one transaction (`progress` hears the count of
+    entries done as it goes)."""
     data = read_registry_file(path)
     now = ctx.clock.now()
     counts = {"ua": 0, "uu": 0, "ia": 0, "iu": 0}
@@ -126,6 +129,8 @@ def load(ctx: HubContext, path: Path) -> LoadReport:
                 counts["ia"] += 1
             else:
                 counts["iu"] += 1
+            if progress is not None:
+                progress(sum(counts.values()))
         audit.append(
             session,
             chain="registry",

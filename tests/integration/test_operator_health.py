@@ -236,3 +236,30 @@ def _reachable(port: int) -> bool:
     except OSError:
         time.sleep(0.1)
         return False
+
+
+def test_long_commands_report_progress(sqlite_url: str, tmp_path: Path) -> None:
+    import io
+
+    import yaml
+
+    from hub.progress import ProgressLine
+    from hub.services.registry import load
+
+    ctx = make_hub(sqlite_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        seen: list[int] = []
+        report = load(ctx, SMALL_REGISTRY, progress=seen.append)
+        doc = yaml.safe_load(SMALL_REGISTRY.read_text(encoding="utf-8"))
+        total = len(doc.get("units", [])) + len(doc["institutions"])
+        assert seen == list(range(len(doc.get("units", [])) + 1, total + 1))
+        assert report.institutions_updated == len(doc["institutions"])
+    finally:
+        ctx.db.dispose()
+    out = io.StringIO()
+    line = ProgressLine("审计条目 audit entries checked", every=0, out=out)
+    line(5000)
+    quiet = ProgressLine("x", every=60, out=out)
+    quiet(1)  # within its interval: nothing
+    assert out.getvalue().startswith("… 审计条目 audit entries checked: 5000 (")
+    assert out.getvalue().count("\n") == 1
