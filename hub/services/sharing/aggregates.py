@@ -29,15 +29,13 @@ from collections.abc import Hashable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func
-from sqlalchemy import select as sa_select
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from hub.services.context import HubContext
 from hub.services.errors import Forbidden, Invalid
 from hub.services.principal import Principal, Role
 from hub.services.sharing.feed import month_of, month_start, next_month
-from hub.store.models import Application, CaseEvent
+from hub.store import shared_queries
 from hub.store.models_privacy import DpBudget, DpRelease
 from privacy import dp
 from privacy.release import OUTCOME_OF_STATUS
@@ -111,40 +109,22 @@ def _true_counts(
     session: Session, dims: tuple[str, ...], months: list[str], as_of: datetime
 ) -> dict[tuple[str, ...], int]:
     """Counts by `dims` of cases received in `months`, each as it stood at `as_of` (its
-    status after its last timeline step before then)."""
-    last_step = (
-        sa_select(col(CaseEvent.application_no), func.max(col(CaseEvent.id)).label("last"))
-        .where(col(CaseEvent.occurred_at) < as_of)
-        .group_by(col(CaseEvent.application_no))
-        .subquery()
-    )
-    query = (
-        sa_select(
-            col(Application.received_at),
-            col(Application.district),
-            col(Application.category),
-            col(Application.channel),
-            col(CaseEvent.status_after),
-        )
-        .join(last_step, last_step.c.application_no == col(Application.no))
-        .join(CaseEvent, col(CaseEvent.id) == last_step.c.last)
-        .where(
-            and_(
-                col(Application.received_at) >= month_start(months[0]),
-                col(Application.received_at) < month_start(next_month(months[-1])),
-            )
-        )
-    )
+    status after its last timeline step before then); aggregated in the database, a
+    month at a time (hub.store.shared_queries)."""
     counts: dict[tuple[str, ...], int] = defaultdict(int)
-    for received, district, category, channel, status in session.execute(query):
-        coords = {
-            "month": month_of(received),
-            "district": district,
-            "category": category,
-            "outcome": OUTCOME_OF_STATUS.get(status, "pending"),
-            "channel": channel,
-        }
-        counts[tuple(coords[d] for d in dims)] += 1
+    for month in months:
+        rows = shared_queries.status_counts(
+            session, month_start(month), month_start(next_month(month)), as_of
+        )
+        for district, category, channel, status, n in rows:
+            coords = {
+                "month": month,
+                "district": district,
+                "category": category,
+                "outcome": OUTCOME_OF_STATUS.get(status, "pending"),
+                "channel": channel,
+            }
+            counts[tuple(coords[d] for d in dims)] += int(n)
     return counts
 
 
