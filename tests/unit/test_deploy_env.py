@@ -10,7 +10,11 @@ this scan. Docstrings and messages mention names inside longer text and are not 
 from __future__ import annotations
 
 import ast
+import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +96,57 @@ def test_env_example_is_plain_key_value_for_systemd_and_compose() -> None:
         if raw.startswith("HUB_"):
             value = raw.partition("=")[2]
             assert not re.search(r"[\"'$`\s]", value), f"line {number}: {raw}"
+
+
+def values() -> tuple[dict[str, str], dict[str, str]]:
+    """The lines that set a value, and the shown defaults (a commented line whose block does
+    not say the default is unset)."""
+    active: dict[str, str] = {}
+    shown: dict[str, str] = {}
+    for name, block in listed().items():
+        for raw in ENV_EXAMPLE.read_text(encoding="utf-8").splitlines():
+            if raw.startswith(f"{name}="):
+                active[name] = raw.partition("=")[2]
+            elif raw.startswith(f"#{name}=") and raw.partition("=")[2]:
+                default = next(c for c in block if c.lower().startswith("# default:"))
+                if not default.lower().startswith("# default: unset"):
+                    shown[name] = raw.partition("=")[2]
+    return active, shown
+
+
+SNAPSHOT = """
+import json
+from dataclasses import asdict
+from types import SimpleNamespace
+from hub.config import Settings
+from hub.services.audit_trail import checkpoint_file
+settings = Settings.from_env()
+snapshot = asdict(settings)
+# the file in effect: unset means one beside the data
+snapshot["audit"]["checkpoint_file"] = checkpoint_file(SimpleNamespace(settings=settings))
+print(json.dumps(snapshot, default=str, sort_keys=True))
+"""
+
+
+def settings_with(env: dict[str, str]) -> dict[str, object]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    done = subprocess.run(
+        [sys.executable, "-c", SNAPSHOT],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    parsed: dict[str, object] = json.loads(done.stdout)  # 5 == 5.0: values, not spellings
+    return parsed
+
+
+def test_the_shown_defaults_are_the_defaults() -> None:
+    """Setting every shown default changes no setting: the file tells the truth about them."""
+    active, shown = values()
+    assert len(shown) > 40
+    base = settings_with(active)
+    assert settings_with({**active, **shown}) == base
+    one = settings_with({**active, "HUB_DECIDE_DAYS": "4"})
+    assert one != base  # the snapshot sees a changed setting
