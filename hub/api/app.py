@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
 from hub.api import openapi
 from hub.api.bearer import BearerLookup
+from hub.api.declare import PUBLIC, Answer, operation
 from hub.api.errors import (
     HttpProblem,
     on_domain_error,
@@ -50,16 +50,14 @@ ROUTE_MODULES = (
 )
 
 
-def _collect_routes() -> tuple[list[BaseRoute], dict[str, Any]]:
+def _collect_routes() -> list[BaseRoute]:
     routes: list[BaseRoute] = []
-    extra_ops: dict[str, Any] = {}
     for name in ROUTE_MODULES:
         module = optional_module(name)
         if module is None:
             continue
         routes.extend(module.routes)
-        extra_ops.update(getattr(module, "openapi_operations", {}))
-    return routes, extra_ops
+    return routes
 
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
@@ -68,11 +66,22 @@ async def _on_http_exception(request: Request, exc: Exception) -> Response:
 
 
 def create_app(ctx: HubContext) -> Starlette:
-    routes, extra_ops = _collect_routes()
-    spec = openapi.document(extra_ops)
+    routes = _collect_routes()
 
+    @operation(
+        "GET",
+        "/openapi.json",
+        "getOpenApiDocument",
+        tag="health",
+        summary="接口文档 This OpenAPI 3.1 document",
+        roles=PUBLIC,
+        answers=(Answer(200, "OpenAPI 3.1", {"type": "object"}),),
+    )
     async def openapi_json(request: Request) -> Response:
         return json_response(spec)
+
+    routes.append(openapi_json)
+    spec = openapi.document(routes)
 
     intake = IntakeBatcher(
         ctx,
@@ -90,7 +99,7 @@ def create_app(ctx: HubContext) -> Starlette:
 
     app = Starlette(
         lifespan=lifespan,
-        routes=[*routes, Route("/openapi.json", openapi_json, methods=["GET"])],
+        routes=routes,
         # outermost first: requests refused for control characters are counted too
         middleware=[
             Middleware(RequestMetrics),

@@ -1,125 +1,160 @@
-"""The served OpenAPI 3.1 document: paths of INTERFACE v1, bodies from `schemas/`."""
+"""The served OpenAPI 3.1 document, built from the routes' declarations (hub.api.declare):
+operationIds, tags, roles, parameters, bodies from `schemas/`, answers from
+`hub.api.shapes`, and every problem as the one `Problem` schema."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import schemas
+from hub.api.declare import DeclaredRoute, Operation
+from hub.api.problems import TITLES
+from hub.api.shapes import SHAPES
 
-_PROBLEM = {"$ref": "#/components/responses/Problem"}
-
-#: path -> method -> (summary, request schema or None, roles)
-_OPERATIONS: dict[str, dict[str, tuple[str, str | None, str]]] = {
-    "/v1/applications": {
-        "post": ("提交办件 Submit an application", "application", "portal, institution (window)"),
-        "get": ("办件列表 List applications (status, institution, overdue)", None, "unit, admin"),
-    },
-    "/v1/applications/{no}": {"get": ("办件详情 The whole record", None, "entitled parties")},
-    "/v1/status/{no}": {"get": ("公开进度查询 Public status by query code", None, "public")},
-    "/v1/applications/{no}/events": {
-        "post": ("机构事件 Institution event", "institution_event", "institution")
-    },
-    "/v1/applications/{no}/withdraw": {"post": ("撤回 Withdraw", "withdraw", "portal")},
-    "/v1/applications/{no}/dispatch": {
-        "post": ("人工分派 Dispatch by hand", "dispatch", "unit (own institutions), sfj, admin")
-    },
-    "/v1/applications/{no}/dunning": {
-        "post": ("催办 Press the institution about an overdue case", "dunning", "unit, sfj, admin")
-    },
-    "/v1/applications/{no}/referrals": {
-        "post": ("转介 Request a referral", "referral_request", "institution")
-    },
-    "/v1/applications/{no}/attachments/{index}": {
-        "get": (
-            "下载附件 Download an attachment (sha256 checked, audited)",
-            None,
-            "entitled parties",
-        )
-    },
-    "/v1/applications/{no}/documents": {
-        "post": ("送达文书 Serve a document on the parties", "document", "institution")
-    },
-    "/v1/documents/{id}": {
-        "get": ("文书内容 A served document's bytes", None, "portal, institution, admin")
-    },
-    "/v1/documents/{id}/receipt": {
-        "post": ("签收 The party opened the document", "document_receipt", "portal")
-    },
-    "/v1/referrals": {"get": ("转介列表 Own referrals", None, "court, arbitration")},
-    "/v1/referrals/{id}/result": {
-        "post": ("转介结果 Post a result", "referral_result", "court, arbitration")
-    },
-    "/v1/institutions": {"get": ("机构名录 Directory", None, "public")},
-    "/v1/feed": {"get": ("拉取消息 Pull feed (long poll)", None, "any party")},
-    "/healthz": {"get": ("存活 Liveness", None, "public")},
-    "/readyz": {"get": ("就绪 Readiness", None, "public")},
-    "/metrics": {"get": ("指标 Prometheus metrics", None, "public")},
+TAGS: dict[str, str] = {
+    "applications": "办件 Applications (INTERFACE 4-5)",
+    "referrals": "转介 Hand-offs to courts and commissions (INTERFACE 7)",
+    "documents": "卷宗与送达 Case files and service of documents (INTERFACE 15)",
+    "registry": "名录 The registry and its governance (INTERFACE 3, 10, 17)",
+    "delivery": "投递 The pull feed and dead letters (INTERFACE 8)",
+    "operations": "运营 Statistics, alerts, complaints, help (INTERFACE 10)",
+    "workorders": "工单 Work orders (INTERFACE 14)",
+    "sharing": "数据共享 The data bureau (INTERFACE 9, 9a, 17)",
+    "calendar": "工作日 The working-day calendar (INTERFACE 16)",
+    "health": "运行状态 Health and metrics (INTERFACE 1)",
 }
 
 
-def _parameters(path: str) -> list[dict[str, Any]]:
-    params = []
-    for name in ("no", "id", "year", "index"):
-        if "{" + name + "}" in path:
-            params.append(
-                {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
-            )
-    return params
+def component_name(schema_name: str) -> str:
+    """`institution_event` -> `InstitutionEvent`: the name a generated client's model gets."""
+    return "".join(part.capitalize() for part in schema_name.split("_"))
 
 
-def document(
-    additional: dict[str, dict[str, tuple[str, str | None, str]]] | None = None,
-) -> dict[str, Any]:
-    paths: dict[str, Any] = {}
-    used: set[str] = set()
-    ops = {**_OPERATIONS}
-    for path, methods in (additional or {}).items():
-        ops.setdefault(path, {}).update(methods)
-    for path, methods in ops.items():
-        item: dict[str, Any] = {}
-        for method, (summary, body, roles) in methods.items():
-            op: dict[str, Any] = {
-                "summary": summary,
-                "description": f"Roles: {roles}.",
-                "parameters": _parameters(path),
-                "responses": {"200": {"description": "OK"}, "4XX": _PROBLEM},
+def _without_titles(node: Any) -> Any:
+    """The schema with `title`s folded into descriptions: client generators name models
+    after titles, and ours are bilingual sentences that would collide."""
+    if isinstance(node, list):
+        return [_without_titles(n) for n in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _without_titles(v) for k, v in node.items() if k != "title"}
+    if isinstance(node.get("title"), str) and "description" not in node:
+        out["description"] = node["title"]
+    # `properties` maps names to schemas: a property may itself be called "title".
+    if isinstance(node.get("properties"), dict):
+        out["properties"] = {k: _without_titles(v) for k, v in node["properties"].items()}
+    return out
+
+
+def body_schema(name: str) -> dict[str, Any]:
+    document: dict[str, Any] = _without_titles(schemas.schema_document(name))
+    return document
+
+
+def _roles_text(op: Operation) -> str:
+    if op.roles is None:
+        return "公开 public" + (" (a token shows more)" if op.token_optional else "")
+    if not op.roles:
+        return "任何持凭证的调用方 any caller with a token (the parties entitled)"
+    return ", ".join(str(r) for r in op.roles)
+
+
+def _problem(status: int) -> dict[str, Any]:
+    _slug, zh, en = TITLES.get(status, ("error", "错误", "Error"))
+    return {
+        "description": f"{zh} {en}",
+        "content": {
+            "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+        },
+    }
+
+
+def _operation(op: Operation, used: set[str]) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "operationId": op.operation_id,
+        "tags": [op.tag],
+        "summary": op.summary,
+        "description": "\n\n".join(
+            x for x in (op.description, f"Roles 角色: {_roles_text(op)}.") if x
+        ),
+        "x-roles": [str(r) for r in op.roles] if op.roles else [],
+    }
+    params = [
+        {
+            "name": p.name,
+            "in": p.where,
+            "required": p.required,
+            "schema": p.schema,
+            **({"description": p.description} if p.description else {}),
+        }
+        for p in op.params
+    ]
+    if op.idempotent:
+        params.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": False,
+                "description": "A repeat with the same key and body answers the first answer",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 200},
             }
-            if roles != "public":
-                op["security"] = [{"bearer": []}]
-            if body:
-                used.add(body)
-                op["requestBody"] = {
-                    "required": True,
-                    "content": {
-                        "application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}
-                    },
-                }
-                op["parameters"].append(
-                    {
-                        "name": "Idempotency-Key",
-                        "in": "header",
-                        "required": False,
-                        "schema": {"type": "string", "maxLength": 200},
-                    }
-                )
-            item[method] = op
-        paths[path] = item
+        )
+    if params:
+        out["parameters"] = params
+    if op.roles is not None:
+        out["security"] = [{"bearer": []}, {}] if op.token_optional else [{"bearer": []}]
+    else:
+        out["security"] = []
+    if op.body is not None:
+        if isinstance(op.body, str):
+            used.add(op.body)
+            body: dict[str, Any] = {"$ref": f"#/components/schemas/{component_name(op.body)}"}
+        else:
+            body = op.body
+        out["requestBody"] = {
+            "required": op.body_required,
+            "content": {op.body_media_type: {"schema": body}},
+        }
+    responses: dict[str, Any] = {}
+    for answer in op.answers:
+        entry: dict[str, Any] = {"description": answer.description}
+        if answer.schema is not None or answer.media_type != "application/json":
+            entry["content"] = {answer.media_type: {"schema": answer.schema or {"type": "string"}}}
+        responses[str(answer.status)] = entry
+    for status in op.problem_statuses():
+        responses.setdefault(str(status), _problem(status))
+    out["responses"] = responses
+    return out
+
+
+def document(routes: Iterable[object]) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    used: set[str] = set()
+    seen: set[str] = set()
+    for route in routes:
+        if not isinstance(route, DeclaredRoute):
+            continue  # the web pages (HTML) are not part of the API
+        op = route.operation
+        if op.operation_id in seen:
+            raise ValueError(f"operationId {op.operation_id} declared twice")
+        seen.add(op.operation_id)
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, used)
+    components = {component_name(name): body_schema(name) for name in sorted(used)}
     return {
         "openapi": "3.1.0",
         "info": {
             "title": 'OneMatter hub 解纷"一件事" docking standard',
-            "version": "1.0.0",
-            "description": "INTERFACE v1. Errors are application/problem+json (RFC 9457).",
+            "version": "1.1.0",
+            "description": (
+                "INTERFACE v1.1. Errors are application/problem+json (RFC 9457), `detail` in "
+                "Chinese, then ` / `, then English; validation errors carry JSON pointers."
+            ),
         },
-        "paths": paths,
+        "tags": [{"name": name, "description": text} for name, text in TAGS.items()],
+        "paths": dict(sorted(paths.items())),
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {name: schemas.schema_document(name) for name in sorted(used)},
-            "responses": {
-                "Problem": {
-                    "description": "problem+json",
-                    "content": {"application/problem+json": {"schema": {"type": "object"}}},
-                }
-            },
+            "schemas": {**SHAPES, **components},
         },
     }

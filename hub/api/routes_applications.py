@@ -12,10 +12,9 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import ANY_ROLE, PUBLIC, Answer, caller, operation, query, ref
 from hub.api.support import (
-    authenticate,
     creating,
     guarded_lookup,
     hub_ctx,
@@ -26,15 +25,7 @@ from hub.api.support import (
     json_response,
 )
 from hub.ops import dunning
-from hub.services import (
-    bundles,
-    case_view,
-    disclosures,
-    documents,
-    intake,
-    lifecycle,
-    records,
-)
+from hub.services import bundles, case_view, disclosures, documents, intake, lifecycle, records
 from hub.services import public_status as public_status_service
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
@@ -44,10 +35,24 @@ from hub.services.intake_batch import IntakeBatcher
 from hub.services.principal import Principal, Role
 
 
+@operation(
+    "POST",
+    "/v1/applications",
+    "submitApplication",
+    tag="applications",
+    summary="提交办件 Submit an application",
+    description="Role institution for walk-in (`channel: window`) cases. Numbered, routed "
+    "and dispatched in one transaction; the answer carries the applicant's query code.",
+    roles=(Role.PORTAL, Role.INSTITUTION),
+    body="application",
+    idempotent=True,
+    answers=(Answer(201, "已受理编号 Numbered and dispatched", ref("ApplicationCreated")),),
+    problems=(429,),
+)
 async def submit(request: Request) -> Response:
     """Intake goes through the group-commit batcher (hub.services.intake_batch)."""
-    principal = authenticate(request, Role.PORTAL, Role.INSTITUTION)
-    body, raw = await json_body(request, "application")
+    principal = caller(request)
+    body, raw = await json_body(request)
     body = intake.with_district(body)
     key = idempotency_key(request)
     digest = request_hash(request.method, request.url.path, raw)
@@ -59,8 +64,20 @@ async def submit(request: Request) -> Response:
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 
 
+@operation(
+    "GET",
+    "/v1/applications/{no}",
+    "getApplication",
+    tag="applications",
+    summary="办件详情 The whole record",
+    description="For the parties entitled: the portal that submitted it, the institution "
+    "holding it, its unit, the court or commission of a referral, admin. Audited.",
+    roles=ANY_ROLE,
+    answers=(Answer(200, "办件 The record", ref("ApplicationRecord")),),
+    problems=(404, 422),
+)
 async def get_application(request: Request) -> Response:
-    principal = authenticate(request)
+    principal = caller(request)
     no = canonical_no(request.path_params["no"])
     ctx = hub_ctx(request)
 
@@ -73,6 +90,18 @@ async def get_application(request: Request) -> Response:
     return json_response(record)
 
 
+@operation(
+    "GET",
+    "/v1/status/{no}",
+    "getPublicStatus",
+    tag="applications",
+    summary="公开进度查询 Public status by query code",
+    description="A wrong code is 404, the same as no such number; throttled per client.",
+    roles=PUBLIC,
+    params=(query("code", "公开查询码 the query code", type="string", maxLength=64),),
+    answers=(Answer(200, "进度 Status and public timeline", ref("PublicStatus")),),
+    problems=(404, 422, 429),
+)
 async def public_status(request: Request) -> Response:
     """Throttled per client and number (`guarded_lookup`): a wrong code counts as a guess."""
     no = canonical_no(request.path_params["no"])
@@ -87,18 +116,14 @@ async def public_status(request: Request) -> Response:
     return json_response(found)
 
 
-def _case_action(schema: str, action: Any, *roles: Role) -> Any:
+def _case_action(action: Any, status: int) -> Any:
     async def handler(request: Request) -> Response:
-        principal = authenticate(request, *roles)
+        principal = caller(request)
         no = canonical_no(request.path_params["no"])
-        body, raw = await json_body(request, schema)
+        body, raw = await json_body(request)
         ctx: HubContext = hub_ctx(request)
         return await creating(
-            request,
-            principal,
-            raw,
-            lambda s: action(ctx, s, principal, no, body),
-            status=201 if schema not in ("withdraw", "dispatch") else 200,
+            request, principal, raw, lambda s: action(ctx, s, principal, no, body), status=status
         )
 
     return handler
@@ -119,9 +144,26 @@ def _file(answer: documents.FileAnswer) -> Response:
     )
 
 
+@operation(
+    "GET",
+    "/v1/applications/{no}/bundle",
+    "getEvidenceBundle",
+    tag="applications",
+    summary="证据包 The case's signed evidential bundle",
+    roles=(Role.ADMIN, Role.INSTITUTION),
+    answers=(
+        Answer(
+            200,
+            "签名证据包 Canonical JSON signed with Ed25519",
+            {"type": "string", "contentMediaType": "application/vnd.onematter.evidence-bundle"},
+            "application/vnd.onematter.evidence-bundle",
+        ),
+    ),
+    problems=(404, 422),
+)
 async def get_bundle(request: Request) -> Response:
     """INTERFACE 18: the case's signed evidential bundle (admin, the case's institution)."""
-    principal = authenticate(request, Role.ADMIN, Role.INSTITUTION)
+    principal = caller(request)
     no = canonical_no(request.path_params["no"])
     data = await run_in_threadpool(bundles.export, hub_ctx(request), principal, no, via="api")
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
@@ -137,9 +179,26 @@ async def get_bundle(request: Request) -> Response:
     )
 
 
+@operation(
+    "GET",
+    "/v1/applications/{no}/attachments/{index}",
+    "getAttachment",
+    tag="documents",
+    summary="下载附件 Download an attachment (sha256 checked, audited)",
+    roles=ANY_ROLE,
+    answers=(
+        Answer(
+            200,
+            "文件内容 The file's bytes (Repr-Digest: its SHA-256)",
+            {"type": "string", "contentMediaType": "application/octet-stream"},
+            "application/octet-stream",
+        ),
+    ),
+    problems=(404, 422),
+)
 async def get_attachment(request: Request) -> Response:
     """INTERFACE 15: an attachment of the case, for those who may read it; audited."""
-    principal = authenticate(request)
+    principal = caller(request)
     no = canonical_no(request.path_params["no"])
     ctx = hub_ctx(request)
 
@@ -150,18 +209,47 @@ async def get_attachment(request: Request) -> Response:
     return _file(await in_transaction(request, work))
 
 
+@operation(
+    "POST",
+    "/v1/applications/{no}/documents",
+    "serveDocument",
+    tag="documents",
+    summary="送达文书 Serve a document on the parties",
+    roles=(Role.INSTITUTION,),
+    body="document",
+    idempotent=True,
+    answers=(Answer(201, "已送达 Served", ref("Record")),),
+    problems=(404, 409),
+)
 async def serve_document(request: Request) -> Response:
-    principal = authenticate(request, Role.INSTITUTION)
+    principal = caller(request)
     no = canonical_no(request.path_params["no"])
-    body, raw = await json_body(request, "document")
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     return await creating(
         request, principal, raw, lambda s: documents.serve(ctx, s, principal, no, body)
     )
 
 
+@operation(
+    "GET",
+    "/v1/documents/{id}",
+    "getDocument",
+    tag="documents",
+    summary="文书内容 A served document's bytes",
+    roles=(Role.PORTAL, Role.INSTITUTION, Role.ADMIN),
+    answers=(
+        Answer(
+            200,
+            "文件内容 The file's bytes (Repr-Digest: its SHA-256)",
+            {"type": "string", "contentMediaType": "application/octet-stream"},
+            "application/octet-stream",
+        ),
+    ),
+    problems=(404,),
+)
 async def get_document(request: Request) -> Response:
-    principal = authenticate(request, Role.PORTAL, Role.INSTITUTION, Role.ADMIN)
+    principal = caller(request)
     ctx = hub_ctx(request)
     document_id = request.path_params["id"]
     return _file(
@@ -169,9 +257,21 @@ async def get_document(request: Request) -> Response:
     )
 
 
+@operation(
+    "POST",
+    "/v1/documents/{id}/receipt",
+    "recordDocumentReceipt",
+    tag="documents",
+    summary="签收 The party opened the document",
+    roles=(Role.PORTAL,),
+    body="document_receipt",
+    idempotent=True,
+    answers=(Answer(200, "已签收 Receipt recorded", ref("Record")),),
+    problems=(404,),
+)
 async def document_receipt(request: Request) -> Response:
-    principal = authenticate(request, Role.PORTAL)
-    body, raw = await json_body(request, "document_receipt")
+    principal = caller(request)
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     document_id = request.path_params["id"]
     return await creating(
@@ -189,35 +289,72 @@ def _require_event_owner(
     return lifecycle.record_event(ctx, s, p, no, body)
 
 
+record_event = operation(
+    "POST",
+    "/v1/applications/{no}/events",
+    "recordInstitutionEvent",
+    tag="applications",
+    summary="机构事件 Institution event (received, accepted, rejected, returned, closed, ...)",
+    description="Idempotent on `event_id`; an event the current status does not allow is 409.",
+    roles=(Role.INSTITUTION,),
+    body="institution_event",
+    idempotent=True,
+    answers=(Answer(201, "已记录 Recorded", ref("EventRecorded")),),
+    problems=(404, 409),
+)(_case_action(_require_event_owner, 201))
+
+withdraw = operation(
+    "POST",
+    "/v1/applications/{no}/withdraw",
+    "withdrawApplication",
+    tag="applications",
+    summary="撤回 Withdraw (before closure)",
+    roles=(Role.PORTAL,),
+    body="withdraw",
+    idempotent=True,
+    answers=(Answer(200, "已撤回 Withdrawn", ref("EventRecorded")),),
+    problems=(404, 409),
+)(_case_action(lifecycle.withdraw, 200))
+
+dispatch = operation(
+    "POST",
+    "/v1/applications/{no}/dispatch",
+    "dispatchApplication",
+    tag="applications",
+    summary="人工分派 Dispatch by hand (a unit to its own institutions; sfj, admin)",
+    roles=(Role.UNIT, Role.ADMIN),
+    body="dispatch",
+    idempotent=True,
+    answers=(Answer(200, "已分派 Dispatched", ref("EventRecorded")),),
+    problems=(404, 409),
+)(_case_action(lifecycle.unit_dispatch, 200))
+
+press = operation(
+    "POST",
+    "/v1/applications/{no}/dunning",
+    "pressInstitution",
+    tag="applications",
+    summary="催办 Press the institution about an overdue case",
+    roles=(Role.UNIT, Role.ADMIN),
+    body="dunning",
+    idempotent=True,
+    answers=(Answer(201, "已催办 Pressed", ref("Record")),),
+    problems=(404, 409),
+)(_case_action(dunning.dun, 201))
+
 routes = [
-    Route("/v1/applications", submit, methods=["POST"]),
-    Route("/v1/applications/{no}", get_application, methods=["GET"]),
-    Route("/v1/status/{no}", public_status, methods=["GET"]),
-    Route(
-        "/v1/applications/{no}/events",
-        _case_action("institution_event", _require_event_owner, Role.INSTITUTION),
-        methods=["POST"],
-    ),
-    Route(
-        "/v1/applications/{no}/withdraw",
-        _case_action("withdraw", lifecycle.withdraw, Role.PORTAL),
-        methods=["POST"],
-    ),
-    Route("/v1/applications/{no}/attachments/{index}", get_attachment, methods=["GET"]),
-    Route("/v1/applications/{no}/bundle", get_bundle, methods=["GET"]),
-    Route("/v1/applications/{no}/documents", serve_document, methods=["POST"]),
-    Route("/v1/documents/{id}", get_document, methods=["GET"]),
-    Route("/v1/documents/{id}/receipt", document_receipt, methods=["POST"]),
-    Route(
-        "/v1/applications/{no}/dispatch",
-        _case_action("dispatch", lifecycle.unit_dispatch, Role.UNIT, Role.ADMIN),
-        methods=["POST"],
-    ),
-    Route(
-        "/v1/applications/{no}/dunning",
-        _case_action("dunning", dunning.dun, Role.UNIT, Role.ADMIN),
-        methods=["POST"],
-    ),
+    submit,
+    get_application,
+    public_status,
+    record_event,
+    withdraw,
+    get_attachment,
+    get_bundle,
+    serve_document,
+    get_document,
+    document_receipt,
+    dispatch,
+    press,
 ]
 
 __all__ = ["routes"]

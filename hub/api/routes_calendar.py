@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import PUBLIC, Answer, operation, ref
 from hub.api.errors import HttpProblem
 from hub.api.support import in_read, json_response
 from hub.domain.calendar_schedule import FIRST_YEAR, LAST_YEAR
@@ -14,6 +14,16 @@ from hub.services import calendar
 from hub.services.errors import Violation
 
 
+@operation(
+    "GET",
+    "/v1/calendar/{year}",
+    "getCalendarYear",
+    tag="calendar",
+    summary="工作日日历 A year's holidays and adjusted workdays",
+    roles=PUBLIC,
+    answers=(Answer(200, "该年日历 The year", ref("CalendarYear")),),
+    problems=(422,),
+)
 async def calendar_year(request: Request) -> Response:
     text = request.path_params["year"]
     if not (len(text) == 4 and text.isascii() and text.isdigit()) or not (
@@ -32,10 +42,4 @@ async def calendar_year(request: Request) -> Response:
     return json_response(calendar.year_view(int(text)))
 
 
-routes = [Route("/v1/calendar/{year}", calendar_year, methods=["GET"])]
-
-openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
-    "/v1/calendar/{year}": {
-        "get": ("工作日日历 A year's holidays and adjusted workdays", None, "public")
-    },
-}
+routes = [calendar_year]

@@ -8,22 +8,43 @@ from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import Answer, caller, operation, query, ref
 from hub.api.errors import HttpProblem
-from hub.api.support import authenticate, hub_ctx, in_read, json_response, schemaless_body
+from hub.api.support import hub_ctx, in_read, json_body, json_response
 from hub.services.delivery_failures import list_dead, replay
+from hub.services.errors import Violation
 from hub.services.principal import Role
 
+REPLAY_BODY: dict[str, Any] = {
+    "type": "object",
+    "description": "What to replay: some messages by id, one party's letters, or all of them",
+    "properties": {
+        "message_ids": {"type": "array", "items": {"type": "string"}},
+        "destination": {"type": "string"},
+        "all": {"type": "boolean"},
+    },
+}
 
+
+@operation(
+    "GET",
+    "/v1/admin/deadletters",
+    "listDeadLetters",
+    tag="delivery",
+    summary="死信 Dead letters with their reasons",
+    roles=(Role.ADMIN,),
+    params=(
+        query("destination", "只列出该当事方 one party only", type="string"),
+        query("after", "游标 the `next` of the previous page", type="integer", minimum=0),
+        query("limit", "条数 at most", type="integer"),
+    ),
+    answers=(Answer(200, "死信 Dead letters", ref("DeadLetters")),),
+)
 async def list_deadletters(request: Request) -> Response:
-    authenticate(request, Role.ADMIN)
     q = request.query_params
-    try:
-        after = int(q.get("after") or 0)
-        limit = min(max(int(q.get("limit") or 100), 1), 1000)
-    except ValueError:
-        raise HttpProblem(422, "after/limit 须为整数 / after and limit are integers") from None
+    after = int(q.get("after") or 0)  # declared integers, checked by the route
+    limit = min(max(int(q.get("limit") or 100), 1), 1000)
     destination = q.get("destination")
 
     def work(session: Session) -> tuple[list[dict[str, Any]], int]:
@@ -33,17 +54,29 @@ async def list_deadletters(request: Request) -> Response:
     return json_response({"deadletters": items, "next": str(cursor)})
 
 
+@operation(
+    "POST",
+    "/v1/admin/deadletters/replay",
+    "replayDeadLetters",
+    tag="delivery",
+    summary="重发死信 Replay dead letters",
+    roles=(Role.ADMIN,),
+    body=REPLAY_BODY,
+    body_required=False,
+    answers=(Answer(200, "重发结果 What was replayed", ref("ReplayCounts")),),
+)
 async def replay_deadletters(request: Request) -> Response:
-    """Body `{"message_ids": [...]}` or `{"destination": ID}` or `{"all": true}`."""
-    principal = authenticate(request, Role.ADMIN)
-    body, _raw = await schemaless_body(request)
-    ids = body.get("message_ids") if isinstance(body, dict) else None
-    destination = body.get("destination") if isinstance(body, dict) else None
-    everything = bool(body.get("all")) if isinstance(body, dict) else False
-    if ids is not None and not (isinstance(ids, list) and all(isinstance(i, str) for i in ids)):
-        raise HttpProblem(422, "message_ids 须为字符串数组 / message_ids: array of strings")
+    principal = caller(request)
+    body, _raw = await json_body(request)
+    ids = body.get("message_ids")
+    destination = body.get("destination")
+    everything = bool(body.get("all"))
     if not ids and not destination and not everything:
-        raise HttpProblem(422, "须指定 message_ids、destination 或 all / say what to replay")
+        raise HttpProblem(
+            422,
+            "须指定 message_ids、destination 或 all / say what to replay",
+            [Violation("/message_ids", "须指定要重发的死信 / say what to replay")],
+        )
     ctx = hub_ctx(request)
     counts = await run_in_threadpool(
         replay, ctx, ids or None, destination=destination, actor=principal.party or "admin"
@@ -51,16 +84,21 @@ async def replay_deadletters(request: Request) -> Response:
     return json_response(counts)
 
 
+@operation(
+    "POST",
+    "/v1/admin/deadletters/{message_id}/replay",
+    "replayDeadLetter",
+    tag="delivery",
+    summary="重发一条死信 Replay one dead letter",
+    roles=(Role.ADMIN,),
+    answers=(Answer(200, "重发结果 What was replayed", ref("ReplayCounts")),),
+)
 async def replay_one(request: Request) -> Response:
-    principal = authenticate(request, Role.ADMIN)
+    principal = caller(request)
     ctx = hub_ctx(request)
     mid = request.path_params["message_id"]
     counts = await run_in_threadpool(replay, ctx, [mid], actor=principal.party or "admin")
     return json_response(counts)
 
 
-routes = [
-    Route("/v1/admin/deadletters", list_deadletters, methods=["GET"]),
-    Route("/v1/admin/deadletters/replay", replay_deadletters, methods=["POST"]),
-    Route("/v1/admin/deadletters/{message_id}/replay", replay_one, methods=["POST"]),
-]
+routes = [list_deadletters, replay_deadletters, replay_one]

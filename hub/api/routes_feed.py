@@ -9,10 +9,10 @@ from typing import Any
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import ANY_ROLE, Answer, caller, operation, query, ref
 from hub.api.errors import HttpProblem
-from hub.api.support import authenticate, hub_ctx, in_read, json_response
+from hub.api.support import hub_ctx, in_read, json_response
 from hub.services.errors import Violation
 from hub.services.feed import read_feed
 from schemas.text import ascii_int
@@ -34,8 +34,22 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
     return value
 
 
+@operation(
+    "GET",
+    "/v1/feed",
+    "readFeed",
+    tag="delivery",
+    summary="拉取消息 Pull feed: the caller's messages in order (long poll)",
+    roles=ANY_ROLE,
+    params=(
+        query("after", "游标 the `next` of the previous page", type="integer", minimum=0),
+        query("limit", "条数 messages at most", type="integer", minimum=1, maximum=1000),
+        query("wait", "长轮询秒数 seconds to wait for a message", type="integer", minimum=0),
+    ),
+    answers=(Answer(200, "消息 Messages", ref("Feed")),),
+)
 async def feed(request: Request) -> Response:
-    principal = authenticate(request)
+    principal = caller(request)
     ctx = hub_ctx(request)
     after = _int_param(request, "after", 0, 0, 2**62)
     limit = _int_param(request, "limit", 100, 1, 1000)
@@ -55,4 +69,4 @@ async def feed(request: Request) -> Response:
     return json_response({"messages": messages, "next": str(cursor)})
 
 
-routes = [Route("/v1/feed", feed, methods=["GET"])]
+routes = [feed]

@@ -9,16 +9,37 @@ from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import PUBLIC, Answer, operation, ref
 from hub.api.support import hub_ctx, json_response
 from hub.services.sharing import grants
 
 
+@operation(
+    "GET",
+    "/healthz",
+    "getLiveness",
+    tag="health",
+    summary="存活 Liveness: the process is up",
+    roles=PUBLIC,
+    answers=(Answer(200, "存活 Up", ref("Health")),),
+)
 async def healthz(request: Request) -> Response:
     return json_response({"status": "ok"})
 
 
+@operation(
+    "GET",
+    "/readyz",
+    "getReadiness",
+    tag="health",
+    summary="就绪 Readiness: database and broker reachable",
+    roles=PUBLIC,
+    answers=(
+        Answer(200, "就绪 Ready", ref("Readiness")),
+        Answer(503, "未就绪 Not ready", ref("Readiness")),
+    ),
+)
 async def readyz(request: Request) -> Response:
     ctx = hub_ctx(request)
     checks: dict[str, Any] = {}
@@ -53,6 +74,15 @@ async def readyz(request: Request) -> Response:
     )
 
 
+@operation(
+    "GET",
+    "/metrics",
+    "getMetrics",
+    tag="health",
+    summary="指标 Prometheus metrics",
+    roles=PUBLIC,
+    answers=(Answer(200, "Prometheus text format", {"type": "string"}, "text/plain"),),
+)
 async def metrics(request: Request) -> Response:
     collect = getattr(request.app.state, "collect_metrics", None)
     if collect is not None:
@@ -60,8 +90,4 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
-routes = [
-    Route("/healthz", healthz, methods=["GET"]),
-    Route("/readyz", readyz, methods=["GET"]),
-    Route("/metrics", metrics, methods=["GET"]),
-]
+routes = [healthz, readyz, metrics]

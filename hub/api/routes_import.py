@@ -10,10 +10,10 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import Answer, caller, operation, ref
 from hub.api.errors import HttpProblem
-from hub.api.support import authenticate, hub_ctx, json_response
+from hub.api.support import hub_ctx, json_response
 from hub.services.case_import import CaseImporter
 from hub.services.principal import Role
 
@@ -36,8 +36,22 @@ async def _body(request: Request) -> bytes:
     return b"".join(chunks)
 
 
+@operation(
+    "POST",
+    "/v1/import/cases",
+    "importCases",
+    tag="applications",
+    summary="导入历史办件 Import historical cases (NDJSON, <= 10,000 lines or 50 MB)",
+    description="Role institution for its own cases. Answers imported, duplicate, invalid, "
+    "seconds, rate and the refused lines' reports.",
+    roles=(Role.ADMIN, Role.INSTITUTION),
+    body={"type": "string", "description": "One case a line (application/x-ndjson)"},
+    body_media_type="application/x-ndjson",
+    answers=(Answer(200, "导入结果 The summary and refused lines", ref("Record")),),
+    problems=(413, 415),
+)
 async def import_cases(request: Request) -> Response:
-    principal = authenticate(request, Role.ADMIN, Role.INSTITUTION)
+    principal = caller(request)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if ctype not in _NDJSON:
         raise HttpProblem(
@@ -72,15 +86,4 @@ async def import_cases(request: Request) -> Response:
     return json_response(await run_in_threadpool(run))
 
 
-routes = [Route("/v1/import/cases", import_cases, methods=["POST"])]
-
-openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
-    "/v1/import/cases": {
-        "post": (
-            "导入历史办件 Import historical cases (NDJSON, application/x-ndjson, <= 10,000 "
-            "lines or 50 MB; answers imported, duplicate, invalid, seconds, rate, refused)",
-            None,
-            "admin, institution (own cases)",
-        )
-    }
-}
+routes = [import_cases]

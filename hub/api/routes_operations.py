@@ -8,8 +8,8 @@ from typing import Any
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import PUBLIC, Answer, caller, operation, query, ref
 from hub.api.errors import HttpProblem
 from hub.api.support import (
     authenticate,
@@ -25,6 +25,7 @@ from hub.api.support import (
     schemaless_body,
 )
 from hub.domain.numbering import business_day
+from hub.domain.status import Status
 from hub.ops import alerts, casebook, complaints, governance, helpdesk, stats
 from hub.services.errors import NotFound
 from hub.services.principal import Role
@@ -35,10 +36,32 @@ def _params(request: Request) -> dict[str, str]:
     return dict(request.query_params)
 
 
+@operation(
+    "GET",
+    "/v1/applications",
+    "listApplications",
+    tag="applications",
+    summary="办件列表 List cases (status, institution, overdue); a portal by its own number",
+    description="Units see their own institutions' cases, admins all. A portal may call it "
+    "only with `source_no` (what it submitted).",
+    roles=(Role.UNIT, Role.ADMIN, Role.PORTAL),
+    params=(
+        query("status", "办件状态 status", type="string", enum=[s.value for s in Status]),
+        query("institution", "机构 institution id", type="string"),
+        query("overdue", "只列超期 only overdue cases", type="boolean"),
+        query("source_no", "门户编号 the portal's own number", type="string", maxLength=64),
+        query("limit", "条数 page size", type="integer", minimum=1, maximum=casebook.MAX_LIMIT),
+        query("cursor", "游标 the `next_cursor` of the previous page", type="string"),
+        query("order", "排序 order", type="string", enum=list(casebook.ORDERS)),
+    ),
+    answers=(Answer(200, "办件 One page of cases", ref("ApplicationList")),),
+)
 async def list_applications(request: Request) -> Response:
     # A portal looks up what it submitted by its own number; listing stays the supervisors'.
     lookup = bool(request.query_params.get("source_no"))
-    principal = authenticate(request, Role.UNIT, Role.ADMIN, *([Role.PORTAL] if lookup else []))
+    principal = caller(request)
+    if principal.role is Role.PORTAL and not lookup:
+        authenticate(request, Role.UNIT, Role.ADMIN)  # the 403 a portal gets for a listing
     query = casebook.parse_query(_params(request))
     ctx = hub_ctx(request)
     return json_response(
@@ -49,9 +72,21 @@ async def list_applications(request: Request) -> Response:
 # ------------------------------------------------------------------ registry governance
 
 
+@operation(
+    "POST",
+    "/v1/registry/changes",
+    "requestRegistryChange",
+    tag="registry",
+    summary="名录变更申请 Request a registry change (approved by an admin)",
+    roles=(Role.UNIT,),
+    body="registry_change",
+    idempotent=True,
+    answers=(Answer(201, "已申请 Requested", ref("Record")),),
+    problems=(404, 409),
+)
 async def request_change(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT)
-    body, raw = await json_body(request, "registry_change")
+    principal = caller(request)
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     return await creating(
         request, principal, raw, lambda s: governance.request_change(ctx, s, principal, body)
@@ -78,9 +113,16 @@ async def _decision_body(request: Request) -> tuple[str | None, bytes]:
     return note, raw
 
 
+NOTE_BODY: dict[str, Any] = {
+    "type": "object",
+    "properties": {"note": {"type": "string", "maxLength": 2000}},
+    "additionalProperties": False,
+}
+
+
 def _decide(approve: bool) -> Any:
     async def handler(request: Request) -> Response:
-        principal = authenticate(request, Role.ADMIN)
+        principal = caller(request)
         note, raw = await _decision_body(request)
         ctx = hub_ctx(request)
         change_id = request.path_params["id"]
@@ -95,24 +137,54 @@ def _decide(approve: bool) -> Any:
     return handler
 
 
+@operation(
+    "GET",
+    "/v1/registry/changes",
+    "listRegistryChanges",
+    tag="registry",
+    summary="名录变更列表 Registry changes",
+    roles=(Role.UNIT, Role.ADMIN),
+    params=(query("status", "状态 pending, approved or rejected", type="string"),),
+    answers=(Answer(200, "变更 Changes", ref("RegistryChanges")),),
+)
 async def list_changes(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    principal = caller(request)
     status = choice_param(request, "status", governance.CHANGE_STATUSES)
     return json_response(
         {"changes": await in_read(request, lambda s: governance.list_changes(s, principal, status))}
     )
 
 
+@operation(
+    "GET",
+    "/v1/registry/changes/{id}",
+    "getRegistryChange",
+    tag="registry",
+    summary="名录变更详情 One registry change",
+    roles=(Role.UNIT, Role.ADMIN),
+    answers=(Answer(200, "变更 The change", ref("Record")),),
+    problems=(404,),
+)
 async def get_change(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    principal = caller(request)
     change_id = request.path_params["id"]
     return json_response(
         await in_read(request, lambda s: governance.get_change(s, principal, change_id))
     )
 
 
+@operation(
+    "GET",
+    "/v1/registry/institutions/{id}/history",
+    "getInstitutionHistory",
+    tag="registry",
+    summary="机构历史版本 Every version of an institution",
+    roles=(Role.UNIT, Role.ADMIN),
+    answers=(Answer(200, "版本 Versions", ref("Record")),),
+    problems=(404,),
+)
 async def institution_history(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    principal = caller(request)
     ctx = hub_ctx(request)
     inst_id = request.path_params["id"]
     return json_response(
@@ -120,8 +192,20 @@ async def institution_history(request: Request) -> Response:
     )
 
 
+@operation(
+    "GET",
+    "/v1/registry/as-of",
+    "getRegistryAsOf",
+    tag="registry",
+    summary="某日名录 The registry in force on a day or at a moment",
+    roles=(Role.UNIT, Role.ADMIN),
+    params=(
+        query("date", "日期 YYYY-MM-DD", type="string"),
+        query("at", "时刻 an RFC 3339 time", type="string"),
+    ),
+    answers=(Answer(200, "名录 The registry then", ref("Record")),),
+)
 async def registry_as_of(request: Request) -> Response:
-    authenticate(request, Role.UNIT, Role.ADMIN)
     ctx = hub_ctx(request)
     params = _params(request)
     governance.parse_moment(params)  # 422 before any write
@@ -131,15 +215,38 @@ async def registry_as_of(request: Request) -> Response:
 # ------------------------------------------------------------------ complaints
 
 
+@operation(
+    "POST",
+    "/v1/complaints",
+    "fileComplaint",
+    tag="operations",
+    summary="投诉 File a complaint about an institution",
+    roles=(Role.PORTAL, Role.ADMIN),
+    body="complaint",
+    idempotent=True,
+    answers=(Answer(201, "已受理 Filed, with its number and query code", ref("Record")),),
+    problems=(429,),
+)
 async def submit_complaint(request: Request) -> Response:
-    principal = authenticate(request, Role.PORTAL, Role.ADMIN)
-    body, raw = await json_body(request, "complaint")
+    principal = caller(request)
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     return await creating(
         request, principal, raw, lambda s: complaints.submit(ctx, s, principal, body)
     )
 
 
+@operation(
+    "GET",
+    "/v1/complaints/{no}",
+    "getComplaintProgress",
+    tag="operations",
+    summary="投诉进度 A complaint's progress by query code",
+    roles=PUBLIC,
+    params=(query("code", "查询码 the query code", type="string"),),
+    answers=(Answer(200, "进度 Progress", ref("Record")),),
+    problems=(404, 429),
+)
 async def complaint_progress(request: Request) -> Response:
     """Throttled per client and number like the case status (`guarded_lookup`)."""
     ctx = hub_ctx(request)
@@ -153,9 +260,21 @@ async def complaint_progress(request: Request) -> Response:
     return json_response(found)
 
 
+@operation(
+    "POST",
+    "/v1/complaints/{no}/answer",
+    "answerComplaint",
+    tag="operations",
+    summary="答复投诉 Answer a complaint",
+    roles=(Role.UNIT,),
+    body={"type": "object", "properties": {"answer": {"type": "string"}}},
+    idempotent=True,
+    answers=(Answer(200, "已答复 Answered", ref("Record")),),
+    problems=(404, 409),
+)
 async def answer_complaint(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT)
-    body, raw = await schemaless_body(request)
+    principal = caller(request)
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     no = request.path_params["no"]
     return await creating(
@@ -167,8 +286,18 @@ async def answer_complaint(request: Request) -> Response:
     )
 
 
+@operation(
+    "GET",
+    "/v1/complaints",
+    "listComplaints",
+    tag="operations",
+    summary="投诉列表 Complaints about the caller's institutions",
+    roles=(Role.UNIT, Role.ADMIN),
+    params=(query("status", "状态 status", type="string"),),
+    answers=(Answer(200, "投诉 Complaints", ref("Complaints")),),
+)
 async def list_complaints(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    principal = caller(request)
     ctx = hub_ctx(request)
     status = choice_param(request, "status", complaints.STATUS_TEXT)
     return json_response(
@@ -183,8 +312,23 @@ async def list_complaints(request: Request) -> Response:
 # ------------------------------------------------------------------ statistics, alerts, help
 
 
+@operation(
+    "GET",
+    "/v1/stats",
+    "getStatistics",
+    tag="operations",
+    summary="统计 Statistics by institution, unit, district or category",
+    roles=(Role.UNIT, Role.ADMIN),
+    params=(
+        query("by", "分组 institution, unit, district or category", type="string"),
+        query("from", "起始日 YYYY-MM-DD", type="string"),
+        query("to", "截止日 YYYY-MM-DD", type="string"),
+        query("format", "格式 json or csv", type="string"),
+    ),
+    answers=(Answer(200, "统计 Figures (CSV with format=csv)", ref("Statistics")),),
+)
 async def get_stats(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    principal = caller(request)
     ctx = hub_ctx(request)
     query = stats.parse_query(_params(request), business_day(ctx.clock.now()))
     result = await in_read(request, lambda s: stats.compute(ctx, s, principal, query))
@@ -197,8 +341,21 @@ async def get_stats(request: Request) -> Response:
     return json_response(result)
 
 
+@operation(
+    "GET",
+    "/v1/alerts",
+    "getAlerts",
+    tag="operations",
+    summary="预警 Early warnings: surges, many cases against one respondent",
+    roles=(Role.UNIT, Role.ADMIN),
+    params=(
+        query("limit", "条数 page size", type="integer", minimum=1, maximum=alerts.MAX_LIMIT),
+        query("cursor", "游标 where the previous page ended", type="string"),
+    ),
+    answers=(Answer(200, "预警 Alerts", ref("Alerts")),),
+)
 async def get_alerts(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    principal = caller(request)
     ctx = hub_ctx(request)
     limit, offset = alerts.parse_page(_params(request))
     return json_response(
@@ -206,6 +363,19 @@ async def get_alerts(request: Request) -> Response:
     )
 
 
+@operation(
+    "GET",
+    "/v1/help",
+    "searchHelp",
+    tag="operations",
+    summary="在线帮助 Search the FAQ",
+    roles=PUBLIC,
+    params=(
+        query("q", "问题 the question", type="string"),
+        query("limit", "条数 1-50 (default 10)", type="string"),
+    ),
+    answers=(Answer(200, "结果 Answers", ref("HelpResults")),),
+)
 async def help_search(request: Request) -> Response:
     q = request.query_params.get("q", "")
     limit_raw = request.query_params.get("limit") or "10"
@@ -218,18 +388,41 @@ async def help_search(request: Request) -> Response:
     return json_response(await in_read(request, work))
 
 
+@operation(
+    "POST",
+    "/v1/help/articles",
+    "addHelpArticle",
+    tag="operations",
+    summary="新增帮助 Add a FAQ article",
+    roles=(Role.UNIT, Role.ADMIN),
+    body="help_article",
+    idempotent=True,
+    answers=(Answer(201, "已新增 Added", ref("Record")),),
+)
 async def add_help_article(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
-    body, raw = await json_body(request, "help_article")
+    principal = caller(request)
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     return await creating(
         request, principal, raw, lambda s: helpdesk.add_article(ctx, s, principal, body)
     )
 
 
+@operation(
+    "PUT",
+    "/v1/help/articles/{id}",
+    "editHelpArticle",
+    tag="operations",
+    summary="修改帮助 Edit a FAQ article (a new version)",
+    roles=(Role.UNIT, Role.ADMIN),
+    body="help_article",
+    idempotent=True,
+    answers=(Answer(200, "已修改 Edited", ref("Record")),),
+    problems=(404,),
+)
 async def edit_help_article(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
-    body, raw = await json_body(request, "help_article")
+    principal = caller(request)
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     article_id = request.path_params["id"]
     return await creating(
@@ -241,8 +434,19 @@ async def edit_help_article(request: Request) -> Response:
     )
 
 
+@operation(
+    "POST",
+    "/v1/help/articles/{id}/retire",
+    "retireHelpArticle",
+    tag="operations",
+    summary="下线帮助 Retire a FAQ article (its history kept)",
+    roles=(Role.UNIT, Role.ADMIN),
+    idempotent=True,
+    answers=(Answer(200, "已下线 Retired", ref("Record")),),
+    problems=(404,),
+)
 async def retire_help_article(request: Request) -> Response:
-    principal = authenticate(request, Role.UNIT, Role.ADMIN)
+    principal = caller(request)
     raw = await read_body(request)
     ctx = hub_ctx(request)
     article_id = request.path_params["id"]
@@ -255,88 +459,72 @@ async def retire_help_article(request: Request) -> Response:
     )
 
 
+@operation(
+    "GET",
+    "/v1/help/articles/{id}",
+    "getHelpArticle",
+    tag="operations",
+    summary="帮助文章 One article (with a unit or admin token: retired ones and versions)",
+    roles=(Role.UNIT, Role.ADMIN),
+    token_optional=True,
+    answers=(Answer(200, "文章 The article", ref("Record")),),
+    problems=(404,),
+)
 async def get_help_article(request: Request) -> Response:
     """Public while published; with a unit or admin token, retired too and every version."""
-    keeper = "authorization" in request.headers
-    if keeper:
-        authenticate(request, Role.UNIT, Role.ADMIN)
+    keeper = request.state.principal is not None  # the route checked the token's role
     article_id = request.path_params["id"]
     return json_response(
         await in_read(request, lambda s: helpdesk.article(s, article_id, with_history=keeper))
     )
 
 
-routes = [
-    Route("/v1/applications", list_applications, methods=["GET"]),
-    Route("/v1/registry/changes", request_change, methods=["POST"]),
-    Route("/v1/registry/changes", list_changes, methods=["GET"]),
-    Route("/v1/registry/changes/{id}", get_change, methods=["GET"]),
-    Route("/v1/registry/changes/{id}/approve", _decide(True), methods=["POST"]),
-    Route("/v1/registry/changes/{id}/reject", _decide(False), methods=["POST"]),
-    Route("/v1/registry/institutions/{id}/history", institution_history, methods=["GET"]),
-    Route("/v1/registry/as-of", registry_as_of, methods=["GET"]),
-    Route("/v1/complaints", submit_complaint, methods=["POST"]),
-    Route("/v1/complaints", list_complaints, methods=["GET"]),
-    Route("/v1/complaints/{no}", complaint_progress, methods=["GET"]),
-    Route("/v1/complaints/{no}/answer", answer_complaint, methods=["POST"]),
-    Route("/v1/stats", get_stats, methods=["GET"]),
-    Route("/v1/alerts", get_alerts, methods=["GET"]),
-    Route("/v1/help", help_search, methods=["GET"]),
-    Route("/v1/help/articles", add_help_article, methods=["POST"]),
-    Route("/v1/help/articles/{id}", get_help_article, methods=["GET"]),
-    Route("/v1/help/articles/{id}", edit_help_article, methods=["PUT"]),
-    Route("/v1/help/articles/{id}/retire", retire_help_article, methods=["POST"]),
-]
+approve_change = operation(
+    "POST",
+    "/v1/registry/changes/{id}/approve",
+    "approveRegistryChange",
+    tag="registry",
+    summary="批准变更 Approve a registry change (never the requester)",
+    roles=(Role.ADMIN,),
+    body=NOTE_BODY,
+    body_required=False,
+    idempotent=True,
+    answers=(Answer(200, "已批准 Approved", ref("Record")),),
+    problems=(404, 409),
+)(_decide(True))
 
-openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
-    "/v1/applications": {
-        "get": (
-            "办件列表 List applications (?status=&institution=&overdue=true&source_no="
-            "&limit=&cursor=)",
-            None,
-            "unit (own institutions), admin; portal with source_no (what it submitted)",
-        )
-    },
-    "/v1/registry/changes": {
-        "post": ("名录变更申请 Request a registry change", "registry_change", "unit"),
-        "get": ("名录变更列表 Registry changes (?status=)", None, "unit (own), admin"),
-    },
-    "/v1/registry/changes/{id}": {"get": ("名录变更详情 One change", None, "unit (own), admin")},
-    "/v1/registry/changes/{id}/approve": {
-        "post": ("批准变更 Approve (body {note}?)", None, "admin, never the requester")
-    },
-    "/v1/registry/changes/{id}/reject": {
-        "post": ("驳回变更 Reject (body {note}?)", None, "admin, never the requester")
-    },
-    "/v1/registry/institutions/{id}/history": {
-        "get": ("机构历史版本 Every version of an institution", None, "unit (own), admin")
-    },
-    "/v1/registry/as-of": {
-        "get": ("某日名录 Registry in force (?date=YYYY-MM-DD | ?at=RFC3339)", None, "unit, admin")
-    },
-    "/v1/complaints": {
-        "post": ("投诉 File a complaint", "complaint", "portal, admin"),
-        "get": ("投诉列表 Complaints about own institutions", None, "unit, admin"),
-    },
-    "/v1/complaints/{no}": {"get": ("投诉进度 Progress by query code (?code=)", None, "public")},
-    "/v1/complaints/{no}/answer": {
-        "post": ("答复投诉 Answer a complaint (body {answer})", None, "unit")
-    },
-    "/v1/stats": {
-        "get": (
-            "统计 Statistics (?by=institution|unit|district|category&from=&to=&format=json|csv)",
-            None,
-            "unit (own), admin",
-        )
-    },
-    "/v1/alerts": {"get": ("预警 Early warnings (surge, same respondent)", None, "unit, admin")},
-    "/v1/help": {"get": ("在线帮助 Search the FAQ (?q=)", None, "public")},
-    "/v1/help/articles": {"post": ("新增帮助 Add a FAQ article", "help_article", "unit, admin")},
-    "/v1/help/articles/{id}": {
-        "get": ("帮助文章 One article (with a token: its versions)", None, "public; unit, admin"),
-        "put": ("修改帮助 Edit (a new version)", "help_article", "unit (its own), admin"),
-    },
-    "/v1/help/articles/{id}/retire": {
-        "post": ("下线帮助 Retire (history kept)", None, "unit (its own), admin")
-    },
-}
+reject_change = operation(
+    "POST",
+    "/v1/registry/changes/{id}/reject",
+    "rejectRegistryChange",
+    tag="registry",
+    summary="驳回变更 Reject a registry change",
+    roles=(Role.ADMIN,),
+    body=NOTE_BODY,
+    body_required=False,
+    idempotent=True,
+    answers=(Answer(200, "已驳回 Rejected", ref("Record")),),
+    problems=(404, 409),
+)(_decide(False))
+
+routes = [
+    list_applications,
+    request_change,
+    list_changes,
+    get_change,
+    approve_change,
+    reject_change,
+    institution_history,
+    registry_as_of,
+    submit_complaint,
+    list_complaints,
+    complaint_progress,
+    answer_complaint,
+    get_stats,
+    get_alerts,
+    help_search,
+    add_help_article,
+    get_help_article,
+    edit_help_article,
+    retire_help_article,
+]

@@ -7,8 +7,8 @@ from typing import Any
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import PUBLIC, Answer, operation, query, ref
 from hub.api.errors import HttpProblem
 from hub.api.support import in_read, json_response
 from hub.domain.places import district_of
@@ -17,6 +17,21 @@ from hub.services.registry import directory
 from schemas.codes import CATEGORIES, DISTRICTS
 
 
+@operation(
+    "GET",
+    "/v1/institutions",
+    "listInstitutions",
+    tag="registry",
+    summary="机构名录 Directory of institutions for a category and district",
+    description="With `address` and no `district`, the district is read from the address.",
+    roles=PUBLIC,
+    params=(
+        query("category", "纠纷类别 dispute category", type="string"),
+        query("district", "区划代码 district code", type="string"),
+        query("address", "地址 an address in Shanghai", type="string"),
+    ),
+    answers=(Answer(200, "名录 The directory", ref("Directory")),),
+)
 async def list_institutions(request: Request) -> Response:
     category = request.query_params.get("category") or None
     district = request.query_params.get("district") or None
@@ -51,4 +66,4 @@ async def list_institutions(request: Request) -> Response:
     return json_response(await in_read(request, work))
 
 
-routes = [Route("/v1/institutions", list_institutions, methods=["GET"])]
+routes = [list_institutions]

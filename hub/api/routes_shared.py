@@ -9,11 +9,10 @@ from typing import Any
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import Answer, caller, operation, query, ref
 from hub.api.errors import HttpProblem
 from hub.api.support import (
-    authenticate,
     creating,
     hub_ctx,
     in_read,
@@ -73,8 +72,25 @@ def _position(request: Request) -> tuple[datetime | None, str | None, int]:
     return updated_after, cursor, limit
 
 
+@operation(
+    "GET",
+    "/v1/shared/cases",
+    "listSharedCases",
+    tag="sharing",
+    summary="脱敏办件 Masked case records, released monthly, k-anonymous",
+    description="With `grant`, the granted fields in clear for in-scope cases only (audited).",
+    roles=(Role.DATABUREAU,),
+    params=(
+        query("updated_after", "只要此后更新的 updated after (RFC 3339)", type="string"),
+        query("cursor", "游标 the previous page's cursor", type="string", maxLength=500),
+        query("limit", "条数 page size", type="integer", minimum=1),
+        query("grant", "授权 a consent grant id: its fields in clear, audited", type="string"),
+    ),
+    answers=(Answer(200, "办件 One page of records", ref("Record")),),
+    problems=(403, 404),
+)
 async def shared_cases(request: Request) -> Response:
-    principal = authenticate(request, Role.DATABUREAU)
+    principal = caller(request)
     ctx = hub_ctx(request)
     updated_after, cursor, limit = _position(request)
     grant_id = request.query_params.get("grant")
@@ -95,8 +111,19 @@ async def shared_cases(request: Request) -> Response:
     return json_response(await in_transaction(request, masked))
 
 
+@operation(
+    "GET",
+    "/v1/shared/cases/{no}",
+    "getSharedCase",
+    tag="sharing",
+    summary="单件 One case by its C- pseudonym, or its granted fields (?grant=ID)",
+    roles=(Role.DATABUREAU,),
+    params=(query("grant", "授权 a consent grant id", type="string"),),
+    answers=(Answer(200, "办件 The record", ref("Record")),),
+    problems=(403, 404),
+)
 async def shared_case(request: Request) -> Response:
-    principal = authenticate(request, Role.DATABUREAU)
+    principal = caller(request)
     ctx = hub_ctx(request)
     raw = request.path_params["no"]
     grant_id = request.query_params.get("grant")
@@ -120,8 +147,25 @@ async def shared_case(request: Request) -> Response:
     return json_response(await in_transaction(request, work))
 
 
+@operation(
+    "GET",
+    "/v1/shared/aggregates",
+    "getSharedAggregates",
+    tag="sharing",
+    summary="统计 Aggregates with differential privacy; noise scale and budget in the answer",
+    roles=(Role.DATABUREAU, Role.ADMIN),
+    params=(
+        query("by", "维度 month, district, category, outcome, channel", type="string"),
+        query("from", "起始月 YYYY-MM", type="string", pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+        query("to", "截止月 YYYY-MM", type="string", pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+        query("threshold", "门槛 raised only", type="integer"),
+        query("mechanism", "机制 only dp", type="string"),
+    ),
+    answers=(Answer(200, "统计 The table", ref("Record")),),
+    problems=(429,),
+)
 async def shared_aggregates(request: Request) -> Response:
-    principal = authenticate(request, Role.DATABUREAU, Role.ADMIN)
+    principal = caller(request)
     ctx = hub_ctx(request)
     dims = aggregates.parse_dims(request.query_params.get("by"))
     start, end = _month(request, "from"), _month(request, "to")
@@ -143,9 +187,20 @@ async def shared_aggregates(request: Request) -> Response:
     return json_response(await in_transaction(request, work))
 
 
+@operation(
+    "POST",
+    "/v1/shared/grants",
+    "requestGrant",
+    tag="sharing",
+    summary="申请授权 Request a consent grant (approved by another admin)",
+    roles=(Role.ADMIN,),
+    body="grant",
+    idempotent=True,
+    answers=(Answer(201, "已申请 Requested", ref("Record")),),
+)
 async def create_grant(request: Request) -> Response:
-    principal = authenticate(request, Role.ADMIN)
-    body, raw = await json_body(request, "grant")
+    principal = caller(request)
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     return await creating(
         request, principal, raw, lambda s: grants.request_grant(ctx, s, principal, body)
@@ -153,7 +208,7 @@ async def create_grant(request: Request) -> Response:
 
 
 async def _decide_grant(request: Request, decide: Any) -> Response:
-    principal = authenticate(request, Role.ADMIN)
+    principal = caller(request)
     ctx = hub_ctx(request)
     grant_id = request.path_params["id"]
 
@@ -164,78 +219,68 @@ async def _decide_grant(request: Request, decide: Any) -> Response:
     return json_response(await in_transaction(request, work))
 
 
+@operation(
+    "POST",
+    "/v1/shared/grants/{id}/approve",
+    "approveGrant",
+    tag="sharing",
+    summary="批准授权 Approve a grant (never the requester)",
+    roles=(Role.ADMIN,),
+    answers=(Answer(200, "已批准 Approved", ref("Record")),),
+    problems=(404, 409),
+)
 async def approve_grant(request: Request) -> Response:
     return await _decide_grant(request, grants.approve_grant)
 
 
+@operation(
+    "POST",
+    "/v1/shared/grants/{id}/revoke",
+    "revokeGrant",
+    tag="sharing",
+    summary="撤销授权 Revoke a grant: it stops working at once",
+    roles=(Role.ADMIN,),
+    answers=(Answer(200, "已撤销 Revoked", ref("Record")),),
+    problems=(404, 409),
+)
 async def revoke_grant(request: Request) -> Response:
     return await _decide_grant(request, grants.revoke_grant)
 
 
+@operation(
+    "GET",
+    "/v1/shared/grants",
+    "listGrants",
+    tag="sharing",
+    summary="授权列表 Consent grants",
+    roles=(Role.ADMIN, Role.DATABUREAU),
+    answers=(Answer(200, "授权 Grants", ref("Grants")),),
+)
 async def list_grants(request: Request) -> Response:
-    authenticate(request, Role.ADMIN, Role.DATABUREAU)
     ctx = hub_ctx(request)
     return json_response(await in_read(request, lambda s: grants.list_grants(ctx, s)))
 
 
+@operation(
+    "GET",
+    "/v1/admin/shared/unreadable",
+    "listUnreadableSharedCases",
+    tag="sharing",
+    summary="无法解密 Cases the data bureau's feed skipped (cannot decrypt)",
+    roles=(Role.ADMIN,),
+    answers=(Answer(200, "办件 The cases", ref("Record")),),
+)
 async def list_unreadable(request: Request) -> Response:
-    authenticate(request, Role.ADMIN)
     return json_response(await in_read(request, faults.unreadable_list))
 
 
 routes = [
-    Route("/v1/shared/cases", shared_cases, methods=["GET"]),
-    Route("/v1/shared/cases/{no}", shared_case, methods=["GET"]),
-    Route("/v1/shared/aggregates", shared_aggregates, methods=["GET"]),
-    Route("/v1/shared/grants", create_grant, methods=["POST"]),
-    Route("/v1/shared/grants", list_grants, methods=["GET"]),
-    Route("/v1/shared/grants/{id}/approve", approve_grant, methods=["POST"]),
-    Route("/v1/shared/grants/{id}/revoke", revoke_grant, methods=["POST"]),
-    Route("/v1/admin/shared/unreadable", list_unreadable, methods=["GET"]),
+    shared_cases,
+    shared_case,
+    shared_aggregates,
+    create_grant,
+    list_grants,
+    approve_grant,
+    revoke_grant,
+    list_unreadable,
 ]
-
-openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
-    "/v1/shared/cases": {
-        "get": (
-            "脱敏办件 Masked case records, released monthly, k-anonymous over everything "
-            "released (?updated_after=&cursor=&limit=; ?grant=ID: the granted fields in "
-            "clear, in-scope cases only, audited)",
-            None,
-            "databureau",
-        )
-    },
-    "/v1/shared/cases/{no}": {
-        "get": (
-            "单件 One case: its latest masked record by C- pseudonym, or its granted fields "
-            "(?grant=ID; 403 outside the scope), audited",
-            None,
-            "databureau",
-        )
-    },
-    "/v1/shared/aggregates": {
-        "get": (
-            "统计 Aggregates with differential privacy (?by=month,district,category,outcome,"
-            "channel&from=YYYY-MM&to=YYYY-MM&threshold=&mechanism=dp): noise scale and budget "
-            "stated in the answer",
-            None,
-            "databureau, admin",
-        )
-    },
-    "/v1/shared/grants": {
-        "post": (
-            "申请授权 Request a consent grant (approved by another admin)",
-            "grant",
-            "admin",
-        ),
-        "get": ("授权列表 List consent grants", None, "admin, databureau"),
-    },
-    "/v1/shared/grants/{id}/approve": {
-        "post": ("批准授权 Approve a grant (never the requester)", None, "admin"),
-    },
-    "/v1/shared/grants/{id}/revoke": {
-        "post": ("撤销授权 Revoke a grant: it stops working at once", None, "admin"),
-    },
-    "/v1/admin/shared/unreadable": {
-        "get": ("无法解密 Cases the data bureau's feed skipped (cannot decrypt)", None, "admin"),
-    },
-}

@@ -7,10 +7,9 @@ from typing import Any
 from sqlmodel import Session
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
+from hub.api.declare import ANY_ROLE, Answer, caller, operation, query, ref
 from hub.api.support import (
-    authenticate,
     creating,
     guarded_lookup,
     hub_ctx,
@@ -26,19 +25,31 @@ from hub.services.principal import Role
 _NOT_FOUND = "没有这个工单 / no such work order"
 
 
+@operation(
+    "POST",
+    "/v1/workorders",
+    "fileWorkOrder",
+    tag="workorders",
+    summary="提交工单 File a work order (case query, consultation, contact, petition)",
+    roles=(Role.PORTAL, Role.ADMIN),
+    body="workorder",
+    idempotent=True,
+    answers=(Answer(201, "已受理 Filed, with its number and query code", ref("Record")),),
+    problems=(429,),
+)
 async def submit(request: Request) -> Response:
-    principal = authenticate(request, Role.PORTAL, Role.ADMIN)
-    body, raw = await json_body(request, "workorder")
+    principal = caller(request)
+    body, raw = await json_body(request)
     ctx = hub_ctx(request)
     return await creating(
         request, principal, raw, lambda s: workorders.submit(ctx, s, principal, body)
     )
 
 
-def _action(schema: str, roles: tuple[Role, ...], work: Any) -> Any:
+def _action(work: Any) -> Any:
     async def handler(request: Request) -> Response:
-        principal = authenticate(request, *roles)
-        body, raw = await json_body(request, schema)
+        principal = caller(request)
+        body, raw = await json_body(request)
         ctx = hub_ctx(request)
         no = request.path_params["no"]
         return await creating(
@@ -48,11 +59,23 @@ def _action(schema: str, roles: tuple[Role, ...], work: Any) -> Any:
     return handler
 
 
+@operation(
+    "GET",
+    "/v1/workorders/{no}",
+    "getWorkOrder",
+    tag="workorders",
+    summary="工单进度 Progress by query code, or the whole work order with a token",
+    roles=ANY_ROLE,
+    token_optional=True,
+    params=(query("code", "查询码 the query code (without a token)", type="string"),),
+    answers=(Answer(200, "工单 Progress or the work order", ref("Record")),),
+    problems=(404, 429),
+)
 async def one(request: Request) -> Response:
     """With `?code=` the citizen's progress (public); with a token the whole work order."""
     ctx = hub_ctx(request)
     no = request.path_params["no"]
-    if "authorization" not in request.headers:
+    if request.state.principal is None:  # no token: the citizen's look-up by code
         # Throttled per client and number like the case status (INTERFACE 18).
         code = request.query_params.get("code", "")
         no = workorders.canonical_no(no)
@@ -69,12 +92,30 @@ async def one(request: Request) -> Response:
         if found is None:
             raise NotFound(_NOT_FOUND)
         return json_response(found)
-    principal = authenticate(request)
+    principal = caller(request)
     return json_response(await in_read(request, lambda s: workorders.record(ctx, s, principal, no)))
 
 
+@operation(
+    "GET",
+    "/v1/workorders",
+    "listWorkOrders",
+    tag="workorders",
+    summary="工单台账 The ledger of work orders (JSON or CSV)",
+    roles=(Role.ADMIN, Role.UNIT, Role.INSTITUTION),
+    params=(
+        query("status", "状态 status", type="string"),
+        query("type", "类型 type", type="string"),
+        query("from", "起始日 YYYY-MM-DD", type="string"),
+        query("to", "截止日 YYYY-MM-DD", type="string"),
+        query("format", "格式 json or csv", type="string"),
+        query("limit", "条数 page size", type="string"),
+        query("cursor", "游标 the previous page's next_cursor", type="string"),
+    ),
+    answers=(Answer(200, "工单 One page", ref("WorkOrders")),),
+)
 async def ledger(request: Request) -> Response:
-    principal = authenticate(request, Role.ADMIN, Role.UNIT, Role.INSTITUTION)
+    principal = caller(request)
     query = workorder_ledger.parse_ledger_query(dict(request.query_params))
     ctx = hub_ctx(request)
     result = await in_read(request, lambda s: workorder_ledger.ledger(ctx, s, principal, query))
@@ -90,8 +131,18 @@ async def ledger(request: Request) -> Response:
     return json_response(result)
 
 
+@operation(
+    "GET",
+    "/v1/workorders/report",
+    "getWorkOrderReport",
+    tag="workorders",
+    summary="工单月报 The month's work-order report",
+    roles=(Role.ADMIN, Role.UNIT),
+    params=(query("month", "月份 YYYY-MM", type="string"),),
+    answers=(Answer(200, "月报 The report", ref("Record")),),
+)
 async def report(request: Request) -> Response:
-    principal = authenticate(request, Role.ADMIN, Role.UNIT)
+    principal = caller(request)
     ctx = hub_ctx(request)
     first = workorder_ledger.parse_month(
         request.query_params.get("month"), business_day(ctx.clock.now())
@@ -101,66 +152,53 @@ async def report(request: Request) -> Response:
     )
 
 
-routes = [
-    Route("/v1/workorders", submit, methods=["POST"]),
-    Route("/v1/workorders", ledger, methods=["GET"]),
-    Route("/v1/workorders/report", report, methods=["GET"]),
-    Route("/v1/workorders/{no}", one, methods=["GET"]),
-    Route(
-        "/v1/workorders/{no}/dispatch",
-        _action("workorder_dispatch", (Role.ADMIN,), workorders.dispatch),
-        methods=["POST"],
-    ),
-    Route(
-        "/v1/workorders/{no}/answer",
-        _action("workorder_answer", (Role.INSTITUTION, Role.ADMIN), workorders.answer),
-        methods=["POST"],
-    ),
-    Route(
-        "/v1/workorders/{no}/callback",
-        _action("workorder_callback", (Role.ADMIN,), workorders.callback),
-        methods=["POST"],
-    ),
-    Route(
-        "/v1/workorders/{no}/help-article",
-        _action("workorder_help_article", (Role.UNIT, Role.ADMIN), workorders.to_help_article),
-        methods=["POST"],
-    ),
-]
+dispatch = operation(
+    "POST",
+    "/v1/workorders/{no}/dispatch",
+    "dispatchWorkOrder",
+    tag="workorders",
+    summary="工单派单 Dispatch to an institution",
+    roles=(Role.ADMIN,),
+    body="workorder_dispatch",
+    idempotent=True,
+    answers=(Answer(200, "已办理 Done", ref("Record")),),
+    problems=(404, 409),
+)(_action(workorders.dispatch))
+answer = operation(
+    "POST",
+    "/v1/workorders/{no}/answer",
+    "answerWorkOrder",
+    tag="workorders",
+    summary="工单答复 Answer (the institution holding it, or admin)",
+    roles=(Role.INSTITUTION, Role.ADMIN),
+    body="workorder_answer",
+    idempotent=True,
+    answers=(Answer(200, "已办理 Done", ref("Record")),),
+    problems=(404, 409),
+)(_action(workorders.answer))
+callback = operation(
+    "POST",
+    "/v1/workorders/{no}/callback",
+    "recordWorkOrderCallback",
+    tag="workorders",
+    summary="工单回访 Callback: satisfied or not",
+    roles=(Role.ADMIN,),
+    body="workorder_callback",
+    idempotent=True,
+    answers=(Answer(200, "已办理 Done", ref("Record")),),
+    problems=(404, 409),
+)(_action(workorders.callback))
+help_article = operation(
+    "POST",
+    "/v1/workorders/{no}/help-article",
+    "makeHelpArticleFromWorkOrder",
+    tag="workorders",
+    summary="咨询转帮助文章 Turn an answered consultation into a help article",
+    roles=(Role.UNIT, Role.ADMIN),
+    body="workorder_help_article",
+    idempotent=True,
+    answers=(Answer(200, "已办理 Done", ref("Record")),),
+    problems=(404, 409),
+)(_action(workorders.to_help_article))
 
-openapi_operations: dict[str, dict[str, tuple[str, str | None, str]]] = {
-    "/v1/workorders": {
-        "post": ("提交工单 File a work order", "workorder", "portal, admin (hotline)"),
-        "get": (
-            "工单台账 Ledger (?status=&type=&from=&to=&format=json|csv&limit=&cursor=)",
-            None,
-            "admin, unit (own institutions), institution (own)",
-        ),
-    },
-    "/v1/workorders/report": {
-        "get": ("工单月报 Monthly report (?month=YYYY-MM)", None, "admin, unit (own)")
-    },
-    "/v1/workorders/{no}": {
-        "get": (
-            "工单进度 Progress by query code (?code=), or the whole work order with a token",
-            None,
-            "public with code; admin, unit, institution, portal (own) with a token",
-        )
-    },
-    "/v1/workorders/{no}/dispatch": {
-        "post": ("工单派单 Dispatch to an institution", "workorder_dispatch", "admin")
-    },
-    "/v1/workorders/{no}/answer": {
-        "post": ("工单答复 Answer", "workorder_answer", "institution (its own), admin")
-    },
-    "/v1/workorders/{no}/callback": {
-        "post": ("工单回访 Callback: satisfied or not", "workorder_callback", "admin")
-    },
-    "/v1/workorders/{no}/help-article": {
-        "post": (
-            "咨询转帮助文章 Turn an answered consultation into a help article",
-            "workorder_help_article",
-            "unit, admin",
-        )
-    },
-}
+routes = [submit, ledger, report, one, dispatch, answer, callback, help_article]

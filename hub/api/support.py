@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
+from jsonschema import Draft202012Validator
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -25,6 +26,18 @@ from hub.services.tokens import TokenCache
 from schemas import text
 
 T = TypeVar("T")
+
+
+#: The roles in words, for refusals (INTERFACE 1).
+ROLE_TEXT: dict[str, str] = {
+    Role.PORTAL: "门户",
+    Role.INSTITUTION: "解纷机构",
+    Role.UNIT: "办事单位",
+    Role.COURT: "法院",
+    Role.ARBITRATION: "仲裁机构",
+    Role.DATABUREAU: "数据局",
+    Role.ADMIN: "管理员",
+}
 
 
 def hub_ctx(request: Request) -> HubContext:
@@ -51,9 +64,8 @@ def authenticate(request: Request, *roles: Role) -> Principal:
     # The data bureau reaches only the routes that name it (the masked and shared ones):
     # a route open to "any token" checks parties' rights, which say nothing of it.
     if (roles and principal.role not in roles) or (not roles and principal.role is Role.DATABUREAU):
-        raise HttpProblem(
-            403, f"角色 {principal.role} 无权调用 / role {principal.role} may not call this"
-        )
+        zh = ROLE_TEXT.get(principal.role, "该角色")
+        raise HttpProblem(403, f"{zh}无权调用此接口 / role {principal.role} may not call this")
     return principal
 
 
@@ -115,8 +127,22 @@ async def schemaless_body(request: Request) -> tuple[Any, bytes]:
     return body, raw
 
 
-async def json_body(request: Request, schema: str) -> tuple[dict[str, Any], bytes]:
-    """The body, parsed and valid against `schemas/<schema>.schema.json`, or a problem."""
+async def json_body(
+    request: Request, schema: str | dict[str, Any] | None = None
+) -> tuple[dict[str, Any], bytes]:
+    """The body, parsed and valid against `schemas/<schema>.schema.json` (by default the
+    body the route declares, hub.api.declare), or inline JSON Schema; else a problem."""
+    if schema is None:
+        op = getattr(request.state, "operation", None)
+        schema = op.body if op is not None else None
+        if schema is None:
+            raise TypeError("json_body: the route declares no body")
+    if not isinstance(schema, str):
+        body, raw = await schemaless_body(request)
+        inline = _inline_errors(schema, body)
+        if inline:
+            raise _refuse(inline)
+        return body, raw
     raw = await read_body(request)
     ctype = request.headers.get("content-type", "application/json").split(";")[0].strip().lower()
     if ctype and not (ctype == "application/json" or ctype.endswith("+json")):
@@ -135,6 +161,25 @@ async def json_body(request: Request, schema: str) -> tuple[dict[str, Any], byte
     if errors:
         raise _refuse(errors)
     return body, raw
+
+
+def _inline_errors(schema: dict[str, Any], body: object) -> list[schemas.FieldError]:
+    """Errors of a body against a route's inline schema, one per pointer."""
+    found: dict[str, schemas.FieldError] = {}
+    for error in Draft202012Validator(schema).iter_errors(body):
+        pointer = "".join(f"/{part}" for part in error.absolute_path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            pointer += f"/{extra[0]}" if extra else ""
+            message = "不允许的字段 / unknown field not allowed"
+        elif error.validator == "required":
+            missing = [n for n in error.validator_value if n not in error.instance]
+            pointer += f"/{missing[0]}" if missing else ""
+            message = "必填字段缺失 / required field missing"
+        else:
+            message = "取值不符合要求 / value not allowed"
+        found.setdefault(pointer, schemas.FieldError(pointer, message))
+    return list(found.values())
 
 
 def choice_param(request: Request, name: str, allowed: Iterable[str]) -> str | None:

@@ -28,6 +28,7 @@ from sqlmodel import Session, col, select
 from hub import jsonutil
 from hub.domain.calendar import SHANGHAI
 from hub.domain.routing import MEDIATION_KINDS
+from hub.services import records
 from hub.services.access import is_requester
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Forbidden, Invalid, NotFound
@@ -198,12 +199,15 @@ def _check_applicable(
         raise Conflict("该机构已注销 / institution is closed", current_status=inst.state)
     if action == "resume" and inst.state != "suspended":
         raise Conflict(
-            f"只有暂停的机构可以恢复（当前：{inst.state}） / only a suspended institution "
-            f"resumes (it is {inst.state})",
+            f"只有暂停的机构可以恢复（当前：{records.state_words(inst.state)[0]}） / only a "
+            f"suspended institution resumes (it is {inst.state})",
             current_status=inst.state,
         )
     if action in _STATE_AFTER and inst.state == _STATE_AFTER[action]:
-        raise Conflict(f"该机构已是 {inst.state} / already {inst.state}", current_status=inst.state)
+        raise Conflict(
+            f"该机构已是「{records.state_words(inst.state)[0]}」 / already {inst.state}",
+            current_status=inst.state,
+        )
     if action in _VISIBLE_AFTER and inst.visible == _VISIBLE_AFTER[action]:
         raise Conflict("门户显示状态未变 / visibility unchanged", current_status=inst.state)
     return inst
@@ -327,7 +331,10 @@ def decide(
         raise Forbidden("申请人不能审核自己的申请 / the requester cannot decide its own change")
     if change.status != "pending":
         raise Conflict(
-            f"该申请已{change.status} / already {change.status}", current_status=change.status
+            "该申请已{} / already {}".format(
+                {"approved": "批准", "rejected": "驳回"}.get(change.status, "处理"), change.status
+            ),
+            current_status=change.status,
         )
     inst = None
     if approve:

@@ -21,6 +21,7 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.status import Status
+from hub.services import records
 from hub.services.casework import (
     close_deadlines,
     dispatch,
@@ -244,11 +245,11 @@ def _replay_one(
         if app.status == Status.UNDELIVERABLE and app.institution_id is None:
             target = session.get(Institution, row.destination)
             if target is None or target.state != "active":
-                state = target.state if target is not None else "unknown"
+                zh, en = records.state_words(target.state if target is not None else "unknown")
                 return settled(
                     SUPERSEDED,
-                    f"机构状态为 {state}，未重发 / the institution is "
-                    f"{state}: not sent; a unit dispatches the case",
+                    f"该机构状态为「{zh}」，未重发，由主管单位分派 / the institution is "
+                    f"{en}: not sent; a unit dispatches the case",
                 )
             app.returned_by = [i for i in (app.returned_by or []) if i != row.destination]
             dispatch(ctx, session, app, row.destination, at=now, actor=SYSTEM)
@@ -273,7 +274,7 @@ def _replay_one(
         where = app.institution_id or "-"
         return settled(
             SUPERSEDED,
-            f"办件现由 {where} 办理，状态 {app.status}，未重发 / the "
+            f"办件现由 {where} 办理，状态为「{records.status_words(app.status)[0]}」，未重发 / the "
             f"case is now with {where} (status {app.status}): not "
             "sent again",
         )

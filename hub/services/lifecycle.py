@@ -52,8 +52,11 @@ _NOTICES = {
 
 
 def wrong_state(exc: InvalidTransition) -> Conflict:
+    zh, en = records.status_words(exc.current)
+    act_zh, act_en = records.ACTION_TEXT.get(exc.attempted, ("该操作", "this action"))
     return Conflict(
-        f"当前状态为 {exc.current}，不允许 {exc.attempted} / not allowed in status {exc.current}",
+        f"办件当前状态为「{zh}」，不能{act_zh} / {act_en} is not allowed in status "
+        f"{exc.current} ({en})",
         current_status=str(exc.current),
     )
 
@@ -149,7 +152,9 @@ def withdraw(
         raise NotFound("没有这个办件 / no such application")
     if not can_withdraw(Status(app.status)):
         raise Conflict(
-            f"当前状态为 {app.status}，不能撤回 / cannot withdraw in status {app.status}",
+            "办件当前状态为「{0[0]}」，不能撤回 / cannot withdraw in status {1} ({0[1]})".format(
+                records.status_words(app.status), app.status
+            ),
             current_status=app.status,
         )
     holder = app.institution_id
@@ -213,11 +218,14 @@ def unit_dispatch(
     holder = session.get(Institution, app.institution_id) if app.institution_id else None
     if not can_dispatch_by_unit(Status(app.status)):
         raise Conflict(
-            f"当前状态为 {app.status}，不能分派 / cannot dispatch in status {app.status}",
+            "办件当前状态为「{0[0]}」，不能分派 / cannot dispatch in status {1} ({0[1]})".format(
+                records.status_words(app.status), app.status
+            ),
             current_status=app.status,
         )
     if target.state != "active":
-        raise Conflict(f"机构状态为 {target.state} / institution is {target.state}")
+        zh, en = records.state_words(target.state)
+        raise Conflict(f"该机构状态为「{zh}」 / the institution is {en}")
     if target.id == app.institution_id:
         raise Conflict(
             "该办件已在此机构 / already with this institution", current_status=app.status

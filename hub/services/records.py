@@ -78,6 +78,33 @@ STATUS_TEXT: dict[str, tuple[str, str]] = {
 }
 
 
+#: What an institution's action is called, for refusals (Chinese, English).
+ACTION_TEXT: dict[str, tuple[str, str]] = {
+    "received": ("确认接收", "acknowledging"),
+    "respondent_contacted": ("记录联系被申请人", "recording contact with the respondent"),
+    "accepted": ("受理", "accepting"),
+    "rejected": ("不予受理", "rejecting"),
+    "returned": ("退回", "returning"),
+    "closed": ("结案", "closing"),
+}
+
+#: An institution's state in the registry (Chinese, English).
+INSTITUTION_STATE_TEXT: dict[str, tuple[str, str]] = {
+    "active": ("正常", "active"),
+    "suspended": ("暂停接收", "suspended"),
+    "closed": ("已撤销", "closed"),
+}
+
+
+def status_words(status: str) -> tuple[str, str]:
+    """A status in words, Chinese and English, so neither half of a message mixes languages."""
+    return STATUS_TEXT.get(status, (status, status))
+
+
+def state_words(state: str) -> tuple[str, str]:
+    return INSTITUTION_STATE_TEXT.get(state, ("未知", state))
+
+
 def split_personal(body: dict[str, Any]) -> dict[str, Any]:
     return {k: body[k] for k in PERSONAL_FIELDS if k in body}
 
