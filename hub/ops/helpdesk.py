@@ -299,6 +299,7 @@ def add_article(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="help.article_added",
         detail={"id": article.id, "title": article.title},
     )
@@ -336,6 +337,7 @@ def edit_article(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="help.article_edited",
         detail={"id": a.id, "version": a.version},
     )
@@ -358,6 +360,7 @@ def retire_article(
         at=now,
         actor_role=principal.role,
         actor_party=principal.party,
+        actor_login=principal.login,
         action="help.article_retired",
         detail={"id": a.id, "version": a.version},
     )

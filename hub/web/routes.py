@@ -11,6 +11,8 @@ from hub.web.console import (
     alerts,
     complaints,
     deadletters,
+    grants,
+    help,
     overdue,
     registry,
     stats,
@@ -29,6 +31,8 @@ CONSOLE = [
     workorders,
     stats,
     alerts,
+    help,
+    grants,
 ]
 
 routes: list[BaseRoute] = [
