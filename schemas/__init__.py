@@ -213,6 +213,8 @@ def _type_message(expected: Any) -> str:
 
 def _message(error: ValidationError) -> str:
     v, value, schema = error.validator, error.validator_value, error.schema
+    if v == "not" and isinstance(value, dict) and "pattern" in value:  # registry_id
+        return "保留名称，不能用作编号 / a name the hub reserves, not allowed as an id"
     if v is None or v == "not":  # `false` / `{"not": {}}`: a member that must be absent
         return "不允许出现此字段 / field not allowed here"
     if v == "type":

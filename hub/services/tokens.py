@@ -24,6 +24,7 @@ from sqlalchemy import or_, update
 from sqlmodel import col, select
 
 from hub import jsonutil
+from hub.domain.routing import MEDIATION_KINDS
 from hub.services import web_sessions
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, NotFound
@@ -31,6 +32,7 @@ from hub.services.principal import PARTY_ROLES, Principal, Role
 from hub.store import audit
 from hub.store.models import ApiToken, Institution, Unit
 from hub.supervision import Supervised
+from schemas import reserved as reserved_names
 
 log = logging.getLogger("hub.tokens")
 
@@ -71,7 +73,7 @@ def issue(
         raise Invalid.at("/role", f"未知角色 / unknown role {role!r}") from None
     if the_role in PARTY_ROLES and not party:
         raise Invalid.at("/party", f"角色 {role} 需要 --party / role {role} needs --party")
-    if the_role is Role.DATABUREAU and party:  # its feed would be that party's feed
+    if the_role in (Role.DATABUREAU, Role.ADMIN) and party:  # a feed not theirs to read
         raise Invalid.at("/party", f"角色 {role} 不带 --party / role {role} takes no --party")
     if the_role is Role.PORTAL and not party:
         party = "portal"
@@ -82,7 +84,10 @@ def issue(
             "门户标识只能由小写字母、数字、- 和 _ 组成 / a portal id is lowercase letters, "
             "digits, - and _",
         )
-    if the_role is Role.PORTAL and party in RESERVED_DESTINATIONS:
+    reserved = reserved_names.namespace_of(party or "")
+    if the_role is Role.PORTAL and (
+        party in RESERVED_DESTINATIONS or reserved not in (None, "portal")
+    ):
         raise Invalid.at("/party", f"{party} 是保留名称 / {party} is a reserved destination")
     token = f"om_{secrets.token_urlsafe(32)}"
     now = ctx.clock.now()
@@ -100,6 +105,10 @@ def issue(
             inst = session.get(Institution, party)
             if inst is None:
                 raise Invalid.at("/party", f"名录中没有机构 {party} / unknown institution")
+            if the_role is Role.INSTITUTION and inst.kind not in MEDIATION_KINDS:
+                raise Invalid.at(
+                    "/party", "institution 角色须对应调解组织 / institution role needs a mediator"
+                )
             if the_role is Role.COURT and inst.kind != "court":
                 raise Invalid.at("/party", "court 角色须对应法院 / court role needs a court")
             if the_role is Role.ARBITRATION and not inst.kind.endswith("_arbitration"):

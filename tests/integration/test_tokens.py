@@ -21,11 +21,37 @@ from tests.support.api import Api
         ("court", "pm-a"),  # not a court
         ("unit", "nobody"),
         ("auditor", None),  # no such role
+        ("admin", "sfj"),  # an admin token bound to a party (issue 12 item 3)
+        ("institution", "court-310104"),  # a court is no mediation institution
+        ("institution", "arb-commercial"),
+        ("arbitration", "cm-x"),
+        ("portal", "hub"),  # the hub's own namespaces
+        ("portal", "notify-sms"),
+        ("portal", "units"),
+        ("portal", "admin-1"),
     ],
 )
 def test_issue_refuses(api: Api, role: str, party: str | None) -> None:
     with pytest.raises(Invalid):
         issue(api.ctx, role, party)
+
+
+@pytest.mark.parametrize(
+    ("role", "party"),
+    [
+        ("portal", "portal"),
+        ("portal", "portal-b"),  # the portal namespace is the portals' own
+        ("portal", "east-portal"),
+        ("institution", "cm-x"),
+        ("court", "court-310104"),
+        ("arbitration", "arb-labor"),
+        ("unit", "xbw"),
+        ("admin", None),
+        ("databureau", None),
+    ],
+)
+def test_issue_takes(api: Api, role: str, party: str | None) -> None:
+    assert issue(api.ctx, role, party).startswith("om_")
 
 
 def test_a_portal_token_reads_only_its_own_feed(api: Api) -> None:
