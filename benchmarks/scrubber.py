@@ -1,8 +1,14 @@
 """How well the scrubber holds on text it never saw: recall and precision per kind on the
-HELD-OUT corpus (tests/corpus/heldout.py) and on the tuning corpus (privacy.testing),
-for the hub's rules and for the Chinese NLP packages measured against them.
+HELD-OUT corpus (tests/corpus/heldout.py), on the second, independent corpus
+(tests/corpus/independent.py: its tuning half, its report half and the part written
+after tuning, with false positives on its clean sentences) and on the tuning corpus
+(privacy.testing), for the hub's rules and for the Chinese NLP packages measured
+against them.
 
-    .venv/bin/python benchmarks/scrubber.py [--docs 1500] [--packages]
+    .venv/bin/python benchmarks/scrubber.py [--docs 1500] [--packages] [--rules FILE]
+
+``--rules FILE`` measures another version of privacy/pii.py (for example the one before
+a change, from ``git show REV:privacy/pii.py > FILE``) on the same corpora.
 
 Recall of a kind: gold values fully covered by scrubbed spans (of any kind: a value is
 gone whatever placeholder replaced it). Precision: scrubbed spans that overlap a gold
@@ -22,16 +28,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from privacy.pii import find_pii
+import privacy.pii
 from privacy.testing import labelled_corpus
+from tests.corpus import independent
 from tests.corpus.heldout import HANDWRITTEN, IDENTIFIERS, heldout_corpus
 
 Finder = Callable[[str], list[tuple[int, int]]]
 Doc = tuple[str, list[tuple[int, int, str]]]
 
 
+FIND = privacy.pii.find_pii
+
+
 def rules(text: str) -> list[tuple[int, int]]:
-    return [(s.start, s.end) for s in find_pii(text)]
+    return [(s.start, s.end) for s in FIND(text)]
 
 
 def corpus_docs(n: int) -> list[Doc]:
@@ -45,6 +55,26 @@ def corpus_docs(n: int) -> list[Doc]:
             spans.append((start, start + len(value), kind))
         docs.append((h.text, spans))
     return docs
+
+
+def independent_docs(part: str, n: int) -> list[Doc]:
+    """The independent corpus: its "tune" or "report" half, or the "after" part."""
+    if part == "after":
+        written = independent.AFTER_TUNING
+        return [(w.text, [(g.start, g.end, g.kind) for g in w.spans()]) for w in written]
+    return [
+        (t, [(g.start, g.end, g.kind) for g in gold]) for t, gold in independent.corpus(part, n)
+    ]
+
+
+def clean_sentences(part: str) -> tuple[str, ...]:
+    if part == "after":
+        return independent.CLEAN_AFTER_TUNING
+    return independent.CLEAN[part]
+
+
+def false_positives(sentences: tuple[str, ...], finder: Finder) -> list[str]:
+    return [t[s:e] for t in sentences for s, e in finder(t)]
 
 
 def tuning_docs(n: int) -> list[Doc]:
@@ -83,6 +113,12 @@ def report(title: str, figures: dict[str, dict[str, float]], seconds: float, siz
     id_gold = sum(figures[k]["gold"] for k in ids)
     id_found = sum(figures[k]["gold"] * figures[k]["recall"] for k in ids)
     print(f"  identifiers  gold {id_gold:>5.0f}  recall {id_found / id_gold:.3f}")
+    name, address = figures.get("name"), figures.get("address")
+    print(
+        "  SUMMARY ids / names / addresses: "
+        f"{id_found / id_gold:.3f} / {name['recall'] if name else float('nan'):.3f} / "
+        f"{address['recall'] if address else float('nan'):.3f}"
+    )
     print(f"  precision of scrubbed spans: {figures['_all']['recall']:.3f}")
 
 
@@ -149,7 +185,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1500)
     parser.add_argument("--packages", action="store_true")
+    parser.add_argument("--rules", type=Path, help="another privacy/pii.py to measure")
     args = parser.parse_args()
+    if args.rules:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("other_pii", args.rules)
+        assert spec is not None and spec.loader is not None
+        other = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(other)
+        global FIND
+        FIND = other.find_pii
+        print(f"rules from {args.rules}")
+    for part, title in (
+        ("tune", "tuning half"),
+        ("report", "report half"),
+        ("after", "part written after tuning"),
+    ):
+        docs = independent_docs(part, 600)
+        run(f"rules, INDEPENDENT corpus, {title} ({len(docs)} documents)", docs, rules)
+        clean = clean_sentences(part)
+        fps = false_positives(clean, rules)
+        print(f"  false positives in {len(clean)} clean sentences: {len(fps)} {fps}")
+        if args.packages:
+            run(f"rules + LAC names, INDEPENDENT corpus, {title}", docs, granted_finder())
     held = corpus_docs(args.docs)
     run(
         f"rules, HELD-OUT corpus ({len(held)} documents incl. {len(HANDWRITTEN)} hand-written)",
