@@ -24,6 +24,7 @@ from hub.api.errors import (
 )
 from hub.api.problems import problem
 from hub.api.request_metrics import RequestMetrics
+from hub.api.response_headers import NoSniff
 from hub.api.support import json_response
 from hub.api.url_guard import RefuseControlCharacters
 from hub.domain.errors import DomainError
@@ -62,7 +63,19 @@ def _collect_routes() -> list[BaseRoute]:
 
 async def _on_http_exception(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
-    return problem(exc.status_code, str(exc.detail) if exc.detail else "", request=request)
+    response = problem(exc.status_code, str(exc.detail) if exc.detail else "", request=request)
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_allowed_methods(request))
+    return response
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (one path may have several routes)."""
+    methods: set[str] = set()
+    for route in request.app.routes:
+        if isinstance(route, Route) and route.methods and route.path_regex.match(request.url.path):
+            methods |= route.methods
+    return sorted(methods)
 
 
 def create_app(ctx: HubContext) -> Starlette:
@@ -103,6 +116,7 @@ def create_app(ctx: HubContext) -> Starlette:
         # outermost first: requests refused for control characters are counted too
         middleware=[
             Middleware(RequestMetrics),
+            Middleware(NoSniff),
             Middleware(RefuseControlCharacters),
             Middleware(BearerLookup, tokens=tokens),  # token reads off the event loop
         ],
