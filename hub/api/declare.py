@@ -100,8 +100,8 @@ class Operation:
 
     def problem_statuses(self) -> list[int]:
         found = set(self.problems)
-        if self.roles is not None:
-            found |= {401, 403} if self.roles else {401}
+        if self.roles is not None:  # any-token routes refuse some roles too (databureau: 403)
+            found |= {401, 403}
         if self.body is not None:
             found |= {400, 413, 415, 422}
         if any(p.where == "query" for p in self.params):

@@ -18,6 +18,8 @@ declares 200 and 4XX only), and the test says it left the check out.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import re
 import time
 from collections import Counter, defaultdict
@@ -46,7 +48,8 @@ ROLES = (
     ("databureau", None),
     ("court", "court-310104"),
 )
-EXAMPLES = 2  # per operation and mode: the run stays well under two minutes
+#: Examples per operation and mode: the run stays under two minutes on a loaded machine.
+EXAMPLES = {GenerationMode.POSITIVE: 2, GenerationMode.NEGATIVE: 1}
 NOT_ENABLED = {"positive_data_acceptance"}
 #: POSTs that create something: a success is 201 (INTERFACE 1), not 200.
 CREATING = {
@@ -67,6 +70,14 @@ _PRINTABLE = st.text(
 schemathesis.openapi.format("printable", _PRINTABLE)
 
 
+@schemathesis.serializer("application/x-ndjson")
+def _ndjson(ctx: object, value: object) -> bytes:
+    """`POST /v1/import/cases` takes NDJSON text; anything else goes as JSON, to be refused."""
+    if isinstance(value, str):
+        return value.encode("utf-8", "surrogatepass")
+    return json.dumps(value).encode()
+
+
 def nosniff_on_json(ctx: object, response: schemathesis.Response, case: schemathesis.Case) -> None:
     ctype = response.headers.get("content-type", [""])[0]
     if "json" in ctype and response.headers.get("x-content-type-options") != ["nosniff"]:
@@ -74,9 +85,9 @@ def nosniff_on_json(ctx: object, response: schemathesis.Response, case: schemath
 
 
 def created_is_201(ctx: object, response: schemathesis.Response, case: schemathesis.Case) -> None:
-    if case.operation.label in CREATING and 200 <= response.status_code < 300:
-        if response.status_code != 201 and "repeat" not in (response.text or ""):
-            raise AssertionError(f"{case.operation.label}: created with {response.status_code}")
+    created = case.operation.label in CREATING and 200 <= response.status_code < 300
+    if created and response.status_code != 201 and "repeat" not in (response.text or ""):
+        raise AssertionError(f"{case.operation.label}: created with {response.status_code}")
 
 
 def _checks(document: dict) -> tuple[list, list[str]]:  # type: ignore[type-arg]
@@ -114,11 +125,15 @@ def test_every_operation_as_every_role(hub: Api) -> None:
     assert len(operations) > 40
 
     for operation in operations:
+        item = document["paths"][operation.path][operation.method.lower()]
+        media = set(item.get("requestBody", {}).get("content", {}))
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            if mode is GenerationMode.NEGATIVE and media - {"application/json"}:
+                continue  # NDJSON is text on the wire: no body "violates" a string schema
 
             @given(case=operation.as_strategy(generation_mode=mode))
             @settings(
-                max_examples=EXAMPLES,
+                max_examples=EXAMPLES[mode],
                 phases=[Phase.explicit, Phase.generate],
                 deadline=None,
                 database=None,
@@ -126,6 +141,7 @@ def test_every_operation_as_every_role(hub: Api) -> None:
             )
             def run(case: schemathesis.Case) -> None:
                 nonlocal calls
+                label = case.operation.label
                 for auth in auths:
                     calls += 1
                     response = case.call(headers=auth)
@@ -133,18 +149,16 @@ def test_every_operation_as_every_role(hub: Api) -> None:
                         try:
                             check(None, response, case)
                         except AssertionError as exc:
-                            failures[(str(exc), operation.label)] += 1
+                            failures[(str(exc), label)] += 1
                     try:
                         case.validate_response(response, checks=checks, headers=auth)
                     except BaseException as exc:  # a group of schemathesis failures
                         for title in _title(exc):
-                            failures[(title, operation.label)] += 1
-                            examples.setdefault((title, operation.label), str(exc)[:1500])
+                            failures[(title, label)] += 1
+                            examples.setdefault((title, label), str(exc)[:1500])
 
-            try:
+            with contextlib.suppress(Unsatisfiable):  # nothing to negate: no parameters or body
                 run()
-            except Unsatisfiable:
-                pass  # nothing to negate (no parameters, no body)
 
     # every documented path refuses the methods it does not serve: 405 and the right Allow
     for path, item in document["paths"].items():
