@@ -1,8 +1,8 @@
 """How well the scrubber holds on text it never saw: recall and precision per kind on the
 HELD-OUT corpus (tests/corpus/heldout.py), on the second, independent corpus
-(tests/corpus/independent.py: its tuning half, its report half and the part written
-after tuning, with false positives on its clean sentences) and on the tuning corpus
-(privacy.testing), for the hub's rules and for the Chinese NLP packages measured
+(tests/corpus/independent.py: its tuning half, its report half and the parts written
+after each later round of tuning, with false positives on their clean sentences) and on
+the tuning corpus (privacy.testing), for the hub's rules and for the Chinese NLP packages measured
 against them.
 
     .venv/bin/python benchmarks/scrubber.py [--docs 1500] [--packages] [--rules FILE]
@@ -58,9 +58,10 @@ def corpus_docs(n: int) -> list[Doc]:
 
 
 def independent_docs(part: str, n: int) -> list[Doc]:
-    """The independent corpus: its "tune" or "report" half, or the "after" part."""
-    if part == "after":
-        written = independent.AFTER_TUNING
+    """The independent corpus: its "tune" or "report" half, or a part written after a
+    round of tuning (`independent.WRITTEN_AFTER`)."""
+    if part in independent.WRITTEN_AFTER:
+        written = independent.WRITTEN_AFTER[part][0]
         return [(w.text, [(g.start, g.end, g.kind) for g in w.spans()]) for w in written]
     return [
         (t, [(g.start, g.end, g.kind) for g in gold]) for t, gold in independent.corpus(part, n)
@@ -68,8 +69,8 @@ def independent_docs(part: str, n: int) -> list[Doc]:
 
 
 def clean_sentences(part: str) -> tuple[str, ...]:
-    if part == "after":
-        return independent.CLEAN_AFTER_TUNING
+    if part in independent.WRITTEN_AFTER:
+        return independent.WRITTEN_AFTER[part][1]
     return independent.CLEAN[part]
 
 
@@ -197,11 +198,12 @@ def main() -> None:
         global FIND
         FIND = other.find_pii
         print(f"rules from {args.rules}")
-    for part, title in (
-        ("tune", "tuning half"),
-        ("report", "report half"),
-        ("after", "part written after tuning"),
-    ):
+    last = list(independent.WRITTEN_AFTER)[-1]
+    parts = [("tune", "tuning half"), ("report", "report half")] + [
+        (p, f"part written {p}" + (" (HELD OUT)" if p == last else ""))
+        for p in independent.WRITTEN_AFTER
+    ]
+    for part, title in parts:
         docs = independent_docs(part, 600)
         run(f"rules, INDEPENDENT corpus, {title} ({len(docs)} documents)", docs, rules)
         clean = clean_sentences(part)

