@@ -77,12 +77,21 @@ def _file(name: str, size: int) -> dict[str, Any]:
 
 def test_attachment_names_are_cleaned_of_path_parts(api: Api) -> None:
     body = application_body(
-        attachments=[_file("../../etc/passwd", 10), _file("C:\\Users\\王\\合同\u202egpj.pdf", 20)]
+        attachments=[_file("../../etc/passwd", 10), _file("C:\\Users\\王\\合同.pdf", 20)]
     )
     r = api.submit(body)
     assert r.status_code == 201, r.text
     record = api.record(r.json()["application_no"]).json()
-    assert [a["name"] for a in record["attachments"]] == ["passwd", "合同gpj.pdf"]
+    assert [a["name"] for a in record["attachments"]] == ["passwd", "合同.pdf"]
+
+
+def test_an_attachment_name_that_hides_its_extension_is_refused(api: Api) -> None:
+    # U+202E (right-to-left override) shows "合同\u202egpj.pdf" as "合同fdp.jpg" (issue 12, item 6)
+    before = count_rows(api.ctx)
+    r = api.submit(application_body(attachments=[_file("合同\u202egpj.pdf", 20)]))
+    assert r.status_code == 422, r.text
+    assert [e["pointer"] for e in r.json()["errors"]] == ["/attachments/0/name"]
+    assert count_rows(api.ctx) == before
 
 
 def test_a_case_holds_at_most_its_quota_of_file_bytes(
