@@ -31,6 +31,7 @@ from hub.services.context import HubContext
 from hub.services.errors import ServiceError
 from hub.services.principal import Principal, Role
 from hub.store.models import InboxRecord, Institution
+from schemas import text
 
 log = logging.getLogger("hub.inbound")
 CONSUMER = "inbound"
@@ -59,12 +60,17 @@ class InboundConnector:
         mid = d.properties.message_id
         if not mid:
             return self._refuse(d, 422, "message_id 缺失 / message_id required")
+        if len(mid) > 200 or text.has_control(mid) or text.has_control(party):
+            return self._refuse(d, 422, "message_id 或路由键无效 / invalid message_id or key")
         try:
             body = jsonutil.loads(d.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: nested past the parser's stack
             return self._refuse(d, 400, "无法解析 JSON / cannot parse JSON")
         if not isinstance(body, dict):
             return self._refuse(d, 422, "须为 JSON 对象 / a JSON object is required")
+        unstorable = text.unstorable(body)  # NUL, lone surrogates, depth: before any lookup
+        if unstorable:
+            return self._refuse(d, 422, "; ".join(f"{p}: {m}" for p, m in unstorable)[:400])
         kind = d.properties.type or "event"
         key = inbox_key(party, mid)
         try:

@@ -303,3 +303,37 @@ def test_unknown_filter_values_are_422(hub: Api) -> None:
         ("/v1/referrals?status=pending", "court", "court-310104"),
     ):
         assert hub.client.get(url, headers=hub.auth(role, party)).status_code == 200
+
+
+def test_inbound_amqp_messages_with_hostile_content_are_refused_not_raised(api: Api) -> None:
+    """The inbound connector reads institutions' events from RabbitMQ: the same rules."""
+    import pika
+
+    from connectors.inbound import InboundConnector
+    from hub.delivery.message import Delivery
+    from hub.delivery.outcomes import Dead
+
+    connector = InboundConnector(api.ctx)
+    no = api.submitted()["application_no"]
+    before = count_rows(api.ctx)
+
+    def deliver(body: bytes, message_id: str = "m-1", key: str = "events.cm-x") -> object:
+        props = pika.BasicProperties(message_id=message_id, type="event")
+        return connector(Delivery(key, props, body))
+
+    event = {"application_no": no, "event_id": "0" * 8 + "-0000-4000-8000-" + "0" * 12}
+    for body, message_id, key in (
+        (DEEP_OBJECT.encode(), "m-1", "events.cm-x"),
+        (
+            json.dumps({**event, "type": "received", "note": "a\x00b"}).encode(),
+            "m-2",
+            "events.cm-x",
+        ),
+        (json.dumps({**event, "type": "rece\ud800ived"}).encode(), "m-3", "events.cm-x"),
+        (json.dumps({**event, "type": "received"}).encode(), "m\x00-4", "events.cm-x"),
+        (json.dumps({**event, "type": "received"}).encode(), "m-5", "events.cm\x00-x"),
+    ):
+        outcome = deliver(body, message_id, key)
+        assert isinstance(outcome, Dead), outcome
+        assert "refused (4" in outcome.reason
+    assert count_rows(api.ctx) == before
