@@ -30,9 +30,9 @@ import yaml
 
 from hub.broker.transport import node_urls
 from hub.cli import build_parser
-from tests.deploy.test_env import listed
 from tests.support.image import build_wheel, instructions
 from tests.support.tools import require
+from tests.unit.test_deploy_env import listed
 
 ROOT = Path(__file__).resolve().parents[2]
 DEPLOY = ROOT / "deploy"

@@ -23,8 +23,8 @@ import yaml
 
 from hub.cli import build_parser
 from tests.deploy.test_compose import final_stage
-from tests.deploy.test_env import listed
 from tests.support.tools import require
+from tests.unit.test_deploy_env import listed
 
 K8S = Path(__file__).resolve().parents[2] / "deploy" / "k8s"
 #: The oldest Kubernetes the manifests promise to work on (autoscaling/v2, policy/v1, and

@@ -26,10 +26,10 @@ import yaml
 
 from connectors.receiver import Receiver, ReceiverServer
 from hub.delivery.settings import DeliverySettings
-from tests.deploy.test_env import ENV_EXAMPLE
 from tests.deploy.test_systemd import unit
 from tests.support.api import SMALL_REGISTRY, application_body
 from tests.support.broker import SECRET, teardown, unique_prefix, wait_for
+from tests.unit.test_deploy_env import ENV_EXAMPLE
 
 pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
 
