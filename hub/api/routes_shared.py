@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 
 from hub.api.declare import Answer, caller, operation, query, ref
 from hub.api.errors import HttpProblem
@@ -103,6 +104,11 @@ async def shared_cases(request: Request) -> Response:
 
         return json_response(await in_transaction(request, granted))
     released = feed.Position(updated_after=updated_after, cursor=cursor, limit=limit)
+    if "application/x-ndjson" in request.headers.get("accept", ""):  # a bulk pull, streamed
+        after = await run_in_threadpool(feed.open_stream, ctx, released)
+        return StreamingResponse(
+            feed.released_stream(ctx, released, after), media_type="application/x-ndjson"
+        )
 
     # A read may release a month that has ended (written in this transaction).
     def masked(session: Session) -> dict[str, Any]:

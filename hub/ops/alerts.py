@@ -126,7 +126,9 @@ def mass_details(
     cases: dict[str, dict[str, tuple[str, str, str | None]]] = defaultdict(dict)
     for value, no, category, district, inst in queries.group_cases(session, values, since, now):
         cases[value][no] = (category, district, inst)
-    applicants = dict(queries.group_applicants(session, values, since, now))
+    of_case: dict[str, set[str]] = defaultdict(set)
+    for no, applicant in queries.applicants_of(session, {n for c in cases.values() for n in c}):
+        of_case[no].add(applicant)
     out: list[dict[str, Any]] = []
     for g in groups:
         mine = cases[g.value]
@@ -136,7 +138,7 @@ def mass_details(
                 "id": g.id,
                 "type": "same_respondent",
                 "count": g.count,
-                "applicants": int(applicants.get(g.value, 0)),
+                "applicants": len(set().union(*(of_case[no] for no in mine))),
                 "categories": sorted({c for c, _, _ in mine.values()}),
                 "districts": sorted({d for _, d, _ in mine.values()}),
                 "first_received_at": jsonutil.rfc3339(g.first),

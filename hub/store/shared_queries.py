@@ -40,3 +40,24 @@ def status_counts(session: Session, start: datetime, end: datetime, as_of: datet
         .group_by(_A.c.district, _A.c.category, _A.c.channel, _E.c.status_after)
     )
     return list(session.connection().execute(stmt).all())
+
+
+def released_after(
+    session: Session, after_id: int | None, rounds_after: datetime | None, limit: int
+) -> list[tuple[int, str]]:
+    """(id, record as JSON text) of released records after `after_id` (or of the rounds cut
+    after `rounds_after`), in release order: the stored text as it is, nothing decoded."""
+    from sqlalchemy import Text, cast
+
+    from hub.store.models_privacy import SharedRelease, SharedRound
+
+    release = SharedRelease.__table__  # type: ignore[attr-defined]
+    rounds = SharedRound.__table__  # type: ignore[attr-defined]
+    stmt = select(release.c.id, cast(release.c.record, Text))
+    if after_id is not None:
+        stmt = stmt.where(release.c.id > after_id)
+    elif rounds_after is not None:
+        cut = bindparam("cut", rounds_after, type_=UTCDateTime())
+        stmt = stmt.where(release.c.round.in_(select(rounds.c.round).where(rounds.c.cutoff > cut)))
+    stmt = stmt.order_by(release.c.id).limit(limit)
+    return [(int(i), str(t)) for i, t in session.connection().execute(stmt).all()]

@@ -19,6 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -31,6 +32,7 @@ from hub.services.context import HubContext
 from hub.services.errors import Invalid, NotFound
 from hub.services.sharing.faults import report
 from hub.services.sharing.records import build_records
+from hub.store import shared_queries
 from hub.store.models import Application
 from hub.store.models_privacy import SharedCase, SharedRelease, SharedRound
 from hub.vault import Vault
@@ -323,6 +325,40 @@ def masked_page(ctx: HubContext, session: Session, pos: Position) -> dict[str, A
         "generalised": sum(1 for c in cases if any((c.get("generalisation") or {}).values())),
         "release": _summary(session),
     }
+
+
+def open_stream(ctx: HubContext, pos: Position) -> int | None:
+    """Check a stream's position before its first byte (a bad cursor is 422) and release
+    the months that have ended; answers the release id to stream after."""
+    after = _open_cursor(ctx.vault, pos.cursor) if pos.cursor else None
+    with ctx.db.transaction() as session:
+        run_due_rounds(ctx, session)
+    return after
+
+
+def released_stream(
+    ctx: HubContext, pos: Position, after: int | None, chunk: int = 2000
+) -> Iterator[bytes]:
+    """GET /v1/shared/cases with `Accept: application/x-ndjson`: every released record
+    after the position, one JSON line each, as stored; after each chunk a line
+    `{"next_cursor": ...}` to resume from, and last `{"next_cursor", "has_more": false,
+    "count"}`. Each chunk is its own short read: nothing is held open between chunks, and
+    memory stays one chunk whatever the feed's length."""
+    sent = 0
+    cursor = pos.cursor
+    rounds_after = None if after is not None else pos.updated_after
+    while True:
+        with ctx.db.read() as session:
+            rows = shared_queries.released_after(session, after, rounds_after, chunk)
+        if rows:
+            after, rounds_after = rows[-1][0], None
+            sent += len(rows)
+            cursor = ctx.vault.seal_json({"release": after}, **_CURSOR)
+            lines = "\n".join(text for _, text in rows)
+            yield (lines + "\n" + json.dumps({"next_cursor": cursor}) + "\n").encode()
+        if len(rows) < chunk:
+            break
+    yield (json.dumps({"next_cursor": cursor, "has_more": False, "count": sent}) + "\n").encode()
 
 
 def released_case(ctx: HubContext, session: Session, case: str) -> dict[str, Any]:

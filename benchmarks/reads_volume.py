@@ -1,0 +1,154 @@
+"""Reads at volume (issue 15): import N historical cases spread over a year with
+`hub import cases`, then time every read the operators and the data bureau make against
+`hub serve`, and the hub's peak memory.
+
+    .venv/bin/python benchmarks/reads_volume.py --db postgresql --cases 1000000
+    .venv/bin/python benchmarks/reads_volume.py --db sqlite --cases 100000 --repeat 10
+
+Prints the import rate (lines/s of the whole `hub import cases` run) and, for each read,
+p50 and p99 over `--repeat` calls one after another, then the serving process's peak RSS
+(VmHWM). (The issue's single-record audited read benchmark is `benchmarks/reads.py`.)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.append(str(Path(__file__).resolve().parent))
+from cases_file import write
+from intake import HUB, drop_database, prepare, run, start_hub
+
+
+def _reads(today: datetime) -> list[tuple[str, str, str]]:
+    """(name, token role, path) of every read timed."""
+
+    def day(n: int) -> str:
+        return (today - timedelta(days=n)).date().isoformat()
+
+    to = today.date().isoformat()
+    return [
+        (
+            "stats by institution, 30 days",
+            "admin",
+            f"/v1/stats?by=institution&from={day(29)}&to={to}",
+        ),
+        ("stats by district, 120 days", "admin", f"/v1/stats?by=district&from={day(119)}&to={to}"),
+        ("stats by unit, a year", "admin", f"/v1/stats?by=unit&from={day(364)}&to={to}"),
+        (
+            "stats by category, a year, CSV",
+            "admin",
+            f"/v1/stats?by=category&from={day(364)}&to={to}&format=csv",
+        ),
+        (
+            "stats by institution, 30 days, unit sfj",
+            "unit",
+            f"/v1/stats?by=institution&from={day(29)}&to={to}",
+        ),
+        ("alerts (first page)", "admin", "/v1/alerts"),
+        (
+            "shared aggregates, 12 months x district",
+            "databureau",
+            "/v1/shared/aggregates?by=month,district",
+        ),
+        ("case list, accepted, 50", "admin", "/v1/applications?status=accepted&limit=50"),
+        ("case list, overdue, 50", "admin", "/v1/applications?overdue=true&limit=50"),
+    ]
+
+
+def _get(port: int, token: str, path: str) -> tuple[float, int, int]:
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}{path}", headers={"Authorization": f"Bearer {token}"}
+    )
+    start = time.perf_counter()
+    try:
+        with urllib.request.urlopen(request, timeout=600) as answer:
+            body = answer.read()
+            status = answer.status
+    except urllib.error.HTTPError as exc:
+        body, status = exc.read(), exc.code
+    return time.perf_counter() - start, status, len(body)
+
+
+def _peak_rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def bench(db: str, cases: int, repeat: int, workers: int, keep: Path | None) -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        env, dropped = prepare(db, Path(tmp))
+        try:
+            now = datetime.now(UTC)
+            path = keep if keep is not None else Path(tmp) / "cases.ndjson"
+            if not path.exists():
+                started = time.monotonic()
+                write(path, cases, now)
+                print(f"file: {cases:,} cases in {time.monotonic() - started:.0f} s", flush=True)
+            imported = subprocess.run(
+                [HUB, "import", "cases", str(path), "--workers", str(workers)],
+                env=env,
+                capture_output=True,
+                text=True,
+            )
+            summary = json.loads(imported.stdout.strip().splitlines()[-1])
+            print(f"import ({db}, {workers} worker(s)): {json.dumps(summary)}", flush=True)
+            tokens = {
+                "admin": run([HUB, "token", "issue", "--role", "admin"], env),
+                "unit": run([HUB, "token", "issue", "--role", "unit", "--party", "sfj"], env),
+                "databureau": run([HUB, "token", "issue", "--role", "databureau"], env),
+            }
+            port, server = start_hub(env, 1)
+            try:
+                print(f"{'read':45} {'p50 ms':>9} {'p99 ms':>9} {'bytes':>9}  status")
+                for name, role, url in _reads(now):
+                    times, sizes, statuses = [], [], set()
+                    for _ in range(repeat):
+                        seconds, status, size = _get(port, tokens[role], url)
+                        times.append(seconds * 1000)
+                        sizes.append(size)
+                        statuses.add(status)
+                    times.sort()
+                    p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
+                    print(
+                        f"{name:45} {statistics.median(times):9.1f} {p99:9.1f} "
+                        f"{max(sizes):9,}  {sorted(statuses)}",
+                        flush=True,
+                    )
+                print(f"hub serve peak RSS: {_peak_rss_mb(server.pid):.0f} MB")
+            finally:
+                server.terminate()
+                server.wait(timeout=30)
+        finally:
+            drop_database(dropped)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", choices=["postgresql", "sqlite"], default="postgresql")
+    parser.add_argument("--cases", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--workers", type=int, default=0, help="import processes")
+    parser.add_argument(
+        "--file",
+        type=Path,
+        default=None,
+        help="keep the generated cases here (reused if it exists)",
+    )
+    args = parser.parse_args()
+    workers = args.workers or (2 if args.db == "postgresql" else 1)
+    bench(args.db, args.cases, args.repeat, workers, args.file)
+
+
+if __name__ == "__main__":
+    main()
