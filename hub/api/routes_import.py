@@ -16,6 +16,7 @@ from hub.api.errors import HttpProblem
 from hub.api.support import hub_ctx, json_response
 from hub.services.case_import import CaseImporter
 from hub.services.principal import Role
+from schemas.text import ascii_int
 
 MAX_LINES = 10_000
 MAX_BYTES = 50 * 1024 * 1024
@@ -23,8 +24,8 @@ _NDJSON = ("application/x-ndjson", "application/ndjson", "application/jsonl")
 
 
 async def _body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > MAX_BYTES:
+    declared = ascii_int(request.headers.get("content-length") or "")
+    if declared is not None and declared > MAX_BYTES:
         raise HttpProblem(413, "请求体超过 50 MB / body over 50 MB")
     chunks: list[bytes] = []
     size = 0

@@ -162,8 +162,8 @@ async def shared_case(request: Request) -> Response:
     roles=(Role.DATABUREAU, Role.ADMIN),
     params=(
         query("by", "维度 month, district, category, outcome, channel", type="string"),
-        query("from", "起始月 YYYY-MM", type="string", pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
-        query("to", "截止月 YYYY-MM", type="string", pattern=r"^\d{4}-(0[1-9]|1[0-2])$"),
+        query("from", "起始月 YYYY-MM", type="string", pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
+        query("to", "截止月 YYYY-MM", type="string", pattern=r"^[0-9]{4}-(0[1-9]|1[0-2])$"),
         query("threshold", "门槛 raised only", type="integer"),
         query("mechanism", "机制 only dp", type="string"),
     ),

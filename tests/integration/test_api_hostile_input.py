@@ -337,3 +337,16 @@ def test_inbound_amqp_messages_with_hostile_content_are_refused_not_raised(api: 
         assert isinstance(outcome, Dead), outcome
         assert "refused (4" in outcome.reason
     assert count_rows(api.ctx) == before
+
+
+def test_console_pages_read_numbers_in_ascii_digits_only(hub: Api) -> None:
+    from tests.support.web import person
+
+    admin = person(hub, "ops.digits", "admin", None)  # a server error is raised here
+    for url in (
+        "/web/console/deadletters?after=%C2%B2",  # "²": isdigit() says yes, int() says no
+        "/web/console/deadletters?after=%EF%BC%91%EF%BC%90",  # "１０"
+        "/web/console/deadletters?replayed=%C2%B2",
+    ):
+        r = admin.get(url)
+        assert r.status_code < 500, (url, r.status_code)

@@ -15,6 +15,7 @@ from starlette.routing import Route
 from hub.services.delivery_failures import list_dead, replay
 from hub.web import pages
 from hub.web.console.common import Operator, csrf_refused, operator, page, posted
+from schemas.text import ascii_int
 
 PAGE_SIZE = 100
 
@@ -22,7 +23,7 @@ PAGE_SIZE = 100
 async def _list(request: Request, op: Operator, status: int = 200, **context: Any) -> Response:
     destination = (request.query_params.get("destination") or "")[:64]
     after_raw = request.query_params.get("after") or "0"
-    after = int(after_raw) if after_raw.isdigit() else 0
+    after = ascii_int(after_raw) or 0
 
     def work(s: Session) -> tuple[list[dict[str, Any]], int]:
         return list_dead(s, destination=destination or None, after=after, limit=PAGE_SIZE)
@@ -54,7 +55,7 @@ async def letters(request: Request) -> Response:
     t = pages.texts(request)
     flash = None
     q = request.query_params
-    if q.get("replayed") is not None and q.get("replayed", "").isdigit():
+    if ascii_int(q.get("replayed") or "") is not None:
         flash = t(
             "c_replayed",
             replayed=q.get("replayed"),

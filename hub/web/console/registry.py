@@ -20,6 +20,7 @@ from hub.services.errors import ServiceError
 from hub.services.principal import Role
 from hub.web import pages
 from hub.web.console.common import Operator, act, csrf_refused, operator, page, posted
+from schemas.text import ascii_int
 
 #: The changes a page may request (adding an institution takes the registry file's fields).
 ACTIONS = ("suspend", "resume", "close", "show", "hide", "update")
@@ -83,9 +84,8 @@ def _change_body(form: dict[str, str]) -> dict[str, Any]:
         for name in UPDATE_FIELDS:
             value = form.get(name, "").strip()
             if value:
-                data[name] = (
-                    int(value) if name in ("capacity", "mediators") and (value.isdigit()) else value
-                )
+                number = ascii_int(value) if name in ("capacity", "mediators") else None
+                data[name] = number if number is not None else value
         body["data"] = data
     return body
 
