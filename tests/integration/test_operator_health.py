@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -33,6 +34,9 @@ from tests.support.broker import (
 )
 from tests.support.hubctx import make_hub
 from tests.support.rabbit_nodes import free_port
+
+#: The retry tiers `hub broker setup` declares when HUB_RETRY_DELAYS is not set.
+DEFAULTS = DeliverySettings().retry_delays
 
 
 def _options(parser: argparse.ArgumentParser, path: str) -> list[tuple[str, argparse.Action]]:
@@ -128,14 +132,12 @@ def test_pika_is_quiet_unless_verbose(tmp_path: Path, amqp_url: str) -> None:
         assert " pika." not in quiet.stderr
         loud = _hub(["broker", "setup", "--verbose"], env)
         assert loud.returncode == 0 and " INFO pika." in loud.stderr
-    finally:
-        teardown(amqp_url, settings, [])
+    finally:  # what `hub broker setup` declared: the default tiers, notify and portal
+        teardown(amqp_url, replace(settings, retry_delays=DEFAULTS), ["notify", "portal"])
 
 
 @pytest.mark.rabbitmq
 def test_readyz_checks_a_configured_broker(sqlite_url: str, tmp_path: Path, amqp_url: str) -> None:
-    from dataclasses import replace
-
     ctx = make_hub(sqlite_url, tmp_path, registry=SMALL_REGISTRY)
     try:
         for url, ready in (
@@ -226,7 +228,7 @@ def test_the_relay_serves_its_own_metrics_and_health(
         relay.terminate()
         relay.wait(20)
         metrics.install(ctx, DeliverySettings())
-        teardown(amqp_url, settings, ["pm-a"])
+        teardown(amqp_url, settings, ["pm-a", "notify", "portal"])
         ctx.db.dispose()
 
 
@@ -263,3 +265,26 @@ def test_long_commands_report_progress(sqlite_url: str, tmp_path: Path) -> None:
     quiet(1)  # within its interval: nothing
     assert out.getvalue().startswith("… 审计条目 audit entries checked: 5000 (")
     assert out.getvalue().count("\n") == 1
+
+
+@pytest.mark.rabbitmq
+def test_setup_names_queues_that_still_carry_their_limits_as_arguments(
+    tmp_path: Path, amqp_url: str
+) -> None:
+    """Queues an earlier build declared with x-delivery-limit and the rest as arguments
+    cannot take the policies' form in place: setup says which and how to move them."""
+    settings = delivery_settings(amqp_url)
+    env = _env(tmp_path, HUB_AMQP_URL=amqp_url, HUB_AMQP_PREFIX=settings.prefix)
+    assert _hub(["db", "upgrade"], env).returncode == 0
+    try:
+        old = _hub(["broker", "setup"], {**env, "HUB_AMQP_LIMITS": "arguments"})
+        assert old.returncode == 0 and "limits as queue arguments" in old.stdout, old.stderr
+        # policies imported with the definitions file: declare the queues only
+        now = _hub(["broker", "setup", "--skip-policies"], {**env, "HUB_AMQP_LIMITS": "policy"})
+        assert now.returncode == 1 and "Traceback" not in now.stderr
+        assert now.stderr.startswith("已有队列的参数不同 / a queue exists with other arguments")
+        assert "drain and delete them" in now.stderr
+        refused = _hub(["broker", "setup"], {**env, "HUB_AMQP_LIMITS": "policy"})
+        assert refused.returncode == 2 and "cannot write the policies" in refused.stderr
+    finally:  # what `hub broker setup` declared: the default tiers, notify and portal
+        teardown(amqp_url, replace(settings, retry_delays=DEFAULTS), ["notify", "portal"])
