@@ -35,6 +35,7 @@ from typing import Any
 
 from hub.broker.policies import Policy, PolicyWriter
 from hub.delivery.settings import DeliverySettings
+from hub.domain import destinations
 
 QUORUM = {"x-queue-type": "quorum"}
 #: The header a retry copy carries to pick its tier queue.
@@ -43,6 +44,15 @@ RETRY_TIER = "hub-retry-tier"
 LEGACY_RETRY_TIER = "x-retry-tier"
 INBOUND_QUEUE = "inbound"
 VHOST = "/"
+
+
+def _queue_part(destination: str) -> str:
+    kind, ident = destinations.split(destination)
+    if kind in (None, destinations.INSTITUTION, destinations.HUB):
+        return ident  # institutions (whose ids the hub's names never are), notify
+    if kind == destinations.PORTAL:
+        return "portal"
+    return f"{kind}.{ident}"
 
 
 def tier_name(seconds: float) -> str:
@@ -115,10 +125,13 @@ class Topology:
 
     # names
     def party_queue(self, party: str) -> str:
-        return f"{self.settings.prefix}.q.{party}"
+        """A destination's queue: the names of older builds are kept (`hub.q.<institution
+        id>`, `hub.q.notify`, one `hub.q.portal` for every portal), the routing key is the
+        qualified destination (`hub.domain.destinations`)."""
+        return f"{self.settings.prefix}.q.{_queue_part(party)}"
 
     def out_queue(self, party: str) -> str:
-        return f"{self.settings.prefix}.out.{party}"
+        return f"{self.settings.prefix}.out.{_queue_part(party)}"
 
     def retry_queue(self, seconds: float) -> str:
         return f"{self.settings.prefix}.retry.{tier_name(seconds)}"

@@ -1,22 +1,28 @@
-"""Which connector serves which destination, from the registry (cached, refreshed).
+"""Which connector serves which destination, by the kind of party first
+(`hub.domain.destinations`), then for institutions from the registry (cached, refreshed).
 
-institution with delivery webhook -> webhook connector (signed POST)
-institution with delivery amqp    -> amqp connector (copied to the party's own queue)
-institution with delivery feed    -> nothing to push: the party pulls GET /v1/feed
-"notify"                          -> notify connector (SMS and e-mail to applicants)
-any other destination             -> a portal: portal connector if HUB_PORTAL_URL is set,
-                                     else the portal pulls its feed
+institution:<id>, delivery webhook -> webhook connector (signed POST)
+institution:<id>, delivery amqp    -> amqp connector (copied to the party's own queue)
+institution:<id>, delivery feed    -> nothing to push: the party pulls GET /v1/feed
+hub:notify                         -> notify connector (SMS and e-mail to applicants)
+portal:<id>                        -> portal connector if HUB_PORTAL_URL is set, else the
+                                      portal pulls its feed
+unit:<id>, hub:admin               -> their feed
+A registry entry can only ever be an institution: it never claims `hub:notify` or a portal's
+messages, whatever its id. A bare destination (a message an older build put on the broker)
+is read as the older build did, except that `notify` is the hub's first.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 
 from sqlmodel import select
 
 from hub.delivery.settings import DeliverySettings
+from hub.domain import destinations
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 from hub.services.registry import open_secret
@@ -83,20 +89,26 @@ class Directory:
                     route = Route.FEED
                 if route is Route.AMQP and not self.settings.amqp_url:
                     route = Route.FEED  # no broker a party could read: it reads its feed
-                parties[inst.id] = Party(
-                    inst.id, route, inst.delivery.get("url"), open_secret(self.ctx, inst)
+                at = destinations.institution(inst.id)
+                parties[at] = Party(
+                    at, route, inst.delivery.get("url"), open_secret(self.ctx, inst)
                 )
         with self._lock:
             self._parties = parties
 
     def party(self, destination: str) -> Party:
+        kind, ident = destinations.split(destination)
+        if destination == NOTIFY or (kind is None and ident == "notify"):
+            return Party(destination, Route.NOTIFY)
+        if kind in (destinations.UNIT, destinations.HUB):
+            return Party(destination, Route.FEED)  # they pull their feed
         self.check()
         with self._lock:
-            found = self._parties.get(destination)
-        if found is not None:
-            return found
-        if destination == NOTIFY:
-            return Party(destination, Route.NOTIFY)
+            found = self._parties.get(destinations.institution(ident))
+        if found is not None and kind in (destinations.INSTITUTION, None):
+            return replace(found, id=destination)
+        if kind == destinations.INSTITUTION:
+            return Party(destination, Route.FEED)  # not (or no longer) in the registry
         if self.settings.portal_url:
             return Party(
                 destination, Route.PORTAL, self.settings.portal_url, self.settings.portal_secret
@@ -117,5 +129,5 @@ class Directory:
         parties = [p for p in self.all() if p.pushed or everyone]
         names = [p.id for p in parties] + [NOTIFY]
         if self.settings.portal_url:
-            names.append("portal")
+            names.append(destinations.portal("portal"))
         return names, frozenset(p.id for p in parties if p.route is Route.AMQP)

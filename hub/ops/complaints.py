@@ -18,6 +18,7 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.config import ComplaintQuota
+from hub.domain import destinations
 from hub.domain.numbering import business_day
 from hub.domain.throttle import Budget
 from hub.ops import counters
@@ -152,7 +153,7 @@ def submit(
     enqueue(
         session,
         ctx.vault,
-        destination=inst.unit_id,
+        destination=destinations.unit(inst.unit_id),
         type="complaint.received",
         application_no=complaint.application_no,
         data={

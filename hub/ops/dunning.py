@@ -16,6 +16,7 @@ from typing import Any
 from sqlmodel import Session
 
 from hub import jsonutil
+from hub.domain import destinations
 from hub.domain.calendar import DEADLINE_ACTIONS, working_days_late, working_hours_between
 from hub.ops.scheduler import duty_contact, tell_duty
 from hub.services import records
@@ -74,7 +75,7 @@ def dun(
     message_id = enqueue(
         session,
         ctx.vault,
-        destination=app.institution_id,
+        destination=destinations.institution(app.institution_id),
         type=MESSAGE_TYPE,
         application_no=no,
         data=data,

@@ -26,6 +26,7 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.domain import destinations
 from hub.domain.calendar import SHANGHAI
 from hub.domain.routing import MEDIATION_KINDS
 from hub.services import records
@@ -257,7 +258,7 @@ def request_change(
     enqueue(
         session,
         ctx.vault,
-        destination="admin",
+        destination=destinations.ADMIN,
         type="registry.change_requested",
         application_no=None,
         data={
@@ -372,7 +373,7 @@ def decide(
         enqueue(
             session,
             ctx.vault,
-            destination=change.requested_by_party,
+            destination=destinations.unit(change.requested_by_party),
             type="registry.change_decided",
             application_no=None,
             data={

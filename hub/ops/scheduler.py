@@ -36,6 +36,7 @@ from sqlmodel import Session, col, select
 from hub import jsonutil
 from hub.config import DEFAULT_REFERRAL_DAYS as DEFAULT_REFERRAL_DAYS
 from hub.config import SchedulerSettings as SchedulerSettings
+from hub.domain import destinations as dest
 from hub.domain.calendar import (
     DEADLINE_ACTIONS as DEADLINE_TEXT,
 )
@@ -132,6 +133,11 @@ def _act(
         # A unit's own clock (a case it dispatches by hand) is the unit's to keep: it is
         # reminded and marked overdue itself, and escalated above it, as an institution is.
         holder = d.institution_id or d.unit_id
+        holder_at = (  # where its messages go, by the kind of party it is
+            dest.institution(d.institution_id)
+            if d.institution_id
+            else (dest.unit(d.unit_id) if d.unit_id else None)
+        )
         inst_name = inst.name if inst else (unit.name if d.unit_id and unit else holder or "")
         late = round(max(0.0, working_hours_between(d.due_at, now)), 2)
         base: dict[str, Any] = {
@@ -151,19 +157,19 @@ def _act(
             base["notice"] = _notice(
                 d.kind, what, inst_name, app.no, d.due_at, f"剩余约 {left:g} 个工作小时。"
             )
-            destinations = [holder] if holder else []
+            destinations = [holder_at] if holder_at else []
         elif what == "overdue":
             base["overdue_working_hours"] = late
             base["notice"] = _notice(d.kind, what, inst_name, app.no, d.due_at, "")
             base["liaison"] = unit.liaison if unit else None
-            destinations = [x for x in (holder, unit_id) if x]
+            destinations = [x for x in (holder_at, unit_id and dest.unit(unit_id)) if x]
         else:
             base["overdue_working_hours"] = late
             unit_name = unit.name if unit else (unit_id or "")
             base["notice"] = _notice(
                 d.kind, what, inst_name, app.no, d.due_at, f"主管单位：{unit_name}。"
             )
-            destinations = [settings.escalation_unit]
+            destinations = [dest.unit(settings.escalation_unit)]
         for destination in dict.fromkeys(destinations):
             enqueue(
                 session,

@@ -22,6 +22,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.domain import destinations as dest
 from hub.domain.calendar import working_hours_between
 from hub.ops.scheduler import duty_contact, tell_duty
 from hub.ops.workorders import OPEN, TYPE_TEXT
@@ -76,23 +77,25 @@ def _act(ctx: HubContext, no: str, what: str, now: datetime, hotline: str) -> bo
             "dispatch_overdue": (
                 f"工单 {no}（{kind_zh}）已超过派单时限 {dispatch_by}，请立即派单。",
                 f"Work order {no} was due to be dispatched by {dispatch_by}.",
-                [hotline],
+                [dest.unit(hotline)],
             ),
             "reminder": (
                 f"工单 {no}（{kind_zh}）答复期限 {due} 将至，{name}请及时答复。",
                 f"Work order {no}: answer due at {due}.",
-                [wo.institution_id] if wo.institution_id else [],
+                [dest.institution(wo.institution_id)] if wo.institution_id else [],
             ),
             "overdue": (
                 f"工单 {no}（{kind_zh}）已超过答复期限 {due}，{name}尚未答复，已标红。",
                 f"Work order {no} passed its answer deadline {due}; marked red.",
-                [wo.institution_id] if wo.institution_id else [hotline],
+                [dest.institution(wo.institution_id)]
+                if wo.institution_id
+                else [dest.unit(hotline)],
             ),
             "dunning": (
                 f"催办：工单 {no}（{kind_zh}）超过答复期限 {due} 一个工作日仍未答复"
                 f"（承办机构：{name}），请督促办理。",
                 f"Dunning: work order {no} still unanswered one working day after {due}.",
-                [wo.unit_id] if wo.unit_id else [hotline],
+                [dest.unit(wo.unit_id or hotline)],
             ),
         }
         zh, en, destinations = texts[what]

@@ -26,6 +26,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from hub import jsonutil
+from hub.domain import destinations
 from hub.domain.calendar import (
     add_working_days,
     add_working_hours,
@@ -171,7 +172,7 @@ def submit(
         enqueue(
             session,
             ctx.vault,
-            destination=_hotline(ctx),
+            destination=destinations.unit(_hotline(ctx)),
             type="workorder.received",
             application_no=None,
             data={
@@ -231,7 +232,7 @@ def _dispatch_to(
     enqueue(
         session,
         ctx.vault,
-        destination=inst.id,
+        destination=destinations.institution(inst.id),
         type="workorder.dispatched",
         application_no=wo.application_no,
         data={

@@ -24,7 +24,7 @@ from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
-from hub.domain import calendar
+from hub.domain import calendar, destinations
 from hub.domain.calendar import DEADLINE_ACTIONS, SHANGHAI, WorkingCalendar
 from hub.domain.calendar_schedule import (
     YearSchedule,
@@ -325,7 +325,7 @@ def _tell_moved(
         enqueue(
             session,
             ctx.vault,
-            destination=d.institution_id,
+            destination=destinations.institution(d.institution_id),
             type="deadline.moved",
             application_no=app.no,
             data=data,

@@ -8,6 +8,7 @@ from typing import Any
 from sqlmodel import Session, select
 
 from hub import jsonutil
+from hub.domain import destinations
 from hub.domain.calendar import Deadline as DueDate
 from hub.domain.calendar import current as working_calendar_current
 from hub.domain.calendar import deadlines_for_dispatch
@@ -31,7 +32,7 @@ from hub.store.writes import emit
 UNIT_DISPATCH_DEADLINE = "dispatch_by"
 
 #: Outbox destination of applicant notices (SMS / e-mail), served by the notify connector.
-NOTIFY = "notify"
+NOTIFY = destinations.NOTIFY
 
 
 def canonical_no(text: str) -> str:
@@ -134,7 +135,7 @@ def dispatch(
     enqueue(
         session,
         ctx.vault,
-        destination=institution_id,
+        destination=destinations.institution(institution_id),
         type="application.dispatched",
         application_no=app.no,
         data=records.case_as_submitted(ctx, session, app, dues, personal),
@@ -164,7 +165,7 @@ def tell_unit_of_new_case(
     enqueue(
         session,
         ctx.vault,
-        destination=unit,
+        destination=destinations.unit(unit),
         type="application.new_case",
         application_no=app.no,
         data={
@@ -269,7 +270,7 @@ def await_unit(
     enqueue(
         session,
         ctx.vault,
-        destination=unit,
+        destination=destinations.unit(unit),
         type="application.awaiting_dispatch",
         application_no=app.no,
         data={
@@ -311,7 +312,7 @@ def park(
         enqueue(
             session,
             ctx.vault,
-            destination=unit,
+            destination=destinations.unit(unit),
             type="application.undeliverable",
             application_no=app.no,
             data={"category": app.category, "district": app.district, "status": app.status},
@@ -344,7 +345,7 @@ def notify_portal(ctx: HubContext, session: Session, app: CaseState, at: datetim
     enqueue(
         session,
         ctx.vault,
-        destination=app.submitted_by_party or "portal",
+        destination=destinations.portal(app.submitted_by_party),
         type="application.status_changed",
         application_no=app.no,
         data=records.status_message(app, at),

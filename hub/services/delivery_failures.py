@@ -20,6 +20,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.domain import destinations
 from hub.domain.status import Status
 from hub.services import records
 from hub.services.casework import (
@@ -93,21 +94,33 @@ def record_dead(
     return True
 
 
+def _institution_of(row: OutboxMessage) -> str | None:
+    """The institution a message was for (None if it was for another kind of party)."""
+    kind, ident = destinations.split(row.destination)
+    return ident if kind in (destinations.INSTITUTION, None) else None
+
+
 def _offer_elsewhere(ctx: HubContext, session: Session, row: OutboxMessage, now: datetime) -> bool:
     """The new case never reached its institution: the next suitable one while the first
     offer's deadline allows, else undeliverable. False if the case has moved on since."""
     app = session.exec(
         select(Application).where(Application.no == row.application_no).with_for_update()
     ).first()
-    if app is None or app.status != Status.DISPATCHED or app.institution_id != row.destination:
+    holder = _institution_of(row)
+    if (
+        holder is None
+        or app is None
+        or app.status != Status.DISPATCHED
+        or app.institution_id != holder
+    ):
         return False
     leave_institution(session, app)
     close_deadlines(session, app.no, now)
     # Never offered again to the institution it could not reach.
-    app.returned_by = [*(app.returned_by or []), row.destination]
+    app.returned_by = [*(app.returned_by or []), holder]
     session.flush()
     why = {
-        "institution": row.destination,
+        "institution": holder,
         "reason": (row.dead_reason or "")[:500],
         "message_id": row.message_id,
     }
@@ -197,8 +210,8 @@ def replay(
         query = select(OutboxMessage).where(_unsettled())
         if message_ids is not None:
             query = query.where(col(OutboxMessage.message_id).in_(message_ids))
-        if destination:
-            query = query.where(OutboxMessage.destination == destination)
+        if destination:  # `pm-a` or `institution:pm-a`
+            query = query.where(col(OutboxMessage.destination).in_(destinations.named(destination)))
         rows = session.exec(query.order_by(col(OutboxMessage.id)).with_for_update()).all()
         for row in rows:
             outcomes.append(_replay_one(ctx, session, row, now))
@@ -242,8 +255,9 @@ def _replay_one(
         ).first()
         if app is None:
             return settled(SUPERSEDED, "办件不存在 / the case no longer exists")
-        if app.status == Status.UNDELIVERABLE and app.institution_id is None:
-            target = session.get(Institution, row.destination)
+        holder = _institution_of(row)
+        if app.status == Status.UNDELIVERABLE and app.institution_id is None and holder:
+            target = session.get(Institution, holder)
             if target is None or target.state != "active":
                 zh, en = records.state_words(target.state if target is not None else "unknown")
                 return settled(
@@ -251,8 +265,8 @@ def _replay_one(
                     f"该机构状态为「{zh}」，未重发，由主管单位分派 / the institution is "
                     f"{en}: not sent; a unit dispatches the case",
                 )
-            app.returned_by = [i for i in (app.returned_by or []) if i != row.destination]
-            dispatch(ctx, session, app, row.destination, at=now, actor=SYSTEM)
+            app.returned_by = [i for i in (app.returned_by or []) if i != holder]
+            dispatch(ctx, session, app, holder, at=now, actor=SYSTEM)
             session.add(app)
             notify_portal(ctx, session, app, now)
             record_audit(
@@ -261,12 +275,12 @@ def _replay_one(
                 SYSTEM,
                 "delivery.redispatched",
                 now,
-                {"message_id": row.message_id, "to": row.destination},
+                {"message_id": row.message_id, "to": holder},
             )
             return settled(
                 REDISPATCHED,
-                f"办件已重新分派至 {row.destination}，新期限 / the case "
-                f"was dispatched to {row.destination} again, with "
+                f"办件已重新分派至 {holder}，新期限 / the case "
+                f"was dispatched to {holder} again, with "
                 "fresh deadlines",
             )
         # Dispatched since (to another institution, or to this one with a newer message),

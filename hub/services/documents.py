@@ -24,6 +24,7 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.domain import destinations
 from hub.domain.status import Status
 from hub.services import case_files, records
 from hub.services.casework import NOTIFY, load_for_update
@@ -183,7 +184,7 @@ def serve(
         enqueue(
             session,
             ctx.vault,
-            destination=app.submitted_by_party or "portal",
+            destination=destinations.portal(app.submitted_by_party),
             type="document.served",
             application_no=app.no,
             data={**view, "href": f"/v1/documents/{doc_id}"},
@@ -320,7 +321,7 @@ def receipt(
     enqueue(
         session,
         ctx.vault,
-        destination=doc.institution_id,
+        destination=destinations.institution(doc.institution_id),
         type="document.received",
         application_no=app.no,
         data=document_view(doc),

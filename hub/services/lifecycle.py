@@ -9,6 +9,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.domain import destinations
 from hub.domain.calendar import working_hours_between
 from hub.domain.errors import InvalidTransition
 from hub.domain.routing import MEDIATION_KINDS
@@ -176,7 +177,7 @@ def withdraw(
         enqueue(
             session,
             ctx.vault,
-            destination=holder,
+            destination=destinations.institution(holder),
             type="application.withdrawn",
             application_no=no,
             data={"status": app.status, "reason": reason},
@@ -235,7 +236,7 @@ def unit_dispatch(
         enqueue(
             session,
             ctx.vault,
-            destination=holder.id,
+            destination=destinations.institution(holder.id),
             type="application.reassigned",
             application_no=no,
             data={"to": target.id},

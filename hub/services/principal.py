@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from hub.domain import destinations
+
 
 class Role(StrEnum):
     PORTAL = "portal"
@@ -35,8 +37,9 @@ class Principal:
 
     @property
     def destination(self) -> str:
-        """The outbox destination this principal reads in its pull feed."""
-        return self.party or str(self.role)
+        """The outbox destination this principal reads in its pull feed: qualified by the
+        kind of party its role is (`hub.domain.destinations`), never a bare id."""
+        return destinations.for_party(str(self.role), self.party)
 
 
 SYSTEM = Principal(Role.ADMIN, "hub", "system")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hub.domain import destinations
 from hub.domain.attachments import with_clean_names
 from hub.domain.errors import InvalidTransition, NotAllowed
 from hub.domain.routing import body_kind_for
@@ -122,7 +123,7 @@ def request(
     enqueue(
         session,
         ctx.vault,
-        destination=target.id,
+        destination=destinations.institution(target.id),
         type="referral.requested",
         application_no=no,
         data={
@@ -210,7 +211,7 @@ def record_result(
         enqueue(
             session,
             ctx.vault,
-            destination=app.institution_id,
+            destination=destinations.institution(app.institution_id),
             type="referral.decided",
             application_no=app.no,
             data=result,

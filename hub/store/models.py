@@ -159,7 +159,7 @@ class PartySequence(SQLModel, table=True):
     """Per-destination counter: the pull feed's order is the commit order."""
 
     __tablename__ = "party_sequence"
-    party: str = Field(primary_key=True, max_length=64)
+    party: str = Field(primary_key=True, max_length=100)
     last: int = 0
 
 
@@ -185,7 +185,7 @@ class OutboxMessage(SQLModel, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     message_id: str = Field(max_length=36, unique=True)
-    destination: str = Field(max_length=64)
+    destination: str = Field(max_length=100)
     party_seq: int
     type: str = Field(max_length=60)
     application_no: str | None = Field(default=None, max_length=24, index=True)
@@ -217,7 +217,7 @@ class OutboxPending(SQLModel, table=True):
         Index("ix_outbox_pending_case", "application_no", "destination", "outbox_id"),
     )
     outbox_id: int = Field(primary_key=True, sa_column_kwargs={"autoincrement": False})
-    destination: str = Field(max_length=64)
+    destination: str = Field(max_length=100)
     application_no: str | None = Field(default=None, max_length=24)
 
     @staticmethod

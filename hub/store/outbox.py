@@ -17,6 +17,7 @@ from sqlalchemy import insert
 from sqlmodel import Session
 
 from hub import jsonutil
+from hub.domain import destinations
 from hub.store.models import OutboxMessage, OutboxPending
 from hub.store.sequences import next_party_sequence
 from hub.store.writes import buffer_of
@@ -54,7 +55,10 @@ def enqueue(
     occurred_at: datetime,
     deliver_by: datetime | None = None,
 ) -> str:
-    """Write one message for `destination`; answers its message id."""
+    """Write one message for `destination` (qualified by its party's kind,
+    `hub.domain.destinations`); answers its message id."""
+    if not destinations.is_qualified(destination):  # routing asks the kind first
+        raise ValueError(f"destination {destination!r} names no kind of party")
     message_id = str(uuid.uuid4())
     envelope = Envelope(message_id, type, application_no, occurred_at, data)
     row: dict[str, Any] = {

@@ -28,6 +28,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
+from hub.domain import destinations
 from hub.store.models import InboxRecord, OutboxMessage, OutboxPending, OutboxSent
 from hub.store.types import UTCDateTime
 
@@ -149,8 +150,8 @@ def dead_letters(destination: str | None, after: int, limit: int) -> Any:
         .select_from(OUTBOX.outerjoin(SENT, SENT.c.outbox_id == OUTBOX.c.id))
         .where(*_UNSETTLED_DEAD, OUTBOX.c.id > after)
     )
-    if destination:
-        query = query.where(OUTBOX.c.destination == destination)
+    if destination:  # `pm-a` or `institution:pm-a`
+        query = query.where(OUTBOX.c.destination.in_(destinations.named(destination)))
     return query.order_by(OUTBOX.c.id).limit(limit)
 
 

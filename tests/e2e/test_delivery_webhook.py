@@ -37,7 +37,11 @@ def _local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
     allow_local_webhooks(monkeypatch)  # receivers on http://127.0.0.1 in these tests
 
 
-PARTIES = ["pm-a", "pm-b", "cm-x", "court-310104", "notify", "portal"]
+PARTIES = [
+    *(f"institution:{i}" for i in ("pm-a", "pm-b", "cm-x", "court-310104")),
+    "hub:notify",
+    "portal:portal",
+]
 
 
 @pytest.fixture
@@ -110,8 +114,8 @@ def test_down_past_deadline_dead_letters_and_flags_the_case(
     dead = _dead(ctx)
     # Offered to the next institution while the deadline allowed, then announced.
     assert {d.application_no for d in dead} == {no}
-    assert dead[0].destination == "pm-a" and "deadline" in (dead[0].dead_reason or "")
-    assert {d.destination for d in dead} <= {"pm-a", "pm-b", "cm-x"}
+    assert dead[0].destination == "institution:pm-a" and "deadline" in (dead[0].dead_reason or "")
+    assert {d.destination for d in dead} <= {f"institution:{i}" for i in ("pm-a", "pm-b", "cm-x")}
     assert len({d.destination for d in dead}) == len(dead)  # never offered twice to one
     assert receiver.count() == 0
 

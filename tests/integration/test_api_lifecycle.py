@@ -108,7 +108,7 @@ def test_judicial_confirmation_confirmed(api: Api) -> None:
     # relayed to the institution and the portal, and the applicant is told
     assert feed_types(api, "institution", "pm-a", no)[-1] == "referral.decided"
     assert portal_statuses(api, no)[-2:] == ["confirmation_requested", "confirmed"]
-    notices = [m for m in outbox_envelopes(api.ctx, "notify") if m["application_no"] == no]
+    notices = [m for m in outbox_envelopes(api.ctx, "hub:notify") if m["application_no"] == no]
     assert notices[-1]["type"] == "notice.referral_result"
     assert notices[-1]["data"]["outcome"] == "confirmed"
     assert (
@@ -225,7 +225,7 @@ def test_rejection_reason_reaches_the_applicant(api: Api) -> None:
     reason = "该纠纷已由人民法院受理，不属于本委员会受理范围"
     r = api.event(no, "pm-b", "rejected", {"reason": reason})
     assert r.status_code == 201 and r.json()["status"] == "rejected"
-    notices = [m for m in outbox_envelopes(api.ctx, "notify") if m["application_no"] == no]
+    notices = [m for m in outbox_envelopes(api.ctx, "hub:notify") if m["application_no"] == no]
     rejected = [m for m in notices if m["type"] == "notice.rejected"]
     assert len(rejected) == 1
     assert rejected[0]["data"]["reason"] == reason

@@ -49,7 +49,7 @@ from tests.support.broker import (
 )
 from tests.support.hubctx import make_hub
 
-PARTIES = ["pm-a", "pm-b", "notify"]
+PARTIES = ["institution:pm-a", "institution:pm-b", "hub:notify"]
 
 
 # ---- inbound AMQP consumer --------------------------------------------------------------
@@ -204,8 +204,10 @@ def test_dead_letters_are_listed_and_replayed_by_admins_only(api: Api) -> None:
     assert listed[notice.message_id]["reason"] == "refused by the party: HTTP 400"
     assert listed[notice.message_id]["attempts"] == 1
     assert listed[new_case.message_id]["attempts"] == 4
-    assert listed[new_case.message_id]["destination"] == "pm-a"
-    r = api.client.get("/v1/admin/deadletters", params={"destination": "pm-a"}, headers=admin)
+    assert listed[new_case.message_id]["destination"] == "institution:pm-a"
+    r = api.client.get(
+        "/v1/admin/deadletters", params={"destination": "institution:pm-a"}, headers=admin
+    )
     assert [d["message_id"] for d in r.json()["deadletters"]] == [new_case.message_id]
 
     for role, party in (

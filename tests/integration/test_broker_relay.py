@@ -44,7 +44,7 @@ def _local_receivers(monkeypatch: pytest.MonkeyPatch) -> None:
     allow_local_webhooks(monkeypatch)  # receivers on http://127.0.0.1 in these tests
 
 
-PARTIES = ["pm-a", "pm-b", "notify"]
+PARTIES = ["institution:pm-a", "institution:pm-b", "hub:notify"]
 
 
 @pytest.fixture
@@ -101,9 +101,9 @@ def test_a_published_message_carries_its_row_as_a_connector_reads_it(
         ).one()
         sent = session.get(OutboxSent, row.id)
     assert props.headers is None and props.content_type is None
-    assert Message.from_delivery("pm-a", props, body) == Message(
+    assert Message.from_delivery("institution:pm-a", props, body) == Message(
         message_id=row.message_id,
-        destination="pm-a",
+        destination="institution:pm-a",
         type=row.type,
         application_no=row.application_no,
         sealed=row.envelope,

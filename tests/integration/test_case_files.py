@@ -116,10 +116,12 @@ def test_a_document_is_served_opened_and_signed_for(api: Api) -> None:
     doc = r.json()
     doc_id = doc["document_id"]
     assert doc["kind_text"]["zh"] == "调解协议书" and doc["received_at"] is None
-    [served] = [m for m in outbox_envelopes(api.ctx, "portal") if m["type"] == "document.served"]
+    [served] = [
+        m for m in outbox_envelopes(api.ctx, "portal:portal") if m["type"] == "document.served"
+    ]
     assert served["data"]["href"] == f"/v1/documents/{doc_id}"
     [sms] = [
-        m for m in outbox_envelopes(api.ctx, "notify") if m["type"] == "notice.document_served"
+        m for m in outbox_envelopes(api.ctx, "hub:notify") if m["type"] == "notice.document_served"
     ]
     phones = [p["phone"] for p in sms["data"]["recipients"]]
     assert APPLICANT_PHONE in phones and len(phones) == 2  # applicant and respondent
@@ -151,7 +153,9 @@ def test_a_document_is_served_opened_and_signed_for(api: Api) -> None:
     first = r.json()["received_at"]
     again = api.client.post(receipt, json={}, headers=api.auth("portal"))
     assert again.status_code == 200 and again.json()["received_at"] == first
-    assert [m["type"] for m in outbox_envelopes(api.ctx, holder)].count("document.received") == 1
+    assert [m["type"] for m in outbox_envelopes(api.ctx, f"institution:{holder}")].count(
+        "document.received"
+    ) == 1
 
     record = api.record(no).json()
     assert [d["received_at"] for d in record["documents"]] == [first]

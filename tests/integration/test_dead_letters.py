@@ -23,7 +23,7 @@ def _new_case_letter(api: Api, no: str, institution: str) -> OutboxMessage:
             .where(
                 OutboxMessage.application_no == no,
                 OutboxMessage.type == "application.dispatched",
-                OutboxMessage.destination == institution,
+                OutboxMessage.destination == f"institution:{institution}",
             )
             .order_by(col(OutboxMessage.id).desc())
         ).first()  # type: ignore[return-value]

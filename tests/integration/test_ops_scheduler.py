@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from sqlmodel import col, func, select
 
+from hub.domain import destinations
 from hub.domain.calendar import REFERRAL_DEADLINE
 from hub.ops.scheduler import SchedulerSettings, run_once
 from hub.services import referrals
@@ -31,7 +32,11 @@ def _messages(ctx, type_: str) -> list[tuple[str, str]]:
         rows = s.exec(
             select(OutboxMessage).where(OutboxMessage.type == type_).order_by(col(OutboxMessage.id))
         ).all()
-        return [(r.destination, open_envelope(ctx.vault, r)["data"]["deadline"]) for r in rows]
+        # the party's id; its kind (institution, unit) is checked where it matters
+        return [
+            (destinations.split(r.destination)[1], open_envelope(ctx.vault, r)["data"]["deadline"])
+            for r in rows
+        ]
 
 
 def test_holiday_week_reminder_overdue_escalation(database_url: str, tmp_path: Path) -> None:

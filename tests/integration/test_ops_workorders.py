@@ -54,12 +54,18 @@ def test_filed_dispatched_answered_called_back(api: Api) -> None:
     assert got["status"] == "dispatched" and got["institution"]["id"] == "pm-a"
     assert got["dispatch_by"] == "2026-11-23T12:00:00+08:00"
     assert got["answer_by"] == "2026-11-26T23:59:59+08:00"
-    [msg] = [m for m in outbox_envelopes(api.ctx, "pm-a") if m["type"] == "workorder.dispatched"]
+    [msg] = [
+        m
+        for m in outbox_envelopes(api.ctx, "institution:pm-a")
+        if m["type"] == "workorder.dispatched"
+    ]
     assert (
         msg["data"]["contact"]["phone"] == "13812345678" and "请于" in msg["data"]["notice"]["zh"]
     )
     [notice] = [
-        m for m in outbox_envelopes(api.ctx, "notify") if m["type"] == "notice.workorder_received"
+        m
+        for m in outbox_envelopes(api.ctx, "hub:notify")
+        if m["type"] == "notice.workorder_received"
     ]
     assert notice["data"]["recipients"] == [{"name": "赵敏", "phone": "13812345678"}]
     assert notice["data"]["query_code"] == got["query_code"]
@@ -78,7 +84,9 @@ def test_filed_dispatched_answered_called_back(api: Api) -> None:
     assert r.status_code == 200 and r.json()["status"] == "answered"
     assert post(api, no, "answer", {"answer": "again"}, "institution", "pm-a").status_code == 409
     [answered] = [
-        m for m in outbox_envelopes(api.ctx, "notify") if m["type"] == "notice.workorder_answered"
+        m
+        for m in outbox_envelopes(api.ctx, "hub:notify")
+        if m["type"] == "notice.workorder_answered"
     ]
     assert answered["data"]["answer"].startswith("请携带身份证")
     public = api.client.get(f"/v1/workorders/{no}", params={"code": got["query_code"]}).json()
@@ -144,7 +152,7 @@ def test_the_hotline_dispatches_what_names_nobody(api: Api) -> None:
     got = filed(api, role="admin", institution=None, type="petition", reply_by="phone")
     no = got["workorder_no"]
     assert got["status"] == "submitted" and got["institution"] is None
-    assert [m["type"] for m in outbox_envelopes(api.ctx, "sfj")] == ["workorder.received"]
+    assert [m["type"] for m in outbox_envelopes(api.ctx, "unit:sfj")] == ["workorder.received"]
     # a phone reply: the number still reaches the citizen by SMS, the answer does not
     assert post(api, no, "dispatch", {"institution": "cm-x"}, "unit", "xbw").status_code == 403
     assert post(api, no, "dispatch", {"institution": "nobody"}, "admin").status_code == 422
@@ -153,7 +161,7 @@ def test_the_hotline_dispatches_what_names_nobody(api: Api) -> None:
     assert (
         post(api, no, "answer", {"answer": "已电话答复"}, "institution", "cm-x").status_code == 200
     )
-    notices = [m["type"] for m in outbox_envelopes(api.ctx, "notify")]
+    notices = [m["type"] for m in outbox_envelopes(api.ctx, "hub:notify")]
     assert notices == ["notice.workorder_received"]
     mine = api.client.get("/v1/workorders", headers=api.auth("unit", "xbw")).json()
     assert [w["workorder_no"] for w in mine["workorders"]] == [no]
@@ -180,7 +188,7 @@ def test_clocks_red_light_and_dunning(api: Api) -> None:
     clock.set(clock.now() + timedelta(hours=2))  # 12:00: the hotline's order is late
     assert run_pass(api.ctx, settings)["workorder_dispatch_overdue"] == 1
     assert run_pass(api.ctx, settings)["workorder_dispatch_overdue"] == 0  # once
-    assert "workorder.dispatch_overdue" in types("sfj")
+    assert "workorder.dispatch_overdue" in types("unit:sfj")
     clock.set(clock.now() + timedelta(days=1, hours=8))  # Tue 20:00: 4 h left for cm-x
     counts = run_pass(api.ctx, settings)
     assert counts["workorder_reminder"] == 1
@@ -194,9 +202,9 @@ def test_clocks_red_light_and_dunning(api: Api) -> None:
     assert (
         counts["workorder_dunning"] == 1 and run_pass(api.ctx, settings)["workorder_dunning"] == 0
     )
-    assert types("cm-x") == ["workorder.reminder", "workorder.overdue"]
-    assert types("xbw") == ["workorder.dunning"]
-    assert "催办" in outbox_envelopes(api.ctx, "xbw")[-1]["data"]["notice"]["zh"]
+    assert types("institution:cm-x") == ["workorder.reminder", "workorder.overdue"]
+    assert types("unit:xbw") == ["workorder.dunning"]
+    assert "催办" in outbox_envelopes(api.ctx, "unit:xbw")[-1]["data"]["notice"]["zh"]
     assert hotline != urgent
 
 

@@ -104,7 +104,9 @@ def test_reminders_reach_the_duty_phone_and_dunning_the_liaison(
     clock(ctx).set(sh(2026, 11, 25, 23, 59, 59))  # one working day late: escalated
     run_pass(ctx, settings)
     sms = [
-        m["data"] for m in outbox_envelopes(ctx, "notify") if m["type"] == "notice.duty_reminder"
+        m["data"]
+        for m in outbox_envelopes(ctx, "hub:notify")
+        if m["type"] == "notice.duty_reminder"
     ]
     by_what = {(d["what"], d["recipients"][0]["phone"]) for d in sms}
     assert ("reminder", DUTY["phone"]) in by_what

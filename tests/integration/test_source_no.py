@@ -30,7 +30,9 @@ def test_kept_answered_searchable_and_idempotent(api: Api) -> None:
     assert count_rows(api.ctx) == before
 
     assert api.record(no).json()["source_no"] == SOURCE
-    [pushed] = [m for m in outbox_envelopes(api.ctx, "portal") if m["application_no"] == no][:1]
+    [pushed] = [m for m in outbox_envelopes(api.ctx, "portal:portal") if m["application_no"] == no][
+        :1
+    ]
     assert pushed["data"]["source_no"] == SOURCE
     found = api.client.get(
         "/v1/applications", params={"source_no": SOURCE}, headers=api.auth("portal")

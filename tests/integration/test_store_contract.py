@@ -102,7 +102,7 @@ def test_outbox_feed_is_ordered_per_destination_and_rollback_leaves_no_gap(
             enqueue(
                 session,
                 ctx.vault,
-                destination="x",
+                destination="institution:x",
                 type="t",
                 application_no=None,
                 data={"i": i},
@@ -111,7 +111,7 @@ def test_outbox_feed_is_ordered_per_destination_and_rollback_leaves_no_gap(
             enqueue(
                 session,
                 ctx.vault,
-                destination="y",
+                destination="institution:y",
                 type="t",
                 application_no=None,
                 data={"i": i},
@@ -121,7 +121,7 @@ def test_outbox_feed_is_ordered_per_destination_and_rollback_leaves_no_gap(
         enqueue(
             session,
             ctx.vault,
-            destination="x",
+            destination="institution:x",
             type="t",
             application_no=None,
             data={"i": "lost"},
@@ -132,7 +132,7 @@ def test_outbox_feed_is_ordered_per_destination_and_rollback_leaves_no_gap(
         enqueue(
             session,
             ctx.vault,
-            destination="x",
+            destination="institution:x",
             type="t",
             application_no=None,
             data={"i": 5},
@@ -141,13 +141,13 @@ def test_outbox_feed_is_ordered_per_destination_and_rollback_leaves_no_gap(
     with ctx.db.read() as session:
         seqs = session.exec(
             select(OutboxMessage.party_seq)
-            .where(OutboxMessage.destination == "x")
+            .where(OutboxMessage.destination == "institution:x")
             .order_by(col(OutboxMessage.party_seq))
         ).all()
         assert list(seqs) == [1, 2, 3, 4, 5, 6]
-        first, cursor = read_feed(ctx, session, "x", 0, 4)
-        rest, end = read_feed(ctx, session, "x", cursor, 100)
-        empty, same = read_feed(ctx, session, "x", end, 100)
+        first, cursor = read_feed(ctx, session, "institution:x", 0, 4)
+        rest, end = read_feed(ctx, session, "institution:x", cursor, 100)
+        empty, same = read_feed(ctx, session, "institution:x", end, 100)
     assert [m["data"]["i"] for m in first] == [0, 1, 2, 3]
     assert cursor == 4
     assert [m["data"]["i"] for m in rest] == [4, 5]
@@ -161,7 +161,7 @@ def test_outbox_envelope_round_trips_and_is_ciphertext_at_rest(ctx: HubContext) 
         message_id = enqueue(
             session,
             ctx.vault,
-            destination="notify",
+            destination="hub:notify",
             type="notice.test",
             application_no="310000-20261123-000001-3",
             data=data,

@@ -73,8 +73,8 @@ def test_a_manual_unit_dispatches_its_new_cases_itself(database_url: str, tmp_pa
         assert not may_view(ctx, s, XBW, s.get(Application, no))
     # one working day for the unit: Tuesday 24 November, end of day
     assert clocks == [("dispatch_by", "sfj", None, sh(2026, 11, 24, 23, 59, 59))]
-    assert _messages(ctx, "pm-a") == []  # no institution has it yet
-    told = [m for m in _messages(ctx, "sfj") if m["type"] == "application.awaiting_dispatch"]
+    assert _messages(ctx, "institution:pm-a") == []  # no institution has it yet
+    told = [m for m in _messages(ctx, "unit:sfj") if m["type"] == "application.awaiting_dispatch"]
     assert [m["application_no"] for m in told] == [no]
     assert told[0]["data"]["suggested_institution"] == "pm-a"
     assert "applicants" not in told[0]["data"]  # the unit opens the case to see who
@@ -93,9 +93,9 @@ def test_a_manual_unit_dispatches_its_new_cases_itself(database_url: str, tmp_pa
             if d.met_at is None
         )
     assert open_kinds == ["acknowledge_by", "decide_by", "respondent_contact_by"]
-    assert [m["type"] for m in _messages(ctx, "pm-b")] == ["application.dispatched"]
+    assert [m["type"] for m in _messages(ctx, "institution:pm-b")] == ["application.dispatched"]
     # the unit dispatched it itself: no second "new case" message to it
-    assert "application.new_case" not in [m["type"] for m in _messages(ctx, "sfj")]
+    assert "application.new_case" not in [m["type"] for m in _messages(ctx, "unit:sfj")]
     assert _list(ctx, SFJ, awaiting="true") == []
     assert event(ctx, no, "pm-b", "received")["status"] == "received"
 
@@ -121,9 +121,9 @@ def test_a_late_unit_is_reminded_marked_overdue_and_escalated(
         (0, 1, 0),
         (0, 0, 1),
     ]
-    to_unit = [m["type"] for m in _messages(ctx, "sfj") if m["type"].startswith("deadline.")]
+    to_unit = [m["type"] for m in _messages(ctx, "unit:sfj") if m["type"].startswith("deadline.")]
     assert to_unit == ["deadline.reminder", "deadline.overdue"]
-    escalated = [m for m in _messages(ctx, "hotline") if m["type"] == "deadline.escalated"]
+    escalated = [m for m in _messages(ctx, "unit:hotline") if m["type"] == "deadline.escalated"]
     assert [(m["application_no"], m["data"]["deadline"]) for m in escalated] == [
         (no, "dispatch_by")
     ]
@@ -137,7 +137,7 @@ def test_an_automatic_unit_is_told_of_every_new_case(sqlite_url: str, tmp_path: 
     window = submit(ctx, institution="cm-x", channel="window")
     app = _case(ctx, online)
     assert (app.status, app.institution_id, app.awaiting_unit) == ("dispatched", "cm-x", None)
-    new = [m for m in _messages(ctx, "xbw") if m["type"] == "application.new_case"]
+    new = [m for m in _messages(ctx, "unit:xbw") if m["type"] == "application.new_case"]
     assert [m["application_no"] for m in new] == [online, window]
     assert new[0]["data"] == {
         "institution": "cm-x",
@@ -147,5 +147,5 @@ def test_an_automatic_unit_is_told_of_every_new_case(sqlite_url: str, tmp_path: 
     }
     # a case moving on (returned, dispatched again) is not a new case
     event(ctx, online, "cm-x", "returned", reason="不属本会受理范围")
-    new_after = [m for m in _messages(ctx, "sfj") if m["type"] == "application.new_case"]
+    new_after = [m for m in _messages(ctx, "unit:sfj") if m["type"] == "application.new_case"]
     assert new_after == []

@@ -44,7 +44,7 @@ def parked_case(api: Api) -> str:
                 .where(
                     OutboxMessage.application_no == no,
                     OutboxMessage.type == "application.dispatched",
-                    OutboxMessage.destination == app.institution_id,
+                    OutboxMessage.destination == f"institution:{app.institution_id}",
                 )
                 .order_by(col(OutboxMessage.id).desc())
             ).first()
@@ -98,7 +98,9 @@ def test_a_unit_clerk_sees_only_its_institutions_and_presses_one(api: Api) -> No
     again = clerk.post("/web/console/overdue", data={**fields, "note": "请今天内联系申请人"})
     assert again.status_code == 303  # the same form twice is one dunning
 
-    pressed = [m for m in outbox_envelopes(api.ctx, "cm-x") if m["type"] == "deadline.dunning"]
+    pressed = [
+        m for m in outbox_envelopes(api.ctx, "institution:cm-x") if m["type"] == "deadline.dunning"
+    ]
     assert len(pressed) == 1
     data = pressed[0]["data"]
     assert data["deadline"] == "acknowledge_by" and data["working_days_late"] == 2
@@ -201,7 +203,7 @@ def test_dead_letters_are_listed_with_their_reason_and_replayed(api: Api) -> Non
     with api.ctx.db.read() as s:
         letter = s.exec(
             select(OutboxMessage)
-            .where(OutboxMessage.application_no == no, OutboxMessage.destination == "portal")
+            .where(OutboxMessage.application_no == no, OutboxMessage.destination == "portal:portal")
             .order_by(col(OutboxMessage.id))
         ).first()
     assert letter is not None

@@ -14,6 +14,7 @@ import pika
 
 from hub.broker.topology import Topology
 from hub.delivery.settings import DeliverySettings
+from hub.domain import destinations
 from hub.services.context import HubContext
 from hub.services.registry import seal_secret
 from hub.store.models import Institution, OutboxPending
@@ -57,6 +58,13 @@ def set_delivery(
         session.add(inst)
 
 
+def qualified(destination: str) -> str:
+    """A test's bare party id as the outbox names it (hub.domain.destinations)."""
+    if destinations.is_qualified(destination):
+        return destination
+    return destinations.NOTIFY if destination == "notify" else destinations.institution(destination)
+
+
 def enqueue_many(
     ctx: HubContext,
     destination: str,
@@ -78,7 +86,7 @@ def enqueue_many(
                     enqueue(
                         session,
                         ctx.vault,
-                        destination=destination,
+                        destination=qualified(destination),
                         type=type,
                         application_no=f"case-{i % cases}" if cases else None,
                         data={"i": i, "text": "测试消息"},
