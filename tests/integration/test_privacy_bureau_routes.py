@@ -58,3 +58,32 @@ def test_the_data_bureau_feed_is_refused_and_its_shared_routes_answer(api: Api) 
     assert r.status_code == 403
     assert r.headers["content-type"].startswith("application/problem+json")
     assert api.client.get("/v1/shared/cases", headers=api.auth("databureau")).status_code == 200
+
+
+def test_a_data_bureau_person_reaches_no_page_beyond_the_public_ones(api: Api) -> None:
+    """A person of the data bureau signed in on the web: every page that a visitor who is
+    not signed in cannot see refuses them too (no case, no console, no workbench)."""
+    from tests.support.web import browser, person
+
+    no = api.submitted(preferred_institution="pm-a")["application_no"]
+    bureau = person(api, "shuju-1", "databureau", "bdc")
+    anonymous = browser(api)
+    reached: list[str] = []
+    checked = 0
+    for route in api.client.app.routes:  # type: ignore[attr-defined]
+        if not isinstance(route, Route) or not route.path.startswith("/web/"):
+            continue
+        # their own account's pages are theirs: signing out, changing the password
+        if "GET" not in (route.methods or ()) or route.path in ("/web/logout", "/web/password"):
+            continue
+        url = _filled(route.path, no)
+        visitor = anonymous.get(url)
+        if visitor.status_code == 200:
+            continue  # a public page
+        checked += 1
+        answer = bureau.get(url)
+        if answer.status_code == 200:
+            reached.append(f"GET {route.path}")
+    print(f"\n{checked} pages a visitor cannot see, none seen by the data bureau")
+    assert checked >= 10
+    assert reached == []
