@@ -11,6 +11,7 @@ ExecStart= names an executable and each dependency exists.
 from __future__ import annotations
 
 import configparser
+import os
 import re
 import shlex
 import shutil
@@ -153,6 +154,8 @@ def test_the_target_starts_every_long_running_process() -> None:
 
 
 def test_sysusers_and_tmpfiles_make_the_user_and_the_folders(tmp_path: Path) -> None:
+    if os.geteuid() != 0:
+        pytest.skip("systemd-tmpfiles gives the folders to onematter: that takes root")
     sysusers = require("systemd-sysusers", debian_package="systemd")
     tmpfiles = require("systemd-tmpfiles", debian_package="systemd")
     (tmp_path / "etc").mkdir()
