@@ -39,6 +39,7 @@ from hub.services.principal import Principal, Role
 from hub.store import audit
 from hub.store.models import ApiToken, Institution, Unit
 from hub.store.models_accounts import SignInLock, WebUser
+from schemas.text import PRINTABLE_MESSAGE, is_printable
 
 MIN_PASSWORD = 10
 MAX_PASSWORD = 200
@@ -148,6 +149,8 @@ def add_user(
     name = name.strip()
     if not name or len(name) > 100:
         errors.append(Violation("/name", "姓名必填，不超过 100 字 / name: 1-100 characters"))
+    elif not is_printable(name):  # a bidi override or NUL in the name every audit line shows
+        errors.append(Violation("/name", PRINTABLE_MESSAGE))
     try:
         the_role = Role(role)
     except ValueError:

@@ -350,3 +350,12 @@ def test_console_pages_read_numbers_in_ascii_digits_only(hub: Api) -> None:
     ):
         r = admin.get(url)
         assert r.status_code < 500, (url, r.status_code)
+
+
+@pytest.mark.parametrize("name", ["王\u202e明", "王\x00明", "\u200b"])
+def test_a_person_account_name_is_printable(api: Api, name: str) -> None:
+    from hub.services import accounts
+
+    with pytest.raises(Invalid) as refused, api.ctx.db.transaction() as s:
+        accounts.add_user(api.ctx, s, login="clerk.one", name=name, role="admin", party=None)
+    assert [v.pointer for v in refused.value.errors] == ["/name"]
