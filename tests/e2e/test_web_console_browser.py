@@ -355,3 +355,42 @@ def test_lockout_in_the_browser(served: Served) -> None:
         ).returncode
         == 0
     )
+
+
+def test_citizen_and_workbench_pages_fit_a_phone(served: Served) -> None:
+    """The same checks on the pages outside the console: the citizens' and an institution's
+    (signed in with its token), the case page with its forms, timeline and attachment."""
+    _need_browser()
+    from playwright.sync_api import sync_playwright
+
+    no = _submit(served, "pm-a")
+    token = issue_tokens(served.env, [("institution", "pm-a")])["pm-a"]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            page.set_default_timeout(10_000)
+            _audit_pages(
+                page,
+                served.base,
+                served.shots,
+                "public",
+                ("/web/", "/web/status", "/web/help", "/web/login"),
+            )
+            page.goto(f"{served.base}/web/status")
+            example = page.locator("#no-hint").inner_text()
+            digits = "".join(ch for ch in example if ch.isdigit() or ch == "X")[:21]
+            weights = [pow(2, 20 - i, 11) for i in range(20)]
+            total = sum(int(d) * w for d, w in zip(digits[:20], weights, strict=True))
+            check = "10X98765432"[total % 11]
+            assert digits[20] == check, example  # the example number is a valid one
+            page.goto(f"{served.base}/web/login")
+            page.get_by_text("或：机构接口令牌登录").click()
+            page.get_by_label("机构接口令牌").fill(token)
+            page.get_by_label("机构接口令牌").press("Enter")
+            page.wait_for_url("**/web/cases")
+            _audit_pages(
+                page, served.base, served.shots, "institution", ("/web/cases", f"/web/cases/{no}")
+            )
+        finally:
+            browser.close()

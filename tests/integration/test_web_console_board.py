@@ -224,3 +224,25 @@ def test_dead_letters_are_listed_with_their_reason_and_replayed(api: Api) -> Non
     assert "refused by the party: HTTP 410" not in done.text
     assert audit_logins(api, "delivery.replayed") == ["ops.admin"]
     assert browser(api).get("/web/console/deadletters").status_code == 303  # sign in first
+
+
+def test_every_console_page_speaks_english_too(api: Api) -> None:
+    late_case(api)
+    admin = person(api, "ops.english", "admin", None)
+    for path, words in (
+        ("/web/console/", "Today"),
+        ("/web/console/overdue", "working days late"),
+        ("/web/console/undeliverable", "Awaiting dispatch by hand"),
+        ("/web/console/deadletters", "Failed deliveries"),
+        ("/web/console/registry", "Registry approvals"),
+        ("/web/console/complaints", "Complaints"),
+        ("/web/console/workorders", "Work orders"),
+        ("/web/console/stats", "Mediation KPIs"),
+        ("/web/console/alerts", "Early warnings"),
+        ("/web/console/help", "Add an article"),
+        ("/web/console/grants", "Create a consent grant"),
+    ):
+        r = admin.get(path, params={"lang": "en"})
+        assert r.status_code == 200, path
+        assert '<html lang="en">' in r.text and words in r.text, path
+        assert "超期督办" not in r.text, path  # the menu too
