@@ -26,7 +26,8 @@ from privacy.aggregates import suppress
 from privacy.crypto import FieldCipher, KeyRing
 from privacy.masking import Pseudonymizer, compile_masker
 from privacy.pii import scrub
-from privacy.testing import labelled_corpus, make_faker, sample_case_record
+from privacy.testing import labelled_corpus, make_faker
+from tests.support.builders import sample_case_record
 
 NEUTRAL = (
     "双方当事人在调解员主持下进行了多次沟通。",

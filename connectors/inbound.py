@@ -17,7 +17,6 @@ with its reason.
 from __future__ import annotations
 
 import hashlib
-import logging
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
@@ -26,6 +25,7 @@ import schemas
 from hub import jsonutil
 from hub.delivery.message import Delivery
 from hub.delivery.outcomes import Dead, Delivered, Forward, Outcome
+from hub.logsafety import get_logger
 from hub.services import lifecycle, referrals
 from hub.services.context import HubContext
 from hub.services.errors import ServiceError
@@ -33,7 +33,7 @@ from hub.services.principal import Principal, Role
 from hub.store.models import InboxRecord, Institution
 from schemas import text
 
-log = logging.getLogger("hub.inbound")
+log = get_logger("hub.inbound")
 CONSUMER = "inbound"
 
 

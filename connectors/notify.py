@@ -28,6 +28,7 @@ from sqlalchemy import Connection
 from hub.delivery.message import Message
 from hub.delivery.outcomes import Connector, Dead, Delivered, Outcome, RetryPolicy
 from hub.domain import notices
+from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.store.outbox_recorder import recorder_for
 
@@ -152,9 +153,7 @@ class LogOnly(SmsGateway, Mailer):
     """Neither configured (the embedded default): notices are logged, never lost silently."""
 
     def send(self, *args: Any, **kwargs: Any) -> None:
-        import logging
-
-        logging.getLogger("hub.notify").info("notice not sent (no gateway configured)")
+        get_logger("hub.notify").info("notice not sent (no gateway configured)")
 
 
 # ---- what was sent --------------------------------------------------------------------

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 import os
 from pathlib import Path
 
 from hub.clock import Clock, SystemClock
 from hub.config import Settings
+from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.store import audit
 from hub.store.db import Database
@@ -20,7 +20,7 @@ from privacy.config import (
 )
 from privacy.crypto import BlindIndex, FieldCipher
 
-log = logging.getLogger("hub.bootstrap")
+log = get_logger("hub.bootstrap")
 
 
 def ensure_demo_keys(settings: Settings) -> None:

@@ -281,7 +281,10 @@ _CHATTY = ("pika", "httpx", "httpcore", "urllib3", "alembic", "sqlalchemy", "asy
 
 
 def configure_logging(verbose: bool) -> None:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    from hub.config import LogSettings
+    from hub.logsafety import configure
+
+    configure(LogSettings.from_env().format)  # text, or JSON lines (HUB_LOG_FORMAT=json)
     for name in _CHATTY:
         logging.getLogger(name).setLevel(logging.INFO if verbose else logging.WARNING)
     # pika logs a failed connection at ERROR, with a traceback, several lines for one

@@ -341,6 +341,39 @@ class ServeSettings:
         )
 
 
+@dataclass(frozen=True)
+class MetricsSettings:
+    """`/metrics` and `/healthz` of a relay, connector or scheduler process on a port of
+    its own (`HUB_METRICS_PORT`, `HUB_METRICS_HOST`); `--metrics-port` wins."""
+
+    port: int | None = None
+    host: str = "127.0.0.1"
+
+    @classmethod
+    def from_env(cls) -> MetricsSettings:
+        raw = os.environ.get("HUB_METRICS_PORT")
+        return cls(
+            port=int(raw) if raw else None,
+            host=os.environ.get("HUB_METRICS_HOST") or "127.0.0.1",
+        )
+
+
+@dataclass(frozen=True)
+class LogSettings:
+    """`HUB_LOG_FORMAT`: `text` (default, a line for people) or `json` (production: one
+    JSON object a line, for a log collector). hub.logsafety renders both."""
+
+    format: str = "text"
+
+    def __post_init__(self) -> None:
+        if self.format not in ("text", "json"):
+            raise ValueError("HUB_LOG_FORMAT must be text or json")
+
+    @classmethod
+    def from_env(cls) -> LogSettings:
+        return cls(format=(os.environ.get("HUB_LOG_FORMAT") or "text").strip().lower())
+
+
 DEFAULT_CASE_FILE_BYTES = 50 * 1024 * 1024
 
 
@@ -387,6 +420,7 @@ class Settings:
     audit: AuditSettings = field(default_factory=AuditSettings)
     intake: IntakeSettings = field(default_factory=IntakeSettings)
     serve: ServeSettings = field(default_factory=ServeSettings)
+    logs: LogSettings = field(default_factory=LogSettings)
     #: Bytes of files one case may hold (attachments, referral documents, served documents).
     case_file_bytes: int = DEFAULT_CASE_FILE_BYTES
     #: The plausible range of dates taken from outside (HUB_PLATFORM_START, ...).
@@ -429,6 +463,7 @@ class Settings:
             audit=AuditSettings.from_env(),
             intake=IntakeSettings.from_env(),
             serve=ServeSettings.from_env(),
+            logs=LogSettings.from_env(),
             case_file_bytes=_case_file_bytes(),
             dates=dates_from_env(),
         )

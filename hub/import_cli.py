@@ -23,6 +23,8 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 
+from hub.config import Settings
+
 _RECEIVED_AT = re.compile(rb'"received_at"\s*:\s*"([^"]{10,40})"')
 
 
@@ -116,7 +118,7 @@ def _count_lines(path: str) -> int:
 
 
 def _default_workers() -> int:
-    url = os.environ.get("HUB_DATABASE_URL", "")
+    url = Settings.from_env().database_url
     return 2 if url.startswith("postgresql") else 1
 
 

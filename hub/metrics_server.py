@@ -9,7 +9,6 @@ and the connectors' counters live in their own processes, so each one serves its
 from __future__ import annotations
 
 import json
-import logging
 import os
 import threading
 from collections.abc import Callable
@@ -18,7 +17,10 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-log = logging.getLogger("hub.metrics")
+from hub.config import MetricsSettings
+from hub.logsafety import get_logger
+
+log = get_logger("hub.metrics")
 
 
 class MetricsServer:
@@ -104,10 +106,9 @@ def start_from_args(
     alive: Callable[[], bool] = lambda: True,
     details: Callable[[], dict[str, Any]] = dict,
 ) -> MetricsServer | None:
-    port = args.metrics_port
-    if port is None and os.environ.get("HUB_METRICS_PORT"):
-        port = int(os.environ["HUB_METRICS_PORT"])
+    configured = MetricsSettings.from_env()
+    port = args.metrics_port if args.metrics_port is not None else configured.port
     if port is None:
         return None
-    host = args.metrics_host or os.environ.get("HUB_METRICS_HOST") or "127.0.0.1"
+    host = args.metrics_host or configured.host
     return MetricsServer(port, host=host, process=process, alive=alive, details=details).start()

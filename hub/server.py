@@ -3,22 +3,23 @@
 from __future__ import annotations
 
 import contextlib
-import logging
 from collections.abc import Iterator
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 
+from hub import logsafety
 from hub.api.app import create_app
 from hub.arrival_limits import IMPORT_PATH as ARRIVAL_LIMITS
 from hub.bootstrap import bootstrap, default_registry_file
-from hub.config import ServeSettings
+from hub.config import LogSettings, ServeSettings
 from hub.gc_tuning import tune_for_service
+from hub.logsafety import get_logger
 from hub.optional import optional_module
 from hub.services.context import HubContext
 
-log = logging.getLogger("hub.server")
+log = get_logger("hub.server")
 
 #: Background workers started beside the API when their module exists: (module, factory).
 #: HUB_BACKGROUND_OFF=embedded,scheduler leaves some out (e.g. when `hub relay` and
@@ -54,7 +55,10 @@ def background(ctx: HubContext, app: Starlette) -> Iterator[None]:
 
 
 def app_factory() -> Starlette:
-    """For `uvicorn --factory` with several workers: each process builds its own context."""
+    """For `uvicorn --factory` with several workers: each process builds its own context
+    and configures its own logs (a worker process inherits no handlers)."""
+    logsafety.configure(LogSettings.from_env().format)
+    logsafety.install()
     ctx = bootstrap()
     app = create_app(ctx)
     # SQLite: each worker checkpoints the WAL outside commits (PASSIVE checkpoints may run
@@ -68,8 +72,11 @@ def server_options(settings: ServeSettings) -> dict[str, Any]:
     """uvicorn settings of every `hub serve`: no access log (request lines carry query codes,
     which are secrets); time limits on a request's arrival (hub.arrival_limits); the client
     address taken from X-Forwarded-For only when the peer is a proxy listed in
-    HUB_TRUSTED_PROXIES (default 127.0.0.1), since throttling counts per client address."""
+    HUB_TRUSTED_PROXIES (default 127.0.0.1), since throttling counts per client address.
+    uvicorn configures no logging of its own: its lines go to the root handler, rendered
+    and scrubbed as the hub's (hub.logsafety, HUB_LOG_FORMAT)."""
     return {
+        "log_config": None,
         "log_level": "info",
         "access_log": False,
         "http": ARRIVAL_LIMITS,

@@ -12,7 +12,6 @@ doubling up to 60 s; back to 1 s after a minute of healthy running) and runs the
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 import traceback
@@ -20,7 +19,9 @@ from collections.abc import Callable
 
 from prometheus_client import Counter
 
-log = logging.getLogger("hub.supervision")
+from hub.logsafety import get_logger
+
+log = get_logger("hub.supervision")
 
 RESTARTS = Counter(
     "hub_background_restarts_total",

@@ -25,7 +25,18 @@ _STANDARD = frozenset(logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | 
     "asctime",
 }
 # Identifiers the hub logs on purpose and that are not personal.
-_SAFE_KEYS = frozenset({"application_no", "message_id", "event_id", "institution", "status"})
+_SAFE_KEYS = frozenset(
+    {
+        "application_no",
+        "message_id",
+        "event_id",
+        "institution",
+        "status",
+        "logger",
+        "level",
+        "timestamp",
+    }
+)
 
 
 def scrub_value(value: Any, _depth: int = 0) -> Any:
@@ -47,6 +58,11 @@ class PiiLogFilter(logging.Filter):
     drops a record."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.msg, dict) and not record.args:  # structlog's event dict
+            record.msg = {
+                k: v if k in _SAFE_KEYS else scrub_value(v) for k, v in record.msg.items()
+            }
+            return True
         try:
             message = record.getMessage()
         except Exception:  # a broken format string: log it without its arguments

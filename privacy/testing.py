@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 import re
 import string
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, timedelta
 from typing import Any
 
 from privacy.pii import Span, is_resident_id, is_uscc
@@ -20,8 +20,6 @@ __all__ = [
     "DISTRICTS",
     "labelled_corpus",
     "make_faker",
-    "sample_application",
-    "sample_case_record",
     "shanghai_address",
     "valid_bank_card",
     "valid_old_resident_id",
@@ -46,7 +44,6 @@ DISTRICTS = {
     "310120": "奉贤区",
     "310151": "崇明区",
 }
-_CN8 = timezone(timedelta(hours=8))
 _ROADS = "漕溪北 肇嘉浜 天钥桥 衡山 淮海中 南京西 延安西 长寿 四川北 控江 七莘 祖冲之 张江 "
 _ROADS += "沪太 博乐 人民北 江宁 虹桥 曹杨 武宁 中山北 龙华中 宛平南 零陵 宜山 吴中 古北"
 _TOWNS = "七宝 莘庄 张江 川沙 周浦 江桥 泗泾 朱家角 南桥 城桥 新河 堡镇 罗店 顾村 安亭 马陆"
@@ -422,123 +419,3 @@ def _fill(slot: str, rng: random.Random, fake: Any) -> tuple[str, str | None]:
     if slot == "company":
         return str(fake.company()), None
     raise KeyError(slot)
-
-
-# ---------------------------------------------------------------------------------
-# Application and case records (INTERFACE 4)
-# ---------------------------------------------------------------------------------
-def _party(rng: random.Random, fake: Any, *, organization: bool = False) -> dict[str, Any]:
-    if organization:
-        return {
-            "kind": "organization",
-            "name": str(fake.company()),
-            "id_type": "uscc",
-            "id_number": valid_uscc(rng),
-            "phone": f"021-{rng.randrange(2, 10)}{rng.randrange(10**6, 10**7)}",
-            "email": str(fake.company_email()),
-            "address": shanghai_address(rng),
-        }
-    return {
-        "kind": "person",
-        "name": str(fake.name()),
-        "id_type": "resident_id",
-        "id_number": str(fake.ssn()),
-        "phone": str(fake.phone_number()),
-        "email": str(fake.free_email()),
-        "address": shanghai_address(rng),
-    }
-
-
-def sample_application(rng: random.Random, fake: Any) -> dict[str, Any]:
-    """A full, valid application body (INTERFACE 4) with every optional field set."""
-    applicant = _party(rng, fake)
-    respondent = _party(rng, fake, organization=rng.random() < 0.5)
-    occurred = date(2025, 1, 1) + timedelta(days=rng.randrange(0, 600))
-    received = datetime(2026, 11, 2, 9, 0, tzinfo=_CN8) + timedelta(minutes=rng.randrange(0, 9999))
-    district = rng.choice(list(DISTRICTS))
-    amount = f"{rng.randrange(100, 5_000_000)}.{rng.randrange(100):02d}"
-    return {
-        "channel": rng.choice(["online", "window"]),
-        "received_at": received.isoformat(),
-        "category": rng.choice(["consumer", "labor", "neighbor", "loan", "traffic"]),
-        "district": district,
-        "applicants": [applicant],
-        "respondents": [respondent],
-        "facts": f"申请人{applicant['name']}于{occurred.year}年{occurred.month}月{occurred.day}日"
-        f"与被申请人{respondent['name']}发生纠纷，联系电话{applicant['phone']}。",
-        "claims": f"要求被申请人赔偿{amount}元。",
-        "amount": amount,
-        "occurred_on": occurred.isoformat(),
-        "occurred_place": f"上海市{DISTRICTS[district]}{rng.choice(_ROADS.split())}路"
-        f"{rng.randrange(1, 999)}号",
-        "preferred_institution": f"pm-{district}-01",
-        "arbitration_agreement": rng.random() < 0.3,
-        "attachments": [
-            {
-                "name": f"{applicant['name']}的收据.jpg",
-                "media_type": "image/jpeg",
-                "sha256": f"{rng.getrandbits(256):064x}",
-                "size": rng.randrange(1000, 10**6),
-                "content_base64": "aGVsbG8=",
-            }
-        ],
-    }
-
-
-def sample_case_record(rng: random.Random, fake: Any, number: int = 1) -> dict[str, Any]:
-    """The shape of ``GET /v1/applications/{no}``: the application, its number, status,
-    institution and timeline with event data, ending in a failed closure and a referral."""
-    app = sample_application(rng, fake)
-    start = datetime.fromisoformat(app["received_at"])
-    inst = {"id": f"pm-{app['district']}-01", "name": f"{DISTRICTS[app['district']]}人民调解委员会"}
-
-    def at(hours: int) -> str:
-        return (start + timedelta(hours=hours)).isoformat()
-
-    respondent = app["respondents"][0]["name"]
-    timeline = [
-        {"type": "submitted", "at": at(0), "data": {}},
-        {"type": "dispatched", "at": at(1), "data": {"institution": inst["id"]}},
-        {"type": "received", "at": at(2), "data": {}},
-        {
-            "type": "respondent_contacted",
-            "at": at(20),
-            "data": {"willing": True, "note": f"已电话联系{respondent}，对方同意调解。"},
-        },
-        {"type": "accepted", "at": at(30), "data": {}},
-        {
-            "type": "closed",
-            "at": at(200),
-            "data": {
-                "outcome": "failure",
-                "agreement": {"summary": f"{respondent}同意分期支付", "amount": app["amount"]},
-                "remedies": "可向有管辖权的人民法院提起诉讼。",
-            },
-        },
-        {
-            "type": "referral_requested",
-            "at": at(210),
-            "data": {"kind": "litigation", "target": f"court-{app['district']}"},
-        },
-        {
-            "type": "referral_result",
-            "at": at(400),
-            "data": {
-                "outcome": "filed",
-                "case_no": f"(2026)沪0104民初{rng.randrange(1, 9999)}号",
-                "decided_on": "2026-12-20",
-                "document": {"sha256": f"{rng.getrandbits(256):064x}", "name": "受理通知书.pdf"},
-            },
-        },
-    ]
-    return {
-        "application_no": f"310000-20261102-{number:06d}-X",
-        "query_code": "K7Q2M9",
-        **app,
-        "status": "litigation_filed",
-        "institution": inst,
-        "deadlines": [{"kind": "acknowledge_by", "due_at": at(24), "provisional": False}],
-        "created_at": at(0),
-        "updated_at": at(400),
-        "timeline": timeline,
-    }

@@ -148,15 +148,24 @@ _DATE_TIME = re.compile(
 def _format_checker() -> FormatChecker:
     checker = FormatChecker(formats=("date", "uuid"))
 
-    @checker.checks("printable")
+    Check = Callable[[object], bool]
+
+    def checks(
+        name: str, raises: type[Exception] | tuple[type[Exception], ...] = ()
+    ) -> Callable[[Check], Check]:
+        # jsonschema's decorator is untyped; the functions below keep their own types
+        register: Callable[[Check], Check] = checker.checks(name, raises=raises)
+        return register
+
+    @checks("printable")
     def _is_printable(instance: object) -> bool:
         return text.is_printable(instance)
 
-    @checker.checks("email")
+    @checks("email")
     def _is_email(instance: object) -> bool:
         return not isinstance(instance, str) or ("@" in instance and text.is_printable(instance))
 
-    @checker.checks("date-time", raises=ValueError)
+    @checks("date-time", raises=ValueError)
     def _is_date_time(instance: object) -> bool:
         if not isinstance(instance, str):
             return True
@@ -170,7 +179,7 @@ def _format_checker() -> FormatChecker:
             text = head + "." + frac.group()[:6].ljust(6, "0") + tail[frac.end() :]
         return datetime.fromisoformat(text).tzinfo is not None
 
-    @checker.checks("uri")
+    @checks("uri")
     def _is_uri(instance: object) -> bool:
         return not isinstance(instance, str) or bool(re.match(r"^https?://[^\s/?#]+", instance))
 

@@ -29,7 +29,9 @@ from starlette.routing import Route
 
 from hub.api.errors import HttpProblem
 from hub.api.support import authenticate
-from hub.services.errors import Violation
+from hub.logsafety import bound
+from hub.services.casework import canonical_no
+from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -168,6 +170,16 @@ def caller(request: Request) -> Principal:
     return principal
 
 
+def _case_no(request: Request) -> str | None:
+    raw = request.path_params.get("no")
+    if raw is None or not request.url.path.startswith("/v1/applications/"):
+        return None  # `no` of a complaint or a work order is not an application number
+    try:
+        return canonical_no(raw)
+    except Invalid:  # the handler answers it with its 422
+        return None
+
+
 class DeclaredRoute(Route):
     """A Starlette route that carries its `Operation` for the OpenAPI document."""
 
@@ -185,7 +197,13 @@ class DeclaredRoute(Route):
             errors = _query_errors(op, request)
             if errors:
                 raise HttpProblem(422, "查询参数未通过校验 / invalid query parameters", errors)
-            return await handler(request)
+            principal = request.state.principal
+            with bound(  # every line of the request names the case and the caller
+                application_no=_case_no(request),
+                party=(principal.party or str(principal.role)) if principal else None,
+                operation=op.operation_id,
+            ):
+                return await handler(request)
 
         functools.update_wrapper(checked, handler)
         super().__init__(op.path, checked, methods=[op.method])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
 from starlette.requests import Request
@@ -10,9 +9,10 @@ from starlette.responses import Response
 
 from hub.api.problems import problem
 from hub.domain.errors import InvalidApplicationNumber, InvalidTransition, NotAllowed
+from hub.logsafety import get_logger
 from hub.services.errors import Conflict, Invalid, ServiceError, Throttled, Violation
 
-log = logging.getLogger("hub.api")
+log = get_logger("hub.api")
 
 
 class HttpProblem(Exception):

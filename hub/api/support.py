@@ -58,7 +58,7 @@ def authenticate(request: Request, *roles: Role) -> Principal:
         answer = cache.authenticate(token)
     if isinstance(answer, Exception):
         raise answer
-    principal = answer
+    principal: Principal | None = answer
     if principal is None:
         raise HttpProblem(401, "凭证无效或已吊销 / invalid or revoked token")
     # The data bureau reaches only the routes that name it (the masked and shared ones):

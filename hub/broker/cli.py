@@ -22,7 +22,8 @@ def _ctx() -> Any:
 
 
 def _settings(ctx: Any) -> DeliverySettings:
-    return ctx.settings.delivery_settings()
+    settings: DeliverySettings = ctx.settings.delivery_settings()
+    return settings
 
 
 def _state(conn: Any) -> str:

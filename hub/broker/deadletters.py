@@ -8,15 +8,15 @@ the rows, `hub deadletters replay` sends them again.
 
 from __future__ import annotations
 
-import logging
 from typing import Any
 
 from hub.delivery.message import Delivery
 from hub.delivery.outcomes import Delivered, Outcome
+from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.services.delivery_failures import record_dead
 
-log = logging.getLogger("hub.deadletters")
+log = get_logger("hub.deadletters")
 
 
 def _text(v: Any) -> str:

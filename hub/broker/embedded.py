@@ -16,7 +16,6 @@ notice journal's rows go to SQLite's one writer together, many rows a transactio
 
 from __future__ import annotations
 
-import logging
 import threading
 from dataclasses import replace
 from typing import Any
@@ -31,11 +30,12 @@ from hub.broker.wiring import Connectors, RegistryPlan, build
 from hub.broker.worker import Worker
 from hub.delivery.directory import Directory
 from hub.delivery.settings import DeliverySettings
+from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.store.models import OutboxMessage
 from hub.supervision import Supervised
 
-log = logging.getLogger("hub.embedded")
+log = get_logger("hub.embedded")
 
 #: The connectors that run in-process: every one whose counterpart needs no broker.
 CONNECTORS = ["webhook", "portal", "notify", "deadletters"]

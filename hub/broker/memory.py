@@ -30,7 +30,6 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import logging
 import re
 import threading
 import time
@@ -43,8 +42,9 @@ import pika
 from pika.exceptions import ChannelClosedByBroker, UnroutableError
 
 from hub.broker.policies import Policy, effective_arguments
+from hub.logsafety import get_logger
 
-log = logging.getLogger("hub.broker.memory")
+log = get_logger("hub.broker.memory")
 
 
 # ---- the loop a connection's callbacks run on -------------------------------------------

@@ -6,7 +6,6 @@ Queue depths are read at scrape time without the management plugin: a passive
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -17,10 +16,11 @@ from prometheus_client.registry import Collector
 
 from hub.broker.topology import Topology
 from hub.delivery.settings import DeliverySettings
+from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.store.outbox_recorder import recorder_for
 
-log = logging.getLogger("hub.broker.metrics")
+log = get_logger("hub.broker.metrics")
 
 PUBLISHED = Counter("hub_relay_published_total", "Outbox messages published by the relay")
 CONFIRMED = Counter("hub_relay_confirmed_total", "Publishes the broker confirmed (ack)")

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 
 from pika.exceptions import AMQPError
 from tenacity import Retrying, retry_if_exception_type, wait_exponential_jitter
 
-log = logging.getLogger("hub.broker")
+from hub.logsafety import get_logger
+
+log = get_logger("hub.broker")
 
 
 def reconnecting(what: str, stopping: threading.Event, deadline: float | None) -> Retrying:

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import functools
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -52,15 +51,16 @@ from hub.broker.transport import Transport, transport_for
 from hub.delivery.directory import Directory, Route
 from hub.delivery.message import destination_of, framed_body, pack_facts
 from hub.delivery.settings import DeliverySettings
+from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.store.db import is_postgres, make_engine
 from hub.store.outbox_recorder import recorder_for
 from hub.store.types import as_utc
 
-log = logging.getLogger("hub.relay")
+log = get_logger("hub.relay")
 
 
-class RelayConnectionLost(AMQPError):
+class RelayConnectionLost(AMQPError):  # type: ignore[misc]  # pika ships no types
     """The broker connection closed under a running relay; it reconnects."""
 
 

@@ -24,6 +24,7 @@ from hub.delivery.directory import Directory, Route
 from hub.delivery.message import Delivery, Message
 from hub.delivery.outcomes import Connector, Delivered, Outcome, RetryPolicy
 from hub.delivery.settings import DeliverySettings
+from hub.logsafety import bound, get_logger, message_facts
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 
@@ -48,6 +49,9 @@ class Connectors:
     def close(self) -> None:
         self.webhook.close()
         self.portal.close()
+
+
+log = get_logger("hub.delivery")
 
 
 def build(
@@ -92,10 +96,13 @@ def party_handler(connectors: Connectors, directory: Directory) -> Handler:
 
     def handle(d: Delivery) -> Outcome:
         message = Message.from_delivery(d.routing_key, d.properties, d.body)
-        connector = connectors.for_route(directory.party(message.destination).route)
-        if connector is None:
-            return Delivered("the party reads its feed")
-        return connector.handle(message)
+        with bound(**message_facts(message)):
+            connector = connectors.for_route(directory.party(message.destination).route)
+            if connector is None:
+                return Delivered("the party reads its feed")
+            outcome = connector.handle(message)
+            log.debug("delivery handled", outcome=type(outcome).__name__)
+            return outcome
 
     return handle
 

@@ -16,7 +16,6 @@ requeue: the quorum queue counts deliveries and dead-letters the message after
 from __future__ import annotations
 
 import functools
-import logging
 import threading
 import time
 from collections.abc import Callable
@@ -33,8 +32,9 @@ from hub.broker.transport import Transport, transport_for
 from hub.delivery.message import Delivery, Message
 from hub.delivery.outcomes import Connector, Dead, Delivered, Forward, Outcome, Retry
 from hub.delivery.settings import DeliverySettings
+from hub.logsafety import bound, get_logger, message_facts
 
-log = logging.getLogger("hub.worker")
+log = get_logger("hub.worker")
 
 
 Handler = Callable[[Delivery], Outcome]
@@ -59,7 +59,9 @@ Plan = list[Subscription] | Callable[[], list[Subscription]]
 
 def outbox_handler(connector: Connector) -> Handler:
     def handle(d: Delivery) -> Outcome:
-        return connector.handle(Message.from_delivery(d.routing_key, d.properties, d.body))
+        message = Message.from_delivery(d.routing_key, d.properties, d.body)
+        with bound(**message_facts(message)):
+            return connector.handle(message)
 
     return handle
 

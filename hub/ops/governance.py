@@ -433,7 +433,9 @@ def _version_view(v: InstitutionVersion) -> dict[str, Any]:
     }
 
 
-def history(ctx: HubContext, session: Session, principal: Principal, inst_id: str) -> dict:
+def history(
+    ctx: HubContext, session: Session, principal: Principal, inst_id: str
+) -> dict[str, Any]:
     sync_history(session, ctx.clock.now())
     inst = session.get(Institution, inst_id)
     if inst is None or (principal.role is Role.UNIT and inst.unit_id != principal.party):

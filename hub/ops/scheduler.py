@@ -23,7 +23,6 @@ here when a referral is requested and met when its result arrives; they act the 
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +42,7 @@ from hub.domain.calendar import (
 from hub.domain.calendar import (
     working_hours_between,
 )
+from hub.logsafety import bound, get_logger
 from hub.services import calendar as working_calendar
 from hub.services import records, retention
 from hub.services.casework import NOTIFY
@@ -52,7 +52,7 @@ from hub.store.models import Application, Deadline, Institution, Unit
 from hub.store.outbox import enqueue
 from hub.supervision import Supervised
 
-log = logging.getLogger("hub.ops.scheduler")
+log = get_logger("hub.ops.scheduler")
 
 
 @dataclass
@@ -71,7 +71,9 @@ class Counts:
 # ------------------------------------------------------------------ one pass
 
 
-def _notice(kind: str, what: str, inst_name: str, no: str, due_at: datetime, extra: str) -> dict:
+def _notice(
+    kind: str, what: str, inst_name: str, no: str, due_at: datetime, extra: str
+) -> dict[str, str]:
     zh, en = DEADLINE_TEXT.get(kind, (kind, kind))
     due = jsonutil.rfc3339(due_at)
     texts = {
@@ -111,6 +113,21 @@ def _claim(session: Session, deadline_id: int, column: str, now: datetime) -> bo
 
 
 def _act(
+    ctx: HubContext,
+    deadline_id: int,
+    application_no: str,
+    what: str,
+    now: datetime,
+    settings: SchedulerSettings,
+) -> bool:
+    with bound(application_no=application_no):
+        acted = _act_on(ctx, deadline_id, application_no, what, now, settings)
+        if acted:
+            log.info("deadline action taken", action=what)
+        return acted
+
+
+def _act_on(
     ctx: HubContext,
     deadline_id: int,
     application_no: str,

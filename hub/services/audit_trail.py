@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import os
 import threading
 from collections.abc import Callable, Iterator
@@ -39,6 +38,7 @@ from sqlmodel import col, select
 
 from hub import jsonutil
 from hub.domain.calendar import SHANGHAI
+from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.store import audit
 from hub.store import audit_checkpoints as store
@@ -46,7 +46,7 @@ from hub.store.models import AuditCheckpoint, AuditEntry
 from hub.supervision import Supervised
 from privacy.signing import Verifier
 
-log = logging.getLogger("hub.audit")
+log = get_logger("hub.audit")
 
 DEFAULT_INTERVAL = 30.0
 RETENTION_YEARS = 30

@@ -12,7 +12,6 @@ the provisional deadlines that processes not yet in step wrote meanwhile.
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ from hub.domain.calendar_schedule import (
     parse_schedule,
     spans,
 )
+from hub.logsafety import get_logger
 from hub.services import records
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
@@ -39,7 +39,7 @@ from hub.store import audit
 from hub.store.models import Application, CalendarYear, Deadline, Institution
 from hub.store.outbox import enqueue
 
-log = logging.getLogger("hub.services.calendar")
+log = get_logger("hub.services.calendar")
 
 
 def known_until(this_year: int | None = None) -> int:

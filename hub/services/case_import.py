@@ -24,7 +24,6 @@ batch is run again alone.
 from __future__ import annotations
 
 import json
-import logging
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -54,6 +53,7 @@ from hub.domain.status import (
     status_for_referral_request,
     status_for_referral_result,
 )
+from hub.logsafety import get_logger
 from hub.services import calendar as working_calendar
 from hub.services import records
 from hub.services.casework import record_audit
@@ -65,7 +65,7 @@ from hub.store.models import Application, Deadline, PartyIndex, Referral
 from hub.store.sequences import next_day_sequence
 from hub.store.writes import emit, end_buffer, start_buffer
 
-log = logging.getLogger("hub.import")
+log = get_logger("hub.import")
 
 #: Which open clocks an institution event stops (as `lifecycle._MEETS`); a final event
 #: (rejected, returned, closed) stops them all.

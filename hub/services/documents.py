@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -26,6 +25,7 @@ from sqlmodel import Session, col, select
 from hub import jsonutil
 from hub.domain import destinations
 from hub.domain.status import Status
+from hub.logsafety import get_logger
 from hub.services import case_files, records
 from hub.services.casework import NOTIFY, load_for_update
 from hub.services.context import HubContext
@@ -35,7 +35,7 @@ from hub.store import audit
 from hub.store.models import Application, CaseDocument
 from hub.store.outbox import enqueue
 
-log = logging.getLogger("hub.services.documents")
+log = get_logger("hub.services.documents")
 
 _NO_CASE = "没有这个办件 / no such application"
 _NO_ATTACHMENT = "没有这个附件 / no such attachment"
@@ -77,7 +77,12 @@ def _checked(content: bytes, sha256: str, what: str) -> bytes:
 
 
 def _read_audit(
-    session: Session, principal: Principal, no: str, action: str, at: datetime, detail: dict
+    session: Session,
+    principal: Principal,
+    no: str,
+    action: str,
+    at: datetime,
+    detail: dict[str, Any],
 ) -> None:
     audit.append(
         session,
@@ -292,7 +297,7 @@ def content(
 
 
 def receipt(
-    ctx: HubContext, session: Session, principal: Principal, document_id: str, body: dict
+    ctx: HubContext, session: Session, principal: Principal, document_id: str, body: dict[str, Any]
 ) -> dict[str, Any]:
     """`POST /v1/documents/{id}/receipt` (the portal of the case): the party opened it."""
     now = ctx.clock.now()

@@ -13,7 +13,6 @@ again on its own, so none is lost and none is written twice.
 
 from __future__ import annotations
 
-import logging
 import queue
 import threading
 import time
@@ -25,6 +24,7 @@ from sqlmodel import Session
 
 from hub import jsonutil
 from hub.domain.numbering import business_day
+from hub.logsafety import get_logger
 from hub.services import intake
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, ServiceError, Violation
@@ -35,7 +35,7 @@ from hub.store.models import Application
 from hub.store.writes import end_buffer, start_buffer
 from schemas import text
 
-log = logging.getLogger("hub.intake")
+log = get_logger("hub.intake")
 
 
 @dataclass
@@ -202,6 +202,12 @@ class IntakeBatcher:
         if result.get("repeat"):  # the portal's own number again: the first case, nothing new
             return Answer(200, jsonutil.dumps(result))
         created.append((result["application_no"], result["query_code"]))
+        log.debug(  # debug: intake's hot path; the case's own lines follow with its number
+            "application numbered",
+            application_no=result["application_no"],
+            party=item.principal.party or str(item.principal.role),
+            status=result["status"],
+        )
         answer = Answer(201, jsonutil.dumps(result))
         if item.key:
             remember(

@@ -20,6 +20,7 @@ from hub.domain.status import (
     can_withdraw,
     next_status_for_event,
 )
+from hub.logsafety import get_logger
 from hub.services import records
 from hub.services.access import may_view, sees_everything
 from hub.services.casework import (
@@ -38,6 +39,8 @@ from hub.services.errors import Conflict, NotFound
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, CaseEvent, Institution
 from hub.store.outbox import enqueue
+
+log = get_logger("hub.lifecycle")
 
 #: Which open clocks an event stops (INTERFACE 6).
 _MEETS: dict[EventType, set[str]] = {
@@ -140,6 +143,7 @@ def record_event(
         extra: dict[str, Any] = {k: data[k] for k in ("reason", "outcome", "remedies") if k in data}
         notify_applicant(ctx, session, app, notice, now, extra)
     record_audit(session, app, principal, f"event.{event}", now, {"status": app.status})
+    log.info("institution event recorded", type=str(event), status=app.status)
     return {"application_no": no, "event_id": body["event_id"], "status": app.status}
 
 
@@ -186,6 +190,7 @@ def withdraw(
     notify_portal(ctx, session, app, now)
     notify_applicant(ctx, session, app, "withdrawn", now)
     record_audit(session, app, principal, "application.withdrawn", now)
+    log.info("application withdrawn", status=app.status)
     return {"application_no": no, "status": app.status}
 
 
@@ -245,6 +250,7 @@ def unit_dispatch(
     dispatch(ctx, session, app, target.id, at=now, actor=principal)
     notify_portal(ctx, session, app, now)
     record_audit(session, app, principal, "application.dispatched_by_unit", now, {"to": target.id})
+    log.info("application dispatched by hand", institution=target.id, status=app.status)
     return {
         "application_no": no,
         "status": app.status,

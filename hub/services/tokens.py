@@ -9,7 +9,6 @@ each token is written to its row in the background, to the minute.
 from __future__ import annotations
 
 import hashlib
-import logging
 import re
 import secrets
 import threading
@@ -25,6 +24,7 @@ from sqlmodel import col, select
 
 from hub import jsonutil
 from hub.domain.routing import MEDIATION_KINDS
+from hub.logsafety import get_logger
 from hub.services import web_sessions
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, NotFound
@@ -34,7 +34,7 @@ from hub.store.models import ApiToken, Institution, Unit
 from hub.supervision import Supervised
 from schemas import reserved as reserved_names
 
-log = logging.getLogger("hub.tokens")
+log = get_logger("hub.tokens")
 
 #: How long a process trusts what it read about a token (revocation and expiry included).
 CACHE_SECONDS = 10.0

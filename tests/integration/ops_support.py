@@ -14,8 +14,8 @@ from hub.config import Settings
 from hub.services import intake, lifecycle
 from hub.services.context import HubContext
 from hub.services.principal import Principal, Role
+from tests.support.builders import application, company, make_resident_id, person
 from tests.support.hubctx import make_hub
-from tests.unit.test_schemas_support import application, company, make_resident_id, person
 
 SH = ZoneInfo("Asia/Shanghai")
 SMALL = Path(__file__).resolve().parent.parent / "fixtures" / "small_registry.yaml"
@@ -95,6 +95,6 @@ def person_n(n: int, name: str = "李四") -> dict[str, Any]:
 
 
 def company_n(prefix: str, name: str) -> dict[str, Any]:
-    from tests.unit.test_schemas_support import make_uscc
+    from tests.support.builders import make_uscc
 
     return company(name=name, id_number=make_uscc(prefix))

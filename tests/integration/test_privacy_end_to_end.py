@@ -22,10 +22,11 @@ from sqlmodel import select
 
 from hub.services.tokens import issue
 from hub.store.models_privacy import DpBudget, DpRelease
-from privacy.testing import make_faker, sample_application
+from privacy.testing import make_faker
 from tests.corpus.heldout import IDENTIFIERS, heldout_corpus
 from tests.integration.test_privacy_shared import all_pages, next_month
 from tests.support.api import MONDAY, Api
+from tests.support.builders import sample_application
 
 pytestmark = pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)
 

@@ -17,9 +17,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from privacy.testing import make_faker, sample_application
+from privacy.testing import make_faker
 from tests.integration.test_privacy_shared import next_month
 from tests.support.api import Api
+from tests.support.builders import sample_application
 
 
 def _forms(body: dict[str, Any], extra: list[str]) -> set[str]:

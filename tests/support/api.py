@@ -6,7 +6,6 @@ not just repeat the code under test.
 
 from __future__ import annotations
 
-import copy
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +20,18 @@ from hub.services.tokens import issue
 from hub.store.models import OutboxMessage
 from hub.store.outbox import open_envelope
 from schemas.identity import mod11_2
+from tests.support.builders import (  # re-exported: the tests have long imported them here
+    APPLICANT_ID,
+    APPLICANT_NAME,
+    APPLICANT_PHONE,
+    CLAIMS,
+    FACTS,
+    PERSONAL_VALUES,
+    RESPONDENT_NAME,
+    RESPONDENT_PHONE,
+    RESPONDENT_USCC,
+    application_body,
+)
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 SMALL_REGISTRY = FIXTURES / "small_registry.yaml"
@@ -29,16 +40,6 @@ MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 #: Tables a rejected request must leave untouched.
 WRITE_TABLES = ("application", "case_event", "outbox", "audit_entry", "day_sequence")
-
-APPLICANT_NAME = "王小明"
-APPLICANT_ID = "11010519491231002X"  # GB 11643 worked example
-APPLICANT_PHONE = "13912345678"
-RESPONDENT_NAME = "上海某某健身有限公司"
-RESPONDENT_USCC = "91350100M000100Y43"  # GB 32100 well-known example
-RESPONDENT_PHONE = "021-64871234"
-FACTS = "健身房突然停业，预付的会员费无人退还，多次联系无果。"
-CLAIMS = "退还剩余会员费三千元。"
-PERSONAL_VALUES = (APPLICANT_NAME, APPLICANT_ID, APPLICANT_PHONE, FACTS, CLAIMS)
 
 
 #: ISO 7064 MOD 11-2 over any digit string: the one implementation (`schemas.identity`);
@@ -60,39 +61,6 @@ def wrong_check(no: str) -> str:
     """The same number with a different (so wrong) check character."""
     last = no[-1].upper()
     return no[:-1] + ("0" if last != "0" else "1")
-
-
-def application_body(**over: Any) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "channel": "online",
-        "category": "consumer",
-        "district": "310104",
-        "applicants": [
-            {
-                "kind": "person",
-                "name": APPLICANT_NAME,
-                "id_type": "resident_id",
-                "id_number": APPLICANT_ID,
-                "phone": APPLICANT_PHONE,
-            }
-        ],
-        "respondents": [
-            {
-                "kind": "organization",
-                "name": RESPONDENT_NAME,
-                "id_type": "uscc",
-                "id_number": RESPONDENT_USCC,
-                "phone": RESPONDENT_PHONE,
-            }
-        ],
-        "facts": FACTS,
-        "claims": CLAIMS,
-        "amount": "3000.00",
-        "occurred_on": "2026-11-01",
-        "occurred_place": "徐汇区漕溪北路1号",
-    }
-    body.update(copy.deepcopy(over))
-    return body
 
 
 def count_rows(ctx: HubContext, tables: tuple[str, ...] = WRITE_TABLES) -> dict[str, int]:
@@ -220,3 +188,24 @@ class Api:
 
     def feed(self, role: str, party: str | None = None, **params: Any) -> httpx.Response:
         return self.client.get("/v1/feed", params=params, headers=self.auth(role, party))
+
+
+__all__ = [
+    "APPLICANT_ID",
+    "APPLICANT_NAME",
+    "APPLICANT_PHONE",
+    "CLAIMS",
+    "FACTS",
+    "PERSONAL_VALUES",
+    "RESPONDENT_NAME",
+    "RESPONDENT_PHONE",
+    "RESPONDENT_USCC",
+    "Api",
+    "application_body",
+    "count_changes",
+    "count_rows",
+    "make_number",
+    "number_is_valid",
+    "outbox_envelopes",
+    "wrong_check",
+]

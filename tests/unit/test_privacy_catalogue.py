@@ -11,7 +11,8 @@ from privacy.catalogue import (
     leaf_paths,
     load_catalogue,
 )
-from privacy.testing import make_faker, sample_application, sample_case_record
+from privacy.testing import make_faker
+from tests.support.builders import sample_application, sample_case_record
 
 
 @pytest.fixture(scope="module")

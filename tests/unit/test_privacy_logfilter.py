@@ -55,6 +55,7 @@ def test_unformattable_records_are_still_logged(
 
 def test_structlog_processor() -> None:
     out = io.StringIO()
+    saved = structlog.get_config()  # the hub's (hub.logsafety), put back after
     structlog.configure(
         processors=[
             structlog.processors.format_exc_info,
@@ -72,7 +73,7 @@ def test_structlog_processor() -> None:
         except RuntimeError:
             log.exception("boom")
     finally:
-        structlog.reset_defaults()
+        structlog.configure(**saved)
     text = out.getvalue()
     for value in (NAME, ID, PHONE):
         assert value not in text, text

@@ -7,8 +7,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from privacy.masking import Pseudonymizer, compile_masker, mask_case, to_band, to_district, to_month
-from privacy.testing import DISTRICTS, make_faker, sample_case_record, valid_uscc
+from privacy.testing import DISTRICTS, make_faker, valid_uscc
 from schemas.identity import resident_id_check_character
+from tests.support.builders import sample_case_record
 
 KEY = b"p" * 32
 PSEUDO = Pseudonymizer(KEY)

@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from schemas import FieldError, validate
-from tests.unit.test_schemas_support import (
+from tests.support.builders import (
     application,
     attachment,
     company,

@@ -5,7 +5,7 @@ import random
 import pytest
 
 from schemas import codes, identity
-from tests.unit.test_schemas_support import make_resident_id, make_uscc, random_uscc
+from tests.support.builders import make_resident_id, make_uscc, random_uscc
 
 
 @pytest.mark.parametrize(

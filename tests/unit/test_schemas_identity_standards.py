@@ -7,7 +7,7 @@ import pytest
 
 import schemas
 from schemas import identity
-from tests.unit.test_schemas_support import application, company, make_resident_id, person
+from tests.support.builders import application, company, make_resident_id, person
 
 
 @pytest.mark.parametrize(

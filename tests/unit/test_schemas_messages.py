@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from schemas import BASE_URI, SCHEMA_NAMES, FieldError, schema_document, validate
-from tests.unit.test_schemas_support import attachment
+from tests.support.builders import attachment
 
 
 def ptrs(name: str, body: Any) -> list[str]:

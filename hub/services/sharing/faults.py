@@ -10,7 +10,6 @@ the ciphertext or the error text) and keeps one row per case and part for admins
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -19,9 +18,10 @@ from prometheus_client import Counter
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.logsafety import get_logger
 from hub.store.models_privacy import SharedUnreadable
 
-log = logging.getLogger("hub.sharing")
+log = get_logger("hub.sharing")
 
 UNREADABLE = Counter(
     "hub_shared_unreadable_total",
