@@ -201,6 +201,9 @@ _MOBILE = re.compile(
     + _ND
     + r"|(?:\+|00)886[ \-]?9\d{2}[ \-]?\d{3}[ \-]?\d{3}"
     + _ND
+    # any other country's number: + and a country code, then 7-13 digits in groups
+    + r"|\+(?!86)[1-9]\d{0,2}[ \-]?(?:\d[ \-]?){6,12}\d"
+    + _ND
 )
 # Landlines: area code (0 and 2-3 digits, in brackets or not, or +86 without the 0), then
 # 7-8 digits in up to three groups, then an extension (转 801, -801, ext. 801, 分机 801).
@@ -237,7 +240,8 @@ _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕
 # Plates: province, issuing letter (not I; O is the police's), an optional dot or dash,
 # then 5 characters, or 6 for new-energy plates (D/F first, or last on large vehicles).
 _PLATE = re.compile(
-    r"[" + _PROVINCES + r"]\s?[A-Z][·•.\-\s]?[A-HJ-NP-Z0-9]{5,6}(?:挂|学|警|港|澳)?"
+    r"[" + _PROVINCES + r"]\s?[A-Z][·•.\-\s]?(?:[A-HJ-NP-Z0-9][\s\-]?){4,5}[A-HJ-NP-Z0-9]"
+    r"(?:挂|学|警|港|澳)?"
     r"(?![A-Za-z0-9])"
 )
 # Passports (E/G/P + 8 digits, EA-EZ + 7) and permits: 港澳居民来往内地通行证 (H/M + 8 or
@@ -248,7 +252,9 @@ _PASSPORT = re.compile(r"[EGPDS]" + _NB1 + r"[A-Z]?(?:\d{7,8}|\d{4}[ \-]\d{3,4})
 _PERMIT = re.compile(r"[HMCL]" + _NB1 + r"(?:\d{8}(?:\d{2})?|[A-Z]\d{7,8}|\d{7,8})" + _NA)
 _DOCUMENT_CUED = re.compile(
     r"(?:护照|通行证|回乡证|台胞证|居住证|证件|旅行证|签证)[^0-9A-Za-z。；;\n]{0,8}?"
-    r"([A-Z]{0,2}[ \-]?(?:\d{6,10}|\d{3,5}[ \-]\d{3,5})(?:[ \-]?\d{1,4})?)" + _NA
+    r"([A-Z]{0,2}[ \-]?(?:\d{6,10}|\d{3,5}[ \-]\d{3,5})(?:[ \-]?\d{1,4})?"
+    # other countries' passports: letters and digits mixed ("C1X2Y3Z45")
+    r"|(?=[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z0-9]{7,12})" + _NA
 )
 # WeChat ids (6-20 letters, digits, _ or -, starting with a letter; wxid_... anywhere) and
 # QQ numbers (5-11 digits), after their cue words.
@@ -289,7 +295,7 @@ _VIN_CUED = re.compile(
 # Hospital numbers (住院号, 病案号, 病历号, 门诊号, 就诊卡号, 医保卡号) after their cue.
 _HOSPITAL = re.compile(
     r"(?:住院号|病案号|病历号|门诊号|就诊号|就诊卡号|医保卡号|病人ID|患者ID)(?:码|为|是)?[:：\s]*"
-    r"([A-Za-z]{0,4}[\-]?\d{4,14})" + _NA
+    r"([A-Za-z]{0,4}[\-]?\d{2,14}(?:-\d{2,10})?)" + _NA
 )
 
 
@@ -336,7 +342,7 @@ def _han_except(chars: str) -> str:
 
 _ADDR_CHAR = _han_except(_ADDR_STOP)
 _ADDR_UNIT = (
-    r"(?:[\d一二三四五六七八九十百零〇]+(?:号楼|号院|号|弄|支弄|栋|幢|座|单元|室|层|楼|组|队|户|栋楼)"
+    r"(?:[\d一二三四五六七八九十百零〇]+[甲乙丙丁]?(?:号楼|号院|号|弄|支弄|栋|幢|座|单元|室|层|楼|组|队|户|栋楼)[甲乙丙丁]?"
     r"|[A-Za-z]座|[A-Za-z]?\d+室?)"
 )
 # A place beside a landmark: "新义村村委会旁12号", "路口对面3号".
@@ -399,16 +405,17 @@ _SINGLE_SURNAMES = (
     # rarer surnames, none of them a common word on its own
     "肖付闫茆訾麴禤仉缑蹇逄佴郏沃汲弓牧宓仰钭韶蓟咸莘贡扶堵宰却寿庾暨厍毋乜蒯桓"
     # the rest of the 百家姓 that is no common word, and rare surnames of today
-    "酆贲羿郤濮夔谯笪郈禚骞粘蒉郇靖剡隽妫凃冮郄"
+    "酆贲羿郤濮夔谯笪郈禚骞粘蒉郇靖剡隽妫凃冮郄庹邗"
 )
 # Surnames that are also common words ("水", "山", "东"...): a name with one of them is
 # taken only right after a cue ("被告水建国", "户名东方").
-_WORD_SURNAMES = "水昌凤经滑家松山秋暴怀籍苍习宦鱼慎弘禄越融巢钦琴伯赏墨福"
+_WORD_SURNAMES = "水昌凤经滑家松山秋暴怀籍苍习宦鱼慎弘禄越融巢钦琴伯赏墨福黑种"
 _DOUBLE_SURNAMES_TEXT = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 "
     "令狐 钟离 澹台 南宫 端木 独孤 西门 百里 呼延 东郭 闻人 万俟 赫连 太史 "
     "申屠 公羊 濮阳 淳于 单于 公冶 宗政 拓跋 完颜 第五 亓官 司空 巫马 漆雕 "
-    "乐正 壤驷 公良 梁丘 左丘 东门 谷梁 仲孙 羊舌"
+    "乐正 壤驷 公良 梁丘 左丘 东门 谷梁 仲孙 羊舌 "
+    "南门 太叔 鲜于 闾丘 司寇 子车 颛孙 公西 夹谷 宰父 段干 归海 微生 丌官"
 )
 _DOUBLE_SURNAMES = _DOUBLE_SURNAMES_TEXT.split()
 SURNAMES = frozenset(_SINGLE_SURNAMES) | frozenset(_DOUBLE_SURNAMES)
@@ -456,7 +463,7 @@ _CUES_BEFORE = (
     "来电人|投诉人|反映人|举报人|求助人|收件人|寄件人|楼上|楼下|隔壁|对门|接电话的是|转接|"
     "老婆|老公|爱人|媳妇|儿媳|女婿|公公|婆婆|外婆|外公|奶奶|爷爷|孙子|孙女|侄子|外甥|"
     "人事|财务|会计|前台|主管|业务员|销售|声称|称|致电|回访|约谈|约见|询问|走访|拜访|提醒|联络|"
-    "配偶|所有人|登记人|持有人|权利人|义务人"
+    "配偶|所有人|登记人|持有人|权利人|义务人|抄送给|抄送|发给|寄给|给"
 )
 _CUED_SURNAME_ALT = _SURNAME_ALT[:-2] + _WORD_SURNAMES + "])"
 _NAME_CUED = re.compile(
@@ -521,7 +528,8 @@ _NOT_NAMES_TEXT = (
     "臧某 闵某 苟某 邬某 边某 卞某 姬某 师某 和某 仇某 栾某 隋某 商某 刁某 "
     "沙某 荣某 巫某 寇某 桑某 郎某 甄某 "
     "那天 那里 那边 那些 那个 那时 那么 那样 那次 车停 车门 车窗 车身 车头 车尾 "
-    "家属 家人 家里 家中 家长 家门 时需 时届 常见 但至"
+    "家属 家人 家里 家中 家长 家门 时需 时届 常见 但至 "
+    "都行 都可 都有 都没 都在 都会 都要 都说 都不 都能 都得"
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _DOUBLE_SURNAME_SET = frozenset(_DOUBLE_SURNAMES)

@@ -12,7 +12,7 @@ spoken digits in call transcripts, full-width dots in e-mails, spaces inside pla
 It is split in two halves that share no template, no pool entry and no written form:
 `corpus("tune")` is the half the rules were tuned on first (round 1), `corpus("report")`
 the half measured then (held out in round 1; its misses were read in round 2). Parts
-written by hand after each later round (`WRITTEN_AFTER`: after rounds 2, 3 and 4) were
+written by hand after each later round (`WRITTEN_AFTER`: after rounds 2 to 5) were
 each measured before the next round read them; the last is the held-out part now.
 `CLEAN[part]` and the parts' clean sentences carry no personal data: whatever the
 scrubber replaces in them is a false positive.
@@ -1094,6 +1094,126 @@ AFTER_ROUND_4: tuple[Written, ...] = (
     ),
 )
 
+#: Written by hand after a fifth round of tuning (which read `AFTER_ROUND_4`'s misses):
+#: the held-out part now; only measured.
+AFTER_ROUND_5: tuple[Written, ...] = (
+    _w(
+        "wechat",
+        "VX: lele-0815，我爸叫韦德胜，他不会用手机，有事找我",
+        ("wechat", "lele-0815"),
+        ("name", "韦德胜"),
+    ),
+    _w(
+        "wechat",
+        "我住松江区泗泾镇古楼公路560弄18号402，快递放门口就行",
+        ("address", "松江区泗泾镇古楼公路560弄18号402"),
+    ),
+    _w(
+        "wechat",
+        "发票抬头开上海某某商贸有限公司，税号91310115MA1K3XY08Y，发到chenlei2019@gmail.com",
+        ("uscc", "91310115MA1K3XY08Y"),
+        ("email", "chenlei2019@gmail.com"),
+    ),
+    _w(
+        "wechat",
+        "外婆钱玉兰的退休金卡被她侄子拿走了，卡号6228480012345678911",
+        ("name", "钱玉兰"),
+        ("bank_card", "6228480012345678911"),
+    ),
+    _w(
+        "petition",
+        "被申请人：付晓军（曾用名付小军），身份证号码：3201 0219 8005 0612 32，"
+        "联系地址：上海市浦东新区张江镇科苑路88号3号楼5层。",
+        ("name", "付晓军"),
+        ("name", "付小军"),
+        ("resident_id", "3201 0219 8005 0612 32"),
+        ("address", "上海市浦东新区张江镇科苑路88号3号楼5层"),
+    ),
+    _w(
+        "petition",
+        "申请人马丽娟（马女士）与物业保安周建平因停车发生口角，周建平推搡申请人致其摔倒。",
+        ("name", "马丽娟"),
+        ("name", "周建平"),
+    ),
+    _w(
+        "petition",
+        "申请人身份证号410522198001012010，户籍地奉贤区南桥镇江海村3组18号。",
+        ("resident_id", "410522198001012010"),
+        ("address", "奉贤区南桥镇江海村3组18号"),
+    ),
+    _w(
+        "note",
+        "电话回访申请人娜仁花，其表示对方已退还押金。",
+        ("name", "娜仁花"),
+    ),
+    _w(
+        "note",
+        "被申请人车辆浙A·5B7K9已被交警扣留，车主仇海峰未到场。",
+        ("plate", "浙A·5B7K9"),
+        ("name", "仇海峰"),
+    ),
+    _w(
+        "note",
+        "申请人QQ邮箱123456789@qq.com无法接收附件，改用微信传送。",
+        ("email", "123456789@qq.com"),
+    ),
+    _w(
+        "call",
+        "来电号码：021-5049 1234 转 2，来电人自称是宝山区大场镇场中路3398弄12号的住户。",
+        ("landline", "021-5049 1234 转 2"),
+        ("address", "宝山区大场镇场中路3398弄12号"),
+    ),
+    _w(
+        "call",
+        "来电人张立新，男，手机号码138 1234 9876，反映闵行区浦江镇联航路1188号3幢的工地夜间施工。",
+        ("name", "张立新"),
+        ("mobile", "138 1234 9876"),
+        ("address", "闵行区浦江镇联航路1188号3幢"),
+    ),
+    _w(
+        "call",
+        "来电人称对方在闲鱼上的昵称叫小白，真名柏文静，手机尾号不清楚。",
+        ("name", "柏文静"),
+    ),
+    _w(
+        "court",
+        "原告：慕容雪，女，汉族，住所地上海市长宁区虹桥路1438号古北国际财富中心二期。",
+        ("name", "慕容雪"),
+        ("address", "上海市长宁区虹桥路1438号古北国际财富中心二期"),
+    ),
+    _w(
+        "court",
+        "被告：佘永刚，男，身份证号码320102198005061232，现羁押于某看守所。",
+        ("name", "佘永刚"),
+        ("resident_id", "320102198005061232"),
+    ),
+    _w(
+        "court",
+        "本院于2025年10月9日作出（2024）沪0115民初字第00123号民事判决。",
+        ("date", "2025年10月9日"),
+        ("case_no", "（2024）沪0115民初字第00123号"),
+    ),
+)
+
+#: Sentences without personal data, written with `AFTER_ROUND_5`.
+CLEAN_AFTER_ROUND_5: tuple[str, ...] = (
+    "这个事情拖了半年了，能不能快点？",
+    "申请人要求被申请人停止侵害。",
+    "物业费每平方米每月二元五角。",
+    "来电人询问人民调解协议的司法确认程序。",
+    "本判决生效后十日内履行。",
+    "行，那就这么定了。",
+    "双方同意由第三方机构进行评估。",
+    "调解员劝说双方各退一步。",
+    "华东地区的快递网点普遍爆仓。",
+    "金桥镇的工业区噪音扰民。",
+    "原告的举证不足以证明其主张。",
+    "周一到周五都可以来办理。",
+    "黄梅天家里墙面发霉。",
+    "石库门老房子的产权比较复杂。",
+    "宋庆龄故居附近禁止停车。",
+)
+
 #: Sentences without personal data, written with `AFTER_ROUND_4`.
 CLEAN_AFTER_ROUND_4: tuple[str, ...] = (
     "您好，我想问一下调解协议有没有法律效力？",
@@ -1227,9 +1347,10 @@ CLEAN: dict[str, tuple[str, ...]] = {
 
 #: The parts written by hand, in order, each after the round of tuning named: (texts,
 #: clean sentences). Only the last is held out; each earlier one was read by the next
-#: round; the last one ("after round 4") is the held-out part of the figures.
+#: round; the last one ("after round 5") is the held-out part of the figures.
 WRITTEN_AFTER: dict[str, tuple[tuple[Written, ...], tuple[str, ...]]] = {
     "after round 2": (AFTER_TUNING, CLEAN_AFTER_TUNING),
     "after round 3": (AFTER_ROUND_3, CLEAN_AFTER_ROUND_3),
     "after round 4": (AFTER_ROUND_4, CLEAN_AFTER_ROUND_4),
+    "after round 5": (AFTER_ROUND_5, CLEAN_AFTER_ROUND_5),
 }

