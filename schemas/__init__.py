@@ -451,6 +451,7 @@ def _fast(name: str) -> Callable[[object], object]:
         return lambda value: checker.conforms(value, format_name)
 
     formats = {f: fmt(f) for f in checker.checkers}
+    formats["printable"] = text.is_printable  # called for every name: skip the wrapper
     compiled: Callable[[object], object] = fastjsonschema.compile(
         document, formats=formats, use_default=False
     )

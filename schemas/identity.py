@@ -217,8 +217,10 @@ def _read(text: str) -> Phone | None:
         number = phonenumbers.parse(text, "CN")
     except phonenumbers.NumberParseException:
         return None
-    if number.country_code != 86 or number.extension or not phonenumbers.is_valid_number(number):
+    if number.country_code != 86 or number.extension:
         return None
+    # number_type answers UNKNOWN for a number the plan does not have: it is the validity
+    # test (is_valid_number runs the same matching a second time)
     kind = _KINDS.get(phonenumbers.number_type(number))
     if kind is None:
         return None
