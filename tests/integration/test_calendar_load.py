@@ -70,7 +70,7 @@ def test_loading_2027_recounts_and_tells_the_institution(
     moved = _moved(ctx)
     assert sorted(m["deadline"] for m in moved) == ["decide_by", "respondent_contact_by"]
     for m in moved:
-        assert m["to"] == "pm-a"
+        assert m["to"] == "institution:pm-a"
         assert (m["previous_due_at"], m["due_at"]) == (FOUR.isoformat(), FIVE.isoformat())
         assert m["provisional"] is False
         assert "重新计算" in m["notice"]["zh"] and "recounted" in m["notice"]["en"]
