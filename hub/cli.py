@@ -174,15 +174,21 @@ def cmd_audit_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from hub.metrics_server import start_from_args
+    import shutil
+
+    from hub.metrics_server import prepare_worker_metrics, start_from_args, wanted
     from hub.server import serve
 
-    served = start_from_args(args, "serve")
+    # several workers: their counters go to files the metrics port adds up
+    folder = prepare_worker_metrics() if args.workers > 1 and wanted(args) else None
+    served = start_from_args(args, "serve", multiprocess_dir=folder)
     try:
         return serve(args.host, args.port, workers=args.workers)
     finally:
         if served is not None:
             served.stop()
+        if folder is not None:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:

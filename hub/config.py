@@ -467,3 +467,9 @@ class Settings:
             case_file_bytes=_case_file_bytes(),
             dates=dates_from_env(),
         )
+
+
+def export_worker_metrics_dir(folder: str) -> None:
+    """`hub serve --workers N --metrics-port`: the folder where prometheus_client keeps the
+    workers' counters, in the environment they are started with (it reads it at import)."""
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = folder

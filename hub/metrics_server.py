@@ -4,6 +4,8 @@
 A small threaded HTTP server from the standard library, in a daemon thread: the relay's
 and the connectors' counters live in their own processes, so each one serves its own.
 `/healthz` answers 200 while the process's `alive()` holds (its loop runs), else 503.
+With `hub serve --workers N` the API workers keep their counters in prometheus_client's
+multiprocess files, and the metrics port answers for the workers and the supervisor alike.
 """
 
 from __future__ import annotations
@@ -11,16 +13,50 @@ from __future__ import annotations
 import json
 import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from hub.config import MetricsSettings
 from hub.logsafety import get_logger
 
 log = get_logger("hub.metrics")
+
+
+class _Merged:
+    """This process's registry and the API workers' (prometheus_client's multiprocess
+    files), one family per name: `hub serve --workers N` answers for all its processes."""
+
+    def __init__(self, multiprocess_dir: str) -> None:
+        from prometheus_client import CollectorRegistry
+        from prometheus_client.multiprocess import MultiProcessCollector
+
+        self.workers = CollectorRegistry()
+        MultiProcessCollector(self.workers, path=multiprocess_dir)  # type: ignore[no-untyped-call]
+
+    def collect(self) -> Iterator[Any]:
+        families: dict[str, Any] = {}
+        for registry in (REGISTRY, self.workers):
+            for family in registry.collect():
+                if family.name in families:
+                    families[family.name].samples.extend(family.samples)
+                else:
+                    families[family.name] = family
+        yield from families.values()
+
+
+def prepare_worker_metrics() -> str:
+    """A fresh folder for the API workers' metrics, in the environment they inherit; call
+    before they start (prometheus_client reads it when a worker first imports it)."""
+    import tempfile
+
+    from hub.config import export_worker_metrics_dir
+
+    folder = tempfile.mkdtemp(prefix="hub-metrics-")
+    export_worker_metrics_dir(folder)
+    return folder
 
 
 class MetricsServer:
@@ -32,14 +68,16 @@ class MetricsServer:
         process: str,
         alive: Callable[[], bool] = lambda: True,
         details: Callable[[], dict[str, Any]] = dict,
+        multiprocess_dir: str | None = None,
     ) -> None:
         owner = self
+        source: Any = _Merged(multiprocess_dir) if multiprocess_dir else REGISTRY
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self) -> None:
                 path = self.path.split("?", 1)[0]
                 if path == "/metrics":
-                    self._answer(200, generate_latest(), CONTENT_TYPE_LATEST)
+                    self._answer(200, generate_latest(source), CONTENT_TYPE_LATEST)
                 elif path == "/healthz":
                     ok = owner.alive()
                     body = {
@@ -99,16 +137,28 @@ def add_arguments(parser: Any) -> None:
     )
 
 
+def wanted(args: Any) -> bool:
+    return args.metrics_port is not None or MetricsSettings.from_env().port is not None
+
+
 def start_from_args(
     args: Any,
     process: str,
     *,
     alive: Callable[[], bool] = lambda: True,
     details: Callable[[], dict[str, Any]] = dict,
+    multiprocess_dir: str | None = None,
 ) -> MetricsServer | None:
     configured = MetricsSettings.from_env()
     port = args.metrics_port if args.metrics_port is not None else configured.port
     if port is None:
         return None
     host = args.metrics_host or configured.host
-    return MetricsServer(port, host=host, process=process, alive=alive, details=details).start()
+    return MetricsServer(
+        port,
+        host=host,
+        process=process,
+        alive=alive,
+        details=details,
+        multiprocess_dir=multiprocess_dir,
+    ).start()

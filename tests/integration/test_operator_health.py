@@ -288,3 +288,31 @@ def test_setup_names_queues_that_still_carry_their_limits_as_arguments(
         assert refused.returncode == 2 and "cannot write the policies" in refused.stderr
     finally:  # what `hub broker setup` declared: the default tiers, notify and portal
         teardown(amqp_url, replace(settings, retry_delays=DEFAULTS), ["notify", "portal"])
+
+
+def test_serve_with_two_workers_counts_both_on_its_metrics_port(tmp_path: Path) -> None:
+    """Each worker keeps its counters in prometheus_client's multiprocess files; the
+    metrics port of `hub serve --workers 2` adds them up with the supervisor's own."""
+    env = _env(tmp_path, HUB_BACKGROUND_OFF="embedded,scheduler", HUB_SCHEDULER="off")
+    assert _hub(["db", "upgrade"], env).returncode == 0
+    api, port = free_port(), free_port()
+    command = ["serve", "--port", str(api), "--workers", "2", "--metrics-port", str(port)]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", *command],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert wait_for(lambda: _reachable(api), 60), server.stderr
+        for _ in range(20):  # new connections: both workers answer some
+            assert _get(f"http://127.0.0.1:{api}/healthz")[0] == 200
+        figures = _figures(_get(f"http://127.0.0.1:{port}/metrics")[1])
+        key = 'hub_http_requests_total{method="GET",route="/healthz",status="200"}'
+        assert figures[key] >= 20
+        assert _get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+    finally:
+        os.killpg(server.pid, 15)
+        server.wait(20)
