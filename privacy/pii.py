@@ -274,6 +274,9 @@ _CASE_NO = re.compile(
     r"|[" + _HAN + r"]{0,6}第?\d{1,6}号)"
 )
 _CASE_BACK = 8  # at most this many characters of a body's name before "(2026)"
+# Words that end a sentence's part before a case number, never inside a body's name:
+# "2025年10月9日作出（2024）沪0115民初1号" keeps its date.
+_CASE_BACK_STOP = frozenset("年月日号于在为是的作出由经向与和及了即依按据系")
 
 
 def _case_numbers(text: str, out: list[_Candidate]) -> None:
@@ -281,7 +284,11 @@ def _case_numbers(text: str, out: list[_Candidate]) -> None:
     for m in _CASE_NO.finditer(text):
         start = m.start()
         limit = max(0, start - _CASE_BACK)
-        while start > limit and "\u4e00" <= text[start - 1] <= "\u9fff":
+        while (
+            start > limit
+            and "\u4e00" <= text[start - 1] <= "\u9fff"
+            and text[start - 1] not in _CASE_BACK_STOP
+        ):
             start -= 1
         out.append((start, m.end(), "case_no"))
 
@@ -342,7 +349,8 @@ def _han_except(chars: str) -> str:
 
 _ADDR_CHAR = _han_except(_ADDR_STOP)
 _ADDR_UNIT = (
-    r"(?:[\d一二三四五六七八九十百零〇]+[甲乙丙丁]?(?:号楼|号院|号|弄|支弄|栋|幢|座|单元|室|层|楼|组|队|户|栋楼)[甲乙丙丁]?"
+    r"(?:[\d一二三四五六七八九十百零〇]+[甲乙丙丁]?"
+    r"(?:号楼|号院|号|弄|支弄|栋|幢|座|单元|室|层|楼|组|队|户|栋楼|期)[甲乙丙丁]?"
     r"|[A-Za-z]座|[A-Za-z]?\d+室?)"
 )
 # A place beside a landmark: "新义村村委会旁12号", "路口对面3号".
@@ -463,7 +471,8 @@ _CUES_BEFORE = (
     "来电人|投诉人|反映人|举报人|求助人|收件人|寄件人|楼上|楼下|隔壁|对门|接电话的是|转接|"
     "老婆|老公|爱人|媳妇|儿媳|女婿|公公|婆婆|外婆|外公|奶奶|爷爷|孙子|孙女|侄子|外甥|"
     "人事|财务|会计|前台|主管|业务员|销售|声称|称|致电|回访|约谈|约见|询问|走访|拜访|提醒|联络|"
-    "配偶|所有人|登记人|持有人|权利人|义务人|抄送给|抄送|发给|寄给|给"
+    "配偶|所有人|登记人|持有人|权利人|义务人|抄送给|抄送|发给|寄给|给|"
+    "曾用名|真名|原名|化名|别名|本名|保安|保洁|门卫|店员|服务员|厨师|快递员|外卖员|骑手"
 )
 _CUED_SURNAME_ALT = _SURNAME_ALT[:-2] + _WORD_SURNAMES + "])"
 _NAME_CUED = re.compile(
@@ -529,7 +538,7 @@ _NOT_NAMES_TEXT = (
     "沙某 荣某 巫某 寇某 桑某 郎某 甄某 "
     "那天 那里 那边 那些 那个 那时 那么 那样 那次 车停 车门 车窗 车身 车头 车尾 "
     "家属 家人 家里 家中 家长 家门 时需 时届 常见 但至 "
-    "都行 都可 都有 都没 都在 都会 都要 都说 都不 都能 都得"
+    "都行 都可 都有 都没 都在 都会 都要 都说 都不 都能 都得 黄梅 金桥 金山 金桂"
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _DOUBLE_SURNAME_SET = frozenset(_DOUBLE_SURNAMES)
