@@ -104,8 +104,8 @@ class Operation:
         found = set(self.problems)
         if self.roles is not None:  # any-token routes refuse some roles too (databureau: 403)
             found |= {401, 403}
-        if self.body is not None:
-            found |= {400, 413, 415, 422}
+        if self.body is not None:  # 408: a body that stalls (hub.arrival_limits)
+            found |= {400, 408, 413, 415, 422}
         if any(p.where == "query" for p in self.params):
             found.add(422)
         if self.idempotent:

@@ -46,7 +46,15 @@ from hub.services.principal import Principal, Role
     roles=(Role.PORTAL, Role.INSTITUTION),
     body="application",
     idempotent=True,
-    answers=(Answer(201, "已受理编号 Numbered and dispatched", ref("ApplicationCreated")),),
+    answers=(
+        Answer(201, "已受理编号 Numbered and dispatched", ref("ApplicationCreated")),
+        Answer(
+            200,
+            "门户编号重复提交 The portal's own number again, same body: the first case "
+            "(query_code null once the first answer's record has expired)",
+            ref("ApplicationCreated"),
+        ),
+    ),
     problems=(429,),
 )
 async def submit(request: Request) -> Response:

@@ -72,10 +72,13 @@ SHAPES: dict[str, Schema] = {
         },
     ),
     "ApplicationCreated": obj(
-        ("application_no", "query_code", "status", "deadlines"),
+        ("application_no", "status"),
         "INTERFACE 4: the number, the applicant's query code, where the case went",
         application_no=STRING,
-        query_code={"type": "string", "description": "公开查询码 for GET /v1/status/{no}"},
+        query_code=nullable(
+            {"type": "string", "description": "公开查询码 for GET /v1/status/{no}"}
+        ),
+        source_no=nullable(STRING),
         status=STATUS,
         district=nullable(STRING),
         institution=nullable(INSTITUTION_REF),
