@@ -22,6 +22,7 @@ from hub.domain import destinations
 from hub.domain.numbering import business_day
 from hub.domain.throttle import Budget
 from hub.ops import counters
+from hub.services.access import sees_everything
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound, Violation
@@ -274,9 +275,10 @@ def answer(
 def list_for(
     ctx: HubContext, session: Session, principal: Principal, status: str | None
 ) -> list[dict[str, Any]]:
-    """GET /v1/complaints (unit: about its institutions; admin: all): content, never contact."""
+    """GET /v1/complaints (unit: about its institutions; the justice bureau and admin: all):
+    content, never contact; `unit` says whose to answer."""
     stmt = select(Complaint)
-    if principal.role is Role.UNIT:
+    if principal.role is Role.UNIT and not sees_everything(ctx, principal):
         stmt = stmt.where(Complaint.unit_id == principal.party)
     rows = session.exec(stmt.order_by(col(Complaint.created_at), col(Complaint.no))).all()
     earlier: dict[tuple[str, str], int] = {}
@@ -290,6 +292,7 @@ def list_for(
             {
                 "complaint_no": c.no,
                 "institution": c.institution_id,
+                "unit": c.unit_id,
                 "type": c.type,
                 "application_no": c.application_no,
                 "status": c.status,

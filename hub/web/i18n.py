@@ -579,5 +579,15 @@ class Texts:
         """A code the console shows (registry change, state, complaint, work order)."""
         return self._of(WORDS, code)
 
+    def message(self, code: str | None) -> str:
+        """A message type in words, the code beside it: 催办（deadline.dunning）."""
+        if not code:
+            return ""
+        family = code.split(".", 1)[0]
+        pair = WORDS.get(f"msg_{code}") or WORDS.get(f"msg_{family}")
+        if pair is None:
+            return code
+        return f"{pair[self._i]}（{code}）" if self.lang == "zh" else f"{pair[self._i]} ({code})"
+
     def pick(self, text: str) -> str:
         return pick(text, self.lang)

@@ -215,6 +215,7 @@ def test_dead_letters_are_listed_with_their_reason_and_replayed(api: Api) -> Non
     page = admin.get("/web/console/deadletters")
     assert page.status_code == 200
     assert "refused by the party: HTTP 410" in page.text and no in page.text
+    assert "办件状态变化（门户）（application.status_changed）" in page.text
     fields = post_form(page.text, "/web/console/deadletters/replay", 1)  # 0: the destination's
     assert fields["message_id"] == letter.message_id
     r = admin.post("/web/console/deadletters/replay", data=fields)

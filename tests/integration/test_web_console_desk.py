@@ -116,10 +116,16 @@ def test_complaints_are_answered_by_the_unit(api: Api) -> None:
     no = r.json()["complaint_no"]
     other = person(api, "xbw.cp", "unit", "xbw")
     assert no not in other.get("/web/console/complaints").text
+    cm = api.client.post(
+        "/v1/complaints", json={**body, "institution": "cm-x"}, headers=api.auth("portal")
+    ).json()["complaint_no"]
     clerk = person(api, "sfj.cp", "unit", "sfj")
     page = clerk.get("/web/console/complaints")
     assert no in page.text and "两周没有人联系我" in page.text and "办理超期" in page.text
     assert "13700001111" not in page.text  # never the complainant's contact
+    # the justice bureau reads xbw's complaint too, and leaves its answer to xbw
+    assert cm in page.text
+    assert f"/web/console/complaints/{cm}/answer" not in page.text
     action = f"/web/console/complaints/{no}/answer"
     fields = post_form(page.text, action)
     before = count_rows(api.ctx, TABLES)
