@@ -74,7 +74,9 @@ def bootstrap(
     ensure_demo_keys(settings)
     return HubContext(
         settings=settings,
-        db=Database(settings.database_url, pool_size=pool_size),
+        db=Database(
+            settings.database_url, pool_size=pool_size, replica_url=settings.database_read_url
+        ),
         vault=build_vault(),
         clock=clock or SystemClock(),
     )

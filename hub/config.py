@@ -399,6 +399,9 @@ class Settings:
     #: Working days a unit that dispatches by hand (`dispatch: manual`) has for a new case.
     unit_dispatch_days: int = 1
     max_body_bytes: int = 8 * 1024 * 1024
+    #: A PostgreSQL standby for the heavy reads (statistics, alerts, case lists, the data
+    #: bureau's bulk pull): HUB_DATABASE_READ_URL; None reads the primary (issue 15).
+    database_read_url: str | None = None
     feed_max_wait_seconds: int = 30
     #: Where a party opens a served document on the portal ({document_id} is filled in);
     #: the SMS of a service carries it (INTERFACE 15).
@@ -443,6 +446,7 @@ class Settings:
         return cls(
             database_url=os.environ.get("HUB_DATABASE_URL", default_db),
             amqp_url=os.environ.get("HUB_AMQP_URL") or None,
+            database_read_url=os.environ.get("HUB_DATABASE_READ_URL") or None,
             region=region,
             data_dir=data_dir,
             decide_days=_int("HUB_DECIDE_DAYS", 3),

@@ -18,6 +18,7 @@ from hub.api.support import (
     guarded_lookup,
     hub_ctx,
     in_read,
+    in_replica_read,
     in_transaction,
     json_body,
     json_response,
@@ -65,7 +66,9 @@ async def list_applications(request: Request) -> Response:
     query = casebook.parse_query(_params(request))
     ctx = hub_ctx(request)
     return json_response(
-        await in_read(request, lambda s: casebook.list_applications(ctx, s, principal, query))
+        await (in_read if lookup else in_replica_read)(  # a portal's look-up reads its write
+            request, lambda s: casebook.list_applications(ctx, s, principal, query)
+        )
     )
 
 
@@ -331,7 +334,7 @@ async def get_stats(request: Request) -> Response:
     principal = caller(request)
     ctx = hub_ctx(request)
     query = stats.parse_query(_params(request), business_day(ctx.clock.now()))
-    result = await in_read(request, lambda s: stats.compute(ctx, s, principal, query))
+    result = await in_replica_read(request, lambda s: stats.compute(ctx, s, principal, query))
     if query["format"] == "csv":
         return Response(
             stats.to_csv(result),
@@ -359,7 +362,7 @@ async def get_alerts(request: Request) -> Response:
     ctx = hub_ctx(request)
     limit, offset = alerts.parse_page(_params(request))
     return json_response(
-        await in_read(request, lambda s: alerts.alerts(ctx, s, principal, limit, offset))
+        await in_replica_read(request, lambda s: alerts.alerts(ctx, s, principal, limit, offset))
     )
 
 

@@ -217,6 +217,18 @@ async def in_read(request: Request, work: Callable[[Session], T]) -> T:
     return await run_in_threadpool(run)
 
 
+async def in_replica_read(request: Request, work: Callable[[Session], T]) -> T:
+    """`in_read` for the heavy reads that may lag the last commits a little (statistics,
+    alerts, case lists): on the standby of HUB_DATABASE_READ_URL when there is one."""
+    ctx = hub_ctx(request)
+
+    def run() -> T:
+        with ctx.db.replica_read() as session:
+            return work(session)
+
+    return await run_in_threadpool(run)
+
+
 def idempotency_key(request: Request) -> str | None:
     key = request.headers.get("idempotency-key")
     if key is not None and not (0 < len(key) <= 200 and not text.has_control(key)):

@@ -238,7 +238,7 @@ def is_postgres(engine: Engine) -> bool:
 class Database:
     """The engines and session factories; `transaction()` is the unit of work."""
 
-    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+    def __init__(self, url: str, *, pool_size: int = 10, replica_url: str | None = None) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
         sqlite = self.engine.dialect.name == "sqlite"
@@ -251,6 +251,17 @@ class Database:
         self._read_sessions = sessionmaker(
             self.read_engine, class_=Session, expire_on_commit=False, autoflush=False
         )
+        #: The standby the heavy reads go to (`replica_read`), or the read engine.
+        self.replica_engine = (
+            make_engine(replica_url, pool_size=pool_size) if replica_url else self.read_engine
+        )
+        self._replica_sessions = sessionmaker(
+            self.replica_engine, class_=Session, expire_on_commit=False, autoflush=False
+        )
+        if replica_url:
+            from hub.store.replica import watch_lag
+
+            watch_lag(self.replica_engine)
 
     def start_checkpointer(self, interval: float = 1.0) -> Callable[[], None] | None:
         """SQLite: copy the WAL into the database every `interval` s, outside any commit."""
@@ -310,7 +321,19 @@ class Database:
             # close() ends the transaction without expiring what was read, so rows stay usable.
             session.close()
 
+    @contextmanager
+    def replica_read(self) -> Iterator[Session]:
+        """A read that may lag behind the last commits (statistics, alerts, case lists, the
+        bulk pull): on the standby of HUB_DATABASE_READ_URL when there is one."""
+        session = self._replica_sessions()
+        try:
+            yield session
+        finally:
+            session.close()
+
     def dispose(self) -> None:
         self.engine.dispose()
         if self.read_engine is not self.engine:
             self.read_engine.dispose()
+        if self.replica_engine not in (self.engine, self.read_engine):
+            self.replica_engine.dispose()

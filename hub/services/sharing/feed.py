@@ -348,7 +348,7 @@ def released_stream(
     cursor = pos.cursor
     rounds_after = None if after is not None else pos.updated_after
     while True:
-        with ctx.db.read() as session:
+        with ctx.db.replica_read() as session:
             rows = shared_queries.released_after(session, after, rounds_after, chunk)
         if rows:
             after, rounds_after = rows[-1][0], None
