@@ -65,15 +65,23 @@ def private_sqlite_files(database: Path) -> None:
     The database is created empty with mode 0600 before SQLite opens it: SQLite gives the
     WAL and shared-memory files it creates later the database file's permissions. Files
     left from an older build (0644) are tightened. A folder the hub creates is 0700.
+
+    An existing database is never opened here, only chmod-ed by its path: closing any
+    descriptor of the file drops every POSIX lock this process holds on it, the shared
+    locks of its open SQLite connections included (sqlite.org/howtocorrupt.html 2.2).
+    Another process then believes itself the last one, checkpoints and deletes the WAL
+    this process is still writing to, and the database is corrupted.
     """
     if not database.parent.exists():
         database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if database.name.startswith("file:"):
         return
-    fd = os.open(database, os.O_RDWR | os.O_CREAT, 0o600)
     try:
+        fd = os.open(database, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        database.chmod(0o600)
+    else:  # a new file: nobody can hold a lock on it yet
         os.fchmod(fd, 0o600)
-    finally:
         os.close(fd)
     for suffix in SQLITE_SIDE_FILES:
         side = database.with_name(database.name + suffix)
