@@ -186,7 +186,7 @@ def relay_rate(
                 enqueue(
                     s,
                     ctx.vault,
-                    destination="pm-bench-0",
+                    destination="institution:pm-bench-0",  # qualified, as intake writes them
                     type="bench",
                     # A case of its own per row: the claim checks each row's case for an
                     # earlier unsent message, as it does for real rows, and none holds back.
@@ -215,7 +215,7 @@ def relay_rate(
     ctx.db.dispose()
     conn = pika.BlockingConnection(pika.URLParameters(amqp.split(",")[0]))
     try:  # nobody consumes them; do not leave the broker carrying them
-        conn.channel().queue_purge(relay.topology.party_queue("pm-bench-0"))
+        conn.channel().queue_purge(relay.topology.party_queue("institution:pm-bench-0"))
     finally:
         conn.close()
     return n / elapsed, size
