@@ -308,7 +308,7 @@ def main(argv: list[str] | None = None) -> int:
     verbose = any(a in ("-v", "--verbose") for a in argv)
     argv = [a for a in argv if a not in ("-v", "--verbose")]
     configure_logging(verbose)
-    from hub.logsafety import install
+    from hub.logsafety import get_logger, install
 
     install()  # logs carry no personal data (privacy.logfilter), serve and demo included
     args = build_parser().parse_args(argv)
@@ -320,7 +320,7 @@ def main(argv: list[str] | None = None) -> int:
         if line is None:
             raise
         if verbose:
-            logging.getLogger("hub.cli").exception("failed")
+            get_logger("hub.cli").exception("failed")
         print(line, file=sys.stderr)
         return UNREACHABLE
 

@@ -16,14 +16,15 @@ grant reads withhold such text, and the hub's readiness and metrics say so).
 
 from __future__ import annotations
 
-import logging
 import threading
 from functools import cache
 from typing import Any
 
+import structlog
+
 __all__ = ["available", "person_spans"]
 
-log = logging.getLogger("privacy.ner")
+log = structlog.get_logger("privacy.ner")  # configured by hub.logsafety
 _LOCK = threading.Lock()  # one ONNX session, used from one thread at a time
 
 

@@ -99,3 +99,23 @@ def test_the_text_format_keeps_its_columns_and_scrubs() -> None:
     assert " WARNING hub.x 电话" in line and "13912345678" not in line
     with pytest.raises(ValueError):
         logsafety.formatter("xml")
+
+
+def test_the_hub_s_modules_log_through_structlog() -> None:
+    """Module loggers come from `hub.logsafety.get_logger` (structlog); `logging` itself is
+    touched only to set levels and handlers (hub.cli, hub.logsafety)."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = []
+    for top in ("hub", "connectors", "privacy"):
+        for path in (root / top).rglob("*.py"):
+            if "migrations" in path.parts or path.name in ("logsafety.py", "logfilter.py"):
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if re.search(r"logging\.getLogger\([^)]*\)\.(?!setLevel)", line) or re.match(
+                    r"^\w+ = logging\.getLogger", line
+                ):
+                    found.append(f"{path.relative_to(root)}:{n}")
+    assert found == []
