@@ -179,3 +179,35 @@ def test_work_orders_are_dispatched_answered_and_called_back_by_the_hotline(api:
     assert logins(api, "workorder.answered") == ["hotline.zhao"]
     unit = person(api, "sfj.wo", "unit", "sfj")
     assert unit.post(f"{base}/answer", data=fields).status_code == 403
+
+
+def test_a_unit_asks_to_add_an_institution(api: Api) -> None:
+    from urllib.parse import urlencode
+
+    clerk = person(api, "xbw.add", "unit", "xbw")
+    page = clerk.get("/web/console/registry")
+    assert "人民调解委员会" in page.text and "新机构编号（New institution" in page.text
+    fields = post_form(page.text, "/web/console/registry")
+    form = {"content-type": "application/x-www-form-urlencoded"}
+    before = count_rows(api.ctx, TABLES)
+    bad = [
+        *fields.items(),
+        ("action", "add"),
+        ("new_id", "cm-y"),
+        ("name", "消保委第二调解室"),
+        ("reason", "新设调解室"),
+        ("categories", "consumer"),
+    ]
+    r = clerk.post("/web/console/registry", content=urlencode(bad).encode(), headers=form)
+    assert r.status_code == 422, r.text
+    assert "机构类型（Kind of institution）" in r.text
+    assert 'value="消保委第二调解室"' in r.text and 'value="consumer" checked' in r.text
+    assert count_rows(api.ctx, TABLES) == before
+    good = [*bad, ("kind", "industry_mediation"), ("districts", "310105")]
+    r = clerk.post("/web/console/registry", content=urlencode(good).encode(), headers=form)
+    assert r.status_code == 303, r.text
+    [change] = api.client.get(
+        "/v1/registry/changes?status=pending", headers=api.auth("admin")
+    ).json()["changes"]
+    assert change["action"] == "add" and change["institution"] == "cm-y"
+    assert change["data"]["unit"] == "xbw" and change["data"]["districts"] == ["310105"]

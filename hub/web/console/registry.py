@@ -1,5 +1,6 @@
 """`/web/console/registry`: registry changes under four eyes (Art. 17, 20). A unit asks to
-suspend, resume, close, show, hide or update one of its institutions; an admin other than
+add an institution under itself, or to suspend, resume, close, show, hide or update one of
+its own; an admin other than
 the requester approves or rejects (`ops.governance`, as the API: the service refuses the
 requester with 403); an institution's history shows every version it had."""
 
@@ -14,16 +15,19 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.domain.errors import DomainError
+from hub.domain.routing import MEDIATION_KINDS
 from hub.ops import governance
 from hub.services.access import supervised_directory
 from hub.services.errors import ServiceError
 from hub.services.principal import Role
 from hub.web import pages
 from hub.web.console.common import Operator, act, csrf_refused, operator, page, posted
-from schemas.text import ascii_int
+from schemas.codes import CATEGORIES, DISTRICTS
 
-#: The changes a page may request (adding an institution takes the registry file's fields).
-ACTIONS = ("suspend", "resume", "close", "show", "hide", "update")
+#: The changes a page may request.
+ACTIONS = ("add", "suspend", "resume", "close", "show", "hide", "update")
+#: Kinds of institution a unit may add from the page (those that receive cases).
+ADD_KINDS = tuple(sorted(str(k) for k in MEDIATION_KINDS))
 #: Fields an `update` may carry from the page.
 UPDATE_FIELDS = ("name", "phone", "address", "capacity", "mediators")
 FIELDS = {
@@ -32,8 +36,10 @@ FIELDS = {
     "/reason": "reason",
     "/note": "note",
     "/data": "data",
-    **{f"/data/{k}": k for k in UPDATE_FIELDS},
+    **{f"/data/{k}": k for k in (*UPDATE_FIELDS, "categories", "districts")},
+    "/data/kind": "kind_of_body",
 }
+FIELDS.update({f"/data/{k}/{i}": k for k in ("categories", "districts") for i in range(50)})
 
 
 async def _page(request: Request, op: Operator, status: int = 200, **context: Any) -> Response:
@@ -57,6 +63,9 @@ async def _page(request: Request, op: Operator, status: int = 200, **context: An
         names=names,
         actions=ACTIONS,
         update_fields=UPDATE_FIELDS,
+        add_kinds=ADD_KINDS,
+        categories=list(CATEGORIES),
+        districts=list(DISTRICTS),
         may_request=op.principal.role is Role.UNIT,
         **found,
         **context,
@@ -73,19 +82,30 @@ async def changes(request: Request) -> Response:
     return await _page(request, op, flash=flash)
 
 
-def _change_body(form: dict[str, str]) -> dict[str, Any]:
+def _change_body(
+    form: dict[str, str], many: dict[str, list[str]], unit: str | None
+) -> dict[str, Any]:
+    """The API's change body from the form; `add` names a new institution (pull-feed
+    delivery: a webhook's URL and secret go through `POST /v1/registry/changes`)."""
+    action = form.get("action", "")
     body: dict[str, Any] = {
-        "action": form.get("action", ""),
-        "institution": form.get("institution", ""),
+        "action": action,
+        "institution": form.get("new_id" if action == "add" else "institution", "").strip(),
         "reason": form.get("reason", "").strip(),
     }
-    if body["action"] == "update":
-        data: dict[str, Any] = {}
-        for name in UPDATE_FIELDS:
-            value = form.get(name, "").strip()
-            if value:
-                number = ascii_int(value) if name in ("capacity", "mediators") else None
-                data[name] = number if number is not None else value
+    data: dict[str, Any] = {}
+    for name in UPDATE_FIELDS:
+        value = form.get(name, "").strip()
+        if value:
+            numeric = name in ("capacity", "mediators") and value.isdigit()
+            data[name] = int(value) if numeric else value
+    if action == "add":
+        data["unit"] = unit  # a unit adds under itself only
+        data["kind"] = form.get("kind", "")
+        data["categories"] = many.get("categories", [])
+        data["districts"] = many.get("districts", [])
+        data["delivery"] = {"kind": "feed"}
+    if action in ("add", "update"):
         body["data"] = data
     return body
 
@@ -94,15 +114,25 @@ async def request_change(request: Request) -> Response:
     op = await operator(request)
     if isinstance(op, Response):
         return op
-    form = await posted(request, op)
-    if form is None:
+    pairs = await pages.read_multi(request)
+    form: dict[str, Any] = {}
+    many: dict[str, list[str]] = {}
+    for key, value in pairs:
+        form.setdefault(key, value)
+        many.setdefault(key, []).append(value)
+    if not pages.signer(request).csrf_ok(op.session, form.get("csrf")):
         return csrf_refused(request, op)
     ctx = pages.ctx_of(request)
-    body = _change_body(form)
+    body = _change_body(form, many, op.principal.party)
+    shown = {
+        **form,
+        "categories": many.get("categories", []),
+        "districts": many.get("districts", []),
+    }
     refused = await act(
         request,
         op,
-        form,
+        shown,
         "registry-change",
         body,
         lambda s: governance.request_change(ctx, s, op.principal, body),

@@ -76,6 +76,11 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
         "For an update only: fill in what changes, leave the rest empty.",
     ),
     "c_history": ("历史版本", "History"),
+    "c_add_hint": (
+        "仅“新增机构”时填写（名称填在下方“变更信息”中；接收方式为拉取，推送地址请经接口申请）。",
+        "For adding only (the name goes in the fields below; it receives cases by pull feed:"
+        " a webhook is requested through the API).",
+    ),
     "c_no_institution": ("没有这个机构，或不属本单位。", "No such institution of yours."),
     "c_version": ("版本", "Version"),
     "c_valid_from": ("生效", "From"),
@@ -293,6 +298,10 @@ WORDS: dict[str, tuple[str, str]] = {
     "msg_registry.change_decided": ("名录变更审核结果", "Registry change decided"),
     "msg_notice": ("当事人通知（短信/邮件）", "Notice to a party (SMS / e-mail)"),
     "msg_workorder": ("工单消息", "Work order message"),
+    "kind_people_mediation": ("人民调解委员会", "People's mediation committee"),
+    "kind_administrative_mediation": ("行政调解", "Administrative mediation"),
+    "kind_industry_mediation": ("行业性专业性调解", "Industry mediation"),
+    "kind_commercial_mediation": ("商事调解", "Commercial mediation"),
     "hv_added": ("新增", "Added"),
     "hv_edited": ("修改", "Edited"),
     "hv_retired": ("下线", "Retired"),
@@ -328,5 +337,10 @@ CONSOLE_FIELDS: dict[str, tuple[str, str]] = {
     "decision": ("审核决定", "Decision"),
     "month": ("月份", "Month"),
     "grantee": ("使用方编号", "Grantee"),
+    "new_id": ("新机构编号", "New institution's id"),
+    "kind_of_body": ("机构类型", "Kind of institution"),
+    "kind": ("机构类型", "Kind of institution"),
+    "categories": ("受理纠纷类型", "Categories"),
+    "districts": ("服务区域", "Districts"),
     "consent_reference": ("同意书编号", "Consent reference"),
 }
