@@ -183,6 +183,7 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
         if failed:
             progress.clear()
             print(f"导入中止 / import failed: {failed}", file=sys.stderr)
+    _analyze()
     progress.update(sum(totals.values()), force=True)
     progress.clear()
     seconds = time.monotonic() - started
@@ -192,6 +193,19 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
     if failed:
         return 2
     return 0 if totals["invalid"] == 0 else 1
+
+
+def _analyze() -> None:
+    """Fresh planner statistics for the tables an import fills (PostgreSQL): a large import
+    changes their sizes by orders of magnitude, and the reads' plans depend on it."""
+    from hub.bootstrap import bootstrap
+    from hub.store.imports import analyze_imported
+
+    ctx = bootstrap(pool_size=1)
+    try:
+        analyze_imported(ctx.db.engine)
+    finally:
+        ctx.db.dispose()
 
 
 def register(sub: Any) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from hub.store.bulk import Statement, bind_date, placeholder, run_together
@@ -95,3 +96,15 @@ def add_open_cases(session: Session, counts: dict[str, int]) -> None:
     conn = session.connection()
     p = placeholder(conn.dialect)
     run_together(conn, [Statement(_ADD_OPEN.format(p=p), [(counts[i], i) for i in sorted(counts)])])
+
+
+#: The tables an import writes, analyzed after it: PostgreSQL's autovacuum may be off or
+#: slow to notice, and SQLite plans without statistics until it is told to gather them.
+IMPORTED_TABLES = ("application", "case_event", "deadline", "party_index", "referral")
+
+
+def analyze_imported(engine: Engine) -> None:
+    with engine.connect() as conn:
+        conn.execution_options(isolation_level="AUTOCOMMIT")
+        for table in IMPORTED_TABLES:
+            conn.exec_driver_sql(f"ANALYZE {table}")

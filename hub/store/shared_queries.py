@@ -21,21 +21,24 @@ _E = CaseEvent.__table__  # type: ignore[attr-defined]
 
 def status_counts(session: Session, start: datetime, end: datetime, as_of: datetime) -> list[Any]:
     """(district, category, channel, status, count) of cases received in [start, end)."""
-    earlier = _E.alias("earlier")
-    last_step = (
-        select(func.max(earlier.c.id))
-        .where(
-            earlier.c.application_no == _A.c.no,
-            earlier.c.occurred_at < bindparam("as_of", as_of, type_=UTCDateTime()),
-        )
-        .scalar_subquery()
-    )
-    stmt = (
-        select(_A.c.district, _A.c.category, _A.c.channel, _E.c.status_after, func.count())
-        .select_from(_A.join(_E, _E.c.id == last_step))
+    step = _E.alias("step")
+    # Each case's last step: the month's cases (by received_at), their events (by the
+    # events' index on the case number), the largest id each; then joined by key.
+    last = (
+        select(step.c.application_no, func.max(step.c.id).label("last"))
+        .select_from(step.join(_A, _A.c.no == step.c.application_no))
         .where(
             _A.c.received_at >= bindparam("start", start, type_=UTCDateTime()),
             _A.c.received_at < bindparam("end", end, type_=UTCDateTime()),
+            step.c.occurred_at < bindparam("as_of", as_of, type_=UTCDateTime()),
+        )
+        .group_by(step.c.application_no)
+        .subquery()
+    )
+    stmt = (
+        select(_A.c.district, _A.c.category, _A.c.channel, _E.c.status_after, func.count())
+        .select_from(
+            last.join(_A, _A.c.no == last.c.application_no).join(_E, _E.c.id == last.c.last)
         )
         .group_by(_A.c.district, _A.c.category, _A.c.channel, _E.c.status_after)
     )
