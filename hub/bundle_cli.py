@@ -48,7 +48,7 @@ def cmd_public_key(args: argparse.Namespace) -> int:
     try:
         signer = Signer.from_seed(load_signing_seed_from_env())
     except KeyConfigError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"签名密钥配置有误 / the signing key is not configured right: {exc}", file=sys.stderr)
         return 2
     sys.stdout.write(signer.public_pem())
     return 0
@@ -63,7 +63,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         verifier = Verifier.from_pem(Path(args.public_key).read_bytes())
         data = Path(args.file).read_bytes()
     except (OSError, SignatureError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(
+            f"无法读取公钥或证据包 / cannot read the public key or the bundle: {exc}",
+            file=sys.stderr,
+        )
         return 2
     verdict = verify(data, verifier)
     for problem in verdict.problems:

@@ -11,6 +11,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from hub.config import Settings
 from hub.optional import optional_module
@@ -203,8 +204,18 @@ def _redact(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+class OperatorParser(argparse.ArgumentParser):
+    """argparse, with its errors as one line, Chinese first (sub-commands inherit it)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(
+            2,
+            f"参数有误 / bad arguments: {self.prog}: {message}（用法 usage: {self.prog} --help）\n",
+        )
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="hub", description='OneMatter hub 解纷"一件事"枢纽')
+    parser = OperatorParser(prog="hub", description='OneMatter hub 解纷"一件事"枢纽')
     parser.add_argument(
         "-v",
         "--verbose",

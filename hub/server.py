@@ -130,6 +130,23 @@ DEMO_TOKENS = (
 )
 
 
+def sign_in_hint(url: str) -> str:
+    """How a newcomer signs in to the pages the demo serves (printed by `hub demo`)."""
+    return "\n".join(
+        (
+            "sign in 登录:",
+            f"  机构工作台 workbench  {url}/web/login: 展开「或：机构接口令牌登录」，粘贴上面的"
+            " institution 令牌 / open 'Or: sign in with an institution's API token', paste an"
+            " institution token above",
+            "  控制台 console        hub user add --login clerk --name 张科员 --role unit"
+            " --party sfj (or --role admin) 打印一次性密码 / prints a one-time password:"
+            f" sign in with it at {url}/web/login, then choose your own",
+            f"  进度查询 status       {url}/web/status: 办件编号和查询码 / the application_no"
+            " and query_code of a 201 answer",
+        )
+    )
+
+
 def demo(host: str, port: int) -> int:
     from hub.services.registry import load
     from hub.services.tokens import issue
@@ -148,5 +165,6 @@ def demo(host: str, port: int) -> int:
             continue
         print(f"  {role:12} {token}   # {label}")
     url = f"http://{host}:{port}"
+    print(sign_in_hint(url))
     print(f'OneMatter hub 解纷"一件事" is serving at {url}  (API: {url}/openapi.json)', flush=True)
     return _run(ctx, host, port)

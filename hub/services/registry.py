@@ -6,6 +6,7 @@ institution's load counters survive a reload. Webhook secrets are sealed at rest
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,10 +34,15 @@ class LoadReport:
 
 
 def read_registry_file(path: Path) -> dict[str, Any]:
-    text = path.read_text(encoding="utf-8")
-    data = (
-        yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else __import__("json").loads(text)
-    )
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) if path.suffix in (".yaml", ".yml") else json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        # An operator's typo in a path or a file: one line, never a traceback.
+        reason = next((line for line in str(exc).splitlines() if line.strip()), type(exc).__name__)
+        raise Invalid.at(
+            "", f"无法读取名录文件（JSON 或 YAML）/ cannot read the registry file: {reason}"
+        ) from None
     errors = schemas.validate("registry_file", data)
     if errors:
         raise Invalid([Violation(e.pointer, e.message) for e in errors])
