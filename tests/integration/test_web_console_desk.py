@@ -179,6 +179,8 @@ def test_work_orders_are_dispatched_answered_and_called_back_by_the_hotline(api:
     assert logins(api, "workorder.answered") == ["hotline.zhao"]
     unit = person(api, "sfj.wo", "unit", "sfj")
     assert unit.post(f"{base}/answer", data=fields).status_code == 403
+    assert no in unit.get("/web/console/workorders").text  # with an sfj institution now
+    assert no not in person(api, "xbw.wo", "unit", "xbw").get("/web/console/workorders").text
 
 
 def test_a_unit_asks_to_add_an_institution(api: Api) -> None:
