@@ -57,7 +57,7 @@ _NOTICES = {
 
 def wrong_state(exc: InvalidTransition) -> Conflict:
     zh, en = records.status_words(exc.current)
-    act_zh, act_en = records.ACTION_TEXT.get(exc.attempted, ("该操作", "this action"))
+    act_zh, act_en = records.ACTION_TEXT.get(exc.attempted, ("进行该操作", "this action"))
     return Conflict(
         f"办件当前状态为「{zh}」，不能{act_zh} / {act_en} is not allowed in status "
         f"{exc.current} ({en})",

@@ -86,6 +86,11 @@ ACTION_TEXT: dict[str, tuple[str, str]] = {
     "rejected": ("不予受理", "rejecting"),
     "returned": ("退回", "returning"),
     "closed": ("结案", "closing"),
+    # Hand-offs (ReferralKind): what a referral asked in a status that does not allow it.
+    "judicial_confirmation": ("申请司法确认", "requesting judicial confirmation"),
+    "arbitration_confirmation": ("申请仲裁确认", "requesting arbitration confirmation"),
+    "arbitration": ("申请仲裁", "requesting arbitration"),
+    "litigation": ("转诉讼", "handing over to litigation"),
 }
 
 #: An institution's state in the registry (Chinese, English).

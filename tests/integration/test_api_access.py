@@ -328,6 +328,9 @@ def test_referrals_withdrawal_and_dispatch_in_the_wrong_status_are_409(api: Api)
         )
         assert r.status_code == 409, (kind, r.text)
         assert r.json()["current_status"] == "accepted"
+        detail = r.json()["detail"]  # the hand-off asked for, named in both languages
+        assert "不能申请" in detail or "不能转诉讼" in detail, detail
+        assert "requesting" in detail or "handing over" in detail, detail
     assert count_rows(api.ctx) == before
     api.ok_event(no, "pm-a", "closed", CLOSE_OK)
     r = api.client.post(f"/v1/applications/{no}/withdraw", json={}, headers=api.auth("portal"))
