@@ -86,11 +86,12 @@ def cmd_token_list(args: argparse.Namespace) -> int:
     def when(moment: object) -> str:
         return rfc3339(moment)[:16].replace("T", " ") if moment else "-"  # type: ignore[arg-type]
 
+    tokens = list_tokens(ctx, everything=args.all)  # read first: a failure prints no header
     print(
         f"{'id':36}  {'role':11} {'party':16} {'state':8} {'created':16}  "
         f"{'expires':16}  {'last used':16}  label"
     )
-    for t in list_tokens(ctx, everything=args.all):
+    for t in tokens:
         print(
             f"{t.id:36}  {t.role:11} {t.party or '-':16} {t.state(now):8} "
             f"{when(t.created_at):16}  {when(t.expires_at):16}  {when(t.last_used_at):16}  "

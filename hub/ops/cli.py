@@ -65,8 +65,11 @@ def cmd_calendar_load(args: argparse.Namespace) -> int:
         text = sys.stdin.read() if args.file == "-" else Path(args.file).read_text("utf-8")
         doc = yaml.load(text, Loader=_PlainDates)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        # YAML's own message spans lines (a caret under the column): its first line only.
+        reason = " ".join(str(exc).split("\n", 2)[:2]).strip() or type(exc).__name__
         print(
-            f"无法读取日历文件 / cannot read the calendar file {args.file}: {exc}", file=sys.stderr
+            f"无法读取日历文件 / cannot read the calendar file {args.file}: {reason}",
+            file=sys.stderr,
         )
         return 2
     try:

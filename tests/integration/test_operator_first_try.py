@@ -21,10 +21,10 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
-def _hub(tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _hub(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "hub.cli", *args],
-        env=_env(tmp_path),
+        env={**_env(tmp_path), **env},
         capture_output=True,
         text=True,
         timeout=120,
@@ -55,6 +55,19 @@ def test_a_registry_file_that_is_missing_or_not_json_is_one_line(tmp_path: Path)
     assert "cannot read the registry file" in _one_line(
         _hub(tmp_path, "registry", "load", str(broken))
     )
+
+
+def test_a_calendar_file_that_is_not_yaml_is_one_line(tmp_path: Path) -> None:
+    notes = tmp_path / "2027.yaml"
+    notes.write_text("# 2027\n\n```\nholidays: []\n```\n", encoding="utf-8")
+    line = _one_line(_hub(tmp_path, "calendar", "load", str(notes)))
+    assert "cannot read the calendar file" in line and "cannot start any token" in line
+
+
+def test_a_token_list_that_cannot_reach_the_database_prints_no_header(tmp_path: Path) -> None:
+    done = _hub(tmp_path, "token", "list", HUB_DATABASE_URL="postgresql://nobody@127.0.0.1:1/x")
+    assert "cannot reach the database" in _one_line(done, code=3)
+    assert done.stdout == ""
 
 
 def test_a_bundle_check_without_its_key_is_one_line(tmp_path: Path) -> None:
