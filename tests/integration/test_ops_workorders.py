@@ -165,10 +165,13 @@ def test_the_hotline_dispatches_what_names_nobody(api: Api) -> None:
     assert notices == ["notice.workorder_received"]
     mine = api.client.get("/v1/workorders", headers=api.auth("unit", "xbw")).json()
     assert [w["workorder_no"] for w in mine["workorders"]] == [no]
-    assert api.client.get("/v1/workorders", headers=api.auth("unit", "sfj")).json() == {
+    assert api.client.get("/v1/workorders", headers=api.auth("unit", "rsj")).json() == {
         "workorders": [],
         "next_cursor": None,
     }
+    # the justice bureau oversees every institution's work orders, as admins do
+    everything = api.client.get("/v1/workorders", headers=api.auth("unit", "sfj")).json()
+    assert [w["workorder_no"] for w in everything["workorders"]] == [no]
 
 
 def test_clocks_red_light_and_dunning(api: Api) -> None:
@@ -234,10 +237,15 @@ def test_ledger_csv_and_monthly_report(api: Api) -> None:
             "/v1/workorders/report", params={"month": bad}, headers=api.auth("admin")
         )
         assert r.status_code == 422, bad
+    xbw = api.client.get(
+        "/v1/workorders/report", params={"month": "2026-11"}, headers=api.auth("unit", "xbw")
+    ).json()
+    assert xbw["received"] == 1  # cm-x's; pm-a belongs to sfj
+    # the justice bureau oversees every institution, as admins do (INTERFACE 13)
     sfj = api.client.get(
         "/v1/workorders/report", params={"month": "2026-11"}, headers=api.auth("unit", "sfj")
     ).json()
-    assert sfj["received"] == 1  # pm-a's; cm-x belongs to xbw
+    assert sfj["received"] == 2
 
 
 def test_a_consultation_joins_the_help_articles(api: Api) -> None:
