@@ -73,6 +73,10 @@ PLACEHOLDERS: dict[str, str] = {
     "name": "〔姓名〕",
 }
 KINDS = tuple(PLACEHOLDERS)
+#: The hub's own application numbers (`310000-20261202-000001-X`, check character valid):
+#: they name a case, not a person, and operators need them in the logs to trace one
+#: (issue 13, logs). Found first so that no other kind takes their digits, then dropped.
+_HUB_NUMBER = "hub_number"
 # Higher wins when two candidate spans overlap.
 _PRIORITY = {
     "resident_id": 10,
@@ -94,6 +98,7 @@ _PRIORITY = {
     "amount": 6,
     "address": 5,
     "name": 4,
+    _HUB_NUMBER: 11,
 }
 
 # ---------------------------------------------------------------------------------
@@ -703,12 +708,23 @@ def _names(text: str, out: list[_Candidate]) -> None:
                 out.append((s, e, "name"))
 
 
+_APPLICATION_NO = re.compile(r"(?<![\d-])\d{6}-\d{8}-\d{6}-[\dX](?![\dA-Za-z-])")
+
+
+def _hub_numbers(view: str, out: list[_Candidate]) -> None:
+    for m in _APPLICATION_NO.finditer(view):
+        digits = m.group().replace("-", "")
+        if mod11_2(digits[:20]) == digits[20]:
+            out.append((m.start(), m.end(), _HUB_NUMBER))
+
+
 _DIGITS = "0123456789"
 # Which view of the text each detector reads: "plain" (the ASCII view), "digits" (every
 # dash-like sign, underscore and tilde read as "-", and runs of spoken digits such as
 # "幺三九一二三四五六七八" as digits) or "upper" (the digit view with ASCII letters in
 # upper case, for plates, VINs, credit codes and documents written in lower case).
 _DETECTORS: tuple[tuple[str, str, _Detector], ...] = (
+    ("plain", _DIGITS, _hub_numbers),
     ("digits", _DIGITS, _id18),
     ("digits", _DIGITS, _id15),
     ("upper", _DIGITS, _uscc),
@@ -776,7 +792,7 @@ def _resolve(cands: list[_Candidate]) -> list[_Candidate]:
         starts.insert(i, s)
         ends.insert(i, e)
         kinds.insert(i, kind)
-    return list(zip(starts, ends, kinds, strict=True))
+    return [c for c in zip(starts, ends, kinds, strict=True) if c[2] != _HUB_NUMBER]
 
 
 def _candidates(text: str) -> list[_Candidate]:

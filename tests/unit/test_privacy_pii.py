@@ -11,6 +11,7 @@ import pytest
 
 from privacy.pii import PLACEHOLDERS, Span, find_pii, is_resident_id, is_uscc, luhn_ok, scrub
 from privacy.testing import labelled_corpus, make_faker, valid_bank_card, valid_uscc
+from schemas.identity import mod11_2
 
 STRUCTURED = ("resident_id", "uscc", "mobile", "landline", "email", "bank_card", "plate")
 CORPUS_SIZE = 600
@@ -164,3 +165,17 @@ def test_spans_are_sorted_and_disjoint(corpus: list[tuple[str, list[Span]]]) -> 
         for a, b in itertools.pairwise(spans):
             assert a.end <= b.start
         assert all(text[s.start : s.end] == s.text for s in spans)
+
+
+def test_the_hubs_own_application_numbers_stay_in_logs_and_text() -> None:
+    # A number with its right check character names a case, not a person: operators trace
+    # failures by it (issue 13, logs). Anything else of that shape is still a number.
+    digits = "31000020261123000001"
+    no = f"310000-20261123-000001-{mod11_2(digits)}"
+    wrong = no[:-1] + ("0" if no[-1] != "0" else "1")
+    line = f"unhandled DatabaseError on GET /v1/applications/{no} 申请人王小明 13912345678"
+    assert scrub(line) == (
+        f"unhandled DatabaseError on GET /v1/applications/{no} 申请人〔姓名〕 〔手机号〕"
+    )
+    assert [s.kind for s in find_pii(f"编号 {wrong}")] == ["number"]
+    assert find_pii(no) == []
