@@ -26,7 +26,7 @@ from hub.services.casework import (
 )
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Forbidden, Invalid, Violation
-from hub.services.principal import Principal, Role
+from hub.services.principal import SYSTEM, Principal, Role
 from hub.store.models import Application, Institution, PartyIndex
 from hub.store.sequences import next_day_sequence
 from hub.store.writes import emit
@@ -258,7 +258,8 @@ def submit(
             actor_party=principal.party,
         )
     else:
-        dues = route_or_park(ctx, session, app, at=now, actor=principal, personal=personal)
+        # the hub routes on the unit's behalf (Art. 7): the step is the system's, not the portal's
+        dues = route_or_park(ctx, session, app, at=now, actor=SYSTEM, personal=personal)
     notify_portal(ctx, session, app, now)
     notify_applicant(ctx, session, app, "numbered", now, {"query_code": code}, personal)
     record_audit(

@@ -12,7 +12,7 @@ from hub.ops.scheduler import SchedulerSettings, run_once
 from hub.services import lifecycle
 from hub.services.access import may_view
 from hub.services.principal import Principal, Role
-from hub.store.models import Application, Deadline, OutboxMessage
+from hub.store.models import Application, CaseEvent, Deadline, OutboxMessage
 from hub.store.outbox import open_envelope
 from tests.integration.ops_support import SMALL, clock, event, sh, submit
 from tests.support.hubctx import make_hub
@@ -137,6 +137,12 @@ def test_an_automatic_unit_is_told_of_every_new_case(sqlite_url: str, tmp_path: 
     window = submit(ctx, institution="cm-x", channel="window")
     app = _case(ctx, online)
     assert (app.status, app.institution_id, app.awaiting_unit) == ("dispatched", "cm-x", None)
+    with ctx.db.read() as s:  # the hub dispatched it on the unit's behalf, not the portal
+        steps = s.exec(select(CaseEvent).where(CaseEvent.application_no == online)).all()
+        assert [(e.type, e.actor_party) for e in steps] == [
+            ("submitted", "portal"),
+            ("dispatched", "hub"),
+        ]
     new = [m for m in _messages(ctx, "unit:xbw") if m["type"] == "application.new_case"]
     assert [m["application_no"] for m in new] == [online, window]
     assert new[0]["data"] == {
