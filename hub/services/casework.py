@@ -69,6 +69,33 @@ def _deadlines(session: Session, at: datetime, decide_days: int) -> list[DueDate
     return dues
 
 
+def open_clock(
+    session: Session,
+    no: str,
+    due: DueDate,
+    counted_from: datetime,
+    *,
+    institution_id: str | None = None,
+    unit_id: str | None = None,
+) -> None:
+    """A working-day clock on the case, addressed to the institution or the unit that
+    must act; `counted_from` and `working_days` let a provisional one be counted again."""
+    emit(
+        session,
+        Deadline,
+        {
+            "application_no": no,
+            "kind": due.kind,
+            "institution_id": institution_id,
+            "unit_id": unit_id,
+            "due_at": due.due_at,
+            "provisional": due.provisional,
+            "counted_from": counted_from,
+            "working_days": due.working_days,
+        },
+    )
+
+
 def dispatch(
     ctx: HubContext,
     session: Session,
@@ -106,19 +133,7 @@ def dispatch(
         if not (acknowledged and d.kind == "acknowledge_by")
     ]
     for d in dues:
-        emit(
-            session,
-            Deadline,
-            {
-                "application_no": app.no,
-                "kind": d.kind,
-                "institution_id": institution_id,
-                "due_at": d.due_at,
-                "provisional": d.provisional,
-                "counted_from": at,
-                "working_days": d.working_days,
-            },
-        )
+        open_clock(session, app.no, d, at, institution_id=institution_id)
     records.add_event(
         ctx,
         session,
@@ -243,20 +258,7 @@ def await_unit(
     app.institution_id = None
     app.awaiting_unit = unit
     touch(app, Status.SUBMITTED, at)
-    emit(
-        session,
-        Deadline,
-        {
-            "application_no": app.no,
-            "kind": due.kind,
-            "institution_id": None,
-            "unit_id": unit,
-            "due_at": due.due_at,
-            "provisional": due.provisional,
-            "counted_from": at,
-            "working_days": days,
-        },
-    )
+    open_clock(session, app.no, due, at, unit_id=unit)
     records.add_event(
         ctx,
         session,
