@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from sqlalchemy import text
 from sqlmodel import col, select
 
 from hub.clock import FakeClock
 from hub.services.delivery_failures import record_dead
 from hub.store.models import Application, OutboxMessage
 from tests.support.api import Api, count_changes, outbox_envelopes
-from tests.support.web import browser, hidden_fields, person
+from tests.support.web import audit_logins, browser, hidden_fields, person, post_form
 
 
 def clock(api: Api) -> FakeClock:
@@ -54,25 +53,6 @@ def parked_case(api: Api) -> str:
         app = s.get(Application, no)
         assert app is not None and app.status == "undeliverable"
     return no
-
-
-def post_form(html: str, action: str, n: int = 0) -> dict[str, str]:
-    """The hidden fields of the n-th form that posts to `action` exactly."""
-    chunks = [
-        c.split("</form>")[0]
-        for c in html.split("<form")[1:]
-        if f'method="post" action="{action}"' in c.split(">")[0]
-    ]
-    return hidden_fields(chunks[n])
-
-
-def audit_logins(api: Api, action: str) -> list[str | None]:
-    with api.ctx.db.engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT actor_login FROM audit_entry WHERE action = :a ORDER BY id"),
-            {"a": action},
-        ).all()
-    return [r[0] for r in rows]
 
 
 def test_a_unit_clerk_sees_only_its_institutions_and_presses_one(api: Api) -> None:

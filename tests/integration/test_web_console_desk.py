@@ -5,31 +5,11 @@ what was typed; actions audited with the person's login."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from hub.store.models import Institution
 from tests.support.api import Api, count_rows
-from tests.support.web import hidden_fields, person
+from tests.support.web import audit_logins, hidden_fields, person, post_form
 
 TABLES = ("registry_change", "complaint", "work_order", "outbox", "audit_entry")
-
-
-def post_form(html: str, action: str, n: int = 0) -> dict[str, str]:
-    chunks = [
-        c.split("</form>")[0]
-        for c in html.split("<form")[1:]
-        if f'method="post" action="{action}"' in c.split(">")[0]
-    ]
-    return hidden_fields(chunks[n])
-
-
-def logins(api: Api, action: str) -> list[str | None]:
-    with api.ctx.db.engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT actor_login FROM audit_entry WHERE action = :a ORDER BY id"),
-            {"a": action},
-        ).all()
-    return [r[0] for r in rows]
 
 
 def test_a_change_is_requested_by_a_unit_and_approved_by_an_admin(api: Api) -> None:
@@ -62,7 +42,7 @@ def test_a_change_is_requested_by_a_unit_and_approved_by_an_admin(api: Api) -> N
     )
     assert r.status_code == 303, r.text
     assert "变更申请已提交" in clerk.get(r.headers["location"]).text
-    assert logins(api, "registry.change_requested") == ["xbw.registry"]
+    assert audit_logins(api, "registry.change_requested") == ["xbw.registry"]
     # a unit never decides: no buttons, and the decision route is refused
     listing = clerk.get("/web/console/registry")
     assert "调解员培训一周" in listing.text and "批准" not in listing.text
@@ -79,7 +59,7 @@ def test_a_change_is_requested_by_a_unit_and_approved_by_an_admin(api: Api) -> N
     with api.ctx.db.read() as s:
         inst = s.get(Institution, "cm-x")
         assert inst is not None and inst.state == "suspended"
-    assert logins(api, "registry.change_approved") == ["ops.approver"]
+    assert audit_logins(api, "registry.change_approved") == ["ops.approver"]
     again = admin.post(action, data={**decision, "decision": "approve", "note": "同意"})
     assert again.status_code == 303  # the same form twice: one decision
     history = clerk.get("/web/console/registry/institutions/cm-x")
@@ -136,7 +116,7 @@ def test_complaints_are_answered_by_the_unit(api: Api) -> None:
     assert r.status_code == 303
     done = clerk.get(r.headers["location"])
     assert "已督促机构今日联系您" in done.text and "已答复" in done.text
-    assert logins(api, "complaint.answered") == ["sfj.cp"]
+    assert audit_logins(api, "complaint.answered") == ["sfj.cp"]
 
 
 def test_work_orders_are_dispatched_answered_and_called_back_by_the_hotline(api: Api) -> None:
@@ -176,7 +156,7 @@ def test_work_orders_are_dispatched_answered_and_called_back_by_the_hotline(api:
     r = admin.post(f"{base}/callback", data={**fields, "satisfied": "yes"})
     assert r.status_code == 303
     assert "已回访，办结" in admin.get("/web/console/workorders").text
-    assert logins(api, "workorder.answered") == ["hotline.zhao"]
+    assert audit_logins(api, "workorder.answered") == ["hotline.zhao"]
     unit = person(api, "sfj.wo", "unit", "sfj")
     assert unit.post(f"{base}/answer", data=fields).status_code == 403
     assert no in unit.get("/web/console/workorders").text  # with an sfj institution now

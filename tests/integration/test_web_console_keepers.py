@@ -5,31 +5,11 @@ refusals name the field, change nothing and keep what was typed."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
-
 from hub.ops import helpdesk
 from tests.support.api import Api, count_rows
-from tests.support.web import hidden_fields, person
+from tests.support.web import audit_logins, hidden_fields, person, post_form
 
 TABLES = ("help_article", "help_article_version", "consent_grant", "audit_entry")
-
-
-def post_form(html: str, action: str, n: int = 0) -> dict[str, str]:
-    chunks = [
-        c.split("</form>")[0]
-        for c in html.split("<form")[1:]
-        if f'method="post" action="{action}"' in c.split(">")[0]
-    ]
-    return hidden_fields(chunks[n])
-
-
-def logins(api: Api, action: str) -> list[str | None]:
-    with api.ctx.db.engine.connect() as conn:
-        rows = conn.execute(
-            text("SELECT actor_login FROM audit_entry WHERE action = :a ORDER BY id"),
-            {"a": action},
-        ).all()
-    return [r[0] for r in rows]
 
 
 def test_help_articles_are_added_edited_and_retired(api: Api) -> None:
@@ -60,7 +40,7 @@ def test_help_articles_are_added_edited_and_retired(api: Api) -> None:
         ]
     article_id = hit["id"]
     assert hit["tags"] == ["预付卡", "退费"]
-    assert logins(api, "help.article_added") == ["xbw.help"]
+    assert audit_logins(api, "help.article_added") == ["xbw.help"]
 
     url = f"/web/console/help/{article_id}"
     edit = clerk.get(url)
@@ -78,7 +58,7 @@ def test_help_articles_are_added_edited_and_retired(api: Api) -> None:
         assert all(a["id"] != article_id for a in helpdesk.search(s, "预付卡退费")["results"])
     history = clerk.get(url)
     assert "已下线" in history.text and history.text.count("<tr>") >= 3  # three versions
-    assert logins(api, "help.article_retired") == ["xbw.help"]
+    assert audit_logins(api, "help.article_retired") == ["xbw.help"]
 
 
 def test_grants_are_created_approved_by_another_person_and_revoked(api: Api) -> None:
@@ -127,7 +107,7 @@ def test_grants_are_created_approved_by_another_person_and_revoked(api: Api) -> 
     r = second.post(approve, data=hidden_fields(chunk))
     assert r.status_code == 303
     assert "已批准" in second.get("/web/console/grants").text
-    assert logins(api, "grant.approved") == ["dmo.two"]
+    assert audit_logins(api, "grant.approved") == ["dmo.two"]
     revoke = approve.replace("/approve", "/revoke")
     chunk = next(
         c

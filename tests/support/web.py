@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import httpx
+from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from tests.support.api import Api
@@ -91,3 +92,23 @@ def post_confirmed(c: TestClient, no: str, fields: dict[str, str], **extra: Any)
     confirm = hidden_fields(form_chunk(first.text, "/events"))
     assert confirm["confirmed"] == "yes"
     return c.post(f"/web/cases/{no}/events", data=confirm)
+
+
+def post_form(html: str, action: str, n: int = 0) -> dict[str, str]:
+    """The hidden fields of the n-th form that posts to `action` exactly."""
+    chunks = [
+        c.split("</form>")[0]
+        for c in html.split("<form")[1:]
+        if f'method="post" action="{action}"' in c.split(">")[0]
+    ]
+    return hidden_fields(chunks[n])
+
+
+def audit_logins(api: Api, action: str) -> list[str | None]:
+    """The persons' logins on the audit entries of `action`, in the order written."""
+    with api.ctx.db.engine.connect() as conn:
+        rows = conn.execute(
+            text("SELECT actor_login FROM audit_entry WHERE action = :a ORDER BY id"),
+            {"a": action},
+        ).all()
+    return [r[0] for r in rows]
