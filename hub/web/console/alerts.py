@@ -10,13 +10,11 @@ from starlette.routing import Route
 
 from hub.ops import alerts
 from hub.web import pages
-from hub.web.console.common import operator, page
+from hub.web.console.common import Operator, console_page, page
 
 
-async def warnings(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def warnings(request: Request, op: Operator) -> Response:
     ctx = pages.ctx_of(request)
     found = await pages.read(request, lambda s: alerts.alerts(ctx, s, op.principal))
     items = found["alerts"]

@@ -9,6 +9,7 @@ so a double submit is recorded once (`pages.once`).
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -71,6 +72,46 @@ async def operator(request: Request, *, admin_only: bool = False) -> Operator | 
         t = pages.texts(request)
         return pages.render(request, "home.html", 403, session=session, error=t("not_yours"))
     return Operator(session, principal, sees_everything(pages.ctx_of(request), principal))
+
+
+Handler = Callable[[Request], Awaitable[Response]]
+PageHandler = Callable[[Request, Operator], Awaitable[Response]]
+FormHandler = Callable[[Request, Operator, dict[str, str]], Awaitable[Response]]
+
+
+def console_page(*, admin_only: bool = False) -> Callable[[PageHandler], Handler]:
+    """A page for the signed-in operator: others are sent to sign in, or answered 403."""
+
+    def wrap(handler: PageHandler) -> Handler:
+        @functools.wraps(handler)
+        async def run(request: Request) -> Response:
+            op = await operator(request, admin_only=admin_only)
+            if isinstance(op, Response):
+                return op
+            return await handler(request, op)
+
+        return run
+
+    return wrap
+
+
+def form_action(*, admin_only: bool = False) -> Callable[[FormHandler], Handler]:
+    """A form's POST for the signed-in operator, with this session's CSRF token only."""
+
+    def wrap(handler: FormHandler) -> Handler:
+        @functools.wraps(handler)
+        async def run(request: Request) -> Response:
+            op = await operator(request, admin_only=admin_only)
+            if isinstance(op, Response):
+                return op
+            form = await posted(request, op)
+            if form is None:
+                return csrf_refused(request, op)
+            return await handler(request, op, form)
+
+        return run
+
+    return wrap
 
 
 def page(

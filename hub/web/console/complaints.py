@@ -16,7 +16,13 @@ from hub.ops import complaints
 from hub.services.access import supervised_directory
 from hub.services.principal import Role
 from hub.web import pages
-from hub.web.console.common import Operator, act, csrf_refused, operator, page, posted
+from hub.web.console.common import (
+    Operator,
+    act,
+    console_page,
+    form_action,
+    page,
+)
 
 STATUSES = ("submitted", "answered")
 FIELDS = {"/answer": "answer"}
@@ -47,22 +53,15 @@ async def _page(request: Request, op: Operator, status: int = 200, **context: An
     )
 
 
-async def listing(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def listing(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     done = request.query_params.get("answered")
     return await _page(request, op, flash=t("c_complaint_answered", no=done) if done else None)
 
 
-async def answer(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
+@form_action()
+async def answer(request: Request, op: Operator, form: dict[str, str]) -> Response:
     ctx = pages.ctx_of(request)
     no = request.path_params["no"]
     body = {"answer": form.get("answer", "").strip()}

@@ -14,7 +14,12 @@ from starlette.routing import Route
 
 from hub.services.delivery_failures import list_dead, replay
 from hub.web import pages
-from hub.web.console.common import Operator, csrf_refused, operator, page, posted
+from hub.web.console.common import (
+    Operator,
+    console_page,
+    form_action,
+    page,
+)
 from schemas.text import ascii_int
 
 PAGE_SIZE = 100
@@ -48,10 +53,8 @@ async def _list(request: Request, op: Operator, status: int = 200, **context: An
     )
 
 
-async def letters(request: Request) -> Response:
-    op = await operator(request, admin_only=True)
-    if isinstance(op, Response):
-        return op
+@console_page(admin_only=True)
+async def letters(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     flash = None
     q = request.query_params
@@ -65,13 +68,8 @@ async def letters(request: Request) -> Response:
     return await _list(request, op, flash=flash)
 
 
-async def replay_letters(request: Request) -> Response:
-    op = await operator(request, admin_only=True)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
+@form_action(admin_only=True)
+async def replay_letters(request: Request, op: Operator, form: dict[str, str]) -> Response:
     t = pages.texts(request)
     message_id = form.get("message_id", "").strip()
     destination = form.get("destination", "").strip()

@@ -17,7 +17,14 @@ from hub import jsonutil
 from hub.domain.calendar import SHANGHAI
 from hub.services.sharing import grants
 from hub.web import pages
-from hub.web.console.common import Operator, act, csrf_refused, operator, page
+from hub.web.console.common import (
+    Operator,
+    act,
+    console_page,
+    csrf_refused,
+    form_action,
+    page,
+)
 from schemas.codes import CATEGORIES, DISTRICTS
 
 FIELDS = {
@@ -96,20 +103,16 @@ async def _page(request: Request, op: Operator, status: int = 200, **context: An
     )
 
 
-async def listing(request: Request) -> Response:
-    op = await operator(request, admin_only=True)
-    if isinstance(op, Response):
-        return op
+@console_page(admin_only=True)
+async def listing(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     done = request.query_params.get("done")
     flash = t(f"c_grant_{done}") if done in ("requested", "approved", "revoked") else None
     return await _page(request, op, flash=flash)
 
 
-async def create(request: Request) -> Response:
-    op = await operator(request, admin_only=True)
-    if isinstance(op, Response):
-        return op
+@console_page(admin_only=True)
+async def create(request: Request, op: Operator) -> Response:
     pairs = await pages.read_multi(request)
     body, typed = _body(pairs)
     if not pages.signer(request).csrf_ok(op.session, typed.get("csrf")):
@@ -130,13 +133,8 @@ async def create(request: Request) -> Response:
 
 
 def _decision(approve: bool) -> Any:
-    async def handler(request: Request) -> Response:
-        op = await operator(request, admin_only=True)
-        if isinstance(op, Response):
-            return op
-        form = await pages.read_form(request)
-        if not pages.signer(request).csrf_ok(op.session, form.get("csrf")):
-            return csrf_refused(request, op)
+    @form_action(admin_only=True)
+    async def handler(request: Request, op: Operator, form: dict[str, str]) -> Response:
         ctx = pages.ctx_of(request)
         grant_id = request.path_params["id"]
         decide = grants.approve_grant if approve else grants.revoke_grant

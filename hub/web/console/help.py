@@ -14,7 +14,13 @@ from starlette.routing import Route
 from hub.ops import helpdesk
 from hub.services.errors import ServiceError
 from hub.web import pages
-from hub.web.console.common import Operator, act, csrf_refused, operator, page, posted
+from hub.web.console.common import (
+    Operator,
+    act,
+    console_page,
+    form_action,
+    page,
+)
 from schemas.codes import CATEGORIES
 
 TEXT_FIELDS = ("title", "body", "title_en", "body_en")
@@ -53,23 +59,16 @@ async def _list(request: Request, op: Operator, status: int = 200, **context: An
     )
 
 
-async def listing(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def listing(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     done = request.query_params.get("done")
     flash = t(f"c_help_{done}") if done in ("added", "edited", "retired") else None
     return await _list(request, op, flash=flash)
 
 
-async def add(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
+@form_action()
+async def add(request: Request, op: Operator, form: dict[str, str]) -> Response:
     ctx = pages.ctx_of(request)
     body = _body(form)
     refused = await act(
@@ -114,20 +113,13 @@ async def _article_page(
     )
 
 
-async def article_page(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def article_page(request: Request, op: Operator) -> Response:
     return await _article_page(request, op)
 
 
-async def edit(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
+@form_action()
+async def edit(request: Request, op: Operator, form: dict[str, str]) -> Response:
     ctx = pages.ctx_of(request)
     raw_id = request.path_params["id"]
     body = _body(form)
@@ -145,13 +137,8 @@ async def edit(request: Request) -> Response:
     return refused or pages.redirect("/web/console/help?" + urlencode({"done": "edited"}))
 
 
-async def retire(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
+@form_action()
+async def retire(request: Request, op: Operator, form: dict[str, str]) -> Response:
     ctx = pages.ctx_of(request)
     raw_id = request.path_params["id"]
     refused = await act(

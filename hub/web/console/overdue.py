@@ -17,7 +17,13 @@ from hub.services.access import supervised_directory
 from hub.services.casework import canonical_no
 from hub.services.errors import Invalid, ServiceError
 from hub.web import pages
-from hub.web.console.common import Operator, checked, csrf_refused, operator, page, posted
+from hub.web.console.common import (
+    Operator,
+    checked,
+    console_page,
+    form_action,
+    page,
+)
 
 PAGE_SIZE = 100
 FIELDS = {"/note": "note", "/application_no": "no"}
@@ -62,10 +68,8 @@ async def _board(request: Request, op: Operator, status: int = 200, **context: A
     )
 
 
-async def board(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def board(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     flash = None
     if request.query_params.get("dunned"):
@@ -73,14 +77,9 @@ async def board(request: Request) -> Response:
     return await _board(request, op, flash=flash)
 
 
-async def press(request: Request) -> Response:
+@form_action()
+async def press(request: Request, op: Operator, form: dict[str, str]) -> Response:
     """POST a 催办 for one case."""
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
     t = pages.texts(request)
     ctx = pages.ctx_of(request)
     note = form.get("note", "").strip()

@@ -21,7 +21,14 @@ from hub.services.access import supervised_directory
 from hub.services.errors import ServiceError
 from hub.services.principal import Role
 from hub.web import pages
-from hub.web.console.common import Operator, act, csrf_refused, operator, page, posted
+from hub.web.console.common import (
+    Operator,
+    act,
+    console_page,
+    csrf_refused,
+    form_action,
+    page,
+)
 from schemas.codes import CATEGORIES, DISTRICTS
 
 #: The changes a page may request.
@@ -72,10 +79,8 @@ async def _page(request: Request, op: Operator, status: int = 200, **context: An
     )
 
 
-async def changes(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def changes(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     done = request.query_params.get("done")
     flash = t(f"c_change_{done}") if done in ("requested", "approved", "rejected") else None
@@ -110,10 +115,8 @@ def _change_body(
     return body
 
 
-async def request_change(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def request_change(request: Request, op: Operator) -> Response:
     pairs = await pages.read_multi(request)
     form: dict[str, Any] = {}
     many: dict[str, list[str]] = {}
@@ -143,13 +146,8 @@ async def request_change(request: Request) -> Response:
     return refused or pages.redirect("/web/console/registry?done=requested")
 
 
-async def decide(request: Request) -> Response:
-    op = await operator(request, admin_only=True)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
+@form_action(admin_only=True)
+async def decide(request: Request, op: Operator, form: dict[str, str]) -> Response:
     ctx = pages.ctx_of(request)
     change_id = request.path_params["id"]
     approve = form.get("decision") == "approve"
@@ -169,10 +167,8 @@ async def decide(request: Request) -> Response:
     return refused or pages.redirect(f"/web/console/registry?{urlencode({'done': done})}")
 
 
-async def history(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def history(request: Request, op: Operator) -> Response:
     ctx = pages.ctx_of(request)
     t = pages.texts(request)
     inst_id = request.path_params["id"]

@@ -20,7 +20,7 @@ from hub.ops import stats
 from hub.services.errors import Invalid
 from hub.services.registry import party_names
 from hub.web import charts, pages
-from hub.web.console.common import operator, page
+from hub.web.console.common import Operator, console_page, page
 
 #: Weeks the trend shows at most (the last ones of the period).
 MAX_WEEKS = 26
@@ -75,10 +75,8 @@ def _params(request: Request) -> dict[str, str]:
     return {k: q[k][:20] for k in ("from", "to", "by") if q.get(k)}
 
 
-async def stats_page(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def stats_page(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     ctx = pages.ctx_of(request)
     typed = _params(request)
@@ -173,10 +171,8 @@ def _label(t: Any, by: str, key: str, result: dict[str, Any]) -> str:
     return str(names.get(key, key))
 
 
-async def stats_csv(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def stats_csv(request: Request, op: Operator) -> Response:
     ctx = pages.ctx_of(request)
     try:
         query = stats.parse_query(_params(request), business_day(ctx.clock.now()))

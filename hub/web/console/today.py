@@ -13,7 +13,7 @@ from starlette.routing import Route
 from hub.ops import casebook, governance
 from hub.services.delivery_failures import list_dead
 from hub.web import pages
-from hub.web.console.common import Operator, operator, page
+from hub.web.console.common import Operator, console_page, page
 
 #: How far a count goes before the page says "200+".
 COUNT_LIMIT = casebook.MAX_LIMIT
@@ -27,10 +27,8 @@ def _count(ctx: Any, s: Session, op: Operator, **query: str) -> str:
     return f"{n}+" if found["next_cursor"] else str(n)
 
 
-async def today(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def today(request: Request, op: Operator) -> Response:
     ctx = pages.ctx_of(request)
 
     def work(s: Session) -> list[dict[str, str]]:

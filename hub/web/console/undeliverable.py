@@ -18,7 +18,13 @@ from hub.services.access import supervised_directory
 from hub.services.casework import canonical_no
 from hub.services.errors import Invalid, ServiceError
 from hub.web import pages
-from hub.web.console.common import Operator, checked, csrf_refused, operator, page, posted
+from hub.web.console.common import (
+    Operator,
+    checked,
+    console_page,
+    form_action,
+    page,
+)
 
 PAGE_SIZE = 100
 FIELDS = {"/institution": "institution", "/note": "note", "/application_no": "no"}
@@ -68,23 +74,16 @@ async def _list(request: Request, op: Operator, status: int = 200, **context: An
     )
 
 
-async def waiting(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def waiting(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     done = request.query_params.get("dispatched")
     flash = t("c_dispatched", no=done) if done else None
     return await _list(request, op, flash=flash)
 
 
-async def dispatch(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
+@form_action()
+async def dispatch(request: Request, op: Operator, form: dict[str, str]) -> Response:
     t = pages.texts(request)
     ctx = pages.ctx_of(request)
     body: dict[str, Any] = {"institution": form.get("institution", "")}

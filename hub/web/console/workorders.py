@@ -16,7 +16,13 @@ from hub.ops import workorder_ledger, workorders
 from hub.services.access import supervised_directory
 from hub.services.errors import Invalid
 from hub.web import pages
-from hub.web.console.common import Operator, act, csrf_refused, operator, page, posted
+from hub.web.console.common import (
+    Operator,
+    act,
+    console_page,
+    form_action,
+    page,
+)
 
 PAGE_SIZE = 50
 FIELDS = {
@@ -79,10 +85,8 @@ async def _page(request: Request, op: Operator, status: int = 200, **context: An
     )
 
 
-async def ledger(request: Request) -> Response:
-    op = await operator(request)
-    if isinstance(op, Response):
-        return op
+@console_page()
+async def ledger(request: Request, op: Operator) -> Response:
     t = pages.texts(request)
     no, what = request.query_params.get("no"), request.query_params.get("done")
     flash = None
@@ -104,14 +108,9 @@ def _body(what: str, form: dict[str, str]) -> dict[str, Any]:
     return body
 
 
-async def handle(request: Request) -> Response:
+@form_action(admin_only=True)
+async def handle(request: Request, op: Operator, form: dict[str, str]) -> Response:
     """POST dispatch, answer or callback of one work order (admin: the hotline)."""
-    op = await operator(request, admin_only=True)
-    if isinstance(op, Response):
-        return op
-    form = await posted(request, op)
-    if form is None:
-        return csrf_refused(request, op)
     what = request.path_params["what"]
     if what not in ACTIONS:
         return pages.redirect("/web/console/workorders")
