@@ -8,7 +8,7 @@ import csv
 import io
 import math
 from collections import defaultdict
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from statistics import median
 from typing import Any
 
@@ -17,39 +17,12 @@ from sqlmodel import Session, col, select
 from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI, working_hours_between
 from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import OPEN_STATUSES
+from hub.ops.stats import NONE_KEY
 from hub.services.access import sees_everything
 from hub.services.context import HubContext
-from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal
 from hub.store.models import Application, Deadline, Institution, Referral
 from hub.store.models_ops import Complaint
-from schemas.text import QUERY_DATE_MESSAGE, ascii_date
-
-GROUPINGS = ("institution", "unit", "district", "category")
-NONE_KEY = "(none)"
-
-
-def parse_query(params: dict[str, str], today: date) -> dict[str, Any]:
-    errors: list[Violation] = []
-    by = params.get("by") or "institution"
-    if by not in GROUPINGS:
-        errors.append(Violation("/query/by", f"须为 {'|'.join(GROUPINGS)}"))
-    fmt = params.get("format") or "json"
-    if fmt not in ("json", "csv"):
-        errors.append(Violation("/query/format", "须为 json 或 csv / json or csv"))
-    days: dict[str, date] = {}
-    for name, default in (("from", today - timedelta(days=29)), ("to", today)):
-        raw = params.get(name)
-        day = ascii_date(raw) if raw else default
-        if day is None:
-            errors.append(Violation(f"/query/{name}", QUERY_DATE_MESSAGE))
-        else:
-            days[name] = day
-    if not errors and days["from"] > days["to"]:
-        errors.append(Violation("/query/from", "起始日期晚于结束日期 / from after to"))
-    if errors:
-        raise Invalid(errors)
-    return {"by": by, "format": fmt, "from": days["from"], "to": days["to"]}
 
 
 def percentile_nearest_rank(values: list[float], p: float) -> float | None:
