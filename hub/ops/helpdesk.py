@@ -249,7 +249,10 @@ def _actor(principal: Principal) -> str:
     return f"{who}/{principal.login}" if principal.login else who
 
 
-def _record_version(session: Session, a: HelpArticle, action: str, by: str, at: Any) -> None:
+def _record_version(
+    session: Session, a: HelpArticle, action: str, principal: Principal, at: Any, **detail: Any
+) -> None:
+    """Keep this version of the article and audit the step (`help.article_<action>`)."""
     assert a.id is not None  # flushed
     session.add(
         HelpArticleVersion(
@@ -262,9 +265,19 @@ def _record_version(session: Session, a: HelpArticle, action: str, by: str, at: 
             category=a.category,
             tags=list(a.tags or []),
             action=action,
-            changed_by=by,
+            changed_by=_actor(principal),
             changed_at=at,
         )
+    )
+    audit.append(
+        session,
+        chain="help",
+        at=at,
+        actor_role=principal.role,
+        actor_party=principal.party,
+        actor_login=principal.login,
+        action=f"help.article_{action}",
+        detail={"id": a.id, **detail},
     )
 
 
@@ -292,17 +305,7 @@ def add_article(
     _fill(article, body)
     session.add(article)
     session.flush()
-    _record_version(session, article, "added", _actor(principal), now)
-    audit.append(
-        session,
-        chain="help",
-        at=now,
-        actor_role=principal.role,
-        actor_party=principal.party,
-        actor_login=principal.login,
-        action="help.article_added",
-        detail={"id": article.id, "title": article.title},
-    )
+    _record_version(session, article, "added", principal, now, title=article.title)
     return {"id": article.id, **_view(article)}
 
 
@@ -330,17 +333,7 @@ def edit_article(
     a.version += 1
     a.updated_at = now
     session.add(a)
-    _record_version(session, a, "edited", _actor(principal), now)
-    audit.append(
-        session,
-        chain="help",
-        at=now,
-        actor_role=principal.role,
-        actor_party=principal.party,
-        actor_login=principal.login,
-        action="help.article_edited",
-        detail={"id": a.id, "version": a.version},
-    )
+    _record_version(session, a, "edited", principal, now, version=a.version)
     return _view(a)
 
 
@@ -353,17 +346,7 @@ def retire_article(
     a.version += 1
     a.retired_at = a.updated_at = now
     session.add(a)
-    _record_version(session, a, "retired", _actor(principal), now)
-    audit.append(
-        session,
-        chain="help",
-        at=now,
-        actor_role=principal.role,
-        actor_party=principal.party,
-        actor_login=principal.login,
-        action="help.article_retired",
-        detail={"id": a.id, "version": a.version},
-    )
+    _record_version(session, a, "retired", principal, now, version=a.version)
     return _view(a)
 
 
