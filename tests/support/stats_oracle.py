@@ -4,8 +4,6 @@ into Python and counted one by one. The definitions are hub/ops/stats.py's docst
 
 from __future__ import annotations
 
-import csv
-import io
 import math
 from collections import defaultdict
 from datetime import datetime, time, timedelta
@@ -219,52 +217,3 @@ def _count_complaints(
         row = rows[key]
         row["complaints"] += 1
         row["repeat_complaints"] += int(repeat)
-
-
-CSV_FIELDS = (
-    "received",
-    "accepted",
-    "rejected",
-    "closed_success",
-    "closed_failure",
-    "success_rate",
-    "withdrawn",
-    "open",
-    "median_hours_to_accept",
-    "p90_hours_to_accept",
-    "overdue",
-    "online",
-    "window",
-    "online_share",
-    "complaints",
-    "repeat_complaints",
-)
-
-
-def to_csv(result: dict[str, Any]) -> str:
-    by = result["by"]
-    kinds = sorted(
-        {f"referrals.{k}.{o}" for r in result["rows"] for k, v in r["referrals"].items() for o in v}
-    )
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
-    extra = [f for f in ("mediators", "connected") if any(f in r for r in result["rows"])]
-    writer.writerow([by, *CSV_FIELDS, *extra, *kinds])
-    for r in result["rows"]:
-        flat = {
-            **r,
-            "closed_success": r["closed"]["success"],
-            "closed_failure": r["closed"]["failure"],
-            "median_hours_to_accept": r["hours_to_accept"]["median"],
-            "p90_hours_to_accept": r["hours_to_accept"]["p90"],
-        }
-        for k in kinds:
-            _, kind, outcome = k.split(".")
-            flat[k] = r["referrals"].get(kind, {}).get(outcome, 0)
-        writer.writerow(
-            [
-                r[by],
-                *("" if flat.get(f) is None else flat[f] for f in (*CSV_FIELDS, *extra, *kinds)),
-            ]
-        )
-    return buf.getvalue()
