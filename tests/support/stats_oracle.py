@@ -13,9 +13,11 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI, working_hours_between
-from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import OPEN_STATUSES
-from hub.ops.stats import NONE_KEY
+
+# The registry's KPIs (mediators, connected bodies) are read from the registry, not
+# counted from cases: the oracle takes them from hub.ops.stats and recomputes the rest.
+from hub.ops.stats import NONE_KEY, _registry_kpis, _registry_totals
 from hub.services.access import sees_everything
 from hub.services.context import HubContext
 from hub.services.principal import Principal
@@ -144,42 +146,6 @@ def compute(
         "to": query["to"].isoformat(),
         "rows": out,
         "registry": _registry_totals(registry, scope),
-    }
-
-
-def _connected(i: Institution) -> bool:
-    """A mediation body connected to the hub: in the registry and not closed."""
-    return i.state != "closed" and i.kind in MEDIATION_KINDS
-
-
-def _registry_kpis(
-    rows: list[dict[str, Any]], by: str, registry: list[Institution], scope: set[str] | None
-) -> None:
-    """Seed 003's registry KPIs beside the case counts: mediators, connected bodies."""
-    if by not in ("institution", "unit"):
-        return
-    mediators: dict[str, int | None] = {}
-    connected: dict[str, int] = defaultdict(int)
-    for i in registry:
-        if (scope is not None and i.id not in scope) or not _connected(i):
-            continue
-        key = i.id if by == "institution" else i.unit_id
-        connected[key] += 1
-        if i.mediators is not None:
-            mediators[key] = (mediators.get(key) or 0) + i.mediators
-    for row in rows:
-        row["mediators"] = mediators.get(row[by])
-        if by == "unit":
-            row["connected"] = connected.get(row[by], 0)
-
-
-def _registry_totals(registry: list[Institution], scope: set[str] | None) -> dict[str, Any]:
-    mine = [i for i in registry if (scope is None or i.id in scope) and _connected(i)]
-    counted = [i.mediators for i in mine if i.mediators is not None]
-    return {
-        "connected_institutions": len(mine),
-        "mediators": sum(counted) if counted else None,
-        "institutions_reporting_mediators": len(counted),
     }
 
 
