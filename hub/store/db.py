@@ -19,6 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 import hub.store.registry_revision  # noqa: F401  (every registry change moves its revision)
+from hub.store.unit_of_work import UnitOfWork
 from hub.supervision import Supervised
 
 T = TypeVar("T")
@@ -244,7 +245,7 @@ def is_postgres(engine: Engine) -> bool:
 
 
 class Database:
-    """The engines and session factories; `transaction()` is the unit of work."""
+    """The engines and session factories; `transaction()` hands out the unit of work."""
 
     def __init__(self, url: str, *, pool_size: int = 10, replica_url: str | None = None) -> None:
         self.url = url
@@ -254,7 +255,7 @@ class Database:
             make_engine(url, pool_size=pool_size, reader=True) if sqlite else self.engine
         )
         self._sessions = sessionmaker(
-            self.engine, class_=Session, expire_on_commit=False, autoflush=False
+            self.engine, class_=UnitOfWork, expire_on_commit=False, autoflush=False
         )
         self._read_sessions = sessionmaker(
             self.read_engine, class_=Session, expire_on_commit=False, autoflush=False
@@ -296,7 +297,7 @@ class Database:
 
         return halt
 
-    def run(self, work: Callable[[Session], T], *, attempts: int = 3) -> T:
+    def run(self, work: Callable[[UnitOfWork], T], *, attempts: int = 3) -> T:
         """`work` in one transaction, run again when PostgreSQL aborted it for a deadlock or a
         serialization conflict (the work must be safe to repeat: its effects were rolled back).
         """
@@ -310,8 +311,9 @@ class Database:
         raise AssertionError("unreachable")
 
     @contextmanager
-    def transaction(self) -> Iterator[Session]:
-        """One transaction: commit on success, roll back on any exception."""
+    def transaction(self) -> Iterator[UnitOfWork]:
+        """One write transaction, the unit of work: commit on success, roll back on any
+        exception."""
         session = self._sessions()
         try:
             with session.begin():
