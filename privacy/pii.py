@@ -353,15 +353,17 @@ def _han_except(chars: str) -> str:
 
 
 _ADDR_CHAR = _han_except(_ADDR_STOP)
+# Units after a place: "12号", "B2栋", "A座", "第三村民小组", "5-2-301室", "东区".
 _ADDR_UNIT = (
-    r"(?:[\d一二三四五六七八九十百零〇]+[甲乙丙丁]?"
-    r"(?:号楼|号院|号|弄|支弄|栋|幢|座|单元|室|层|楼|组|队|户|栋楼|期)[甲乙丙丁]?"
-    r"|[A-Za-z]座|[A-Za-z]?\d+室?)"
+    r"(?:第?[A-Za-z]{0,2}[\d一二三四五六七八九十百零〇]+[甲乙丙丁]?"
+    r"(?:号楼|号院|号铺|号|弄|支弄|栋|幢|座|单元|室|层|楼|村民小组|小组|生产队|组|队|户|栋楼|期|区|排|铺)"
+    r"[甲乙丙丁]?"
+    r"|[A-Za-z]{1,2}(?:座|栋|幢|区|单元|楼)|[东西南北中](?:区|苑|块)|[A-Za-z]?\d+(?:-\d+){0,3}室?)"
 )
 # A place beside a landmark: "新义村村委会旁12号", "路口对面3号".
 _LOCATOR = r"(?:旁边|旁|对面|附近|隔壁|边上|后面|前面|[东西南北]侧)"
 _ADDRESS_CORE = re.compile(
-    r"(?:大道|公路|路|街|巷|弄|村|胡同|镇|小区|花园|新村|公寓|大厦|广场|中心"
+    r"(?:大道|公路|路|街|巷|弄|村|胡同|镇|小区|花园|新村|公寓|大厦|广场|中心|区|坊|里"
     # estates named without 小区: 馨佳园, 金桥新城, 锦绣华庭, 御景苑, 世茂府, 星河湾
     r"|园|城|庭|苑|府|湾|邸|居)"
     rf"(?:(?:村?委会|居委会)?{_LOCATOR}?\s?{_ADDR_UNIT})+"
@@ -378,8 +380,32 @@ _VILLAGE = re.compile(
 )
 
 
+# After a residence cue ("家住", "住址：", "户籍地为"), a place without a house number
+# ("家住张家庄村", "住址：河北省邢台市南和县"): the run up to its last place character.
+_ADDRESS_CUED = re.compile(
+    r"(?:住址|地址|住所地|住所|家住|现住|住在|居住在|居住于|住于|暂住|租住|户籍地|户籍所在地|籍贯"
+    r"|经营地点|经营地址|营业地址|送达地址|通讯地址|联系地址|位于|坐落于)"
+    rf"(?:为|是|在|于)?[:：\s]*([{_HAN}A-Za-z0-9#\-]{{2,40}})"
+)
+_PLACE_END = re.compile(r".*[省市区县旗镇乡村屯寨庄组队号室弄栋幢楼路街巷道里坊苑园]", re.DOTALL)
+_ADMIN = re.compile(r"[省市区县旗镇乡村街路巷弄组里坊]")
+_RURAL_END = frozenset("村组屯寨庄")
+_DIGIT = re.compile(r"\d")
+
+
+def _cued_addresses(text: str, found: list[tuple[int, int]]) -> None:
+    for m in _ADDRESS_CUED.finditer(text):
+        body = _PLACE_END.match(m.group(1))
+        if body is None or len(body.group()) < 3:
+            continue
+        place = body.group()
+        if _DIGIT.search(place) or len(_ADMIN.findall(place)) >= 2 or place[-1] in _RURAL_END:
+            found.append((m.start(1), m.start(1) + len(place)))
+
+
 def _addresses(text: str, out: list[_Candidate]) -> None:
     found: list[tuple[int, int]] = []
+    _cued_addresses(text, found)
     for m in (*_ADDRESS_CORE.finditer(text), *_VILLAGE.finditer(text)):
         start = m.start()
         limit = max(0, start - _ADDR_BACK)
@@ -743,7 +769,7 @@ _DETECTORS: tuple[tuple[str, str, _Detector], ...] = (
     ("digits", "号ID", _cued(_HOSPITAL, "hospital_no")),
     ("plain", _DIGITS + "年月" + _CN_DIGIT, _simple(_DATE, "date")),
     ("plain", _DIGITS + "元万块¥￥币", _simple(_AMOUNT, "amount")),
-    ("plain", "路街巷弄村同镇区园寓厦场心组城庭苑府湾邸居", _addresses),
+    ("plain", "路街巷弄村同镇区园寓厦场心组城庭苑府湾邸居坊里住址籍于", _addresses),
     ("plain", _DOT, _dotted_names),
     ("plain", "", _names),
 )
