@@ -15,7 +15,7 @@ from typing import Any
 
 def cmd_export(args: argparse.Namespace) -> int:
     from hub.bootstrap import bootstrap
-    from hub.services import bundles
+    from hub.services import audit_trail, bundles
     from hub.services.casework import canonical_no
     from hub.services.errors import Invalid, NotFound
     from hub.services.principal import Principal, Role
@@ -28,7 +28,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     ctx = bootstrap()
     operator = Principal(Role.ADMIN, None, "cli")
     try:
-        data = bundles.export(ctx, operator, no, via="cli")
+        # The export's audit entry committed, a checkpoint over it, then the bundle.
+        ctx.db.run(lambda s: bundles.record_export(ctx, s, operator, no, via="cli"))
+        audit_trail.write_checkpoint(ctx)
+        with ctx.db.read() as session:
+            data = bundles.seal(ctx, session, no)
     except NotFound:
         print(f"没有这个办件 / no application {no}", file=sys.stderr)
         return 2

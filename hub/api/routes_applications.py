@@ -25,7 +25,16 @@ from hub.api.support import (
     json_response,
 )
 from hub.ops import dunning
-from hub.services import bundles, case_view, disclosures, documents, intake, lifecycle, records
+from hub.services import (
+    audit_trail,
+    bundles,
+    case_view,
+    disclosures,
+    documents,
+    intake,
+    lifecycle,
+    records,
+)
 from hub.services import public_status as public_status_service
 from hub.services.casework import canonical_no
 from hub.services.context import HubContext
@@ -94,7 +103,9 @@ async def get_application(request: Request) -> Response:
 
     record = await in_read(request, work)
     # Who read the personal data, before it leaves (hub.services.disclosures).
-    await run_in_threadpool(disclosures.record_read, ctx, principal, no, via="api")
+    await in_transaction(
+        request, lambda s: disclosures.record_read(ctx, s, principal, no, via="api")
+    )
     return json_response(record)
 
 
@@ -173,7 +184,12 @@ async def get_bundle(request: Request) -> Response:
     """INTERFACE 18: the case's signed evidential bundle (admin, the case's institution)."""
     principal = caller(request)
     no = canonical_no(request.path_params["no"])
-    data = await run_in_threadpool(bundles.export, hub_ctx(request), principal, no, via="api")
+    ctx = hub_ctx(request)
+    # Three steps: the export's audit entry is committed, a checkpoint signed over it, then
+    # the bundle (which carries both) is read.
+    await in_transaction(request, lambda s: bundles.record_export(ctx, s, principal, no, via="api"))
+    await run_in_threadpool(audit_trail.write_checkpoint, ctx)
+    data = await in_read(request, lambda s: bundles.seal(ctx, s, no))
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
     return Response(
         data,

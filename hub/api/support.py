@@ -270,10 +270,13 @@ async def guarded_lookup(
     something) gives it back, a wrong one (`None`, or `NotFound` raised) stays counted.
     Raises `Throttled`."""
     ctx = hub_ctx(request)
-    reservation = await run_in_threadpool(
-        throttle.reserve_guess, ctx, client_address(request), subject
+    address = client_address(request)
+    # The guess is committed in a transaction of its own before the code is read, so that
+    # it stays counted whatever the look-up does; giving it back is a third one.
+    reservation = await in_transaction(
+        request, lambda s: throttle.reserve_guess(ctx, s, address, subject)
     )
     found = await in_read(request, lookup)  # NotFound: a wrong guess, counted
     if found is not None:
-        await run_in_threadpool(throttle.settle, ctx, reservation, right=True)
+        await in_transaction(request, lambda s: throttle.settle(s, reservation, right=True))
     return found

@@ -349,7 +349,7 @@ def run_forever(
     on_pass: Callable[[dict[str, int]], None] | None = None,
 ) -> None:
     settings = settings or ctx.settings.scheduler
-    housekeeping = retention.PeriodicPurge(ctx)
+    housekeeping = retention.PeriodicPurge()
     while not stop.is_set():
         try:
             counts = run_pass(ctx, settings)
@@ -358,8 +358,8 @@ def run_forever(
         except Exception as exc:  # keep the clock ticking; the next pass retries
             log.error("scheduler pass failed: %s", type(exc).__name__)
         try:
-            purged = housekeeping.maybe()
-            if purged and any(purged.values()):
+            purged = ctx.db.run(lambda s: retention.purge(ctx, s)) if housekeeping.due() else {}
+            if any(purged.values()):
                 log.info("retention purge: %s", purged)
         except Exception as exc:
             log.error("retention purge failed: %s", type(exc).__name__)

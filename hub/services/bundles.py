@@ -111,25 +111,31 @@ def _audit(session: Session, no: str) -> dict[str, Any]:
     }
 
 
-def export(ctx: HubContext, principal: Principal, no: str, *, via: str) -> bytes:
-    """The signed bundle of case `no`, or NotFound for a case the caller may not export."""
-    with ctx.db.read() as session:
-        app = session.get(Application, no)
-        if app is None or not may_export(principal, app):
-            raise NotFound(_NOT_FOUND)
-    disclosures.record_read(ctx, principal, no, via=via, action="bundle.exported")
-    audit_trail.write_checkpoint(ctx)
-    with ctx.db.read() as session:
-        app = session.get(Application, no)
-        assert app is not None
-        record = records.full_record(ctx, session, app)
-        timeline = record.pop("timeline", [])
-        parts = {
-            "record": record,
-            "timeline": timeline,
-            "documents": _documents(ctx, session, app),
-            "audit": _audit(session, no),
-        }
+def record_export(
+    ctx: HubContext, session: Session, principal: Principal, no: str, *, via: str
+) -> None:
+    """Audit the export of case `no` (step 1 of 3, in a transaction of its own: it must be
+    committed for the checkpoint of step 2 to cover it), or NotFound for a case the caller
+    may not export. Step 2 is `audit_trail.write_checkpoint`, step 3 `seal`."""
+    app = session.get(Application, no)
+    if app is None or not may_export(principal, app):
+        raise NotFound(_NOT_FOUND)
+    disclosures.record_read(ctx, session, principal, no, via=via, action="bundle.exported")
+
+
+def seal(ctx: HubContext, session: Session, no: str) -> bytes:
+    """The signed bundle of case `no`, read once its export is recorded and covered."""
+    app = session.get(Application, no)
+    if app is None:
+        raise NotFound(_NOT_FOUND)
+    record = records.full_record(ctx, session, app)
+    timeline = record.pop("timeline", [])
+    parts = {
+        "record": record,
+        "timeline": timeline,
+        "documents": _documents(ctx, session, app),
+        "audit": _audit(session, no),
+    }
     return evidence.seal(
         application_no=no,
         created_at=jsonutil.rfc3339(ctx.clock.now()),

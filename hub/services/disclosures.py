@@ -3,13 +3,15 @@
 A case record through the API (`record.read`) or the workbench page (`record.read`, via
 `web`), an attachment or a served document (hub.services.documents), a grant read
 (hub.services.sharing), an evidential bundle (`bundle.exported`). The entry goes to the
-case's own chain, in its own transaction, before the data is answered: a read that cannot
-be recorded is not answered.
+case's own chain, in a transaction the entrypoint opens for it and commits before the data
+is answered: a read that cannot be recorded is not answered.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from sqlmodel import Session
 
 from hub.services.context import HubContext
 from hub.services.principal import Principal
@@ -18,6 +20,7 @@ from hub.store import audit
 
 def record_read(
     ctx: HubContext,
+    session: Session,
     principal: Principal,
     no: str,
     *,
@@ -25,15 +28,14 @@ def record_read(
     action: str = "record.read",
     detail: dict[str, Any] | None = None,
 ) -> None:
-    with ctx.db.transaction() as session:
-        audit.append(
-            session,
-            chain=no,
-            at=ctx.clock.now(),
-            actor_role=principal.role,
-            actor_party=principal.party,
-            actor_login=principal.login,
-            action=action,
-            application_no=no,
-            detail={"via": via, "token_id": principal.token_id, **(detail or {})},
-        )
+    audit.append(
+        session,
+        chain=no,
+        at=ctx.clock.now(),
+        actor_role=principal.role,
+        actor_party=principal.party,
+        actor_login=principal.login,
+        action=action,
+        application_no=no,
+        detail={"via": via, "token_id": principal.token_id, **(detail or {})},
+    )

@@ -6,7 +6,8 @@
 - Throttle events (counted guesses and sign-ins): once no budget counts them (24 hours).
 
 The purge runs with the scheduler (`hub scheduler`, or its thread in `hub serve`), at most
-once per `PURGE_EVERY_SECONDS`; it is one indexed DELETE per kind, safe on several nodes.
+once per `PURGE_EVERY_SECONDS`, in the transaction the scheduler opens for it; it is one
+indexed DELETE per kind, safe on several nodes.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import col
+from sqlmodel import Session, col
 
 from hub.config import RetentionSettings as RetentionSettings
 from hub.services import throttle
@@ -26,41 +27,40 @@ from hub.store.models import IdempotencyRecord, WebSessionRecord
 PURGE_EVERY_SECONDS = 600.0
 
 
-def purge(ctx: HubContext, settings: RetentionSettings | None = None) -> dict[str, int]:
+def purge(
+    ctx: HubContext, session: Session, settings: RetentionSettings | None = None
+) -> dict[str, int]:
     """Delete what is past its retention; answers how many rows of each kind went."""
     settings = settings or ctx.settings.retention
     now = ctx.clock.now()
     cutoff = now - timedelta(hours=settings.idempotency_hours)
     wall = datetime.now(UTC)  # web sessions expire on the wall clock (hub.web.session)
-    with ctx.db.transaction() as session:
-        conn = session.connection()
-        answers = conn.execute(
-            delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < cutoff)
-        )
-        sessions = conn.execute(
-            delete(WebSessionRecord).where(
-                col(WebSessionRecord.expires_at) < wall - timedelta(days=1)
-            )
-        )
+    conn = session.connection()
+    answers = conn.execute(
+        delete(IdempotencyRecord).where(col(IdempotencyRecord.created_at) < cutoff)
+    )
+    sessions = conn.execute(
+        delete(WebSessionRecord).where(col(WebSessionRecord.expires_at) < wall - timedelta(days=1))
+    )
     return {
         "idempotency_records": int(answers.rowcount or 0),
         "web_sessions": int(sessions.rowcount or 0),
-        "throttle_events": throttle.purge(ctx),
+        "throttle_events": throttle.purge(ctx, session),
     }
 
 
 class PeriodicPurge:
-    """Calls `purge` when the last call is `every` seconds old (monotonic, per process)."""
+    """Says when `purge` is due: the last one is `every` seconds old (monotonic, per
+    process). The scheduler runs it in a transaction of its own."""
 
-    def __init__(self, ctx: HubContext, every: float = PURGE_EVERY_SECONDS) -> None:
-        self.ctx = ctx
+    def __init__(self, every: float = PURGE_EVERY_SECONDS) -> None:
         self.every = every
         self._last = float("-inf")
         self._lock = threading.Lock()
 
-    def maybe(self) -> dict[str, int] | None:
+    def due(self) -> bool:
         with self._lock:
             if time.monotonic() - self._last < self.every:
-                return None
+                return False
             self._last = time.monotonic()
-        return purge(self.ctx)
+        return True

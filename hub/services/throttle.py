@@ -1,6 +1,6 @@
 """Throttling across every process (INTERFACE 13, 18): counted in the database.
 
-A public look-up first *reserves* a guess: in one transaction it reads the client's recent
+A public look-up first *reserves* a guess: in its own transaction it reads the client's recent
 guesses, refuses with `Throttled` (429, `Retry-After`) when a budget of
 `hub.domain.throttle.Limits` is spent, and otherwise writes the guess. Then it checks the
 code; a right one gives its reservation back (`settle(right=True)`), a wrong one leaves it
@@ -9,11 +9,18 @@ and a right code asked for while the budget is spent is refused like a wrong one
 
 The client's address is stored only as a keyed digest (the blind-index key, purpose
 `throttle_client`); rows older than the longest window are purged (hub.services.retention).
+
+Every function writes in the caller's transaction. The reservation must be committed before
+the code is checked and must survive whatever the look-up does, so the entrypoint gives
+`reserve_*` and `settle` transactions of their own (hub.api.support.guarded_lookup,
+hub.web.signin), beside the request's.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from sqlmodel import Session
 
 from hub.domain.throttle import GUESS, SIGNIN, Limits, client_key
 from hub.services.context import HubContext
@@ -35,49 +42,48 @@ def _client(ctx: HubContext, address: str | None) -> str:
 
 
 def reserve_guess(
-    ctx: HubContext, address: str | None, subject: str, limits: Limits = LIMITS
+    ctx: HubContext,
+    session: Session,
+    address: str | None,
+    subject: str,
+    limits: Limits = LIMITS,
 ) -> Reservation:
     """Count one guess at `subject` (a case or complaint number) by this client, or raise
     `Throttled` when it has spent a budget (nothing is counted then)."""
     client = _client(ctx, address)
     now = ctx.clock.now()
-    with ctx.db.transaction() as session:
-        store.lock_client(session, client)
-        waits = [
-            limits.per_number.wait(
-                store.recent(session, client, GUESS, now, limits.per_number, subject=subject), now
-            ),
-            limits.per_client.wait(
-                store.recent(session, client, GUESS, now, limits.per_client), now
-            ),
-        ]
-        refuse(waits)
-        return Reservation(store.record(session, client, GUESS, now, subject))
+    store.lock_client(session, client)
+    waits = [
+        limits.per_number.wait(
+            store.recent(session, client, GUESS, now, limits.per_number, subject=subject), now
+        ),
+        limits.per_client.wait(store.recent(session, client, GUESS, now, limits.per_client), now),
+    ]
+    refuse(waits)
+    return Reservation(store.record(session, client, GUESS, now, subject))
 
 
-def reserve_signin(ctx: HubContext, address: str | None, limits: Limits = LIMITS) -> Reservation:
+def reserve_signin(
+    ctx: HubContext, session: Session, address: str | None, limits: Limits = LIMITS
+) -> Reservation:
     """Count a sign-in attempt (budget `signins`) and reserve it as a guess (a bad credential
     counts toward the client's daily budget), or raise `Throttled`."""
     client = _client(ctx, address)
     now = ctx.clock.now()
-    with ctx.db.transaction() as session:
-        store.lock_client(session, client)
-        waits = [
-            limits.signins.wait(store.recent(session, client, SIGNIN, now, limits.signins), now),
-            limits.per_client.wait(
-                store.recent(session, client, GUESS, now, limits.per_client), now
-            ),
-        ]
-        refuse(waits)
-        store.record(session, client, SIGNIN, now, None)
-        return Reservation(store.record(session, client, GUESS, now, None))
+    store.lock_client(session, client)
+    waits = [
+        limits.signins.wait(store.recent(session, client, SIGNIN, now, limits.signins), now),
+        limits.per_client.wait(store.recent(session, client, GUESS, now, limits.per_client), now),
+    ]
+    refuse(waits)
+    store.record(session, client, SIGNIN, now, None)
+    return Reservation(store.record(session, client, GUESS, now, None))
 
 
-def settle(ctx: HubContext, reservation: Reservation, *, right: bool) -> None:
+def settle(session: Session, reservation: Reservation, *, right: bool) -> None:
     """A right answer is not a wrong guess: give its reservation back."""
     if right and reservation.event_id is not None:
-        with ctx.db.transaction() as session:
-            store.forget(session, reservation.event_id)
+        store.forget(session, reservation.event_id)
 
 
 def refuse(waits: list[float | None]) -> None:
@@ -86,7 +92,6 @@ def refuse(waits: list[float | None]) -> None:
         raise Throttled(int(longest))
 
 
-def purge(ctx: HubContext, limits: Limits = LIMITS) -> int:
+def purge(ctx: HubContext, session: Session, limits: Limits = LIMITS) -> int:
     """Delete events no budget can count any more."""
-    with ctx.db.transaction() as session:
-        return store.purge(session, ctx.clock.now() - limits.longest)
+    return store.purge(session, ctx.clock.now() - limits.longest)

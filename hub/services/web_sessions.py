@@ -25,27 +25,23 @@ def session_key(sid: str) -> str:
     return hashlib.sha256(b"om-web-session\x00" + sid.encode()).hexdigest()
 
 
-def opened(ctx: HubContext, sid: str, kind: str, ref: str, expires: int) -> None:
+def opened(ctx: HubContext, session: Session, sid: str, kind: str, ref: str, expires: int) -> None:
     """Record a session (`expires`: Unix seconds, as in the cookie); the same id again (a
     pending session whose person chose a password) takes the new kind and expiry."""
     until = datetime.fromtimestamp(expires, UTC)
-
-    def work(session: Session) -> None:
-        row = session.get(WebSessionRecord, session_key(sid))
-        if row is None:
-            row = WebSessionRecord(
-                id=session_key(sid),
-                kind=kind,
-                ref=ref,
-                created_at=ctx.clock.now(),
-                expires_at=until,
-            )
-        elif row.ended_at is not None:
-            return  # ended meanwhile: stays ended
-        row.kind, row.ref, row.expires_at = kind, ref, until
-        session.add(row)
-
-    ctx.db.run(work)
+    row = session.get(WebSessionRecord, session_key(sid))
+    if row is None:
+        row = WebSessionRecord(
+            id=session_key(sid),
+            kind=kind,
+            ref=ref,
+            created_at=ctx.clock.now(),
+            expires_at=until,
+        )
+    elif row.ended_at is not None:
+        return  # ended meanwhile: stays ended
+    row.kind, row.ref, row.expires_at = kind, ref, until
+    session.add(row)
 
 
 def ended(session: Session, sid: str, at: datetime, reason: str = "signed out") -> None:

@@ -73,7 +73,7 @@ async def _token_sign_in(
     principal = await run_in_threadpool(cache.authenticate, token)
     if principal is None:
         return _login_page(request, 401, error=t("bad_token"), form={"login": ""})
-    await run_in_threadpool(throttle.settle, pages.ctx_of(request), reservation, right=True)
+    await pages.write(request, lambda s: throttle.settle(s, reservation, right=True))
     if principal.role is not Role.INSTITUTION:
         return _login_page(request, 403, error=t("not_institution"), form={"login": ""})
     cookie, session = pages.signer(request).new_cookie("token", principal.token_id)
@@ -90,13 +90,12 @@ async def _token_sign_in(
 
 async def _opened(request: Request, session: WebSession) -> None:
     """The session recorded in the database, so that it can be ended everywhere."""
-    await run_in_threadpool(
-        web_sessions.opened,
-        pages.ctx_of(request),
-        session.sid,
-        session.kind,
-        session.ref,
-        session.expires,
+    ctx = pages.ctx_of(request)
+    await pages.write(
+        request,
+        lambda s: web_sessions.opened(
+            ctx, s, session.sid, session.kind, session.ref, session.expires
+        ),
     )
 
 
@@ -128,10 +127,12 @@ async def login(request: Request) -> Response:
         return _login_page(request, 403, error=t("csrf"), form=shown)
     token = form.get("token", "").strip()
     password = form.get("password", "")
-    try:  # at most 20 sign-ins a minute per client; a refused one is a guess (INTERFACE 13, 18)
-        reservation = await run_in_threadpool(
-            throttle.reserve_signin, pages.ctx_of(request), client_address(request)
-        )
+    ctx = pages.ctx_of(request)
+    address = client_address(request)
+    # At most 20 sign-ins a minute per client; a refused one is a guess (INTERFACE 13, 18).
+    # Counted in a transaction of its own, committed before the credential is checked.
+    try:
+        reservation = await pages.write(request, lambda s: throttle.reserve_signin(ctx, s, address))
     except Throttled as exc:
         return _throttled_login(request, exc, shown)
     if token and not login_name:
@@ -150,7 +151,6 @@ async def login(request: Request) -> Response:
             bad={v.pointer.strip("/") for v in missing},
             form=shown,
         )
-    ctx = pages.ctx_of(request)
     sid = new_sid()
     result = await run_in_threadpool(accounts.sign_in, ctx, login_name, password, sid)
     if result.outcome == "locked":
@@ -164,7 +164,7 @@ async def login(request: Request) -> Response:
         return _login_page(request, 401, error=message, form=shown)
     person = result.principal
     assert person.login is not None
-    await run_in_threadpool(throttle.settle, ctx, reservation, right=True)
+    await pages.write(request, lambda s: throttle.settle(s, reservation, right=True))
     if result.outcome == "change_password":
         cookie, pending = signer.new_cookie("pending", person.login, result.epoch, sid=sid)
         await _opened(request, pending)

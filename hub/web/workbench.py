@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import quote, urlencode
 
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -125,7 +124,7 @@ async def _case_page(
     except ServiceError:
         return pages.render(request, "home.html", 404, session=session, error=t("gone"))
     # Who read the personal data, before the page shows it (hub.services.disclosures).
-    await run_in_threadpool(disclosures.record_read, ctx, principal, no, via="web")
+    await pages.write(request, lambda s: disclosures.record_read(ctx, s, principal, no, via="web"))
     names = found["names"]
     timeline = [
         {

@@ -86,7 +86,9 @@ def test_idempotency_records_are_purged_after_the_retention(api: Api) -> None:
             start + timedelta(hours=100),
         )
     ctx.clock.advance(timedelta(hours=169))
-    purged = retention.purge(ctx, retention.RetentionSettings(idempotency_hours=168))
+    purged = ctx.db.run(
+        lambda s: retention.purge(ctx, s, retention.RetentionSettings(idempotency_hours=168))
+    )
     assert purged["idempotency_records"] == 1
     with ctx.db.read() as session:
         assert replay(session, ctx.vault, PORTAL, "old", "d-old") is None

@@ -1,0 +1,122 @@
+"""Units of work are opened only by entrypoints (issue 13, item 1; docs/internals.md): an
+HTTP route, a web page, the scheduler, a connector, the relay, a command. Services, the
+store and privacy receive the caller's session and never open one of their own.
+
+Read from the source with `ast`: `<...>.db.transaction`, `<...>.db.run` (called or handed
+on, as in `run_in_threadpool(ctx.db.run, work)`) and `<...engine>.begin` open a
+transaction."""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGES = ("hub", "connectors", "privacy", "schemas")
+
+#: The modules that open units of work, and why they may.
+ENTRYPOINTS: dict[str, str] = {
+    "hub/store/db.py": "the Database that hands units of work out",
+    "hub/api/support.py": "HTTP routes: in_transaction, creating",
+    "hub/web/pages.py": "web pages: write, once",
+    "hub/web/signin.py": "sign-in and sign-out pages",
+    "hub/ops/scheduler.py": "the scheduler: one unit of work per deadline acted on",
+    "connectors/inbound.py": "the inbound connector: one per message",
+    "connectors/notify.py": "the notification connector",
+    "hub/broker/relay_claims.py": "the relay's claims of outbox rows",
+    "hub/cli.py": "a command",
+    "hub/ops/cli.py": "a command",
+    "hub/broker/cli.py": "a command",
+    "hub/accounts_cli.py": "a command",
+    "hub/privacy_cli.py": "a command",
+    "hub/bundle_cli.py": "a command",
+    "hub/import_cli.py": "a command",
+}
+
+#: Services that still open their own (issue 13): each goes as it is converted. The test
+#: fails when one no longer does, so that the list only shrinks.
+NOT_YET: dict[str, str] = {
+    "hub/services/intake_batch.py": "group commit of intake (uowa)",
+    "hub/services/case_import.py": "the import's batches (import)",
+    "hub/services/tokens.py": "uowb",
+    "hub/services/accounts.py": "uowb",
+    "hub/services/calendar.py": "uowb",
+    "hub/services/registry.py": "uowb",
+    "hub/services/delivery_failures.py": "uowb",
+    "hub/services/idempotency.py": "uowb",
+    "hub/services/audit_trail.py": "uowb",
+    "hub/services/sharing/feed.py": "uowb",
+    "hub/ops/workorder_clock.py": "uowb",
+    "hub/store/audit_checkpoints.py": "uowb",
+}
+
+
+def _receiver(node: ast.expr) -> str:
+    """The last name of what an attribute is taken of: `ctx.db` -> `db`."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return node.attr
+    return ""
+
+
+def opened(source: str) -> Iterator[int]:
+    """The lines of `source` that open a transaction."""
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Attribute):
+            continue
+        receiver = _receiver(node.value)
+        if (node.attr in ("transaction", "run") and receiver == "db") or (
+            node.attr == "begin" and "engine" in receiver
+        ):
+            yield node.lineno
+
+
+def openers() -> dict[str, list[int]]:
+    """Every module of ours that opens a transaction -> the lines where it does."""
+    found: dict[str, list[int]] = {}
+    for top in PACKAGES:
+        for path in sorted((ROOT / top).rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            lines = list(opened(path.read_text(encoding="utf-8")))
+            if lines:
+                found[path.relative_to(ROOT).as_posix()] = lines
+    return found
+
+
+def test_the_detector_sees_each_way_of_opening_a_transaction() -> None:
+    source = (
+        "with ctx.db.transaction() as s:\n    pass\n"
+        "ctx.db.run(work)\n"
+        "run_in_threadpool(self.ctx.db.run, work)\n"
+        "with self.engine.begin() as conn:\n    pass\n"
+        "with ctx.db.read() as s:\n    pass\n"
+        "relay.run()\n"
+        "session.begin_nested()\n"
+    )
+    assert sorted(opened(source)) == [1, 3, 4, 5]
+
+
+def test_only_entrypoints_open_units_of_work() -> None:
+    strays = {
+        path: lines
+        for path, lines in openers().items()
+        if path not in ENTRYPOINTS and path not in NOT_YET
+    }
+    assert not strays, (
+        f"these modules open a transaction but are no entrypoint: {strays}; take the "
+        "caller's session (the route, page, scheduler, connector or command opens it)"
+    )
+
+
+def test_the_list_of_services_still_to_convert_only_shrinks() -> None:
+    found = openers()
+    done = sorted(path for path in NOT_YET if path not in found)
+    assert not done, f"these no longer open a transaction: remove them from NOT_YET: {done}"
+
+
+def test_each_entrypoint_listed_exists() -> None:
+    missing = sorted(path for path in ENTRYPOINTS if not (ROOT / path).is_file())
+    assert not missing, missing
