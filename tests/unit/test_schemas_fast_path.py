@@ -82,3 +82,51 @@ def test_both_refuse_each_broken_application(case: str) -> None:
 @pytest.mark.parametrize("name", sorted(schemas.SCHEMA_NAMES))
 def test_fast_check_compiles_for_every_schema(name: str) -> None:
     assert schemas._schema_valid(name, {}) == _jsonschema_valid(name, {})
+
+
+def _import_line(events: list[dict[str, Any]]) -> dict[str, Any]:
+    from tests.support.imports import import_line
+
+    return import_line(events=events)
+
+
+# The compiled check has its `const`s rewritten as one-value enums: each `if` on an event's
+# type must still pick its `then`.
+IMPORT_EVENTS = {
+    "closed without data": [{"type": "closed", "at": "2025-03-20T16:00:00+08:00"}],
+    "contacted without data": [{"type": "respondent_contacted", "at": "2025-03-04T09:00:00Z"}],
+    "closed failure without remedies": [
+        {"type": "closed", "at": "2025-03-20T16:00:00+08:00", "data": {"outcome": "failure"}}
+    ],
+    "closed with a reason only": [
+        {"type": "closed", "at": "2025-03-20T16:00:00+08:00", "data": {"reason": "不属于"}}
+    ],
+}
+
+
+def test_both_accept_an_import_line_with_every_kind_of_event() -> None:
+    line = _import_line(
+        [
+            {"type": "received", "at": "2025-03-03T10:00:00+08:00"},
+            {
+                "type": "respondent_contacted",
+                "at": "2025-03-03T11:00:00Z",
+                "data": {"willing": True},
+            },
+            {"type": "accepted", "at": "2025-03-04T09:00:00+08:00"},
+            {
+                "type": "closed",
+                "at": "2025-03-20T16:00:00+08:00",
+                "data": {"outcome": "failure", "remedies": "可依法向人民法院起诉"},
+            },
+        ]
+    )
+    assert schemas._schema_valid("import_case", line)
+    assert _jsonschema_valid("import_case", line)
+
+
+@pytest.mark.parametrize("case", sorted(IMPORT_EVENTS))
+def test_both_refuse_each_broken_import_event(case: str) -> None:
+    line = _import_line(IMPORT_EVENTS[case])
+    assert not _jsonschema_valid("import_case", line), case
+    assert not schemas._schema_valid("import_case", line), case
