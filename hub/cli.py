@@ -24,6 +24,7 @@ _EXTENSIONS = (
     "hub.broker.cli",
     "hub.ops.cli",
     "hub.privacy_cli",
+    "hub.privacy_budget_cli",
     "hub.accounts_cli",
     "hub.bundle_cli",
     "hub.import_cli",

@@ -72,8 +72,10 @@ class SharingSettings:
     - `k` (HUB_SHARED_K, default 5): every released record shares its quasi-identifiers
       with at least k-1 others; `l` (HUB_SHARED_L, default 2): distinct outcomes per class.
     - `epsilon` (HUB_DP_EPSILON, default 0.25): the differential-privacy cost of one
-      aggregate table (noise scale 4); `budget` (HUB_DP_BUDGET, default 2): the total a
-      token may spend, so one token learns at most what eight tables tell.
+      aggregate table (noise scale 4); `budget` (HUB_DP_BUDGET, default 2): what a party
+      (the data bureau, all its tokens) may spend before an admin grants more.
+    - `ceiling_per_year` (HUB_DP_EPSILON_CEILING_PER_YEAR, default 2): the most epsilon
+      admins may grant one party in any 365 days (`hub privacy budget grant`); 0: none.
     - `settle_seconds` (HUB_SHARED_SETTLE_SECONDS, default 5): how long after a month ends
       its release waits for transactions stamped before the end to commit.
     """
@@ -82,6 +84,7 @@ class SharingSettings:
     l_diversity: int = 2
     epsilon: float = 0.25
     budget: float = 2.0
+    ceiling_per_year: float = 2.0
     settle_seconds: float = 5.0
 
     def __post_init__(self) -> None:
@@ -93,6 +96,8 @@ class SharingSettings:
             raise ValueError("HUB_DP_EPSILON may only be lowered from 0.25 (and above 0)")
         if not self.epsilon <= self.budget <= 2:
             raise ValueError("HUB_DP_BUDGET may only be lowered from 2 (and not below epsilon)")
+        if not 0 <= self.ceiling_per_year <= 2:
+            raise ValueError("HUB_DP_EPSILON_CEILING_PER_YEAR may only be lowered from 2 (to 0)")
 
     @classmethod
     def from_env(cls) -> SharingSettings:
@@ -101,6 +106,7 @@ class SharingSettings:
             l_diversity=_int("HUB_SHARED_L", 2),
             epsilon=_float("HUB_DP_EPSILON", 0.25),
             budget=_float("HUB_DP_BUDGET", 2.0),
+            ceiling_per_year=_float("HUB_DP_EPSILON_CEILING_PER_YEAR", 2.0),
             settle_seconds=_float("HUB_SHARED_SETTLE_SECONDS", 5.0),
         )
 

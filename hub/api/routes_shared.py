@@ -24,7 +24,7 @@ from hub.api.support import (
 from hub.services.casework import canonical_no
 from hub.services.errors import Violation
 from hub.services.principal import Role
-from hub.services.sharing import aggregates, faults, feed, grants
+from hub.services.sharing import aggregates, budget, faults, feed, grants
 from schemas.text import QUERY_DATE_MESSAGE, ascii_date, ascii_int
 
 _MONTH = re.compile(r"[0-9]{4}-(0[1-9]|1[0-2])")
@@ -280,6 +280,62 @@ async def list_unreadable(request: Request) -> Response:
     return json_response(await in_read(request, faults.unreadable_list))
 
 
+_GRANT_BODY: dict[str, Any] = {
+    "type": "object",
+    "required": ["epsilon", "reason"],
+    "additionalProperties": False,
+    "properties": {
+        "party": {"type": "string", "minLength": 1, "maxLength": 100, "default": "databureau"},
+        "epsilon": {"type": "number", "exclusiveMinimum": 0},
+        "reason": {"type": "string", "minLength": 1, "maxLength": budget.REASON_MAX},
+    },
+}
+
+
+@operation(
+    "GET",
+    "/v1/admin/privacy-budget",
+    "getPrivacyBudget",
+    tag="sharing",
+    summary="隐私预算 A party's differential-privacy budget and its grants",
+    roles=(Role.ADMIN,),
+    params=(query("party", "持有方 the holder (default databureau)", type="string"),),
+    answers=(Answer(200, "预算 The budget", ref("Record")),),
+    problems=(404,),
+)
+async def privacy_budget(request: Request) -> Response:
+    ctx = hub_ctx(request)
+    holder = request.query_params.get("party") or budget.DATABUREAU
+    return json_response(await in_read(request, lambda s: budget.show(ctx, s, holder)))
+
+
+@operation(
+    "POST",
+    "/v1/admin/privacy-budget",
+    "grantPrivacyBudget",
+    tag="sharing",
+    summary="追加预算 Grant a party more privacy budget (audited, yearly ceiling)",
+    description="Refused (409) when the grants of the last 365 days would pass "
+    "`HUB_DP_EPSILON_CEILING_PER_YEAR`.",
+    roles=(Role.ADMIN,),
+    body=_GRANT_BODY,
+    idempotent=True,
+    answers=(Answer(201, "已追加 Granted: the budget after it", ref("Record")),),
+    problems=(404, 409),
+)
+async def grant_privacy_budget(request: Request) -> Response:
+    principal = caller(request)
+    body, raw = await json_body(request)
+    ctx = hub_ctx(request)
+    holder = body.get("party") or budget.DATABUREAU
+    return await creating(
+        request,
+        principal,
+        raw,
+        lambda s: budget.grant(ctx, s, principal, holder, float(body["epsilon"]), body["reason"]),
+    )
+
+
 routes = [
     shared_cases,
     shared_case,
@@ -289,4 +345,6 @@ routes = [
     approve_grant,
     revoke_grant,
     list_unreadable,
+    privacy_budget,
+    grant_privacy_budget,
 ]

@@ -1,10 +1,10 @@
 """Privacy tables (INTERFACE 9): consent grants for unmasked reads by the data bureau, and
 the parts of cases the data bureau's feed could not open.
 
-Migrations `0020_privacy`, `0070_shared_release` and `0115_dp_budget_per_party` create
-them. A grant names its purpose, its scope (case numbers, dates, categories, districts),
-the Article 23 fields it opens, its expiry and the approver; it is usable only once a
-second admin (never the requester) approved it.
+Migrations `0020_privacy`, `0070_shared_release`, `0115_dp_budget_per_party` and
+`0125_dp_budget_grants` create them. A grant names its purpose, its scope (case numbers,
+dates, categories, districts), the Article 23 fields it opens, its expiry and the
+approver; it is usable only once a second admin (never the requester) approved it.
 Every read under a grant is an entry of the `grants` audit chain.
 """
 
@@ -109,12 +109,30 @@ class SharedRelease(SQLModel, table=True):
 
 class DpBudget(SQLModel, table=True):
     """隐私预算: the differential-privacy cost already spent on aggregates by one holder,
-    the data bureau as a party (every token and person of it together; migration 0115)."""
+    the data bureau as a party (every token and person of it together; migration 0115),
+    and what admins granted it beyond `HUB_DP_BUDGET` (the sum of its `DpGrant`s, 0125)."""
 
     __tablename__ = "shared_dp_budget"
     holder: str = Field(primary_key=True, max_length=100)
     spent: float = 0.0
     releases: int = 0
+    granted: float = 0.0
+
+
+class DpGrant(SQLModel, table=True):
+    """预算追加: epsilon an admin added to a holder's budget, when, by whom and why (the
+    reason scrubbed of personal data; also an entry of the `privacy-budget` audit chain)."""
+
+    __tablename__ = "shared_dp_grant"
+    id: int | None = Field(default=None, primary_key=True)
+    holder: str = Field(max_length=100, index=True)
+    epsilon: float
+    reason: str = Field(sa_column=Column(Text, nullable=False))
+    granted_at: datetime = _ts(index=True)
+    granted_by_role: str = Field(max_length=20)
+    granted_by_party: str | None = Field(default=None, max_length=64)
+    granted_by_login: str | None = Field(default=None, max_length=64)
+    granted_by_token: str | None = Field(default=None, max_length=36)
 
 
 class DpRelease(SQLModel, table=True):

@@ -4,8 +4,9 @@
 cases by the Shanghai month of `received_at` and the dimensions asked for, as they
 stood at the start of the current month (ended months only; default the last 12), and
 releases the table with OpenDP's discrete Laplace noise (`privacy.dp`), at a cost of
-`epsilon` from the budget of the asking party (`budget_holder`: the data bureau's tokens
-and people share one budget, so another token buys no more noise to average). Why noise
+`epsilon` from the budget of the asking party (`hub.services.sharing.budget`: the data
+bureau's tokens and people share one budget, so another token buys no more noise to
+average; an admin may renew it, audited, up to a yearly ceiling). Why noise
 and not suppression: see the README (withheld cells of suppressed tables came back from
 later months' zeros, late walk-in cases and the record feed; a noisy table composes,
 whatever is combined with it).
@@ -16,7 +17,8 @@ whatever is combined with it).
 - Margins (`*`) and window sums are sums of the released noisy cells; `threshold` (the
   default 5, only raised) hides cells whose noisy count is below it. Both are
   post-processing of the one stored release, so they cost nothing and add nothing.
-- A party whose budget (`budget`, default 2) would be exceeded is refused.
+- A party whose budget (`HUB_DP_BUDGET`, default 2, plus what admins granted) would be
+  exceeded is refused; every answer states what remains.
 """
 
 from __future__ import annotations
@@ -33,10 +35,11 @@ from sqlmodel import Session
 
 from hub.services.context import HubContext
 from hub.services.errors import Forbidden, Invalid
-from hub.services.principal import Principal, Role
+from hub.services.principal import Principal
+from hub.services.sharing import budget
 from hub.services.sharing.feed import month_of, month_start, next_month
 from hub.store import shared_queries
-from hub.store.models_privacy import DpBudget, DpRelease
+from hub.store.models_privacy import DpRelease
 from privacy import dp
 from privacy.release import OUTCOME_OF_STATUS
 from schemas.codes import CATEGORIES, DISTRICTS
@@ -133,30 +136,6 @@ def _question(as_of: str, dims: tuple[str, ...], months: list[str]) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def budget_holder(principal: Principal) -> str:
-    """Who a privacy budget belongs to: the data bureau as one party (all its tokens and
-    people together; there is one data bureau), anyone else by role and party."""
-    if principal.role is Role.DATABUREAU:
-        return "databureau"
-    return principal.key
-
-
-def _spend(session: Session, holder: str, epsilon: float, budget: float) -> DpBudget:
-    row = session.get(DpBudget, holder, with_for_update=True)
-    if row is None:
-        row = DpBudget(holder=holder, spent=0.0, releases=0)
-    if row.spent + epsilon > budget + 1e-9:
-        raise Forbidden(
-            f"隐私预算已用完（已用 {row.spent:g}，共 {budget:g}；本方所有令牌共用） / privacy "
-            f"budget spent ({row.spent:g} of {budget:g}, shared by all the party's tokens): "
-            "ask the same questions again"
-        )
-    row.spent += epsilon
-    row.releases += 1
-    session.add(row)
-    return row
-
-
 def aggregates(
     ctx: HubContext,
     session: Session,
@@ -173,10 +152,10 @@ def aggregates(
     months = window(ctx, start, end)
     as_of_month = month_of(ctx.clock.now())
     question = _question(as_of_month, dims, months)
-    holder = budget_holder(principal)
+    holder = budget.holder_of(principal)
     stored = session.get(DpRelease, (holder, question))
     if stored is None:
-        budget = _spend(session, holder, params.epsilon, params.budget)
+        row = budget.spend(ctx, session, holder, params.epsilon)
         domains = [_domain(d, months) for d in dims]
         cells = list(itertools.product(*domains))
         truth = _true_counts(session, dims, months, month_start(as_of_month))
@@ -191,7 +170,7 @@ def aggregates(
         session.add(stored)
         session.flush()
     else:
-        budget = session.get(DpBudget, holder) or DpBudget(holder=holder, spent=0.0)
+        row = budget.current(session, holder)
     interior = {tuple(c[:-1]): int(c[-1]) for c in stored.cells}
     return {
         "by": list(dims),
@@ -205,12 +184,7 @@ def aggregates(
             "scale": dp.scale_for(stored.epsilon),
             "sd": round(dp.sd_for(stored.epsilon), 2),
         },
-        "budget": {
-            "holder": holder,
-            "spent": round(budget.spent, 6),
-            "total": params.budget,
-            "remaining": round(max(0.0, params.budget - budget.spent), 6),
-        },
+        "budget": budget.view(ctx, row),
         "threshold": threshold,
         "total_marker": TOTAL,
         "cells": _cells(interior, dims, threshold, dp.sd_for(stored.epsilon)),
