@@ -1,0 +1,242 @@
+"""Machinery shared by the two halves of the third ("unseen") corpus.
+
+``tests/corpus/unseen.py`` is the tuning half, ``tests/corpus/unseen_report.py`` the
+held-out half with the hand-written texts. Both were written by an author who never read
+privacy/pii.py, privacy/testing.py or the two earlier corpora. This module holds only what
+carries no phrasing: check digits, full-width digits, the template filler and the markup of
+hand-written texts. Every template, pool entry and written form belongs to one half, and
+tests/unit/test_corpus_unseen.py checks that the halves share none.
+
+Labelling decisions (both halves):
+- A value's span covers the value as written: ``+86``/``0086`` and area codes belong to a
+  phone number, the extension after 转/分机 too; ``(2026)`` and ``号`` to a case number; the
+  unit to an amount (``8000元``, ``3.5万元``, ``¥4,200.00``), not the word 人民币.
+- A cue word (微信号, QQ, 住院号, 身份证) is never inside a span: only the value is.
+- A surname with a title (老王, 小李, 王阿姨, 顾师傅) labels the surname alone: within an
+  estate or a workshop the surname points at one person, the title does not. A full name
+  followed by a title (王建国师傅) labels the full name. Anonymised forms used by courts
+  (王某, 王某某) are not personal data and stay unlabelled.
+- An address is labelled from its first administrative part to its last locator (室, 号,
+  组); a place without a house number or village group (徐家汇, 张江镇) is not an address.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from privacy.pii import KINDS, Span
+
+IDENTIFIERS = (
+    "resident_id",
+    "uscc",
+    "mobile",
+    "landline",
+    "email",
+    "bank_card",
+    "plate",
+    "passport",
+    "permit",
+    "wechat",
+    "qq",
+    "case_no",
+    "vin",
+    "hospital_no",
+)
+
+Local = list[tuple[int, int, str]]
+Piece = tuple[str, Local]
+Doc = tuple[str, list[Span]]
+Maker = Callable[[random.Random], Piece]
+
+_FULL = {c: chr(ord(c) + 0xFEE0) for c in map(chr, range(0x21, 0x7F))} | {" ": "\u3000"}
+
+
+def full_width(text: str) -> str:
+    return "".join(_FULL.get(c, c) for c in text)
+
+
+def half_width(text: str) -> str:
+    back = {v: k for k, v in _FULL.items()}
+    return "".join(back.get(c, c) for c in text)
+
+
+def words(text: str) -> tuple[str, ...]:
+    """A pool written as one line, entries apart by spaces."""
+    return tuple(text.split())
+
+
+# --- check digits -----------------------------------------------------------------------
+
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def resident_id_check(body17: str) -> str:
+    """GB 11643: the 18th character of a resident ID."""
+    total = sum(int(d) * w for d, w in zip(body17, _ID_WEIGHTS, strict=True))
+    return "10X98765432"[total % 11]
+
+
+_USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_ORG_W = (3, 7, 9, 10, 5, 8, 4, 2)
+_ORG = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+
+def org_code_check(body8: str) -> str:
+    """GB 11714: the check character of an organisation code (inside a USCC)."""
+    c = 11 - sum(_ORG.index(ch) * w for ch, w in zip(body8, _ORG_W, strict=True)) % 11
+    return {10: "X", 11: "0"}.get(c, str(c))
+
+
+def uscc_check(body17: str) -> str:
+    """GB 32100: the 18th character of a unified social credit code."""
+    c = 31 - sum(_USCC.index(ch) * w for ch, w in zip(body17, _USCC_W, strict=True)) % 31
+    return _USCC[0 if c == 31 else c]
+
+
+_VIN_VALUE = {str(d): d for d in range(10)} | dict(
+    zip(
+        "ABCDEFGHJKLMNPRSTUVWXYZ",
+        (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9),
+        strict=True,
+    )
+)
+_VIN_W = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
+
+
+def vin_check(vin17: str) -> str:
+    """GB 16735 / ISO 3779: the 9th character of a VIN (position 9 ignored here)."""
+    r = sum(_VIN_VALUE[c] * w for c, w in zip(vin17, _VIN_W, strict=True)) % 11
+    return "X" if r == 10 else str(r)
+
+
+def luhn_check(body: str) -> str:
+    total = 0
+    for i, d in enumerate(reversed(body)):
+        n = int(d) * (2 if i % 2 == 0 else 1)
+        total += n - 9 if n > 9 else n
+    return str(-total % 10)
+
+
+def make_resident_id(rng: random.Random, areas: Sequence[str], want_x: bool = False) -> str:
+    while True:
+        y, m, d = rng.randint(1948, 2004), rng.randint(1, 12), rng.randint(1, 28)
+        body = f"{rng.choice(areas)}{y:04d}{m:02d}{d:02d}{rng.randint(1, 999):03d}"
+        check = resident_id_check(body)
+        if not want_x or check == "X":
+            return body + check
+
+
+def make_uscc(rng: random.Random, prefixes: Sequence[str], areas: Sequence[str]) -> str:
+    org = "".join(rng.choice(_USCC[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    body = f"{rng.choice(prefixes)}{rng.choice(areas)}{org}{org_code_check(org)}"
+    return body + uscc_check(body)
+
+
+def make_vin(rng: random.Random, wmis: Sequence[str]) -> str:
+    rest = "".join(rng.choice(VIN_CHARS) for _ in range(14))
+    raw = rng.choice(wmis) + rest
+    raw = raw[:8] + "0" + raw[9:]
+    return raw[:8] + vin_check(raw) + raw[9:]
+
+
+def make_card(rng: random.Random, bins: Sequence[str]) -> str:
+    bin_ = rng.choice(bins)
+    length = rng.choice((16, 19))
+    body = bin_ + "".join(str(rng.randint(0, 9)) for _ in range(length - len(bin_) - 1))
+    return body + luhn_check(body)
+
+
+def make_mobile(rng: random.Random, prefixes: Sequence[str]) -> str:
+    p = rng.choice(prefixes)
+    return p + "".join(str(rng.randint(0, 9)) for _ in range(11 - len(p)))
+
+
+def digits(rng: random.Random, n: int, first: str = "123456789") -> str:
+    return rng.choice(first) + "".join(str(rng.randint(0, 9)) for _ in range(n - 1))
+
+
+# --- pieces and templates ---------------------------------------------------------------
+
+
+def label(kind: str, value: str) -> Piece:
+    assert kind in KINDS, kind
+    return value, [(0, len(value), kind)]
+
+
+def concat(*parts: Piece | str) -> Piece:
+    text, spans = "", []
+    for part in parts:
+        t, s = (part, []) if isinstance(part, str) else part
+        spans += [(a + len(text), b + len(text), k) for a, b, k in s]
+        text += t
+    return text, spans
+
+
+_SLOT = re.compile(r"\{(\w+)\}")
+
+
+def fill(template: str, slots: Mapping[str, Maker], rng: random.Random) -> Piece:
+    parts: list[Piece | str] = []
+    pos = 0
+    for m in _SLOT.finditer(template):
+        parts.append(template[pos : m.start()])
+        parts.append(slots[m.group(1)](rng))
+        pos = m.end()
+    parts.append(template[pos:])
+    return concat(*parts)
+
+
+def slot_names(template: str) -> list[str]:
+    return _SLOT.findall(template)
+
+
+@dataclass(frozen=True)
+class Genre:
+    """Sentences (templates) of one genre, its clean sentences and how lines are joined."""
+
+    templates: tuple[str, ...]
+    clean: tuple[str, ...]
+    joiner: str = ""
+
+
+def build(genres: Mapping[str, Genre], slots: Mapping[str, Maker], n: int, seed: int) -> list[Doc]:
+    """``n`` documents, genres in turn; each 2-4 of its templates and often a clean line."""
+    rng = random.Random(seed)
+    names = list(genres)
+    docs: list[Doc] = []
+    for i in range(n):
+        genre = genres[names[i % len(names)]]
+        chosen = rng.sample(genre.templates, min(len(genre.templates), rng.randint(2, 4)))
+        lines = [fill(t, slots, rng) for t in chosen]
+        if genre.clean and rng.random() < 0.6:
+            lines.insert(rng.randint(0, len(lines)), (rng.choice(genre.clean), []))
+        parts: list[Piece | str] = []
+        for j, line in enumerate(lines):
+            if j:
+                parts.append(genre.joiner)
+            parts.append(line)
+        text, local = concat(*parts)
+        docs.append((text, [Span(a, b, k, text[a:b]) for a, b, k in local]))
+    return docs
+
+
+_MARK = re.compile(r"«(\w+)\|([^«»]+)»")
+
+
+def marked(source: str) -> Doc:
+    """A hand-written text whose values are marked ``«kind|value»``."""
+    text, spans, pos = "", [], 0
+    for m in _MARK.finditer(source):
+        text += source[pos : m.start()]
+        kind, value = m.group(1), m.group(2)
+        assert kind in KINDS, kind
+        spans.append(Span(len(text), len(text) + len(value), kind, value))
+        text += value
+        pos = m.end()
+    text += source[pos:]
+    return text, spans
