@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-import schemas
 from hub.api.declare import DeclaredRoute, Operation
 from hub.api.problems import TITLES
 from hub.api.shapes import SHAPES
+from hub.api.shapes.base import body_schema
 
 TAGS: dict[str, str] = {
     "applications": "办件 Applications (INTERFACE 4-5)",
@@ -29,27 +29,6 @@ TAGS: dict[str, str] = {
 def component_name(schema_name: str) -> str:
     """`institution_event` -> `InstitutionEvent`: the name a generated client's model gets."""
     return "".join(part.capitalize() for part in schema_name.split("_"))
-
-
-def _without_titles(node: Any) -> Any:
-    """The schema with `title`s folded into descriptions: client generators name models
-    after titles, and ours are bilingual sentences that would collide."""
-    if isinstance(node, list):
-        return [_without_titles(n) for n in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _without_titles(v) for k, v in node.items() if k != "title"}
-    if isinstance(node.get("title"), str) and "description" not in node:
-        out["description"] = node["title"]
-    # `properties` maps names to schemas: a property may itself be called "title".
-    if isinstance(node.get("properties"), dict):
-        out["properties"] = {k: _without_titles(v) for k, v in node["properties"].items()}
-    return out
-
-
-def body_schema(name: str) -> dict[str, Any]:
-    document: dict[str, Any] = _without_titles(schemas.schema_document(name))
-    return document
 
 
 def _roles_text(op: Operation) -> str:
@@ -141,6 +120,9 @@ def document(routes: Iterable[object]) -> dict[str, Any]:
         seen.add(op.operation_id)
         paths.setdefault(op.path, {})[op.method.lower()] = _operation(op, used)
     components = {component_name(name): body_schema(name) for name in sorted(used)}
+    clash = set(components) & set(SHAPES)
+    if clash:  # an answer and a body of one name: one would silently replace the other
+        raise ValueError(f"schema names used for a body and an answer: {sorted(clash)}")
     return {
         "openapi": "3.1.0",
         "info": {

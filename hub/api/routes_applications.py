@@ -242,7 +242,7 @@ async def get_attachment(request: Request) -> Response:
     roles=(Role.INSTITUTION,),
     body="document",
     idempotent=True,
-    answers=(Answer(201, "已送达 Served", ref("Record")),),
+    answers=(Answer(201, "已送达 Served", ref("ServedDocument")),),
     problems=(404, 409),
 )
 async def serve_document(request: Request) -> Response:
@@ -290,7 +290,7 @@ async def get_document(request: Request) -> Response:
     roles=(Role.PORTAL,),
     body="document_receipt",
     idempotent=True,
-    answers=(Answer(200, "已签收 Receipt recorded", ref("Record")),),
+    answers=(Answer(200, "已签收 Receipt recorded", ref("ServedDocument")),),
     problems=(404,),
 )
 async def document_receipt(request: Request) -> Response:
@@ -362,7 +362,7 @@ press = operation(
     roles=(Role.UNIT, Role.ADMIN),
     body="dunning",
     idempotent=True,
-    answers=(Answer(201, "已催办 Pressed", ref("Record")),),
+    answers=(Answer(201, "已催办 Pressed", ref("Dunned")),),
     problems=(404, 409),
 )(_case_action(dunning.dun, 201))
 

@@ -48,7 +48,7 @@ async def _body(request: Request) -> bytes:
     roles=(Role.ADMIN, Role.INSTITUTION),
     body={"type": "string", "description": "One case a line (application/x-ndjson)"},
     body_media_type="application/x-ndjson",
-    answers=(Answer(200, "导入结果 The summary and refused lines", ref("Record")),),
+    answers=(Answer(200, "导入结果 The summary and refused lines", ref("ImportSummary")),),
     problems=(413, 415),
 )
 async def import_cases(request: Request) -> Response:

@@ -84,7 +84,7 @@ async def list_applications(request: Request) -> Response:
     roles=(Role.UNIT,),
     body="registry_change",
     idempotent=True,
-    answers=(Answer(201, "已申请 Requested", ref("Record")),),
+    answers=(Answer(201, "已申请 Requested", ref("RegistryChangeRequested")),),
     problems=(404, 409),
 )
 async def request_change(request: Request) -> Response:
@@ -165,7 +165,7 @@ async def list_changes(request: Request) -> Response:
     tag="registry",
     summary="名录变更详情 One registry change",
     roles=(Role.UNIT, Role.ADMIN),
-    answers=(Answer(200, "变更 The change", ref("Record")),),
+    answers=(Answer(200, "变更 The change", ref("RegistryChangeRecord")),),
     problems=(404,),
 )
 async def get_change(request: Request) -> Response:
@@ -183,7 +183,7 @@ async def get_change(request: Request) -> Response:
     tag="registry",
     summary="机构历史版本 Every version of an institution",
     roles=(Role.UNIT, Role.ADMIN),
-    answers=(Answer(200, "版本 Versions", ref("Record")),),
+    answers=(Answer(200, "版本 Versions", ref("InstitutionHistory")),),
     problems=(404,),
 )
 async def institution_history(request: Request) -> Response:
@@ -206,7 +206,7 @@ async def institution_history(request: Request) -> Response:
         query("date", "日期 YYYY-MM-DD", type="string"),
         query("at", "时刻 an RFC 3339 time", type="string"),
     ),
-    answers=(Answer(200, "名录 The registry then", ref("Record")),),
+    answers=(Answer(200, "名录 The registry then", ref("RegistryAsOf")),),
 )
 async def registry_as_of(request: Request) -> Response:
     ctx = hub_ctx(request)
@@ -227,7 +227,7 @@ async def registry_as_of(request: Request) -> Response:
     roles=(Role.PORTAL, Role.ADMIN),
     body="complaint",
     idempotent=True,
-    answers=(Answer(201, "已受理 Filed, with its number and query code", ref("Record")),),
+    answers=(Answer(201, "已受理 Filed, with its number and query code", ref("ComplaintFiled")),),
     problems=(429,),
 )
 async def submit_complaint(request: Request) -> Response:
@@ -247,7 +247,7 @@ async def submit_complaint(request: Request) -> Response:
     summary="投诉进度 A complaint's progress by query code",
     roles=PUBLIC,
     params=(query("code", "查询码 the query code", type="string"),),
-    answers=(Answer(200, "进度 Progress", ref("Record")),),
+    answers=(Answer(200, "进度 Progress", ref("ComplaintProgress")),),
     problems=(404, 429),
 )
 async def complaint_progress(request: Request) -> Response:
@@ -272,7 +272,7 @@ async def complaint_progress(request: Request) -> Response:
     roles=(Role.UNIT,),
     body={"type": "object", "properties": {"answer": {"type": "string"}}},
     idempotent=True,
-    answers=(Answer(200, "已答复 Answered", ref("Record")),),
+    answers=(Answer(200, "已答复 Answered", ref("ComplaintAnswered")),),
     problems=(404, 409),
 )
 async def answer_complaint(request: Request) -> Response:
@@ -400,7 +400,7 @@ async def help_search(request: Request) -> Response:
     roles=(Role.UNIT, Role.ADMIN),
     body="help_article",
     idempotent=True,
-    answers=(Answer(201, "已新增 Added", ref("Record")),),
+    answers=(Answer(201, "已新增 Added", ref("HelpArticleRecord")),),
 )
 async def add_help_article(request: Request) -> Response:
     principal = caller(request)
@@ -420,7 +420,7 @@ async def add_help_article(request: Request) -> Response:
     roles=(Role.UNIT, Role.ADMIN),
     body="help_article",
     idempotent=True,
-    answers=(Answer(200, "已修改 Edited", ref("Record")),),
+    answers=(Answer(200, "已修改 Edited", ref("HelpArticleRecord")),),
     problems=(404,),
 )
 async def edit_help_article(request: Request) -> Response:
@@ -445,7 +445,7 @@ async def edit_help_article(request: Request) -> Response:
     summary="下线帮助 Retire a FAQ article (its history kept)",
     roles=(Role.UNIT, Role.ADMIN),
     idempotent=True,
-    answers=(Answer(200, "已下线 Retired", ref("Record")),),
+    answers=(Answer(200, "已下线 Retired", ref("HelpArticleRecord")),),
     problems=(404,),
 )
 async def retire_help_article(request: Request) -> Response:
@@ -470,7 +470,7 @@ async def retire_help_article(request: Request) -> Response:
     summary="帮助文章 One article (with a unit or admin token: retired ones and versions)",
     roles=(Role.UNIT, Role.ADMIN),
     token_optional=True,
-    answers=(Answer(200, "文章 The article", ref("Record")),),
+    answers=(Answer(200, "文章 The article", ref("HelpArticleRecord")),),
     problems=(404,),
 )
 async def get_help_article(request: Request) -> Response:
@@ -492,7 +492,7 @@ approve_change = operation(
     body=NOTE_BODY,
     body_required=False,
     idempotent=True,
-    answers=(Answer(200, "已批准 Approved", ref("Record")),),
+    answers=(Answer(200, "已批准 Approved", ref("RegistryChangeRecord")),),
     problems=(404, 409),
 )(_decide(True))
 
@@ -506,7 +506,7 @@ reject_change = operation(
     body=NOTE_BODY,
     body_required=False,
     idempotent=True,
-    answers=(Answer(200, "已驳回 Rejected", ref("Record")),),
+    answers=(Answer(200, "已驳回 Rejected", ref("RegistryChangeRecord")),),
     problems=(404, 409),
 )(_decide(False))
 

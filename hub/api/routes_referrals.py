@@ -66,7 +66,7 @@ async def list_referrals(request: Request) -> Response:
     roles=(Role.COURT, Role.ARBITRATION),
     body="referral_result",
     idempotent=True,
-    answers=(Answer(200, "已记录 Recorded", ref("Record")),),
+    answers=(Answer(200, "已记录 Recorded", ref("ReferralRecorded")),),
     problems=(404, 409),
 )
 async def post_result(request: Request) -> Response:

@@ -87,7 +87,7 @@ def _position(request: Request) -> tuple[datetime | None, str | None, int]:
         query("limit", "条数 page size", type="integer", minimum=1),
         query("grant", "授权 a consent grant id: its fields in clear, audited", type="string"),
     ),
-    answers=(Answer(200, "办件 One page of records", ref("Record")),),
+    answers=(Answer(200, "办件 One page of records", ref("SharedCasesPage")),),
     problems=(403, 404),
 )
 async def shared_cases(request: Request) -> Response:
@@ -125,7 +125,7 @@ async def shared_cases(request: Request) -> Response:
     summary="单件 One case by its C- pseudonym, or its granted fields (?grant=ID)",
     roles=(Role.DATABUREAU,),
     params=(query("grant", "授权 a consent grant id", type="string"),),
-    answers=(Answer(200, "办件 The record", ref("Record")),),
+    answers=(Answer(200, "办件 The record", ref("SharedCase")),),
     problems=(403, 404),
 )
 async def shared_case(request: Request) -> Response:
@@ -167,7 +167,7 @@ async def shared_case(request: Request) -> Response:
         query("threshold", "门槛 raised only", type="integer"),
         query("mechanism", "机制 only dp", type="string"),
     ),
-    answers=(Answer(200, "统计 The table", ref("Record")),),
+    answers=(Answer(200, "统计 The table", ref("SharedAggregates")),),
     problems=(429,),
 )
 async def shared_aggregates(request: Request) -> Response:
@@ -202,7 +202,7 @@ async def shared_aggregates(request: Request) -> Response:
     roles=(Role.ADMIN,),
     body="grant",
     idempotent=True,
-    answers=(Answer(201, "已申请 Requested", ref("Record")),),
+    answers=(Answer(201, "已申请 Requested", ref("GrantRecord")),),
 )
 async def create_grant(request: Request) -> Response:
     principal = caller(request)
@@ -232,7 +232,7 @@ async def _decide_grant(request: Request, decide: Any) -> Response:
     tag="sharing",
     summary="批准授权 Approve a grant (never the requester)",
     roles=(Role.ADMIN,),
-    answers=(Answer(200, "已批准 Approved", ref("Record")),),
+    answers=(Answer(200, "已批准 Approved", ref("GrantRecord")),),
     problems=(404, 409),
 )
 async def approve_grant(request: Request) -> Response:
@@ -246,7 +246,7 @@ async def approve_grant(request: Request) -> Response:
     tag="sharing",
     summary="撤销授权 Revoke a grant: it stops working at once",
     roles=(Role.ADMIN,),
-    answers=(Answer(200, "已撤销 Revoked", ref("Record")),),
+    answers=(Answer(200, "已撤销 Revoked", ref("GrantRecord")),),
     problems=(404, 409),
 )
 async def revoke_grant(request: Request) -> Response:
@@ -274,7 +274,7 @@ async def list_grants(request: Request) -> Response:
     tag="sharing",
     summary="无法解密 Cases the data bureau's feed skipped (cannot decrypt)",
     roles=(Role.ADMIN,),
-    answers=(Answer(200, "办件 The cases", ref("Record")),),
+    answers=(Answer(200, "办件 The cases", ref("SharedUnreadable")),),
 )
 async def list_unreadable(request: Request) -> Response:
     return json_response(await in_read(request, faults.unreadable_list))

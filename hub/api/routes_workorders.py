@@ -34,7 +34,7 @@ _NOT_FOUND = "没有这个工单 / no such work order"
     roles=(Role.PORTAL, Role.ADMIN),
     body="workorder",
     idempotent=True,
-    answers=(Answer(201, "已受理 Filed, with its number and query code", ref("Record")),),
+    answers=(Answer(201, "已受理 Filed, with its number and query code", ref("WorkOrderFiled")),),
     problems=(429,),
 )
 async def submit(request: Request) -> Response:
@@ -68,7 +68,7 @@ def _action(work: Any) -> Any:
     roles=ANY_ROLE,
     token_optional=True,
     params=(query("code", "查询码 the query code (without a token)", type="string"),),
-    answers=(Answer(200, "工单 Progress or the work order", ref("Record")),),
+    answers=(Answer(200, "工单 Progress or the work order", ref("WorkOrderLookup")),),
     problems=(404, 429),
 )
 async def one(request: Request) -> Response:
@@ -139,7 +139,7 @@ async def ledger(request: Request) -> Response:
     summary="工单月报 The month's work-order report",
     roles=(Role.ADMIN, Role.UNIT),
     params=(query("month", "月份 YYYY-MM", type="string"),),
-    answers=(Answer(200, "月报 The report", ref("Record")),),
+    answers=(Answer(200, "月报 The report", ref("WorkOrderReport")),),
 )
 async def report(request: Request) -> Response:
     principal = caller(request)
@@ -161,7 +161,7 @@ dispatch = operation(
     roles=(Role.ADMIN,),
     body="workorder_dispatch",
     idempotent=True,
-    answers=(Answer(200, "已办理 Done", ref("Record")),),
+    answers=(Answer(200, "已办理 Done", ref("WorkOrderDone")),),
     problems=(404, 409),
 )(_action(workorders.dispatch))
 answer = operation(
@@ -173,7 +173,7 @@ answer = operation(
     roles=(Role.INSTITUTION, Role.ADMIN),
     body="workorder_answer",
     idempotent=True,
-    answers=(Answer(200, "已办理 Done", ref("Record")),),
+    answers=(Answer(200, "已办理 Done", ref("WorkOrderDone")),),
     problems=(404, 409),
 )(_action(workorders.answer))
 callback = operation(
@@ -185,7 +185,7 @@ callback = operation(
     roles=(Role.ADMIN,),
     body="workorder_callback",
     idempotent=True,
-    answers=(Answer(200, "已办理 Done", ref("Record")),),
+    answers=(Answer(200, "已办理 Done", ref("WorkOrderDone")),),
     problems=(404, 409),
 )(_action(workorders.callback))
 help_article = operation(
@@ -197,7 +197,7 @@ help_article = operation(
     roles=(Role.UNIT, Role.ADMIN),
     body="workorder_help_article",
     idempotent=True,
-    answers=(Answer(200, "已办理 Done", ref("Record")),),
+    answers=(Answer(200, "已转为帮助文章 The article", ref("WorkOrderHelpArticle")),),
     problems=(404, 409),
 )(_action(workorders.to_help_article))
 

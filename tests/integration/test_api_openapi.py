@@ -57,6 +57,56 @@ def test_every_operation_is_named_tagged_and_answered(api: Api) -> None:
     assert {"type", "title", "status", "detail", "errors"} <= set(problem["properties"])
 
 
+def _resolve(spec: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    while "$ref" in schema:
+        schema = spec["components"]["schemas"][schema["$ref"].rsplit("/", 1)[-1]]
+    return schema
+
+
+def test_every_json_answer_describes_its_members(api: Api) -> None:
+    """No answer is a bare object (the generic `Record` is gone): each 2xx JSON answer names
+    its own component, which says its required members and their types (or is a choice of
+    such), and every time in it is a date-time with its offset."""
+    spec = _spec(api)
+    components = spec["components"]["schemas"]
+    assert "Record" not in components
+    named: set[str] = set()
+    for path, method, op in _operations(spec):
+        for status, answer in op["responses"].items():
+            schema = answer.get("content", {}).get("application/json", {}).get("schema")
+            if not status.startswith("2") or schema is None or path == "/openapi.json":
+                continue
+            assert set(schema) == {"$ref"}, (path, method, status)
+            named.add(schema["$ref"])
+            whole = _resolve(spec, schema)
+            choices = [_resolve(spec, c) for c in whole.get("anyOf", [whole])]
+            for choice in choices:
+                assert choice.get("type") == "object", (path, method, choice)
+                assert choice.get("required"), (path, method, "no required member")
+                assert set(choice["required"]) <= set(choice["properties"]), (path, method)
+                for member in choice["properties"].values():
+                    inner = [_resolve(spec, m) for m in member.get("anyOf", [member])]
+                    assert all("type" in m or "anyOf" in m or "enum" in m for m in inner), (
+                        path,
+                        method,
+                        member,
+                    )
+    assert len(named) >= 40
+    times = [
+        node
+        for node in _walk(components)
+        if isinstance(node, dict) and node.get("format") == "date-time"
+    ]
+    assert times and all(t.get("pattern", "").endswith("(Z|[+-][0-9]{2}:[0-9]{2})$") for t in times)
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        yield from _walk(child)
+
+
 def test_creating_posts_answer_201_and_listings_declare_their_query(api: Api) -> None:
     paths = _spec(api)["paths"]
     for path in ("/v1/applications", "/v1/applications/{no}/events", "/v1/complaints"):
