@@ -300,7 +300,7 @@ _GRANT_BODY: dict[str, Any] = {
     summary="隐私预算 A party's differential-privacy budget and its grants",
     roles=(Role.ADMIN,),
     params=(query("party", "持有方 the holder (default databureau)", type="string"),),
-    answers=(Answer(200, "预算 The budget", ref("Record")),),
+    answers=(Answer(200, "预算 The budget", ref("PrivacyBudget")),),
     problems=(404,),
 )
 async def privacy_budget(request: Request) -> Response:
@@ -320,7 +320,7 @@ async def privacy_budget(request: Request) -> Response:
     roles=(Role.ADMIN,),
     body=_GRANT_BODY,
     idempotent=True,
-    answers=(Answer(201, "已追加 Granted: the budget after it", ref("Record")),),
+    answers=(Answer(201, "已追加 Granted: the budget after it", ref("PrivacyBudgetGranted")),),
     problems=(404, 409),
 )
 async def grant_privacy_budget(request: Request) -> Response:

@@ -70,7 +70,55 @@ GRANTED_PAGE = obj(
     **_WITHHELD,
 )
 
+#: hub.services.sharing.budget.view: what a party may still spend.
+BUDGET = obj(
+    ("holder", "spent", "total", "remaining"),
+    "隐私预算 The party's privacy budget (epsilon), shared by all its tokens",
+    holder=STRING,
+    spent=NUMBER,
+    total=NUMBER,
+    remaining=NUMBER,
+)
+BUDGET_GRANT = obj(
+    ("id", "epsilon", "reason", "granted_at", "granted_by"),
+    id=STRING,
+    epsilon=NUMBER,
+    reason=STRING,
+    granted_at=TIME,
+    granted_by=obj(("role",), role=STRING, party=nullable(STRING), login=nullable(STRING)),
+)
+
+
+def _budget_shown(*required: str) -> Schema:
+    """hub.services.sharing.budget.show (and, after a grant, the grant as `grant`)."""
+    return obj(
+        (
+            *BUDGET["required"],
+            "base",
+            "granted",
+            "releases",
+            "ceiling_per_year",
+            "granted_last_365_days",
+            "grantable",
+            "grants",
+            *required,
+        ),
+        "隐私预算 The budget, what may still be granted this year, every grant",
+        **BUDGET["properties"],
+        base=NUMBER,
+        granted=NUMBER,
+        releases=COUNT,
+        ceiling_per_year=NUMBER,
+        granted_last_365_days=NUMBER,
+        grantable=NUMBER,
+        grants=array(BUDGET_GRANT),
+        grant=BUDGET_GRANT,
+    )
+
+
 SHAPES: dict[str, Schema] = {
+    "PrivacyBudget": _budget_shown(),
+    "PrivacyBudgetGranted": _budget_shown("grant"),
     "SharedRecord": RECORD,
     "SharedRelease": RELEASE,
     "SharedCasesPage": {
@@ -108,13 +156,7 @@ SHAPES: dict[str, Schema] = {
             scale=NUMBER,
             sd=NUMBER,
         ),
-        budget=obj(
-            ("holder", "spent", "total", "remaining"),
-            holder=STRING,
-            spent=NUMBER,
-            total=NUMBER,
-            remaining=NUMBER,
-        ),
+        budget=BUDGET,
         threshold=COUNT,
         total_marker={"type": "string", "description": "合计格的标记 the margins' marker"},
         cells=array(
