@@ -51,3 +51,67 @@ CLEAN = [
 @pytest.mark.parametrize("text", CLEAN)
 def test_clean_sentences_are_left_alone(text: str) -> None:
     assert scrub(text) == text, find_pii(text)
+
+
+NAMES = [
+    # after 是 / 不是, with a word that follows names
+    ("我说的是冉文涛，不是别人。", "冉文涛"),
+    ("签字的不是钭丽华，她当天不在。", "钭丽华"),
+    # kinship after a named person, 其子
+    ("被申请人一：鲍春生之妻蒯秀梅，住址同上。", "蒯秀梅"),
+    ("老人去世后，其子鄂海平一直住在老房子里。", "鄂海平"),
+    # named by a post, asked-for names
+    ("民警尹晓东到场做了笔录。", "尹晓东"),
+    ("书记员阙立新负责记录。", "阙立新"),
+    ("快递单上的名字叫訾文杰，电话打不通。", "訾文杰"),
+    # suggestions and reminders
+    ("调解员建议覃海波先行垫付维修费。", "覃海波"),
+    # compound surnames at the start of a clause or after a weak cue
+    ("经核实，欧阳晓峰可以提供租赁合同原件。", "欧阳晓峰"),
+    ("调解员提醒东方雨晴按时缴费。", "东方雨晴"),
+    # a three-character name opening a clause, whatever verb follows
+    ("双方争执不下，伍建军推了对方一把。", "伍建军"),
+    # minority names written without a dot, after a role cue
+    ("被申请人巴特尔表示愿意赔偿。", "巴特尔"),
+    ("联系人白玛央金，手机打不通。", "白玛央金"),
+    # dots typed as a bullet or a dot operator
+    ("申请人阿依古丽∙买买提，女，维吾尔族。", "阿依古丽∙买买提"),
+    ("租客是扎西⋅次仁，在本市务工。", "扎西⋅次仁"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), NAMES)
+def test_names(text: str, value: str) -> None:
+    assert _covered(text, value), (text, find_pii(text))
+
+
+# Words that start with a surname after the new cues, or at the start of a clause.
+CLEAN_NAMES = [
+    "双方相处和睦，没有发生过争吵。",
+    "问题是金额太高，对方无法接受。",
+    "原因是管道老化，不是人为损坏。",
+    "建议双方各让一步。",
+    "物业帮忙联系了维修公司。",
+    "房东多次催交房租。",
+    "申请人付款后，被申请人拒不发货。",
+    "经调解，双方同意分期付款。",
+    "，周一上午双方再次协商。",
+    "高温天气导致设备故障。",
+    "黄金首饰的价格波动较大。",
+    "本区3个街道开展了调解培训。",
+    "对处理结果不满的，可以或向劳动监察部门投诉。",
+]
+
+
+@pytest.mark.parametrize("text", CLEAN_NAMES)
+def test_words_after_cues_are_no_names(text: str) -> None:
+    assert scrub(text) == text, find_pii(text)
+
+
+def test_the_common_word_table_is_what_the_script_writes_from_jieba() -> None:
+    from pathlib import Path
+
+    from scripts.common_words import common_words
+
+    table = Path(__file__).parents[2] / "privacy" / "common_words.txt"
+    assert table.read_text(encoding="utf-8").splitlines() == common_words()
