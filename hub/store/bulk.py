@@ -11,6 +11,10 @@ SQLAlchemy's own processors would store, so reads through the ORM see no differe
 `run_together` sends several statements at once: on PostgreSQL in one psycopg pipeline, a
 single round trip for what would be one per statement (on a busy machine each round trip
 waits for the database's process to be scheduled); on SQLite, in-process, one by one.
+
+`write_rows` stores the rows of several tables: on PostgreSQL a table of many rows with one
+COPY (psycopg's `cursor.copy()`), which the server reads as one stream instead of running
+an INSERT per row (row triggers fire for COPY as for INSERT); the others as above.
 """
 
 from __future__ import annotations
@@ -170,9 +174,7 @@ def run_together(conn: Connection, statements: list[Statement]) -> list[list[Any
 _PLANS: dict[tuple[str, str, bool], _Plan] = {}
 
 
-def insert_statement(conn: Connection, model: type[Any], rows: list[dict[str, Any]]) -> Statement:
-    """One INSERT of `rows` into `model`'s table; an `id` primary key is left to the
-    database unless the rows carry it (all of them, or none)."""
+def _plan_for(conn: Connection, model: type[Any], rows: list[dict[str, Any]]) -> _Plan:
     table: Table = model.__table__
     with_id = bool(rows) and "id" in rows[0]
     if with_id and not all("id" in row for row in rows):
@@ -181,7 +183,56 @@ def insert_statement(conn: Connection, model: type[Any], rows: list[dict[str, An
     plan = _PLANS.get(key)
     if plan is None:
         plan = _PLANS[key] = _Plan(table, conn.dialect, with_id)
+    return plan
+
+
+def insert_statement(conn: Connection, model: type[Any], rows: list[dict[str, Any]]) -> Statement:
+    """One INSERT of `rows` into `model`'s table; an `id` primary key is left to the
+    database unless the rows carry it (all of them, or none)."""
+    plan = _plan_for(conn, model, rows)
     return Statement(plan.sql, plan.params(rows))
+
+
+#: Below this many rows a table goes with the others in one pipelined round trip: each COPY
+#: is a round trip of its own, which a small batch (intake's group commit) would not repay.
+COPY_FROM_ROWS = 200
+
+
+def write_rows(
+    conn: Connection,
+    tables: list[tuple[type[Any], list[dict[str, Any]]]],
+    *,
+    copy_from: int = COPY_FROM_ROWS,
+) -> None:
+    """Store each (model, rows) in the connection's transaction: on PostgreSQL a table of at
+    least `copy_from` rows with COPY, the others together as executemany; on SQLite one
+    executemany per table. What is stored is what `insert_many` stores; a failure is raised
+    as SQLAlchemy's DBAPIError, as from `run_together`."""
+    tables = [(model, rows) for model, rows in tables if rows]
+    postgresql = conn.dialect.name == "postgresql"
+    small = [(m, r) for m, r in tables if not postgresql or len(r) < copy_from]
+    if small:
+        run_together(conn, [insert_statement(conn, model, rows) for model, rows in small])
+    if not postgresql:
+        return
+    import psycopg
+
+    raw: Any = conn.connection.driver_connection
+    quote = conn.dialect.identifier_preparer.quote
+    for model, rows in tables:
+        if len(rows) < copy_from:
+            continue
+        plan = _plan_for(conn, model, rows)
+        sql = (
+            f"COPY {quote(model.__table__.name)} "
+            f"({', '.join(quote(n) for n in plan.names)}) FROM STDIN"
+        )
+        try:
+            with raw.cursor() as cursor, cursor.copy(sql) as copy:
+                for values in plan.params(rows):
+                    copy.write_row(values)
+        except psycopg.Error as exc:
+            raise DBAPIError.instance(sql, None, exc, psycopg.Error, dialect=conn.dialect) from exc
 
 
 def insert_many(conn: Connection, model: type[Any], rows: list[dict[str, Any]]) -> None:
@@ -197,4 +248,5 @@ __all__ = [
     "insert_statement",
     "placeholder",
     "run_together",
+    "write_rows",
 ]

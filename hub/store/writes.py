@@ -23,9 +23,9 @@ from hub.store.bulk import (
     Statement,
     bind_date,
     bind_timestamp,
-    insert_statement,
     placeholder,
     run_together,
+    write_rows,
 )
 from hub.store.models import (
     Application,
@@ -178,14 +178,7 @@ class WriteBuffer:
                 first = int(top) - len(rows) + 1
                 for offset, row in enumerate(rows):
                     row["party_seq"] = first + offset
-        run_together(
-            conn,
-            [
-                insert_statement(conn, model, self.rows[model])
-                for model in _TABLES
-                if self.rows.get(model)
-            ],
-        )
+        write_rows(conn, [(model, self.rows[model]) for model in _TABLES if self.rows.get(model)])
         self.rows.clear()
         self.assigned.clear()
         self.last_assigned.clear()

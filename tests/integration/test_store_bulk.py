@@ -14,7 +14,14 @@ from sqlalchemy import Connection, create_engine, insert, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
-from hub.store.bulk import Statement, insert_many, insert_statement, placeholder, run_together
+from hub.store.bulk import (
+    Statement,
+    insert_many,
+    insert_statement,
+    placeholder,
+    run_together,
+    write_rows,
+)
 from hub.store.migrate import upgrade
 from hub.store.models import Application, AuditEntry, CaseEvent, Deadline, OutboxMessage, PartyIndex
 
@@ -188,3 +195,28 @@ def test_statements_run_together_answer_in_order_and_fail_as_sqlalchemy_errors(
     assert isinstance(caught.value.orig, Exception)
     if conn.dialect.name == "postgresql":
         assert caught.value.orig.sqlstate == "23505"  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("model", list(KEY), ids=lambda m: m.__tablename__)
+def test_rows_written_by_copy_are_those_sqlalchemy_writes(
+    conn: Connection, model: type[Any]
+) -> None:
+    """`write_rows` (COPY on PostgreSQL) stores the raw values SQLAlchemy's INSERT stores."""
+    ours, theirs = _rows("000004")[model], _rows("000005")[model]
+    write_rows(conn, [(model, [ours])], copy_from=1)
+    conn.execute(insert(model), [theirs])
+    key = KEY[model]
+    a, b = _raw(conn, model, key, ours[key]), _raw(conn, model, key, theirs[key])
+    assert {k for k in a if a[k] != b[k]} == {k for k in ours if ours[k] != theirs[k]}
+
+
+def test_written_rows_keep_their_order_and_fail_as_sqlalchemy_errors(conn: Connection) -> None:
+    rows = [_rows(f"{i:06d}")[OutboxMessage] for i in range(1, 31)]
+    events = [_rows(f"{i:06d}")[CaseEvent] for i in range(1, 4)]
+    # Outbox rows by COPY, the few events pipelined with the small tables.
+    write_rows(conn, [(CaseEvent, events), (OutboxMessage, rows)], copy_from=10)
+    stored = conn.execute(text("SELECT message_id FROM outbox ORDER BY id")).scalars().all()
+    assert stored == [r["message_id"] for r in rows]
+    assert conn.execute(text("SELECT count(*) FROM case_event")).scalar() == 3
+    with pytest.raises(IntegrityError):
+        write_rows(conn, [(OutboxMessage, rows[:1])], copy_from=1)
