@@ -23,8 +23,13 @@ def _default(value: Any) -> Any:
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
+#: One encoder for every call: `json.dumps` with options builds a new one each time, which
+#: cost more than encoding the small values sealed and hashed per case.
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
 def dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_default)
+    return _ENCODER.encode(value)
 
 
 def loads(text: str | bytes) -> Any:

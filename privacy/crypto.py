@@ -155,11 +155,12 @@ class KeyRing:
         return f"KeyRing(ids={list(self._keys)!r}, active={self._active!r})"
 
 
+_AD_ENCODER = json.JSONEncoder(ensure_ascii=False)  # one for all: json.dumps builds one a call
+
+
 def _associated_data(alg: str, key_id: str, table: str, field: str, record_id: object) -> bytes:
     # JSON array: unambiguous whatever characters the parts contain.
-    return json.dumps(
-        [_VERSION, alg, key_id, table, field, str(record_id)], ensure_ascii=False
-    ).encode("utf-8")
+    return _AD_ENCODER.encode([_VERSION, alg, key_id, table, field, str(record_id)]).encode("utf-8")
 
 
 class FieldCipher:

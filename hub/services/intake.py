@@ -103,9 +103,12 @@ def with_district(body: dict[str, Any]) -> dict[str, Any]:
     )
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def body_digest(body: dict[str, Any]) -> str:
     """The application's content as a digest (keys sorted): the same body, the same digest."""
-    canonical = json.dumps(body, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    canonical = _CANONICAL.encode(body)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
