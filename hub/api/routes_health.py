@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -44,12 +43,8 @@ async def readyz(request: Request) -> Response:
     ctx = hub_ctx(request)
     checks: dict[str, Any] = {}
 
-    def database() -> None:
-        with ctx.db.engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-
     try:
-        await run_in_threadpool(database)
+        await run_in_threadpool(ctx.db.probe)
         checks["database"] = "ok"
     except Exception as exc:  # readiness reports, never raises
         checks["database"] = f"unreachable: {type(exc).__name__}"

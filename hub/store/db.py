@@ -12,7 +12,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any, TypeVar
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.orm import sessionmaker
@@ -340,6 +340,13 @@ class Database:
             yield session
         finally:
             session.close()
+
+    def probe(self) -> None:
+        """Raise unless the database answers from its pages (/readyz): a count of the
+        one-row `alembic_version` reads the schema and a data page, where `SELECT 1` read
+        none and a malformed SQLite file answered ok on a pooled connection."""
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM alembic_version")).scalar_one()
 
     def dispose(self) -> None:
         self.engine.dispose()
