@@ -238,6 +238,10 @@ _DOT_SIGN = r"\s?(?:\.|[(\[]\s?dot\s?[)\]])\s?"
 _EMAIL = re.compile(
     r"[A-Za-z0-9._%+-]+" + _AT + r"[A-Za-z0-9-]+(?:" + _DOT_SIGN + r"[A-Za-z0-9-]+)*"
     r"(?:\.|" + _DOT_SIGN + r")[A-Za-z]{2,}"
+    # spelt out: "lihua88 at qq.com", "wangjun艾特163点com" (then a known top-level domain)
+    r"|[A-Za-z0-9._%+-]+(?:\s+at\s+|\s?(?:艾特|圈a|圈A)\s?)[A-Za-z0-9-]+"
+    r"(?:\s?(?:\.|点|\sdot\s)\s?[A-Za-z0-9-]+)*?\s?(?:\.|点|\sdot\s)\s?"
+    r"(?:com|cn|net|org|edu|gov|cc|io|me|info|top|vip|hk|tw|mo)(?![A-Za-z])"
 )
 # Bank cards: 16-19 digits in any grouping (Luhn-checked), or after a cue, any.
 _CARD = re.compile(r"\d" + _NB1 + r"(?:" + _SEP + r"\d){15,18}" + _NA)
@@ -339,7 +343,7 @@ _AMOUNT = re.compile(
 # ---------------------------------------------------------------------------------
 _HAN = r"\u4e00-\u9fff"
 # Characters that do not occur inside place names but often just before one.
-_ADDR_STOP = "住在于位址的是与到从向及经被称为了至往去来前后时对给把将并而或其该此系、"
+_ADDR_STOP = "住在于位址的是与到从向及被称为了至往去来前后时对给把将并而或其该此系、"
 
 
 def _han_except(chars: str) -> str:
@@ -470,15 +474,21 @@ WORD_SURNAMES = frozenset(_WORD_SURNAMES)
 
 
 def _load_common_words() -> dict[str, str]:
-    """Words of jieba's dictionary that start with a surname and are no name, with their
-    part-of-speech tag (privacy/common_words.txt, written by scripts/common_words.py)."""
+    """Words of jieba's dictionary that start with a surname (or 小, 老) and are no name,
+    with their part-of-speech tag (privacy/common_words.txt, written by
+    scripts/common_words.py); a tag is marked "+" when the word is frequent (300 or more)."""
     try:
         text = (Path(__file__).parent / "common_words.txt").read_text(encoding="utf-8")
     except OSError:  # the hand-written list below still holds
         return {}
-    return dict(line.split(" ", 1) for line in text.splitlines() if " " in line)
+    words = {}
+    for line in text.splitlines():
+        word, tag, freq = (*line.split(" "), "0")[:3]
+        words[word] = tag + "+" if int(freq) >= _FREQUENT else tag
+    return words
 
 
+_FREQUENT = 300
 _COMMON_WORDS = _load_common_words()
 # Tags of words that no role cue is followed by as a name ("申请人付款", "被告同意"):
 # verbs, adverbs, conjunctions, prepositions, pronouns, numerals, times, idioms.
@@ -508,7 +518,7 @@ _TITLES = (
 _FOLLOW_WORDS = (
     "可|可以|携带|不服|不予|持|现居|暂住|名下|反映|女士|先生|处理|办理|来电|回复|未接|接听|"
     "发生|签订|签署|称|说|表示|认为|同意|拒绝|要求|承诺|答应|声称|主张|反映|投诉|申请|提出|提供|"
-    "支付|拖欠|欠|借|租|购买|驾驶|骑|于|因|在|向|与|和|及|系|是|为|的|之间|家|所|已|未|多次|一直|"
+    "支付|拖欠|欠|借|租|购买|驾驶|骑|于|因|在|向|与|和|及|系|是|为|的|之间|家|所|已|未|多次|一直|由|"
     "至今|诉称|辩称|到场|签字|确认|委托|通过|无|不|没有|以|将|把|被|给|对|住|现住|居住|户籍|出生|"
     "身份证|联系|电话|手机|经营|名下|个人|本人|夫妻|作为|担任|也|均|共同|先后|当天|当日|再次"
 )
@@ -534,11 +544,14 @@ _CUES_BEFORE = (
     "之夫|之妻|之子|之女|之父|之母|之兄|之弟|之姐|之妹|其夫|其妻|其子|其女|其父|其母|其兄|"
     "其弟|其姐|其妹|名字|名字叫|签名|署名|民警|辅警|警官|书记|村长|社工|网格员|工作人员|"
     "书记员|审判员|审判长|陪审员|记录员|执行员|教授|院长|校长|园长|护工|保姆|月嫂|大夫|医师|"
-    "股东|合伙人|监护人|继承人|驾驶员|驾驶人|乘客|行人|对接人|介绍人|见证人|监理"
+    "股东|合伙人|监护人|继承人|驾驶员|驾驶人|乘客|行人|对接人|介绍人|见证人|监理|"
+    "答辩人|被答辩人|申诉人|被申诉人|被投诉人|被举报人|证明人|陪同人|受托人|委托人|买家|卖家|"
+    "店主|摊主|雇主|包工头|工头|班长|领班|工友|室友|舍友|朋友|同学|战友|老乡|网友|亲戚|表哥|"
+    "表姐|表弟|表妹|堂哥|堂姐|舅舅|叔叔|姑姑|嫂子|姐夫|妹夫|收件人|联系人"
 )
 # Cues that also start ordinary phrases ("是", "建议"): the name must be followed by a
 # word that follows names (`_FOLLOW`).
-_WEAK_CUES = "不是|是|建议|提醒|帮|替|陪|催|以及|或者"
+_WEAK_CUES = "不是|是|建议|提醒|帮|替|陪|催|以及|或者|用"
 _CUED_SURNAME_ALT = _SURNAME_ALT[:-2] + _WORD_SURNAMES + "])"
 # Characters of Uyghur, Kazakh, Tibetan and Mongolian names written without a dot
 # ("娜仁花", "巴特尔", "白玛央金"): after a role cue, three or more of them are a name.
@@ -548,7 +561,7 @@ _TRANSLIT = (
     "白玛卓珍嘎旺堆曲顿珠平姆秋瓦泽那森呼和苏特乐娅莎丹妮齐琪雅慕都贡觉嘉益]"
 )
 _NAME_CUED = re.compile(
-    rf"(?:{_CUES_BEFORE})(?:为|是)?[:：\s]*(?P<n>{_TRANSLIT}{{3,8}}(?={_FOLLOW})|{_CUED_SURNAME_ALT}(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})|{_GIVEN}{{1,2}}))"
+    rf"(?:{_CUES_BEFORE})(?:为|是)?[:：\s【】\[\]]*(?P<n>{_TRANSLIT}{{3,8}}(?={_FOLLOW})|{_CUED_SURNAME_ALT}(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})|{_GIVEN}{{1,2}}))"
 )
 # (or be of three characters that are no dictionary word: "建议覃海波先行垫付").
 _NAME_WEAK_CUED = re.compile(
@@ -576,6 +589,11 @@ _NAME_FREE = (
 # A three-character name at the start of a clause, whatever follows ("，周建平推搡"):
 # kept when neither the whole nor its first two characters is a dictionary word.
 _NAME_CLAUSE = re.compile(rf"{_SINGLE_CLASS}(?<![^，。；：！？,;:!?\s].){_GIVEN}{{2}}")
+# A surname called by with 老 or 小 ("老周，", "小刘说"), unless 老X / 小X is a frequent
+# word (老师, 小时, 小区, 老公) or starts one (小商品).
+# Nicknames of colours and sweets, not a surname: 小白, 小金, 小红, 小宝.
+_NICKNAMES = frozenset("小" + c for c in "白黑红蓝绿紫金宝乐美甜明")
+_NAME_CALLED = re.compile(rf"[老小](?P<n>{_SINGLE_CLASS})(?={_FOLLOW})")
 # Words that look like surname + given name but are not names.
 _NOT_NAMES_TEXT = (
     "申请 对方 方面 和解 于是 高度 常年 时间 金额 安全 马上 林业 万元 双方 "
@@ -658,8 +676,22 @@ def _keep_name(text: str, start: int, end: int, cued: bool) -> bool:
     compound = name[:2] in _DOUBLE_SURNAME_SET and (cued or len(name) > 2)
     if not compound and (name[:2] in _NOT_NAMES or name[:3] in _NOT_NAMES):
         return False
+    # A dictionary word: never without a cue; after one, not a verb or the like
+    # ("申请人付款"), nor a frequent noun ("通知：车牌为…"); names are names (李娜).
     tag = _COMMON_WORDS.get(name)
-    if tag is not None and not tag.startswith("nr") and (not cued or tag[0] in _NOT_AFTER_CUE_TAGS):
+    if (
+        tag is not None
+        and not tag.startswith("nr")
+        and (not cued or tag[0] in _NOT_AFTER_CUE_TAGS or tag.endswith("+"))
+    ):
+        return False
+    if not cued and len(name) == 3 and not compound:  # "车子停在…", but 黄海波 (黄海: a place)
+        head = _COMMON_WORDS.get(name[:2])
+        if head is not None and not head.startswith(("nr", "ns")):
+            return False
+    if (
+        text[start - 3 : start] == "共和国" or text[start - 2 : start + 1] == "共和国"
+    ):  # "中华人民共和国劳动合同法"
         return False
     given = start + (2 if name[:2] in _DOUBLE_SURNAME_SET else 1)
     if text[given : given + 2] in _GIVEN_WORDS:
@@ -762,7 +794,7 @@ _AFTER_DOT = re.compile(
 
 
 # Words that end the part before the dot: "濮阳文博与哈斯·巴根" is two names.
-_BEFORE_DOT_STOP = frozenset("与和及同跟是叫的了在称为由向对被把将给让请找")
+_BEFORE_DOT_STOP = frozenset("与和及同跟是叫的了在称为由向对被把将给让请找人者员告友方主：:")
 
 
 def _dotted_names(text: str, out: list[_Candidate]) -> None:
@@ -792,6 +824,12 @@ def _names(text: str, out: list[_Candidate]) -> None:
             m = search(text, e)
         else:
             m = search(text, m.start() + 1)
+    for m in _NAME_CALLED.finditer(text):
+        word = _COMMON_WORDS.get(m.group(), "")  # 老张 is a word too, but a rare one
+        if m.group() in _NICKNAMES:
+            continue
+        if not word.endswith("+") and text[m.start() : m.end() + 1] not in _COMMON_WORDS:
+            out.append((m.start("n"), m.end("n"), "name"))
     for m in _NAME_CLAUSE.finditer(text):
         s, e = m.span()
         if not _word_like(m.group()) and _keep_name(text, s, e, False):
@@ -831,7 +869,7 @@ _DETECTORS: tuple[tuple[str, str, _Detector], ...] = (
     ("digits", _DIGITS, _card),
     ("digits", _DIGITS, _simple(_MOBILE, "mobile")),
     ("digits", _DIGITS, _landline),
-    ("plain", "@([", _simple(_EMAIL, "email")),
+    ("plain", "@([艾圈t", _simple(_EMAIL, "email")),
     ("digits", _DIGITS, _simple(_LONG_NUMBER, "number")),
     ("upper", _PROVINCES, _simple(_PLATE, "plate")),
     ("upper", "EGPDSHMCLegpdshmcl证照", _documents),
