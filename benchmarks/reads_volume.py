@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -85,7 +86,9 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
-def bench(db: str, cases: int, repeat: int, workers: int, keep: Path | None) -> None:
+def bench(
+    db: str, cases: int, repeat: int, workers: int, keep: Path | None, import_only: bool
+) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env, dropped = prepare(db, Path(tmp))
         try:
@@ -103,6 +106,14 @@ def bench(db: str, cases: int, repeat: int, workers: int, keep: Path | None) -> 
             )
             summary = json.loads(imported.stdout.strip().splitlines()[-1])
             print(f"import ({db}, {workers} worker(s)): {json.dumps(summary)}", flush=True)
+            print(
+                f"import rate: {summary['imported'] / summary['seconds']:,.0f} cases/s "
+                f"({summary['imported']:,} cases, whole run {summary['seconds']:,.0f} s, "
+                f"{db}, {workers} worker(s), load average {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+            if import_only:
+                return
             tokens = {
                 "admin": run([HUB, "token", "issue", "--role", "admin"], env),
                 "unit": run([HUB, "token", "issue", "--role", "unit", "--party", "sfj"], env),
@@ -145,9 +156,10 @@ def main() -> None:
         default=None,
         help="keep the generated cases here (reused if it exists)",
     )
+    parser.add_argument("--import-only", action="store_true", help="time the import alone")
     args = parser.parse_args()
     workers = args.workers or (2 if args.db == "postgresql" else 1)
-    bench(args.db, args.cases, args.repeat, workers, args.file)
+    bench(args.db, args.cases, args.repeat, workers, args.file, args.import_only)
 
 
 if __name__ == "__main__":

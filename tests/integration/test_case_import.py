@@ -271,3 +271,51 @@ def test_cli_reports_and_summary(
     assert cli.main(["import", "cases", str(path)]) == 1  # again: duplicates, still the bad line
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (summary["imported"], summary["duplicate"]) == (0, 6)
+
+
+def test_workers_number_after_the_day_and_repeat_safely(
+    api: Api, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Three importing processes: each day's numbers follow what the day already had (a case
+    imported before, a kept number in the file) without gaps, and a second run with three
+    workers finds every case a duplicate."""
+    if api.ctx.db.engine.dialect.name == "sqlite":
+        pytest.skip("one writer on SQLite")
+    monkeypatch.setenv("HUB_DATABASE_URL", api.ctx.settings.database_url)
+    days = [f"2025-05-{d:02d}" for d in (5, 6, 7, 8)]
+    first = _post(
+        api,
+        ndjson(import_line(source_no="B0", received_at=f"{days[0]}T08:00:00+08:00", events=[])),
+    )
+    assert first.json()["imported"] == 1  # the 5th already has its number 1
+    kept = make_number("20250506", 7)
+    lines = [
+        import_line(source_no=f"W{d}-{i}", received_at=f"{day}T{9 + i:02d}:00:00+08:00", events=[])
+        for d, day in enumerate(days)
+        for i in range(5)
+    ]
+    lines.insert(
+        3,
+        import_line(
+            source_no="K", received_at=f"{days[1]}T08:30:00+08:00", application_no=kept, events=[]
+        ),
+    )
+    path = tmp_path / "cases.ndjson"
+    path.write_bytes(ndjson(*lines))
+    args = ["import", "cases", str(path), "--workers", "3", "--batch", "2"]
+    assert cli.main(args) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (summary["imported"], summary["duplicate"], summary["invalid"]) == (21, 0, 0)
+    numbers = [no for (no,) in _rows(api, "SELECT no FROM application")]
+    by_day: dict[str, list[int]] = {}
+    for no in numbers:
+        assert number_is_valid(no)
+        _, day, sequence, _ = no.split("-")
+        by_day.setdefault(day, []).append(int(sequence))
+    assert sorted(by_day["20250505"]) == [1, 2, 3, 4, 5, 6]
+    assert sorted(by_day["20250506"]) == [7, 8, 9, 10, 11, 12]  # after the kept 7
+    assert sorted(by_day["20250507"]) == sorted(by_day["20250508"]) == [1, 2, 3, 4, 5]
+    assert cli.main(args) == 0
+    again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert (again["imported"], again["duplicate"], again["invalid"]) == (0, 21, 0)
+    assert len(_rows(api, "SELECT no FROM application")) == 22
