@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import importlib
 import re
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,8 +17,7 @@ from starlette.testclient import TestClient
 from hub.api.declare import DeclaredRoute
 from hub.services.principal import Role
 from tests.support.api import APPLICANT_NAME, Api, application_body
-
-GENERATOR = Path(sys.executable).with_name("openapi-python-client")
+from tests.support.generated_client import generated_client
 
 
 def _spec(api: Api) -> dict[str, Any]:
@@ -167,36 +164,11 @@ def test_each_route_refuses_exactly_the_roles_its_document_does_not_list(api: Ap
 @pytest.fixture
 def generated(api: Api, tmp_path: Path) -> Iterator[Any]:
     """A Python client generated from the served /openapi.json, imported as a package."""
-    spec = tmp_path / "openapi.json"
-    spec.write_bytes(api.client.get("/openapi.json").content)
-    name = f"hub_client_{uuid.uuid4().hex[:8]}"
-    output = str(tmp_path / name)
-    done = subprocess.run(
-        [
-            str(GENERATOR),
-            "generate",
-            "--path",
-            str(spec),
-            "--output-path",
-            output,
-            "--meta",
-            "none",
-        ],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    for needed in ("/v1/applications", "/v1/applications/{no}/events", "/v1/status/{no}"):
-        assert f"parsing POST {needed} " not in done.stdout, done.stdout
-        assert f"parsing GET {needed} " not in done.stdout, done.stdout
-    sys.path.insert(0, str(tmp_path))
-    try:
-        yield importlib.import_module(name)
-    finally:
-        sys.path.remove(str(tmp_path))
-        for module in [m for m in sys.modules if m == name or m.startswith(name + ".")]:
-            del sys.modules[module]
+    with generated_client(api.client.get("/openapi.json").content, tmp_path) as (package, out):
+        for needed in ("/v1/applications", "/v1/applications/{no}/events", "/v1/status/{no}"):
+            assert f"parsing POST {needed} " not in out, out
+            assert f"parsing GET {needed} " not in out, out
+        yield package
 
 
 def _client(package: Any, api: Api, role: str, party: str | None = None) -> Any:

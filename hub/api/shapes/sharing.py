@@ -49,7 +49,7 @@ GRANTED = obj(
     "授权明文 A case's granted fields in clear (null: absent or withheld)",
     application_no=STRING,
     updated_month=MONTH,
-    fields={"type": "object", "additionalProperties": True},
+    fields=ref("GrantedFields"),
 )
 MASKED_PAGE = obj(
     ("cases", "next_cursor", "has_more", "generalised", "release"),
@@ -64,7 +64,7 @@ GRANTED_PAGE = obj(
     ("grant", "cases", "next_cursor", "has_more", "withheld_fields"),
     "授权明文 One page of in-scope cases with the granted fields (audited)",
     grant=STRING,
-    cases=array(GRANTED),
+    cases=array(ref("GrantedCase")),
     next_cursor=nullable(STRING),
     has_more=BOOLEAN,
     **_WITHHELD,
@@ -81,7 +81,7 @@ BUDGET = obj(
 )
 BUDGET_GRANT = obj(
     ("id", "epsilon", "reason", "granted_at", "granted_by"),
-    id=STRING,
+    id={"type": "integer", "minimum": 1},
     epsilon=NUMBER,
     reason=STRING,
     granted_at=TIME,
@@ -120,27 +120,36 @@ SHAPES: dict[str, Schema] = {
     "PrivacyBudget": _budget_shown(),
     "PrivacyBudgetGranted": _budget_shown("grant"),
     "SharedRecord": RECORD,
+    "SharedMaskedPage": MASKED_PAGE,
+    "SharedGrantedPage": GRANTED_PAGE,
+    "GrantedCase": GRANTED,
+    "SharedReleasedCase": obj(
+        ("case", "release"), case=ref("SharedRecord"), release=ref("SharedRelease")
+    ),
+    "SharedGrantedCase": obj(
+        ("grant", "application_no", "updated_month", "fields", "withheld_fields"),
+        "授权明文 One case's granted fields (audited)",
+        grant=STRING,
+        application_no=STRING,
+        updated_month=MONTH,
+        fields=ref("GrantedFields"),
+        **_WITHHELD,
+    ),
+    "GrantedFields": {
+        "type": "object",
+        "additionalProperties": True,
+        "description": "授权字段 field -> value in clear (null: absent, or withheld for now)",
+    },
     "SharedRelease": RELEASE,
     "SharedCasesPage": {
         "description": "无 grant：脱敏记录；有 grant：授权字段 Masked records, or with ?grant= "
         "the granted fields",
-        "anyOf": [MASKED_PAGE, GRANTED_PAGE],
+        "anyOf": [ref("SharedMaskedPage"), ref("SharedGrantedPage")],
     },
     "SharedCase": {
         "description": "C- 假名：最近发布的记录；编号加 grant：授权字段 The latest released "
         "record of a pseudonym, or a case's granted fields",
-        "anyOf": [
-            obj(("case", "release"), case=ref("SharedRecord"), release=ref("SharedRelease")),
-            obj(
-                ("grant", "application_no", "updated_month", "fields", "withheld_fields"),
-                "授权明文 One case's granted fields (audited)",
-                grant=STRING,
-                application_no=STRING,
-                updated_month=MONTH,
-                fields={"type": "object", "additionalProperties": True},
-                **_WITHHELD,
-            ),
-        ],
+        "anyOf": [ref("SharedReleasedCase"), ref("SharedGrantedCase")],
     },
     "SharedAggregates": obj(
         ("by", "from", "to", "as_of", "mechanism", "noise", "budget", "threshold", "cells"),
