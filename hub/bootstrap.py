@@ -10,7 +10,7 @@ from hub.config import Settings
 from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.store import audit
-from hub.store.db import Database
+from hub.store.db import Database, sqlite_file
 from hub.vault import Vault
 from privacy.config import (
     add_missing_keys_to_file,
@@ -72,6 +72,11 @@ def bootstrap(
 ) -> HubContext:
     settings = settings or Settings.from_env()
     ensure_demo_keys(settings)
+    database = sqlite_file(settings.database_url)
+    if database is not None and database.parent.resolve() == settings.data_dir.resolve():
+        # the hub's own data directory (HUB_DATA_DIR) is the hub's to create; any other
+        # missing folder is a mistake the operator is told of (MissingDatabaseFolder)
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     return HubContext(
         settings=settings,
         db=Database(

@@ -83,6 +83,10 @@ def _database(exc: BaseException) -> str | None:
 
 def explain(exc: BaseException) -> str | None:
     from hub.broker.policies import PolicyError
+    from hub.store.db import MissingDatabaseFolder
+
+    if isinstance(exc, MissingDatabaseFolder):
+        return str(exc)
 
     if isinstance(exc, PolicyError):
         return f"无法写入 RabbitMQ 策略 / cannot write the RabbitMQ policies: {_reason(exc)}"

@@ -25,8 +25,14 @@ from hub.supervision import Supervised
 T = TypeVar("T")
 
 
-def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engine:
+def make_engine(
+    url: str, *, pool_size: int = 10, reader: bool = False, create_folder: bool = False
+) -> Engine:
     """SQLite gets WAL and full fsync on commit; PostgreSQL psycopg 3.
+
+    A SQLite file's folder is created only with `create_folder` (`hub db upgrade`, and
+    the hub's own data directory); otherwise a missing folder raises
+    `MissingDatabaseFolder` and nothing is created.
 
     On SQLite a writer engine starts every transaction with BEGIN IMMEDIATE, and its
     connections queue for one process-wide lock first (see `_sqlite_writer`); a reader
@@ -36,7 +42,7 @@ def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engin
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            private_sqlite_files(Path(parsed.database))
+            private_sqlite_files(Path(parsed.database), create_folder=create_folder)
         engine = create_engine(
             url,
             connect_args={"isolation_level": None, "check_same_thread": False, "timeout": 60},
@@ -60,7 +66,31 @@ def make_engine(url: str, *, pool_size: int = 10, reader: bool = False) -> Engin
 SQLITE_SIDE_FILES = ("-wal", "-shm", "-journal", ".writer-lock")
 
 
-def private_sqlite_files(database: Path) -> None:
+class MissingDatabaseFolder(FileNotFoundError):
+    """HUB_DATABASE_URL names a SQLite file in a folder that does not exist. Nothing is
+    created: a mistyped path would otherwise leave a new folder with an empty database,
+    and the operator would read "no schema yet" instead of the mistake."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(
+            f"数据库所在的文件夹不存在：{folder}（HUB_DATABASE_URL；请改正路径，或先建好文件夹"
+            f"再运行 hub db upgrade），未创建任何文件 / the database's folder does not exist: "
+            f"{folder} (HUB_DATABASE_URL: correct the path, or create the folder and run "
+            "hub db upgrade); nothing was created"
+        )
+        self.folder = folder
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file of a SQLite URL (None for PostgreSQL, memory and `file:` URIs)."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return None
+    return None if name.startswith("file:") else Path(name)
+
+
+def private_sqlite_files(database: Path, *, create_folder: bool = False) -> None:
     """The database and every file beside it readable by the hub's user alone (0600).
 
     The database is created empty with mode 0600 before SQLite opens it: SQLite gives the
@@ -73,10 +103,12 @@ def private_sqlite_files(database: Path) -> None:
     Another process then believes itself the last one, checkpoints and deletes the WAL
     this process is still writing to, and the database is corrupted.
     """
-    if not database.parent.exists():
-        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if database.name.startswith("file:"):
         return
+    if not database.parent.exists():
+        if not create_folder:
+            raise MissingDatabaseFolder(database.parent)
+        database.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         fd = os.open(database, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
     except FileExistsError:

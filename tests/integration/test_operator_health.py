@@ -100,6 +100,24 @@ def test_an_unreachable_or_refusing_broker_is_one_line_and_a_non_zero_exit(
     assert "wrong-password" not in line
 
 
+def test_a_database_in_a_missing_folder_is_one_line_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "no-such-folder"
+    env = _env(tmp_path, HUB_DATABASE_URL=f"sqlite:///{missing}/sub/hub.db")
+    for command in (["token", "list"], ["deadletters", "list"]):
+        line = _one_line(_hub(command, env))
+        assert line.startswith("数据库所在的文件夹不存在") and "does not exist" in line, line
+        assert str(missing / "sub") in line and "hub db upgrade" in line
+        assert not missing.exists()
+    # `hub db upgrade` creates the database, its folder too (0700); then it serves
+    assert _hub(["db", "upgrade"], env).returncode == 0
+    assert (missing / "sub" / "hub.db").exists() and _mode(missing / "sub") == 0o700
+    assert _hub(["token", "list"], env).returncode == 0
+
+
+def _mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
 @pytest.mark.postgres
 def test_an_unreachable_or_refusing_database_is_one_line_and_a_non_zero_exit(
     tmp_path: Path, pg_admin_url: str

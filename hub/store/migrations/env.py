@@ -22,7 +22,8 @@ def run_migrations_online() -> None:
         with context.begin_transaction():
             context.run_migrations()
         return
-    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    # `hub db upgrade` creates the database, and its folder (0700) if need be
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "", create_folder=True)
     with engine.connect() as conn:
         context.configure(connection=conn, target_metadata=target_metadata)
         with context.begin_transaction():
