@@ -1,6 +1,7 @@
 """`GET /v1/stats` computed in the database answers what counting every case one by one in
 Python answers (tests/support/stats_oracle.py), on random data, on SQLite and PostgreSQL,
-every grouping, admin and a unit, before and after cases change state."""
+every grouping, admin and a unit, before and after cases change state (the counters come
+from stats_rollup, kept by triggers: migration 0140), and as clocks run out."""
 
 from __future__ import annotations
 
@@ -13,14 +14,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 
+from hub.clock import FakeClock
 from hub.domain.calendar import REFERRAL_DEADLINE, working_hours_between
 from hub.ops import stats
 from hub.services.context import HubContext
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, Deadline, Referral
 from hub.store.models_ops import Complaint
+from hub.store.types import UTCDateTime
 from tests.integration.conftest import Tokens, hub_on
 from tests.support import stats_oracle
 from tests.support.api import MONDAY
@@ -170,9 +173,25 @@ def _write(ctx: HubContext, cases: list[dict[str, Any]], complaints: list[Any]) 
 
 
 def _change(ctx: HubContext, nos: list[str], flips: list[int]) -> None:
-    """Cases move on after they were counted: accepted, closed, their clocks met."""
+    """Cases move on after they were counted: accepted, closed, their clocks met; one gets
+    a new clock, one is dispatched elsewhere (it moves to another group of the rollup)."""
     later = MONDAY + 2 * HOUR
     with ctx.db.transaction() as s:
+        for k in flips[:2]:
+            s.add(
+                Deadline(
+                    application_no=nos[k % len(nos)],
+                    kind="decide_by",
+                    institution_id="pm-a",
+                    due_at=MONDAY + (k % 50) * HOUR,
+                )
+            )
+        for k in flips[2:3]:
+            moved = s.get(Application, nos[k % len(nos)])
+            assert moved is not None
+            moved.institution_id, moved.district = "cm-x", "310104"
+            s.add(moved)
+        s.flush()
         for k in flips:
             app = s.get(Application, nos[k % len(nos)])
             assert app is not None
@@ -183,14 +202,12 @@ def _change(ctx: HubContext, nos: list[str], flips: list[int]) -> None:
             else:
                 app.status, app.outcome, app.closed_at = "closed_success", "success", later
             s.add(app)
+            # the column's type binds the time as the hub stores it (SQLite compares text)
             s.connection().execute(
                 text(
                     "UPDATE deadline SET met_at = :t WHERE application_no = :n AND met_at IS NULL"
-                ),
-                {
-                    "t": later.isoformat() if ctx.db.engine.dialect.name == "sqlite" else later,
-                    "n": app.no,
-                },
+                ).bindparams(bindparam("t", type_=UTCDateTime())),
+                {"t": later, "n": app.no},
             )
 
 
@@ -216,6 +233,7 @@ def _same(ctx: HubContext, queries: list[Any]) -> None:
     complaints=st.lists(complaint_st, max_size=12),
     queries=st.lists(query_st, min_size=1, max_size=4),
     flips=st.lists(st.integers(0, 1000), max_size=8),
+    hours_later=st.integers(1, 24 * 8),
 )
 def test_stats_match_brute_force(
     hub: HubContext,
@@ -223,8 +241,15 @@ def test_stats_match_brute_force(
     complaints: list[Any],
     queries: list[Any],
     flips: list[int],
+    hours_later: int,
 ) -> None:
+    clock = hub.clock
+    assert isinstance(clock, FakeClock)
+    clock.set(MONDAY)
     nos = _write(hub, cases, complaints)
     _same(hub, queries)
     _change(hub, nos, flips)
+    _same(hub, queries)
+    # Clocks still running go overdue as time passes, with no write to count it.
+    clock.advance(hours_later * HOUR)
     _same(hub, queries)
