@@ -20,7 +20,7 @@ clock still running). PostgreSQL: statement-level triggers over transition table
 costs one grouped upsert); SQLite: row triggers.
 
 Revision ID: 0140
-Revises: 0120
+Revises: 0125
 Create Date: 2026-12-02 05:00:00
 """
 
@@ -30,7 +30,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0140"
-down_revision = "0120"
+down_revision = "0125"
 branch_labels = None
 depends_on = None
 
