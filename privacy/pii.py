@@ -235,11 +235,13 @@ _LANDLINE_CUED = re.compile(r"(?:电话|座机|固话|传真)[:：\s]*([2-9]\d{3
 # E-mails, also written against spam harvesters: "zhang (at) 163 (dot) com".
 _AT = r"\s?(?:@|[(\[]\s?at\s?[)\]])\s?"
 _DOT_SIGN = r"\s?(?:\.|[(\[]\s?dot\s?[)\]])\s?"
+# Local parts are read from their first character only (not again from each later one).
+_LOCAL_PART = r"[A-Za-z0-9._%+-](?<![A-Za-z0-9._%+-].)[A-Za-z0-9._%+-]*"
 _EMAIL = re.compile(
-    r"[A-Za-z0-9._%+-]+" + _AT + r"[A-Za-z0-9-]+(?:" + _DOT_SIGN + r"[A-Za-z0-9-]+)*"
+    _LOCAL_PART + _AT + r"[A-Za-z0-9-]+(?:" + _DOT_SIGN + r"[A-Za-z0-9-]+)*"
     r"(?:\.|" + _DOT_SIGN + r")[A-Za-z]{2,}"
     # spelt out: "lihua88 at qq.com", "wangjun艾特163点com" (then a known top-level domain)
-    r"|[A-Za-z0-9._%+-]+(?:\s+at\s+|\s?(?:艾特|圈a|圈A)\s?)[A-Za-z0-9-]+"
+    r"|" + _LOCAL_PART + r"(?:\s+at\s+|\s?(?:艾特|圈a|圈A)\s?)[A-Za-z0-9-]+"
     r"(?:\s?(?:\.|点|\sdot\s)\s?[A-Za-z0-9-]+)*?\s?(?:\.|点|\sdot\s)\s?"
     r"(?:com|cn|net|org|edu|gov|cc|io|me|info|top|vip|hk|tw|mo)(?![A-Za-z])"
 )
@@ -570,7 +572,10 @@ _NAME_WEAK_CUED = re.compile(
 )
 _SINGLE_CLASS = "[" + "".join(sorted(set(_SINGLE_SURNAMES))) + "]"
 _DOUBLE_ALT = "(?:" + "|".join(_DOUBLE_SURNAMES) + ")"
+_DOUBLE_SEARCH = re.compile(_DOUBLE_ALT).search
+_WEAK_CUE_STARTS = frozenset(c[0] for c in _WEAK_CUES.split("|"))
 _TITLE_AFTER = "(?=先生|女士|小姐|老师|师傅|经理|律师|医生|阿姨|老板|同志)"
+_TITLE_STARTS = frozenset("先女小老师经律医阿同")
 # Each pattern starts with a character class or literals, so the regex engine skips
 # quickly to candidate positions; compound surnames have their own patterns (a name
 # found by both is resolved in favour of the longer span).
@@ -588,7 +593,9 @@ _NAME_FREE = (
 )
 # A three-character name at the start of a clause, whatever follows ("，周建平推搡"):
 # kept when neither the whole nor its first two characters is a dictionary word.
-_NAME_CLAUSE = re.compile(rf"{_SINGLE_CLASS}(?<![^，。；：！？,;:!?\s].){_GIVEN}{{2}}")
+# (Found from the clause break, a rare character, rather than from each surname.)
+_CLAUSE_BREAK = "，。；：！？,;:!?\\s"
+_NAME_CLAUSE = re.compile(rf"(?:[{_CLAUSE_BREAK}]|^)(?P<n>{_SINGLE_CLASS}{_GIVEN}{{2}})")
 # A surname called by with 老 or 小 ("老周，", "小刘说"), unless 老X / 小X is a frequent
 # word (老师, 小时, 小区, 老公) or starts one (小商品).
 # Nicknames of colours and sweets, not a surname: 小白, 小金, 小红, 小宝.
@@ -824,22 +831,36 @@ def _names(text: str, out: list[_Candidate]) -> None:
             m = search(text, e)
         else:
             m = search(text, m.start() + 1)
-    for m in _NAME_CALLED.finditer(text):
-        word = _COMMON_WORDS.get(m.group(), "")  # 老张 is a word too, but a rare one
-        if m.group() in _NICKNAMES:
-            continue
-        if not word.endswith("+") and text[m.start() : m.end() + 1] not in _COMMON_WORDS:
-            out.append((m.start("n"), m.end("n"), "name"))
+    # The other patterns run only when the characters they start from are there.
+    every = len(text) >= 4096  # long texts: every pattern runs
+    present = frozenset() if every else frozenset(text)
+    if every or not present.isdisjoint("老小"):
+        for m in _NAME_CALLED.finditer(text):
+            word = _COMMON_WORDS.get(m.group(), "")  # 老张 is a word too, but a rare one
+            if m.group() in _NICKNAMES:
+                continue
+            if not word.endswith("+") and text[m.start() : m.end() + 1] not in _COMMON_WORDS:
+                out.append((m.start("n"), m.end("n"), "name"))
     for m in _NAME_CLAUSE.finditer(text):
-        s, e = m.span()
-        if not _word_like(m.group()) and _keep_name(text, s, e, False):
-            out.append((s, e, "name"))
-    for m in _NAME_WEAK_CUED.finditer(text):
         s, e = m.span("n")
-        followed = e == len(text) or _FOLLOW_START.match(text, e) is not None
-        if (followed or not _word_like(m.group("n"))) and _keep_name(text, s, e, False):
+        if not _word_like(m.group("n")) and _keep_name(text, s, e, False):
             out.append((s, e, "name"))
-    for pattern in (*_NAME_TITLED, *_NAME_FREE):
+    if every or not present.isdisjoint(_WEAK_CUE_STARTS):
+        for m in _NAME_WEAK_CUED.finditer(text):
+            s, e = m.span("n")
+            followed = e == len(text) or _FOLLOW_START.match(text, e) is not None
+            if (followed or not _word_like(m.group("n"))) and _keep_name(text, s, e, False):
+                out.append((s, e, "name"))
+    titled = every or not present.isdisjoint(_TITLE_STARTS)
+    compound = _DOUBLE_SEARCH(text) is not None
+    for pattern, wanted in (
+        (_NAME_TITLED[0], titled),
+        (_NAME_TITLED[1], titled and compound),
+        (_NAME_FREE[0], True),
+        (_NAME_FREE[1], compound),
+    ):
+        if not wanted:
+            continue
         for m in pattern.finditer(text):
             s, e = m.span()
             if _keep_name(text, s, e, False):
@@ -861,31 +882,39 @@ _DIGITS = "0123456789"
 # dash-like sign, underscore and tilde read as "-", and runs of spoken digits such as
 # "幺三九一二三四五六七八" as digits) or "upper" (the digit view with ASCII letters in
 # upper case, for plates, VINs, credit codes and documents written in lower case).
-_DETECTORS: tuple[tuple[str, str, _Detector], ...] = (
-    ("plain", _DIGITS, _hub_numbers),
-    ("digits", _DIGITS, _id18),
-    ("digits", _DIGITS, _id15),
-    ("upper", _DIGITS, _uscc),
-    ("digits", _DIGITS, _card),
-    ("digits", _DIGITS, _simple(_MOBILE, "mobile")),
-    ("digits", _DIGITS, _landline),
-    ("plain", "@([艾圈t", _simple(_EMAIL, "email")),
-    ("digits", _DIGITS, _simple(_LONG_NUMBER, "number")),
-    ("upper", _PROVINCES, _simple(_PLATE, "plate")),
-    ("upper", "EGPDSHMCLegpdshmcl证照", _documents),
-    ("plain", "信xXQq扣企", _cued(_WECHAT, "wechat")),
-    ("plain", "w", _simple(_WXID, "wechat")),
-    ("plain", "Qq扣企", _cued(_QQ, "qq")),
-    ("plain", "(（[〔", _case_numbers),
-    ("upper", _DIGITS, _vin),
-    ("digits", "号ID", _cued(_HOSPITAL, "hospital_no")),
-    ("plain", _DIGITS + "年月" + _CN_DIGIT, _simple(_DATE, "date")),
-    ("plain", _DIGITS + "元万块¥￥币", _simple(_AMOUNT, "amount")),
-    ("plain", "路街巷弄村同镇区园寓厦场心组城庭苑府湾邸居坊里住址籍于", _addresses),
-    ("plain", _DOT, _dotted_names),
-    ("plain", "", _names),
+_DETECTORS: tuple[tuple[str, str, str, _Detector], ...] = (
+    ("plain", _DIGITS, "long", _hub_numbers),
+    ("digits", _DIGITS, "long", _id18),
+    ("digits", _DIGITS, "long", _id15),
+    ("upper", _DIGITS, "long", _uscc),
+    ("digits", _DIGITS, "long", _card),
+    ("digits", _DIGITS, "phone", _simple(_MOBILE, "mobile")),
+    ("digits", _DIGITS, "phone", _landline),
+    ("plain", "@([艾圈t", "email", _simple(_EMAIL, "email")),
+    ("digits", _DIGITS, "long", _simple(_LONG_NUMBER, "number")),
+    ("upper", _PROVINCES, "", _simple(_PLATE, "plate")),
+    ("upper", "EGPDSHMCLegpdshmcl证照", "", _documents),
+    ("plain", "信xXQq扣企", "", _cued(_WECHAT, "wechat")),
+    ("plain", "w", "", _simple(_WXID, "wechat")),
+    ("plain", "Qq扣企", "", _cued(_QQ, "qq")),
+    ("plain", "(（[〔", "", _case_numbers),
+    ("upper", _DIGITS, "long", _vin),
+    ("digits", "号ID", "", _cued(_HOSPITAL, "hospital_no")),
+    ("plain", "年月-/.", "", _simple(_DATE, "date")),
+    ("plain", "元万块¥￥币BY", "", _simple(_AMOUNT, "amount")),
+    ("plain", "路街巷弄村同镇区园寓厦场心组城庭苑府湾邸居坊里住址籍于", "", _addresses),
+    ("plain", _DOT, "", _dotted_names),
+    ("plain", "", "", _names),
 )
-_TRIGGERS = [(view, frozenset(chars), det) for view, chars, det in _DETECTORS]
+_TRIGGERS = [(view, frozenset(chars), gate, det) for view, chars, gate, det in _DETECTORS]
+# Gates tried once a text, before the detectors that need what they find: a run of 15
+# letters or digits (IDs, cards, credit codes, VINs, long numbers), of 7 digits (phones),
+# an at sign or its spelt forms (e-mails). Short texts skip most detectors this way.
+_GATES = {
+    "long": ("upper", re.compile(r"[0-9A-Z](?:[ \-.]{0,2}[0-9A-Z]){14}")),
+    "phone": ("digits", re.compile(r"\d(?:[ \-.()]{0,3}\d){6}")),
+    "email": ("plain", re.compile(r"@|艾特|圈[aA]|[\s(\[]at[\s)\]]")),
+}
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−_~", "-"))
 _UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
 _SPOKEN_DIGITS = str.maketrans("〇零一二三四五六七八九幺、，,", "001234567891---")
@@ -941,9 +970,17 @@ def _candidates(text: str) -> list[_Candidate]:
     digits = _digit_view(plain)
     views = {"plain": plain, "digits": digits, "upper": _upper_view(digits)}
     present = set(digits) if len(text) < 4096 else None
-    for view, chars, det in _TRIGGERS:
+    gates: dict[str, bool] = {}
+    for view, chars, gate, det in _TRIGGERS:
         if present is not None and chars and present.isdisjoint(chars):
             continue
+        if gate:
+            passed = gates.get(gate)
+            if passed is None:
+                gate_view, pattern = _GATES[gate]
+                passed = gates[gate] = pattern.search(views[gate_view]) is not None
+            if not passed:
+                continue
         det(views[view], out)
     return out
 
