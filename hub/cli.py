@@ -70,7 +70,8 @@ def cmd_token_issue(args: argparse.Namespace) -> int:
     from hub.services.tokens import issue
 
     try:
-        print(issue(_ctx(), args.role, args.party, args.label, args.expires))
+        ctx = _ctx()
+        print(ctx.db.run(lambda s: issue(ctx, s, args.role, args.party, args.label, args.expires)))
     except Invalid as exc:
         print("; ".join(e.message for e in exc.errors) or exc.detail, file=sys.stderr)
         return 2
@@ -106,7 +107,8 @@ def cmd_token_revoke(args: argparse.Namespace) -> int:
     from hub.services.tokens import CACHE_SECONDS, revoke
 
     try:
-        view = revoke(_ctx(), args.id, args.reason)
+        ctx = _ctx()
+        view = ctx.db.run(lambda s: revoke(ctx, s, args.id, args.reason))
     except NotFound as exc:
         print(exc.detail, file=sys.stderr)
         return 2

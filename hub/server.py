@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
+from functools import partial
 from typing import Any
 
 import uvicorn
@@ -159,7 +160,7 @@ def demo(host: str, port: int) -> int:
     print("tokens (demo only; issue real ones with `hub token issue`):")
     for role, party, label in DEMO_TOKENS:
         try:
-            token = issue(ctx, role, party, "demo")
+            token = ctx.db.run(partial(issue, ctx, role=role, party=party, label="demo"))
         except Exception as exc:  # a party missing from the registry: say so, keep going
             print(f"  {role:12} (not issued: {exc})")
             continue

@@ -26,13 +26,13 @@ from hub.api.problems import problem
 from hub.api.request_metrics import RequestMetrics
 from hub.api.response_headers import NoSniff
 from hub.api.support import json_response
+from hub.api.token_cache import TokenCache
 from hub.api.url_guard import RefuseControlCharacters
 from hub.domain.errors import DomainError
 from hub.optional import optional_module
 from hub.services.context import HubContext
 from hub.services.errors import ServiceError
 from hub.services.intake_batch import IntakeBatcher
-from hub.services.tokens import TokenCache
 
 #: Topic modules, each with `routes`; optional ones are skipped until they exist.
 ROUTE_MODULES = (

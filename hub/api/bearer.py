@@ -15,8 +15,8 @@ from typing import Any
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from hub.api.token_cache import TokenCache
 from hub.services.principal import Principal
-from hub.services.tokens import TokenCache
 
 #: Where the answer goes in the request's state: (token, principal or None, or the error).
 STATE_KEY = "hub_bearer"

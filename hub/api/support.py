@@ -16,13 +16,13 @@ import schemas
 from hub import jsonutil
 from hub.api.bearer import STATE_KEY, bearer_token
 from hub.api.errors import HttpProblem
+from hub.api.token_cache import TokenCache
 from hub.domain import dates
 from hub.services import throttle
 from hub.services.context import HubContext
 from hub.services.errors import Violation
 from hub.services.idempotency import request_hash, run_idempotent
 from hub.services.principal import Principal, Role
-from hub.services.tokens import TokenCache
 from schemas import text
 
 T = TypeVar("T")

@@ -3,7 +3,8 @@
 `hub token issue [--expires DAYS]`, `hub token list`, `hub token revoke ID`. Every API
 process remembers a token it has looked up for at most `CACHE_SECONDS` (10), so a
 revocation or an expiry takes effect on every process within that time; the last use of
-each token is written to its row in the background, to the minute.
+each token is written to its row in the background, to the minute (hub.api.token_cache).
+Issuing and revoking write in the caller's unit of work (the command opens it).
 """
 
 from __future__ import annotations
@@ -11,10 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import secrets
-import threading
-import time
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -28,10 +26,10 @@ from hub.logsafety import get_logger
 from hub.services import web_sessions
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, NotFound
-from hub.services.principal import PARTY_ROLES, Principal, Role
+from hub.services.principal import PARTY_ROLES, Role
 from hub.store import audit
 from hub.store.models import ApiToken, Institution, Unit
-from hub.supervision import Supervised
+from hub.store.unit_of_work import UnitOfWork
 from schemas import reserved as reserved_names
 
 log = get_logger("hub.tokens")
@@ -55,6 +53,7 @@ def token_hash(token: str) -> str:
 
 def issue(
     ctx: HubContext,
+    session: UnitOfWork,
     role: str,
     party: str | None = None,
     label: str | None = None,
@@ -91,40 +90,37 @@ def issue(
         raise Invalid.at("/party", f"{party} 是保留名称 / {party} is a reserved destination")
     token = f"om_{secrets.token_urlsafe(32)}"
     now = ctx.clock.now()
-    with ctx.db.transaction() as session:
-        # A portal's party id is its feed's destination: it must not be a registry party's.
-        if the_role is Role.PORTAL and (
-            session.get(Unit, party) is not None or session.get(Institution, party) is not None
-        ):
+    # A portal's party id is its feed's destination: it must not be a registry party's.
+    if the_role is Role.PORTAL and (
+        session.get(Unit, party) is not None or session.get(Institution, party) is not None
+    ):
+        raise Invalid.at("/party", f"{party} 是名录中的单位或机构 / {party} is a registry party")
+    if the_role is Role.UNIT and session.get(Unit, party) is None:
+        raise Invalid.at("/party", f"名录中没有单位 {party} / unknown unit")
+    if the_role in (Role.INSTITUTION, Role.COURT, Role.ARBITRATION):
+        inst = session.get(Institution, party)
+        if inst is None:
+            raise Invalid.at("/party", f"名录中没有机构 {party} / unknown institution")
+        if the_role is Role.INSTITUTION and inst.kind not in MEDIATION_KINDS:
             raise Invalid.at(
-                "/party", f"{party} 是名录中的单位或机构 / {party} is a registry party"
+                "/party", "institution 角色须对应调解组织 / institution role needs a mediator"
             )
-        if the_role is Role.UNIT and session.get(Unit, party) is None:
-            raise Invalid.at("/party", f"名录中没有单位 {party} / unknown unit")
-        if the_role in (Role.INSTITUTION, Role.COURT, Role.ARBITRATION):
-            inst = session.get(Institution, party)
-            if inst is None:
-                raise Invalid.at("/party", f"名录中没有机构 {party} / unknown institution")
-            if the_role is Role.INSTITUTION and inst.kind not in MEDIATION_KINDS:
-                raise Invalid.at(
-                    "/party", "institution 角色须对应调解组织 / institution role needs a mediator"
-                )
-            if the_role is Role.COURT and inst.kind != "court":
-                raise Invalid.at("/party", "court 角色须对应法院 / court role needs a court")
-            if the_role is Role.ARBITRATION and not inst.kind.endswith("_arbitration"):
-                raise Invalid.at("/party", "arbitration 角色须对应仲裁委 / needs a commission")
-        record = ApiToken(
-            id=str(uuid.uuid4()),
-            token_hash=token_hash(token),
-            role=the_role,
-            party_id=party,
-            label=label,
-            created_at=now,
-            expires_at=now + timedelta(days=expires_days) if expires_days else None,
-        )
-        session.add(record)
-        expires = jsonutil.rfc3339(record.expires_at) if record.expires_at else None
-        _audit(session, now, "token.issued", record, expires_at=expires)
+        if the_role is Role.COURT and inst.kind != "court":
+            raise Invalid.at("/party", "court 角色须对应法院 / court role needs a court")
+        if the_role is Role.ARBITRATION and not inst.kind.endswith("_arbitration"):
+            raise Invalid.at("/party", "arbitration 角色须对应仲裁委 / needs a commission")
+    record = ApiToken(
+        id=str(uuid.uuid4()),
+        token_hash=token_hash(token),
+        role=the_role,
+        party_id=party,
+        label=label,
+        created_at=now,
+        expires_at=now + timedelta(days=expires_days) if expires_days else None,
+    )
+    session.add(record)
+    expires = jsonutil.rfc3339(record.expires_at) if record.expires_at else None
+    _audit(session, now, "token.issued", record, expires_at=expires)
     return token
 
 
@@ -186,140 +182,43 @@ def list_tokens(ctx: HubContext, *, everything: bool = False) -> list[TokenView]
     return views if everything else [v for v in views if v.state(now) == "active"]
 
 
-def revoke(ctx: HubContext, token_id: str, reason: str | None = None) -> TokenView:
+def revoke(
+    ctx: HubContext, session: UnitOfWork, token_id: str, reason: str | None = None
+) -> TokenView:
     """Revoke a token by its id (or an unambiguous prefix of 8 or more characters); its web
     sessions end with it. Revoking a revoked token changes nothing."""
     now = ctx.clock.now()
-    with ctx.db.transaction() as session:
-        row = session.get(ApiToken, token_id)
-        if row is None and len(token_id) >= 8:
-            found = session.exec(
-                select(ApiToken).where(col(ApiToken.id).startswith(token_id)).limit(2)
-            ).all()
-            row = found[0] if len(found) == 1 else None
-        if row is None:
-            raise NotFound(f"没有这个凭证 / no token {token_id!r}")
-        if row.revoked_at is None:
-            row.revoked_at = now
-            session.add(row)
-            web_sessions.end_all_of_token(session, row.id, now, "token revoked")
-            _audit(session, now, "token.revoked", row, reason=reason)
-        return TokenView.of(row)
+    row = session.get(ApiToken, token_id)
+    if row is None and len(token_id) >= 8:
+        found = session.exec(
+            select(ApiToken).where(col(ApiToken.id).startswith(token_id)).limit(2)
+        ).all()
+        row = found[0] if len(found) == 1 else None
+    if row is None:
+        raise NotFound(f"没有这个凭证 / no token {token_id!r}")
+    if row.revoked_at is None:
+        row.revoked_at = now
+        session.add(row)
+        web_sessions.end_all_of_token(session, row.id, now, "token revoked")
+        _audit(session, now, "token.revoked", row, reason=reason)
+    return TokenView.of(row)
 
 
-@dataclass(frozen=True)
-class _Entry:
-    until: float  # monotonic
-    principal: Principal | None
-    expires_at: datetime | None
-
-
-class TokenCache:
-    """Tokens looked up once and remembered for `ttl` seconds (at most `CACHE_SECONDS`), so
-    intake does not pay a query per call; the uses are counted here and written in the
-    background (`flush_usage`, started with the first use)."""
-
-    def __init__(
-        self,
-        ctx: HubContext,
-        ttl: float = CACHE_SECONDS,
-        monotonic: Callable[[], float] = time.monotonic,
-        flush_every: float = USAGE_FLUSH_SECONDS,
-    ) -> None:
-        self._ctx = ctx
-        self._ttl = min(ttl, CACHE_SECONDS)
-        self._monotonic = monotonic
-        self._flush_every = flush_every
-        self._lock = threading.Lock()
-        self._entries: dict[str, _Entry] = {}
-        self._used: dict[str, datetime] = {}
-        self._flusher: Supervised | None = None
-        self._stop = threading.Event()
-
-    def fresh(self, token: str) -> bool:
-        """Whether `authenticate(token)` would answer from memory, without the database."""
-        with self._lock:
-            hit = self._entries.get(token_hash(token))
-        return hit is not None and hit.until > self._monotonic()
-
-    def authenticate(self, token: str) -> Principal | None:
-        digest = token_hash(token)
-        now = self._monotonic()
-        with self._lock:
-            hit = self._entries.get(digest)
-        if hit is None or hit.until <= now:
-            hit = self._look_up(digest, now)
-        principal = hit.principal
-        if principal is None:
-            return None
-        wall = self._ctx.clock.now()
-        if hit.expires_at is not None and hit.expires_at <= wall:
-            return None
-        with self._lock:
-            self._used[principal.token_id] = wall
-        self._ensure_flusher()
-        return principal
-
-    def _look_up(self, digest: str, now: float) -> _Entry:
-        with self._ctx.db.read() as session:
-            row = session.exec(select(ApiToken).where(ApiToken.token_hash == digest)).first()
-        entry = _Entry(
-            now + self._ttl,
-            Principal(Role(row.role), row.party_id, row.id)
-            if row is not None and row.revoked_at is None
-            else None,
-            row.expires_at if row is not None else None,
+def write_usage(session: UnitOfWork, used: dict[str, datetime]) -> int:
+    """Write the last use of each token in `used` (token id -> when); answers how many rows
+    changed. A row is written only when its stored time is a minute older."""
+    changed = 0
+    for token_id, at in used.items():
+        result: Any = session.connection().execute(
+            update(ApiToken)
+            .where(
+                col(ApiToken.id) == token_id,
+                or_(
+                    col(ApiToken.last_used_at).is_(None),
+                    col(ApiToken.last_used_at) < at - timedelta(minutes=1),
+                ),
+            )
+            .values(last_used_at=at)
         )
-        with self._lock:
-            if len(self._entries) > 10000:
-                self._entries.clear()
-            self._entries[digest] = entry
-        return entry
-
-    # -- last use ------------------------------------------------------------------
-    def flush_usage(self) -> int:
-        """Write the last use of every token used since the last flush; answers how many
-        rows changed. A row is written only when its stored time is a minute older."""
-        with self._lock:
-            used, self._used = self._used, {}
-        changed = 0
-        if not used:
-            return 0
-        with self._ctx.db.transaction() as session:
-            for token_id, at in used.items():
-                result: Any = session.connection().execute(
-                    update(ApiToken)
-                    .where(
-                        col(ApiToken.id) == token_id,
-                        or_(
-                            col(ApiToken.last_used_at).is_(None),
-                            col(ApiToken.last_used_at) < at - timedelta(minutes=1),
-                        ),
-                    )
-                    .values(last_used_at=at)
-                )
-                changed += int(result.rowcount or 0)
-        return changed
-
-    def _ensure_flusher(self) -> None:
-        if self._flusher is not None or self._flush_every <= 0:
-            return
-        with self._lock:
-            if self._flusher is not None:
-                return
-            self._flusher = Supervised("hub-token-usage", self._flush_loop, self._stop).start()
-
-    def _flush_loop(self) -> None:
-        while not self._stop.wait(self._flush_every):
-            try:
-                self.flush_usage()
-            except Exception as exc:  # the next round tries again; usage is not a rule
-                log.warning("token last-use flush failed: %s", type(exc).__name__)
-
-    def close(self) -> None:
-        """Stop the background writer and write what is left (at shutdown)."""
-        self._stop.set()
-        try:
-            self.flush_usage()
-        except Exception as exc:
-            log.warning("token last-use flush failed: %s", type(exc).__name__)
+        changed += int(result.rowcount or 0)
+    return changed

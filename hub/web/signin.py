@@ -14,10 +14,10 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from hub.api.support import client_address
+from hub.api.token_cache import TokenCache
 from hub.services import accounts, throttle, web_sessions
 from hub.services.errors import Invalid, Throttled, Violation
 from hub.services.principal import Principal, Role
-from hub.services.tokens import TokenCache
 from hub.web import pages
 from hub.web.session import (
     COOKIE_PATH,

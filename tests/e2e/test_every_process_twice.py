@@ -24,8 +24,7 @@ import pytest
 from sqlalchemy import text
 
 from connectors.receiver import Receiver, ReceiverServer
-from hub.services.tokens import issue
-from tests.support.api import SMALL_REGISTRY, application_body
+from tests.support.api import SMALL_REGISTRY, application_body, issue_token
 from tests.support.broker import (
     SECRET,
     allow_local_webhooks,
@@ -108,7 +107,7 @@ def test_two_of_everything_each_killed_once_lose_nothing_and_act_once(
     pg_url: str, tmp_path: Path, amqp_url: str
 ) -> None:
     ctx = make_hub(pg_url, tmp_path, registry=SMALL_REGISTRY)
-    token = issue(ctx, "portal", "portal")
+    token = issue_token(ctx, "portal", "portal")
     receiver = Receiver(SECRET)
     settings = delivery_settings(amqp_url)
     logs = tmp_path / "logs"

@@ -29,8 +29,7 @@ from hub.api.app import create_app
 from hub.bootstrap import bootstrap
 from hub.clock import FakeClock
 from hub.config import Settings, SharingSettings
-from hub.services.tokens import issue
-from tests.support.api import MONDAY, SMALL_REGISTRY
+from tests.support.api import MONDAY, SMALL_REGISTRY, issue_token
 from tests.support.hubctx import CHEAP_PASSWORDS, make_hub
 from tests.support.imports import import_line, ndjson
 
@@ -173,7 +172,7 @@ def _lag(client: TestClient) -> float:
 def test_heavy_reads_come_from_the_standby(cluster: tuple[str, str], tmp_path: Path) -> None:
     primary, standby = cluster
     ctx = make_hub(primary, tmp_path, now=MONDAY, registry=SMALL_REGISTRY)
-    admin = issue(ctx, "admin", None)
+    admin = issue_token(ctx, "admin", None)
     ctx.db.dispose()
     settings = Settings(
         database_url=primary,

@@ -21,9 +21,8 @@ from hub.bootstrap import bootstrap
 from hub.clock import FakeClock
 from hub.config import Settings, SharingSettings
 from hub.services.context import HubContext
-from hub.services.tokens import issue
 from tests.conftest import create_pg_database, drop_pg_database
-from tests.support.api import MONDAY, PARTIES, SMALL_REGISTRY, Api
+from tests.support.api import MONDAY, PARTIES, SMALL_REGISTRY, Api, issue_token
 from tests.support.hubctx import CHEAP_PASSWORDS, make_hub
 
 Tokens = dict[tuple[str, str | None], str]
@@ -32,7 +31,7 @@ Tokens = dict[tuple[str, str | None], str]
 def _template(url: str, tmp: Path) -> Tokens:
     ctx = make_hub(url, tmp, now=MONDAY, registry=SMALL_REGISTRY)
     try:
-        return {(role, party): issue(ctx, role, party) for role, party in PARTIES}
+        return {(role, party): issue_token(ctx, role, party) for role, party in PARTIES}
     finally:
         ctx.db.dispose()
 

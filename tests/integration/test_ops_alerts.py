@@ -11,9 +11,9 @@ from sqlmodel import select
 from starlette.testclient import TestClient
 
 from hub.api.app import create_app
-from hub.services.tokens import issue
 from hub.store.models import PartyIndex
 from tests.integration.ops_support import clock, company_n, person_n, sh, small_hub, submit
+from tests.support.api import issue_token
 
 NOW = sh(2026, 11, 23, 10)
 GYM = company_n("91310104MA1GYM000", "上海飞跃健身有限公司")
@@ -117,10 +117,10 @@ def build(ctx: Any) -> dict[str, list[str]]:
 def test_alerts(database_url: str, tmp_path: Path) -> None:
     ctx = small_hub(database_url, tmp_path, NOW)
     made = build(ctx)
-    admin = {"Authorization": f"Bearer {issue(ctx, 'admin')}"}
-    sfj = {"Authorization": f"Bearer {issue(ctx, 'unit', 'sfj')}"}
-    xbw = {"Authorization": f"Bearer {issue(ctx, 'unit', 'xbw')}"}
-    portal = {"Authorization": f"Bearer {issue(ctx, 'portal', 'portal')}"}
+    admin = {"Authorization": f"Bearer {issue_token(ctx, 'admin')}"}
+    sfj = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'sfj')}"}
+    xbw = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'xbw')}"}
+    portal = {"Authorization": f"Bearer {issue_token(ctx, 'portal', 'portal')}"}
     with TestClient(create_app(ctx)) as c:
         assert c.get("/v1/alerts", headers=portal).status_code == 403
         r = c.get("/v1/alerts", headers=admin)

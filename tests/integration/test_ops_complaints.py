@@ -8,8 +8,8 @@ from sqlalchemy import text
 from starlette.testclient import TestClient
 
 from hub.api.app import create_app
-from hub.services.tokens import issue
 from tests.integration.ops_support import sh, small_hub
+from tests.support.api import issue_token
 
 BODY = {
     "institution": "pm-a",
@@ -27,9 +27,9 @@ def _check(digits: str) -> str:
 
 def test_complaint_flow(database_url: str, tmp_path: Path) -> None:
     ctx = small_hub(database_url, tmp_path, sh(2026, 11, 23, 10))
-    portal = {"Authorization": f"Bearer {issue(ctx, 'portal', 'portal')}"}
-    sfj = {"Authorization": f"Bearer {issue(ctx, 'unit', 'sfj')}"}
-    xbw = {"Authorization": f"Bearer {issue(ctx, 'unit', 'xbw')}"}
+    portal = {"Authorization": f"Bearer {issue_token(ctx, 'portal', 'portal')}"}
+    sfj = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'sfj')}"}
+    xbw = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'xbw')}"}
     with TestClient(create_app(ctx)) as c:
         r = c.post("/v1/complaints", headers=portal, json={**BODY, "type": "rude", "contact": {}})
         assert r.status_code == 422

@@ -7,14 +7,14 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from hub.api.app import create_app
-from hub.services.tokens import issue
 from tests.integration.ops_support import sh, small_hub
+from tests.support.api import issue_token
 
 
 def test_help_search_and_add(database_url: str, tmp_path: Path) -> None:
     ctx = small_hub(database_url, tmp_path, sh(2026, 11, 23, 10))
-    unit = {"Authorization": f"Bearer {issue(ctx, 'unit', 'sfj')}"}
-    portal = {"Authorization": f"Bearer {issue(ctx, 'portal', 'portal')}"}
+    unit = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'sfj')}"}
+    portal = {"Authorization": f"Bearer {issue_token(ctx, 'portal', 'portal')}"}
     with TestClient(create_app(ctx)) as c:
 
         def top(q: str) -> str:

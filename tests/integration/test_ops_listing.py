@@ -7,18 +7,18 @@ from pathlib import Path
 from starlette.testclient import TestClient
 
 from hub.api.app import create_app
-from hub.services.tokens import issue
 from tests.integration.ops_support import clock, sh, small_hub, submit
+from tests.support.api import issue_token
 
 
 def test_overdue_listing_scoped_and_paginated(database_url: str, tmp_path: Path) -> None:
     ctx = small_hub(database_url, tmp_path, sh(2026, 9, 30, 10))
     a = [submit(ctx, institution="pm-a") for _ in range(3)]  # unit sfj
     x = submit(ctx, institution="cm-x")  # unit xbw
-    sfj = {"Authorization": f"Bearer {issue(ctx, 'unit', 'sfj')}"}
-    xbw = {"Authorization": f"Bearer {issue(ctx, 'unit', 'xbw')}"}
-    admin = {"Authorization": f"Bearer {issue(ctx, 'admin')}"}
-    portal = {"Authorization": f"Bearer {issue(ctx, 'portal', 'portal')}"}
+    sfj = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'sfj')}"}
+    xbw = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'xbw')}"}
+    admin = {"Authorization": f"Bearer {issue_token(ctx, 'admin')}"}
+    portal = {"Authorization": f"Bearer {issue_token(ctx, 'portal', 'portal')}"}
     clock(ctx).set(sh(2026, 10, 9, 12))  # acknowledge_by (8 Oct 23:59:59) missed by 12 h 1 s
     with TestClient(create_app(ctx)) as c:
         # sfj is the justice bureau: it oversees every institution (INTERFACE 13)

@@ -10,10 +10,10 @@ from starlette.testclient import TestClient
 
 from hub.api.app import create_app
 from hub.services.registry import open_secret
-from hub.services.tokens import issue
 from hub.store.models import Application, Institution
 from hub.store.models_ops import RegistryChange
 from tests.integration.ops_support import clock, sh, small_hub, submit
+from tests.support.api import issue_token
 
 NEW_URL = "https://pm-c.example/hook"
 NEW_SECRET = "s3cret-s3cret-s3cret-0001"
@@ -49,9 +49,9 @@ def _status(ctx: Any, no: str) -> tuple[str, str | None]:
 
 def test_governance_end_to_end(database_url: str, tmp_path: Path) -> None:
     ctx = small_hub(database_url, tmp_path, sh(2026, 3, 1, 10))
-    sfj = _auth(issue(ctx, "unit", "sfj"))
-    xbw = _auth(issue(ctx, "unit", "xbw"))
-    admin = _auth(issue(ctx, "admin"))
+    sfj = _auth(issue_token(ctx, "unit", "sfj"))
+    xbw = _auth(issue_token(ctx, "unit", "xbw"))
+    admin = _auth(issue_token(ctx, "admin"))
     with TestClient(create_app(ctx)) as c:
         # bad input: 422 with pointers, nothing stored
         r = c.post("/v1/registry/changes", headers=sfj, json={"action": "move", "institution": "x"})

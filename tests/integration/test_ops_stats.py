@@ -24,8 +24,8 @@ from hub.api.app import create_app
 from hub.ops import complaints
 from hub.services import lifecycle, referrals
 from hub.services.principal import Principal, Role
-from hub.services.tokens import issue
 from tests.integration.ops_support import PORTAL, clock, event, sh, small_hub, submit
+from tests.support.api import issue_token
 
 
 def _complain(ctx: Any, institution: str, phone: str) -> None:
@@ -105,8 +105,8 @@ def _row(rows: list[dict[str, Any]], by: str, key: str) -> dict[str, Any]:
 def test_stats_match_hand_count(database_url: str, tmp_path: Path) -> None:
     ctx = small_hub(database_url, tmp_path, sh(2026, 11, 2, 9))
     build_week(ctx)
-    admin = {"Authorization": f"Bearer {issue(ctx, 'admin')}"}
-    xbw = {"Authorization": f"Bearer {issue(ctx, 'unit', 'xbw')}"}
+    admin = {"Authorization": f"Bearer {issue_token(ctx, 'admin')}"}
+    xbw = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'xbw')}"}
     week = "from=2026-11-02&to=2026-11-06"
     with TestClient(create_app(ctx)) as c:
         r = c.get(f"/v1/stats?by=institution&{week}", headers=admin)

@@ -23,10 +23,9 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import select
 
-from hub.services.tokens import issue
 from hub.store.models_privacy import DpBudget, DpRelease
 from tests.integration.test_privacy_shared import K, all_pages, next_month
-from tests.support.api import Api
+from tests.support.api import Api, issue_token
 
 pytestmark = pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)
 
@@ -69,7 +68,7 @@ def test_the_attacker_recovers_no_small_count_for_sure(api: Api) -> None:
         for _ in range(n):
             api.submitted(district=district, category=category)
     next_month(api)
-    token = issue(api.ctx, "databureau", None)
+    token = issue_token(api.ctx, "databureau", None)
 
     # Windows: days and the running month are refused; only whole ended months.
     for bad in (
@@ -140,7 +139,7 @@ def test_over_many_attacks_the_small_counts_are_guessed_no_better_than_the_noise
     ]
     for _ in range(48):
         _new_budget(api)
-        token = issue(api.ctx, "databureau", None)
+        token = issue_token(api.ctx, "databureau", None)
         estimates: dict[tuple[str, str], list[int]] = defaultdict(list)
         for start in windows:  # eight tables: the whole budget
             body = _agg(api, token, by="district,category", **{"from": start, "to": "2026-11"})

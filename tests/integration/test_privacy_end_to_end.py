@@ -20,12 +20,11 @@ import pytest
 from sqlalchemy import delete
 from sqlmodel import select
 
-from hub.services.tokens import issue
 from hub.store.models_privacy import DpBudget, DpRelease
 from privacy.testing import make_faker
 from tests.corpus.heldout import IDENTIFIERS, heldout_corpus
 from tests.integration.test_privacy_shared import all_pages, next_month
-from tests.support.api import MONDAY, Api
+from tests.support.api import MONDAY, Api, issue_token
 from tests.support.builders import sample_application
 
 pytestmark = pytest.mark.parametrize("hub_db", ["sqlite"], indirect=True)
@@ -150,7 +149,7 @@ def test_the_held_out_corpus_through_every_data_bureau_route(api: Api) -> None:
 
     # the aggregates of every by= combination (the party's budget renewed when spent: what
     # an admin's decision would do; every stored release is checked below)
-    token = issue(api.ctx, "databureau", None)
+    token = issue_token(api.ctx, "databureau", None)
     released: list[dict[str, Any]] = []
     for width in range(1, len(DIMS) + 1):
         for dims in itertools.combinations(DIMS, width):
@@ -215,7 +214,7 @@ def test_the_held_out_corpus_through_every_data_bureau_route(api: Api) -> None:
     )
     assert r.status_code == 201, r.text
     grant = r.json()["id"]
-    second = issue(api.ctx, "admin", None, "second admin")
+    second = issue_token(api.ctx, "admin", None, "second admin")
     r = api.client.post(
         f"/v1/shared/grants/{grant}/approve", headers={"Authorization": f"Bearer {second}"}
     )

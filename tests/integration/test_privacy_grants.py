@@ -12,7 +12,6 @@ import pytest
 from sqlmodel import col, select
 
 from hub.clock import FakeClock
-from hub.services.tokens import issue
 from hub.store.audit import verify
 from hub.store.models import AuditEntry
 from tests.support.api import (
@@ -22,6 +21,7 @@ from tests.support.api import (
     FACTS,
     MONDAY,
     Api,
+    issue_token,
 )
 
 
@@ -65,7 +65,7 @@ def _reads(api: Api) -> list[AuditEntry]:
 def test_granted_reads_show_only_granted_fields_in_scope_and_are_audited(api: Api) -> None:
     inside = api.submitted()["application_no"]
     outside = api.submitted(district="310105")["application_no"]
-    second = issue(api.ctx, "admin", None, "second admin")
+    second = issue_token(api.ctx, "admin", None, "second admin")
     grant = _approved(api, second)
 
     r = api.client.get("/v1/shared/cases", params={"grant": grant}, headers=api.auth("databureau"))
@@ -120,7 +120,7 @@ def test_self_approved_unapproved_and_expired_grants_are_refused(api: Api) -> No
     # only admin approves, only databureau reads
     r = api.client.post(f"/v1/shared/grants/{grant}/approve", headers=api.auth("databureau"))
     assert r.status_code == 403
-    second = issue(api.ctx, "admin", None, "second admin")
+    second = issue_token(api.ctx, "admin", None, "second admin")
     r = api.client.post(
         f"/v1/shared/grants/{grant}/approve", headers={"Authorization": f"Bearer {second}"}
     )
@@ -170,7 +170,7 @@ def test_self_approved_unapproved_and_expired_grants_are_refused(api: Api) -> No
 
 def test_a_revoked_grant_stops_working_at_once(api: Api) -> None:
     api.submitted()
-    second = issue(api.ctx, "admin", None, "second admin")
+    second = issue_token(api.ctx, "admin", None, "second admin")
     grant = _approved(api, second)
     params = {"grant": grant}
     r = api.client.get("/v1/shared/cases", params=params, headers=api.auth("databureau"))
@@ -213,7 +213,7 @@ def test_a_grant_answer_times_nothing_finer_than_the_month(api: Api) -> None:
     second_case = api.submitted(preferred_institution="pm-a")["application_no"]
     api.ok_event(second_case, "pm-a", "received")
     clock.advance(timedelta(minutes=1))
-    grant = _approved(api, issue(api.ctx, "admin", None, "second admin"))
+    grant = _approved(api, issue_token(api.ctx, "admin", None, "second admin"))
     bureau = api.auth("databureau")
 
     r = api.client.get("/v1/shared/cases", params={"grant": grant}, headers=bureau)
@@ -246,7 +246,7 @@ def test_without_the_name_model_granted_free_text_is_withheld_and_said(
         raise RuntimeError("onnxruntime cannot load the model")
 
     no = api.submitted()["application_no"]
-    second = issue(api.ctx, "admin", None, "second admin")
+    second = issue_token(api.ctx, "admin", None, "second admin")
     text_only = _approved(api, second, fields=["facts", "claims"])
     with_names = _approved(api, second)  # applicants.name, applicants.phone, facts
     bureau = api.auth("databureau")

@@ -13,8 +13,7 @@ from typing import Any
 import pytest
 
 from hub import logsafety
-from hub.services.tokens import issue
-from tests.support.api import MONDAY, Api, application_body
+from tests.support.api import MONDAY, Api, application_body, issue_token
 
 NAME = "欧阳明辉"
 ID_NUMBER = "11010519491231002X"
@@ -143,7 +142,7 @@ def _lifecycle(api: Api) -> str:
         },
         headers=api.auth("admin"),
     ).json()["id"]
-    second = issue(api.ctx, "admin", None, "second")
+    second = issue_token(api.ctx, "admin", None, "second")
     r = api.client.post(
         f"/v1/shared/grants/{grant}/approve", headers={"Authorization": f"Bearer {second}"}
     )

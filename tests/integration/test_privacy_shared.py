@@ -14,7 +14,6 @@ import pytest
 from sqlalchemy import update
 
 from hub.clock import FakeClock
-from hub.services.tokens import issue
 from hub.store.models import Application
 from privacy.dp import sd_for
 from tests.support.api import (
@@ -27,6 +26,7 @@ from tests.support.api import (
     RESPONDENT_PHONE,
     RESPONDENT_USCC,
     Api,
+    issue_token,
 )
 
 K = 5
@@ -238,7 +238,7 @@ def test_aggregates_are_noisy_months_only_and_cost_budget(api: Api) -> None:
         {"from": "2026-11", "to": "2026-10"},
     ):
         assert _agg(api, **bad).status_code == 422, bad
-    token = issue(api.ctx, "databureau", None)
+    token = issue_token(api.ctx, "databureau", None)
     r = _agg(api, token, by="district,category", **{"from": "2026-11", "to": "2026-11"})
     assert r.status_code == 200, r.text
     body = r.json()
@@ -286,7 +286,10 @@ def test_the_data_bureau_spends_one_budget_whatever_its_tokens(api: Api) -> None
     for _ in range(12):
         api.submitted()
     next_month(api)
-    first, second = issue(api.ctx, "databureau", None), issue(api.ctx, "databureau", None)
+    first, second = (
+        issue_token(api.ctx, "databureau", None),
+        issue_token(api.ctx, "databureau", None),
+    )
     one = _agg(api, first, by="district", **{"from": "2026-11", "to": "2026-11"})
     assert one.status_code == 200, one.text
     # the same question from another token: the stored answer, no new noise, no cost
@@ -305,7 +308,7 @@ def test_the_data_bureau_spends_one_budget_whatever_its_tokens(api: Api) -> None
         "remaining": 0.0,
     }
     # spent for the party: every token is refused, a new one too
-    for token in (first, second, issue(api.ctx, "databureau", None)):
+    for token in (first, second, issue_token(api.ctx, "databureau", None)):
         r = _agg(api, token, by="category", **{"from": "2026-11", "to": "2026-11"})
         assert r.status_code == 403 and "预算" in r.json()["detail"], r.text
 

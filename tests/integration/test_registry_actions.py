@@ -34,11 +34,11 @@ def _change(c: TestClient, unit: dict, admin: dict, action: str, data: Any = Non
 
 
 def test_resume_mediators_duty_and_the_kpis(database_url: str, tmp_path: Path) -> None:
-    from hub.services.tokens import issue
+    from tests.support.api import issue_token
 
     ctx = small_hub(database_url, tmp_path, sh(2026, 11, 23, 10))
-    sfj = {"Authorization": f"Bearer {issue(ctx, 'unit', 'sfj')}"}
-    admin = {"Authorization": f"Bearer {issue(ctx, 'admin')}"}
+    sfj = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'sfj')}"}
+    admin = {"Authorization": f"Bearer {issue_token(ctx, 'admin')}"}
     with TestClient(create_app(ctx)) as c:
         r = _change(c, sfj, admin, "resume")
         assert r.status_code == 409 and "暂停" in r.json()["detail"]  # active: nothing to resume

@@ -12,13 +12,14 @@ from starlette.testclient import TestClient
 
 from hub import cli
 from hub.api.app import create_app
+from hub.api.token_cache import TokenCache
 from hub.clock import FakeClock
 from hub.services import tokens
 from hub.services.errors import Invalid
-from hub.services.tokens import TokenCache, issue, list_tokens, revoke, token_hash
+from hub.services.tokens import list_tokens, token_hash
 from hub.store.models import ApiToken
 from tests.integration.conftest import Tokens, hub_on
-from tests.support.api import Api
+from tests.support.api import Api, issue_token
 from tests.support.web import browser, hidden_fields, sign_in
 
 
@@ -38,12 +39,12 @@ def _id_of(api: Api, token: str) -> str:
 
 
 def test_a_revocation_reaches_every_process_within_30_seconds(api: Api) -> None:
-    token = issue(api.ctx, "institution", "pm-a")
+    token = issue_token(api.ctx, "institution", "pm-a")
     ticks = Ticks()
     processes = [TokenCache(api.ctx, monotonic=ticks, flush_every=0) for _ in range(2)]
     assert all(p.authenticate(token) is not None for p in processes)  # both have it cached
 
-    revoke(api.ctx, _id_of(api, token), "leaked in a ticket")
+    api.ctx.db.run(lambda s: tokens.revoke(api.ctx, s, _id_of(api, token), "leaked in a ticket"))
     ticks.t += 30.0
     assert all(p.authenticate(token) is None for p in processes)
 
@@ -54,7 +55,7 @@ def test_revoke_over_http_and_the_cli(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    token = issue(api.ctx, "institution", "pm-b", "system of pm-b")
+    token = issue_token(api.ctx, "institution", "pm-b", "system of pm-b")
     headers = {"Authorization": f"Bearer {token}"}
     assert api.client.get("/v1/feed", headers=headers).status_code == 200
     token_id = _id_of(api, token)
@@ -93,7 +94,7 @@ def test_revoke_over_http_and_the_cli(
 def test_an_expiring_token_stops_at_its_expiry(api: Api) -> None:
     clock = api.ctx.clock
     assert isinstance(clock, FakeClock)
-    token = issue(api.ctx, "portal", "kiosk", expires_days=1)
+    token = issue_token(api.ctx, "portal", "kiosk", expires_days=1)
     cache = TokenCache(api.ctx, flush_every=0)
     assert cache.authenticate(token) is not None
     clock.advance(timedelta(days=1, seconds=1))
@@ -103,13 +104,13 @@ def test_an_expiring_token_stops_at_its_expiry(api: Api) -> None:
     assert view.state(clock.now()) == "expired"
     for days in (0, -3, tokens.MAX_EXPIRES_DAYS + 1):
         with pytest.raises(Invalid):
-            issue(api.ctx, "portal", "kiosk", expires_days=days)
+            issue_token(api.ctx, "portal", "kiosk", expires_days=days)
 
 
 def test_the_last_use_is_recorded_to_the_minute(api: Api) -> None:
     clock = api.ctx.clock
     assert isinstance(clock, FakeClock)
-    token = issue(api.ctx, "institution", "cm-x", "fresh")
+    token = issue_token(api.ctx, "institution", "cm-x", "fresh")
     cache = TokenCache(api.ctx, flush_every=0)
     (before,) = [v for v in list_tokens(api.ctx) if v.label == "fresh"]
     assert before.last_used_at is None
@@ -157,7 +158,8 @@ def test_a_sign_out_holds_on_every_process_and_after_a_restart(
 def test_revoking_a_token_ends_its_web_sessions(api: Api) -> None:
     c = sign_in(api, "pm-b")
     assert c.get("/web/cases").status_code == 200
-    revoke(api.ctx, _id_of(api, api.token("institution", "pm-b")))
+    gone = _id_of(api, api.token("institution", "pm-b"))
+    api.ctx.db.run(lambda s: tokens.revoke(api.ctx, s, gone))
     assert c.get("/web/cases").status_code == 303
     with api.ctx.db.engine.connect() as conn:
         reasons = conn.execute(text("SELECT end_reason FROM web_session")).scalars().all()

@@ -12,11 +12,10 @@ from sqlalchemy import text
 from hub.delivery.directory import Directory, Route
 from hub.delivery.settings import DeliverySettings
 from hub.domain import destinations
-from hub.services.tokens import issue
 from hub.store.db import Database
 from hub.store.migrate import upgrade
 from hub.store.models import Institution, Unit
-from tests.support.api import Api, application_body
+from tests.support.api import Api, application_body, issue_token
 
 
 def _squat(api: Api, ident: str) -> None:
@@ -44,7 +43,7 @@ def _feed(api: Api, token: str) -> list[dict[str, Any]]:
 
 def test_an_institution_named_notify_gets_no_applicant_notice(api: Api) -> None:
     _squat(api, "notify")
-    squatter = issue(api.ctx, "institution", "notify")
+    squatter = issue_token(api.ctx, "institution", "notify")
     no = api.submitted()["application_no"]
     settings = replace(DeliverySettings(), portal_url="https://portal.example/push")
     directory = Directory(api.ctx, settings)
@@ -53,7 +52,7 @@ def test_an_institution_named_notify_gets_no_applicant_notice(api: Api) -> None:
     assert all(m["application_no"] != no for m in _feed(api, squatter))  # nothing of the case
     notices = [
         m
-        for m in _feed(api, issue(api.ctx, "institution", "pm-a"))
+        for m in _feed(api, issue_token(api.ctx, "institution", "pm-a"))
         if m["type"].startswith("notice.")
     ]
     assert notices == []  # notices are the hub's, never in an institution's feed
@@ -69,9 +68,9 @@ def test_an_institution_named_notify_gets_no_applicant_notice(api: Api) -> None:
 
 
 def test_an_institution_named_as_a_portal_gets_nothing_of_the_portals(api: Api) -> None:
-    portal_b = issue(api.ctx, "portal", "portal-b")
+    portal_b = issue_token(api.ctx, "portal", "portal-b")
     _squat(api, "portal-b")  # registered after the portal's token was issued
-    squatter = issue(api.ctx, "institution", "portal-b")
+    squatter = issue_token(api.ctx, "institution", "portal-b")
     r = api.client.post(
         "/v1/applications",
         json=application_body(),

@@ -31,12 +31,11 @@ from hub.delivery.outcomes import Dead, Delivered, RetryPolicy
 from hub.delivery.settings import DeliverySettings
 from hub.services.errors import Invalid
 from hub.services.registry import load
-from hub.services.tokens import issue
 from hub.services.webhook_targets import TargetPolicy
 from hub.store.models import Institution
 from hub.store.models_ops import RegistryChange
 from tests.integration.ops_support import sh, small_hub
-from tests.support.api import SMALL_REGISTRY
+from tests.support.api import SMALL_REGISTRY, issue_token
 
 SECRET = "s3cret-s3cret-s3cret-0001"
 
@@ -110,8 +109,8 @@ def test_a_registry_change_is_checked_at_request_and_again_at_approval(
     database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ctx = small_hub(database_url, tmp_path, sh(2026, 3, 1, 10))
-    sfj = {"Authorization": f"Bearer {issue(ctx, 'unit', 'sfj')}"}
-    admin = {"Authorization": f"Bearer {issue(ctx, 'admin')}"}
+    sfj = {"Authorization": f"Bearer {issue_token(ctx, 'unit', 'sfj')}"}
+    admin = {"Authorization": f"Bearer {issue_token(ctx, 'admin')}"}
     try:
         with TestClient(create_app(ctx)) as c:
             r = c.post("/v1/registry/changes", headers=sfj, json=_change("https://10.1.1.1/h"))

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from hub.services.errors import Invalid
-from hub.services.tokens import issue
-from tests.support.api import Api
+from tests.support.api import Api, issue_token
 
 
 @pytest.mark.parametrize(
@@ -33,7 +32,7 @@ from tests.support.api import Api
 )
 def test_issue_refuses(api: Api, role: str, party: str | None) -> None:
     with pytest.raises(Invalid):
-        issue(api.ctx, role, party)
+        issue_token(api.ctx, role, party)
 
 
 @pytest.mark.parametrize(
@@ -51,10 +50,10 @@ def test_issue_refuses(api: Api, role: str, party: str | None) -> None:
     ],
 )
 def test_issue_takes(api: Api, role: str, party: str | None) -> None:
-    assert issue(api.ctx, role, party).startswith("om_")
+    assert issue_token(api.ctx, role, party).startswith("om_")
 
 
 def test_a_portal_token_reads_only_its_own_feed(api: Api) -> None:
-    token = issue(api.ctx, "portal", "suishenban")
+    token = issue_token(api.ctx, "portal", "suishenban")
     r = api.client.get("/v1/feed", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200 and r.json()["messages"] == []

@@ -15,8 +15,8 @@ import httpx
 from sqlalchemy import text
 from starlette.testclient import TestClient
 
+from hub.services import tokens
 from hub.services.context import HubContext
-from hub.services.tokens import issue
 from hub.store.models import OutboxMessage
 from hub.store.outbox import open_envelope
 from schemas.identity import mod11_2
@@ -40,6 +40,17 @@ MONDAY = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
 #: Tables a rejected request must leave untouched.
 WRITE_TABLES = ("application", "case_event", "outbox", "audit_entry", "day_sequence")
+
+
+def issue_token(
+    ctx: HubContext,
+    role: str,
+    party: str | None = None,
+    label: str | None = None,
+    expires_days: int | None = None,
+) -> str:
+    """A token issued as `hub token issue` does: in a unit of work of its own."""
+    return ctx.db.run(lambda s: tokens.issue(ctx, s, role, party, label, expires_days))
 
 
 #: ISO 7064 MOD 11-2 over any digit string: the one implementation (`schemas.identity`);
@@ -133,7 +144,7 @@ class Api:
             party = "portal"
         key = (role, party)
         if key not in self._tokens:
-            self._tokens[key] = issue(self.ctx, role, party)
+            self._tokens[key] = issue_token(self.ctx, role, party)
         return self._tokens[key]
 
     def auth(self, role: str, party: str | None = None, **extra: str) -> dict[str, str]:
