@@ -23,6 +23,7 @@ from hub.services.context import HubContext
 from hub.services.errors import Violation
 from hub.services.idempotency import request_hash, run_idempotent
 from hub.services.principal import Principal, Role
+from hub.store.unit_of_work import UnitOfWork
 from schemas import text
 
 T = TypeVar("T")
@@ -201,7 +202,7 @@ def json_response(body: Any, status: int = 200) -> Response:
     return Response(jsonutil.dumps(body), status_code=status, media_type="application/json")
 
 
-async def in_transaction(request: Request, work: Callable[[Session], T]) -> T:
+async def in_transaction(request: Request, work: Callable[[UnitOfWork], T]) -> T:
     ctx = hub_ctx(request)
 
     return await run_in_threadpool(ctx.db.run, work)

@@ -39,6 +39,7 @@ from hub.services.principal import Principal, Role
 from hub.store import audit
 from hub.store.models import ApiToken, Institution, Unit
 from hub.store.models_accounts import SignInLock, WebUser
+from hub.store.unit_of_work import UnitOfWork
 from schemas.text import PRINTABLE_MESSAGE, is_printable
 
 MIN_PASSWORD = 10
@@ -312,8 +313,23 @@ def _person(user: WebUser) -> Principal:
     return Principal(Role(user.role), user.party_id, "", user.login)
 
 
-def sign_in(ctx: HubContext, login: str, password: str, session_id: str) -> SignIn:
-    """Check a login and password (INTERFACE 13); records the outcome, never the password."""
+@dataclass(frozen=True)
+class Attempt:
+    """A login and password checked outside any transaction (the hash is slow on purpose);
+    `record_sign_in` writes what it came to in the caller's unit of work."""
+
+    login: str
+    key: str
+    session_id: str
+    known: bool
+    right: bool
+    stored: str | None
+    upgraded: str | None
+    wait: int
+
+
+def check_sign_in(ctx: HubContext, login: str, password: str, session_id: str) -> Attempt:
+    """Check a login and password (INTERFACE 13), writing nothing yet; never the password."""
     login = normal_login(login)[:64]
     key = lock_key(ctx, login)
     hasher = passwords(ctx.settings)
@@ -322,12 +338,22 @@ def sign_in(ctx: HubContext, login: str, password: str, session_id: str) -> Sign
         user = s.get(WebUser, login)
         stored = user.password_hash if user is not None else None
     if wait:
-        return SignIn("locked", retry_after=wait)
+        return Attempt(login, key, session_id, user is not None, False, stored, None, wait)
     right = hasher.verify(stored, password[:MAX_PASSWORD])
     # A hash of the configured cost, when the stored one is older: made before the write.
     upgraded = hasher.hash(password) if right and stored and hasher.outdated(stored) else None
+    return Attempt(login, key, session_id, user is not None, right, stored, upgraded, 0)
 
-    def wrong(s: Session) -> SignIn:
+
+def record_sign_in(ctx: HubContext, s: UnitOfWork, attempt: Attempt) -> SignIn:
+    """Record a checked attempt in the caller's unit of work: the lock's count of failures,
+    or the person's sign-in and its audit entry."""
+    if attempt.wait:
+        return SignIn("locked", retry_after=attempt.wait)
+    login, key, stored, upgraded = attempt.login, attempt.key, attempt.stored, attempt.upgraded
+    session_id = attempt.session_id
+
+    def wrong() -> SignIn:
         now = ctx.clock.now()
         lock = s.exec(select(SignInLock).where(SignInLock.key == key).with_for_update()).first()
         if lock is None:
@@ -341,7 +367,8 @@ def sign_in(ctx: HubContext, login: str, password: str, session_id: str) -> Sign
             lock.failures = 0
             lock.locked_until = now + timedelta(minutes=LOCK_MINUTES)
         s.add(lock)
-        if locked and user is not None:  # only real accounts are named in the trail
+        user = s.get(WebUser, login) if locked and attempt.known else None
+        if user is not None:  # only real accounts are named in the trail
             audit.append(
                 s,
                 chain=WEB_CHAIN,
@@ -354,7 +381,7 @@ def sign_in(ctx: HubContext, login: str, password: str, session_id: str) -> Sign
             )
         return SignIn("wrong", now_locked=locked, retry_after=LOCK_MINUTES * 60 if locked else 0)
 
-    def right_password(s: Session) -> SignIn:
+    def right_password() -> SignIn:
         now = ctx.clock.now()
         lock = s.exec(select(SignInLock).where(SignInLock.key == key).with_for_update()).first()
         if _seconds_locked(lock, now):
@@ -385,20 +412,15 @@ def sign_in(ctx: HubContext, login: str, password: str, session_id: str) -> Sign
         )
         return SignIn("ok", _person(row), row.session_epoch)
 
-    return ctx.db.run(right_password if right and user is not None else wrong)
+    return right_password() if attempt.right and attempt.known else wrong()
 
 
-def change_password(
-    ctx: HubContext,
-    login: str,
-    epoch: int,
-    new: str,
-    repeat: str,
-    session_id: str,
-    current: str | None = None,
-) -> SignIn:
-    """Set the person's own password. `current` is checked when given (a signed-in person
-    changing it); at the first sign-in the one-time password was checked just before."""
+def check_new_password(
+    ctx: HubContext, login: str, new: str, repeat: str, current: str | None = None
+) -> str:
+    """The hash of the person's new password, checked outside any transaction (or Invalid).
+    `current` is checked when given (a signed-in person changing it); at the first sign-in
+    the one-time password was checked just before. `set_password` then writes it."""
     errors: list[Violation] = []
     if current is not None and not current:
         errors.append(Violation("/current", "请输入当前密码 / enter your current password"))
@@ -425,33 +447,36 @@ def change_password(
         raise Invalid.at("/current", "当前密码不正确 / the current password is wrong")
     if stored is not None and hasher.verify(stored, new):
         raise Invalid.at("/password", "不能与原密码相同 / must differ from the old password")
-    digest = hasher.hash(new)
+    return hasher.hash(new)
 
-    def work(s: Session) -> SignIn:
-        now = ctx.clock.now()
-        row = s.exec(select(WebUser).where(WebUser.login == login).with_for_update()).first()
-        if row is None or row.disabled_at is not None or row.session_epoch != epoch:
-            return SignIn("disabled" if row is not None and row.disabled_at else "wrong")
-        row.password_hash = digest
-        row.must_change = False
-        row.password_set_at = now
-        row.last_sign_in_at = now
-        row.session_epoch += 1  # every other session of this person ends
-        s.add(row)
-        for action in ("user.password_changed", "web.signed_in"):
-            audit.append(
-                s,
-                chain=WEB_CHAIN,
-                at=now,
-                actor_role=row.role,
-                actor_party=row.party_id,
-                actor_login=row.login,
-                action=action,
-                detail={"session": session_id[:8]},
-            )
-        return SignIn("ok", _person(row), row.session_epoch)
 
-    return ctx.db.run(work)
+def set_password(
+    ctx: HubContext, s: UnitOfWork, login: str, epoch: int, digest: str, session_id: str
+) -> SignIn:
+    """Set the person's own password (`digest` from `check_new_password`), in the caller's
+    unit of work; every other session of the person ends."""
+    now = ctx.clock.now()
+    row = s.exec(select(WebUser).where(WebUser.login == login).with_for_update()).first()
+    if row is None or row.disabled_at is not None or row.session_epoch != epoch:
+        return SignIn("disabled" if row is not None and row.disabled_at else "wrong")
+    row.password_hash = digest
+    row.must_change = False
+    row.password_set_at = now
+    row.last_sign_in_at = now
+    row.session_epoch += 1  # every other session of this person ends
+    s.add(row)
+    for action in ("user.password_changed", "web.signed_in"):
+        audit.append(
+            s,
+            chain=WEB_CHAIN,
+            at=now,
+            actor_role=row.role,
+            actor_party=row.party_id,
+            actor_login=row.login,
+            action=action,
+            detail={"session": session_id[:8]},
+        )
+    return SignIn("ok", _person(row), row.session_epoch)
 
 
 # ---------------------------------------------------------------------- sessions

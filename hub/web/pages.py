@@ -31,6 +31,7 @@ from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound, ServiceError, Violation
 from hub.services.idempotency import request_hash, run_idempotent
 from hub.services.principal import Principal, Role
+from hub.store.unit_of_work import UnitOfWork
 from hub.web.i18n import LANG_COOKIE, LANGS, Texts, choose
 from hub.web.session import (
     COOKIE_PATH,
@@ -230,7 +231,7 @@ async def read(request: Request, work: Callable[[Session], T]) -> T:
     return await run_in_threadpool(run)
 
 
-async def write(request: Request, work: Callable[[Session], T]) -> T:
+async def write(request: Request, work: Callable[[UnitOfWork], T]) -> T:
     """Run `work` in one transaction (again after a PostgreSQL deadlock), off the loop."""
     ctx = hub_ctx(request)
     return await run_in_threadpool(ctx.db.run, work)

@@ -152,7 +152,10 @@ async def login(request: Request) -> Response:
             form=shown,
         )
     sid = new_sid()
-    result = await run_in_threadpool(accounts.sign_in, ctx, login_name, password, sid)
+    # The password is checked off the loop and outside any transaction (the hash is slow),
+    # then what it came to is written in one unit of work.
+    attempt = await run_in_threadpool(accounts.check_sign_in, ctx, login_name, password, sid)
+    result = await pages.write(request, lambda s: accounts.record_sign_in(ctx, s, attempt))
     if result.outcome == "locked":
         return _locked_page(request, result.retry_after, login_name)
     if result.outcome == "disabled":
@@ -229,15 +232,14 @@ async def change_password(request: Request) -> Response:
         return _password_page(request, session, needs_current, 403, error=t("csrf"))
     ctx = pages.ctx_of(request)
     assert person.login is not None
+    login = person.login
     try:
-        result = await run_in_threadpool(
-            accounts.change_password,
+        digest = await run_in_threadpool(
+            accounts.check_new_password,
             ctx,
-            person.login,
-            session.epoch,
+            login,
             form.get("password", ""),
             form.get("repeat", ""),
-            session.sid,
             form.get("current", "") if needs_current else None,
         )
     except Invalid as exc:
@@ -250,6 +252,10 @@ async def change_password(request: Request) -> Response:
             violations=pages.violations(t, exc.errors, {}),
             bad={e.pointer.strip("/") for e in exc.errors},
         )
+    result = await pages.write(
+        request,
+        lambda s: accounts.set_password(ctx, s, login, session.epoch, digest, session.sid),
+    )
     if result.outcome != "ok" or result.principal is None:
         return pages.to_login(request)
     cookie, opened = pages.signer(request).new_cookie(
