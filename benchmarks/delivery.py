@@ -178,7 +178,7 @@ def relay_rate(
     )
     reg = Path(tempfile.mkdtemp(prefix="hub-bench-")) / "registry.json"
     _registry(reg, "http://127.0.0.1:9/hooks")
-    load(ctx, reg)
+    ctx.db.run(lambda s: load(ctx, s, reg))
     now = ctx.clock.now()
     for start in range(0, n, 2000):
         with ctx.db.transaction() as s:

@@ -53,7 +53,8 @@ def cmd_registry_load(args: argparse.Namespace) -> int:
 
     ctx = _ctx()
     try:
-        report = load(ctx, Path(args.file), progress=ProgressLine("登记 registry entries loaded"))
+        progress = ProgressLine("登记 registry entries loaded")
+        report = ctx.db.run(lambda s: load(ctx, s, Path(args.file), progress=progress))
     except Invalid as exc:
         for e in exc.errors:
             print(f"{args.file}{e.pointer}: {e.message}", file=sys.stderr)

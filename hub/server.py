@@ -155,7 +155,7 @@ def demo(host: str, port: int) -> int:
 
     ctx = bootstrap()
     upgrade(ctx.settings.database_url)
-    report = load(ctx, default_registry_file())
+    report = ctx.db.run(lambda s: load(ctx, s, default_registry_file()))
     print(f"demo registry: {report.institutions_added + report.institutions_updated} institutions")
     print("tokens (demo only; issue real ones with `hub token issue`):")
     for role, party, label in DEMO_TOKENS:

@@ -8,9 +8,14 @@ import signal
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
+
+if TYPE_CHECKING:
+    from hub.domain.calendar_schedule import YearSchedule
+    from hub.services.calendar import LoadReport
+    from hub.services.context import HubContext
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:
@@ -56,6 +61,22 @@ _PlainDates.yaml_implicit_resolvers = {
 }
 
 
+def load_calendar(ctx: HubContext, schedule: YearSchedule, *, actor: str) -> LoadReport:
+    """`hub calendar load`: store a year's schedule (one unit of work), make it this
+    process's once committed, and count its deadlines again (one unit of work per case)."""
+    from hub.ops.scheduler import recount_deadlines
+    from hub.services import calendar
+    from hub.services.calendar import LoadReport
+
+    known = calendar.check_installed(schedule)
+    if known is not None:
+        return known
+    outcome, stored = ctx.db.run(lambda s: calendar.store(ctx, s, schedule, actor=actor))
+    calendar.install(stored)
+    recounted, moved = recount_deadlines(ctx, *calendar.to_recount(ctx, year=schedule.year))
+    return LoadReport(schedule.year, outcome, schedule.working_days, recounted, moved)
+
+
 def cmd_calendar_load(args: argparse.Namespace) -> int:
     from hub.bootstrap import bootstrap
     from hub.services import calendar
@@ -74,7 +95,7 @@ def cmd_calendar_load(args: argparse.Namespace) -> int:
         return 2
     try:
         schedule = calendar.parse(doc)
-        report = calendar.load(bootstrap(), schedule, actor=args.actor)
+        report = load_calendar(bootstrap(), schedule, actor=args.actor)
     except Invalid as exc:
         for e in exc.errors:
             print(f"{args.file}#{e.pointer}: {e.message}", file=sys.stderr)

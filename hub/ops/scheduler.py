@@ -27,6 +27,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import update
@@ -281,10 +282,23 @@ def _open(session: Session, *conditions: Any) -> list[tuple[int, str, datetime, 
     return [(int(r[0] or 0), r[1], r[2], r[3]) for r in rows]
 
 
+def recount_deadlines(ctx: HubContext, cases: list[str], conditions: list[Any]) -> tuple[int, int]:
+    """Count the open deadlines of `cases` again on the process's calendar (a year became
+    known); answers (looked at, moved). One unit of work per case, so that a case is locked
+    only while its own deadlines are counted."""
+    looked = moved = 0
+    for no in cases:
+        n, m = ctx.db.run(partial(working_calendar.recount_case, ctx, no=no, conditions=conditions))
+        looked, moved = looked + n, moved + m
+    if moved:
+        log.info("calendar: %s deadlines counted again, %s moved", looked, moved)
+    return looked, moved
+
+
 def run_once(ctx: HubContext, settings: SchedulerSettings | None = None) -> dict[str, int]:
     """One pass over the open deadlines; answers how many of each action this pass took."""
     settings = settings or ctx.settings.scheduler
-    working_calendar.refresh_for_new_years(ctx)
+    recount_deadlines(ctx, *working_calendar.new_years_to_recount(ctx))
     now = ctx.clock.now()
     counts = Counts()
     # Holidays stretch working time: a deadline 4 working hours away may be 10 days away.

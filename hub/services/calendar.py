@@ -38,6 +38,7 @@ from hub.services.errors import Invalid, Violation
 from hub.store import audit
 from hub.store.models import Application, CalendarYear, Deadline, Institution
 from hub.store.outbox import enqueue
+from hub.store.unit_of_work import UnitOfWork
 
 log = get_logger("hub.services.calendar")
 
@@ -167,65 +168,75 @@ def parse(doc: Any) -> YearSchedule:
         raise Invalid([Violation(p, m) for p, m in exc.errors]) from None
 
 
-def load(ctx: HubContext, schedule: YearSchedule, *, actor: str) -> LoadReport:
-    """Store a year's schedule, make it this process's, and count its deadlines again."""
+def check_installed(schedule: YearSchedule) -> LoadReport | None:
+    """The report of a year the installed `chinese-calendar` already knows and agrees on
+    (nothing to store), None for a year to store; Invalid when the package disagrees."""
     year = schedule.year
     installed = installed_schedule(year)
-    if installed is not None:
-        wrong = installed.differences(schedule)
-        if wrong:
-            days = ", ".join(d.isoformat() for d in wrong[:10])
-            raise Invalid.at(
-                "/year",
-                f"已安装的 chinese-calendar 知道 {year} 年，与文件不一致（{days}）"
-                f" / the installed chinese-calendar knows {year} and disagrees on {days}",
-            )
-        return LoadReport(year, "installed", installed.working_days, 0, 0)
+    if installed is None:
+        return None
+    wrong = installed.differences(schedule)
+    if wrong:
+        days = ", ".join(d.isoformat() for d in wrong[:10])
+        raise Invalid.at(
+            "/year",
+            f"已安装的 chinese-calendar 知道 {year} 年，与文件不一致（{days}）"
+            f" / the installed chinese-calendar knows {year} and disagrees on {days}",
+        )
+    return LoadReport(year, "installed", installed.working_days, 0, 0)
+
+
+def store(
+    ctx: HubContext, session: UnitOfWork, schedule: YearSchedule, *, actor: str
+) -> tuple[str, WorkingCalendar]:
+    """Store a year's schedule in the caller's unit of work; answers the outcome (loaded,
+    replaced, unchanged) and the calendar of every stored year, which `install` makes this
+    process's once the unit of work is committed."""
+    year = schedule.year
     now = ctx.clock.now()
-    with ctx.db.transaction() as session:
-        row = session.get(CalendarYear, year, with_for_update=True)
-        holidays = [d.isoformat() for d in sorted(schedule.holidays)]
-        workdays = [d.isoformat() for d in sorted(schedule.workdays)]
-        if row is None:
-            outcome = "loaded"
-            session.add(
-                CalendarYear(
-                    year=year, holidays=holidays, workdays=workdays, loaded_at=now, loaded_by=actor
-                )
+    row = session.get(CalendarYear, year, with_for_update=True)
+    holidays = [d.isoformat() for d in sorted(schedule.holidays)]
+    workdays = [d.isoformat() for d in sorted(schedule.workdays)]
+    if row is None:
+        outcome = "loaded"
+        session.add(
+            CalendarYear(
+                year=year, holidays=holidays, workdays=workdays, loaded_at=now, loaded_by=actor
             )
-        elif _schedule_of(row).same_days(schedule):
-            outcome = "unchanged"
-        else:
-            outcome = "replaced"
-            row.holidays, row.workdays, row.loaded_at, row.loaded_by = (
-                holidays,
-                workdays,
-                now,
-                actor,
-            )
-        if outcome != "unchanged":
-            audit.append(
-                session,
-                chain="calendar",
-                at=now,
-                actor_role="admin",
-                actor_party=actor,
-                action=f"calendar.{outcome}",
-                application_no=None,
-                detail={
-                    "year": year,
-                    "holidays": [
-                        [a.isoformat(), b.isoformat()] for a, b in spans(schedule.holidays)
-                    ],
-                    "workdays": workdays,
-                },
-            )
-        session.flush()
-        stored = _stored_calendar(session)
+        )
+    elif _schedule_of(row).same_days(schedule):
+        outcome = "unchanged"
+    else:
+        outcome = "replaced"
+        row.holidays, row.workdays, row.loaded_at, row.loaded_by = (
+            holidays,
+            workdays,
+            now,
+            actor,
+        )
+    if outcome != "unchanged":
+        audit.append(
+            session,
+            chain="calendar",
+            at=now,
+            actor_role="admin",
+            actor_party=actor,
+            action=f"calendar.{outcome}",
+            application_no=None,
+            detail={
+                "year": year,
+                "holidays": [[a.isoformat(), b.isoformat()] for a, b in spans(schedule.holidays)],
+                "workdays": workdays,
+            },
+        )
+    session.flush()
+    return outcome, _stored_calendar(session)
+
+
+def install(stored: WorkingCalendar) -> None:
+    """Make a committed calendar this process's (then recount the deadlines it moves)."""
     calendar.install(stored)
     _SYNC.changed_at = time.monotonic()
-    recounted, moved = recount(ctx, year=year)
-    return LoadReport(year, outcome, schedule.working_days, recounted, moved)
 
 
 def _year_bounds(year: int) -> tuple[datetime, datetime]:
@@ -233,8 +244,9 @@ def _year_bounds(year: int) -> tuple[datetime, datetime]:
     return start, datetime(year + 1, 1, 1, tzinfo=SHANGHAI)
 
 
-def recount(ctx: HubContext, *, year: int | None = None) -> tuple[int, int]:
-    """Count open deadlines again on the process's calendar; answers (looked at, moved).
+def to_recount(ctx: HubContext, *, year: int | None = None) -> tuple[list[str], list[Any]]:
+    """The cases whose open deadlines to count again on the process's calendar, and the
+    conditions of those deadlines (`recount_case` takes both, one case per unit of work).
 
     With `year`: every open deadline that counted days of that year (a year just loaded or
     replaced). Without: the open provisional deadlines (the scheduler's catch-up).
@@ -250,49 +262,44 @@ def recount(ctx: HubContext, *, year: int | None = None) -> tuple[int, int]:
         ]
     with ctx.db.read() as session:
         cases = session.exec(select(Deadline.application_no).where(*conditions).distinct()).all()
-    looked = moved = 0
-    for no in sorted(cases):
-        n, m = _recount_case(ctx, no, conditions)
-        looked, moved = looked + n, moved + m
-    if moved:
-        log.info("calendar: %s deadlines counted again, %s moved", looked, moved)
-    return looked, moved
+    return sorted(cases), conditions
 
 
-def _recount_case(ctx: HubContext, no: str, conditions: list[Any]) -> tuple[int, int]:
+def recount_case(
+    ctx: HubContext, session: UnitOfWork, no: str, conditions: list[Any]
+) -> tuple[int, int]:
+    """Count case `no`'s deadlines again, in the caller's unit of work; answers (looked at,
+    moved)."""
     cal = calendar.current()
     legacy = WorkingCalendar()  # what a deadline written before migration 0060 counted on
     now = ctx.clock.now()
     looked = moved = 0
-    with ctx.db.transaction() as session:
-        app = session.exec(
-            select(Application).where(Application.no == no).with_for_update()
-        ).first()
-        if app is None:
-            return 0, 0
-        rows = session.exec(
-            select(Deadline).where(col(Deadline.application_no) == no, *conditions)
-        ).all()
-        for d in rows:
-            if d.counted_from is None:
-                continue
-            days = d.working_days
-            if days is None:
-                days = legacy.working_days_between(d.counted_from, d.due_at)
-            due_at, provisional = cal.add_working_days(d.counted_from, days)
-            looked += 1
-            if due_at == d.due_at and provisional == d.provisional and d.working_days == days:
-                continue
-            previous = d.due_at
-            d.due_at, d.provisional, d.working_days = due_at, provisional, days
-            if due_at == previous:
-                session.add(d)
-                continue
-            moved += 1
-            if due_at > previous and due_at > now:  # marks made too early are taken back
-                d.reminded_at = d.overdue_at = d.escalated_at = None
+    app = session.exec(select(Application).where(Application.no == no).with_for_update()).first()
+    if app is None:
+        return 0, 0
+    rows = session.exec(
+        select(Deadline).where(col(Deadline.application_no) == no, *conditions)
+    ).all()
+    for d in rows:
+        if d.counted_from is None:
+            continue
+        days = d.working_days
+        if days is None:
+            days = legacy.working_days_between(d.counted_from, d.due_at)
+        due_at, provisional = cal.add_working_days(d.counted_from, days)
+        looked += 1
+        if due_at == d.due_at and provisional == d.provisional and d.working_days == days:
+            continue
+        previous = d.due_at
+        d.due_at, d.provisional, d.working_days = due_at, provisional, days
+        if due_at == previous:
             session.add(d)
-            _tell_moved(ctx, session, app, d, previous, now)
+            continue
+        moved += 1
+        if due_at > previous and due_at > now:  # marks made too early are taken back
+            d.reminded_at = d.overdue_at = d.escalated_at = None
+        session.add(d)
+        _tell_moved(ctx, session, app, d, previous, now)
     return looked, moved
 
 
@@ -354,22 +361,26 @@ def _tell_moved(
     )
 
 
-def refresh_for_new_years(ctx: HubContext) -> tuple[int, int]:
-    """The scheduler's step: read loaded years; while one is new, recount provisional ones."""
+def new_years_to_recount(ctx: HubContext) -> tuple[list[str], list[Any]]:
+    """The scheduler's step: read loaded years; while one is new, the cases with provisional
+    deadlines to recount (`to_recount`), else none."""
     with ctx.db.read() as session:
         sync(session)
     if not recently_changed():
-        return 0, 0
-    return recount(ctx)
+        return [], []
+    return to_recount(ctx)
 
 
 __all__ = [
     "LoadReport",
+    "check_installed",
     "forget_loaded",
-    "load",
+    "install",
+    "new_years_to_recount",
     "parse",
-    "recount",
-    "refresh_for_new_years",
+    "recount_case",
+    "store",
     "sync",
+    "to_recount",
     "year_view",
 ]

@@ -23,6 +23,7 @@ from hub.services.routing import candidate
 from hub.services.webhook_targets import TargetPolicy, TargetRefused, check_target
 from hub.store import audit
 from hub.store.models import Institution, Unit
+from hub.store.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -111,41 +112,45 @@ def apply_institution(ctx: HubContext, session: Session, data: dict[str, Any], a
     return created
 
 
-def load(ctx: HubContext, path: Path, progress: Callable[[int], None] | None = None) -> LoadReport:
-    """Load units and institutions in one transaction (`progress` hears the count of
-    entries done as it goes)."""
+def load(
+    ctx: HubContext,
+    session: UnitOfWork,
+    path: Path,
+    progress: Callable[[int], None] | None = None,
+) -> LoadReport:
+    """Load units and institutions in the caller's unit of work, all or nothing
+    (`progress` hears the count of entries done as it goes)."""
     data = read_registry_file(path)
     now = ctx.clock.now()
     counts = {"ua": 0, "uu": 0, "ia": 0, "iu": 0}
-    with ctx.db.transaction() as session:
-        for u in data.get("units", []):
-            unit = session.get(Unit, u["id"])
-            if unit is None:
-                counts["ua"] += 1
-                unit = Unit(id=u["id"], name=u["name"])
-            else:
-                counts["uu"] += 1
-            unit.name = u["name"]
-            unit.liaison = u.get("liaison")
-            unit.dispatch = u.get("dispatch", "auto")
-            unit.updated_at = now
-            session.add(unit)
-        for item in data.get("institutions", []):
-            if apply_institution(ctx, session, item, now):
-                counts["ia"] += 1
-            else:
-                counts["iu"] += 1
-            if progress is not None:
-                progress(sum(counts.values()))
-        audit.append(
-            session,
-            chain="registry",
-            at=now,
-            actor_role="admin",
-            actor_party="cli",
-            action="registry.loaded",
-            detail={"file": path.name, **counts},
-        )
+    for u in data.get("units", []):
+        unit = session.get(Unit, u["id"])
+        if unit is None:
+            counts["ua"] += 1
+            unit = Unit(id=u["id"], name=u["name"])
+        else:
+            counts["uu"] += 1
+        unit.name = u["name"]
+        unit.liaison = u.get("liaison")
+        unit.dispatch = u.get("dispatch", "auto")
+        unit.updated_at = now
+        session.add(unit)
+    for item in data.get("institutions", []):
+        if apply_institution(ctx, session, item, now):
+            counts["ia"] += 1
+        else:
+            counts["iu"] += 1
+        if progress is not None:
+            progress(sum(counts.values()))
+    audit.append(
+        session,
+        chain="registry",
+        at=now,
+        actor_role="admin",
+        actor_party="cli",
+        action="registry.loaded",
+        detail={"file": path.name, **counts},
+    )
     return LoadReport(counts["ua"], counts["uu"], counts["ia"], counts["iu"])
 
 

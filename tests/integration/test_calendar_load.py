@@ -18,6 +18,7 @@ from starlette.testclient import TestClient
 from hub import cli
 from hub.api.app import create_app
 from hub.domain import calendar as domain_calendar
+from hub.ops.cli import load_calendar
 from hub.ops.scheduler import SchedulerSettings, run_once
 from hub.services import calendar
 from hub.store.models import CalendarYear, CaseEvent, Deadline, OutboxMessage
@@ -59,7 +60,7 @@ def test_loading_2027_recounts_and_tells_the_institution(
         with ctx.db.transaction() as s:
             s.execute(text("UPDATE deadline SET working_days = NULL"))
 
-    report = calendar.load(ctx, calendar.parse(TEST_2027), actor="ops-li")
+    report = load_calendar(ctx, calendar.parse(TEST_2027), actor="ops-li")
     assert (report.outcome, report.recounted, report.moved) == ("loaded", 2, 2)
     assert report.working_days == 255
     assert _dues(ctx) == {
@@ -82,7 +83,7 @@ def test_loading_2027_recounts_and_tells_the_institution(
         # the recount writes down what a deadline from before 0060 counted
         assert sorted(d for d in with_days if d is not None) == ([3, 3] if legacy else [1, 3, 3])
 
-    again = calendar.load(ctx, calendar.parse(TEST_2027), actor="ops-li")
+    again = load_calendar(ctx, calendar.parse(TEST_2027), actor="ops-li")
     assert (again.outcome, again.recounted, again.moved) == ("unchanged", 2, 0)
     assert len(_moved(ctx)) == 2
 
@@ -103,7 +104,7 @@ def test_a_process_not_yet_in_step_reads_the_year_before_a_provisional_answer(
     database_url: str, tmp_path: Path
 ) -> None:
     ctx = small_hub(database_url, tmp_path, sh(2026, 12, 30, 10))
-    calendar.load(ctx, calendar.parse(TEST_2027), actor="ops")
+    load_calendar(ctx, calendar.parse(TEST_2027), actor="ops")
     calendar.forget_loaded()  # as another process that has not read calendar_year yet
     assert domain_calendar.current().source(2027) == "weekdays"
     submit(ctx, institution="pm-a")
@@ -169,7 +170,7 @@ def test_how_far_the_calendar_reaches(sqlite_url: str, tmp_path: Path) -> None:
     assert calendar.known_until(2026) == 2026
     assert calendar.known_until(2031) == 0
     ctx = small_hub(sqlite_url, tmp_path, sh(2026, 12, 1, 10))
-    calendar.load(ctx, calendar.parse(TEST_2027), actor="ops")
+    load_calendar(ctx, calendar.parse(TEST_2027), actor="ops")
     assert calendar.known_until(2026) == 2027
 
 
@@ -191,5 +192,5 @@ def test_migration_0060_gives_open_deadlines_their_start(database_url: str, tmp_
     assert rows["decide_by"].counted_from == sh(2026, 12, 30, 10)
     assert rows["decide_by"].working_days is None  # worked out when first needed
     assert rows["acknowledge_by"].counted_from is None  # met: nothing to count again
-    report = calendar.load(ctx, calendar.parse(TEST_2027), actor="ops")
+    report = load_calendar(ctx, calendar.parse(TEST_2027), actor="ops")
     assert report.moved == 2

@@ -93,7 +93,7 @@ def test_registry_load_is_safe_to_repeat(api: Api, tmp_path: Path) -> None:
     api.submitted()  # one open case: the load must not reset institutions' counters
     with api.ctx.db.read() as session:
         open_before = {i.id: i.open_cases for i in session.exec(select(Institution))}
-    report = load(api.ctx, SMALL_REGISTRY)
+    report = api.ctx.db.run(lambda s: load(api.ctx, s, SMALL_REGISTRY))
     assert report.units_added == 0 and report.institutions_added == 0
     assert report.institutions_updated == len(open_before)
     with api.ctx.db.read() as session:

@@ -269,7 +269,7 @@ def test_long_commands_report_progress(sqlite_url: str, tmp_path: Path) -> None:
     ctx = make_hub(sqlite_url, tmp_path, registry=SMALL_REGISTRY)
     try:
         seen: list[int] = []
-        report = load(ctx, SMALL_REGISTRY, progress=seen.append)
+        report = ctx.db.run(lambda s: load(ctx, s, SMALL_REGISTRY, progress=seen.append))
         doc = yaml.safe_load(SMALL_REGISTRY.read_text(encoding="utf-8"))
         total = len(doc.get("units", [])) + len(doc["institutions"])
         assert seen == list(range(len(doc.get("units", [])) + 1, total + 1))

@@ -92,8 +92,8 @@ def test_reminders_reach_the_duty_phone_and_dunning_the_liaison(
     path = tmp_path / "registry.yaml"
     path.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
     ctx = small_hub(database_url, tmp_path, sh(2026, 11, 23, 10))
-    registry.load(ctx, path)
-    registry.load(ctx, path)  # safe to repeat
+    ctx.db.run(lambda s: registry.load(ctx, s, path))
+    ctx.db.run(lambda s: registry.load(ctx, s, path))  # safe to repeat
     with ctx.db.read() as s:
         assert s.get(Unit, "sfj").liaison == LIAISON and s.get(Unit, "sfj").dispatch == "auto"
         assert s.get(Institution, "pm-a").duty == DUTY

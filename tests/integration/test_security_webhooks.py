@@ -76,7 +76,7 @@ def test_registry_load_refuses_a_target_and_changes_nothing(
             assert before is not None
             delivery_before = dict(before.delivery)
         with pytest.raises(Invalid) as refused:
-            load(ctx, _registry_with(tmp_path, url))
+            ctx.db.run(lambda s: load(ctx, s, _registry_with(tmp_path, url)))
         assert [e.pointer for e in refused.value.errors] == ["/institutions/0/delivery/url"]
         with ctx.db.read() as s:
             after = s.get(Institution, "pm-a")
@@ -88,7 +88,7 @@ def test_registry_load_refuses_a_target_and_changes_nothing(
 def test_registry_load_accepts_a_public_https_target(sqlite_url: str, tmp_path: Path) -> None:
     ctx = small_hub(sqlite_url, tmp_path, sh(2026, 3, 1, 10))
     try:
-        load(ctx, _registry_with(tmp_path, "https://pm-a.example/hook"))
+        ctx.db.run(lambda s: load(ctx, s, _registry_with(tmp_path, "https://pm-a.example/hook")))
         with ctx.db.read() as s:
             inst = s.get(Institution, "pm-a")
             assert inst is not None and inst.delivery["url"] == "https://pm-a.example/hook"

@@ -31,5 +31,5 @@ def make_hub(
     )
     clock: Clock = FakeClock(now) if now is not None else SystemClock()
     ctx = bootstrap(settings, clock=clock, pool_size=5)
-    load(ctx, registry or default_registry_file())
+    ctx.db.run(lambda s: load(ctx, s, registry or default_registry_file()))
     return ctx

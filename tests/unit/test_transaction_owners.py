@@ -41,8 +41,6 @@ ENTRYPOINTS: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     "hub/services/intake_batch.py": "group commit of intake (uowa)",
     "hub/services/case_import.py": "the import's batches (import)",
-    "hub/services/calendar.py": "uowb",
-    "hub/services/registry.py": "uowb",
     "hub/services/delivery_failures.py": "uowb",
     "hub/services/idempotency.py": "uowb",
     "hub/services/audit_trail.py": "uowb",
