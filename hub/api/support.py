@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from jsonschema import Draft202012Validator
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import ClientDisconnect, Request
@@ -18,10 +19,10 @@ from hub.api.bearer import STATE_KEY, bearer_token
 from hub.api.errors import HttpProblem
 from hub.api.token_cache import TokenCache
 from hub.domain import dates
-from hub.services import throttle
+from hub.services import idempotency, throttle
 from hub.services.context import HubContext
 from hub.services.errors import Violation
-from hub.services.idempotency import request_hash, run_idempotent
+from hub.services.idempotency import Answer, request_hash
 from hub.services.principal import Principal, Role
 from hub.store.unit_of_work import UnitOfWork
 from schemas import text
@@ -239,6 +240,27 @@ def idempotency_key(request: Request) -> str | None:
             [Violation("/headers/Idempotency-Key", "1-200 characters")],
         )
     return key
+
+
+def run_idempotent(
+    ctx: HubContext,
+    principal: Principal,
+    key: str | None,
+    digest: str,
+    work: Callable[[UnitOfWork], Any],
+    status: int = 201,
+) -> Answer:
+    """A creating request in one unit of work (again after a PostgreSQL deadlock), under
+    its Idempotency-Key (hub.services.idempotency); the API's POSTs and the pages' actions."""
+    try:
+        return ctx.db.run(
+            lambda uow: idempotency.answer_once(ctx, uow, principal, key, digest, work, status)
+        )
+    except IntegrityError:
+        if not key:
+            raise
+    # A concurrent request with the same key won the race: answer what it stored.
+    return idempotency.winner(ctx, principal, key, digest)
 
 
 async def creating(

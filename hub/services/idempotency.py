@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from hub import jsonutil
@@ -22,6 +21,7 @@ from hub.services.context import HubContext
 from hub.services.errors import Conflict
 from hub.services.principal import Principal
 from hub.store.models import IdempotencyRecord
+from hub.store.unit_of_work import UnitOfWork
 from hub.vault import Vault
 
 #: Where a sealed answer is bound: its table and field (the record is caller and key).
@@ -86,33 +86,31 @@ def remember(
     )
 
 
-def run_idempotent(
+def answer_once(
     ctx: HubContext,
+    session: UnitOfWork,
     principal: Principal,
     key: str | None,
     digest: str,
-    work: Callable[[Session], Any],
+    work: Callable[[UnitOfWork], Any],
     status: int = 201,
 ) -> Answer:
-    """Run a creating request in one transaction (again after a PostgreSQL deadlock),
-    answering the first answer for a repeated key and 409 for the key with another body."""
+    """Run a creating request in the caller's unit of work, answering the first answer for
+    a repeated key and 409 for the key with another body. A concurrent request with the
+    same key may win the race: the commit then fails (IntegrityError) and the entrypoint
+    answers `winner` instead."""
+    if key:
+        prior = replay(session, ctx.vault, principal, key, digest)
+        if prior is not None:
+            return prior
+    answer = Answer(status, jsonutil.dumps(work(session)))
+    if key:
+        remember(session, ctx.vault, principal, key, digest, answer, ctx.clock.now())
+    return answer
 
-    def attempt(session: Session) -> Answer:
-        if key:
-            prior = replay(session, ctx.vault, principal, key, digest)
-            if prior is not None:
-                return prior
-        answer = Answer(status, jsonutil.dumps(work(session)))
-        if key:
-            remember(session, ctx.vault, principal, key, digest, answer, ctx.clock.now())
-        return answer
 
-    try:
-        return ctx.db.run(attempt)
-    except IntegrityError:
-        if not key:
-            raise
-    # A concurrent request with the same key won the race: answer what it stored.
+def winner(ctx: HubContext, principal: Principal, key: str, digest: str) -> Answer:
+    """What the concurrent request that won the race for `key` stored."""
     with ctx.db.read() as session:
         prior = replay(session, ctx.vault, principal, key, digest)
     if prior is None:

@@ -23,13 +23,13 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from hub import jsonutil
 from hub.api.errors import HttpProblem
-from hub.api.support import hub_ctx, read_body
+from hub.api.support import hub_ctx, read_body, run_idempotent
 from hub.domain.calendar import SHANGHAI
 from hub.domain.errors import DomainError, InvalidTransition
 from hub.services import accounts
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound, ServiceError, Violation
-from hub.services.idempotency import request_hash, run_idempotent
+from hub.services.idempotency import request_hash
 from hub.services.principal import Principal, Role
 from hub.store.unit_of_work import UnitOfWork
 from hub.web.i18n import LANG_COOKIE, LANGS, Texts, choose

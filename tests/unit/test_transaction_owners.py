@@ -42,7 +42,6 @@ NOT_YET: dict[str, str] = {
     "hub/services/intake_batch.py": "group commit of intake (uowa)",
     "hub/services/case_import.py": "the import's batches (import)",
     "hub/services/delivery_failures.py": "uowb",
-    "hub/services/idempotency.py": "uowb",
     "hub/services/audit_trail.py": "uowb",
     "hub/services/sharing/feed.py": "uowb",
     "hub/ops/workorder_clock.py": "uowb",
