@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.api.declare import Answer, caller, operation, query, ref
 from hub.api.errors import HttpProblem
-from hub.api.support import hub_ctx, in_read, json_body, json_response
+from hub.api.support import hub_ctx, in_read, in_transaction, json_body, json_response
 from hub.services.delivery_failures import list_dead, replay
 from hub.services.errors import Violation
 from hub.services.principal import Role
@@ -78,8 +77,11 @@ async def replay_deadletters(request: Request) -> Response:
             [Violation("/message_ids", "须指定要重发的死信 / say what to replay")],
         )
     ctx = hub_ctx(request)
-    counts = await run_in_threadpool(
-        replay, ctx, ids or None, destination=destination, actor=principal.party or "admin"
+    counts = await in_transaction(
+        request,
+        lambda s: replay(
+            ctx, s, ids or None, destination=destination, actor=principal.party or "admin"
+        ),
     )
     return json_response(counts)
 
@@ -97,7 +99,9 @@ async def replay_one(request: Request) -> Response:
     principal = caller(request)
     ctx = hub_ctx(request)
     mid = request.path_params["message_id"]
-    counts = await run_in_threadpool(replay, ctx, [mid], actor=principal.party or "admin")
+    counts = await in_transaction(
+        request, lambda s: replay(ctx, s, [mid], actor=principal.party or "admin")
+    )
     return json_response(counts)
 
 

@@ -211,7 +211,9 @@ def cmd_deadletters_replay(args: argparse.Namespace) -> int:
         )
         return 2
     ctx = _ctx()
-    answer = replay(ctx, args.message_ids or None, destination=args.destination)
+    answer = ctx.db.run(
+        lambda s: replay(ctx, s, args.message_ids or None, destination=args.destination)
+    )
     for letter in answer["letters"]:
         case = letter["application_no"] or "-"
         print(f"{letter['message_id']}  {letter['outcome']:13} {case:24} {letter['detail']}")

@@ -56,7 +56,11 @@ class DeadLetterRecorder:
         headers = dict(d.properties.headers or {})
         reason = reason_of(headers)
         mid = d.properties.message_id
-        if not mid or not record_dead(self.ctx, mid, reason, attempts=attempts_of(headers)):
+        attempts = attempts_of(headers)
+        # One unit of work per letter, opened here: this consumer is an entrypoint.
+        if not mid or not self.ctx.db.run(
+            lambda s: record_dead(self.ctx, s, mid, reason, attempts=attempts)
+        ):
             log.error(
                 "dead letter %s (%s): not an outbox message, or already recorded", mid, reason
             )

@@ -37,12 +37,14 @@ from hub.services.principal import SYSTEM
 from hub.store import audit
 from hub.store.models import Application, Institution, OutboxMessage
 from hub.store.outbox_recorder import recorder_for
+from hub.store.unit_of_work import UnitOfWork
 
 DISPATCHED = "application.dispatched"
 
 
 def record_dead(
     ctx: HubContext,
+    session: UnitOfWork,
     message_id: str,
     reason: str,
     *,
@@ -52,45 +54,44 @@ def record_dead(
     """Mark one outbox message dead after `attempts` delivery attempts (idempotent); True
     when this call recorded it."""
     now = at or ctx.clock.now()
-    with ctx.db.transaction() as session:
-        row = session.exec(
-            select(OutboxMessage).where(OutboxMessage.message_id == message_id).with_for_update()
-        ).first()
-        if row is None or row.dead_at is not None:
-            return False
-        row.dead_at = now
-        row.dead_reason = reason[:500]
-        row.dead_attempts = attempts
-        row.dead_resolved_at = None
-        row.dead_resolution = None
-        session.add(row)
-        assert row.id is not None
-        conn = session.connection()
-        recorder_for(conn).unpend(conn, row.id)  # dead before the relay marked it sent
-        detail = {
-            "message_id": message_id,
-            "destination": row.destination,
-            "type": row.type,
-            "reason": row.dead_reason,
-            "attempts": attempts,
-        }
-        moved = False
-        if row.type == DISPATCHED and row.application_no:
-            moved = _offer_elsewhere(ctx, session, row, now)
-        if row.application_no and not moved:
-            app = session.get(Application, row.application_no)
-            if app is not None:
-                record_audit(session, app, SYSTEM, "delivery.dead_lettered", now, detail)
-        elif not row.application_no:
-            audit.append(
-                session,
-                chain="delivery",
-                at=now,
-                actor_role=SYSTEM.role,
-                actor_party=SYSTEM.party,
-                action="delivery.dead_lettered",
-                detail=detail,
-            )
+    row = session.exec(
+        select(OutboxMessage).where(OutboxMessage.message_id == message_id).with_for_update()
+    ).first()
+    if row is None or row.dead_at is not None:
+        return False
+    row.dead_at = now
+    row.dead_reason = reason[:500]
+    row.dead_attempts = attempts
+    row.dead_resolved_at = None
+    row.dead_resolution = None
+    session.add(row)
+    assert row.id is not None
+    conn = session.connection()
+    recorder_for(conn).unpend(conn, row.id)  # dead before the relay marked it sent
+    detail = {
+        "message_id": message_id,
+        "destination": row.destination,
+        "type": row.type,
+        "reason": row.dead_reason,
+        "attempts": attempts,
+    }
+    moved = False
+    if row.type == DISPATCHED and row.application_no:
+        moved = _offer_elsewhere(ctx, session, row, now)
+    if row.application_no and not moved:
+        app = session.get(Application, row.application_no)
+        if app is not None:
+            record_audit(session, app, SYSTEM, "delivery.dead_lettered", now, detail)
+    elif not row.application_no:
+        audit.append(
+            session,
+            chain="delivery",
+            at=now,
+            actor_role=SYSTEM.role,
+            actor_party=SYSTEM.party,
+            action="delivery.dead_lettered",
+            detail=detail,
+        )
     return True
 
 
@@ -189,6 +190,7 @@ class LetterOutcome:
 
 def replay(
     ctx: HubContext,
+    session: UnitOfWork,
     message_ids: list[str] | None = None,
     *,
     destination: str | None = None,
@@ -206,37 +208,36 @@ def replay(
     """
     now = ctx.clock.now()
     outcomes: list[LetterOutcome] = []
-    with ctx.db.transaction() as session:
-        query = select(OutboxMessage).where(_unsettled())
-        if message_ids is not None:
-            query = query.where(col(OutboxMessage.message_id).in_(message_ids))
-        if destination:  # `pm-a` or `institution:pm-a`
-            query = query.where(col(OutboxMessage.destination).in_(destinations.named(destination)))
-        rows = session.exec(query.order_by(col(OutboxMessage.id)).with_for_update()).all()
-        for row in rows:
-            outcomes.append(_replay_one(ctx, session, row, now))
-        found = {r.message_id for r in rows}
-        for mid in dict.fromkeys(message_ids or ()):
-            if mid not in found:
-                outcomes.append(
-                    LetterOutcome(
-                        mid, NOT_DEAD, "不是待处理的死信 / not a dead letter waiting to be settled"
-                    )
+    query = select(OutboxMessage).where(_unsettled())
+    if message_ids is not None:
+        query = query.where(col(OutboxMessage.message_id).in_(message_ids))
+    if destination:  # `pm-a` or `institution:pm-a`
+        query = query.where(col(OutboxMessage.destination).in_(destinations.named(destination)))
+    rows = session.exec(query.order_by(col(OutboxMessage.id)).with_for_update()).all()
+    for row in rows:
+        outcomes.append(_replay_one(ctx, session, row, now))
+    found = {r.message_id for r in rows}
+    for mid in dict.fromkeys(message_ids or ()):
+        if mid not in found:
+            outcomes.append(
+                LetterOutcome(
+                    mid, NOT_DEAD, "不是待处理的死信 / not a dead letter waiting to be settled"
                 )
-        counts = {
-            k: sum(1 for o in outcomes if o.outcome == k)
-            for k in (REPLAYED, REDISPATCHED, SUPERSEDED, NOT_DEAD)
-        }
-        audit.append(
-            session,
-            chain="delivery",
-            at=now,
-            actor_role="admin",
-            actor_party=actor,
-            actor_login=actor_login,
-            action="delivery.replayed",
-            detail={**counts, "letters": [[o.message_id, o.outcome] for o in outcomes]},
-        )
+            )
+    counts = {
+        k: sum(1 for o in outcomes if o.outcome == k)
+        for k in (REPLAYED, REDISPATCHED, SUPERSEDED, NOT_DEAD)
+    }
+    audit.append(
+        session,
+        chain="delivery",
+        at=now,
+        actor_role="admin",
+        actor_party=actor,
+        actor_login=actor_login,
+        action="delivery.replayed",
+        detail={**counts, "letters": [[o.message_id, o.outcome] for o in outcomes]},
+    )
     return {**counts, "letters": [asdict(o) for o in outcomes]}
 
 

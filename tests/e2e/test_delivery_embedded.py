@@ -79,5 +79,5 @@ def test_embedded_delivers_webhooks_and_notices_and_flags_a_missed_deadline(
     assert all(text.startswith("【解纷一件事】") for _, text in sms.sent)
     assert any("查询码" in text for _, text in sms.sent)
     # Its letter, replayed, dispatches the waiting case to that institution again.
-    assert replay(ctx, destination="pm-b")["redispatched"] == 1
+    assert ctx.db.run(lambda s: replay(ctx, s, destination="pm-b"))["redispatched"] == 1
     ctx.db.dispose()

@@ -140,7 +140,11 @@ def _kill_dunning(ctx: Any, no: str) -> None:
             .order_by(col(OutboxMessage.id).desc())
         ).first()
     assert letter is not None
-    assert record_dead(ctx, letter.message_id, "refused by the party: HTTP 410", attempts=3)
+    assert ctx.db.run(
+        lambda s: record_dead(
+            ctx, s, letter.message_id, "refused by the party: HTTP 410", attempts=3
+        )
+    )
 
 
 def _first_sign_in(page: Any, base: str, login: str, otp: str) -> None:

@@ -192,9 +192,17 @@ def test_dead_letters_are_listed_and_replayed_by_admins_only(api: Api) -> None:
     no = api.submitted(preferred_institution="pm-a")["application_no"]
     notice = _outbox_row(api, no, "notice.")
     new_case = _outbox_row(api, no, "application.dispatched")
-    assert record_dead(api.ctx, notice.message_id, "refused by the party: HTTP 400", attempts=1)
+    assert api.ctx.db.run(
+        lambda s: record_dead(
+            api.ctx, s, notice.message_id, "refused by the party: HTTP 400", attempts=1
+        )
+    )
     api.ctx.clock.advance(timedelta(days=3))  # type: ignore[attr-defined]  # past its deadline
-    assert record_dead(api.ctx, new_case.message_id, "not delivered by its deadline", attempts=4)
+    assert api.ctx.db.run(
+        lambda s: record_dead(
+            api.ctx, s, new_case.message_id, "not delivered by its deadline", attempts=4
+        )
+    )
     admin = api.auth("admin")
 
     r = api.client.get("/v1/admin/deadletters", headers=admin)
@@ -296,7 +304,7 @@ def test_metrics_expose_relay_counters_lag_dead_letters_and_queue_depths(
             before = _figures(client.get("/metrics").text)
             enqueue_many(ctx, "pm-a", 30)
             [dead] = enqueue_many(ctx, "pm-b", 1)
-            assert record_dead(ctx, dead, "refused by the party: HTTP 400")
+            assert ctx.db.run(lambda s: record_dead(ctx, s, dead, "refused by the party: HTTP 400"))
             time.sleep(0.05)  # the oldest unsent row has an age
             lagging = _figures(client.get("/metrics").text)
             assert lagging["hub_outbox_lag_seconds"] > 0

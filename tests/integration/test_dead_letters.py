@@ -53,7 +53,11 @@ def _asked_to_dispatch(api: Api, unit: str, no: str) -> list[str]:
 def test_a_dead_new_case_goes_to_the_next_institution_until_none_is_left(api: Api) -> None:
     no = api.submitted(preferred_institution="pm-a")["application_no"]
     first = _new_case_letter(api, no, "pm-a")
-    assert record_dead(api.ctx, first.message_id, "refused by the party: HTTP 410", attempts=1)
+    assert api.ctx.db.run(
+        lambda s: record_dead(
+            api.ctx, s, first.message_id, "refused by the party: HTTP 410", attempts=1
+        )
+    )
 
     moved = _case(api, no)
     assert moved.status == "dispatched" and moved.institution_id in COVERING - {"pm-a"}
@@ -69,11 +73,17 @@ def test_a_dead_new_case_goes_to_the_next_institution_until_none_is_left(api: Ap
     # pm-a's unit was told of the new case once, when it first went out
     assert [m["type"] for m in _messages(api, "unit", "sfj", no)].count(NEW_CASE) == 1
 
-    assert record_dead(api.ctx, second.message_id, "delivery limit reached", attempts=5)
+    assert api.ctx.db.run(
+        lambda s: record_dead(api.ctx, s, second.message_id, "delivery limit reached", attempts=5)
+    )
     third_holder = _case(api, no).institution_id
     assert third_holder in COVERING - {"pm-a", moved.institution_id}
     third = _new_case_letter(api, no, third_holder)
-    assert record_dead(api.ctx, third.message_id, "refused by the party: HTTP 400", attempts=1)
+    assert api.ctx.db.run(
+        lambda s: record_dead(
+            api.ctx, s, third.message_id, "refused by the party: HTTP 400", attempts=1
+        )
+    )
 
     parked = _case(api, no)
     assert parked.status == "undeliverable" and parked.institution_id is None
@@ -92,7 +102,11 @@ def test_a_new_case_dead_after_its_deadline_is_announced_at_once(api: Api) -> No
     letter = _new_case_letter(api, no, "pm-a")
     assert letter.deliver_by is not None
     api.ctx.clock.set(letter.deliver_by + timedelta(seconds=1))  # type: ignore[attr-defined]
-    assert record_dead(api.ctx, letter.message_id, "not delivered by its deadline", attempts=7)
+    assert api.ctx.db.run(
+        lambda s: record_dead(
+            api.ctx, s, letter.message_id, "not delivered by its deadline", attempts=7
+        )
+    )
     app = _case(api, no)
     assert app.status == "undeliverable" and app.institution_id is None
     assert _asked_to_dispatch(api, "sfj", no) == ["application.undeliverable"]
@@ -107,12 +121,16 @@ def test_replaying_the_letter_of_a_case_waiting_for_a_unit_dispatches_it_again(
     no = api.submitted(preferred_institution="pm-a")["application_no"]
     letter = _new_case_letter(api, no, "pm-a")
     api.ctx.clock.set(letter.deliver_by + timedelta(seconds=1))  # type: ignore[attr-defined,operator]
-    assert record_dead(api.ctx, letter.message_id, "not delivered by its deadline", attempts=7)
+    assert api.ctx.db.run(
+        lambda s: record_dead(
+            api.ctx, s, letter.message_id, "not delivered by its deadline", attempts=7
+        )
+    )
     with api.ctx.db.read() as session:
         [listed] = [d for d in list_dead(session)[0] if d["message_id"] == letter.message_id]
     assert listed["attempts"] == 7
 
-    answer = replay(api.ctx, [letter.message_id, "no-such-letter"])
+    answer = api.ctx.db.run(lambda s: replay(api.ctx, s, [letter.message_id, "no-such-letter"]))
     assert (answer["redispatched"], answer["not_dead"], answer["replayed"]) == (1, 1, 0)
     outcomes = {x["message_id"]: x["outcome"] for x in answer["letters"]}
     assert outcomes == {letter.message_id: "redispatched", "no-such-letter": "not_dead"}
@@ -127,5 +145,5 @@ def test_replaying_the_letter_of_a_case_waiting_for_a_unit_dispatches_it_again(
     assert row is not None and row.dead_resolution is not None
     assert row.dead_resolution.startswith("redispatched")
     # Idempotent: nothing left to settle.
-    again = replay(api.ctx, [letter.message_id])
+    again = api.ctx.db.run(lambda s: replay(api.ctx, s, [letter.message_id]))
     assert again["not_dead"] == 1 and again["redispatched"] == 0

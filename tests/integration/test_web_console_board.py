@@ -48,7 +48,10 @@ def parked_case(api: Api) -> str:
                 .order_by(col(OutboxMessage.id).desc())
             ).first()
         assert letter is not None
-        assert record_dead(api.ctx, letter.message_id, "refused by the party: HTTP 410", attempts=1)
+        with api.ctx.db.transaction() as uow:
+            assert record_dead(
+                api.ctx, uow, letter.message_id, "refused by the party: HTTP 410", attempts=1
+            )
     with api.ctx.db.read() as s:
         app = s.get(Application, no)
         assert app is not None and app.status == "undeliverable"
@@ -187,7 +190,11 @@ def test_dead_letters_are_listed_with_their_reason_and_replayed(api: Api) -> Non
             .order_by(col(OutboxMessage.id))
         ).first()
     assert letter is not None
-    assert record_dead(api.ctx, letter.message_id, "refused by the party: HTTP 410", attempts=3)
+    assert api.ctx.db.run(
+        lambda s: record_dead(
+            api.ctx, s, letter.message_id, "refused by the party: HTTP 410", attempts=3
+        )
+    )
     unit = person(api, "unit.nosy", "unit", "sfj")
     assert unit.get("/web/console/deadletters").status_code == 403
     assert "/web/console/deadletters" not in unit.get("/web/console/").text

@@ -24,6 +24,7 @@ ENTRYPOINTS: dict[str, str] = {
     "hub/ops/scheduler.py": "the scheduler: one unit of work per deadline acted on",
     "connectors/inbound.py": "the inbound connector: one per message",
     "connectors/notify.py": "the notification connector",
+    "hub/broker/deadletters.py": "the dead-letter queue's consumer: one per letter",
     "hub/broker/relay_claims.py": "the relay's claims of outbox rows",
     "hub/api/token_cache.py": "the API's background writer of tokens' last use",
     "hub/server.py": "`hub serve --demo`: the demo tokens",
@@ -41,7 +42,6 @@ ENTRYPOINTS: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     "hub/services/intake_batch.py": "group commit of intake (uowa)",
     "hub/services/case_import.py": "the import's batches (import)",
-    "hub/services/delivery_failures.py": "uowb",
     "hub/services/audit_trail.py": "uowb",
     "hub/services/sharing/feed.py": "uowb",
     "hub/ops/workorder_clock.py": "uowb",

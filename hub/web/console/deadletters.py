@@ -7,7 +7,6 @@ from typing import Any
 from urllib.parse import urlencode
 
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -77,14 +76,16 @@ async def replay_letters(request: Request, op: Operator, form: dict[str, str]) -
         return await _list(request, op, 422, error=t("invalid"), violations=[t("c_replay_what")])
     ctx = pages.ctx_of(request)
     principal = op.principal
-    counts = await run_in_threadpool(
-        lambda: replay(
+    counts = await pages.write(
+        request,
+        lambda s: replay(
             ctx,
+            s,
             [message_id] if message_id else None,
             destination=None if message_id else destination,
             actor=principal.party or "admin",
             actor_login=principal.login,
-        )
+        ),
     )
     shown = {k: counts[k] for k in ("replayed", "redispatched", "superseded")}
     return pages.redirect("/web/console/deadletters?" + urlencode(shown))
