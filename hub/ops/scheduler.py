@@ -347,12 +347,18 @@ def run_pass(ctx: HubContext, settings: SchedulerSettings | None = None) -> dict
 
     settings = settings or ctx.settings.scheduler
     counts = run_once(ctx, settings)
-    done = workorder_clock.run_once(
+    now = ctx.clock.now()
+    done = dict.fromkeys(workorder_clock.ACTIONS, 0)
+    for no, what in workorder_clock.due(
         ctx,
+        now,
         remind_hours=settings.remind_hours,
         escalate_after_days=settings.escalate_after_days,
-        hotline=settings.escalation_unit,
-    )
+    ):
+        act = partial(
+            workorder_clock.act, ctx, no=no, what=what, now=now, hotline=settings.escalation_unit
+        )
+        done[what] += ctx.db.run(act)
     return {**counts, **{f"workorder_{k}": v for k, v in done.items()}}
 
 

@@ -44,7 +44,6 @@ NOT_YET: dict[str, str] = {
     "hub/services/case_import.py": "the import's batches (import)",
     "hub/services/audit_trail.py": "uowb",
     "hub/services/sharing/feed.py": "uowb",
-    "hub/ops/workorder_clock.py": "uowb",
     "hub/store/audit_checkpoints.py": "uowb",
 }
 
