@@ -14,8 +14,9 @@ from typing import Any
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from hub.audit_checkpointer import write_checkpoint
     from hub.bootstrap import bootstrap
-    from hub.services import audit_trail, bundles
+    from hub.services import bundles
     from hub.services.casework import canonical_no
     from hub.services.errors import Invalid, NotFound
     from hub.services.principal import Principal, Role
@@ -30,7 +31,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     try:
         # The export's audit entry committed, a checkpoint over it, then the bundle.
         ctx.db.run(lambda s: bundles.record_export(ctx, s, operator, no, via="cli"))
-        audit_trail.write_checkpoint(ctx)
+        write_checkpoint(ctx)
         with ctx.db.read() as session:
             data = bundles.seal(ctx, session, no)
     except NotFound:

@@ -145,7 +145,7 @@ def cmd_audit_verify(args: argparse.Namespace) -> int:
 
 
 def cmd_audit_checkpoint(args: argparse.Namespace) -> int:
-    from hub.services.audit_trail import write_checkpoint
+    from hub.audit_checkpointer import write_checkpoint
 
     cp = write_checkpoint(_ctx())
     if cp is None:

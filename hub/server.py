@@ -28,7 +28,7 @@ log = get_logger("hub.server")
 BACKGROUND = (
     ("hub.broker.embedded", "start_for_server"),
     ("hub.ops.scheduler", "start_for_server"),
-    ("hub.services.audit_trail", "start_for_server"),  # signed audit checkpoints
+    ("hub.audit_checkpointer", "start_for_server"),  # signed audit checkpoints
 )
 
 

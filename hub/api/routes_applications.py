@@ -24,9 +24,9 @@ from hub.api.support import (
     json_body,
     json_response,
 )
+from hub.audit_checkpointer import write_checkpoint
 from hub.ops import dunning
 from hub.services import (
-    audit_trail,
     bundles,
     case_view,
     disclosures,
@@ -188,7 +188,7 @@ async def get_bundle(request: Request) -> Response:
     # Three steps: the export's audit entry is committed, a checkpoint signed over it, then
     # the bundle (which carries both) is read.
     await in_transaction(request, lambda s: bundles.record_export(ctx, s, principal, no, via="api"))
-    await run_in_threadpool(audit_trail.write_checkpoint, ctx)
+    await run_in_threadpool(write_checkpoint, ctx)
     data = await in_read(request, lambda s: bundles.seal(ctx, s, no))
     digest = base64.b64encode(hashlib.sha256(data).digest()).decode()
     return Response(

@@ -27,7 +27,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -43,7 +42,7 @@ from hub.services.context import HubContext
 from hub.store import audit
 from hub.store import audit_checkpoints as store
 from hub.store.models import AuditCheckpoint, AuditEntry
-from hub.supervision import Supervised
+from hub.store.unit_of_work import UnitOfWork
 from privacy.signing import Verifier
 
 log = get_logger("hub.audit")
@@ -93,10 +92,12 @@ def as_line(cp: AuditCheckpoint) -> dict[str, Any]:
 # ------------------------------------------------------------------ writing
 
 
-def write_checkpoint(ctx: HubContext, file: Path | None = None) -> AuditCheckpoint | None:
-    """Sign the entries written since the last checkpoint; None when there are none (or
-    another process wrote this checkpoint first)."""
-    upto = store.committed_upto(ctx.db)
+def prepare_checkpoint(ctx: HubContext) -> AuditCheckpoint | None:
+    """The signed checkpoint of the entries written since the last one, read outside any
+    write (None when there are none); `store_checkpoint` then writes it, and once that is
+    committed `append_line` adds it to the file (hub.audit_checkpointer runs the three)."""
+    with ctx.db.read() as session:  # short: on PostgreSQL it holds writers back
+        upto = store.committed_upto(session)
     with ctx.db.read() as session:
         prev = store.last(session)
         after = prev.upto_id if prev is not None else 0
@@ -121,14 +122,23 @@ def write_checkpoint(ctx: HubContext, file: Path | None = None) -> AuditCheckpoi
     body = payload(cp)
     cp.hash = hashlib.sha256(body).hexdigest()
     cp.signature = signer.sign(body)
-    with ctx.db.transaction() as session:
-        store.lock_writers(session)
-        now_last = store.last(session)
-        if (now_last.seq if now_last else 0) != (prev.seq if prev else 0):
-            return None  # another process signed these entries meanwhile
-        session.add(cp)
-    _append(file or checkpoint_file(ctx), as_line(cp))
     return cp
+
+
+def store_checkpoint(session: UnitOfWork, cp: AuditCheckpoint) -> bool:
+    """Write a prepared checkpoint in the caller's unit of work; False when another process
+    signed these entries meanwhile."""
+    store.lock_writers(session)
+    now_last = store.last(session)
+    if (now_last.seq if now_last else 0) != cp.seq - 1:
+        return False
+    session.add(cp)
+    return True
+
+
+def append_line(path: Path, cp: AuditCheckpoint) -> None:
+    """Add a committed checkpoint to the append-only file."""
+    _append(path, as_line(cp))
 
 
 def _append(path: Path, line: dict[str, Any]) -> None:
@@ -143,31 +153,6 @@ def _append(path: Path, line: dict[str, Any]) -> None:
             os.close(fd)
     except OSError as exc:  # the table has it; say so loudly, the next one tries again
         log.error("audit checkpoint %s not appended to %s: %s", line["seq"], path, exc.strerror)
-
-
-def start_for_server(ctx: HubContext, app: Any) -> Callable[[], None]:
-    """`hub serve`: a checkpoint every `settings.audit.checkpoint_seconds`, one at the end."""
-    stop = threading.Event()
-    every = ctx.settings.audit.checkpoint_seconds
-
-    def run() -> None:
-        while not stop.wait(every):
-            try:
-                write_checkpoint(ctx)
-            except Exception as exc:  # keep going: the next round covers these entries too
-                log.error("audit checkpoint failed: %s", type(exc).__name__)
-
-    thread = Supervised("hub-audit-checkpoint", run, stop).start()  # restarted if it dies
-
-    def halt() -> None:
-        stop.set()
-        thread.join(timeout=10)
-        try:
-            write_checkpoint(ctx)
-        except Exception as exc:
-            log.error("audit checkpoint at shutdown failed: %s", type(exc).__name__)
-
-    return halt
 
 
 # ------------------------------------------------------------------ verifying

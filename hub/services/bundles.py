@@ -116,7 +116,7 @@ def record_export(
 ) -> None:
     """Audit the export of case `no` (step 1 of 3, in a transaction of its own: it must be
     committed for the checkpoint of step 2 to cover it), or NotFound for a case the caller
-    may not export. Step 2 is `audit_trail.write_checkpoint`, step 3 `seal`."""
+    may not export. Step 2 is `hub.audit_checkpointer.write_checkpoint`, step 3 `seal`."""
     app = session.get(Application, no)
     if app is None or not may_export(principal, app):
         raise NotFound(_NOT_FOUND)

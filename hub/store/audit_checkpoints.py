@@ -7,27 +7,26 @@ from collections.abc import Iterator
 from sqlalchemy import func, text
 from sqlmodel import Session, col, select
 
-from hub.store.db import Database, is_postgres
 from hub.store.models import AuditCheckpoint, AuditEntry
 
 
-def committed_upto(db: Database) -> int:
-    """The largest audit entry id below which every entry is committed.
+def committed_upto(session: Session) -> int:
+    """The largest audit entry id below which every entry is committed, read in a short
+    session of its own (the caller's read session: on PostgreSQL it takes a lock).
 
     PostgreSQL hands out ids from a sequence, so an entry with a smaller id may still be
     uncommitted when a larger one is visible. A SHARE lock on the table waits for every
     transaction writing to it and holds new writers back for as long as it takes to read
-    the largest id (a few milliseconds). SQLite's one writer commits ids in order."""
-    if is_postgres(db.engine):
-        with db.transaction() as session:
-            conn = session.connection()
-            conn.execute(text("SET LOCAL lock_timeout = '5s'"))
-            conn.execute(text("LOCK TABLE audit_entry IN SHARE MODE"))
-            found = conn.execute(text("SELECT coalesce(max(id), 0) FROM audit_entry")).scalar()
-            return int(found or 0)
-    with db.read() as session:
-        largest = session.exec(select(func.max(AuditEntry.id))).one()
-        return int(largest or 0)
+    the largest id (a few milliseconds; the lock ends with the session's transaction).
+    SQLite's one writer commits ids in order."""
+    if session.get_bind().dialect.name == "postgresql":
+        conn = session.connection()
+        conn.execute(text("SET LOCAL lock_timeout = '5s'"))
+        conn.execute(text("LOCK TABLE audit_entry IN SHARE MODE"))
+        found = conn.execute(text("SELECT coalesce(max(id), 0) FROM audit_entry")).scalar()
+        return int(found or 0)
+    largest = session.exec(select(func.max(AuditEntry.id))).one()
+    return int(largest or 0)
 
 
 def lock_writers(session: Session) -> None:

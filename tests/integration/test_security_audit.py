@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from hub import cli, jsonutil
+from hub import audit_checkpointer, cli, jsonutil
 from hub.config import AuditSettings
 from hub.services import audit_trail
 from hub.store.models import AuditEntry
@@ -79,7 +79,7 @@ def test_entries_removed_at_the_end_of_a_chain_are_caught_back_to_the_checkpoint
 ) -> None:
     file = tmp_path / "cp.ndjson"
     no = _case_with_history(api)
-    cp = audit_trail.write_checkpoint(api.ctx, file)
+    cp = audit_checkpointer.write_checkpoint(api.ctx, file)
     assert cp is not None and cp.seq == 1
     assert _verify(api, file).ok
     last = _chain(api, no)[-1]
@@ -96,10 +96,10 @@ def test_entries_after_the_last_checkpoint_are_covered_by_the_next(
 ) -> None:
     file = tmp_path / "cp.ndjson"
     _case_with_history(api)
-    first = audit_trail.write_checkpoint(api.ctx, file)
-    assert audit_trail.write_checkpoint(api.ctx, file) is None  # nothing new
+    first = audit_checkpointer.write_checkpoint(api.ctx, file)
+    assert audit_checkpointer.write_checkpoint(api.ctx, file) is None  # nothing new
     no = _case_with_history(api)
-    second = audit_trail.write_checkpoint(api.ctx, file)
+    second = audit_checkpointer.write_checkpoint(api.ctx, file)
     assert first is not None and second is not None
     assert second.seq == 2 and second.from_id == first.upto_id and second.prev == first.hash
     assert [json.loads(line)["seq"] for line in file.read_text().splitlines()] == [1, 2]
@@ -126,9 +126,9 @@ def test_a_checkpoint_removed_or_changed_in_the_table_is_caught_by_the_file(
 ) -> None:
     file = tmp_path / "cp.ndjson"
     _case_with_history(api)
-    audit_trail.write_checkpoint(api.ctx, file)
+    audit_checkpointer.write_checkpoint(api.ctx, file)
     _case_with_history(api)
-    second = audit_trail.write_checkpoint(api.ctx, file)
+    second = audit_checkpointer.write_checkpoint(api.ctx, file)
     assert second is not None
     with api.ctx.db.engine.begin() as conn:  # hide the tail: its entries and its checkpoint
         conn.execute(text("DELETE FROM audit_checkpoint WHERE seq = 2"))
@@ -148,7 +148,7 @@ def test_a_checkpoint_signed_by_another_key_is_refused(
 ) -> None:
     file = tmp_path / "cp.ndjson"
     _case_with_history(api)
-    audit_trail.write_checkpoint(api.ctx, file)
+    audit_checkpointer.write_checkpoint(api.ctx, file)
     from privacy.signing import Signer
 
     stranger = Signer.generate().verifier()
@@ -170,7 +170,7 @@ def test_the_server_checkpoints_at_shutdown_and_the_cli_verifies(
     audit = AuditSettings(checkpoint_file=file)
     monkeypatch.setattr(api.ctx, "settings", replace(api.ctx.settings, audit=audit))
     monkeypatch.setenv("HUB_DATABASE_URL", hub_db[0])
-    halt = audit_trail.start_for_server(api.ctx, None)
+    halt = audit_checkpointer.start_for_server(api.ctx, None)
     _case_with_history(api)
     halt()
     assert len(file.read_text().splitlines()) == 1

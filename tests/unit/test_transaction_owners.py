@@ -28,6 +28,7 @@ ENTRYPOINTS: dict[str, str] = {
     "hub/broker/relay_claims.py": "the relay's claims of outbox rows",
     "hub/api/token_cache.py": "the API's background writer of tokens' last use",
     "hub/server.py": "`hub serve --demo`: the demo tokens",
+    "hub/audit_checkpointer.py": "signed audit checkpoints, on a timer and on demand",
     "hub/cli.py": "a command",
     "hub/ops/cli.py": "a command",
     "hub/broker/cli.py": "a command",
@@ -42,9 +43,7 @@ ENTRYPOINTS: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     "hub/services/intake_batch.py": "group commit of intake (uowa)",
     "hub/services/case_import.py": "the import's batches (import)",
-    "hub/services/audit_trail.py": "uowb",
     "hub/services/sharing/feed.py": "uowb",
-    "hub/store/audit_checkpoints.py": "uowb",
 }
 
 
