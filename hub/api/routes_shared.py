@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session
-from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response, StreamingResponse
 
@@ -105,7 +104,7 @@ async def shared_cases(request: Request) -> Response:
         return json_response(await in_transaction(request, granted))
     released = feed.Position(updated_after=updated_after, cursor=cursor, limit=limit)
     if "application/x-ndjson" in request.headers.get("accept", ""):  # a bulk pull, streamed
-        after = await run_in_threadpool(feed.open_stream, ctx, released)
+        after = await in_transaction(request, lambda s: feed.open_stream(ctx, s, released))
         return StreamingResponse(
             feed.released_stream(ctx, released, after), media_type="application/x-ndjson"
         )

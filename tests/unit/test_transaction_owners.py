@@ -43,7 +43,6 @@ ENTRYPOINTS: dict[str, str] = {
 NOT_YET: dict[str, str] = {
     "hub/services/intake_batch.py": "group commit of intake (uowa)",
     "hub/services/case_import.py": "the import's batches (import)",
-    "hub/services/sharing/feed.py": "uowb",
 }
 
 

@@ -35,6 +35,7 @@ from hub.services.sharing.records import build_records
 from hub.store import shared_queries
 from hub.store.models import Application
 from hub.store.models_privacy import SharedCase, SharedRelease, SharedRound
+from hub.store.unit_of_work import UnitOfWork
 from hub.vault import Vault
 from privacy import release
 from privacy.config import load_pseudonym_key_from_env
@@ -327,12 +328,12 @@ def masked_page(ctx: HubContext, session: Session, pos: Position) -> dict[str, A
     }
 
 
-def open_stream(ctx: HubContext, pos: Position) -> int | None:
+def open_stream(ctx: HubContext, session: UnitOfWork, pos: Position) -> int | None:
     """Check a stream's position before its first byte (a bad cursor is 422) and release
-    the months that have ended; answers the release id to stream after."""
+    the months that have ended, in the caller's unit of work (committed before the stream's
+    reads); answers the release id to stream after."""
     after = _open_cursor(ctx.vault, pos.cursor) if pos.cursor else None
-    with ctx.db.transaction() as session:
-        run_due_rounds(ctx, session)
+    run_due_rounds(ctx, session)
     return after
 
 
