@@ -23,6 +23,7 @@ from hub.services.context import HubContext
 from hub.services.errors import NotFound
 from hub.services.principal import Principal, Role
 from hub.store.models import Application, AuditCheckpoint, AuditEntry, CaseDocument, Referral
+from hub.store.unit_of_work import UnitOfWork
 from privacy import evidence
 
 _NOT_FOUND = "没有这个办件 / no such application"
@@ -112,7 +113,7 @@ def _audit(session: Session, no: str) -> dict[str, Any]:
 
 
 def record_export(
-    ctx: HubContext, session: Session, principal: Principal, no: str, *, via: str
+    ctx: HubContext, session: UnitOfWork, principal: Principal, no: str, *, via: str
 ) -> None:
     """Audit the export of case `no` (step 1 of 3, in a transaction of its own: it must be
     committed for the checkpoint of step 2 to cover it), or NotFound for a case the caller

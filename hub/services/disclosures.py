@@ -11,16 +11,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session
-
 from hub.services.context import HubContext
 from hub.services.principal import Principal
 from hub.store import audit
+from hub.store.unit_of_work import UnitOfWork
 
 
 def record_read(
     ctx: HubContext,
-    session: Session,
+    session: UnitOfWork,
     principal: Principal,
     no: str,
     *,

@@ -17,18 +17,19 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete
-from sqlmodel import Session, col
+from sqlmodel import col
 
 from hub.config import RetentionSettings as RetentionSettings
 from hub.services import throttle
 from hub.services.context import HubContext
 from hub.store.models import IdempotencyRecord, WebSessionRecord
+from hub.store.unit_of_work import UnitOfWork
 
 PURGE_EVERY_SECONDS = 600.0
 
 
 def purge(
-    ctx: HubContext, session: Session, settings: RetentionSettings | None = None
+    ctx: HubContext, session: UnitOfWork, settings: RetentionSettings | None = None
 ) -> dict[str, int]:
     """Delete what is past its retention; answers how many rows of each kind went."""
     settings = settings or ctx.settings.retention

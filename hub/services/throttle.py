@@ -20,12 +20,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlmodel import Session
-
 from hub.domain.throttle import GUESS, SIGNIN, Limits, client_key
 from hub.services.context import HubContext
 from hub.services.errors import Throttled
 from hub.store import throttle as store
+from hub.store.unit_of_work import UnitOfWork
 
 LIMITS = Limits()
 
@@ -43,7 +42,7 @@ def _client(ctx: HubContext, address: str | None) -> str:
 
 def reserve_guess(
     ctx: HubContext,
-    session: Session,
+    session: UnitOfWork,
     address: str | None,
     subject: str,
     limits: Limits = LIMITS,
@@ -64,7 +63,7 @@ def reserve_guess(
 
 
 def reserve_signin(
-    ctx: HubContext, session: Session, address: str | None, limits: Limits = LIMITS
+    ctx: HubContext, session: UnitOfWork, address: str | None, limits: Limits = LIMITS
 ) -> Reservation:
     """Count a sign-in attempt (budget `signins`) and reserve it as a guess (a bad credential
     counts toward the client's daily budget), or raise `Throttled`."""
@@ -80,7 +79,7 @@ def reserve_signin(
     return Reservation(store.record(session, client, GUESS, now, None))
 
 
-def settle(session: Session, reservation: Reservation, *, right: bool) -> None:
+def settle(session: UnitOfWork, reservation: Reservation, *, right: bool) -> None:
     """A right answer is not a wrong guess: give its reservation back."""
     if right and reservation.event_id is not None:
         store.forget(session, reservation.event_id)
@@ -92,6 +91,6 @@ def refuse(waits: list[float | None]) -> None:
         raise Throttled(int(longest))
 
 
-def purge(ctx: HubContext, session: Session, limits: Limits = LIMITS) -> int:
+def purge(ctx: HubContext, session: UnitOfWork, limits: Limits = LIMITS) -> int:
     """Delete events no budget can count any more."""
     return store.purge(session, ctx.clock.now() - limits.longest)

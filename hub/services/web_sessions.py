@@ -19,13 +19,16 @@ from sqlmodel import Session, col
 
 from hub.services.context import HubContext
 from hub.store.models import WebSessionRecord
+from hub.store.unit_of_work import UnitOfWork
 
 
 def session_key(sid: str) -> str:
     return hashlib.sha256(b"om-web-session\x00" + sid.encode()).hexdigest()
 
 
-def opened(ctx: HubContext, session: Session, sid: str, kind: str, ref: str, expires: int) -> None:
+def opened(
+    ctx: HubContext, session: UnitOfWork, sid: str, kind: str, ref: str, expires: int
+) -> None:
     """Record a session (`expires`: Unix seconds, as in the cookie); the same id again (a
     pending session whose person chose a password) takes the new kind and expiry."""
     until = datetime.fromtimestamp(expires, UTC)
