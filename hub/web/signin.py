@@ -16,8 +16,10 @@ from starlette.routing import Route
 from hub.api.support import client_address
 from hub.api.token_cache import TokenCache
 from hub.services import accounts, throttle, web_sessions
+from hub.services.context import HubContext
 from hub.services.errors import Invalid, Throttled, Violation
 from hub.services.principal import Principal, Role
+from hub.store.unit_of_work import UnitOfWork
 from hub.web import pages
 from hub.web.session import (
     COOKIE_PATH,
@@ -73,30 +75,26 @@ async def _token_sign_in(
     principal = await run_in_threadpool(cache.authenticate, token)
     if principal is None:
         return _login_page(request, 401, error=t("bad_token"), form={"login": ""})
-    await pages.write(request, lambda s: throttle.settle(s, reservation, right=True))
-    if principal.role is not Role.INSTITUTION:
+    if principal.role is not Role.INSTITUTION:  # a right token all the same: no wrong guess
+        await pages.write(request, lambda s: throttle.settle(s, reservation, right=True))
         return _login_page(request, 403, error=t("not_institution"), form={"login": ""})
     cookie, session = pages.signer(request).new_cookie("token", principal.token_id)
     ctx = pages.ctx_of(request)
-    await _opened(request, session)
-    await run_in_threadpool(
-        ctx.db.run,
-        lambda s: accounts.record_web_session(ctx, s, principal, "web.signed_in", session.sid),
-    )
+
+    def signed_in(s: UnitOfWork) -> None:  # the guess given back, the session and its entry
+        throttle.settle(s, reservation, right=True)
+        _opened(ctx, s, session)
+        accounts.record_web_session(ctx, s, principal, "web.signed_in", session.sid)
+
+    await pages.write(request, signed_in)
     response = pages.redirect(pages.home_for(principal))
     pages.set_session(request, response, cookie, SESSION_SECONDS)
     return response
 
 
-async def _opened(request: Request, session: WebSession) -> None:
+def _opened(ctx: HubContext, s: UnitOfWork, session: WebSession) -> None:
     """The session recorded in the database, so that it can be ended everywhere."""
-    ctx = pages.ctx_of(request)
-    await pages.write(
-        request,
-        lambda s: web_sessions.opened(
-            ctx, s, session.sid, session.kind, session.ref, session.expires
-        ),
-    )
+    web_sessions.opened(ctx, s, session.sid, session.kind, session.ref, session.expires)
 
 
 def _throttled_login(request: Request, exc: Throttled, shown: dict[str, str]) -> Response:
@@ -155,7 +153,20 @@ async def login(request: Request) -> Response:
     # The password is checked off the loop and outside any transaction (the hash is slow),
     # then what it came to is written in one unit of work.
     attempt = await run_in_threadpool(accounts.check_sign_in, ctx, login_name, password, sid)
-    result = await pages.write(request, lambda s: accounts.record_sign_in(ctx, s, attempt))
+
+    def record(s: UnitOfWork) -> tuple[accounts.SignIn, str]:
+        result = accounts.record_sign_in(ctx, s, attempt)
+        person = result.principal
+        if result.outcome not in ("ok", "change_password") or person is None:
+            return result, ""
+        assert person.login is not None
+        throttle.settle(s, reservation, right=True)  # a right password is no wrong guess
+        kind = "pending" if result.outcome == "change_password" else "person"
+        cookie, opened = signer.new_cookie(kind, person.login, result.epoch, sid=sid)
+        _opened(ctx, s, opened)
+        return result, cookie
+
+    result, cookie = await pages.write(request, record)
     if result.outcome == "locked":
         return _locked_page(request, result.retry_after, login_name)
     if result.outcome == "disabled":
@@ -165,18 +176,11 @@ async def login(request: Request) -> Response:
         if result.now_locked:
             message += " " + t("now_locked", minutes=accounts.LOCK_MINUTES)
         return _login_page(request, 401, error=message, form=shown)
-    person = result.principal
-    assert person.login is not None
-    await pages.write(request, lambda s: throttle.settle(s, reservation, right=True))
     if result.outcome == "change_password":
-        cookie, pending = signer.new_cookie("pending", person.login, result.epoch, sid=sid)
-        await _opened(request, pending)
         response = pages.redirect("/web/password")
         pages.set_session(request, response, cookie, PENDING_SECONDS)
         return response
-    cookie, opened = signer.new_cookie("person", person.login, result.epoch, sid=sid)
-    await _opened(request, opened)
-    response = pages.redirect(pages.home_for(person))
+    response = pages.redirect(pages.home_for(result.principal))
     pages.set_session(request, response, cookie, SESSION_SECONDS)
     return response
 
@@ -252,16 +256,19 @@ async def change_password(request: Request) -> Response:
             violations=pages.violations(t, exc.errors, {}),
             bad={e.pointer.strip("/") for e in exc.errors},
         )
-    result = await pages.write(
-        request,
-        lambda s: accounts.set_password(ctx, s, login, session.epoch, digest, session.sid),
-    )
+    signer = pages.signer(request)
+
+    def record(s: UnitOfWork) -> tuple[accounts.SignIn, str]:  # the password and the session
+        result = accounts.set_password(ctx, s, login, session.epoch, digest, session.sid)
+        if result.outcome != "ok" or result.principal is None:
+            return result, ""
+        cookie, opened = signer.new_cookie("person", login, result.epoch, sid=session.sid)
+        _opened(ctx, s, opened)
+        return result, cookie
+
+    result, cookie = await pages.write(request, record)
     if result.outcome != "ok" or result.principal is None:
         return pages.to_login(request)
-    cookie, opened = pages.signer(request).new_cookie(
-        "person", person.login, result.epoch, sid=session.sid
-    )
-    await _opened(request, opened)
     response = pages.redirect(pages.home_for(result.principal))
     pages.set_session(request, response, cookie, SESSION_SECONDS)
     return response
