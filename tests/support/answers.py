@@ -16,8 +16,7 @@ from typing import Any
 import httpx
 
 from hub.clock import FakeClock
-from hub.services.tokens import issue
-from tests.support.api import Api, application_body
+from tests.support.api import Api, application_body, issue_token
 
 AGREEMENT = {"summary": "退还会员费", "amount": "3000.00"}
 CONTACT = {"name": "钱七", "phone": "13700001111", "email": "qian7@example.com"}
@@ -241,7 +240,7 @@ def workorders(t: Tour) -> None:
 
 def data_bureau(t: Tour, no: str) -> None:
     admin, bureau = t.as_("admin"), t.as_("databureau")
-    second = {"Authorization": f"Bearer {issue(t.api.ctx, 'admin', None, 'second admin')}"}
+    second = {"Authorization": f"Bearer {issue_token(t.api.ctx, 'admin', None, 'second admin')}"}
     expiry = (_clock(t.api).now() + timedelta(days=30)).isoformat()
     grant = t.call(
         "POST",

@@ -29,14 +29,15 @@ ENTRYPOINTS: dict[str, str] = {
     "hub/api/token_cache.py": "the API's background writer of tokens' last use",
     "hub/server.py": "`hub serve --demo`: the demo tokens",
     "hub/audit_checkpointer.py": "signed audit checkpoints, on a timer and on demand",
-    "hub/cli.py": "a command",
-    "hub/ops/cli.py": "a command",
-    "hub/broker/cli.py": "a command",
-    "hub/accounts_cli.py": "a command",
-    "hub/privacy_cli.py": "a command",
-    "hub/bundle_cli.py": "a command",
-    "hub/import_cli.py": "a command",
 }
+
+
+def is_command(path: str) -> bool:
+    """A console command (`hub/cli.py`, `hub/ops/cli.py`, `hub/*_cli.py`): one unit of work
+    per command, or one per step of a long one."""
+    name = Path(path).name
+    return path.startswith("hub/") and (name == "cli.py" or name.endswith("_cli.py"))
+
 
 #: Services that still open their own (issue 13): each goes as it is converted. The test
 #: fails when one no longer does, so that the list only shrinks.
@@ -97,7 +98,7 @@ def test_only_entrypoints_open_units_of_work() -> None:
     strays = {
         path: lines
         for path, lines in openers().items()
-        if path not in ENTRYPOINTS and path not in NOT_YET
+        if path not in ENTRYPOINTS and path not in NOT_YET and not is_command(path)
     }
     assert not strays, (
         f"these modules open a transaction but are no entrypoint: {strays}; take the "
@@ -114,3 +115,9 @@ def test_the_list_of_services_still_to_convert_only_shrinks() -> None:
 def test_each_entrypoint_listed_exists() -> None:
     missing = sorted(path for path in ENTRYPOINTS if not (ROOT / path).is_file())
     assert not missing, missing
+
+
+def test_commands_are_told_from_services() -> None:
+    assert is_command("hub/cli.py") and is_command("hub/ops/cli.py")
+    assert is_command("hub/privacy_cli.py")
+    assert not is_command("hub/services/clinic.py") and not is_command("connectors/cli.py")
