@@ -167,7 +167,9 @@ def release(session: Session, institution_id: str | None) -> None:
     """The case left the institution's hands (closed, rejected, returned, withdrawn, moved)."""
     if not institution_id:
         return
-    of(session).buffer.live.pop(institution_id, None)  # routing reads its load again
+    uow = of(session)
+    uow.write_buffer()  # this unit of work's own assignments first: the count must be > 0
+    uow.buffer.live.pop(institution_id, None)  # routing reads its load again
     session.connection().execute(
         update(Institution)
         .where(col(Institution.id) == institution_id, col(Institution.open_cases) > 0)

@@ -11,7 +11,8 @@ writes, whether it takes in 64 applications or changes one case. The buffer is w
 - at commit (before the ORM's own objects, which may refer to its rows);
 - by `flush()`, which also flushes the ORM's objects;
 - before any statement whose SQL names a table the buffer holds rows or counters for, so
-  every read (and every ORM or Core write) in the transaction sees what it wrote.
+  every read (and every ORM or Core write) in the transaction sees what it wrote. The
+  institutions' open-case counts are the exception (`WriteBuffer.pending_tables`).
 
 The last is decided on the SQL text just before it goes to the driver (a word match of the
 table names: an accidental match only writes early). Reads of other tables (the
@@ -56,6 +57,7 @@ class UnitOfWork(Session):
         super().flush(objects)
 
     def write_buffer(self) -> None:
+        """Write what the buffer holds now (the ORM's objects stay pending)."""
         if self._writing or not self.buffer.pending():
             return
         self._writing = True

@@ -98,12 +98,13 @@ class WriteBuffer:
 
     def pending_tables(self) -> frozenset[str]:
         """The tables a statement must not touch before the buffer is written: those it
-        holds rows for, and those of the counters it will move."""
+        holds rows for, and those of the counters it will move. Not the institutions: their
+        open-case counts are increments, added at write; routing, which reads the counts,
+        adds `assigned` itself, and `routing.release` writes the buffer before it
+        decrements (so a registry read during a batch does not write it early)."""
         names = {_NAMES[m] for m, rows in self.rows.items() if rows}
         if self.rows.get(OutboxMessage):
             names.add("party_sequence")
-        if self.assigned:
-            names.add("institution")
         if self.numbers:
             names.add("day_sequence")
         return frozenset(names)

@@ -10,9 +10,10 @@ import pytest
 from sqlalchemy import func, text
 from sqlmodel import col, select
 
+from hub.services import routing
 from hub.store import audit
 from hub.store.db import Database
-from hub.store.models import AuditEntry
+from hub.store.models import AuditEntry, Institution
 from hub.store.unit_of_work import UnitOfWork, emit
 from tests.integration.conftest import Tokens
 
@@ -122,3 +123,22 @@ def test_a_failed_unit_of_work_writes_nothing(db: Database) -> None:
         _append(uow, "uow:d", "lost", new_chain=True)
         raise RuntimeError("refused after the append")
     assert _entries(db, "uow:d") == []
+
+
+def test_an_assignment_then_a_release_in_one_unit_of_work_cancel_out(db: Database) -> None:
+    def load() -> int:
+        with db.read() as session:
+            inst = session.get(Institution, "pm-a")
+            assert inst is not None
+            return inst.open_cases
+
+    before = load()
+    with db.transaction() as uow:
+        routing.assign(uow, "pm-a", AT)
+        # A registry read does not write the buffered count early...
+        uow.exec(select(Institution).where(Institution.id == "pm-a")).one()
+        assert uow.writes == 0
+        # ...a release does, so that its `open_cases > 0` guard sees this assignment.
+        routing.release(uow, "pm-a")
+        routing.assign(uow, "pm-a", AT)
+    assert load() == before + 1
