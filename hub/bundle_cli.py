@@ -65,11 +65,21 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from privacy.signing import SignatureError, Verifier
 
     try:
-        verifier = Verifier.from_pem(Path(args.public_key).read_bytes())
+        pem = Path(args.public_key).read_bytes()
         data = Path(args.file).read_bytes()
-    except (OSError, SignatureError) as exc:
+    except OSError as exc:
         print(
             f"无法读取公钥或证据包 / cannot read the public key or the bundle: {exc}",
+            file=sys.stderr,
+        )
+        return 2
+    try:
+        verifier = Verifier.from_pem(pem)
+    except SignatureError:  # one line: cryptography's own message is a paragraph
+        print(
+            "公钥格式有误，须为 PEM 格式的 Ed25519 公钥（hub bundle public-key 的输出） / the "
+            "public key is malformed: it must be a PEM Ed25519 public key, as hub bundle "
+            f"public-key prints it: {args.public_key}",
             file=sys.stderr,
         )
         return 2

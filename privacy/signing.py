@@ -88,8 +88,8 @@ class Verifier:
         data = pem.encode("ascii") if isinstance(pem, str) else pem
         try:
             key = serialization.load_pem_public_key(data)
-        except ValueError as exc:
-            raise SignatureError(f"not a PEM public key: {exc}") from None
+        except ValueError:  # cryptography's message is a paragraph with a URL
+            raise SignatureError("not a PEM public key") from None
         if not isinstance(key, Ed25519PublicKey):
             raise SignatureError("the public key is not an Ed25519 key")
         return cls(key)

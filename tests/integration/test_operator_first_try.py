@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.support.rabbit_nodes import free_port
 
 
@@ -75,6 +77,24 @@ def test_a_bundle_check_without_its_key_is_one_line(tmp_path: Path) -> None:
         _hub(tmp_path, "bundle", "verify", "x.bundle", "--public-key", str(tmp_path / "no.pem"))
     )
     assert "cannot read the public key or the bundle" in line
+
+
+@pytest.mark.parametrize(
+    "pem",
+    [
+        "garbage\n",
+        "-----BEGIN PUBLIC KEY-----\nMCowBQYDK2VwAyEAnotavalidkey=\n-----END PUBLIC KEY-----\n",
+        "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----\n",
+    ],
+)
+def test_a_malformed_bundle_key_is_one_chinese_first_line(tmp_path: Path, pem: str) -> None:
+    key = tmp_path / "bad.pem"
+    key.write_text(pem)
+    bundle = tmp_path / "x.bundle"
+    bundle.write_bytes(b"{}")
+    line = _one_line(_hub(tmp_path, "bundle", "verify", str(bundle), "--public-key", str(key)))
+    assert line.startswith("公钥格式有误") and "must be a PEM Ed25519 public key" in line, line
+    assert "cryptography" not in line and "http" not in line and len(line) < 250
 
 
 def test_a_wrong_argument_is_one_line_naming_the_command(tmp_path: Path) -> None:
