@@ -69,6 +69,7 @@ PLACEHOLDERS: dict[str, str] = {
     "case_no": "〔案号〕",
     "vin": "〔车架号〕",
     "hospital_no": "〔病历号〕",
+    "account": "〔账号〕",
     "number": "〔号码〕",
     "date": "〔日期〕",
     "amount": "〔金额〕",
@@ -96,6 +97,7 @@ _PRIORITY = {
     "wechat": 8,
     "qq": 8,
     "hospital_no": 8,
+    "account": 8,
     "number": 7,
     "date": 6,
     "amount": 6,
@@ -222,7 +224,11 @@ _LANDLINE = re.compile(
     + _LOCAL
     + _EXTENSION
     + _ND
-    + r"|0(?<!\d.)\d{2,3}[ \-.]?"
+    + r"|0(?<!\d.)\d{2,3}(?: ?- ?|[ .])?"
+    + _LOCAL
+    + _EXTENSION
+    + _ND
+    + r"|8(?<!\d.)6-[1-9]\d{1,2}-"
     + _LOCAL
     + _EXTENSION
     + _ND
@@ -247,7 +253,7 @@ _EMAIL = re.compile(
 )
 # Bank cards: 16-19 digits in any grouping (Luhn-checked), or after a cue, any.
 _CARD = re.compile(r"\d" + _NB1 + r"(?:" + _SEP + r"\d){15,18}" + _NA)
-_CARD_CUE = re.compile(r"(?:卡号|账号|帐号|银行卡|借记卡|信用卡|尾号)")
+_CARD_CUE = re.compile(r"(?:卡号|账号|帐号|账户|帐户|银行卡|借记卡|信用卡|尾号)")
 # Any other run of 15 or more digits (grouped or not) is scrubbed as a number, fail safe.
 _LONG_NUMBER = re.compile(r"\d" + _NB1 + r"(?:" + _SEP + r"\d){14,}" + _NA)
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -265,16 +271,28 @@ _PLATE = re.compile(
 _PASSPORT = re.compile(r"[EGPDS]" + _NB1 + r"[A-Z]?(?:\d{7,8}|\d{4}[ \-]\d{3,4})" + _NA)
 _PERMIT = re.compile(r"[HMCL]" + _NB1 + r"(?:\d{8}(?:\d{2})?|[A-Z]\d{7,8}|\d{7,8})" + _NA)
 _DOCUMENT_CUED = re.compile(
-    r"(?:护照|通行证|回乡证|台胞证|居住证|证件|旅行证|签证)[^0-9A-Za-z。；;\n]{0,8}?"
+    r"(?:护照|通行证|回乡证|台胞证|居住证|证件|旅行证|签证|军官证|士兵证|警官证|学生证|工作证"
+    r"|残疾证|驾驶证|驾照|社保卡|医保卡|身份证)[^0-9A-Za-z。；;\n]{0,8}?"
     r"([A-Z]{0,2}[ \-]?(?:\d{6,10}|\d{3,5}[ \-]\d{3,5})(?:[ \-]?\d{1,4})?"
     # other countries' passports: letters and digits mixed ("C1X2Y3Z45")
     r"|(?=[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z0-9]{7,12})" + _NA
+)
+# Identity cards of Hong Kong (A123456(7)), Macau (1234567(8)) and Taiwan (A123456789).
+_HKMOTW_ID = re.compile(
+    r"[A-Z]" + _NB1 + r"[A-Z]?\d{6} ?[(（][0-9A][)）]"
+    r"|[157]" + _NB1 + r"\d{6} ?[(（]\d[)）]"
+    r"|[A-Z]" + _NB1 + r"[12]\d{8}" + _NA
 )
 # WeChat ids (6-20 letters, digits, _ or -, starting with a letter; wxid_... anywhere) and
 # QQ numbers (5-11 digits), after their cue words.
 _WECHAT = re.compile(
     r"(?:[微薇威维]信号?|微信账号|weixin|WeChat|wechat|[vV][xX]|[vV]信|wx)(?:号|账号|ID|id)?"
     r"(?:是|为|吧|呀|哦|啊|哈|搜|名|：|:|\s)*\s?([A-Za-z][A-Za-z0-9_\-]{5,19})" + _NA
+)
+# Other social and payment accounts after their names: 抖音号, 快手号, 微博, 支付宝账号.
+_ACCOUNT = re.compile(
+    r"(?:抖音|快手|微博|小红书|钉钉|支付宝|淘宝|闲鱼|B站|Telegram|Line|Skype|飞书)(?:号|账号|ID|id|昵称)?"
+    r"(?:是|为|：|:|\s)*\s?([A-Za-z0-9][A-Za-z0-9_\-.]{4,29})" + _NA
 )
 _WXID = re.compile(r"w" + _NB1 + r"xid_[A-Za-z0-9_]{4,30}")
 _QQ = re.compile(
@@ -759,6 +777,8 @@ def _documents(text: str, out: list[_Candidate]) -> None:
         out.append((m.start(), m.end(), "passport"))
     for m in _PERMIT.finditer(text):
         out.append((m.start(), m.end(), "permit"))
+    for m in _HKMOTW_ID.finditer(text):
+        out.append((m.start(), m.end(), "permit"))
     for m in _DOCUMENT_CUED.finditer(text):
         kind = "passport" if text[m.start() : m.start() + 2] == "护照" else "permit"
         out.append((m.start(1), m.end(1), kind))
@@ -896,6 +916,7 @@ _DETECTORS: tuple[tuple[str, str, str, _Detector], ...] = (
     ("upper", "EGPDSHMCLegpdshmcl证照", "", _documents),
     ("plain", "信xXQq扣企", "", _cued(_WECHAT, "wechat")),
     ("plain", "w", "", _simple(_WXID, "wechat")),
+    ("plain", "抖快微小钉支淘闲BTLSk飞", "", _cued(_ACCOUNT, "account")),
     ("plain", "Qq扣企", "", _cued(_QQ, "qq")),
     ("plain", "(（[〔", "", _case_numbers),
     ("upper", _DIGITS, "long", _vin),

@@ -41,6 +41,24 @@ EMAILS = [
 ]
 
 
+IDENTIFIERS = [
+    ("对方香港身份证号码是 K654321(3)，来沪做生意。", "K654321(3)"),
+    ("澳门居民身份证5215299(8)，现居珠海。", "5215299(8)"),
+    ("台湾身份证字号 F223456789，持台胞证入境。", "F223456789"),
+    ("她的抖音号：tangtang_0917，视频里露了脸。", "tangtang_0917"),
+    ("转账备注了支付宝账号 yue.ling2019，请核对。", "yue.ling2019"),
+    ("退伍前的军官证号：字第20190387号已注销。", "20190387"),
+    ("工资打到银行账户 6230 5803 2211 9047，至今没到。", "6230 5803 2211 9047"),
+    ("公司前台电话 0512 - 6688 1234，下午有人。", "0512 - 6688 1234"),
+    ("国外打回来要拨 86-21-5912 3456 才行。", "86-21-5912 3456"),
+]
+
+
+@pytest.mark.parametrize(("text", "value"), IDENTIFIERS)
+def test_identifiers(text: str, value: str) -> None:
+    assert _covered(text, value), (text, find_pii(text))
+
+
 @pytest.mark.parametrize(("text", "value"), EMAILS)
 def test_emails_spelt_out(text: str, value: str) -> None:
     assert _covered(text, value), (text, find_pii(text))
@@ -148,6 +166,6 @@ def test_the_common_word_table_is_what_the_script_writes_from_jieba() -> None:
 def test_long_texts_find_what_short_ones_do() -> None:
     """Texts of 4 KB and more skip the per-character triggers: every detector runs."""
     pad = "双方在调解员主持下进行了沟通。" * 300
-    for text, value in [*ADDRESSES, *NAMES, *EMAILS]:
+    for text, value in [*ADDRESSES, *NAMES, *EMAILS, *IDENTIFIERS]:
         assert len(pad + text) >= 4096
         assert _covered(pad + text, value), text
