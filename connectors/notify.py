@@ -20,7 +20,7 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from datetime import datetime
 from email.message import EmailMessage
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 from sqlalchemy import Connection
@@ -150,10 +150,24 @@ class FakeMailer(Mailer):
 
 
 class LogOnly(SmsGateway, Mailer):
-    """Neither configured (the embedded default): notices are logged, never lost silently."""
+    """A channel not configured (the embedded default): its notices are logged, never lost
+    silently. The line names the channel and the setting that would send it (never the
+    recipient): with neither configured, a notice's two lines were alike."""
+
+    SETTING: ClassVar[dict[str, str]] = {"sms": "HUB_SMS_URL", "mail": "HUB_SMTP_HOST"}
+
+    def __init__(self, channel: str) -> None:
+        if channel not in self.SETTING:
+            raise ValueError(f"channel is one of {', '.join(self.SETTING)}")
+        self.channel = channel
 
     def send(self, *args: Any, **kwargs: Any) -> None:
-        get_logger("hub.notify").info("notice not sent (no gateway configured)")
+        get_logger("hub.notify").info(
+            "%s notice not sent: no %s gateway configured (%s)",
+            self.channel,
+            self.channel,
+            self.SETTING[self.channel],
+        )
 
 
 # ---- what was sent --------------------------------------------------------------------

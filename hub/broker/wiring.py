@@ -67,7 +67,11 @@ def build(
     policy = RetryPolicy(settings, ctx.clock)
     transport = transport or HttpClientTransport(settings.webhook_timeout)
     if sms is None:
-        sms = HttpSmsGateway(settings.sms_url, settings.sms_key) if settings.sms_url else LogOnly()
+        sms = (
+            HttpSmsGateway(settings.sms_url, settings.sms_key)
+            if settings.sms_url
+            else LogOnly("sms")
+        )
     if mailer is None:
         mailer = (
             SmtpMailer(
@@ -79,7 +83,7 @@ def build(
                 starttls=settings.smtp_starttls,
             )
             if settings.smtp_host
-            else LogOnly()
+            else LogOnly("mail")
         )
     return Connectors(
         webhook=WebhookConnector(ctx.vault, directory, transport, policy),

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
+from typing import Any
 
-from connectors.notify import render
+import pytest
+
+from connectors.notify import LogOnly, render
 from connectors.webhook import sign, verify
 
 NO = "310000-20261123-000001-5"
@@ -52,3 +56,27 @@ def test_signature_is_hmac_sha256_of_timestamp_dot_body() -> None:
     # a replay later than the tolerance (5 minutes) is refused
     assert not verify(secret, body, sig, "1795000000", now=ts + 301)
     assert verify(secret, body, sig, "1795000000", now=ts + 300)
+
+
+def test_a_notice_without_a_gateway_is_logged_naming_its_channel(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from types import SimpleNamespace
+
+    from hub.broker.wiring import build
+    from hub.clock import SystemClock
+    from hub.delivery.settings import DeliverySettings
+
+    ctx: Any = SimpleNamespace(clock=SystemClock(), vault=None)
+    no_directory: Any = None  # the notify connector reads none
+    connectors = build(ctx, DeliverySettings(), no_directory)  # neither gateway configured
+    notify = connectors.notify
+    assert isinstance(notify.sms, LogOnly) and isinstance(notify.mailer, LogOnly)
+    with caplog.at_level(logging.INFO, logger="hub.notify"):
+        notify.sms.send("13812345678", "文本", client_ref="m:0")
+        notify.mailer.send("zhang@example.com", "主题", "文本", message_id="m:0")
+    sms, mail = (r.getMessage() for r in caplog.records)
+    assert "sms notice not sent: no sms gateway configured (HUB_SMS_URL)" in sms
+    assert "mail notice not sent: no mail gateway configured (HUB_SMTP_HOST)" in mail
+    assert "13812345678" not in sms + mail and "zhang@" not in sms + mail
+    connectors.close()
