@@ -63,20 +63,23 @@ class _Plan:
     def params(self, rows: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
         memo: dict[Any, Any] = {}
         out = []
-        plan = list(zip(self.names, self.defaults, self.converters, strict=True))
+        named = list(zip(self.names, self.defaults, strict=True))
+        # Most columns need no conversion: take every value first, then convert the few.
+        converted = [(i, c) for i, c in enumerate(self.converters) if c is not None]
         for row in rows:
-            values = []
-            for name, default, convert in plan:
-                value = row.get(name, default)
-                if value is not None and convert is not None:
-                    if convert is _sqlite_utc:  # shared timestamps: format each once
-                        done = memo.get(value)
-                        if done is None:
-                            done = memo[value] = convert(value)
-                        value = done
-                    else:
-                        value = convert(value)
-                values.append(value)
+            get = row.get
+            values = [get(name, default) for name, default in named]
+            for i, convert in converted:
+                value = values[i]
+                if value is None:
+                    continue
+                if convert is _sqlite_utc:  # shared timestamps: format each once
+                    done = memo.get(value)
+                    if done is None:
+                        done = memo[value] = convert(value)
+                    values[i] = done
+                else:
+                    values[i] = convert(value)
             out.append(tuple(values))
         return out
 
