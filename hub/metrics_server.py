@@ -3,7 +3,10 @@
 
 A small threaded HTTP server from the standard library, in a daemon thread: the relay's
 and the connectors' counters live in their own processes, so each one serves its own.
-`/healthz` answers 200 while the process's `alive()` holds (its loop runs), else 503.
+`/healthz` is liveness: 200 while the process's `alive()` holds (its loop runs), else 503,
+whatever its dependencies do (a restart would not bring the broker back). `/readyz` is
+readiness: 503 also while `ready()` does not hold (the relay's and the connectors' broker
+connection is down), so a probe takes the pod out of service without restarting it.
 With `hub serve --workers N` the API workers keep their counters in prometheus_client's
 multiprocess files, and the metrics port answers for the workers and the supervisor alike.
 """
@@ -67,6 +70,7 @@ class MetricsServer:
         host: str = "127.0.0.1",
         process: str,
         alive: Callable[[], bool] = lambda: True,
+        ready: Callable[[], bool] = lambda: True,
         details: Callable[[], dict[str, Any]] = dict,
         multiprocess_dir: str | None = None,
     ) -> None:
@@ -80,15 +84,17 @@ class MetricsServer:
                     self._answer(200, generate_latest(source), CONTENT_TYPE_LATEST)
                 elif path == "/healthz":
                     ok = owner.alive()
-                    body = {
-                        "status": "ok" if ok else "failing",
-                        "process": owner.process,
-                        "pid": os.getpid(),
-                        **owner.details(),
-                    }
-                    self._answer(200 if ok else 503, json.dumps(body).encode(), "application/json")
+                    self._health(ok, "ok" if ok else "failing")
+                elif path == "/readyz":
+                    ok = owner.alive() and owner.ready()
+                    self._health(ok, "ready" if ok else "not ready")
                 else:
                     self._answer(404, b'{"status":404}', "application/json")
+
+            def _health(self, ok: bool, status: str) -> None:
+                body = {"status": status, "process": owner.process, "pid": os.getpid()}
+                body.update(owner.details())
+                self._answer(200 if ok else 503, json.dumps(body).encode(), "application/json")
 
             def _answer(self, status: int, body: bytes, media_type: str) -> None:
                 self.send_response(status)
@@ -102,6 +108,7 @@ class MetricsServer:
 
         self.process = process
         self.alive = alive
+        self.ready = ready
         self.details = details
         self.httpd = ThreadingHTTPServer((host, port), Handler)
         self.httpd.daemon_threads = True
@@ -112,7 +119,7 @@ class MetricsServer:
 
     def start(self) -> MetricsServer:
         self._thread.start()
-        log.info("%s: /metrics and /healthz on port %d", self.process, self.port)
+        log.info("%s: /metrics, /healthz and /readyz on port %d", self.process, self.port)
         return self
 
     def stop(self) -> None:
@@ -127,7 +134,7 @@ def add_arguments(parser: Any) -> None:
         type=int,
         default=None,
         metavar="PORT",
-        help="serve /metrics and /healthz on this port (default: HUB_METRICS_PORT; none)",
+        help="serve /metrics, /healthz and /readyz on this port (default: HUB_METRICS_PORT)",
     )
     parser.add_argument(
         "--metrics-host",
@@ -146,6 +153,7 @@ def start_from_args(
     process: str,
     *,
     alive: Callable[[], bool] = lambda: True,
+    ready: Callable[[], bool] = lambda: True,
     details: Callable[[], dict[str, Any]] = dict,
     multiprocess_dir: str | None = None,
 ) -> MetricsServer | None:
@@ -159,6 +167,7 @@ def start_from_args(
         host=host,
         process=process,
         alive=alive,
+        ready=ready,
         details=details,
         multiprocess_dir=multiprocess_dir,
     ).start()

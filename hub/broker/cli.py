@@ -26,8 +26,12 @@ def _settings(ctx: Any) -> DeliverySettings:
     return settings
 
 
+def _open(conn: Any) -> bool:
+    return conn is not None and bool(conn.is_open)
+
+
 def _state(conn: Any) -> str:
-    return "connected" if conn is not None and conn.is_open else "connecting"
+    return "connected" if _open(conn) else "connecting"
 
 
 def _on_term(stop: Any) -> None:
@@ -129,6 +133,7 @@ def cmd_relay(args: argparse.Namespace) -> int:
     served = start_from_args(
         args,
         "relay",
+        ready=lambda: _open(relay._connection),  # /readyz: 503 while the broker is down
         details=lambda: {
             "broker": _state(relay._connection),
             "published": relay.stats.published,
@@ -169,6 +174,7 @@ def cmd_connector(args: argparse.Namespace) -> int:
     served = start_from_args(
         args,
         "connector",
+        ready=lambda: _open(worker._conn),
         details=lambda: {"broker": _state(worker._conn), "queues": len(worker.consuming())},
     )
     _on_term(worker.stop)

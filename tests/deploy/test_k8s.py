@@ -131,7 +131,9 @@ def test_probes_and_resources() -> None:
             assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
             assert container["livenessProbe"]["httpGet"]["path"] == "/healthz"
             assert ports == {"http": int(container["args"][container["args"].index("--port") + 1])}
-        else:  # the worker's own /healthz, on the port its --metrics-port opens
+        else:  # the worker's own /healthz and /readyz, on the port its --metrics-port opens
+            assert container["readinessProbe"]["httpGet"]["path"] == "/readyz", name
+            assert container["livenessProbe"]["httpGet"]["path"] == "/healthz", name
             assert ports == {"metrics": int(container["args"][-1])}
             assert container["args"][-2] == "--metrics-port"
     config = of_kind("ConfigMap")["onematter-config"]["data"]

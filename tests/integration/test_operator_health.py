@@ -241,6 +241,7 @@ def test_the_relay_serves_its_own_metrics_and_health(
         health = json.loads(body)
         assert status == 200 and health["process"] == "relay" and health["pid"] == relay.pid
         assert health["broker"] == "connected" and health["confirmed"] == 20
+        assert _get(f"{base}/readyz")[0] == 200  # connected: ready
         assert _get(f"{base}/other")[0] == 404
     finally:
         relay.terminate()
@@ -256,6 +257,34 @@ def _reachable(port: int) -> bool:
     except OSError:
         time.sleep(0.1)
         return False
+
+
+@pytest.mark.parametrize("command", [["relay"], ["connector", "all"]])
+def test_with_the_broker_down_healthz_is_live_and_readyz_is_503(
+    sqlite_url: str, tmp_path: Path, command: list[str]
+) -> None:
+    make_hub(sqlite_url, tmp_path, registry=SMALL_REGISTRY).db.dispose()
+    down = delivery_settings(f"amqp://guest:guest@127.0.0.1:{free_port()}/%2F")
+    env = env_for(down, sqlite_url)
+    env["HUB_DATA_DIR"] = str(tmp_path)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "hub.cli", *command, "--metrics-port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        assert wait_for(lambda: _reachable(port), 60)
+        base = f"http://127.0.0.1:{port}"
+        status, body = _get(f"{base}/healthz")  # liveness: the loop runs, no restart
+        assert status == 200 and json.loads(body)["broker"] == "connecting", body
+        status, body = _get(f"{base}/readyz")  # readiness: not while the broker is down
+        assert status == 503 and json.loads(body)["status"] == "not ready", body
+        assert process.poll() is None
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
 
 
 def test_long_commands_report_progress(sqlite_url: str, tmp_path: Path) -> None:
