@@ -462,6 +462,32 @@ def _addresses(text: str, out: list[_Candidate]) -> None:
 # ---------------------------------------------------------------------------------
 # Person names
 # ---------------------------------------------------------------------------------
+_Trie = dict[str, "_Trie"]
+
+
+def _trie(words: Iterable[str]) -> str:
+    """An alternation of `words` as a prefix tree ("申(?:请人|诉人)" rather than
+    "申请人|申诉人"): the regex engine then tries one branch a character, not every word
+    at every position; longer words are tried before their prefixes."""
+    tree: _Trie = {}
+    for word in words:
+        node = tree
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: _Trie) -> str:
+        branches = [re.escape(ch) + emit(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = "|".join(branches)
+        if "" in node:
+            return f"(?:{body})?"
+        return body if len(branches) == 1 else f"(?:{body})"
+
+    return f"(?:{emit(tree)})"
+
+
 _SINGLE_SURNAMES = (
     "王李张刘陈杨黄吴赵周徐孙马朱胡林郭何高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜"
     "苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺"
@@ -525,7 +551,7 @@ _GIVEN_STOP = (
 _GIVEN = _han_except(_GIVEN_STOP)
 _SURNAME_ALT = (
     "(?:"
-    + "|".join(_DOUBLE_SURNAMES)
+    + _trie(_DOUBLE_SURNAMES)
     + "|["
     + "".join(sorted(SURNAMES - set(_DOUBLE_SURNAMES)))
     + "])"
@@ -542,6 +568,8 @@ _FOLLOW_WORDS = (
     "至今|诉称|辩称|到场|签字|确认|委托|通过|无|不|没有|以|将|把|被|给|对|住|现住|居住|户籍|出生|"
     "身份证|联系|电话|手机|经营|名下|个人|本人|夫妻|作为|担任|也|均|共同|先后|当天|当日|再次"
 )
+_TITLES = _trie(_TITLES.split("|"))
+_FOLLOW_WORDS = _trie(_FOLLOW_WORDS.split("|"))
 _FOLLOW = rf"(?:[^{_HAN}]|$|{_TITLES}|{_FOLLOW_WORDS}|[{_CN_NUM}]+(?:元|万元|块))"
 _CUES_BEFORE = (
     "我是|叫|转告|开户人|户名|车主|主治医生|医生|户主|收款人|付款人|当事人|联系|电话联系|"
@@ -572,6 +600,9 @@ _CUES_BEFORE = (
 # Cues that also start ordinary phrases ("是", "建议"): the name must be followed by a
 # word that follows names (`_FOLLOW`).
 _WEAK_CUES = "不是|是|建议|提醒|帮|替|陪|催|以及|或者|用"
+_WEAK_CUE_START = re.compile("[" + "".join({c[0] for c in _WEAK_CUES.split("|")}) + "]").search
+_WEAK_CUES = _trie(_WEAK_CUES.split("|"))
+_CUES_BEFORE = _trie(_CUES_BEFORE.split("|"))
 _CUED_SURNAME_ALT = _SURNAME_ALT[:-2] + _WORD_SURNAMES + "])"
 # Characters of Uyghur, Kazakh, Tibetan and Mongolian names written without a dot
 # ("娜仁花", "巴特尔", "白玛央金"): after a role cue, three or more of them are a name.
@@ -589,11 +620,16 @@ _NAME_WEAK_CUED = re.compile(
     rf"(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})|{_GIVEN}{{2}}))"
 )
 _SINGLE_CLASS = "[" + "".join(sorted(set(_SINGLE_SURNAMES))) + "]"
-_DOUBLE_ALT = "(?:" + "|".join(_DOUBLE_SURNAMES) + ")"
+_DOUBLE_ALT = _trie(_DOUBLE_SURNAMES)
 _DOUBLE_SEARCH = re.compile(_DOUBLE_ALT).search
-_WEAK_CUE_STARTS = frozenset(c[0] for c in _WEAK_CUES.split("|"))
-_TITLE_AFTER = "(?=先生|女士|小姐|老师|师傅|经理|律师|医生|阿姨|老板|同志)"
-_TITLE_STARTS = frozenset("先女小老师经律医阿同")
+_TITLE_AFTER = (
+    "(?="
+    + _trie(
+        ["先生", "女士", "小姐", "老师", "师傅", "经理", "律师", "医生", "阿姨", "老板", "同志"]
+    )
+    + ")"
+)
+_TITLE_START = re.compile("[先女小老师经律医阿同]").search
 # Each pattern starts with a character class or literals, so the regex engine skips
 # quickly to candidate positions; compound surnames have their own patterns (a name
 # found by both is resolved in favour of the longer span).
@@ -853,8 +889,7 @@ def _names(text: str, out: list[_Candidate]) -> None:
             m = search(text, m.start() + 1)
     # The other patterns run only when the characters they start from are there.
     every = len(text) >= 4096  # long texts: every pattern runs
-    present = frozenset() if every else frozenset(text)
-    if every or not present.isdisjoint("老小"):
+    if every or "老" in text or "小" in text:
         for m in _NAME_CALLED.finditer(text):
             word = _COMMON_WORDS.get(m.group(), "")  # 老张 is a word too, but a rare one
             if m.group() in _NICKNAMES:
@@ -865,13 +900,13 @@ def _names(text: str, out: list[_Candidate]) -> None:
         s, e = m.span("n")
         if not _word_like(m.group("n")) and _keep_name(text, s, e, False):
             out.append((s, e, "name"))
-    if every or not present.isdisjoint(_WEAK_CUE_STARTS):
+    if every or _WEAK_CUE_START(text) is not None:
         for m in _NAME_WEAK_CUED.finditer(text):
             s, e = m.span("n")
             followed = e == len(text) or _FOLLOW_START.match(text, e) is not None
             if (followed or not _word_like(m.group("n"))) and _keep_name(text, s, e, False):
                 out.append((s, e, "name"))
-    titled = every or not present.isdisjoint(_TITLE_STARTS)
+    titled = every or _TITLE_START(text) is not None
     compound = _DOUBLE_SEARCH(text) is not None
     for pattern, wanted in (
         (_NAME_TITLED[0], titled),
@@ -927,7 +962,12 @@ _DETECTORS: tuple[tuple[str, str, str, _Detector], ...] = (
     ("plain", _DOT, "", _dotted_names),
     ("plain", "", "", _names),
 )
-_TRIGGERS = [(view, frozenset(chars), gate, det) for view, chars, gate, det in _DETECTORS]
+# A detector's trigger is a search for any of its characters (a set of the text's
+# characters would cost an object for each Chinese character); equal sets share one.
+_TRIGGER_SEARCH: dict[str, Callable[[str], object]] = {
+    chars: re.compile("[" + re.escape(chars) + "]").search for _, chars, _, _ in _DETECTORS if chars
+}
+_TRIGGERS = [(view, _TRIGGER_SEARCH.get(chars), gate, det) for view, chars, gate, det in _DETECTORS]
 # Gates tried once a text, before the detectors that need what they find: a run of 15
 # letters or digits (IDs, cards, credit codes, VINs, long numbers), of 7 digits (phones),
 # an at sign or its spelt forms (e-mails). Short texts skip most detectors this way.
@@ -990,11 +1030,16 @@ def _candidates(text: str) -> list[_Candidate]:
     plain = ascii_view(text)  # same length: spans carry over to the original
     digits = _digit_view(plain)
     views = {"plain": plain, "digits": digits, "upper": _upper_view(digits)}
-    present = set(digits) if len(text) < 4096 else None
+    every = len(text) >= 4096  # long texts: every detector runs
+    triggered: dict[Callable[[str], object], bool] = {}
     gates: dict[str, bool] = {}
-    for view, chars, gate, det in _TRIGGERS:
-        if present is not None and chars and present.isdisjoint(chars):
-            continue
+    for view, trigger, gate, det in _TRIGGERS:
+        if trigger is not None and not every:
+            hit = triggered.get(trigger)
+            if hit is None:
+                hit = triggered[trigger] = trigger(digits) is not None
+            if not hit:
+                continue
         if gate:
             passed = gates.get(gate)
             if passed is None:
