@@ -74,6 +74,7 @@ def load_calendar(ctx: HubContext, schedule: YearSchedule, *, actor: str) -> Loa
     outcome, stored = ctx.db.run(lambda s: calendar.store(ctx, s, schedule, actor=actor))
     calendar.install(stored)
     recounted, moved = recount_deadlines(ctx, *calendar.to_recount(ctx, year=schedule.year))
+    ctx.db.run(lambda s: calendar.recount_accept_hours(s, schedule.year))
     return LoadReport(schedule.year, outcome, schedule.working_days, recounted, moved)
 
 

@@ -19,7 +19,9 @@ from datetime import date, datetime
 from typing import Any
 
 from prometheus_client import Gauge
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
+from sqlalchemy import select as sa_select
+from sqlalchemy import update as sa_update
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
@@ -265,6 +267,37 @@ def to_recount(ctx: HubContext, *, year: int | None = None) -> tuple[list[str], 
     return sorted(cases), conditions
 
 
+def recount_accept_hours(session: UnitOfWork, year: int) -> int:
+    """Count again the working hours to acceptance (`accept_hours`, fixed when a case was
+    accepted) of the cases whose dispatch-to-acceptance span has days of `year`: they were
+    counted on what the calendar knew then. Answers how many changed (statistics read
+    them). A provisional year is the next one, so few cases are concerned."""
+    start, end = _year_bounds(year)
+    cal = calendar.current()
+    a = Application.__table__  # type: ignore[attr-defined]
+    conn = session.connection()
+    rows = conn.execute(
+        sa_select(a.c.no, a.c.dispatched_at, a.c.accepted_at, a.c.accept_hours).where(
+            a.c.accepted_at.is_not(None),
+            a.c.dispatched_at.is_not(None),
+            a.c.dispatched_at < end,
+            a.c.accepted_at >= start,
+        )
+    ).all()
+    updates = [
+        {"k": no, "h": hours}
+        for no, dispatched, accepted, kept in rows
+        if (hours := cal.working_hours_between(dispatched, accepted)) != kept
+    ]
+    if updates:
+        conn.execute(
+            sa_update(a).where(a.c.no == bindparam("k")).values(accept_hours=bindparam("h")),
+            updates,
+        )
+        log.info("calendar: working hours to acceptance counted again for %s cases", len(updates))
+    return len(updates)
+
+
 def recount_case(
     ctx: HubContext, session: UnitOfWork, no: str, conditions: list[Any]
 ) -> tuple[int, int]:
@@ -378,6 +411,7 @@ __all__ = [
     "install",
     "new_years_to_recount",
     "parse",
+    "recount_accept_hours",
     "recount_case",
     "store",
     "sync",

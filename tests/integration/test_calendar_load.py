@@ -194,3 +194,42 @@ def test_migration_0060_gives_open_deadlines_their_start(database_url: str, tmp_
     assert rows["acknowledge_by"].counted_from is None  # met: nothing to count again
     report = load_calendar(ctx, calendar.parse(TEST_2027), actor="ops")
     assert report.moved == 2
+
+
+def test_loading_a_year_counts_the_hours_to_acceptance_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    """A case accepted across 2027-01-01 was counted with that day a weekday; the schedule
+    makes it a holiday, and statistics answer the hours the new calendar counts."""
+    from datetime import timedelta
+
+    from hub.ops import stats
+    from hub.services.principal import Principal, Role
+    from hub.store.models import Application
+
+    ctx = small_hub(database_url, tmp_path, sh(2026, 12, 30, 10))
+    no = submit(ctx, institution="pm-a")
+    accepted = sh(2027, 1, 4, 10)
+    with ctx.db.transaction() as s:
+        app = s.get(Application, no)
+        assert app is not None and app.dispatched_at is not None
+        app.accepted_at, app.status = accepted, "accepted"
+        app.accept_hours = domain_calendar.working_hours_between(app.dispatched_at, accepted)
+        dispatched = app.dispatched_at
+        s.add(app)
+    before = domain_calendar.working_hours_between(dispatched, accepted)
+    load_calendar(ctx, calendar.parse(TEST_2027), actor="ops")
+    after = domain_calendar.working_hours_between(dispatched, accepted)
+    assert after == pytest.approx(before - 24)  # 2027-01-01 no longer counts
+    query = {
+        "by": "institution",
+        "format": "json",
+        "from": sh(2026, 12, 1).date(),
+        "to": sh(2026, 12, 1).date() + timedelta(days=60),
+    }
+    with ctx.db.read() as s:
+        assert s.get(Application, no).accept_hours == after
+        rows = stats.compute(ctx, s, Principal(Role.ADMIN, None), query)["rows"]
+    assert [r["hours_to_accept"]["median"] for r in rows] == [round(after, 2)]
+    # a second count changes nothing
+    assert ctx.db.run(lambda s: calendar.recount_accept_hours(s, 2027)) == 0
