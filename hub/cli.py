@@ -215,7 +215,8 @@ class OperatorParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(
             2,
-            f"参数有误 / bad arguments: {self.prog}: {message}（用法 usage: {self.prog} --help）\n",
+            f"参数有误（用法：{self.prog} --help） / bad arguments: {self.prog}: {message} "
+            f"(usage: {self.prog} --help)\n",
         )
 
 

@@ -149,9 +149,9 @@ def _query_errors(op: Operation, request: Request) -> list[Violation]:
 
 def _expected(schema: dict[str, Any]) -> str:
     """What the value must be, in Chinese and then English."""
-    if "enum" in schema:
-        values = "、".join(str(v) for v in schema["enum"])
-        return f"须为以下之一：{values} / one of: {', '.join(str(v) for v in schema['enum'])}"
+    if "enum" in schema:  # the values are codes (statuses...): listed in the English half
+        values = ", ".join(str(v) for v in schema["enum"])
+        return f"须为所列 {len(schema['enum'])} 个取值之一 / one of: {values}"
     kind = schema.get("type")
     if kind == "integer":
         low, high = schema.get("minimum"), schema.get("maximum")

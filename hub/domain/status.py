@@ -108,6 +108,22 @@ _REFERRAL_RESULTS: dict[ReferralKind, dict[str, Status]] = {
     },
 }
 
+#: In Chinese, for the refusals below (each half of a message in one language).
+_KIND_WORDS: dict[ReferralKind, str] = {
+    ReferralKind.JUDICIAL_CONFIRMATION: "司法确认",
+    ReferralKind.ARBITRATION_CONFIRMATION: "仲裁确认",
+    ReferralKind.ARBITRATION: "仲裁",
+    ReferralKind.LITIGATION: "诉讼",
+}
+_OUTCOME_WORDS = {
+    "confirmed": "确认有效",
+    "rejected": "驳回申请",
+    "award": "作出裁决",
+    "dismissed": "驳回仲裁申请",
+    "filed": "立案",
+    "not_filed": "不予立案",
+}
+
 
 def next_status_for_event(current: Status, event: EventType, data: Mapping[str, Any]) -> Status:
     """The status after an institution event.
@@ -124,7 +140,10 @@ def next_status_for_event(current: Status, event: EventType, data: Mapping[str, 
     if event is EventType.CLOSED:
         outcome = data.get("outcome")
         if not isinstance(outcome, str) or outcome not in _CLOSE_OUTCOMES:
-            raise NotAllowed("outcome must be 'success' or 'failure'", pointer="/data/outcome")
+            raise NotAllowed(
+                "结案结果须为调解成功或调解失败 / outcome must be 'success' or 'failure'",
+                pointer="/data/outcome",
+            )
         return _CLOSE_OUTCOMES[outcome]
     return _EVENT_TO[event]
 
@@ -168,7 +187,9 @@ def status_for_referral_request(
     if current not in _REFERRAL_FROM[kind]:
         raise InvalidTransition(current, kind)
     if kind is ReferralKind.ARBITRATION and not arbitration_agreement:
-        raise NotAllowed("arbitration needs an arbitration agreement", pointer="/kind")
+        raise NotAllowed(
+            "申请仲裁须有仲裁协议 / arbitration needs an arbitration agreement", pointer="/kind"
+        )
     return _REFERRAL_TO[kind]
 
 
@@ -180,7 +201,12 @@ def status_for_referral_result(kind: ReferralKind, outcome: str) -> Status:
     results = _REFERRAL_RESULTS[ReferralKind(kind)]
     if not isinstance(outcome, str) or outcome not in results:
         allowed = ", ".join(sorted(results))
-        raise NotAllowed(f"outcome for {kind} must be one of: {allowed}", pointer="/outcome")
+        words = "、".join(_OUTCOME_WORDS[r] for r in sorted(results))
+        raise NotAllowed(
+            f"{_KIND_WORDS[kind]}的结果须为{words}之一 / outcome for {kind} must be one of: "
+            f"{allowed}",
+            pointer="/outcome",
+        )
     return results[outcome]
 
 

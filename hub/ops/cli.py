@@ -101,16 +101,16 @@ def cmd_calendar_load(args: argparse.Namespace) -> int:
         for e in exc.errors:
             print(f"{args.file}#{e.pointer}: {e.message}", file=sys.stderr)
         return 2
-    outcome = {
-        "loaded": "已载入 loaded",
-        "replaced": "已替换 replaced",
-        "unchanged": "与已载入的相同 unchanged",
-        "installed": "chinese-calendar 已包含该年且一致 already installed, and agrees",
+    outcome_zh, outcome_en = {
+        "loaded": ("已载入", "loaded"),
+        "replaced": ("已替换", "replaced"),
+        "unchanged": ("与已载入的相同", "unchanged"),
+        "installed": ("chinese-calendar 已包含该年且一致", "already installed, and agrees"),
     }[report.outcome]
     print(
-        f"{report.year} 年日历：{outcome}；{report.working_days} 个工作日；"
+        f"{report.year} 年日历：{outcome_zh}；{report.working_days} 个工作日；"
         f"重新计算期限 {report.recounted} 个，变动 {report.moved} 个 / "
-        f"calendar {report.year}: {report.working_days} working days; "
+        f"calendar {report.year} {outcome_en}: {report.working_days} working days; "
         f"{report.recounted} deadlines recounted, {report.moved} moved"
     )
     return 0

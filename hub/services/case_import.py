@@ -59,6 +59,7 @@ from hub.services import records
 from hub.services.casework import record_audit
 from hub.services.context import HubContext
 from hub.services.intake import NewApplication, body_digest, new_query_code, query_code_digest
+from hub.services.lifecycle import wrong_state
 from hub.services.principal import Principal, Role
 from hub.store import imports
 from hub.store.models import Application, Deadline, PartyIndex, Referral
@@ -316,13 +317,7 @@ class CaseImporter:
             try:
                 status = next_status_for_event(status, kind, data)
             except InvalidTransition as exc:
-                errors.append(
-                    LineError(
-                        f"{where}/type",
-                        f"状态 {exc.current} 下不允许 {kind} / {kind} not allowed in status "
-                        f"{exc.current}",
-                    )
-                )
+                errors.append(LineError(f"{where}/type", wrong_state(exc).detail))
                 return
             except NotAllowed as exc:
                 errors.append(LineError(where + (exc.pointer or ""), str(exc)))
@@ -376,13 +371,7 @@ class CaseImporter:
             try:
                 status = status_for_referral_request(status, kind, agreement)
             except InvalidTransition as exc:
-                errors.append(
-                    LineError(
-                        f"{where}/kind",
-                        f"状态 {exc.current} 下不允许 {kind} / {kind} not allowed in status "
-                        f"{exc.current}",
-                    )
-                )
+                errors.append(LineError(f"{where}/kind", wrong_state(exc).detail))
                 return
             except NotAllowed as exc:
                 errors.append(LineError(f"{where}/kind", str(exc)))

@@ -58,12 +58,25 @@ class Invalid(ServiceError):
     title_en = "Invalid content"
 
     def __init__(self, errors: list[Violation], detail: str = "") -> None:
-        super().__init__(detail or "; ".join(f"{e.pointer}: {e.message}" for e in errors))
+        super().__init__(detail or _joined(errors))
         self.errors = errors
 
     @classmethod
     def at(cls, pointer: str, message: str) -> Invalid:
         return cls([Violation(pointer, message)])
+
+
+def _joined(errors: list[Violation]) -> str:
+    """Several violations as one detail: every Chinese message, then ` / `, then every
+    English one (not "甲 / A; 乙 / B", which would mix the languages)."""
+    zh, en = [], []
+    for e in errors:
+        head, sep, tail = e.message.partition(" / ")
+        zh.append(f"{e.pointer}: {head}")
+        en.append(f"{e.pointer}: {tail if sep else head}")
+    if not any(" / " in e.message for e in errors):
+        return "; ".join(en)
+    return "；".join(zh) + " / " + "; ".join(en)
 
 
 class TooLarge(Invalid):

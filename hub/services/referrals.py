@@ -57,7 +57,10 @@ def _target(
         else {"labor_arbitration", "commercial_arbitration", "land_arbitration"}
     )
     if target.kind not in acceptable:
-        raise Invalid.at("/target", f"{kind} 须交 {wanted} / a {kind} goes to a {wanted}")
+        zh = {"court": "法院", "arbitration": "仲裁委"}.get(wanted, "其他机构")
+        raise Invalid.at(
+            "/target", f"{records.ACTION_TEXT[kind][0]}须交{zh} / a {kind} goes to a {wanted}"
+        )
     return target
 
 

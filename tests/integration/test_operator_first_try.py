@@ -99,7 +99,8 @@ def test_a_malformed_bundle_key_is_one_chinese_first_line(tmp_path: Path, pem: s
 
 def test_a_wrong_argument_is_one_line_naming_the_command(tmp_path: Path) -> None:
     line = _one_line(_hub(tmp_path, "token", "issue", "--role", "portal", "--expires", "abc"))
-    assert line.startswith("参数有误 / bad arguments: hub token issue:"), line
+    zh, en = line.split(" / ", 1)  # one language each half
+    assert zh.startswith("参数有误") and en.startswith("bad arguments: hub token issue:"), line
     assert "--expires" in line and "hub token issue --help" in line
     assert "invalid choice" in _one_line(_hub(tmp_path, "no-such-command"))
 
