@@ -269,7 +269,11 @@ _PLATE = re.compile(
 # digits, after a cue). Residence permits of HK, Macau and Taiwan residents are 18-digit
 # ID numbers (810000/820000/830000) and are found as those.
 _PASSPORT = re.compile(r"[EGPDS]" + _NB1 + r"[A-Z]?(?:\d{7,8}|\d{4}[ \-]\d{3,4})" + _NA)
-_PERMIT = re.compile(r"[HMCL]" + _NB1 + r"(?:\d{8}(?:\d{2})?|[A-Z]\d{7,8}|\d{7,8})" + _NA)
+_PERMIT = re.compile(
+    r"[HMCL]" + _NB1 + r"(?:\d{8}(?:\d{2})?|[A-Z]\d{7,8}|\d{7,8}"
+    # in groups: "H 1234 5678", "C-A123-4567", "L 1234-5678"
+    r"|[ \-]?[A-Z]?\d{3,4}[ \-]\d{4}(?:[ \-]?\d{2})?)" + _NA
+)
 _DOCUMENT_CUED = re.compile(
     r"(?:护照|通行证|回乡证|台胞证|居住证|证件|旅行证|签证|军官证|士兵证|警官证|学生证|工作证"
     r"|残疾证|驾驶证|驾照|社保卡|医保卡|身份证)[^0-9A-Za-z。；;\n]{0,8}?"
