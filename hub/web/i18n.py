@@ -234,6 +234,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "due_by": ("办理期限：{when}", "Due by {when}"),
     "institution_phone": ("联系电话", "Phone"),
     "download": ("下载", "Download"),
+    "imported": ("导入", "Imported"),
+    "imported_from": ("导入的历史办件，来源：{source}", "Imported history, from {source}"),
     "target_auto": (
         "自动确定有管辖权的法院或仲裁机构",
         "Choose the competent court or commission for me",

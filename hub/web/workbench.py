@@ -26,7 +26,7 @@ from hub.services import case_view, disclosures, documents, lifecycle, referrals
 from hub.services.casework import canonical_no
 from hub.services.errors import Invalid, ServiceError
 from hub.services.principal import Principal, Role
-from hub.web import pages, wording
+from hub.web import origin, pages, wording
 from hub.web.session import WebSession
 
 PAGE_SIZE = 50
@@ -77,8 +77,9 @@ async def case_list(request: Request) -> Response:
         query = casebook.parse_query({"limit": str(PAGE_SIZE), "order": "newest"})
         status = cursor = ""
     ctx = pages.ctx_of(request)
-    found = await pages.read(
-        request, lambda s: casebook.list_applications(ctx, s, principal, query)
+    found, imported = await pages.read(
+        request,
+        lambda s: _with_origin(s, casebook.list_applications(ctx, s, principal, query)),
     )
     next_cursor = found["next_cursor"]
     flash = None
@@ -99,7 +100,12 @@ async def case_list(request: Request) -> Response:
             else None
         ),
         items=found["items"],
+        imported=imported,
     )
+
+
+def _with_origin(s: Session, found: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    return found, origin.sources(s, (i["application_no"] for i in found["items"]))
 
 
 def _case_no(request: Request) -> str | None:
@@ -120,7 +126,10 @@ async def _case_page(
     ctx = pages.ctx_of(request)
     t = pages.texts(request)
     try:
-        found = await pages.read(request, lambda s: case_view.workbench(ctx, s, principal, no))
+        found, imported = await pages.read(
+            request,
+            lambda s: (case_view.workbench(ctx, s, principal, no), origin.sources(s, [no])),
+        )
     except ServiceError:
         return pages.render(request, "home.html", 404, session=session, error=t("gone"))
     # Who read the personal data, before the page shows it (hub.services.disclosures).
@@ -143,6 +152,7 @@ async def _case_page(
         session=session,
         event_ids=event_ids,
         timeline=timeline,
+        imported_from=imported.get(no),
         **found,
         **context,
     )

@@ -62,6 +62,20 @@ AUDIT_JS = """() => {
   };
 }"""
 
+#: At a phone's width: sideways overflow, every number cell whose content is wider than
+#: its box or runs off the screen, and the label the first number cell shows before it.
+NARROW_JS = """(no) => {
+  const cells = [...document.querySelectorAll('th.no, td.no')];
+  const cut = cells.filter(e => e.scrollWidth > e.clientWidth ||
+    e.getBoundingClientRect().right > window.innerWidth).map(e => e.textContent.trim());
+  const mine = cells.find(e => e.textContent.includes(no));
+  return {
+    overflow: document.documentElement.scrollWidth - window.innerWidth,
+    cut, lang: document.documentElement.lang,
+    label: mine ? getComputedStyle(mine, '::before').content : null,
+  };
+}"""
+
 
 @dataclass
 class Served:
@@ -266,6 +280,19 @@ def test_a_working_morning_in_the_browser(served: Served, monkeypatch: pytest.Mo
                         if p not in ("/web/console/deadletters", "/web/console/grants")
                     ),
                 )
+
+                # English at 390 px: the board fits, the number is whole, labels say ": "
+                clerk.set_viewport_size({"width": 390, "height": 900})
+                clerk.goto(f"{served.base}/web/console/overdue?lang=en")
+                fit = clerk.evaluate(NARROW_JS, late)
+                assert fit["lang"] == "en", fit
+                assert fit["overflow"] <= 0 and fit["cut"] == [], fit
+                assert fit["label"] == '"Application number: "', fit
+                clerk.screenshot(
+                    path=str(served.shots / "clerk-overdue-en-390.png"), full_page=True
+                )
+                clerk.goto(f"{served.base}/web/console/overdue?lang=zh")
+                assert clerk.evaluate(NARROW_JS, late)["label"] == '"办件编号："'
 
                 # the dunning message bounced; the admin replays it
                 _kill_dunning(ctx, late)

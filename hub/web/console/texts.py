@@ -28,6 +28,8 @@ CONSOLE_TEXT: dict[str, tuple[str, str]] = {
     "c_deadline": ("期限", "Deadline"),
     "c_due_at": ("截止时间", "Due"),
     "c_late": ("超期", "Late"),
+    "c_live_only": ("不含导入的历史办件", "Without imported history"),
+    "c_of_them_imported": ("其中导入 {n}", "{n} of them imported"),
     "c_dun": ("催办", "Press (催办)"),
     "c_dun_note": ("催办说明（可选）", "Note to the institution (optional)"),
     "c_dunned": (

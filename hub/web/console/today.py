@@ -12,36 +12,38 @@ from starlette.routing import Route
 
 from hub.ops import casebook, governance
 from hub.services.delivery_failures import list_dead
-from hub.web import pages
+from hub.web import origin, pages
 from hub.web.console.common import Operator, console_page, page
 
 #: How far a count goes before the page says "200+".
 COUNT_LIMIT = casebook.MAX_LIMIT
 
 
-def _count(ctx: Any, s: Session, op: Operator, **query: str) -> str:
+def _count(ctx: Any, s: Session, op: Operator, **query: str) -> dict[str, Any]:
+    """A tile's number, and how many of the counted cases are imported history."""
     found = casebook.list_applications(
         ctx, s, op.principal, casebook.parse_query({**query, "limit": str(COUNT_LIMIT)})
     )
     n = len(found["items"])
-    return f"{n}+" if found["next_cursor"] else str(n)
+    imported = len(origin.sources(s, (i["application_no"] for i in found["items"])))
+    return {"n": f"{n}+" if found["next_cursor"] else str(n), "imported": imported}
 
 
 @console_page()
 async def today(request: Request, op: Operator) -> Response:
     ctx = pages.ctx_of(request)
 
-    def work(s: Session) -> list[dict[str, str]]:
-        tiles = [
-            {"key": "c_new", "n": _count(ctx, s, op, status="dispatched"), "href": ""},
+    def work(s: Session) -> list[dict[str, Any]]:
+        tiles: list[dict[str, Any]] = [
+            {"key": "c_new", **_count(ctx, s, op, status="dispatched"), "href": ""},
             {
                 "key": "c_overdue",
-                "n": _count(ctx, s, op, overdue="true"),
+                **_count(ctx, s, op, overdue="true"),
                 "href": "/web/console/overdue",
             },
             {
                 "key": "c_undeliverable",
-                "n": _count(ctx, s, op, status="undeliverable"),
+                **_count(ctx, s, op, status="undeliverable"),
                 "href": "/web/console/undeliverable",
             },
         ]
