@@ -15,7 +15,7 @@ from sqlmodel import select
 from hub import cli
 from hub.config import SharingSettings
 from hub.store import audit
-from hub.store.models import AuditEntry
+from hub.store.models import ApiToken, AuditEntry
 from hub.store.models_privacy import DpGrant
 from tests.integration.conftest import Tokens
 from tests.integration.test_privacy_shared import next_month
@@ -102,6 +102,17 @@ def test_a_spent_budget_is_refused_until_an_admin_grants_more(api: Api) -> None:
     assert entry.detail is not None and APPLICANT_PHONE not in str(entry.detail)
     assert entry.detail["epsilon"] == 1.0 and entry.detail["holder"] == "databureau"
     assert entry.detail["reason"] == body["grant"]["reason"] and entry.detail["total"] == 3.0
+    # who granted: an admin token has no party nor login, so its id is recorded
+    with api.ctx.db.read() as session:
+        (admin,) = session.exec(select(ApiToken).where(ApiToken.role == "admin"))
+        (row,) = session.exec(select(DpGrant))
+    assert entry.detail["token_id"] == admin.id == row.granted_by_token
+    assert body["grant"]["granted_by"] == {
+        "role": "admin",
+        "party": None,
+        "login": None,
+        "token": admin.id,
+    }
     with api.ctx.db.read() as session:
         assert audit.verify(session)[1] == []
     shown = api.client.get("/v1/admin/privacy-budget", headers=api.auth("admin")).json()

@@ -85,7 +85,13 @@ BUDGET_GRANT = obj(
     epsilon=NUMBER,
     reason=STRING,
     granted_at=TIME,
-    granted_by=obj(("role",), role=STRING, party=nullable(STRING), login=nullable(STRING)),
+    granted_by=obj(
+        ("role", "party", "login", "token"),
+        role=STRING,
+        party=nullable(STRING),
+        login=nullable(STRING),
+        token=nullable(STRING),
+    ),
 )
 
 

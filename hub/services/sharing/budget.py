@@ -134,6 +134,7 @@ def grant_view(g: DpGrant) -> dict[str, Any]:
             "role": g.granted_by_role,
             "party": g.granted_by_party,
             "login": g.granted_by_login,
+            "token": g.granted_by_token,
         },
     }
 
@@ -195,6 +196,8 @@ def grant(
             "reason": text,
             "total": round(total(ctx, row), 6),
             "spent": round(row.spent, 6),
+            # an API token acts for no party and no login: its id says who granted
+            "token_id": principal.token_id or None,
         },
     )
     return {**show(ctx, session, holder), "grant": grant_view(record)}
