@@ -44,6 +44,7 @@ from sqlmodel import Session, select
 
 from hub.domain.calendar import SHANGHAI
 from hub.domain.routing import MEDIATION_KINDS
+from hub.domain.status import OPEN_STATUSES
 from hub.services.access import sees_everything
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
@@ -120,18 +121,18 @@ def compute(
     pop = queries.Population(by, start, end, scope)
 
     rows: dict[str, dict[str, Any]] = defaultdict(_new_row)
-    for c in queries.counts(session, pop, now):
-        r = rows[str(c["key"])]
+    for c in queries.counts(session, pop, now, OPEN_STATUSES):
+        r = rows[str(c.key)]
         r.update(
-            received=c["received"],
-            online=c["online"],
-            window=c["received"] - c["online"],
-            accepted=c["accepted"],
-            rejected=c["rejected"],
-            closed={"success": c["success"], "failure": c["failure"]},
-            withdrawn=c["withdrawn"],
-            open=c["open"],
-            overdue=c["overdue"],
+            received=int(c.received),
+            online=int(c.online),
+            window=int(c.received) - int(c.online),
+            accepted=int(c.accepted),
+            rejected=int(c.rejected),
+            closed={"success": int(c.success), "failure": int(c.failure)},
+            withdrawn=int(c.withdrawn),
+            open=int(c.open),
+            overdue=int(c.overdue),
         )
     ranks: dict[str, dict[int, float]] = defaultdict(dict)
     sizes: dict[str, int] = {}

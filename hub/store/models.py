@@ -112,9 +112,6 @@ class Application(SQLModel, table=True):
     accepted_at: datetime | None = _ts(nullable=True)
     #: working hours from dispatch to acceptance, fixed when accepted (statistics, 0151)
     accept_hours: float | None = None
-    #: from when the case counts as overdue: its first unmet institution deadline's due_at,
-    #: the epoch if one was met late; kept by a trigger on deadline (migration 0140)
-    late_from: datetime | None = _ts(nullable=True, index=True)
     closed_at: datetime | None = _ts(nullable=True)
     updated_at: datetime = _ts(index=True)
     version: int = 1

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from hub.store.types import UTCDateTime
@@ -193,26 +193,3 @@ class ThrottleEvent(SQLModel, table=True):
     kind: str = Field(max_length=16)
     subject: str | None = Field(default=None, max_length=32)
     at: datetime = _ts(index=True)
-
-
-class StatsRollup(SQLModel, table=True):
-    """The statistics' counters per Shanghai day of `received_at` and group, kept by database
-    triggers in the transaction of each change to a case (migration 0140; hub.store.
-    stats_queries reads them). `dim` is institution, district, category (per institution:
-    a unit's scope filters on it) or district_all, category_all (institution_id `*`)."""
-
-    __tablename__ = "stats_rollup"
-    dim: str = Field(primary_key=True, max_length=16)
-    day: date = Field(primary_key=True)
-    key: str = Field(primary_key=True, max_length=64)
-    institution_id: str = Field(primary_key=True, max_length=64)
-    received: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    online: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    accepted: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    rejected: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    success: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    failure: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    withdrawn: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    open: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
-    #: cases with a late_from (overdue now, or once their clock runs out)
-    overdue_ever: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

@@ -24,36 +24,26 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
-    Date,
     and_,
     bindparam,
     case,
+    exists,
     func,
     or_,
     select,
 )
 from sqlmodel import Session
 
-from hub.store.models import Application, Institution, Referral
-from hub.store.models_ops import Complaint, StatsRollup
+from hub.domain.calendar import REFERRAL_DEADLINE
+from hub.store.models import Application, Deadline, Institution, Referral
+from hub.store.models_ops import Complaint
 from hub.store.types import UTCDateTime
 
 NONE_KEY = "(none)"
-#: stats_rollup's counters (migration 0140).
-COUNTERS = (
-    "received",
-    "online",
-    "accepted",
-    "rejected",
-    "success",
-    "failure",
-    "withdrawn",
-    "open",
-    "overdue_ever",
-)
 
 _A = Application.__table__  # type: ignore[attr-defined]
 _I = Institution.__table__  # type: ignore[attr-defined]
+_D = Deadline.__table__  # type: ignore[attr-defined]
 _R = Referral.__table__  # type: ignore[attr-defined]
 _C = Complaint.__table__  # type: ignore[attr-defined]
 
@@ -93,48 +83,32 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
     return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
 
-_ROLLUP = StatsRollup.__table__  # type: ignore[attr-defined]
-
-
-def counts(session: Session, pop: Population, now: datetime) -> list[Any]:
-    """The counters of every group from stats_rollup (a row per day and group, kept by
-    triggers), overdue less the cases whose first missed deadline is still ahead."""
-    r = _ROLLUP.c
-    dim = {"institution": "institution", "unit": "institution"}.get(pop.by) or (
-        pop.by if pop.scope is not None else f"{pop.by}_all"
+def counts(
+    session: Session, pop: Population, now: datetime, open_statuses: Collection[str]
+) -> list[Any]:
+    late = exists().where(
+        _D.c.application_no == _A.c.no,
+        _D.c.kind != REFERRAL_DEADLINE,
+        func.coalesce(_D.c.met_at, bindparam("p_now", now, type_=UTCDateTime())) > _D.c.due_at,
     )
-    source: Any = _ROLLUP
-    key: ColumnElement[Any] = r.key
-    if pop.by == "unit":
-        source = _ROLLUP.outerjoin(_I, _I.c.id == r.institution_id)
-        key = func.coalesce(_I.c.unit_id, NONE_KEY)
-    conditions = [
-        r.dim == dim,
-        r.day >= bindparam("r_from", pop.start.date(), type_=Date()),
-        r.day < bindparam("r_to", pop.end.date(), type_=Date()),
-    ]
-    if pop.scope is not None:
-        conditions.append(r.institution_id.in_(sorted(pop.scope) or [""]))
     stmt = (
-        select(key.label("key"), *(func.sum(r[c]).label(c) for c in COUNTERS))
-        .select_from(source)
-        .where(*conditions)
-        .group_by(key)
-        .having(func.sum(r.received) > 0)
-    )
-    pending = (
-        select(pop.key.label("key"), func.count().label("n"))
+        select(
+            pop.key.label("key"),
+            func.count().label("received"),
+            _count_if(_A.c.channel == "online").label("online"),
+            _count_if(_A.c.accepted_at.is_not(None)).label("accepted"),
+            _count_if(_A.c.status == "rejected").label("rejected"),
+            _count_if(_A.c.outcome == "success").label("success"),
+            _count_if(_A.c.outcome == "failure").label("failure"),
+            _count_if(_A.c.status == "withdrawn").label("withdrawn"),
+            _count_if(_A.c.status.in_(sorted(open_statuses))).label("open"),
+            _count_if(late).label("overdue"),
+        )
         .select_from(pop.source())
-        .where(pop.where(), bindparam("p_now", now, type_=UTCDateTime()) <= _A.c.late_from)
+        .where(pop.where())
         .group_by(pop.key)
     )
-    conn = session.connection()
-    ahead = {k: int(n) for k, n in conn.execute(pending).all()}
-    return [
-        {c: int(row._mapping[c] or 0) for c in COUNTERS}
-        | {"key": row.key, "overdue": int(row.overdue_ever or 0) - ahead.get(row.key, 0)}
-        for row in conn.execute(stmt).all()
-    ]
+    return list(session.connection().execute(stmt).all())
 
 
 def hour_ranks(session: Session, pop: Population) -> list[Any]:

@@ -1,7 +1,7 @@
 """`GET /v1/stats` computed in the database answers what counting every case one by one in
 Python answers (tests/support/stats_oracle.py), on random data, on SQLite and PostgreSQL,
-every grouping, admin and a unit, before and after cases change state (the counters come
-from stats_rollup, kept by triggers: migration 0140), and as clocks run out."""
+every grouping, admin and a unit, before and after cases change state (a case moved to another
+institution and district, a clock added after counting), and as clocks run out."""
 
 from __future__ import annotations
 
@@ -174,7 +174,7 @@ def _write(ctx: HubContext, cases: list[dict[str, Any]], complaints: list[Any]) 
 
 def _change(ctx: HubContext, nos: list[str], flips: list[int]) -> None:
     """Cases move on after they were counted: accepted, closed, their clocks met; one gets
-    a new clock, one is dispatched elsewhere (it moves to another group of the rollup)."""
+    a new clock, one is dispatched elsewhere (it moves to another group)."""
     later = MONDAY + 2 * HOUR
     with ctx.db.transaction() as s:
         for k in flips[:2]:
