@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from jsonschema import Draft202012Validator
 from sqlmodel import select
 
 from hub import cli
@@ -118,6 +119,11 @@ def test_a_spent_budget_is_refused_until_an_admin_grants_more(api: Api) -> None:
     shown = api.client.get("/v1/admin/privacy-budget", headers=api.auth("admin")).json()
     assert shown["spent"] == 3.0 and shown["remaining"] == 0.0
     assert [g["id"] for g in shown["grants"]] == [body["grant"]["id"]]
+    # both answers, grants and all, are what /openapi.json declares (trial finding 5)
+    components = api.client.get("/openapi.json").json()["components"]
+    for answer, name in ((shown, "PrivacyBudget"), (body, "PrivacyBudgetGranted")):
+        declared = {"$ref": f"#/components/schemas/{name}", "components": components}
+        Draft202012Validator(declared).validate(answer)
     assert (
         api.client.get("/v1/admin/privacy-budget", headers=api.auth("databureau")).status_code
         == 403
