@@ -1,8 +1,11 @@
 """`hub import cases FILE`: historical and outside-channel cases, NDJSON (INTERFACE 12).
 
 Refused lines are reported on stderr, one NDJSON line each; the summary is the last line
-on stdout; exit 0 when no line was invalid, 1 otherwise. On a terminal a progress line
-(count, rate, ETA) is kept on stderr.
+on stdout; exit 0 when no line was invalid, 1 otherwise. Empty lines are skipped and
+counted as `blank` in the summary. A file whose first non-blank line is not a JSON object
+(a JSON array, CSV, gzip) is refused at once with that line (exit 2). On a terminal a
+progress line (lines checked, rate, ETA) is kept on stderr, redrawn every second or 100
+lines.
 
 With `--workers N` (default: 2 on PostgreSQL, 1 on SQLite, whose single writer gains
 nothing from more) N processes read the file, each importing the lines whose Shanghai
@@ -13,13 +16,16 @@ importers would otherwise queue on, and days never cross processes.
 from __future__ import annotations
 
 import argparse
+import itertools
 import json
+import logging
 import multiprocessing
 import os
 import re
 import sys
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import IO, Any
 
@@ -44,10 +50,38 @@ def _share(line: bytes, workers: int) -> int:
         return 0
 
 
-def _lines(stream: IO[bytes], worker: int, workers: int) -> Iterator[tuple[int, bytes]]:
+def _lines(
+    stream: IO[bytes], worker: int, workers: int, blank: list[int]
+) -> Iterator[tuple[int, bytes]]:
+    """The worker's share of the lines; blank lines are counted in `blank[0]` (worker 0's)."""
     for number, line in enumerate(stream, start=1):
-        if _share(line, workers) == worker:
+        if not line.strip():
+            blank[0] += worker == 0
+        elif _share(line, workers) == worker:
             yield number, line
+
+
+def _refusal(stream: IO[bytes]) -> str | None:
+    """Why the file is not NDJSON, from its first non-blank line (None: it may be)."""
+    from hub.services.case_import import not_ndjson
+
+    for line in stream:
+        if line.strip():
+            return not_ndjson(line)
+    return None
+
+
+def _throttled(send: Callable[[int], None]) -> Callable[[int], None]:
+    """`send` at most every 100 lines or every second, whichever comes first."""
+    last = [0, time.monotonic()]
+
+    def checked(count: int) -> None:
+        now = time.monotonic()
+        if count - last[0] >= 100 or now - last[1] >= 1.0:
+            last[:] = [count, now]
+            send(count)
+
+    return checked
 
 
 def _principal() -> Any:
@@ -56,20 +90,27 @@ def _principal() -> Any:
     return Principal(Role.ADMIN, None, "cli")
 
 
-def _work(path: str, worker: int, workers: int, batch: int, out: Any) -> None:
-    """One importing process: its share of the file; each batch's counts and reports to
-    the parent through `out`."""
+def _work(path: str, worker: int, workers: int, batch: int, out: Any, verbose: bool) -> None:
+    """One importing process: its share of the file; each batch's counts and reports, and
+    the lines checked so far, to the parent through `out`."""
     try:
         from hub.bootstrap import bootstrap
+        from hub.cli import configure_logging
+        from hub.logsafety import install
         from hub.services.case_import import CaseImporter
 
+        # A spawned process starts with bare logging: the hub's format and scrubber, as `hub`
+        configure_logging(verbose)
+        install()
         ctx = bootstrap(pool_size=2)
-        importer = CaseImporter(ctx, _principal(), batch_size=batch)
+        on_checked = _throttled(lambda n: out.put(("checked", worker, n)))
+        importer = CaseImporter(ctx, _principal(), batch_size=batch, on_checked=on_checked)
+        blank = [0]
         with open(path, "rb") as stream:
-            for outcomes in importer.run(_lines(stream, worker, workers)):
+            for outcomes in importer.run(_lines(stream, worker, workers, blank)):
                 out.put(("batch", _counts(outcomes), [o.report() for o in outcomes if o.errors]))
         ctx.db.dispose()
-        out.put(("done", worker))
+        out.put(("done", worker, blank[0]))
     except BaseException as exc:  # the parent must hear of it, or it would wait forever
         out.put(("failed", f"{type(exc).__name__}: {exc}"))
         raise
@@ -83,22 +124,40 @@ def _counts(outcomes: list[Any]) -> dict[str, int]:
 
 
 class _Progress:
-    """The terminal's progress line: count, rate and (for a file) the time still to go."""
+    """The terminal's progress line: lines checked, rate and (for a file) the time still to
+    go; redrawn every 100 lines and, by a thread, every second (a batch's write is long)."""
 
     def __init__(self, total: int | None, stream: IO[str]) -> None:
         self.total, self.stream = total, stream
         self.live = stream.isatty()
         self.started = time.monotonic()
-        self.shown = 0.0
+        self.done = self.drawn = 0
+        self._lock = threading.Lock()
+        self._stop = threading.Event()
+        self._ticker: threading.Thread | None = None
+        if self.live:
+            self._ticker = threading.Thread(target=self._tick, daemon=True)
+            self._ticker.start()
 
-    def update(self, done: int, force: bool = False) -> None:
-        now = time.monotonic()
-        if not self.live or (not force and now - self.shown < 0.5):
+    def _tick(self) -> None:
+        while not self._stop.wait(1.0):
+            self.draw()
+
+    def update(self, done: int) -> None:
+        self.done = max(self.done, done)
+        if self.done - self.drawn >= 100:
+            self.draw()
+
+    def draw(self) -> None:
+        if not self.live:
             return
-        self.shown = now
-        seconds = max(now - self.started, 1e-6)
-        rate = done / seconds
-        text = f"导入 imported {done:,}"
+        with self._lock:
+            self._draw()
+
+    def _draw(self) -> None:
+        done = self.drawn = self.done
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        text = f"已检查 checked {done:,}"
         if self.total:
             text += f"/{self.total:,}"
         text += f" · {rate:,.0f}/s"
@@ -107,9 +166,23 @@ class _Progress:
         self.stream.write("\r\x1b[2K" + text)
         self.stream.flush()
 
-    def clear(self) -> None:
+    def say(self, lines: list[str]) -> None:
+        """Lines of their own on the stream, the progress line kept below them."""
+        with self._lock:
+            if self.live:
+                self.stream.write("\r\x1b[2K")
+            for line in lines:
+                self.stream.write(line + "\n")
+            if self.live:
+                self._draw()
+
+    def close(self) -> None:
+        self._stop.set()
+        if self._ticker is not None:
+            self._ticker.join()
         if self.live:
             self.stream.write("\r\x1b[2K")
+            self.stream.flush()
 
 
 def _count_lines(path: str) -> int:
@@ -130,62 +203,64 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
     elif not os.path.isfile(args.file):
         print(f"没有这个文件 / no such file: {args.file}", file=sys.stderr)
         return 2
-    totals = {"imported": 0, "duplicate": 0, "invalid": 0}
+    else:
+        with open(args.file, "rb") as head:
+            refusal = _refusal(head)
+        if refusal:
+            print(refusal, file=sys.stderr)
+            return 2
+    totals = {"imported": 0, "duplicate": 0, "invalid": 0, "blank": 0}
     failed: str | None = None
     progress = _Progress(
         None if args.file == "-" or not sys.stderr.isatty() else _count_lines(args.file),
         sys.stderr,
     )
+    checked: dict[int, int] = {}  # lines checked so far, by worker
 
     def take(counts: dict[str, int], reports: list[dict[str, Any]]) -> None:
         for key, value in counts.items():
             totals[key] += value
         if reports:
-            progress.clear()
-            for report in reports:
-                sys.stderr.write(json.dumps(report, ensure_ascii=False) + "\n")
-        progress.update(sum(totals.values()))
+            progress.say([json.dumps(report, ensure_ascii=False) for report in reports])
 
-    if workers == 1:
-        from hub.bootstrap import bootstrap
-        from hub.services.case_import import CaseImporter
+    def tell(worker: int, count: int) -> None:
+        checked[worker] = count
+        progress.update(sum(checked.values()))
 
-        ctx = bootstrap(pool_size=2)
-        importer = CaseImporter(ctx, _principal(), batch_size=args.batch)
-        stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
-        try:
-            for outcomes in importer.run(_lines(stream, 0, 1)):
-                take(_counts(outcomes), [o.report() for o in outcomes if o.errors])
-        finally:
-            if stream is not sys.stdin.buffer:
-                stream.close()
-            ctx.db.dispose()
-    else:
-        mp = multiprocessing.get_context("spawn")
-        out: Any = mp.Queue()
-        procs = [
-            mp.Process(target=_work, args=(args.file, w, workers, args.batch, out))
-            for w in range(workers)
-        ]
-        for p in procs:
-            p.start()
-        running = workers
-        while running:
-            message = out.get()
-            if message[0] == "batch":
-                take(message[1], message[2])
-            elif message[0] == "done":
-                running -= 1
-            else:
-                failed, running = message[1], running - 1
-        for p in procs:
-            p.join()
-        if failed:
-            progress.clear()
-            print(f"导入中止 / import failed: {failed}", file=sys.stderr)
+    try:
+        if workers == 1:
+            failed = _in_this_process(args, take, lambda n: tell(0, n), totals)
+        else:
+            verbose = logging.getLogger("hub").isEnabledFor(logging.DEBUG)
+            mp = multiprocessing.get_context("spawn")
+            out: Any = mp.Queue()
+            procs = [
+                mp.Process(target=_work, args=(args.file, w, workers, args.batch, out, verbose))
+                for w in range(workers)
+            ]
+            for p in procs:
+                p.start()
+            running = workers
+            while running:
+                message = out.get()
+                if message[0] == "batch":
+                    take(message[1], message[2])
+                elif message[0] == "checked":
+                    tell(message[1], message[2])
+                elif message[0] == "done":
+                    totals["blank"] += message[2]
+                    running -= 1
+                else:
+                    failed, running = message[1], running - 1
+            for p in procs:
+                p.join()
+    finally:
+        progress.close()
+    if failed == "not NDJSON":
+        return 2
+    if failed:
+        print(f"导入中止 / import failed: {failed}", file=sys.stderr)
     _analyze()
-    progress.update(sum(totals.values()), force=True)
-    progress.clear()
     seconds = time.monotonic() - started
     lines = sum(totals.values())
     summary = {**totals, "seconds": round(seconds, 3), "rate": round(lines / seconds, 1)}
@@ -193,6 +268,40 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
     if failed:
         return 2
     return 0 if totals["invalid"] == 0 else 1
+
+
+def _in_this_process(
+    args: argparse.Namespace,
+    take: Callable[[dict[str, int], list[dict[str, Any]]], None],
+    tell: Callable[[int], None],
+    totals: dict[str, int],
+) -> str | None:
+    """The import in one process (SQLite, stdin, --workers 1); "not NDJSON" when stdin
+    was refused."""
+    from hub.bootstrap import bootstrap
+    from hub.services.case_import import CaseImporter, not_ndjson
+
+    stream = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    blank = [0]
+    try:
+        lines = _lines(stream, 0, 1, blank)
+        first = next(lines, None)
+        if first is not None and args.file == "-" and (refusal := not_ndjson(first[1])):
+            print(refusal, file=sys.stderr)
+            return "not NDJSON"
+        ctx = bootstrap(pool_size=2)
+        importer = CaseImporter(ctx, _principal(), batch_size=args.batch, on_checked=tell)
+        try:
+            rest = itertools.chain([first] if first else [], lines)
+            for outcomes in importer.run(rest):
+                take(_counts(outcomes), [o.report() for o in outcomes if o.errors])
+        finally:
+            ctx.db.dispose()
+    finally:
+        if stream is not sys.stdin.buffer:
+            stream.close()
+    totals["blank"] += blank[0]
+    return None
 
 
 def _analyze() -> None:
@@ -213,7 +322,12 @@ def register(sub: Any) -> None:
         dest="import_command", required=True
     )
     p = imp.add_parser("cases", help="import cases from an NDJSON file ('-': stdin)")
-    p.add_argument("file", metavar="FILE", help="NDJSON file of historical cases, one a line")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="NDJSON file of historical cases, one JSON object a line; empty lines are "
+        "skipped and counted as `blank`; a file that is not NDJSON is refused at once",
+    )
     p.add_argument("--workers", type=int, default=0, help="importing processes")
     p.add_argument("--batch", type=int, default=1000, help="lines per transaction")
     p.set_defaults(func=cmd_import_cases)

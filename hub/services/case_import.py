@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Any
@@ -154,10 +154,20 @@ def _at(text: str) -> datetime:
 class CaseImporter:
     """Imports lines for one principal (`admin`, or an `institution` for its own cases)."""
 
-    def __init__(self, ctx: HubContext, principal: Principal, *, batch_size: int = 1000) -> None:
+    def __init__(
+        self,
+        ctx: HubContext,
+        principal: Principal,
+        *,
+        batch_size: int = 1000,
+        on_checked: Callable[[int], None] | None = None,
+    ) -> None:
         self.ctx = ctx
         self.principal = principal
         self.batch_size = batch_size
+        #: Told the number of lines checked so far after each line (a progress line).
+        self.on_checked = on_checked
+        self.checked = 0
         self._registry: dict[str, imports.Registered] = {}
         self._referral_days = ctx.settings.scheduler.referral_days
 
@@ -186,6 +196,9 @@ class CaseImporter:
                 continue
             if isinstance(raw, str) and not raw.strip():
                 continue  # blank lines are not cases
+            self.checked += 1
+            if self.on_checked is not None:
+                self.on_checked(self.checked)
             try:
                 plans.append(self.check(number, raw, now))
             except Refused as exc:
@@ -456,7 +469,8 @@ class CaseImporter:
         try:
             return self._in_one_transaction(plans, now)
         except IntegrityError as exc:  # raced by a concurrent import: each line alone
-            log.warning("import batch of %d raced (%s); one by one", len(plans), exc.orig)
+            # Not the database's text: its DETAIL names the key's values (personal data).
+            log.warning("import batch raced; one by one", lines=len(plans), constraint=_name(exc))
             out: list[LineOutcome] = []
             for plan in plans:
                 try:
@@ -508,8 +522,29 @@ class CaseImporter:
         }
         taken = imports.numbers_taken(session, [str(p.kept) for p in plans if p.kept])
         fresh: list[Plan] = []
+        earlier: dict[tuple[str, str], Plan] = {}  # first line of each source_no in the batch
         for plan in plans:
             key = (plan.body["source"], plan.source_no)
+            first = earlier.get(key)
+            if first is not None:  # not written yet: it has no number, name its line
+                if first.digest == plan.digest:
+                    outcomes.append(LineOutcome(plan.line, "duplicate", plan.source_no))
+                else:
+                    outcomes.append(
+                        LineOutcome(
+                            plan.line,
+                            "invalid",
+                            plan.source_no,
+                            errors=[
+                                LineError(
+                                    "/source_no",
+                                    f"与第 {first.line} 行的 source_no 相同，内容不同 / same "
+                                    f"source_no as line {first.line} with other content",
+                                )
+                            ],
+                        )
+                    )
+                continue
             prior = before.get(key)
             if prior is not None:
                 no, digest = prior
@@ -541,12 +576,10 @@ class CaseImporter:
                     )
                 )
                 continue
-            before[key] = ("", plan.digest)  # a repeat later in the batch is a duplicate
+            earlier[key] = plan
             if plan.kept is not None:
                 taken.add(str(plan.kept))
             fresh.append(plan)
-        for outcome in outcomes:  # a repeat of a line earlier in this batch: no number yet
-            outcome.application_no = outcome.application_no or None
         return fresh
 
     def _write_case(self, session: Session, plan: Plan, now: datetime) -> str:
@@ -701,6 +734,24 @@ def _history(row: dict[str, Any], met_at: datetime | None, now: datetime) -> dic
     if met_at is None and late:
         row["reminded_at"] = row["escalated_at"] = now
     return row
+
+
+def _name(exc: IntegrityError) -> str | None:
+    """The violated constraint's name (PostgreSQL), without the values it names."""
+    diag = getattr(exc.orig, "diag", None)
+    return getattr(diag, "constraint_name", None)
+
+
+def not_ndjson(first: bytes) -> str | None:
+    """Why a file whose first non-blank line is `first` is not NDJSON (one JSON object a
+    line), or None: a JSON array, CSV or gzip would otherwise give one report per line."""
+    if first.lstrip().startswith(b"{"):
+        return None
+    shown = first.strip()[:80].decode("utf-8", "replace")
+    return (
+        f"文件不是 NDJSON（每行一个 JSON 对象），第一行为：{shown} / not NDJSON (one JSON "
+        f"object a line); the first line is: {shown}"
+    )
 
 
 def _source_no_of(raw: str | bytes) -> str | None:
