@@ -303,7 +303,17 @@ def build_parser() -> argparse.ArgumentParser:
 _CHATTY = ("pika", "httpx", "httpcore", "urllib3", "alembic", "sqlalchemy", "asyncio", "jieba")
 
 
+_verbose = False
+
+
+def logging_verbose() -> bool:
+    """Whether --verbose was given (worker processes are told to log the same way)."""
+    return _verbose
+
+
 def configure_logging(verbose: bool) -> None:
+    global _verbose
+    _verbose = verbose
     from hub.config import LogSettings
     from hub.logsafety import configure
 

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
-import logging
 import multiprocessing
 import os
 import re
@@ -231,7 +230,9 @@ def cmd_import_cases(args: argparse.Namespace) -> int:
         if workers == 1:
             failed = _in_this_process(args, take, lambda n: tell(0, n), totals)
         else:
-            verbose = logging.getLogger("hub").isEnabledFor(logging.DEBUG)
+            from hub.cli import logging_verbose
+
+            verbose = logging_verbose()
             mp = multiprocessing.get_context("spawn")
             out: Any = mp.Queue()
             procs = [
