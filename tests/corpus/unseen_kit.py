@@ -28,23 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from privacy.pii import KINDS, Span
-
-IDENTIFIERS = (
-    "resident_id",
-    "uscc",
-    "mobile",
-    "landline",
-    "email",
-    "bank_card",
-    "plate",
-    "passport",
-    "permit",
-    "wechat",
-    "qq",
-    "case_no",
-    "vin",
-    "hospital_no",
-)
+from schemas import identity
 
 Local = list[tuple[int, int, str]]
 Piece = tuple[str, Local]
@@ -70,17 +54,11 @@ def words(text: str) -> tuple[str, ...]:
 
 # --- check digits -----------------------------------------------------------------------
 
-_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+#: GB 11643 and GB 32100 check characters: the project's one identity module.
+resident_id_check = identity.resident_id_check_character
+uscc_check = identity.uscc_check_character
 
 
-def resident_id_check(body17: str) -> str:
-    """GB 11643: the 18th character of a resident ID."""
-    total = sum(int(d) * w for d, w in zip(body17, _ID_WEIGHTS, strict=True))
-    return "10X98765432"[total % 11]
-
-
-_USCC = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_W = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 _ORG_W = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
@@ -89,12 +67,6 @@ def org_code_check(body8: str) -> str:
     """GB 11714: the check character of an organisation code (inside a USCC)."""
     c = 11 - sum(_ORG.index(ch) * w for ch, w in zip(body8, _ORG_W, strict=True)) % 11
     return {10: "X", 11: "0"}.get(c, str(c))
-
-
-def uscc_check(body17: str) -> str:
-    """GB 32100: the 18th character of a unified social credit code."""
-    c = 31 - sum(_USCC.index(ch) * w for ch, w in zip(body17, _USCC_W, strict=True)) % 31
-    return _USCC[0 if c == 31 else c]
 
 
 _VIN_VALUE = {str(d): d for d in range(10)} | dict(
@@ -132,7 +104,7 @@ def make_resident_id(rng: random.Random, areas: Sequence[str], want_x: bool = Fa
 
 
 def make_uscc(rng: random.Random, prefixes: Sequence[str], areas: Sequence[str]) -> str:
-    org = "".join(rng.choice(_USCC[:10] + "ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
+    org = "".join(rng.choice(identity.USCC_ALPHABET) for _ in range(8))
     body = f"{rng.choice(prefixes)}{rng.choice(areas)}{org}{org_code_check(org)}"
     return body + uscc_check(body)
 

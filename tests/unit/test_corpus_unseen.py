@@ -16,8 +16,8 @@ import pytest
 
 from privacy.pii import KINDS, Span
 from tests.corpus import unseen, unseen_report
+from tests.corpus.heldout import IDENTIFIERS
 from tests.corpus.unseen_kit import (
-    IDENTIFIERS,
     half_width,
     luhn_check,
     resident_id_check,
