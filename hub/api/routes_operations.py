@@ -51,6 +51,12 @@ def _params(request: Request) -> dict[str, str]:
         query("institution", "机构 institution id", type="string"),
         query("overdue", "只列超期 only overdue cases", type="boolean"),
         query("source_no", "门户编号 the portal's own number", type="string", maxLength=64),
+        query(
+            "origin",
+            "来源：live 不含导入的历史办件，imported 只列导入的 live work or imported history",
+            type="string",
+            enum=list(casebook.ORIGINS),
+        ),
         query("limit", "条数 page size", type="integer", minimum=1, maximum=casebook.MAX_LIMIT),
         query("cursor", "游标 the `next_cursor` of the previous page", type="string"),
         query("order", "排序 order", type="string", enum=list(casebook.ORDERS)),

@@ -10,7 +10,9 @@ late (`hub.domain.calendar`). Pages are keyed on the application number (`cursor
 last number of the previous page), so a page never repeats or skips a case; `order=newest`
 lists the newest numbers first (the institution workbench's order). A unit that dispatches
 by hand (`dispatch: manual`) also sees the new cases waiting for it (`awaiting_unit`;
-`awaiting=true` lists only those).
+`awaiting=true` lists only those). `origin=live` leaves out imported history (`hub import
+cases`, INTERFACE 12) and `origin=imported` lists only it; each item names the outside
+system an imported case came from (`imported_from`, null for live work).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from schemas.text import ascii_int
 
 MAX_LIMIT = 200
 ORDERS = ("number", "newest")
+#: `origin=`: every case, live work only, or imported history only.
+ORIGINS = ("live", "imported")
 #: Statuses a list may be filtered by, in the order a case meets them.
 STATUS_CHOICES = [s.value for s in Status]
 
@@ -57,6 +61,9 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
     order = params.get("order") or "number"
     if order not in ORDERS:
         errors.append(Violation("/query/order", "须为 number 或 newest / number or newest"))
+    origin = params.get("origin") or None
+    if origin is not None and origin not in ORIGINS:
+        errors.append(Violation("/query/origin", "须为 live 或 imported / live or imported"))
     source_no = params.get("source_no") or None
     if source_no is not None and not (
         len(source_no) <= 64 and source_no.isascii() and source_no.isprintable()
@@ -73,6 +80,7 @@ def parse_query(params: dict[str, str]) -> dict[str, Any]:
         "limit": limit,
         "cursor": params.get("cursor") or None,
         "order": order,
+        "origin": origin,
     }
 
 
@@ -120,6 +128,10 @@ def list_applications(
         stmt = stmt.where(col(Application.awaiting_unit).is_not(None))
     if query.get("source_no"):
         stmt = stmt.where(Application.source_no == query["source_no"])
+    if query.get("origin") == "live":
+        stmt = stmt.where(col(Application.source).is_(None))
+    elif query.get("origin") == "imported":
+        stmt = stmt.where(col(Application.source).is_not(None))
     if query["status"]:
         stmt = stmt.where(Application.status == query["status"])
     if query["institution"]:
@@ -176,6 +188,7 @@ def list_applications(
             {
                 "application_no": r.no,
                 "source_no": r.source_no,
+                "imported_from": r.source,
                 "status": r.status,
                 "channel": r.channel,
                 "category": r.category,

@@ -77,9 +77,8 @@ async def case_list(request: Request) -> Response:
         query = casebook.parse_query({"limit": str(PAGE_SIZE), "order": "newest"})
         status = cursor = ""
     ctx = pages.ctx_of(request)
-    found, imported = await pages.read(
-        request,
-        lambda s: _with_origin(s, casebook.list_applications(ctx, s, principal, query)),
+    found = await pages.read(
+        request, lambda s: casebook.list_applications(ctx, s, principal, query)
     )
     next_cursor = found["next_cursor"]
     flash = None
@@ -100,12 +99,7 @@ async def case_list(request: Request) -> Response:
             else None
         ),
         items=found["items"],
-        imported=imported,
     )
-
-
-def _with_origin(s: Session, found: dict[str, Any]) -> tuple[dict[str, Any], dict[str, str]]:
-    return found, origin.sources(s, (i["application_no"] for i in found["items"]))
 
 
 def _case_no(request: Request) -> str | None:

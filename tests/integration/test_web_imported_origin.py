@@ -12,7 +12,7 @@ import pytest
 
 from hub.store.models import Application
 from tests.integration.test_web_console_board import clock
-from tests.support.api import Api
+from tests.support.api import Api, count_changes
 from tests.support.web import person, sign_in
 
 SOURCE = "legacy-2025"
@@ -92,3 +92,26 @@ def test_the_workbench_shows_an_imported_case_as_imported(api: Api) -> None:
     assert other.status_code == 200 and "导入的历史办件" not in other.text
     english = c.get(f"/web/cases/{old}", params={"lang": "en"})
     assert f"Imported history, from {SOURCE}" in english.text
+
+
+def test_the_case_list_api_filters_by_origin_and_names_the_source(api: Api) -> None:
+    old, live = _late_pair(api)
+    auth = api.auth("admin")
+
+    def listed(**params: str) -> dict[str, str | None]:
+        answer = api.client.get("/v1/applications", params=params, headers=auth)
+        assert answer.status_code == 200, answer.text
+        return {i["application_no"]: i["imported_from"] for i in answer.json()["items"]}
+
+    everything = listed()
+    assert everything[old] == SOURCE and everything[live] is None
+    assert listed(origin="live") == {live: None}
+    assert listed(origin="imported") == {old: SOURCE}
+    assert listed(origin="live", overdue="true") == {live: None}
+
+    before = count_changes(api.ctx)
+    bad = api.client.get("/v1/applications", params={"origin": "legacy"}, headers=auth)
+    assert bad.status_code == 422
+    assert bad.headers["content-type"].startswith("application/problem+json")
+    assert [e["pointer"] for e in bad.json()["errors"]] == ["/query/origin"]
+    assert count_changes(api.ctx) == before

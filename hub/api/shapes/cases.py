@@ -123,6 +123,9 @@ SHAPES: dict[str, Schema] = {
                 ("application_no", "status"),
                 application_no=STRING,
                 source_no=nullable(STRING),
+                imported_from=nullable(
+                    {"type": "string", "description": "导入来源 the source of imported history"}
+                ),
                 status=STATUS,
                 institution=nullable(INSTITUTION_REF),
             )

@@ -16,7 +16,7 @@ from hub.ops import casebook, dunning
 from hub.services.access import supervised_directory
 from hub.services.casework import canonical_no
 from hub.services.errors import Invalid, ServiceError
-from hub.web import origin, pages
+from hub.web import pages
 from hub.web.console.common import (
     Operator,
     checked,
@@ -26,9 +26,6 @@ from hub.web.console.common import (
 )
 
 PAGE_SIZE = 100
-#: With imported history left out, how many pages of the list one answer reads at most to
-#: fill its own page (an import of old cases may put hundreds of them first).
-LIVE_SCAN_PAGES = 20
 FIELDS = {"/note": "note", "/application_no": "no"}
 
 
@@ -38,36 +35,23 @@ async def _board(request: Request, op: Operator, status: int = 200, **context: A
     cursor = request.query_params.get("cursor") or ""
     live_only = request.query_params.get("live") == "1"
 
-    def work(
-        s: Any,
-    ) -> tuple[list[dict[str, Any]], str | None, dict[str, str], list[dict[str, Any]]]:
-        items: list[dict[str, Any]] = []
-        imported: dict[str, str] = {}
-        after: str | None = cursor
-        for _ in range(LIVE_SCAN_PAGES if live_only else 1):
-            params = {
-                "overdue": "true",
-                "limit": str(PAGE_SIZE),
-                "institution": institution,
-                "cursor": after or "",
-            }
-            found = casebook.list_applications(ctx, s, op.principal, casebook.parse_query(params))
-            got = found["items"]
-            imported.update(origin.sources(s, (i["application_no"] for i in got)))
-            if live_only:
-                got = [i for i in got if i["application_no"] not in imported]
-            items.extend(got)
-            after = found["next_cursor"]
-            if not after or len(items) >= PAGE_SIZE:
-                break
-        return items, after, imported, supervised_directory(ctx, s, op.principal)
+    def work(s: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        params = {
+            "overdue": "true",
+            "limit": str(PAGE_SIZE),
+            "institution": institution,
+            "cursor": cursor,
+            "origin": "live" if live_only else "",
+        }
+        found = casebook.list_applications(ctx, s, op.principal, casebook.parse_query(params))
+        return found, supervised_directory(ctx, s, op.principal)
 
-    items, next_cursor, imported, institutions = await pages.read(request, work)
-    rows = []
-    for item in items:
-        late = sorted(item["overdue"], key=lambda d: d["due_at"])
-        no = item["application_no"]
-        rows.append({**item, "late": late, "imported_from": imported.get(no)})
+    found, institutions = await pages.read(request, work)
+    next_cursor = found["next_cursor"]
+    rows = [
+        {**item, "late": sorted(item["overdue"], key=lambda d: d["due_at"])}
+        for item in found["items"]
+    ]
     rows.sort(key=lambda r: -r["overdue_working_days"])  # the reddest first
     query = {"institution": institution, **({"live": "1"} if live_only else {})}
     return page(

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from hub.ops import casebook, governance
 from hub.services.delivery_failures import list_dead
-from hub.web import origin, pages
+from hub.web import pages
 from hub.web.console.common import Operator, console_page, page
 
 #: How far a count goes before the page says "200+".
@@ -25,7 +25,7 @@ def _count(ctx: Any, s: Session, op: Operator, **query: str) -> dict[str, Any]:
         ctx, s, op.principal, casebook.parse_query({**query, "limit": str(COUNT_LIMIT)})
     )
     n = len(found["items"])
-    imported = len(origin.sources(s, (i["application_no"] for i in found["items"])))
+    imported = sum(1 for i in found["items"] if i["imported_from"])
     return {"n": f"{n}+" if found["next_cursor"] else str(n), "imported": imported}
 
 
