@@ -14,7 +14,8 @@ from starlette.responses import Response
 from hub.api.declare import Answer, caller, operation, ref
 from hub.api.errors import HttpProblem
 from hub.api.support import hub_ctx, json_response
-from hub.services.case_import import CaseImporter
+from hub.services.case_import import CaseImporter, not_ndjson
+from hub.services.errors import Violation
 from hub.services.principal import Role
 from schemas.text import ascii_int
 
@@ -65,6 +66,7 @@ async def import_cases(request: Request) -> Response:
         lines.pop()
     if len(lines) > MAX_LINES:
         raise HttpProblem(413, f"超过 {MAX_LINES} 行 / over {MAX_LINES} lines")
+    _refuse_if_not_ndjson(lines)
     importer = CaseImporter(hub_ctx(request), principal)
 
     def run() -> dict[str, Any]:
@@ -85,6 +87,16 @@ async def import_cases(request: Request) -> Response:
         }
 
     return json_response(await run_in_threadpool(run))
+
+
+def _refuse_if_not_ndjson(lines: list[bytes]) -> None:
+    """A JSON array, CSV or gzip body is refused whole, with its first line, as the CLI
+    refuses such a file, instead of one report per line; nothing is imported."""
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            if reason := not_ndjson(line):
+                raise HttpProblem(422, reason, [Violation(f"/line/{number}", reason)])
+            return
 
 
 routes = [import_cases]

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import text
 
 from hub import cli
-from tests.support.api import Api, count_rows, make_number, number_is_valid
+from tests.support.api import Api, count_changes, count_rows, make_number, number_is_valid
 from tests.support.imports import import_line, ndjson
 
 NDJSON = {"content-type": "application/x-ndjson"}
@@ -319,3 +319,23 @@ def test_workers_number_after_the_day_and_repeat_safely(
     again = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert (again["imported"], again["duplicate"], again["invalid"]) == (0, 21, 0)
     assert len(_rows(api, "SELECT no FROM application")) == 22
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"[" + ndjson(import_line()).strip() + b"]\n",  # a JSON array
+        b"source,source_no,channel\nlegacy,A1,window\n",  # CSV
+        b"\n\x1f\x8b\x08\x00\x00\x00\x00\x00\n",  # gzip, after a blank line
+    ],
+)
+def test_a_body_that_is_not_ndjson_is_refused_whole(api: Api, body: bytes) -> None:
+    before = count_changes(api.ctx)
+    answer = _post(api, body)
+    assert answer.status_code == 422
+    assert answer.headers["content-type"].startswith("application/problem+json")
+    problem = answer.json()
+    assert "NDJSON" in problem["detail"]
+    first = 2 if body.startswith(b"\n") else 1
+    assert [e["pointer"] for e in problem["errors"]] == [f"/line/{first}"]
+    assert count_changes(api.ctx) == before
