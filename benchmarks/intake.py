@@ -147,7 +147,7 @@ def prepare(db: str, workdir: Path) -> tuple[dict[str, str], str | None]:
     return env, dropped
 
 
-def wait_ready(port: int, timeout: float = 30) -> None:
+def wait_ready(port: int, timeout: float = 120) -> None:
     end = time.monotonic() + timeout
     while time.monotonic() < end:
         try:

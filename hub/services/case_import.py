@@ -64,7 +64,7 @@ from hub.services.principal import Principal, Role
 from hub.store import imports
 from hub.store.models import Application, Deadline, PartyIndex, Referral
 from hub.store.sequences import next_day_sequence
-from hub.store.writes import emit, end_buffer, start_buffer
+from hub.store.unit_of_work import emit
 
 log = get_logger("hub.import")
 
@@ -484,7 +484,6 @@ class CaseImporter:
         with self.ctx.db.transaction() as session:
             fresh = self._sort_out(session, plans, outcomes)
             if fresh:
-                buffer = start_buffer(session)
                 days: dict[tuple[str, date], tuple[int, int]] = {}
                 region = self.ctx.settings.region
                 for plan in fresh:
@@ -496,7 +495,7 @@ class CaseImporter:
                         key = (region, business_day(plan.received_at))
                         kept, count = days.get(key, (0, 0))
                         days[key] = (kept, count + 1)
-                imports.take_day_numbers(session, buffer, days)
+                imports.take_day_numbers(session, days)
                 working_calendar.sync(session)
                 held: dict[str, int] = {}
                 for plan in fresh:
@@ -504,7 +503,7 @@ class CaseImporter:
                     if plan.institution is not None and plan.status in _HELD:
                         held[plan.institution] = held.get(plan.institution, 0) + 1
                     outcomes.append(LineOutcome(plan.line, "imported", plan.source_no, no))
-                end_buffer(session)
+                session.flush()
                 imports.add_open_cases(session, held)
         return outcomes
 

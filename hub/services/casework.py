@@ -26,7 +26,7 @@ from hub.services.routing import assign, release, route_new_case
 from hub.store import audit
 from hub.store.models import Application, Deadline
 from hub.store.outbox import enqueue
-from hub.store.writes import emit
+from hub.store.unit_of_work import emit
 
 #: The clock of a unit that dispatches a new case by hand (INTERFACE 17, `dispatch: manual`).
 UNIT_DISPATCH_DEADLINE = "dispatch_by"

@@ -29,7 +29,7 @@ from hub.services.errors import Conflict, Forbidden, Invalid, Violation
 from hub.services.principal import SYSTEM, Principal, Role
 from hub.store.models import Application, Institution, PartyIndex
 from hub.store.sequences import next_day_sequence
-from hub.store.writes import emit
+from hub.store.unit_of_work import emit
 
 QUERY_CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 

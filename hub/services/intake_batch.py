@@ -2,11 +2,13 @@
 
 Request handlers hand their validated application to the batcher and wait on a future. One
 thread takes what is queued (up to `max_batch`, waiting at most `linger` seconds for more),
-runs each through `intake.submit` in ONE transaction with a write buffer, and commits once:
-one fsync and one executemany per table for the whole batch instead of per application.
+runs each through `intake.submit` in ONE unit of work, and commits once: one fsync and one
+executemany per table for the whole batch instead of per application.
 
 Each application still gets its own answer. One refused by a rule (403, 409, 422, text that
-cannot be stored) is taken out of the batch before it has written anything; if the batch as
+cannot be stored) is taken out of the batch before it has written anything (its buffered
+rows are forgotten; should the unit of work have written some already, the batch fails and
+is run again as below, where the refusal rolls its own transaction back); if the batch as
 a whole fails (a racing Idempotency-Key, a lost connection), every application in it is run
 again on its own, so none is lost and none is written twice.
 """
@@ -32,7 +34,6 @@ from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal
 from hub.services.routing import prefetch_for_batch
 from hub.store.models import Application
-from hub.store.writes import end_buffer, start_buffer
 from schemas import text
 
 log = get_logger("hub.intake")
@@ -128,23 +129,22 @@ class IntakeBatcher:
         created: list[tuple[str, str]] = []  # (number, query code) written by this attempt
         written = False
         try:
-            with self.ctx.db.transaction() as session:
-                buffer = start_buffer(session)
+            with self.ctx.db.transaction() as uow:
                 prefetch_for_batch(
-                    session,
-                    buffer,
+                    uow,
                     [item.body for item in batch],
                     (self.ctx.settings.region, business_day(self.ctx.clock.now())),
                 )
                 for index, item in enumerate(batch):
-                    buffer.expected = len(batch) - index
-                    point = buffer.mark()
+                    uow.buffer.expected = len(batch) - index
+                    point = uow.mark()
                     try:
-                        outcomes.append(self._one(session, item, created))
+                        outcomes.append(self._one(uow, item, created))
                     except ServiceError as refused:
-                        buffer.rollback_to(point)
+                        if not uow.rollback_to(point):
+                            raise  # some of it is written: the whole transaction goes
                         outcomes.append(refused)
-                end_buffer(session)
+                uow.flush()
                 written = True
         except Exception:
             # Failing at COMMIT is ambiguous: the database may have committed before the

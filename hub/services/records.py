@@ -15,7 +15,7 @@ from hub.domain.status import Status
 from hub.services.context import HubContext
 from hub.services.registry_cache import REGISTRY
 from hub.store.models import Application, CaseEvent, Deadline, Referral
-from hub.store.writes import emit
+from hub.store.unit_of_work import emit
 from hub.vault import Vault
 
 

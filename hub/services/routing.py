@@ -20,7 +20,7 @@ from hub.services.registry_cache import REGISTRY, live_rows, live_statement
 from hub.store.bulk import run_together
 from hub.store.models import Institution
 from hub.store.sequences import day_block_statement, hold_day_block
-from hub.store.writes import WriteBuffer, buffer_of
+from hub.store.unit_of_work import of
 
 
 def candidate(inst: Any) -> Candidate:
@@ -55,20 +55,20 @@ def route_new_case(
     salt: str = "",
 ) -> str | None:
     covering = REGISTRY.coverage(session, category, district)
-    buffer = buffer_of(session)  # in a batch, earlier cases of the batch count too
-    if buffer is None:
-        live = REGISTRY.live(session, [c.id for c in covering])
-    else:  # one read per institution per batch; the batch's own assignments are added below
-        missing = [c.id for c in covering if c.id not in buffer.live]
+    # One read per institution per unit of work; its own assignments not yet written (the
+    # earlier cases of an intake batch) are added below.
+    buffer = of(session).buffer
+    missing = [c.id for c in covering if c.id not in buffer.live]
+    if missing:
         buffer.live.update(REGISTRY.live(session, missing))
-        live = buffer.live
+    live = buffer.live
     candidates = []
     for c in covering:
         row = live.get(c.id)
         if row is None:
             continue
-        pending = buffer.assigned.get(c.id, 0) if buffer is not None else 0
-        last = buffer.last_assigned.get(c.id) if buffer is not None else None
+        pending = buffer.assigned.get(c.id, 0)
+        last = buffer.last_assigned.get(c.id)
         candidates.append(
             Candidate(
                 id=c.id,
@@ -95,7 +95,6 @@ def route_new_case(
 
 def prefetch_for_batch(
     session: Session,
-    buffer: WriteBuffer,
     bodies: list[dict[str, Any]],
     numbers: tuple[str, date],
 ) -> None:
@@ -109,6 +108,7 @@ def prefetch_for_batch(
             for c in REGISTRY.coverage(session, body["category"], body["district"])
         }
     )
+    buffer = of(session).buffer
     conn = session.connection()
     region, day = numbers
     statements = [day_block_statement(conn.dialect, region, day, len(bodies))]
@@ -158,22 +158,18 @@ def competent_bodies(session: Session, category: str, district: str) -> list[dic
 
 
 def assign(session: Session, institution_id: str, at: datetime) -> None:
-    """Count one more open case for the institution (one atomic UPDATE, row-locked)."""
-    buffer = buffer_of(session)
-    if buffer is not None:
-        buffer.assign(institution_id, at)
-        return
-    session.connection().execute(
-        update(Institution)
-        .where(col(Institution.id) == institution_id)
-        .values(open_cases=col(Institution.open_cases) + 1, last_assigned_at=at)
-    )
+    """Count one more open case for the institution (added up per institution and written
+    with the unit of work, one atomic UPDATE each, row-locked in id order)."""
+    of(session).buffer.assign(institution_id, at)
 
 
 def release(session: Session, institution_id: str | None) -> None:
     """The case left the institution's hands (closed, rejected, returned, withdrawn, moved)."""
     if not institution_id:
         return
+    uow = of(session)
+    uow.write_buffer()  # this unit of work's own assignments first: the count must be > 0
+    uow.buffer.live.pop(institution_id, None)  # routing reads its load again
     session.connection().execute(
         update(Institution)
         .where(col(Institution.id) == institution_id, col(Institution.open_cases) > 0)

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, text
+from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.store.models import AuditEntry
-from hub.store.writes import emit
+from hub.store.unit_of_work import emit
 
 GENESIS = "0" * 64
 
@@ -120,12 +120,9 @@ def append(
         "prev_hash": prev,
     }
     entry["hash"] = _digest(entry)
-    if new_chain:
-        emit(session, AuditEntry, entry)  # with the batch, if one is running
-    else:
-        # Written at once: a second append to this chain in the same transaction finds
-        # this entry as its predecessor.
-        session.connection().execute(insert(AuditEntry), [entry])
+    # A second append to this chain in the same unit of work reads the chain's last
+    # entry, which writes the buffer first: it finds this entry as its predecessor.
+    emit(session, AuditEntry, entry)
     return entry
 
 

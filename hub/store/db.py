@@ -19,7 +19,7 @@ from sqlalchemy.orm import sessionmaker
 from sqlmodel import Session
 
 import hub.store.registry_revision  # noqa: F401  (every registry change moves its revision)
-from hub.store.unit_of_work import UnitOfWork
+from hub.store.unit_of_work import UnitOfWork, watch
 from hub.supervision import Supervised
 
 T = TypeVar("T")
@@ -282,6 +282,7 @@ class Database:
     def __init__(self, url: str, *, pool_size: int = 10, replica_url: str | None = None) -> None:
         self.url = url
         self.engine = make_engine(url, pool_size=pool_size)
+        watch(self.engine)  # a unit of work writes its buffer before a read that needs it
         sqlite = self.engine.dialect.name == "sqlite"
         self.read_engine = (
             make_engine(url, pool_size=pool_size, reader=True) if sqlite else self.engine

@@ -18,7 +18,7 @@ from sqlmodel import Session, col, select
 from hub.store.bulk import Statement, bind_date, placeholder, run_together
 from hub.store.models import Application, Institution
 from hub.store.sequences import hold_day_block
-from hub.store.writes import WriteBuffer
+from hub.store.unit_of_work import of
 
 # A day's counter moved past the highest number kept from the source (if higher), then a
 # block of `count` numbers after it: the hub's numbers follow the highest the day has.
@@ -67,9 +67,7 @@ def numbers_taken(session: Session, nos: Iterable[str]) -> set[str]:
     return set(session.exec(select(Application.no).where(col(Application.no).in_(wanted))).all())
 
 
-def take_day_numbers(
-    session: Session, buffer: WriteBuffer, days: dict[tuple[str, date], tuple[int, int]]
-) -> None:
+def take_day_numbers(session: Session, days: dict[tuple[str, date], tuple[int, int]]) -> None:
     """For each (region, day): (highest kept sequence, how many numbers the hub gives).
     One round trip; days in a fixed order, so concurrent importers lock them alike."""
     conn = session.connection()
@@ -84,6 +82,7 @@ def take_day_numbers(
         for region, day in keys
         for kept, count in [days[(region, day)]]
     ]
+    buffer = of(session).buffer
     for (region, day), rows in zip(keys, run_together(conn, statements), strict=True):
         hold_day_block(buffer, region, day, days[(region, day)][1], rows)
 

@@ -13,14 +13,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from hub import jsonutil
 from hub.domain import destinations
-from hub.store.models import OutboxMessage, OutboxPending
-from hub.store.sequences import next_party_sequence
-from hub.store.writes import buffer_of
+from hub.store.models import OutboxMessage
+from hub.store.unit_of_work import emit
 from hub.vault import Vault
 
 
@@ -73,15 +71,8 @@ def enqueue(
         "deliver_by": deliver_by,
         "created_at": occurred_at,
     }
-    buffer = buffer_of(session)
-    if buffer is not None:  # a batch: id and feed number are given when it is written
-        buffer.add(OutboxMessage, row)
-    else:
-        row["party_seq"] = next_party_sequence(session, destination)
-        conn = session.connection()
-        written = conn.execute(insert(OutboxMessage), row)  # one row: its id comes back
-        outbox_id = written.inserted_primary_key[0]  # type: ignore[index]
-        conn.execute(insert(OutboxPending), [OutboxPending.row_for(outbox_id, row)])
+    # Its id, feed number and pending row are given when the unit of work writes it.
+    emit(session, OutboxMessage, row)
     return message_id
 
 

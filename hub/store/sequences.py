@@ -16,7 +16,8 @@ from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
 from hub.store.bulk import Statement, bind_date, placeholder, run_together
-from hub.store.writes import WriteBuffer, buffer_of
+from hub.store.unit_of_work import of
+from hub.store.writes import WriteBuffer
 
 _NEXT_PARTY = text("UPDATE party_sequence SET last = last + 1 WHERE party = :party RETURNING last")
 _SEED_PARTY = text(
@@ -48,21 +49,20 @@ def hold_day_block(buffer: WriteBuffer, region: str, day: date, size: int, rows:
 
 
 def next_day_sequence(session: Session, region: str, day: date) -> int:
-    """The next number of the day. In a batch, numbers are taken as a block with one UPDATE
-    and the unused rest is given back before commit (the row stays locked throughout, so
-    the sequence remains gap-free)."""
-    buffer = buffer_of(session)
-    if buffer is not None:
-        block = buffer.numbers.get((region, day))
-        if block is None or block[0] > block[1]:
-            size = max(1, buffer.expected)
-            last = _take(session, region, day, size)
-            block = [last - size + 1, last, last - size + 1]
-            buffer.numbers[(region, day)] = block
-        number = block[0]
-        block[0] += 1
-        return number
-    return _take(session, region, day, 1)
+    """The next number of the day. Numbers are taken as a block with one UPDATE, as many as
+    the unit of work expects to need (`WriteBuffer.expected`: one, or the rest of an intake
+    batch), and the unused rest is given back when it writes (the row stays locked
+    throughout, so the sequence remains gap-free)."""
+    buffer = of(session).buffer
+    block = buffer.numbers.get((region, day))
+    if block is None or block[0] > block[1]:
+        size = max(1, buffer.expected)
+        last = _take(session, region, day, size)
+        block = [last - size + 1, last, last - size + 1]
+        buffer.numbers[(region, day)] = block
+    number = block[0]
+    block[0] += 1
+    return number
 
 
 def _take(session: Session, region: str, day: date, size: int) -> int:

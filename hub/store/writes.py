@@ -1,12 +1,11 @@
-"""Buffered writes: rows collected while a batch of use cases runs, then written at once.
+"""The write buffer of a unit of work (`hub.store.unit_of_work`): rows collected while its
+use cases run, then written at once.
 
-Intake runs many applications in one transaction (group commit). Instead of one INSERT per
-row, its steps hand rows to the session's `WriteBuffer`, which writes them with one
+Instead of one INSERT per row, the steps hand rows to the buffer, which writes them with one
 executemany per table, gives each outbox row its id (taken from the database first, so that
 its `outbox_pending` row goes in the same round trip) and its destination's next feed
-number, and adds the open-case counts to the institutions. Outside a batch there is no
-buffer and every step writes at once, so other use cases read back what they wrote in the
-same transaction.
+number, and adds the open-case counts to the institutions. Intake runs many applications in
+one unit of work (group commit); a use case changing one case writes the same way.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert
 from sqlmodel import Session
 
 from hub.store.bulk import (
@@ -37,8 +35,6 @@ from hub.store.models import (
     PartyIndex,
     Referral,
 )
-
-_KEY = "hub.write_buffer"
 
 #: Insert order: stable, so concurrent batches take row locks in the same order.
 _TABLES: tuple[type[Any], ...] = (
@@ -73,6 +69,8 @@ _OUTBOX_IDS_PG = (
 )
 _OUTBOX_LAST_ID_SQLITE = "SELECT coalesce(max(id), 0) FROM outbox"
 
+_NAMES: dict[type[Any], str] = {m: m.__table__.name for m in _TABLES}
+
 
 @dataclass(frozen=True)
 class Mark:
@@ -93,6 +91,23 @@ class WriteBuffer:
         #: how many applications of the batch are still to come (the size of the next block).
         self.numbers: dict[tuple[str, Any], list[int]] = {}
         self.expected = 1
+
+    def pending(self) -> bool:
+        """Is anything left to write?"""
+        return bool(self.assigned or self.numbers or any(self.rows.values()))
+
+    def pending_tables(self) -> frozenset[str]:
+        """The tables a statement must not touch before the buffer is written: those it
+        holds rows for, and those of the counters it will move. Not the institutions: their
+        open-case counts are increments, added at write; routing, which reads the counts,
+        adds `assigned` itself, and `routing.release` writes the buffer before it
+        decrements (so a registry read during a batch does not write it early)."""
+        names = {_NAMES[m] for m, rows in self.rows.items() if rows}
+        if self.rows.get(OutboxMessage):
+            names.add("party_sequence")
+        if self.numbers:
+            names.add("day_sequence")
+        return frozenset(names)
 
     def add(self, model: type[Any], row: dict[str, Any]) -> None:
         self.rows[model].append(row)
@@ -182,32 +197,7 @@ class WriteBuffer:
         self.rows.clear()
         self.assigned.clear()
         self.last_assigned.clear()
+        self.live.clear()  # read before these assignments: routing reads them again
 
 
-def buffer_of(session: Session) -> WriteBuffer | None:
-    buffer: WriteBuffer | None = session.info.get(_KEY)
-    return buffer
-
-
-def start_buffer(session: Session) -> WriteBuffer:
-    buffer = WriteBuffer()
-    session.info[_KEY] = buffer
-    return buffer
-
-
-def end_buffer(session: Session) -> None:
-    buffer = session.info.pop(_KEY, None)
-    if buffer is not None:
-        buffer.flush(session)
-
-
-def emit(session: Session, model: type[Any], row: dict[str, Any]) -> None:
-    """Write `row` into `model`'s table now, or with the batch when one is running."""
-    buffer = buffer_of(session)
-    if buffer is not None:
-        buffer.add(model, row)
-    else:
-        session.connection().execute(insert(model), [row])
-
-
-__all__ = ["WriteBuffer", "buffer_of", "emit", "end_buffer", "start_buffer"]
+__all__ = ["Mark", "WriteBuffer"]

@@ -15,6 +15,7 @@ from hub.services.intake_batch import IntakeBatcher, Submission
 from hub.services.principal import Principal, Role
 from hub.services.registry import load
 from hub.store.models import Application, Institution, Unit
+from hub.store.unit_of_work import UnitOfWork
 from tests.support.api import SMALL_REGISTRY, Api, application_body, count_rows, number_is_valid
 
 PORTAL = Principal(Role.PORTAL, "portal")
@@ -175,3 +176,26 @@ def test_a_batch_writes_each_outbox_row_with_its_pending_row(api: Api) -> None:
     assert [(p.outbox_id, p.destination, p.application_no) for p in pending] == [
         (r.id, r.destination, r.application_no) for r in outbox
     ]
+
+
+def test_a_batch_is_written_once_at_its_end(api: Api, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reads an application needs (registry, idempotency, calendar) name no buffered
+    table: nothing makes the unit of work write before the batch ends (group commit)."""
+    writes: list[int] = []
+    real = UnitOfWork.write_buffer
+
+    def counted(uow: UnitOfWork) -> None:
+        writes.append(sum(len(rows) for rows in uow.buffer.rows.values()))
+        real(uow)
+
+    monkeypatch.setattr(UnitOfWork, "write_buffer", counted)
+    bodies = [application_body(), application_body(category="neighbor")] * 4
+    bodies.append(application_body(channel="window", received_at="2026-11-20T16:00:00+08:00"))
+    window = Principal(Role.INSTITUTION, "pm-a")
+    items = [
+        Submission(PORTAL if b["channel"] == "online" else window, b, f"k-{i}", _digest(b))
+        for i, b in enumerate(bodies)
+    ]
+    IntakeBatcher(api.ctx).run_batch(items)
+    assert all(item.future.result().status == 201 for item in items)
+    assert len([w for w in writes if w]) == 1, writes

@@ -1,28 +1,144 @@
-"""The unit of work: what `Database.transaction()` and `Database.run()` hand out."""
+"""The unit of work: what `Database.transaction()` and `Database.run()` hand out, and how it
+writes (always through its buffer, before a read that needs the rows, at commit)."""
 
 from __future__ import annotations
 
-from sqlalchemy import text
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
+import pytest
+from sqlalchemy import func, text
+from sqlmodel import col, select
+
+from hub.services import routing
+from hub.store import audit
 from hub.store.db import Database
-from hub.store.unit_of_work import UnitOfWork
+from hub.store.models import AuditEntry, Institution
+from hub.store.unit_of_work import UnitOfWork, emit
 from tests.integration.conftest import Tokens
 
+AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
-def test_a_transaction_is_a_unit_of_work_and_a_read_is_not(hub_db: tuple[str, Tokens]) -> None:
-    db = Database(hub_db[0], pool_size=2)
+
+@pytest.fixture
+def db(hub_db: tuple[str, Tokens]) -> Iterator[Database]:
+    database = Database(hub_db[0], pool_size=2)
     try:
-        with db.transaction() as uow:
-            assert isinstance(uow, UnitOfWork)
-            uow.connection().execute(
-                text("INSERT INTO party_sequence (party, last) VALUES ('uow:x', 7)")
-            )
-        assert db.run(lambda uow: isinstance(uow, UnitOfWork))
-        with db.read() as session:
-            assert not isinstance(session, UnitOfWork)
-            last = session.connection().execute(
-                text("SELECT last FROM party_sequence WHERE party = 'uow:x'")
-            )
-            assert last.scalar_one() == 7
+        yield database
     finally:
-        db.dispose()
+        database.dispose()
+
+
+def _append(uow: UnitOfWork, chain: str, action: str, *, new_chain: bool = False) -> str:
+    entry = audit.append(
+        uow,
+        chain=chain,
+        at=AT,
+        actor_role="system",
+        actor_party=None,
+        action=action,
+        new_chain=new_chain,
+    )
+    return str(entry["hash"])
+
+
+def _entries(db: Database, chain: str) -> list[str]:
+    with db.read() as session:
+        rows = session.exec(
+            select(AuditEntry.action).where(AuditEntry.chain == chain).order_by(col(AuditEntry.id))
+        )
+        return list(rows)
+
+
+def test_a_transaction_is_a_unit_of_work_and_a_read_is_not(db: Database) -> None:
+    with db.transaction() as uow:
+        assert isinstance(uow, UnitOfWork)
+        uow.connection().execute(
+            text("INSERT INTO party_sequence (party, last) VALUES ('uow:x', 7)")
+        )
+    assert db.run(lambda uow: isinstance(uow, UnitOfWork))
+    with db.read() as session:
+        assert not isinstance(session, UnitOfWork)
+        last = session.connection().execute(
+            text("SELECT last FROM party_sequence WHERE party = 'uow:x'")
+        )
+        assert last.scalar_one() == 7
+        with pytest.raises(TypeError, match="unit of work"):
+            emit(session, AuditEntry, {})
+
+
+def test_rows_wait_in_the_buffer_until_a_read_of_their_table_or_the_commit(
+    db: Database,
+) -> None:
+    with db.transaction() as uow:
+        first = _append(uow, "uow:a", "first", new_chain=True)
+        # A read of another table leaves the buffer as it is.
+        uow.connection().execute(text("SELECT count(*) FROM party_sequence")).scalar_one()
+        assert uow.writes == 0
+        # A second append reads the chain's last entry (ORM select): the first is written
+        # before that read and found as its predecessor.
+        _append(uow, "uow:a", "second")
+        assert uow.writes == 1
+        second = uow.exec(
+            select(AuditEntry).where(AuditEntry.chain == "uow:a", AuditEntry.action == "second")
+        )
+        assert uow.writes == 2  # the read wrote the second entry first
+        assert second.one().prev_hash == first
+        _append(uow, "uow:a", "third")
+        # A Core read through the connection sees the buffered rows as well.
+        count = uow.connection().execute(
+            select(func.count()).select_from(AuditEntry).where(AuditEntry.chain == "uow:a")
+        )
+        assert count.scalar_one() == 3
+        _append(uow, "uow:a", "fourth")
+        writes = uow.writes
+    assert writes == 3  # the fourth waited for the commit
+    assert _entries(db, "uow:a") == ["first", "second", "third", "fourth"]
+    with db.read() as session:
+        assert audit.verify(session)[1] == []
+
+
+def test_what_is_forgotten_is_not_written_and_a_written_row_cannot_be_forgotten(
+    db: Database,
+) -> None:
+    with pytest.raises(LookupError), db.transaction() as uow:
+        _append(uow, "uow:b", "kept", new_chain=True)
+        point = uow.mark()
+        _append(uow, "uow:c", "refused", new_chain=True)
+        uow.flush()
+        assert not uow.rollback_to(point)  # only rolling back the transaction undoes it
+        raise LookupError("so the transaction goes")
+    assert _entries(db, "uow:b") == []
+    with db.transaction() as uow:
+        _append(uow, "uow:b", "kept", new_chain=True)
+        point = uow.mark()
+        _append(uow, "uow:c", "refused", new_chain=True)
+        assert uow.rollback_to(point)
+    assert _entries(db, "uow:b") == ["kept"]
+    assert _entries(db, "uow:c") == []
+
+
+def test_a_failed_unit_of_work_writes_nothing(db: Database) -> None:
+    with pytest.raises(RuntimeError), db.transaction() as uow:
+        _append(uow, "uow:d", "lost", new_chain=True)
+        raise RuntimeError("refused after the append")
+    assert _entries(db, "uow:d") == []
+
+
+def test_an_assignment_then_a_release_in_one_unit_of_work_cancel_out(db: Database) -> None:
+    def load() -> int:
+        with db.read() as session:
+            inst = session.get(Institution, "pm-a")
+            assert inst is not None
+            return inst.open_cases
+
+    before = load()
+    with db.transaction() as uow:
+        routing.assign(uow, "pm-a", AT)
+        # A registry read does not write the buffered count early...
+        uow.exec(select(Institution).where(Institution.id == "pm-a")).one()
+        assert uow.writes == 0
+        # ...a release does, so that its `open_cases > 0` guard sees this assignment.
+        routing.release(uow, "pm-a")
+        routing.assign(uow, "pm-a", AT)
+    assert load() == before + 1
