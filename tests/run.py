@@ -1,19 +1,30 @@
 """The suite's one entry point: `./dev test` and CI's `.ci/run` both come here.
 
-Runs pytest over `tests/`. Under `CI=true` every broker and database test must reach the
-real RabbitMQ and PostgreSQL (the fixtures fail instead of skipping). A run that executes
-no test is a failure, never a pass.
+Runs pytest over `tests/`, in one worker process per core (pytest-xdist, at most 4; pass
+`-n 0` for a single process, or `-n N`): every test has its own database and broker prefix,
+so tests share nothing but the machine's services. Under `CI=true` every broker and
+database test must reach the real RabbitMQ and PostgreSQL (the fixtures fail instead of
+skipping). A run that executes no test is a failure, never a pass.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
 
 
+def workers(args: list[str]) -> list[str]:
+    """`-n` for the run unless the caller chose one."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in args):
+        return []
+    return ["-n", str(min(os.cpu_count() or 1, 4))]
+
+
 def main() -> int:
-    code = int(pytest.main(["-p", "no:cacheprovider", *sys.argv[1:]]))
+    args = sys.argv[1:]
+    code = int(pytest.main(["-p", "no:cacheprovider", *workers(args), *args]))
     if code == int(pytest.ExitCode.NO_TESTS_COLLECTED):
         print("no test was executed: that is a failure", file=sys.stderr)
         return 1

@@ -58,7 +58,8 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def env_for(tmp: Path) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    # HUB_ settings and a PYTHONPATH (a developer may point it at a checkout) stay out
+    keep = {k: v for k, v in os.environ.items() if not k.startswith("HUB_") and k != "PYTHONPATH"}
     return {
         **keep,
         "HUB_DATA_DIR": str(tmp),

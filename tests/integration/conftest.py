@@ -9,7 +9,6 @@ without paying for migrations in every test.
 from __future__ import annotations
 
 import shutil
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,16 +53,6 @@ def pg_template(
     drop_pg_database(pg_admin_url, url)
 
 
-def _pg_copy(admin_url: str, template_url: str) -> str:
-    import psycopg
-
-    name = f"hub_test_{uuid.uuid4().hex[:12]}"
-    template = template_url.rsplit("/", 1)[1]
-    with psycopg.connect(admin_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
-    return admin_url.rsplit("/", 1)[0] + "/" + name
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str, Tokens]]:
     """A fresh migrated database with the small registry and tokens: (url, tokens)."""
@@ -74,7 +63,7 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
         return
     admin = request.getfixturevalue("pg_admin_url")
     template, tokens = request.getfixturevalue("pg_template")
-    url = _pg_copy(admin, template)
+    url = create_pg_database(admin, template.rsplit("/", 1)[1])
     yield url, tokens
     drop_pg_database(admin, url)
 

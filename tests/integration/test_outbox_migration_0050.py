@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
+
 from hub.store.db import Database
 from hub.store.migrate import upgrade
 from hub.store.models import OutboxSent
 
 
+@pytest.mark.empty_database
 def test_migration_0050_keeps_what_was_sent_and_what_is_still_to_send(
     database_url: str,
 ) -> None:

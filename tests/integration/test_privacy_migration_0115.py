@@ -4,6 +4,7 @@ gives each token the party's whole spending (never less than it had)."""
 
 from __future__ import annotations
 
+import pytest
 from alembic import command
 from sqlalchemy import text
 
@@ -20,6 +21,7 @@ _RELEASE = (
 )
 
 
+@pytest.mark.empty_database
 def test_migration_0115_adds_up_the_data_bureau_tokens_budgets(database_url: str) -> None:
     upgrade(database_url, "0114")
     db = Database(database_url)

@@ -260,6 +260,7 @@ def _legacy_entries(url: str, *, tamper: bool = False) -> None:
         engine.dispose()
 
 
+@pytest.mark.empty_database
 def test_the_upgrade_keys_the_chains_an_older_build_wrote(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -281,6 +282,7 @@ def test_the_upgrade_keys_the_chains_an_older_build_wrote(
         ctx.db.dispose()
 
 
+@pytest.mark.empty_database
 def test_the_upgrade_refuses_to_key_a_trail_already_broken(
     database_url: str, tmp_path: Path
 ) -> None:

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from hub.delivery.directory import Directory, Route
@@ -93,6 +94,7 @@ def test_a_units_messages_are_its_feed_not_a_portal_push(api: Api) -> None:
     assert directory.party(destinations.ADMIN).route is Route.FEED
 
 
+@pytest.mark.empty_database
 def test_migration_0120_qualifies_stored_destinations(database_url: str) -> None:
     upgrade(database_url, "0151")
     db = Database(database_url)

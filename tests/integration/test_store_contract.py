@@ -297,6 +297,7 @@ def test_idempotency_record_replays_and_refuses_another_body(ctx: HubContext) ->
         remember(session, ctx.vault, PORTAL, "k-1", "digest-a", answer, ctx.clock.now())
 
 
+@pytest.mark.empty_database
 def test_migrations_are_idempotent(database_url: str, tmp_path: Path) -> None:
     upgrade(database_url)
     upgrade(database_url)
@@ -326,6 +327,7 @@ def test_migrations_are_idempotent(database_url: str, tmp_path: Path) -> None:
         hub.db.dispose()
 
 
+@pytest.mark.empty_database
 def test_the_migrations_build_the_schema_the_models_describe(database_url: str) -> None:
     """A model changed without its migration (or the reverse) shows up here, as the
     difference Alembic's autogenerate would write into a new migration."""
