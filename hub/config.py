@@ -312,7 +312,7 @@ class AuditSettings:
 
 @dataclass(frozen=True)
 class IntakeSettings:
-    """Group commit of intake (hub.services.intake_batch)."""
+    """Group commit of intake (hub.api.intake_batch)."""
 
     max_batch: int = 64
     linger_seconds: float = 0.002

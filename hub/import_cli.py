@@ -93,6 +93,7 @@ def _work(path: str, worker: int, workers: int, batch: int, out: Any, verbose: b
     """One importing process: its share of the file; each batch's counts and reports, and
     the lines checked so far, to the parent through `out`."""
     try:
+        from hub import import_runs
         from hub.bootstrap import bootstrap
         from hub.cli import configure_logging
         from hub.logsafety import install
@@ -106,7 +107,7 @@ def _work(path: str, worker: int, workers: int, batch: int, out: Any, verbose: b
         importer = CaseImporter(ctx, _principal(), batch_size=batch, on_checked=on_checked)
         blank = [0]
         with open(path, "rb") as stream:
-            for outcomes in importer.run(_lines(stream, worker, workers, blank)):
+            for outcomes in import_runs.run(importer, _lines(stream, worker, workers, blank)):
                 out.put(("batch", _counts(outcomes), [o.report() for o in outcomes if o.errors]))
         ctx.db.dispose()
         out.put(("done", worker, blank[0]))
@@ -279,6 +280,7 @@ def _in_this_process(
 ) -> str | None:
     """The import in one process (SQLite, stdin, --workers 1); "not NDJSON" when stdin
     was refused."""
+    from hub import import_runs
     from hub.bootstrap import bootstrap
     from hub.services.case_import import CaseImporter, not_ndjson
 
@@ -294,7 +296,7 @@ def _in_this_process(
         importer = CaseImporter(ctx, _principal(), batch_size=args.batch, on_checked=tell)
         try:
             rest = itertools.chain([first] if first else [], lines)
-            for outcomes in importer.run(rest):
+            for outcomes in import_runs.run(importer, rest):
                 take(_counts(outcomes), [o.report() for o in outcomes if o.errors])
         finally:
             ctx.db.dispose()

@@ -22,6 +22,7 @@ from hub.api.errors import (
     on_service_error,
     on_unexpected,
 )
+from hub.api.intake_batch import IntakeBatcher
 from hub.api.problems import problem
 from hub.api.request_metrics import RequestMetrics
 from hub.api.response_headers import NoSniff
@@ -32,7 +33,6 @@ from hub.domain.errors import DomainError
 from hub.optional import optional_module
 from hub.services.context import HubContext
 from hub.services.errors import ServiceError
-from hub.services.intake_batch import IntakeBatcher
 
 #: Topic modules, each with `routes`; optional ones are skipped until they exist.
 ROUTE_MODULES = (

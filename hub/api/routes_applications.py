@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from hub.api.declare import ANY_ROLE, PUBLIC, Answer, caller, operation, query, ref
+from hub.api.intake_batch import IntakeBatcher
 from hub.api.support import (
     creating,
     guarded_lookup,
@@ -40,7 +41,6 @@ from hub.services.casework import canonical_no
 from hub.services.context import HubContext
 from hub.services.errors import NotFound
 from hub.services.idempotency import request_hash
-from hub.services.intake_batch import IntakeBatcher
 from hub.services.principal import Principal, Role
 
 
@@ -67,7 +67,7 @@ from hub.services.principal import Principal, Role
     problems=(429,),
 )
 async def submit(request: Request) -> Response:
-    """Intake goes through the group-commit batcher (hub.services.intake_batch)."""
+    """Intake goes through the group-commit batcher (hub.api.intake_batch)."""
     principal = caller(request)
     body, raw = await json_body(request)
     body = intake.with_district(body)

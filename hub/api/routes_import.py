@@ -1,6 +1,6 @@
 """`POST /v1/import/cases` (INTERFACE 12): historical cases as NDJSON, up to 10,000 lines or
 50 MB a request; answers the summary and the refused lines' reports. Thin: the lines go to
-`hub.services.case_import`, each line its own unit of work."""
+`hub.services.case_import`, a unit of work a batch (`hub.import_runs`)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from hub import import_runs
 from hub.api.declare import Answer, caller, operation, ref
 from hub.api.errors import HttpProblem
 from hub.api.support import hub_ctx, json_response
@@ -72,7 +73,7 @@ async def import_cases(request: Request) -> Response:
     def run() -> dict[str, Any]:
         counts = {"imported": 0, "duplicate": 0, "invalid": 0}
         refused: list[dict[str, Any]] = []
-        for outcomes in importer.run(enumerate(lines, start=1)):
+        for outcomes in import_runs.run(importer, enumerate(lines, start=1)):
             for o in outcomes:
                 counts[o.result] += 1
                 if o.errors:

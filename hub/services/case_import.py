@@ -11,14 +11,14 @@ A batch of lines runs in three steps:
 2. **look up** in one read what the batch needs from the database: cases of the same
    `(source, source_no)` (same content: `duplicate`; other content: invalid at
    `/source_no`) and kept numbers already taken;
-3. **write** the rest in one transaction through the write buffer (`hub.store.writes`), as
-   intake does: the day's numbers taken as blocks after the highest number the day has,
-   the case row, party indexes, the timeline, deadlines marked met or missed from the
-   events, referrals and one audit entry a case. No outbox row: history is not announced.
+3. **write** the rest in the caller's unit of work (`CaseImporter.write`; the entrypoints
+   open one a batch through `hub.import_runs`), through its write buffer as intake does: the
+   day's numbers taken as blocks after the highest number the day has, the case row, party
+   indexes, the timeline, deadlines marked met or missed from the events, referrals and one
+   audit entry a case. No outbox row: history is not announced.
 
-Each line is its own unit of work: a refused line writes nothing and the others go on; if
-the transaction as a whole fails (a concurrent import of the same case), each line of the
-batch is run again alone.
+A refused line writes nothing and the others go on; if a batch's unit of work fails as a
+whole (a concurrent import of the same case), each line of it is written again alone.
 """
 
 from __future__ import annotations
@@ -53,7 +53,6 @@ from hub.domain.status import (
     status_for_referral_request,
     status_for_referral_result,
 )
-from hub.logsafety import get_logger
 from hub.services import calendar as working_calendar
 from hub.services import records
 from hub.services.casework import record_audit
@@ -65,8 +64,6 @@ from hub.store import imports
 from hub.store.models import Application, Deadline, PartyIndex, Referral
 from hub.store.sequences import next_day_sequence
 from hub.store.unit_of_work import emit
-
-log = get_logger("hub.import")
 
 #: Which open clocks an institution event stops (as `lifecycle._MEETS`); a final event
 #: (rejected, returned, closed) stops them all.
@@ -151,6 +148,15 @@ def _at(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
+@dataclass
+class Checked:
+    """A batch after its checks: the refused lines' outcomes by line, the others' plans."""
+
+    now: datetime
+    outcomes: dict[int, LineOutcome] = field(default_factory=dict)
+    plans: list[Plan] = field(default_factory=list)
+
+
 class CaseImporter:
     """Imports lines for one principal (`admin`, or an `institution` for its own cases)."""
 
@@ -173,24 +179,27 @@ class CaseImporter:
 
     # ------------------------------------------------------------------ the whole run
 
-    def run(self, lines: Iterable[tuple[int, str | bytes]]) -> Iterator[list[LineOutcome]]:
-        """The outcomes of `lines` ((number, text), numbered from 1), a batch at a time."""
+    def batches(
+        self, lines: Iterable[tuple[int, str | bytes]]
+    ) -> Iterator[list[tuple[int, str | bytes]]]:
+        """`lines` ((number, text), numbered from 1) in batches of `batch_size`."""
         batch: list[tuple[int, str | bytes]] = []
         for item in lines:
             batch.append(item)
             if len(batch) >= self.batch_size:
-                yield self.import_batch(batch)
+                yield batch
                 batch = []
         if batch:
-            yield self.import_batch(batch)
+            yield batch
 
-    def import_batch(self, batch: list[tuple[int, str | bytes]]) -> list[LineOutcome]:
+    def check_batch(self, batch: list[tuple[int, str | bytes]]) -> Checked:
+        """Check every line of `batch` (nothing is written): the refused lines' outcomes
+        and the plans of the others, to be written by `write` in one unit of work."""
         now = self.ctx.clock.now()
         if not self._registry:
             with self.ctx.db.read() as session:
                 self._registry = imports.registered(session)
-        outcomes: dict[int, LineOutcome] = {}
-        plans: list[Plan] = []
+        checked = Checked(now)
         for number, raw in batch:
             if isinstance(raw, bytes | bytearray) and not raw.strip():
                 continue
@@ -200,15 +209,12 @@ class CaseImporter:
             if self.on_checked is not None:
                 self.on_checked(self.checked)
             try:
-                plans.append(self.check(number, raw, now))
+                checked.plans.append(self.check(number, raw, now))
             except Refused as exc:
-                outcomes[number] = LineOutcome(
+                checked.outcomes[number] = LineOutcome(
                     number, "invalid", _source_no_of(raw), errors=exc.errors
                 )
-        if plans:
-            for outcome in self._write(plans, now):
-                outcomes[outcome.line] = outcome
-        return [outcomes[n] for n in sorted(outcomes)]
+        return checked
 
     # ------------------------------------------------------------------ 1. check a line
 
@@ -465,46 +471,34 @@ class CaseImporter:
 
     # ------------------------------------------------------------------ 2.-3. look up, write
 
-    def _write(self, plans: list[Plan], now: datetime) -> list[LineOutcome]:
-        try:
-            return self._in_one_transaction(plans, now)
-        except IntegrityError as exc:  # raced by a concurrent import: each line alone
-            # Not the database's text: its DETAIL names the key's values (personal data).
-            log.warning("import batch raced; one by one", lines=len(plans), constraint=_name(exc))
-            out: list[LineOutcome] = []
-            for plan in plans:
-                try:
-                    out.extend(self._in_one_transaction([plan], now))
-                except IntegrityError:
-                    out.extend(self._in_one_transaction([plan], now))  # now it is found
-            return out
-
-    def _in_one_transaction(self, plans: list[Plan], now: datetime) -> list[LineOutcome]:
+    def write(self, session: Session, plans: list[Plan], now: datetime) -> list[LineOutcome]:
+        """Write the checked `plans` in the caller's unit of work: each new case with its
+        number, history, deadlines and audit entry; repeats are `duplicate`, a
+        `(source, source_no)` with other content `invalid`."""
         outcomes: list[LineOutcome] = []
-        with self.ctx.db.transaction() as session:
-            fresh = self._sort_out(session, plans, outcomes)
-            if fresh:
-                days: dict[tuple[str, date], tuple[int, int]] = {}
-                region = self.ctx.settings.region
-                for plan in fresh:
-                    if plan.kept is not None:
-                        key = (plan.kept.region, plan.kept.day)
-                        kept, count = days.get(key, (0, 0))
-                        days[key] = (max(kept, plan.kept.sequence), count)
-                    else:
-                        key = (region, business_day(plan.received_at))
-                        kept, count = days.get(key, (0, 0))
-                        days[key] = (kept, count + 1)
-                imports.take_day_numbers(session, days)
-                working_calendar.sync(session)
-                held: dict[str, int] = {}
-                for plan in fresh:
-                    no = self._write_case(session, plan, now)
-                    if plan.institution is not None and plan.status in _HELD:
-                        held[plan.institution] = held.get(plan.institution, 0) + 1
-                    outcomes.append(LineOutcome(plan.line, "imported", plan.source_no, no))
-                session.flush()
-                imports.add_open_cases(session, held)
+        fresh = self._sort_out(session, plans, outcomes)
+        if fresh:
+            days: dict[tuple[str, date], tuple[int, int]] = {}
+            region = self.ctx.settings.region
+            for plan in fresh:
+                if plan.kept is not None:
+                    key = (plan.kept.region, plan.kept.day)
+                    kept, count = days.get(key, (0, 0))
+                    days[key] = (max(kept, plan.kept.sequence), count)
+                else:
+                    key = (region, business_day(plan.received_at))
+                    kept, count = days.get(key, (0, 0))
+                    days[key] = (kept, count + 1)
+            imports.take_day_numbers(session, days)
+            working_calendar.sync(session)
+            held: dict[str, int] = {}
+            for plan in fresh:
+                no = self._write_case(session, plan, now)
+                if plan.institution is not None and plan.status in _HELD:
+                    held[plan.institution] = held.get(plan.institution, 0) + 1
+                outcomes.append(LineOutcome(plan.line, "imported", plan.source_no, no))
+            session.flush()
+            imports.add_open_cases(session, held)
         return outcomes
 
     def _sort_out(
@@ -736,7 +730,7 @@ def _history(row: dict[str, Any], met_at: datetime | None, now: datetime) -> dic
     return row
 
 
-def _name(exc: IntegrityError) -> str | None:
+def constraint_name(exc: IntegrityError) -> str | None:
     """The violated constraint's name (PostgreSQL), without the values it names."""
     diag = getattr(exc.orig, "diag", None)
     return getattr(diag, "constraint_name", None)

@@ -14,8 +14,8 @@ import pytest
 from starlette.testclient import TestClient
 
 from hub.api.app import create_app
+from hub.api.intake_batch import IntakeBatcher, Submission
 from hub.services.errors import Invalid
-from hub.services.intake_batch import IntakeBatcher, Submission
 from hub.services.principal import Principal, Role
 from tests.integration.test_api_bad_input import assert_problem
 from tests.support.api import Api, application_body, count_rows, make_number

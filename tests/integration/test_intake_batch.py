@@ -1,4 +1,4 @@
-"""Group commit (hub.services.intake_batch) and repeatable registry loads, on both databases."""
+"""Group commit (hub.api.intake_batch) and repeatable registry loads, on both databases."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from sqlmodel import func, select
 
+from hub.api.intake_batch import IntakeBatcher, Submission
 from hub.services.errors import Conflict, Forbidden, Invalid
 from hub.services.idempotency import request_hash
-from hub.services.intake_batch import IntakeBatcher, Submission
 from hub.services.principal import Principal, Role
 from hub.services.registry import load
 from hub.store.models import Application, Institution, Unit

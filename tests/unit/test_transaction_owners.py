@@ -29,6 +29,8 @@ ENTRYPOINTS: dict[str, str] = {
     "hub/api/token_cache.py": "the API's background writer of tokens' last use",
     "hub/server.py": "`hub serve --demo`: the demo tokens",
     "hub/audit_checkpointer.py": "signed audit checkpoints, on a timer and on demand",
+    "hub/api/intake_batch.py": "HTTP intake's group commit: one unit of work a batch",
+    "hub/import_runs.py": "the import (CLI and route): one unit of work a batch of lines",
 }
 
 
@@ -37,14 +39,6 @@ def is_command(path: str) -> bool:
     per command, or one per step of a long one."""
     name = Path(path).name
     return path.startswith("hub/") and (name == "cli.py" or name.endswith("_cli.py"))
-
-
-#: Services that still open their own (issue 13): each goes as it is converted. The test
-#: fails when one no longer does, so that the list only shrinks.
-NOT_YET: dict[str, str] = {
-    "hub/services/intake_batch.py": "group commit of intake (uowa)",
-    "hub/services/case_import.py": "the import's batches (import)",
-}
 
 
 def _receiver(node: ast.expr) -> str:
@@ -98,18 +92,12 @@ def test_only_entrypoints_open_units_of_work() -> None:
     strays = {
         path: lines
         for path, lines in openers().items()
-        if path not in ENTRYPOINTS and path not in NOT_YET and not is_command(path)
+        if path not in ENTRYPOINTS and not is_command(path)
     }
     assert not strays, (
         f"these modules open a transaction but are no entrypoint: {strays}; take the "
         "caller's session (the route, page, scheduler, connector or command opens it)"
     )
-
-
-def test_the_list_of_services_still_to_convert_only_shrinks() -> None:
-    found = openers()
-    done = sorted(path for path in NOT_YET if path not in found)
-    assert not done, f"these no longer open a transaction: remove them from NOT_YET: {done}"
 
 
 def test_each_entrypoint_listed_exists() -> None:
