@@ -30,8 +30,18 @@ def _print(view: dict[str, Any]) -> None:
         f"{view['ceiling_per_year']:g}, grantable {view['grantable']:g}"
     )
     for g in view["grants"]:
-        who = g["granted_by"]["login"] or g["granted_by"]["party"] or g["granted_by"]["role"]
+        who = _who(g["granted_by"])
         print(f"  #{g['id']} {g['granted_at']} +{g['epsilon']:g} {who}: {g['reason']}")
+
+
+def _who(by: dict[str, Any]) -> str:
+    """Who granted: a person's login, the operator a command named, or the API token's id
+    (an admin token has no name of its own; its id tells one token from another)."""
+    if by["login"] or by["party"]:
+        return str(by["login"] or by["party"])
+    if by["token"]:
+        return f"{by['role']} 令牌 token {by['token']}"
+    return str(by["role"])
 
 
 def _run(work: Any) -> int:

@@ -186,3 +186,25 @@ def test_the_cli_shows_and_grants(
     (entry,) = _entries(api)
     assert entry.actor_party == "ops-li" and entry.detail is not None
     assert entry.detail["reason"] == "年度统计 annual statistics"
+
+
+def test_the_cli_names_the_token_an_api_grant_came_with(
+    api: Api,
+    hub_db: tuple[str, Tokens],
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    granted = api.client.post(
+        "/v1/admin/privacy-budget",
+        json={"epsilon": 0.5, "reason": "季度核对 quarterly check"},
+        headers=api.auth("admin"),
+    )
+    assert granted.status_code in (200, 201), granted.text
+    monkeypatch.setenv("HUB_DATABASE_URL", hub_db[0])
+    assert cli.main(["privacy", "budget", "show"]) == 0
+    line = next(x for x in capsys.readouterr().out.splitlines() if "季度核对" in x)
+    token_id = line.split("令牌 token ", 1)[1].split(":", 1)[0]
+    assert line.startswith("  #") and "+0.5 admin 令牌 token " in line
+    with api.ctx.db.read() as s:
+        (stored,) = s.exec(select(DpGrant.granted_by_token)).all()
+    assert stored and token_id == stored
