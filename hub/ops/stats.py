@@ -122,17 +122,17 @@ def compute(
 
     rows: dict[str, dict[str, Any]] = defaultdict(_new_row)
     for c in queries.counts(session, pop, now, OPEN_STATUSES):
-        r = rows[str(c.key)]
+        r = rows[str(c["key"])]
         r.update(
-            received=int(c.received),
-            online=int(c.online),
-            window=int(c.received) - int(c.online),
-            accepted=int(c.accepted),
-            rejected=int(c.rejected),
-            closed={"success": int(c.success), "failure": int(c.failure)},
-            withdrawn=int(c.withdrawn),
-            open=int(c.open),
-            overdue=int(c.overdue),
+            received=c["received"],
+            online=c["online"],
+            window=c["received"] - c["online"],
+            accepted=c["accepted"],
+            rejected=c["rejected"],
+            closed={"success": c["success"], "failure": c["failure"]},
+            withdrawn=c["withdrawn"],
+            open=c["open"],
+            overdue=c["overdue"],
         )
     ranks: dict[str, dict[int, float]] = defaultdict(dict)
     sizes: dict[str, int] = {}

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from hub.store.types import UTCDateTime
@@ -193,3 +193,21 @@ class ThrottleEvent(SQLModel, table=True):
     kind: str = Field(max_length=16)
     subject: str | None = Field(default=None, max_length=32)
     at: datetime = _ts(index=True)
+
+
+class StatsRollup(SQLModel, table=True):
+    """How many cases share a Shanghai day of `received_at` and a group (institution,
+    district, category, channel, status, outcome, accepted or not). Kept in the write path,
+    in the unit of work of the change it counts (hub.store.stats_rollup), not by triggers;
+    `GET /v1/stats` sums it instead of counting cases. Migration 0155 fills it."""
+
+    __tablename__ = "stats_rollup"
+    day: date = Field(primary_key=True)
+    institution_id: str = Field(primary_key=True, max_length=64)  # `(none)` if none
+    district: str = Field(primary_key=True, max_length=6)
+    category: str = Field(primary_key=True, max_length=40)
+    channel: str = Field(primary_key=True, max_length=10)
+    status: str = Field(primary_key=True, max_length=32)
+    outcome: str = Field(primary_key=True, max_length=20)  # '' if none
+    accepted: int = Field(primary_key=True)  # 1 if accepted_at is set
+    n: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

@@ -4,7 +4,8 @@ database, so that a read costs the same memory whatever the number of cases.
 Population: cases received (`received_at`) in [start, end), of the institutions in `scope`
 when a scope is given. Each query answers a few rows per group:
 
-- `counts`: the counters of every group in one pass (overdue as an EXISTS probe of the
+- `counts`: the counters of every group summed from `stats_rollup` (kept in the write
+  path, hub.store.stats_rollup), overdue counted over the cases (an EXISTS probe of the
   case's institution deadlines: met late, or open and past due at `now`);
 - `hour_ranks`: the candidates for the exact median and p90 of `accept_hours` (window
   functions rank the values per group; only the rows at the middle and near the 90 % rank
@@ -24,6 +25,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    Date,
     and_,
     bindparam,
     case,
@@ -34,9 +36,9 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from hub.domain.calendar import REFERRAL_DEADLINE
+from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI
 from hub.store.models import Application, Deadline, Institution, Referral
-from hub.store.models_ops import Complaint
+from hub.store.models_ops import Complaint, StatsRollup
 from hub.store.types import UTCDateTime
 
 NONE_KEY = "(none)"
@@ -46,6 +48,7 @@ _I = Institution.__table__  # type: ignore[attr-defined]
 _D = Deadline.__table__  # type: ignore[attr-defined]
 _R = Referral.__table__  # type: ignore[attr-defined]
 _C = Complaint.__table__  # type: ignore[attr-defined]
+_ROLLUP = StatsRollup.__table__  # type: ignore[attr-defined]
 
 
 class Population:
@@ -86,29 +89,71 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 def counts(
     session: Session, pop: Population, now: datetime, open_statuses: Collection[str]
 ) -> list[Any]:
+    """The counters of every group: sums of stats_rollup (hub.store.stats_rollup: a row per
+    received day and group, kept in the write path), plus the overdue count of the cases."""
+    r = _ROLLUP.c
+    n = r.n
+
+    def sum_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
+        return func.coalesce(func.sum(case((condition, n), else_=0)), 0)
+
+    source: Any = _ROLLUP
+    key: ColumnElement[Any]
+    if pop.by == "unit":
+        source = _ROLLUP.outerjoin(_I, _I.c.id == r.institution_id)
+        key = func.coalesce(_I.c.unit_id, NONE_KEY)
+    else:
+        key = r[pop.by if pop.by != "institution" else "institution_id"]
+    conditions = [
+        r.day >= bindparam("r_from", pop.start.astimezone(SHANGHAI).date(), type_=Date()),
+        r.day < bindparam("r_to", pop.end.astimezone(SHANGHAI).date(), type_=Date()),
+    ]
+    if pop.scope is not None:
+        conditions.append(r.institution_id.in_(sorted(pop.scope) or [""]))
+    stmt = (
+        select(
+            key.label("key"),
+            func.sum(n).label("received"),
+            sum_if(r.channel == "online").label("online"),
+            sum_if(r.accepted == 1).label("accepted"),
+            sum_if(r.status == "rejected").label("rejected"),
+            sum_if(r.outcome == "success").label("success"),
+            sum_if(r.outcome == "failure").label("failure"),
+            sum_if(r.status == "withdrawn").label("withdrawn"),
+            sum_if(r.status.in_(sorted(open_statuses))).label("open"),
+        )
+        .select_from(source)
+        .where(*conditions)
+        .group_by(key)
+        .having(func.sum(n) > 0)
+    )
+    conn = session.connection()
+    late = {str(k): int(v) for k, v in conn.execute(overdue(pop, now)).all()}
+    return [
+        {c: int(row._mapping[c]) for c in _COUNTERS}
+        | {"key": row.key, "overdue": late.get(str(row.key), 0)}
+        for row in conn.execute(stmt).all()
+    ]
+
+
+_COUNTERS = ("received", "online", "accepted", "rejected", "success", "failure")
+_COUNTERS += ("withdrawn", "open")
+
+
+def overdue(pop: Population, now: datetime) -> Any:
+    """Cases with an institution deadline met late, or open and past due at `now`: still
+    counted over the period's cases (time moves it without a write)."""
     late = exists().where(
         _D.c.application_no == _A.c.no,
         _D.c.kind != REFERRAL_DEADLINE,
         func.coalesce(_D.c.met_at, bindparam("p_now", now, type_=UTCDateTime())) > _D.c.due_at,
     )
-    stmt = (
-        select(
-            pop.key.label("key"),
-            func.count().label("received"),
-            _count_if(_A.c.channel == "online").label("online"),
-            _count_if(_A.c.accepted_at.is_not(None)).label("accepted"),
-            _count_if(_A.c.status == "rejected").label("rejected"),
-            _count_if(_A.c.outcome == "success").label("success"),
-            _count_if(_A.c.outcome == "failure").label("failure"),
-            _count_if(_A.c.status == "withdrawn").label("withdrawn"),
-            _count_if(_A.c.status.in_(sorted(open_statuses))).label("open"),
-            _count_if(late).label("overdue"),
-        )
+    return (
+        select(pop.key.label("key"), func.count())
         .select_from(pop.source())
-        .where(pop.where())
+        .where(pop.where(), late)
         .group_by(pop.key)
     )
-    return list(session.connection().execute(stmt).all())
 
 
 def hour_ranks(session: Session, pop: Population) -> list[Any]:

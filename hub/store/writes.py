@@ -4,7 +4,8 @@ use cases run, then written at once.
 Instead of one INSERT per row, the steps hand rows to the buffer, which writes them with one
 executemany per table, gives each outbox row its id (taken from the database first, so that
 its `outbox_pending` row goes in the same round trip) and its destination's next feed
-number, and adds the open-case counts to the institutions. Intake runs many applications in
+number, adds the open-case counts to the institutions and the batch's cases to the
+statistics' rollup (hub.store.stats_rollup). Intake runs many applications in
 one unit of work (group commit); a use case changing one case writes the same way.
 """
 
@@ -17,6 +18,7 @@ from typing import Any
 
 from sqlmodel import Session
 
+from hub.store import stats_rollup
 from hub.store.bulk import (
     Statement,
     bind_date,
@@ -103,6 +105,8 @@ class WriteBuffer:
         adds `assigned` itself, and `routing.release` writes the buffer before it
         decrements (so a registry read during a batch does not write it early)."""
         names = {_NAMES[m] for m, rows in self.rows.items() if rows}
+        if self.rows.get(Application):
+            names.add("stats_rollup")
         if self.rows.get(OutboxMessage):
             names.add("party_sequence")
         if self.numbers:
@@ -194,6 +198,10 @@ class WriteBuffer:
                 for offset, row in enumerate(rows):
                     row["party_seq"] = first + offset
         write_rows(conn, [(model, self.rows[model]) for model in _TABLES if self.rows.get(model)])
+        if self.rows.get(Application):  # the batch's cases, one upsert per rollup key
+            deltas: dict[stats_rollup.Key, int] = defaultdict(int)
+            stats_rollup.add_rows(deltas, self.rows[Application])
+            stats_rollup.write(conn, deltas)
         self.rows.clear()
         self.assigned.clear()
         self.last_assigned.clear()

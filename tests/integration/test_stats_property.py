@@ -95,7 +95,8 @@ def _write(ctx: HubContext, cases: list[dict[str, Any]], complaints: list[Any]) 
     now = MONDAY
     nos = []
     with ctx.db.transaction() as s:
-        for t in ("complaint", "referral", "deadline", "application"):
+        # raw DELETEs bypass the write path: the rollup is emptied with the cases
+        for t in ("complaint", "referral", "deadline", "application", "stats_rollup"):
             s.connection().execute(text(f"DELETE FROM {t}"))
         for i, c in enumerate(cases):
             no = f"T{i:05d}"
@@ -174,7 +175,8 @@ def _write(ctx: HubContext, cases: list[dict[str, Any]], complaints: list[Any]) 
 
 def _change(ctx: HubContext, nos: list[str], flips: list[int]) -> None:
     """Cases move on after they were counted: accepted, closed, their clocks met; one gets
-    a new clock, one is dispatched elsewhere (it moves to another group)."""
+    a new clock, one is dispatched elsewhere (it moves to another group), one is moved a day
+    (another day of the rollup)."""
     later = MONDAY + 2 * HOUR
     with ctx.db.transaction() as s:
         for k in flips[:2]:
@@ -191,6 +193,13 @@ def _change(ctx: HubContext, nos: list[str], flips: list[int]) -> None:
             assert moved is not None
             moved.institution_id, moved.district = "cm-x", "310104"
             s.add(moved)
+        for k in flips[3:4]:  # a day later, set on an expired object (old values unloaded)
+            shifted = s.get(Application, nos[k % len(nos)])
+            assert shifted is not None
+            received = shifted.received_at
+            s.expire(shifted)
+            shifted.received_at = received + 24 * HOUR
+            s.add(shifted)
         s.flush()
         for k in flips:
             app = s.get(Application, nos[k % len(nos)])
