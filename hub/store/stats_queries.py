@@ -136,8 +136,16 @@ def counts(
     ]
 
 
-_COUNTERS = ("received", "online", "accepted", "rejected", "success", "failure")
-_COUNTERS += ("withdrawn", "open")
+_COUNTERS = (
+    "received",
+    "online",
+    "accepted",
+    "rejected",
+    "success",
+    "failure",
+    "withdrawn",
+    "open",
+)
 
 
 def overdue(pop: Population, now: datetime) -> Any:

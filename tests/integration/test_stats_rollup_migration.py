@@ -1,0 +1,73 @@
+"""Migration 0155 fills stats_rollup from the cases already stored: each case once, under
+the Shanghai day of its receipt (16:00 UTC is the next day) and its group."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, date, datetime
+
+import pytest
+from sqlalchemy import insert, select
+
+from hub.store.db import Database
+from hub.store.migrate import upgrade
+from hub.store.models import Application
+from hub.store.models_ops import StatsRollup
+from hub.store.stats_rollup import KEY_NAMES, key_of
+
+
+def _case(i: int, received: datetime, **over: object) -> dict[str, object]:
+    return {
+        "no": f"M{i:05d}",
+        "region": "310000",
+        "day": date(2026, 1, 1),
+        "sequence": i,
+        "channel": "online",
+        "category": "family",
+        "district": "310101",
+        "status": "submitted",
+        "institution_id": None,
+        "submitted_by_role": "portal",
+        "query_code_hash": "x",
+        "personal": "x",
+        "outcome": None,
+        "accepted_at": None,
+        "returned_by": [],
+        "received_at": received,
+        "created_at": received,
+        "updated_at": received,
+        **over,
+    }
+
+
+@pytest.mark.empty_database
+def test_migration_0155_counts_every_stored_case(database_url: str) -> None:
+    upgrade(database_url, "0125")
+    db = Database(database_url)
+    cases = [
+        _case(1, datetime(2026, 3, 1, 15, 59, tzinfo=UTC)),
+        _case(2, datetime(2026, 3, 1, 16, 0, tzinfo=UTC)),  # 2 March in Shanghai
+        _case(3, datetime(2026, 3, 1, 16, 30, tzinfo=UTC)),
+        _case(
+            4,
+            datetime(2026, 3, 1, 1, 0, tzinfo=UTC),
+            institution_id="pm-a",
+            status="closed_success",
+            outcome="success",
+            channel="window",
+            accepted_at=datetime(2026, 3, 1, 2, 0, tzinfo=UTC),
+        ),
+    ]
+    try:
+        with db.engine.begin() as conn:  # Core: no write path before the table exists
+            conn.execute(insert(Application.__table__), cases)  # type: ignore[attr-defined]
+        db.dispose()
+        upgrade(database_url)
+        with db.engine.connect() as conn:
+            rows = conn.execute(select(StatsRollup.__table__)).all()  # type: ignore[attr-defined]
+        got = {tuple(r._mapping[k] for k in KEY_NAMES): r.n for r in rows}
+        assert got == dict(Counter(key_of(c) for c in cases))
+        assert {k[0] for k in got} == {date(2026, 3, 1), date(2026, 3, 2)}
+        assert sum(got.values()) == 4
+    finally:
+        db.dispose()
