@@ -26,6 +26,7 @@ from tests.support.api import (
     RESPONDENT_PHONE,
     RESPONDENT_USCC,
     Api,
+    close_case,
     issue_token,
 )
 
@@ -69,31 +70,12 @@ def quasi(record: dict[str, Any]) -> str:
     return json.dumps({k: v for k, v in record.items() if k != "case"}, sort_keys=True)
 
 
-def close(api: Api, no: str, inst: str, success: bool) -> None:
-    api.ok_event(no, inst, "received")
-    if not success:
-        api.ok_event(
-            no, inst, "rejected", {"reason": f"{APPLICANT_NAME}不配合", "reason_code": "incomplete"}
-        )
-        return
-    api.ok_event(no, inst, "accepted")
-    api.ok_event(
-        no,
-        inst,
-        "closed",
-        {
-            "outcome": "success",
-            "agreement": {"summary": f"{RESPONDENT_NAME}退款三千元", "type": "payment"},
-        },
-    )
-
-
 def test_the_feed_releases_ended_months_in_classes_of_k(api: Api) -> None:
     nos = []
     for i in range(10):
         r = api.submitted()
         nos.append(r["application_no"])
-        close(api, r["application_no"], r["institution"]["id"], success=i % 2 == 0)
+        close_case(api, r["application_no"], r["institution"]["id"], success=i % 2 == 0)
     api.submitted(district="310105", category="neighbor")  # alone: never in a class of 5
     cases, body = all_pages(api)
     assert cases == [] and body["release"]["round"] is None  # the month has not ended
@@ -151,13 +133,13 @@ def test_a_homogeneous_class_releases_no_outcome_and_changes_release_the_whole_c
     assert len(cases) == 10
     assert all("outcome" not in c and "outcome_group" not in c for c in cases)  # all pending
     # one case settles: releasing it alone would single it out; the class waits
-    close(api, made[0]["application_no"], made[0]["institution"]["id"], success=True)
+    close_case(api, made[0]["application_no"], made[0]["institution"]["id"], success=True)
     next_month(api)
     later, body = all_pages(api)
     assert len(later) == 10 and body["release"]["held_back"] == 1
     # the others settle or are rejected: the class is released again, all together
     for i, m in enumerate(made[1:]):
-        close(api, m["application_no"], m["institution"]["id"], success=i < 4)
+        close_case(api, m["application_no"], m["institution"]["id"], success=i < 4)
     next_month(api)
     final, body = all_pages(api)
     assert body["release"]["held_back"] == 0

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from tests.integration.test_privacy_shared import all_pages, close, next_month
-from tests.support.api import Api
+from tests.integration.test_privacy_shared import all_pages, next_month
+from tests.support.api import Api, close_case
 
 STREAM = {"accept": "application/x-ndjson"}
 
@@ -26,7 +26,7 @@ def _stream(api: Api, **params: Any) -> tuple[list[dict[str, Any]], list[dict[st
 def test_stream_is_the_pages_and_resumes(api: Api) -> None:
     for i in range(12):
         r = api.submitted()
-        close(api, r["application_no"], r["institution"]["id"], success=i % 2 == 0)
+        close_case(api, r["application_no"], r["institution"]["id"], success=i % 2 == 0)
     next_month(api)
     pages, _ = all_pages(api, limit=5)
     records, controls = _stream(api)

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from hub.clock import FakeClock
-from tests.support.api import Api, application_body, issue_token
+from tests.support.api import Api, application_body, close_case, issue_token
 
 AGREEMENT = {"summary": "退还会员费", "amount": "3000.00"}
 CONTACT = {"name": "钱七", "phone": "13700001111", "email": "qian7@example.com"}
@@ -260,10 +260,13 @@ def data_bureau(t: Tour, no: str) -> None:
     t.call("GET", "/v1/shared/cases/{no}", (no,), params={"grant": grant}, headers=bureau)
     t.call("POST", "/v1/shared/grants/{id}/revoke", (grant,), headers=admin)
     t.call("GET", "/v1/shared/grants", headers=admin)
+    for i in range(10):  # a class of k = 5 or more with two outcomes (l = 2) to release
+        case = t.api.submitted()
+        close_case(t.api, case["application_no"], case["institution"]["id"], success=i % 2 == 0)
     _clock(t.api).advance(timedelta(days=40))  # the month has ended: a round is released
     page = t.call("GET", "/v1/shared/cases", headers=bureau)
-    for record in page["cases"][:1]:
-        t.call("GET", "/v1/shared/cases/{no}", (record["case"],), headers=bureau)
+    assert page["cases"], "no record released: SharedRecord would be checked on no record"
+    t.call("GET", "/v1/shared/cases/{no}", (page["cases"][0]["case"],), headers=bureau)
     t.call("GET", "/v1/shared/aggregates", params={"by": "category"}, headers=bureau)
     t.call("GET", "/v1/admin/shared/unreadable", headers=admin)
     t.call("GET", "/v1/admin/privacy-budget", headers=admin)

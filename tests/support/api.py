@@ -220,3 +220,23 @@ __all__ = [
     "outbox_envelopes",
     "wrong_check",
 ]
+
+
+def close_case(api: Api, no: str, inst: str, success: bool) -> None:
+    """Close case `no` at `inst`: settled with an agreement, or rejected (incomplete)."""
+    api.ok_event(no, inst, "received")
+    if not success:
+        api.ok_event(
+            no, inst, "rejected", {"reason": f"{APPLICANT_NAME}不配合", "reason_code": "incomplete"}
+        )
+        return
+    api.ok_event(no, inst, "accepted")
+    api.ok_event(
+        no,
+        inst,
+        "closed",
+        {
+            "outcome": "success",
+            "agreement": {"summary": f"{RESPONDENT_NAME}退款三千元", "type": "payment"},
+        },
+    )
