@@ -4,6 +4,10 @@
 
     .venv/bin/python benchmarks/reads_volume.py --db postgresql --cases 1000000
     .venv/bin/python benchmarks/reads_volume.py --db sqlite --cases 100000 --repeat 10
+    .venv/bin/python benchmarks/reads_volume.py --seed-sql --cases 5000000  # PostgreSQL
+
+`--seed-sql` writes the cases by SQL instead of importing them (benchmarks/seed_sql.py):
+label its figures "seeded by SQL, not imported".
 
 Prints the import rate (lines/s of the whole `hub import cases` run) and, for each read,
 p50 and p99 over `--repeat` calls one after another, then the serving process's peak RSS
@@ -86,32 +90,47 @@ def _peak_rss_mb(pid: int) -> float:
     return float("nan")
 
 
+def _import(env: dict[str, str], db: str, path: Path, workers: int) -> None:
+    imported = subprocess.run(
+        [HUB, "import", "cases", str(path), "--workers", str(workers)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    summary = json.loads(imported.stdout.strip().splitlines()[-1])
+    print(f"import ({db}, {workers} worker(s)): {json.dumps(summary)}", flush=True)
+    print(
+        f"import rate: {summary['imported'] / summary['seconds']:,.0f} cases/s "
+        f"({summary['imported']:,} cases, whole run {summary['seconds']:,.0f} s, "
+        f"{db}, {workers} worker(s), load average {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
+
+
 def bench(
-    db: str, cases: int, repeat: int, workers: int, keep: Path | None, import_only: bool
+    db: str,
+    cases: int,
+    repeat: int,
+    workers: int,
+    keep: Path | None,
+    import_only: bool,
+    seed_sql: bool = False,
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         env, dropped = prepare(db, Path(tmp))
         try:
             now = datetime.now(UTC)
             path = keep if keep is not None else Path(tmp) / "cases.ndjson"
-            if not path.exists():
+            if seed_sql:
+                from seed_sql import seed
+
+                seed(env["HUB_DATABASE_URL"], cases, now)
+            elif not path.exists():
                 started = time.monotonic()
                 write(path, cases, now)
                 print(f"file: {cases:,} cases in {time.monotonic() - started:.0f} s", flush=True)
-            imported = subprocess.run(
-                [HUB, "import", "cases", str(path), "--workers", str(workers)],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            summary = json.loads(imported.stdout.strip().splitlines()[-1])
-            print(f"import ({db}, {workers} worker(s)): {json.dumps(summary)}", flush=True)
-            print(
-                f"import rate: {summary['imported'] / summary['seconds']:,.0f} cases/s "
-                f"({summary['imported']:,} cases, whole run {summary['seconds']:,.0f} s, "
-                f"{db}, {workers} worker(s), load average {os.getloadavg()[0]:.1f})",
-                flush=True,
-            )
+            if not seed_sql:
+                _import(env, db, path, workers)
             if import_only:
                 return
             tokens = {
@@ -157,9 +176,16 @@ def main() -> None:
         help="keep the generated cases here (reused if it exists)",
     )
     parser.add_argument("--import-only", action="store_true", help="time the import alone")
+    parser.add_argument(
+        "--seed-sql",
+        action="store_true",
+        help="PostgreSQL: write the cases by SQL (seeded, NOT imported; benchmarks/seed_sql.py)",
+    )
     args = parser.parse_args()
     workers = args.workers or (2 if args.db == "postgresql" else 1)
-    bench(args.db, args.cases, args.repeat, workers, args.file, args.import_only)
+    if args.seed_sql and args.db != "postgresql":
+        parser.error("--seed-sql writes PostgreSQL only")
+    bench(args.db, args.cases, args.repeat, workers, args.file, args.import_only, args.seed_sql)
 
 
 if __name__ == "__main__":
