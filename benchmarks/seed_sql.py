@@ -34,7 +34,7 @@ SELECT 'SQL' || lpad(g::text, 12, '0'), '310000', date '2026-01-01', g,
     CASE WHEN r >= 18 THEN (1 + g %% 90)::float END,
     CASE WHEN r >= 75 THEN 'failure' WHEN r >= 40 THEN 'success' END,
     CASE WHEN r >= 40 THEN t + interval '30 days' END
-FROM (SELECT g, (g * 7919) %% 100 AS r,
+FROM (SELECT g, ((g::bigint * 7919) %% 100)::int AS r,
              %(now)s - ((g::bigint * 104729) %% 31104000) * interval '1 second' AS t
       FROM generate_series(1, %(n)s) AS g) AS s
 """

@@ -1,0 +1,91 @@
+"""stats_rollup is kept in the write path: rows the buffer writes (intake, the import), a
+use case refused part-way (forgotten rows are not counted), ORM changes and deletes; after
+each, the rollup is what counting the stored cases gives."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from hub.store.db import Database
+from hub.store.models import Application
+from hub.store.models_ops import StatsRollup
+from hub.store.stats_rollup import COLUMNS, KEY_NAMES, key_of
+from hub.store.unit_of_work import emit, of
+from tests.integration.conftest import Tokens
+
+AT = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def db(hub_db: tuple[str, Tokens]) -> Iterator[Database]:
+    database = Database(hub_db[0], pool_size=2)
+    try:
+        yield database
+    finally:
+        database.dispose()
+
+
+def _row(i: int, **over: Any) -> dict[str, Any]:
+    at = AT + timedelta(minutes=20 * i)  # some on 23 November in Shanghai, some on the 24th
+    return {
+        "no": f"R{i:05d}",
+        "region": "310000",
+        "day": date(2026, 11, 23),
+        "sequence": i,
+        "channel": "online" if i % 2 else "window",
+        "category": "family",
+        "district": "310101",
+        "status": "submitted",
+        "institution_id": None,
+        "returned_by": [],
+        "submitted_by_role": "portal",
+        "query_code_hash": "x",
+        "personal": "x",
+        "received_at": at,
+        "created_at": at,
+        "updated_at": at,
+        **over,
+    }
+
+
+def _agrees(db: Database) -> None:
+    app, rollup = Application.__table__, StatsRollup.__table__  # type: ignore[attr-defined]
+    with db.engine.connect() as conn:
+        cases = conn.execute(select(*(app.c[c] for c in COLUMNS))).all()
+        rows = conn.execute(select(rollup)).all()
+    want = Counter(key_of(c._mapping) for c in cases)
+    got = {tuple(r._mapping[k] for k in KEY_NAMES): r.n for r in rows if r.n}
+    assert got == dict(want)
+
+
+def test_the_rollup_follows_every_write_path(db: Database) -> None:
+    with db.transaction() as s:  # a batch through the buffer
+        for i in range(1, 6):
+            emit(s, Application, _row(i))
+        point = of(s).mark()
+        emit(s, Application, _row(6, district="310104"))
+        assert of(s).rollback_to(point)  # refused: never written, never counted
+    _agrees(db)
+    with db.transaction() as s:  # later changes through the ORM
+        moved = s.get(Application, "R00001")
+        assert moved is not None
+        moved.status, moved.institution_id = "accepted", "pm-a"
+        moved.accepted_at = AT + timedelta(days=1)
+        s.add(moved)
+        gone = s.get(Application, "R00002")
+        assert gone is not None
+        s.delete(gone)
+    _agrees(db)
+    with db.transaction() as s:  # set on an expired object: the old key is read back
+        late = s.get(Application, "R00003")
+        assert late is not None
+        s.expire(late)
+        late.received_at = AT - timedelta(days=3)
+        s.add(late)
+    _agrees(db)
