@@ -33,7 +33,7 @@ from hub.services.errors import Invalid, ServiceError, Violation
 from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal
 from hub.services.routing import prefetch_for_batch
-from hub.store.models import Application
+from hub.store import cases
 from schemas import text
 
 log = get_logger("hub.intake")
@@ -162,7 +162,7 @@ class IntakeBatcher:
         no, code = created[0]
         try:
             with self.ctx.db.read() as session:
-                row = session.get(Application, no)
+                row = cases.load(session, no)
         except Exception:  # still unreachable: treat as not written, the retry decides
             return False
         # The query code is random per attempt: a match means this very batch committed.

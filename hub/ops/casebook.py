@@ -31,6 +31,7 @@ from hub.services.context import HubContext
 from hub.services.deadline_view import deadline_rows
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
+from hub.store import cases
 from hub.store.models import Application, Deadline, Institution
 from schemas.text import ascii_int
 
@@ -104,12 +105,12 @@ def list_applications(
     ctx: HubContext, session: Session, principal: Principal, query: dict[str, Any]
 ) -> dict[str, Any]:
     now = ctx.clock.now()
-    stmt = select(Application)
+    stmt = cases.SELECT
     scope: list[str] | None = None
     if principal.role is Role.PORTAL:  # a portal finds what it submitted, by its own number
         stmt = stmt.where(
-            Application.submitted_by_role == "portal",
-            Application.submitted_by_party == principal.party,
+            col(Application.submitted_by_role) == "portal",
+            col(Application.submitted_by_party) == principal.party,
         )
     else:
         scope = supervised_institutions(ctx, session, principal)
@@ -150,7 +151,7 @@ def list_applications(
         )
         stmt = stmt.where(after)
     order = col(Application.no).desc() if newest else col(Application.no)
-    rows = list(session.exec(stmt.order_by(order).limit(query["limit"] + 1)).all())
+    rows = cases.fetch(session, stmt.order_by(order).limit(query["limit"] + 1))
     more = len(rows) > query["limit"]
     rows = rows[: query["limit"]]
     nos = [r.no for r in rows]

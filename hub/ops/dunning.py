@@ -21,7 +21,7 @@ from hub.domain.calendar import DEADLINE_ACTIONS, working_days_late, working_hou
 from hub.ops.scheduler import duty_contact, tell_duty
 from hub.services import records
 from hub.services.access import supervises
-from hub.services.casework import load_for_update, record_audit
+from hub.services.casework import load_case, record_audit
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, NotFound
 from hub.services.principal import Principal
@@ -36,7 +36,7 @@ def dun(
 ) -> dict[str, Any]:
     """Press the case's institution about its most overdue open deadline."""
     now = ctx.clock.now()
-    app = load_for_update(session, no)
+    app = load_case(session, no)
     if app.institution_id is None or not supervises(ctx, session, principal, app.institution_id):
         raise NotFound("没有这个办件 / no such application")
     late = [d for d in records.open_deadlines(session, no) if d.due_at <= now]

@@ -49,8 +49,8 @@ from hub.services import calendar as working_calendar
 from hub.services import records, retention
 from hub.services.casework import NOTIFY
 from hub.services.context import HubContext
-from hub.store import audit
-from hub.store.models import Application, Deadline, Institution, Unit
+from hub.store import audit, cases
+from hub.store.models import Deadline, Institution, Unit
 from hub.store.outbox import enqueue
 from hub.supervision import Supervised
 
@@ -139,9 +139,7 @@ def _act_on(
 ) -> bool:
     column = {"reminder": "reminded_at", "overdue": "overdue_at", "escalated": "escalated_at"}[what]
     with ctx.db.transaction() as session:
-        app = session.exec(
-            select(Application).where(Application.no == application_no).with_for_update()
-        ).first()
+        app = cases.load(session, application_no, for_update=True)
         if app is None or not _claim(session, deadline_id, column, now):
             return False
         d = session.get(Deadline, deadline_id)

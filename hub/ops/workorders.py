@@ -31,6 +31,7 @@ from hub.domain.calendar import (
     add_working_days,
     add_working_hours,
 )
+from hub.domain.case import Case
 from hub.domain.numbering import business_day
 from hub.ops import counters
 from hub.services import calendar as working_calendar
@@ -40,8 +41,8 @@ from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound
 from hub.services.intake import new_query_code
 from hub.services.principal import Principal, Role
-from hub.store import audit
-from hub.store.models import Application, Institution
+from hub.store import audit, cases
+from hub.store.models import Institution
 from hub.store.models_ops import WorkOrder
 from hub.store.outbox import enqueue
 
@@ -109,7 +110,7 @@ def _answer_days(kind: str) -> int:
     return ANSWER_DAYS.get(kind, DEFAULT_ANSWER_DAYS)
 
 
-def _case_institution(session: Session, principal: Principal, no: str) -> Application:
+def _case_institution(session: Session, principal: Principal, no: str) -> Case:
     """The case a work order names, if the caller may see it; else as if there were none."""
     from hub.services.casework import canonical_no as canonical_application_no
 
@@ -117,7 +118,7 @@ def _case_institution(session: Session, principal: Principal, no: str) -> Applic
         canonical = canonical_application_no(no)
     except Invalid:
         raise Invalid.at("/application_no", _NO_CASE) from None
-    app = session.get(Application, canonical)
+    app = cases.load(session, canonical)
     visible = app is not None and (
         principal.role is Role.ADMIN
         or (principal.role is Role.PORTAL and app.submitted_by_party == principal.party)

@@ -15,10 +15,11 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hub.domain.case import Case
 from hub.services.casework import responsible_units
 from hub.services.context import HubContext
 from hub.services.principal import Principal, Role
-from hub.store.models import Application, Institution, Referral
+from hub.store.models import Institution, Referral
 
 
 def sees_everything(ctx: HubContext, principal: Principal) -> bool:
@@ -54,7 +55,7 @@ def supervises(
     return inst is not None and inst.unit_id == principal.party
 
 
-def may_view(ctx: HubContext, session: Session, principal: Principal, app: Application) -> bool:
+def may_view(ctx: HubContext, session: Session, principal: Principal, app: Case) -> bool:
     """INTERFACE 4: who is entitled to the whole record of a case."""
     role, party = principal.role, principal.party
     if role is Role.ADMIN:

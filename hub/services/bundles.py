@@ -18,18 +18,20 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
+from hub.domain.case import Case
 from hub.services import audit_trail, disclosures, records
 from hub.services.context import HubContext
 from hub.services.errors import NotFound
 from hub.services.principal import Principal, Role
-from hub.store.models import Application, AuditCheckpoint, AuditEntry, CaseDocument, Referral
+from hub.store import cases
+from hub.store.models import AuditCheckpoint, AuditEntry, CaseDocument, Referral
 from hub.store.unit_of_work import UnitOfWork
 from privacy import evidence
 
 _NOT_FOUND = "没有这个办件 / no such application"
 
 
-def may_export(principal: Principal, app: Application) -> bool:
+def may_export(principal: Principal, app: Case) -> bool:
     if principal.role is Role.ADMIN:
         return True
     return principal.role is Role.INSTITUTION and app.institution_id == principal.party
@@ -47,7 +49,7 @@ def _file(source: str, item: dict[str, Any], content_base64: str) -> dict[str, A
     }
 
 
-def _documents(ctx: HubContext, session: Session, app: Application) -> list[dict[str, Any]]:
+def _documents(ctx: HubContext, session: Session, app: Case) -> list[dict[str, Any]]:
     files = [
         _file("attachment", a, a["content_base64"])
         for a in records.open_personal(ctx.vault, app).get("attachments", [])
@@ -118,7 +120,7 @@ def record_export(
     """Audit the export of case `no` (step 1 of 3, in a transaction of its own: it must be
     committed for the checkpoint of step 2 to cover it), or NotFound for a case the caller
     may not export. Step 2 is `hub.audit_checkpointer.write_checkpoint`, step 3 `seal`."""
-    app = session.get(Application, no)
+    app = cases.load(session, no)
     if app is None or not may_export(principal, app):
         raise NotFound(_NOT_FOUND)
     disclosures.record_read(ctx, session, principal, no, via=via, action="bundle.exported")
@@ -126,7 +128,7 @@ def record_export(
 
 def seal(ctx: HubContext, session: Session, no: str) -> bytes:
     """The signed bundle of case `no`, read once its export is recorded and covered."""
-    app = session.get(Application, no)
+    app = cases.load(session, no)
     if app is None:
         raise NotFound(_NOT_FOUND)
     record = records.full_record(ctx, session, app)

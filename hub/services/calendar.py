@@ -33,11 +33,12 @@ from hub.domain.calendar_schedule import (
     parse_schedule,
     spans,
 )
+from hub.domain.case import Case
 from hub.logsafety import get_logger
 from hub.services import records
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
-from hub.store import audit
+from hub.store import audit, cases
 from hub.store.models import Application, CalendarYear, Deadline, Institution
 from hub.store.outbox import enqueue
 from hub.store.unit_of_work import UnitOfWork
@@ -307,7 +308,7 @@ def recount_case(
     legacy = WorkingCalendar()  # what a deadline written before migration 0060 counted on
     now = ctx.clock.now()
     looked = moved = 0
-    app = session.exec(select(Application).where(Application.no == no).with_for_update()).first()
+    app = cases.load(session, no, for_update=True)
     if app is None:
         return 0, 0
     rows = session.exec(
@@ -339,7 +340,7 @@ def recount_case(
 def _tell_moved(
     ctx: HubContext,
     session: Session,
-    app: Application,
+    app: Case,
     d: Deadline,
     previous: datetime,
     now: datetime,

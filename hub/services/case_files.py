@@ -12,9 +12,10 @@ from typing import Any
 from sqlmodel import Session, func, select
 
 from hub.domain.attachments import total_bytes, with_clean_names
+from hub.domain.case import Case
 from hub.services import records
 from hub.services.errors import TooLarge, Violation
-from hub.store.models import Application, CaseDocument, Referral
+from hub.store.models import CaseDocument, Referral
 from hub.vault import Vault
 
 
@@ -36,7 +37,7 @@ def take_in(
     return files
 
 
-def stored_bytes(vault: Vault, session: Session, app: Application) -> int:
+def stored_bytes(vault: Vault, session: Session, app: Case) -> int:
     """Bytes the case holds now: the application's attachments, its referral documents and
     the documents served in it."""
     held = total_bytes(records.open_personal(vault, app).get("attachments", []))

@@ -42,6 +42,7 @@ from hub.domain.calendar import (
     deadlines_for_dispatch,
     working_hours_between,
 )
+from hub.domain.case import Case
 from hub.domain.errors import InvalidApplicationNumber, InvalidTransition, NotAllowed
 from hub.domain.numbering import ApplicationNumber, business_day, parse_application_number
 from hub.domain.routing import body_kind_for
@@ -57,7 +58,7 @@ from hub.services import calendar as working_calendar
 from hub.services import records
 from hub.services.casework import record_audit
 from hub.services.context import HubContext
-from hub.services.intake import NewApplication, body_digest, new_query_code, query_code_digest
+from hub.services.intake import body_digest, new_query_code, query_code_digest
 from hub.services.lifecycle import wrong_state
 from hub.services.principal import Principal, Role
 from hub.store import imports
@@ -586,7 +587,7 @@ class CaseImporter:
             number = ApplicationNumber(region, day, next_day_sequence(session, region, day))
         no = str(number)
         personal = records.split_personal(body)
-        app = NewApplication(
+        app = Case(
             no=no,
             region=number.region,
             day=number.day,

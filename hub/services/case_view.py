@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from hub.domain.case import Case
 from hub.domain.status import Status, possible_events, possible_referrals
 from hub.services import records
 from hub.services.access import may_view
@@ -17,14 +18,15 @@ from hub.services.deadline_view import deadline_rows
 from hub.services.errors import NotFound
 from hub.services.principal import Principal
 from hub.services.routing import competent_bodies
-from hub.store.models import Application, Institution, Unit
+from hub.store import cases
+from hub.store.models import Institution, Unit
 
 NOT_FOUND = "没有这个办件 / no such application"
 
 
-def viewable(ctx: HubContext, session: Session, principal: Principal, no: str) -> Application:
+def viewable(ctx: HubContext, session: Session, principal: Principal, no: str) -> Case:
     """Case `no`, if the caller may read it; else NotFound, as if there were none."""
-    app = session.get(Application, no)
+    app = cases.load(session, no)
     if app is None or not may_view(ctx, session, principal, app):
         raise NotFound(NOT_FOUND)
     return app

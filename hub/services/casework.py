@@ -5,26 +5,26 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from hub import jsonutil
 from hub.domain import destinations
 from hub.domain.calendar import Deadline as DueDate
 from hub.domain.calendar import current as working_calendar_current
 from hub.domain.calendar import deadlines_for_dispatch
+from hub.domain.case import Case
 from hub.domain.errors import InvalidApplicationNumber
 from hub.domain.numbering import parse_application_number
 from hub.domain.status import Status
 from hub.services import calendar as working_calendar
 from hub.services import records
 from hub.services.context import HubContext
-from hub.services.errors import Invalid, NotFound
+from hub.services.errors import Conflict, Invalid, NotFound
 from hub.services.principal import Principal
-from hub.services.records import CaseState
 from hub.services.registry_cache import REGISTRY
 from hub.services.routing import assign, release, route_new_case
-from hub.store import audit
-from hub.store.models import Application, Deadline
+from hub.store import audit, cases
+from hub.store.models import Deadline
 from hub.store.outbox import enqueue
 from hub.store.unit_of_work import emit
 
@@ -44,14 +44,27 @@ def canonical_no(text: str) -> str:
         raise Invalid.at("/application_no", message) from None
 
 
-def load_for_update(session: Session, no: str) -> Application:
-    app = session.exec(select(Application).where(Application.no == no).with_for_update()).first()
+def load_case(session: Session, no: str, *, for_update: bool = True) -> Case:
+    """Case `no` (locked for the transaction when `for_update`), or 404. A step that changes
+    it ends with `save_case`."""
+    app = cases.load(session, no, for_update=for_update)
     if app is None:
         raise NotFound("没有这个办件 / no such application")
     return app
 
 
-def touch(app: CaseState, status: Status, at: datetime) -> None:
+def save_case(session: Session, app: Case) -> None:
+    """Write back the case's changes (one UPDATE guarded by its version)."""
+    try:
+        cases.save(session, app)
+    except cases.StaleCase:
+        raise Conflict(
+            "办件已被同时修改，请重试 / the application was changed at the same time; retry",
+            current_status=app.status,
+        ) from None
+
+
+def touch(app: Case, status: Status, at: datetime) -> None:
     app.status = status
     app.updated_at = at
     app.version += 1
@@ -99,7 +112,7 @@ def open_clock(
 def dispatch(
     ctx: HubContext,
     session: Session,
-    app: CaseState,
+    app: Case,
     institution_id: str,
     *,
     at: datetime,
@@ -165,7 +178,7 @@ def dispatch(
 def tell_unit_of_new_case(
     ctx: HubContext,
     session: Session,
-    app: CaseState,
+    app: Case,
     institution_id: str,
     *,
     at: datetime,
@@ -196,7 +209,7 @@ def tell_unit_of_new_case(
 def route_or_park(
     ctx: HubContext,
     session: Session,
-    app: CaseState,
+    app: Case,
     *,
     at: datetime,
     actor: Principal,
@@ -238,7 +251,7 @@ def manual_unit_of(session: Session, institution_id: str) -> str | None:
 def await_unit(
     ctx: HubContext,
     session: Session,
-    app: CaseState,
+    app: Case,
     unit: str,
     *,
     suggested: str,
@@ -290,7 +303,7 @@ def await_unit(
 def park(
     ctx: HubContext,
     session: Session,
-    app: CaseState,
+    app: Case,
     *,
     at: datetime,
     actor: Principal,
@@ -322,7 +335,7 @@ def park(
         )
 
 
-def responsible_units(ctx: HubContext, session: Session, app: CaseState) -> list[str]:
+def responsible_units(ctx: HubContext, session: Session, app: Case) -> list[str]:
     """Units whose mediation institutions cover the case's category and district (whatever
     their state), else the justice bureau: who must dispatch a case nobody could take."""
     units = sorted({c.unit for c in REGISTRY.coverage(session, app.category, app.district)})
@@ -336,11 +349,11 @@ def close_deadlines(session: Session, no: str, at: datetime, kinds: set[str] | N
             session.add(d)
 
 
-def leave_institution(session: Session, app: Application) -> None:
+def leave_institution(session: Session, app: Case) -> None:
     release(session, app.institution_id)
 
 
-def notify_portal(ctx: HubContext, session: Session, app: CaseState, at: datetime) -> None:
+def notify_portal(ctx: HubContext, session: Session, app: Case, at: datetime) -> None:
     """Every status change goes to the portal that submitted the case, in order per case."""
     if app.submitted_by_role != "portal":
         return
@@ -358,7 +371,7 @@ def notify_portal(ctx: HubContext, session: Session, app: CaseState, at: datetim
 def notify_applicant(
     ctx: HubContext,
     session: Session,
-    app: CaseState,
+    app: Case,
     notice: str,
     at: datetime,
     extra: dict[str, Any] | None = None,
@@ -384,7 +397,7 @@ def notify_applicant(
 
 def record_audit(
     session: Session,
-    app: CaseState,
+    app: Case,
     actor: Principal,
     action: str,
     at: datetime,

@@ -31,11 +31,12 @@ from hub.services.casework import (
     park,
     record_audit,
     route_or_park,
+    save_case,
 )
 from hub.services.context import HubContext
 from hub.services.principal import SYSTEM
-from hub.store import audit
-from hub.store.models import Application, Institution, OutboxMessage
+from hub.store import audit, cases
+from hub.store.models import Institution, OutboxMessage
 from hub.store.outbox_recorder import recorder_for
 from hub.store.unit_of_work import UnitOfWork
 
@@ -79,7 +80,7 @@ def record_dead(
     if row.type == DISPATCHED and row.application_no:
         moved = _offer_elsewhere(ctx, session, row, now)
     if row.application_no and not moved:
-        app = session.get(Application, row.application_no)
+        app = cases.load(session, row.application_no)
         if app is not None:
             record_audit(session, app, SYSTEM, "delivery.dead_lettered", now, detail)
     elif not row.application_no:
@@ -104,9 +105,7 @@ def _institution_of(row: OutboxMessage) -> str | None:
 def _offer_elsewhere(ctx: HubContext, session: Session, row: OutboxMessage, now: datetime) -> bool:
     """The new case never reached its institution: the next suitable one while the first
     offer's deadline allows, else undeliverable. False if the case has moved on since."""
-    app = session.exec(
-        select(Application).where(Application.no == row.application_no).with_for_update()
-    ).first()
+    app = cases.load(session, row.application_no, for_update=True) if row.application_no else None
     holder = _institution_of(row)
     if (
         holder is None
@@ -130,7 +129,7 @@ def _offer_elsewhere(ctx: HubContext, session: Session, row: OutboxMessage, now:
         route_or_park(ctx, session, app, at=now, actor=SYSTEM, deliver_by=deadline, why=why)
     else:
         park(ctx, session, app, at=now, actor=SYSTEM, data=why)
-    session.add(app)
+    save_case(session, app)
     notify_portal(ctx, session, app, now)
     if app.status == Status.DISPATCHED:
         record_audit(
@@ -251,9 +250,7 @@ def _replay_one(
         return LetterOutcome(row.message_id, outcome, detail, row.application_no, row.destination)
 
     if row.type == DISPATCHED and row.application_no:
-        app = session.exec(
-            select(Application).where(Application.no == row.application_no).with_for_update()
-        ).first()
+        app = cases.load(session, row.application_no, for_update=True)
         if app is None:
             return settled(SUPERSEDED, "办件不存在 / the case no longer exists")
         holder = _institution_of(row)
@@ -268,7 +265,7 @@ def _replay_one(
                 )
             app.returned_by = [i for i in (app.returned_by or []) if i != holder]
             dispatch(ctx, session, app, holder, at=now, actor=SYSTEM)
-            session.add(app)
+            save_case(session, app)
             notify_portal(ctx, session, app, now)
             record_audit(
                 session,

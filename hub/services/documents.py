@@ -24,15 +24,16 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain import destinations
+from hub.domain.case import Case
 from hub.domain.status import Status
 from hub.logsafety import get_logger
 from hub.services import case_files, records
-from hub.services.casework import NOTIFY, load_for_update
+from hub.services.casework import NOTIFY, load_case
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Invalid, NotFound, ServiceError
 from hub.services.principal import Principal, Role
-from hub.store import audit
-from hub.store.models import Application, CaseDocument
+from hub.store import audit, cases
+from hub.store.models import CaseDocument
 from hub.store.outbox import enqueue
 
 log = get_logger("hub.services.documents")
@@ -100,7 +101,7 @@ def attachment(
     ctx: HubContext,
     session: Session,
     principal: Principal,
-    app: Application,
+    app: Case,
     raw_index: str,
 ) -> FileAnswer:
     """`GET /v1/applications/{no}/attachments/{index}` for a caller who may read the case."""
@@ -140,7 +141,7 @@ def serve(
 ) -> dict[str, Any]:
     """`POST /v1/applications/{no}/documents` (the case's institution)."""
     now = ctx.clock.now()
-    app = load_for_update(session, no)
+    app = load_case(session, no)
     holder = app.institution_id
     if principal.role is not Role.INSTITUTION or holder is None or holder != principal.party:
         raise NotFound(_NO_CASE)
@@ -251,7 +252,7 @@ def documents_of(session: Session, no: str) -> list[dict[str, Any]]:
     return [document_view(d) for d in rows]
 
 
-def _may_read_document(principal: Principal, app: Application, doc: CaseDocument) -> bool:
+def _may_read_document(principal: Principal, app: Case, doc: CaseDocument) -> bool:
     if principal.role is Role.ADMIN:
         return True
     if principal.role is Role.INSTITUTION:
@@ -263,14 +264,14 @@ def _may_read_document(principal: Principal, app: Application, doc: CaseDocument
 
 def _document_and_case(
     session: Session, principal: Principal, document_id: str, *, lock: bool = False
-) -> tuple[CaseDocument, Application]:
+) -> tuple[CaseDocument, Case]:
     try:
         uuid.UUID(document_id)
     except ValueError:
         raise NotFound(_NO_DOCUMENT) from None
     stmt = select(CaseDocument).where(CaseDocument.id == document_id)
     doc = session.exec(stmt.with_for_update() if lock else stmt).first()
-    app = session.get(Application, doc.application_no) if doc else None
+    app = cases.load(session, doc.application_no) if doc else None
     if doc is None or app is None or not _may_read_document(principal, app, doc):
         raise NotFound(_NO_DOCUMENT)
     return doc, app

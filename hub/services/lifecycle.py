@@ -11,6 +11,7 @@ from sqlmodel import Session, col, select
 from hub import jsonutil
 from hub.domain import destinations
 from hub.domain.calendar import working_hours_between
+from hub.domain.case import Case
 from hub.domain.errors import InvalidTransition
 from hub.domain.routing import MEDIATION_KINDS
 from hub.domain.status import (
@@ -27,17 +28,18 @@ from hub.services.casework import (
     close_deadlines,
     dispatch,
     leave_institution,
-    load_for_update,
+    load_case,
     notify_applicant,
     notify_portal,
     record_audit,
     route_or_park,
+    save_case,
     touch,
 )
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, NotFound
 from hub.services.principal import Principal, Role
-from hub.store.models import Application, CaseEvent, Institution
+from hub.store.models import CaseEvent, Institution
 from hub.store.outbox import enqueue
 
 log = get_logger("hub.lifecycle")
@@ -65,7 +67,7 @@ def wrong_state(exc: InvalidTransition) -> Conflict:
     )
 
 
-def _held_by(app: Application, principal: Principal) -> bool:
+def _held_by(app: Case, principal: Principal) -> bool:
     return principal.role is Role.INSTITUTION and app.institution_id == principal.party
 
 
@@ -79,7 +81,7 @@ def record_event(
     """POST /v1/applications/{no}/events, idempotent on `event_id`."""
     now = ctx.clock.now()
     digest = hashlib.sha256(jsonutil.dumps(body).encode()).hexdigest()
-    app = load_for_update(session, no)
+    app = load_case(session, no)
     previous = session.exec(select(CaseEvent).where(CaseEvent.event_id == body["event_id"])).first()
     if previous is not None:
         if previous.actor_role != principal.role or previous.actor_party != principal.party:
@@ -135,7 +137,7 @@ def record_event(
             .where(col(CaseEvent.event_id) == body["event_id"])
             .values(status_after=app.status)
         )
-    session.add(app)
+    save_case(session, app)
     if app.status != status_before or event is EventType.RETURNED:
         notify_portal(ctx, session, app, now)
     notice = _NOTICES.get(event)
@@ -152,7 +154,7 @@ def withdraw(
 ) -> dict[str, Any]:
     """POST /v1/applications/{no}/withdraw (the portal that submitted it), before closure."""
     now = ctx.clock.now()
-    app = load_for_update(session, no)
+    app = load_case(session, no)
     if app.submitted_by_role != "portal" or app.submitted_by_party != principal.party:
         raise NotFound("没有这个办件 / no such application")
     if not can_withdraw(Status(app.status)):
@@ -190,11 +192,12 @@ def withdraw(
     notify_portal(ctx, session, app, now)
     notify_applicant(ctx, session, app, "withdrawn", now)
     record_audit(session, app, principal, "application.withdrawn", now)
+    save_case(session, app)
     log.info("application withdrawn", status=app.status)
     return {"application_no": no, "status": app.status}
 
 
-def _covers(target: Institution, app: Application) -> bool:
+def _covers(target: Institution, app: Case) -> bool:
     """Whether a mediation institution takes cases of this category in this district."""
     return (
         target.kind in MEDIATION_KINDS
@@ -212,7 +215,7 @@ def unit_dispatch(
     `admin`, who oversee every institution, to any that covers it. Anything else is answered
     exactly as a case that does not exist (no oracle of what exists, issue 12 items 2, 8)."""
     now = ctx.clock.now()
-    app = load_for_update(session, no)
+    app = load_case(session, no)
     if not may_view(ctx, session, principal, app):
         raise NotFound(NO_SUCH_CASE)
     target = session.get(Institution, body["institution"])
@@ -250,6 +253,7 @@ def unit_dispatch(
     dispatch(ctx, session, app, target.id, at=now, actor=principal)
     notify_portal(ctx, session, app, now)
     record_audit(session, app, principal, "application.dispatched_by_unit", now, {"to": target.id})
+    save_case(session, app)
     log.info("application dispatched by hand", institution=target.id, status=app.status)
     return {
         "application_no": no,

@@ -16,12 +16,14 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.calendar import REFERRAL_DEADLINE
+from hub.domain.case import Case
 from hub.domain.status import Status
 from hub.services import records
 from hub.services.context import HubContext
 from hub.services.errors import NotFound
 from hub.services.intake import query_code_digest
-from hub.store.models import Application, CaseEvent, Deadline, Institution
+from hub.store import cases
+from hub.store.models import CaseEvent, Deadline, Institution
 
 NOT_FOUND = "没有这个办件 / no such application"
 
@@ -83,7 +85,7 @@ NEXT_STEP: dict[str, tuple[str, str]] = {
 }
 
 
-def _next_due(session: Session, app: Application) -> Any:
+def _next_due(session: Session, app: Case) -> Any:
     """When the next open step is due: the institution's earliest open deadline, or the
     court's or commission's answer while a referral is pending."""
     return session.exec(
@@ -93,7 +95,7 @@ def _next_due(session: Session, app: Application) -> Any:
     ).first()
 
 
-def view(session: Session, app: Application) -> dict[str, Any]:
+def view(session: Session, app: Case) -> dict[str, Any]:
     """What anyone holding the query code may see: no personal data, no free text."""
     events = session.exec(
         select(CaseEvent)
@@ -135,7 +137,7 @@ _WAITING = frozenset(
 
 def lookup(ctx: HubContext, session: Session, no: str, code: str) -> dict[str, Any]:
     """The public status of case `no` (a canonical number) for the holder of its code."""
-    app = session.get(Application, no)
+    app = cases.load(session, no)
     expected = query_code_digest(ctx, no, code) if code else ""
     # A wrong code answers exactly like an unknown number: nothing to probe.
     if app is None or not code or not hmac.compare_digest(app.query_code_hash, expected):

@@ -5,45 +5,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Protocol
+from typing import Any
 
 from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.calendar import Deadline as DueDate
+from hub.domain.case import Case
 from hub.domain.status import Status
 from hub.services.context import HubContext
 from hub.services.registry_cache import REGISTRY
-from hub.store.models import Application, CaseEvent, Deadline, Referral
+from hub.store.models import CaseEvent, Deadline, Referral
 from hub.store.unit_of_work import emit
 from hub.vault import Vault
-
-
-class CaseState(Protocol):
-    """What the case steps read and write of an application: the stored row
-    (`hub.store.models.Application`) or, during intake, a new one not yet written
-    (`hub.services.intake.NewApplication`)."""
-
-    no: str
-    status: str
-    channel: str
-    category: str
-    district: str
-    institution_id: str | None
-    awaiting_unit: str | None
-    preferred_institution: str | None
-    arbitration_agreement: bool
-    returned_by: list[str]
-    submitted_by_role: str
-    submitted_by_party: str | None
-    personal: str
-    received_at: datetime
-    created_at: datetime
-    dispatched_at: datetime | None
-    updated_at: datetime
-    source_no: str | None
-    version: int
-
 
 #: Members of an application body that are personal (Article 23) and so sealed at rest.
 PERSONAL_FIELDS = (
@@ -118,7 +92,7 @@ def seal_personal(vault: Vault, no: str, personal: dict[str, Any]) -> str:
     return vault.seal_json(personal, table="application", field="personal", record_id=no)
 
 
-def open_personal(vault: Vault, app: CaseState) -> dict[str, Any]:
+def open_personal(vault: Vault, app: Case) -> dict[str, Any]:
     value: dict[str, Any] = vault.open_json(
         app.personal, table="application", field="personal", record_id=app.no
     )
@@ -128,7 +102,7 @@ def open_personal(vault: Vault, app: CaseState) -> dict[str, Any]:
 def add_event(
     ctx: HubContext,
     session: Session,
-    app: CaseState,
+    app: Case,
     *,
     type: str,
     at: datetime,
@@ -183,7 +157,7 @@ def institution_ref(session: Session, institution_id: str | None) -> dict[str, s
 def case_as_submitted(
     ctx: HubContext,
     session: Session,
-    app: CaseState,
+    app: Case,
     dues: Sequence[DueDate],
     personal: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
@@ -234,7 +208,7 @@ def open_deadlines(session: Session, no: str) -> list[Deadline]:
     )
 
 
-def full_record(ctx: HubContext, session: Session, app: Application) -> dict[str, Any]:
+def full_record(ctx: HubContext, session: Session, app: Case) -> dict[str, Any]:
     """The whole case, for the parties entitled to it (INTERFACE 4, GET /v1/applications/{no})."""
     personal = open_personal(ctx.vault, app)
     attachments = [
@@ -302,7 +276,7 @@ def referral_view(session: Session, r: Referral) -> dict[str, Any]:
     }
 
 
-def status_message(app: CaseState, at: datetime) -> dict[str, Any]:
+def status_message(app: Case, at: datetime) -> dict[str, Any]:
     """The portal's status push (INTERFACE 8): no personal data, only where the case stands."""
     zh, en = STATUS_TEXT.get(app.status, (app.status, app.status))
     message = {

@@ -10,6 +10,7 @@ from sqlmodel import Session, col, select
 
 from hub.domain import destinations
 from hub.domain.attachments import with_clean_names
+from hub.domain.case import Case
 from hub.domain.errors import InvalidTransition, NotAllowed
 from hub.domain.routing import body_kind_for
 from hub.domain.status import (
@@ -20,10 +21,11 @@ from hub.domain.status import (
 )
 from hub.services import case_files, records
 from hub.services.casework import (
-    load_for_update,
+    load_case,
     notify_applicant,
     notify_portal,
     record_audit,
+    save_case,
     touch,
 )
 from hub.services.context import HubContext
@@ -32,13 +34,11 @@ from hub.services.lifecycle import wrong_state
 from hub.services.principal import Principal, Role
 from hub.services.referral_deadlines import close_referral_deadline, open_referral_deadline
 from hub.services.routing import find_competent_body
-from hub.store.models import Application, Institution, Referral
+from hub.store.models import Institution, Referral
 from hub.store.outbox import enqueue
 
 
-def _target(
-    session: Session, app: Application, kind: ReferralKind, target_id: str | None
-) -> Institution:
+def _target(session: Session, app: Case, kind: ReferralKind, target_id: str | None) -> Institution:
     wanted = body_kind_for(kind, app.category)
     if target_id is None:
         target_id = find_competent_body(
@@ -69,7 +69,7 @@ def request(
 ) -> dict[str, Any]:
     """POST /v1/applications/{no}/referrals by the institution that held the case."""
     now = ctx.clock.now()
-    app = load_for_update(session, no)
+    app = load_case(session, no)
     if principal.role is not Role.INSTITUTION or app.institution_id != principal.party:
         raise NotFound("没有这个办件 / no such application")
     kind = ReferralKind(body["kind"])
@@ -140,6 +140,7 @@ def request(
     record_audit(
         session, app, principal, "referral.requested", now, {"kind": kind, "target": target.id}
     )
+    save_case(session, app)
     return {
         "referral_id": referral.id,
         "status": app.status,
@@ -172,7 +173,7 @@ def record_result(
     ).first()
     if referral is None or referral.target_id != principal.party:
         raise NotFound("没有这个转介 / no such referral")
-    app = load_for_update(session, referral.application_no)
+    app = load_case(session, referral.application_no)
     if referral.status != "pending":
         raise Conflict(
             f"该转介已有结果 / referral already decided ({referral.outcome})",
@@ -192,7 +193,7 @@ def record_result(
     session.add(referral)
     close_referral_deadline(session, referral, now)
     touch(app, new_status, now)
-    session.add(app)
+    save_case(session, app)
     result = {
         "referral_id": referral.id,
         "kind": referral.kind,

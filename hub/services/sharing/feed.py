@@ -28,11 +28,12 @@ from sqlalchemy import text
 from sqlmodel import Session, col, func, or_, select
 
 from hub.domain.calendar import SHANGHAI
+from hub.domain.case import Case
 from hub.services.context import HubContext
 from hub.services.errors import Invalid, NotFound
 from hub.services.sharing.faults import report
 from hub.services.sharing.records import build_records
-from hub.store import shared_queries
+from hub.store import cases, shared_queries
 from hub.store.models import Application
 from hub.store.models_privacy import SharedCase, SharedRelease, SharedRound
 from hub.store.unit_of_work import UnitOfWork
@@ -124,7 +125,7 @@ class _Seen:
 
 
 def _observe(
-    ctx: HubContext, session: Session, apps: list[Application], cutoff: datetime
+    ctx: HubContext, session: Session, apps: list[Case], cutoff: datetime
 ) -> tuple[dict[str, _Seen], int]:
     """Masked leaf values of `apps` as of `cutoff`; unreadable ones reported and left out."""
     masker = compile_masker()
@@ -155,7 +156,7 @@ def run_round(ctx: HubContext, session: Session, month: str) -> SharedRound:
         select(SharedRound.cutoff).order_by(col(SharedRound.round).desc()).limit(1)
     ).first()
     # Candidates: never released, held back, or touched since the last cutoff.
-    touched = select(Application).where(col(Application.received_at) < cutoff)
+    touched = cases.SELECT.where(col(Application.received_at) < cutoff)
     known = {c.application_no: c for c in session.exec(select(SharedCase))}
     conditions: list[Any] = [col(Application.no).not_in(select(SharedCase.application_no))]
     conditions.append(
@@ -163,7 +164,7 @@ def run_round(ctx: HubContext, session: Session, month: str) -> SharedRound:
     )
     if previous is not None:
         conditions.append(col(Application.updated_at) >= previous)
-    candidates = list(session.exec(touched.where(or_(*conditions)).order_by(col(Application.no))))
+    candidates = cases.fetch(session, touched.where(or_(*conditions)).order_by(col(Application.no)))
     seen, skipped = _observe(ctx, session, candidates, cutoff)
 
     changed_classes: set[str] = set()
@@ -197,7 +198,7 @@ def run_round(ctx: HubContext, session: Session, month: str) -> SharedRound:
         )
         missing = [no for no in members if no not in seen]
         if missing:
-            apps = list(session.exec(select(Application).where(col(Application.no).in_(missing))))
+            apps = cases.fetch(session, cases.SELECT.where(col(Application.no).in_(missing)))
             more, more_skipped = _observe(ctx, session, apps, cutoff)
             seen.update(more)
             skipped += more_skipped

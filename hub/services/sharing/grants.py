@@ -34,13 +34,14 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.calendar import SHANGHAI
+from hub.domain.case import Case
 from hub.services.access import is_requester
 from hub.services.context import HubContext
 from hub.services.errors import Conflict, Forbidden, Invalid, NotFound, Violation
 from hub.services.principal import Principal, Role
 from hub.services.records import full_record
 from hub.services.sharing.faults import Unreadable, report
-from hub.store import audit
+from hub.store import audit, cases
 from hub.store.models import Application
 from hub.store.models_privacy import Grant
 from hub.vault import Vault
@@ -95,7 +96,7 @@ class Position:
     limit: int = 100
 
 
-def _seal_cursor(vault: Vault, app: Application) -> str:
+def _seal_cursor(vault: Vault, app: Case) -> str:
     return vault.seal_json([app.updated_at.isoformat(), app.no], **_CURSOR)
 
 
@@ -112,8 +113,8 @@ def _open_cursor(vault: Vault, cursor: str) -> tuple[datetime, str]:
 
 def _page(
     ctx: HubContext, session: Session, pos: Position, where: Sequence[Any] = ()
-) -> tuple[list[Application], str | None, bool]:
-    query = select(Application)
+) -> tuple[list[Case], str | None, bool]:
+    query = cases.SELECT
     for clause in where:
         query = query.where(clause)
     # `updated_at` is stamped when a transaction starts, not when it commits: a case stamped
@@ -132,7 +133,7 @@ def _page(
     elif pos.updated_after is not None:
         query = query.where(col(Application.updated_at) >= _month_floor(pos.updated_after))
     query = query.order_by(col(Application.updated_at), col(Application.no)).limit(pos.limit + 1)
-    apps = list(session.exec(query))
+    apps = cases.fetch(session, query)
     more = len(apps) > pos.limit
     apps = apps[: pos.limit]
     cursor = _seal_cursor(ctx.vault, apps[-1]) if apps else pos.cursor
@@ -314,7 +315,7 @@ def scope_clauses(scope: dict[str, Any]) -> list[Any]:
     return clauses
 
 
-def in_scope(scope: dict[str, Any], app: Application) -> bool:
+def in_scope(scope: dict[str, Any], app: Case) -> bool:
     if scope.get("application_nos") and app.no not in scope["application_nos"]:
         return False
     if scope.get("categories") and app.category not in scope["categories"]:
@@ -367,7 +368,7 @@ def _granted(
     session: Session,
     principal: Principal,
     grant: Grant,
-    apps: Sequence[Application],
+    apps: Sequence[Case],
     withheld: Sequence[str],
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
@@ -439,14 +440,14 @@ def granted_case(
 ) -> dict[str, Any]:
     """GET /v1/shared/cases/{no}?grant=ID: one case, refused outside the grant's scope."""
     grant = usable_grant(ctx, session, principal, grant_id)
-    app = session.get(Application, no)
+    app = cases.load(session, no)
     if app is None or not in_scope(grant.scope, app):
         raise Forbidden("该办件不在授权范围内 / the case is outside the grant's scope")
     withheld = _withheld(grant)
-    cases = _granted(ctx, session, principal, grant, [app], withheld)
-    if not cases:
+    shown = _granted(ctx, session, principal, grant, [app], withheld)
+    if not shown:
         raise Conflict("该办件暂时无法读取，已报告管理员 / the case cannot be read now; reported")
-    return {"grant": grant.id, **cases[0], **_withheld_answer(withheld)}
+    return {"grant": grant.id, **shown[0], **_withheld_answer(withheld)}
 
 
 def revoke_grant(

@@ -21,10 +21,11 @@ from sqlmodel import Session, col, select
 
 from hub import jsonutil
 from hub.domain.calendar import working_hours_between
+from hub.domain.case import Case
 from hub.services.context import HubContext
 from hub.services.records import event_data, open_personal
 from hub.services.sharing.faults import Unreadable
-from hub.store.models import Application, CaseEvent
+from hub.store.models import CaseEvent
 from privacy.crypto import CryptoError
 from privacy.release import OUTCOME_OF_STATUS, decision_band, mediation_band
 
@@ -82,7 +83,7 @@ def _progress(events: Sequence[tuple[CaseEvent, dict[str, Any]]]) -> dict[str, A
 def build_records(
     ctx: HubContext,
     session: Session,
-    apps: Sequence[Application],
+    apps: Sequence[Case],
     *,
     as_of: datetime | None = None,
 ) -> Built:
