@@ -1,5 +1,6 @@
-"""CPU of one lifecycle step (institution event `received`) on SQLite, in-process: run with
-PYTHONPATH=. from the checkout: `python benchmarks/lifecycle_step_cpu.py [N]`."""
+"""CPU of one lifecycle step (institution event `received`) on SQLite, in-process: run from
+the checkout as `python -m benchmarks.lifecycle_step_cpu [N]` (benchmarks/privacy.py would
+shadow the privacy package if run by path)."""
 
 import sys
 import tempfile
