@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import privacy.pii
 from privacy.testing import labelled_corpus
-from tests.corpus import independent, unseen, unseen_report
+from tests.corpus import fourth, independent, unseen, unseen_report
 from tests.corpus.heldout import HANDWRITTEN, IDENTIFIERS, heldout_corpus
 
 Finder = Callable[[str], list[tuple[int, int]]]
@@ -244,6 +244,12 @@ def main() -> None:
     run(f"rules, UNSEEN corpus, its {len(hand)} hand-written texts alone (HELD OUT)", hand, rules)
     fps = false_positives(tuple(unseen_report.CLEAN), rules)
     print(f"  false positives in {len(unseen_report.CLEAN)} clean sentences: {len(fps)}")
+    docs = unseen_docs(lambda n: [], 0, fourth.HANDWRITTEN)
+    run(f"rules, FOURTH corpus, tuning half ({len(docs)} hand-written texts)", docs, rules)
+    fps = false_positives(fourth.CLEAN, rules)
+    print(f"  false positives in {len(fourth.CLEAN)} clean sentences: {len(fps)} {fps}")
+    if args.packages:
+        run("rules + LAC names, FOURTH corpus, tuning half", docs, granted_finder())
     held = corpus_docs(args.docs)
     run(
         f"rules, HELD-OUT corpus ({len(held)} documents incl. {len(HANDWRITTEN)} hand-written)",
