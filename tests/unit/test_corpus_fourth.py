@@ -40,3 +40,17 @@ def test_clean_sentences_carry_no_markup_and_are_not_in_the_texts() -> None:
     assert len(fourth.CLEAN) == len(set(fourth.CLEAN)) >= 20
     for sentence in fourth.CLEAN:
         assert "«" not in sentence and sentence not in texts
+
+
+def test_report_half_is_well_formed_and_disjoint_from_the_tuning_half() -> None:
+    from tests.corpus import fourth_report
+
+    assert len(fourth_report.HANDWRITTEN) >= 30
+    for text, spans in fourth_report.HANDWRITTEN:
+        end = 0
+        for s in spans:
+            assert s.kind in KINDS and end <= s.start < s.end <= len(text)
+            end = s.end
+    tune = {t for t, _ in fourth.HANDWRITTEN} | set(fourth.CLEAN)
+    report = {t for t, _ in fourth_report.HANDWRITTEN} | set(fourth_report.CLEAN)
+    assert not tune & report
