@@ -95,6 +95,20 @@ def unstorable(body: object, *, limit: int = 20) -> list[tuple[str, str]]:
     return found
 
 
+def storable_json(raw: bytes) -> bool:
+    """True when JSON bytes `raw` cannot decode (`json.loads`) to anything `unstorable`
+    refuses. `json.loads` takes UTF-16/32 too and decodes with surrogatepass, so: no NUL
+    byte (UTF-16/32 text of ASCII has them), no 0xED byte (UTF-8 of a surrogate starts
+    with it; so does Hangul, which then takes the walk), no `\\u` escape, and fewer
+    brackets than `MAX_DEPTH`. False means "not proved" (run `unstorable`)."""
+    return (
+        b"\x00" not in raw
+        and b"\xed" not in raw
+        and b"\\u" not in raw
+        and raw.count(b"{") + raw.count(b"[") < MAX_DEPTH
+    )
+
+
 def is_printable(text: object) -> bool:
     """True unless a name or identifier holds a control, bidi or invisible character."""
     return not isinstance(text, str) or _UNPRINTABLE.search(text) is None
