@@ -34,7 +34,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 import schemas
-from schemas import text
 from hub.domain import dates
 from hub.domain.calendar import (
     REFERRAL_DEADLINE,
@@ -66,6 +65,7 @@ from hub.store import imports
 from hub.store.models import Application, Deadline, PartyIndex, Referral
 from hub.store.sequences import next_day_sequence
 from hub.store.unit_of_work import emit
+from schemas import text
 
 #: Which open clocks an institution event stops (as `lifecycle._MEETS`); a final event
 #: (rejected, returned, closed) stops them all.
