@@ -1,5 +1,6 @@
 """stats_rollup is kept in the write path: rows the buffer writes (intake, the import), a
-use case refused part-way (forgotten rows are not counted), ORM changes and deletes; after
+use case refused part-way (forgotten rows are not counted), a case step's change
+(`hub.store.cases.save`, the path every case step takes), ORM changes and deletes; after
 each, the rollup is what counting the stored cases gives."""
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from hub.store import cases
 from hub.store.db import Database
 from hub.store.models import Application
 from hub.store.models_ops import StatsRollup
@@ -71,6 +73,12 @@ def test_the_rollup_follows_every_write_path(db: Database) -> None:
         point = of(s).mark()
         emit(s, Application, _row(6, district="310104"))
         assert of(s).rollback_to(point)  # refused: never written, never counted
+    _agrees(db)
+    with db.transaction() as s:  # a case step: loaded, changed, saved
+        case = cases.load(s, "R00004", for_update=True)
+        assert case is not None
+        case.status, case.institution_id, case.version = "dispatched", "cm-x", case.version + 1
+        cases.save(s, case)
     _agrees(db)
     with db.transaction() as s:  # later changes through the ORM
         moved = s.get(Application, "R00001")
