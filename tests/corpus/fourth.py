@@ -11,21 +11,13 @@ from __future__ import annotations
 from tests.corpus.unseen_kit import (
     Doc,
     full_width,
-    luhn_check,
     marked,
     org_code_check,
-    resident_id_check,
     uscc_check,
-    vin_check,
+    with_id_check,
+    with_luhn,
+    with_vin_check,
 )
-
-
-def _rid(body17: str) -> str:
-    return body17 + resident_id_check(body17)
-
-
-def _card(body: str) -> str:
-    return body + luhn_check(body)
 
 
 def _uscc(prefix4: str, area6: str, org8: str) -> str:
@@ -33,19 +25,14 @@ def _uscc(prefix4: str, area6: str, org8: str) -> str:
     return body + uscc_check(body)
 
 
-def _vin(raw17: str) -> str:
-    raw = raw17[:8] + "0" + raw17[9:]
-    return raw[:8] + vin_check(raw) + raw[9:]
-
-
-_ID1 = _rid("31010519760312441")
-_ID2 = _rid("44030619890723052")
-_ID3 = _rid("51112219950208363")
-_ID4 = _rid("65010219811130281")
-_CARD1 = _card("622848003817265")  # 16 digits
-_CARD2 = _card("621700129900431275")  # 19 digits
+_ID1 = with_id_check("31010519760312441")
+_ID2 = with_id_check("44030619890723052")
+_ID3 = with_id_check("51112219950208363")
+_ID4 = with_id_check("65010219811130281")
+_CARD1 = with_luhn("622848003817265")  # 16 digits
+_CARD2 = with_luhn("621700129900431275")  # 19 digits
 _USCC1 = _uscc("91", "310115", "MA1FL3K2")
-_VIN1 = _vin("LFV2A21K7G3041288")
+_VIN1 = with_vin_check("LFV2A21K7G3041288")
 
 _SOURCES: tuple[str, ...] = (
     # WeChat / SMS from applicants

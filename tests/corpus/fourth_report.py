@@ -9,21 +9,13 @@ from __future__ import annotations
 from tests.corpus.unseen_kit import (
     Doc,
     full_width,
-    luhn_check,
     marked,
     org_code_check,
-    resident_id_check,
     uscc_check,
-    vin_check,
+    with_id_check,
+    with_luhn,
+    with_vin_check,
 )
-
-
-def _rid(body17: str) -> str:
-    return body17 + resident_id_check(body17)
-
-
-def _card(body: str) -> str:
-    return body + luhn_check(body)
 
 
 def _uscc(prefix2: str, area6: str, org8: str) -> str:
@@ -31,18 +23,13 @@ def _uscc(prefix2: str, area6: str, org8: str) -> str:
     return body + uscc_check(body)
 
 
-def _vin(raw17: str) -> str:
-    raw = raw17[:8] + "0" + raw17[9:]
-    return raw[:8] + vin_check(raw) + raw[9:]
-
-
-_ID1 = _rid("32058419680915227")
-_ID2 = _rid("11010819920404171")
-_ID3 = _rid("53010319870621346")
-_CARD1 = _card("622202100311874")
-_CARD2 = _card("625807004421379021")
+_ID1 = with_id_check("32058419680915227")
+_ID2 = with_id_check("11010819920404171")
+_ID3 = with_id_check("53010319870621346")
+_CARD1 = with_luhn("622202100311874")
+_CARD2 = with_luhn("625807004421379021")
 _USCC1 = _uscc("92", "440104", "L7Q2M8N3")
-_VIN1 = _vin("LSVAM4187E2190536")
+_VIN1 = with_vin_check("LSVAM4187E2190536")
 
 _SOURCES: tuple[str, ...] = (
     "在吗？我«name|端木静»，昨天打你们热线没人接，我号码«mobile|177 2160 9938»",

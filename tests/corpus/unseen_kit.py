@@ -94,6 +94,22 @@ def luhn_check(body: str) -> str:
     return str(-total % 10)
 
 
+def with_id_check(body17: str) -> str:
+    """A resident ID: its 17 digits and their MOD 11-2 check character."""
+    return body17 + resident_id_check(body17)
+
+
+def with_luhn(body: str) -> str:
+    """A bank card number: its digits and their Luhn check digit."""
+    return body + luhn_check(body)
+
+
+def with_vin_check(raw17: str) -> str:
+    """A VIN with its 9th character made the check character of the rest."""
+    raw = raw17[:8] + "0" + raw17[9:]
+    return raw[:8] + vin_check(raw) + raw[9:]
+
+
 def make_resident_id(rng: random.Random, areas: Sequence[str], want_x: bool = False) -> str:
     while True:
         y, m, d = rng.randint(1948, 2004), rng.randint(1, 12), rng.randint(1, 28)
