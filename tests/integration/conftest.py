@@ -1,9 +1,9 @@
 """An in-process hub (TestClient over create_app) on SQLite and on PostgreSQL.
 
-Each test gets its own fresh database, copied from a template that is migrated, loaded with
-the small registry and given the test parties' tokens once per run (a PostgreSQL
-`CREATE DATABASE ... TEMPLATE`, a file copy for SQLite): the same state `make_hub` builds,
-without paying for migrations in every test.
+Each test gets its own fresh database, copied from a template made once per test process
+from tests/conftest.py's migrated one, loaded with the small registry and given the test
+parties' tokens (a PostgreSQL `CREATE DATABASE ... TEMPLATE`, a file copy for SQLite): the
+same state `make_hub` builds, without paying for migrations in every test.
 """
 
 from __future__ import annotations
@@ -36,18 +36,21 @@ def _template(url: str, tmp: Path) -> Tokens:
 
 
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Tokens]:
+def sqlite_template(
+    hub_sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Tokens]:
     tmp = tmp_path_factory.mktemp("sqlite-template")
     path = tmp / "template.db"
+    shutil.copyfile(hub_sqlite_template, path)  # migrated once per process (tests/conftest)
     tokens = _template(f"sqlite:///{path}", tmp)
     return path, tokens
 
 
 @pytest.fixture(scope="session")
 def pg_template(
-    pg_admin_url: str, tmp_path_factory: pytest.TempPathFactory
+    pg_admin_url: str, hub_pg_template: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Tokens]]:
-    url = create_pg_database(pg_admin_url)
+    url = create_pg_database(pg_admin_url, hub_pg_template)  # already migrated
     tokens = _template(url, tmp_path_factory.mktemp("pg-template"))
     yield url, tokens
     drop_pg_database(pg_admin_url, url)
