@@ -20,6 +20,7 @@ from hub.bootstrap import bootstrap
 from hub.clock import FakeClock
 from hub.config import Settings, SharingSettings
 from hub.services.context import HubContext
+from hub.store.db import Database
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.support.api import MONDAY, PARTIES, SMALL_REGISTRY, Api, issue_token
 from tests.support.hubctx import CHEAP_PASSWORDS, make_hub
@@ -69,6 +70,16 @@ def hub_db(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[str
     url = create_pg_database(admin, template.rsplit("/", 1)[1])
     yield url, tokens
     drop_pg_database(admin, url)
+
+
+@pytest.fixture
+def db(hub_db: tuple[str, Tokens]) -> Iterator[Database]:
+    """The hub's store alone (no app) over a fresh database of `hub_db`."""
+    database = Database(hub_db[0], pool_size=2)
+    try:
+        yield database
+    finally:
+        database.dispose()
 
 
 def hub_on(url: str, tmp: Path) -> HubContext:

@@ -6,11 +6,9 @@ each, the rollup is what counting the stored cases gives."""
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from hub.store import cases
@@ -19,18 +17,8 @@ from hub.store.models import Application
 from hub.store.models_ops import StatsRollup
 from hub.store.stats_rollup import COLUMNS, KEY_NAMES, key_of
 from hub.store.unit_of_work import emit, of
-from tests.integration.conftest import Tokens
 
 AT = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(hub_db: tuple[str, Tokens]) -> Iterator[Database]:
-    database = Database(hub_db[0], pool_size=2)
-    try:
-        yield database
-    finally:
-        database.dispose()
 
 
 def _row(i: int, **over: Any) -> dict[str, Any]:

@@ -3,7 +3,6 @@ writes (always through its buffer, before a read that needs the rows, at commit)
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -15,18 +14,8 @@ from hub.store import audit
 from hub.store.db import Database
 from hub.store.models import AuditEntry, Institution
 from hub.store.unit_of_work import UnitOfWork, emit
-from tests.integration.conftest import Tokens
 
 AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def db(hub_db: tuple[str, Tokens]) -> Iterator[Database]:
-    database = Database(hub_db[0], pool_size=2)
-    try:
-        yield database
-    finally:
-        database.dispose()
 
 
 def _append(uow: UnitOfWork, chain: str, action: str, *, new_chain: bool = False) -> str:
