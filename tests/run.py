@@ -5,6 +5,9 @@ Runs pytest over `tests/`, in one worker process per core (pytest-xdist, at most
 so tests share nothing but the machine's services. Under `CI=true` every broker and
 database test must reach the real RabbitMQ and PostgreSQL (the fixtures fail instead of
 skipping). A run that executes no test is a failure, never a pass.
+
+Tests marked `solo` (the RabbitMQ cluster, whose repeat bound of 2 % measures delivery and
+not how busy the machine is) run after the others, alone, when the whole suite is run.
 """
 
 from __future__ import annotations
@@ -22,13 +25,21 @@ def workers(args: list[str]) -> list[str]:
     return ["-n", str(min(os.cpu_count() or 1, 4))]
 
 
-def main() -> int:
-    args = sys.argv[1:]
-    code = int(pytest.main(["-p", "no:cacheprovider", *workers(args), *args]))
+def _run(args: list[str]) -> int:
+    code = int(pytest.main(["-p", "no:cacheprovider", *args]))
     if code == int(pytest.ExitCode.NO_TESTS_COLLECTED):
         print("no test was executed: that is a failure", file=sys.stderr)
         return 1
     return code
+
+
+def main() -> int:
+    args = sys.argv[1:]
+    if args:  # the caller chose what to run
+        return _run([*workers(args), *args])
+    first = _run([*workers(args), "-m", "not solo"])
+    second = _run(["-n", "0", "-m", "solo"])
+    return first or second
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ from tests.support.hub_processes import Processes
 from tests.support.hubctx import make_hub
 from tests.support.rabbit_nodes import BIN, RabbitNode, rabbit_nodes
 
-pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow]
+pytestmark = [pytest.mark.rabbitmq, pytest.mark.postgres, pytest.mark.slow, pytest.mark.solo]
 
 N = 1200  # applications at least, at RATE a second: the stream lasts 30 s or more
 RATE = 40.0
