@@ -39,10 +39,31 @@ _SAFE_KEYS = frozenset(
 )
 
 
+#: Texts of at most this many characters in which the scrubber found nothing are
+#: remembered (up to _CLEAN_LIMIT of them), so the same event text, logger or party name is
+#: not scanned again on every line (a line passes the scrubber up to four times: structlog's
+#: chain, the record factory, the handler's filter, the formatter). Only texts that go to
+#: the log unchanged are kept, so the memory holds nothing the log does not.
+_CLEAN_LENGTH = 200
+_CLEAN_LIMIT = 4096
+_clean: set[str] = set()
+
+
+def _scrubbed(text: str) -> str:
+    if text in _clean:
+        return text
+    result = scrub(text)
+    if result == text and len(text) <= _CLEAN_LENGTH:
+        if len(_clean) >= _CLEAN_LIMIT:
+            _clean.clear()  # many distinct clean texts (ids, numbers): start over
+        _clean.add(text)
+    return result
+
+
 def scrub_value(value: Any, _depth: int = 0) -> Any:
     """``value`` with every string inside it scrubbed (dicts, lists and tuples walked)."""
     if isinstance(value, str):
-        return scrub(value)
+        return _scrubbed(value)
     if _depth > 8:
         return value
     if isinstance(value, Mapping):
@@ -67,7 +88,7 @@ class PiiLogFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a broken format string: log it without its arguments
             message = f"{record.msg!s} (unformattable arguments withheld)"
-        record.msg = scrub(message)
+        record.msg = _scrubbed(message)
         record.args = None
         for key, value in list(record.__dict__.items()):
             if key not in _STANDARD and key not in _SAFE_KEYS:

@@ -86,3 +86,18 @@ def test_processor_keeps_identifiers() -> None:
         "event": "x 〔手机号〕",
         "application_no": "310000-20261101-000001-5",
     }
+
+
+def test_only_texts_without_personal_data_are_remembered() -> None:
+    from privacy import logfilter
+
+    clean, dirty = "relay claimed a batch", f"申请人{NAME}电话{PHONE}"
+    logfilter._clean.clear()
+    for _ in range(2):  # the second pass answers the first's texts from memory
+        assert logfilter.scrub_value(clean) == clean
+        scrubbed = logfilter.scrub_value(dirty)
+        assert NAME not in scrubbed and "13800138000" not in scrubbed.replace(" ", "")
+    assert clean in logfilter._clean
+    assert all(NAME not in text and PHONE not in text for text in logfilter._clean)
+    long = "x" * (logfilter._CLEAN_LENGTH + 1)
+    assert logfilter.scrub_value(long) == long and long not in logfilter._clean
