@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cached_property
 
 from hub.domain.calendar import SHANGHAI
 from hub.domain.errors import InvalidApplicationNumber
@@ -57,8 +58,12 @@ class ApplicationNumber:
         """The number without hyphens."""
         return self.digits + self.check
 
-    def __str__(self) -> str:
+    @cached_property
+    def _text(self) -> str:
         return f"{self.region}-{self.day:%Y%m%d}-{self.sequence:06d}-{self.check}"
+
+    def __str__(self) -> str:  # asked for several times a case: written once
+        return self._text
 
 
 def parse_application_number(text: str) -> ApplicationNumber:

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import event, select
+from sqlalchemy import Engine, event, select
 from sqlalchemy.engine import Dialect
 from sqlmodel import Session
 
@@ -79,6 +80,9 @@ class RegistryCache:
         self._names: dict[str, dict[str, str]] = {}
         self._units: dict[str, dict[str, str]] = {}
         self._by_hand: dict[str, frozenset[str]] = {}
+        #: Each engine's key (its URL as text), rendered once: str(url) is rebuilt on
+        #: every call, several times a case.
+        self._keys: weakref.WeakKeyDictionary[Engine, str] = weakref.WeakKeyDictionary()
 
     def invalidate(self) -> None:
         with self._lock:
@@ -87,8 +91,11 @@ class RegistryCache:
             w.forget()
 
     def _refresh(self, session: Session) -> str:
-        key = str(session.get_bind().engine.url)
+        engine = session.get_bind().engine
         with self._lock:
+            key = self._keys.get(engine)
+            if key is None:
+                key = self._keys[engine] = str(engine.url)
             watch = self._watches.setdefault(key, RevisionWatch())
         if not watch.moved(lambda: registry_revision.read(session.connection())):
             return key
