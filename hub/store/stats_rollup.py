@@ -7,9 +7,11 @@ added in the unit of work that makes it, as deltas per key, then one upsert per 
 
 - rows the write buffer inserts (intake's group-commit batches, the import): `add_rows`,
   from `WriteBuffer.flush`;
-- cases the ORM changes, adds or deletes (every later state change): `_before_flush`, old
-  key -1 and new key +1 from the attribute history (the old row is read back when the
-  object was expired before the change).
+- a case step's change (`hub.store.cases.save`, the one way a stored case changes): old
+  key -1 and new key +1 when they differ.
+
+Cases are never changed as ORM objects (`hub.domain.case.Case` is their one shape), so no
+ORM hook keeps it; a raw UPDATE or DELETE of key columns would leave it behind.
 
 Triggers did this before (migration 0140, reverted): they cost PostgreSQL 5-6x the CPU per
 application. Here a batch of 64 applications costs one executemany of a few keys.
@@ -18,18 +20,15 @@ The migration 0155 and benchmarks/reads_volume.py --seed-sql fill it with `FILL_
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Connection, event, inspect, select
+from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlmodel import Session
 
 from hub.domain.calendar import SHANGHAI
-from hub.store.models import Application
 from hub.store.models_ops import StatsRollup
 from hub.store.types import as_utc
 
@@ -58,7 +57,6 @@ KEY_NAMES = (
 Key = tuple[date, str, str, str, str, str, str, int]
 
 _T = StatsRollup.__table__  # type: ignore[attr-defined]
-_A = Application.__table__  # type: ignore[attr-defined]
 
 
 def key_of(values: Mapping[str, Any]) -> Key:
@@ -109,48 +107,4 @@ def fill_sql(dialect: str) -> str:
     )
 
 
-def _old_values(session: Session, app: Application) -> dict[str, Any]:
-    """The key columns as stored (before this flush writes the change)."""
-    state = inspect(app)
-    values: dict[str, Any] = {}
-    for name in COLUMNS:
-        history = state.attrs[name].history
-        if history.deleted:
-            values[name] = history.deleted[0]
-        elif history.unchanged:
-            values[name] = history.unchanged[0]
-        elif not history.added:
-            values[name] = getattr(app, name)
-        else:  # set on an expired object: the old value was never loaded
-            row = session.connection().execute(
-                select(*(_A.c[c] for c in COLUMNS)).where(_A.c.no == app.no)
-            )
-            return dict(row.one()._mapping)
-    return values
-
-
-def _before_flush(session: Session, _context: Any, _instances: Any) -> None:
-    deltas: dict[Key, int] = defaultdict(int)
-    for obj in session.new:
-        if isinstance(obj, Application):
-            deltas[key_of({c: getattr(obj, c) for c in COLUMNS})] += 1
-    for obj in session.dirty:
-        if isinstance(obj, Application) and session.is_modified(obj):
-            old = key_of(_old_values(session, obj))
-            new = key_of({c: getattr(obj, c) for c in COLUMNS})
-            if old != new:
-                deltas[old] -= 1
-                deltas[new] += 1
-    for obj in session.deleted:
-        if isinstance(obj, Application):
-            deltas[key_of(_old_values(session, obj))] -= 1
-    if any(deltas.values()):
-        write(session.connection(), deltas)
-
-
-def keep(session_class: type[Session]) -> None:
-    """Keep the rollup on every ORM flush of `session_class` (the unit of work)."""
-    event.listen(session_class, "before_flush", _before_flush)
-
-
-__all__ = ["COLUMNS", "KEY_NAMES", "NONE_KEY", "add_rows", "fill_sql", "keep", "key_of", "write"]
+__all__ = ["COLUMNS", "KEY_NAMES", "NONE_KEY", "add_rows", "fill_sql", "key_of", "write"]

@@ -31,7 +31,6 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
-from hub.store import stats_rollup
 from hub.store.writes import Mark, WriteBuffer
 
 #: The unit of work that owns each connection a write transaction holds.
@@ -128,11 +127,6 @@ def watch(engine: Engine) -> None:
         owner = _OWNERS.get(conn)
         if owner is not None:
             owner._before_statement(sql)
-
-
-# Cases the ORM adds, changes or deletes move the statistics' rollup in the same flush (any
-# session: a unit of work, or a test's own session).
-stats_rollup.keep(Session)
 
 
 __all__ = ["UnitOfWork", "emit", "of", "watch"]

@@ -205,18 +205,19 @@ def test_loading_a_year_counts_the_hours_to_acceptance_again(
 
     from hub.ops import stats
     from hub.services.principal import Principal, Role
+    from hub.store import cases
     from hub.store.models import Application
 
     ctx = small_hub(database_url, tmp_path, sh(2026, 12, 30, 10))
     no = submit(ctx, institution="pm-a")
     accepted = sh(2027, 1, 4, 10)
     with ctx.db.transaction() as s:
-        app = s.get(Application, no)
+        app = cases.load(s, no, for_update=True)
         assert app is not None and app.dispatched_at is not None
-        app.accepted_at, app.status = accepted, "accepted"
+        app.accepted_at, app.status, app.version = accepted, "accepted", app.version + 1
         app.accept_hours = domain_calendar.working_hours_between(app.dispatched_at, accepted)
         dispatched = app.dispatched_at
-        s.add(app)
+        cases.save(s, app)
     before = domain_calendar.working_hours_between(dispatched, accepted)
     load_calendar(ctx, calendar.parse(TEST_2027), actor="ops")
     after = domain_calendar.working_hours_between(dispatched, accepted)

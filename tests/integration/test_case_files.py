@@ -11,7 +11,8 @@ from sqlmodel import col, select
 
 from hub import jsonutil
 from hub.services import records
-from hub.store.models import Application, AuditEntry
+from hub.store import cases
+from hub.store.models import AuditEntry
 from tests.support.api import APPLICANT_PHONE, Api, count_rows, outbox_envelopes
 
 PDF = b"%PDF-1.7\n% a contract\n" + bytes(range(256))
@@ -79,11 +80,12 @@ def test_an_attachment_that_no_longer_matches_its_digest_is_not_served(api: Api)
     case = api.submitted(attachments=[attachment()])
     no, holder = case["application_no"], case["institution"]["id"]
     with api.ctx.db.transaction() as s:  # someone changed the stored bytes
-        app = s.get(Application, no)
+        app = cases.load(s, no, for_update=True)
+        assert app is not None
         personal = records.open_personal(api.ctx.vault, app)
         personal["attachments"][0]["content_base64"] = base64.b64encode(b"forged").decode()
         app.personal = records.seal_personal(api.ctx.vault, no, personal)
-        s.add(app)
+        cases.save(s, app)
     r = api.client.get(
         f"/v1/applications/{no}/attachments/0", headers=api.auth("institution", holder)
     )

@@ -6,8 +6,8 @@ institution and district, a clock added after counting), and as clocks run out."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from datetime import date, timedelta
+from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +18,19 @@ from sqlalchemy import bindparam, text
 
 from hub.clock import FakeClock
 from hub.domain.calendar import REFERRAL_DEADLINE, working_hours_between
+from hub.domain.case import Case
 from hub.ops import stats
 from hub.services.context import HubContext
 from hub.services.principal import Principal, Role
+from hub.store import cases
 from hub.store.models import Application, Deadline, Referral
 from hub.store.models_ops import Complaint
 from hub.store.types import UTCDateTime
+from hub.store.unit_of_work import UnitOfWork, emit
 from tests.integration.conftest import Tokens, hub_on
 from tests.support import stats_oracle
 from tests.support.api import MONDAY
+from tests.support.builders import stored_case
 
 INSTITUTIONS = ["pm-a", "pm-b", "cm-x", None]
 STATUSES = [
@@ -91,14 +95,16 @@ def hub(hub_db: tuple[str, Tokens], tmp_path: Path) -> Iterator[HubContext]:
     ctx.db.dispose()
 
 
-def _write(ctx: HubContext, cases: list[dict[str, Any]], complaints: list[Any]) -> list[str]:
+def _write(ctx: HubContext, drawn: list[dict[str, Any]], complaints: list[Any]) -> list[str]:
+    """The random cases written as intake and the import write them (the unit of work's
+    buffer, which counts them in the rollup), their clocks and referrals beside them."""
     now = MONDAY
     nos = []
     with ctx.db.transaction() as s:
         # raw DELETEs bypass the write path: the rollup is emptied with the cases
         for t in ("complaint", "referral", "deadline", "application", "stats_rollup"):
             s.connection().execute(text(f"DELETE FROM {t}"))
-        for i, c in enumerate(cases):
+        for i, c in enumerate(drawn):
             no = f"T{i:05d}"
             nos.append(no)
             received = now + c["received_h"] * HOUR
@@ -108,51 +114,48 @@ def _write(ctx: HubContext, cases: list[dict[str, Any]], complaints: list[Any]) 
                 if dispatched and c["accept_after_h"] is not None
                 else None
             )
-            s.add(
-                Application(
-                    no=no,
-                    region="310000",
-                    day=date(2026, 1, 1),
-                    sequence=i + 1,
-                    channel=c["channel"],
-                    category=c["category"],
-                    district=c["district"],
-                    status=c["status"],
-                    institution_id=c["institution"],
-                    submitted_by_role="portal",
-                    query_code_hash="x",
-                    personal="x",
-                    outcome=c["outcome"],
-                    received_at=received,
-                    created_at=received,
-                    updated_at=received,
-                    dispatched_at=dispatched,
-                    accepted_at=accepted,
-                    accept_hours=working_hours_between(dispatched, accepted) if accepted else None,
-                )
+            case = stored_case(
+                no,
+                received,
+                i + 1,
+                channel=c["channel"],
+                category=c["category"],
+                district=c["district"],
+                status=c["status"],
+                institution_id=c["institution"],
+                outcome=c["outcome"],
+                dispatched_at=dispatched,
+                accepted_at=accepted,
+                accept_hours=working_hours_between(dispatched, accepted) if accepted else None,
             )
+            emit(s, Application, case.row())
             for kind, due_h, met_h in c["deadlines"]:
-                s.add(
-                    Deadline(
-                        application_no=no,
-                        kind=kind,
-                        institution_id=c["institution"],
-                        due_at=received + due_h * HOUR,
-                        met_at=None if met_h is None else received + met_h * HOUR,
-                    )
+                emit(
+                    s,
+                    Deadline,
+                    {
+                        "application_no": no,
+                        "kind": kind,
+                        "institution_id": c["institution"],
+                        "due_at": received + due_h * HOUR,
+                        "met_at": None if met_h is None else received + met_h * HOUR,
+                    },
                 )
             for kind, outcome in c["referrals"]:
-                s.add(
-                    Referral(
-                        id=str(uuid.uuid4()),
-                        application_no=no,
-                        kind=kind,
-                        target_id="court-310104",
-                        requested_by="pm-a",
-                        status="decided" if outcome else "pending",
-                        outcome=outcome,
-                        created_at=received,
-                    )
+                emit(
+                    s,
+                    Referral,
+                    {
+                        "id": str(uuid.uuid4()),
+                        "application_no": no,
+                        "kind": kind,
+                        "target_id": "court-310104",
+                        "requested_by": "pm-a",
+                        "status": "decided" if outcome else "pending",
+                        "outcome": outcome,
+                        "documents": [],
+                        "created_at": received,
+                    },
                 )
         for j, (inst, contact, created_h, case_index) in enumerate(complaints):
             about = nos[case_index] if case_index is not None and case_index < len(nos) else None
@@ -173,50 +176,61 @@ def _write(ctx: HubContext, cases: list[dict[str, Any]], complaints: list[Any]) 
     return nos
 
 
+def _step(s: UnitOfWork, no: str, change: Callable[[Case], None]) -> Case:
+    """A case step as the services take it: loaded locked, changed, saved (its version up)."""
+    case = cases.load(s, no, for_update=True)
+    assert case is not None
+    change(case)
+    case.version += 1
+    case.updated_at = MONDAY + 2 * HOUR
+    cases.save(s, case)
+    return case
+
+
 def _change(ctx: HubContext, nos: list[str], flips: list[int]) -> None:
     """Cases move on after they were counted: accepted, closed, their clocks met; one gets
     a new clock, one is dispatched elsewhere (it moves to another group), one is moved a day
-    (another day of the rollup)."""
+    (another day of the rollup). A case drawn twice is changed twice in one transaction."""
     later = MONDAY + 2 * HOUR
+
+    def moved(case: Case) -> None:
+        case.institution_id, case.district = "cm-x", "310104"
+
+    def shifted(case: Case) -> None:
+        case.received_at += 24 * HOUR
+
+    def moved_on(case: Case) -> None:
+        if case.accepted_at is None and case.dispatched_at is not None:
+            case.accepted_at = later
+            case.accept_hours = working_hours_between(case.dispatched_at, later)
+            case.status = "accepted"
+        else:
+            case.status, case.outcome, case.closed_at = "closed_success", "success", later
+
     with ctx.db.transaction() as s:
         for k in flips[:2]:
-            s.add(
-                Deadline(
-                    application_no=nos[k % len(nos)],
-                    kind="decide_by",
-                    institution_id="pm-a",
-                    due_at=MONDAY + (k % 50) * HOUR,
-                )
+            emit(
+                s,
+                Deadline,
+                {
+                    "application_no": nos[k % len(nos)],
+                    "kind": "decide_by",
+                    "institution_id": "pm-a",
+                    "due_at": MONDAY + (k % 50) * HOUR,
+                },
             )
         for k in flips[2:3]:
-            moved = s.get(Application, nos[k % len(nos)])
-            assert moved is not None
-            moved.institution_id, moved.district = "cm-x", "310104"
-            s.add(moved)
-        for k in flips[3:4]:  # a day later, set on an expired object (old values unloaded)
-            shifted = s.get(Application, nos[k % len(nos)])
-            assert shifted is not None
-            received = shifted.received_at
-            s.expire(shifted)
-            shifted.received_at = received + 24 * HOUR
-            s.add(shifted)
-        s.flush()
+            _step(s, nos[k % len(nos)], moved)
+        for k in flips[3:4]:
+            _step(s, nos[k % len(nos)], shifted)
         for k in flips:
-            app = s.get(Application, nos[k % len(nos)])
-            assert app is not None
-            if app.accepted_at is None and app.dispatched_at is not None:
-                app.accepted_at = later
-                app.accept_hours = working_hours_between(app.dispatched_at, later)
-                app.status = "accepted"
-            else:
-                app.status, app.outcome, app.closed_at = "closed_success", "success", later
-            s.add(app)
+            case = _step(s, nos[k % len(nos)], moved_on)
             # the column's type binds the time as the hub stores it (SQLite compares text)
             s.connection().execute(
                 text(
                     "UPDATE deadline SET met_at = :t WHERE application_no = :n AND met_at IS NULL"
                 ).bindparams(bindparam("t", type_=UTCDateTime())),
-                {"t": later, "n": app.no},
+                {"t": later, "n": case.no},
             )
 
 
@@ -238,7 +252,7 @@ def _same(ctx: HubContext, queries: list[Any]) -> None:
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    cases=st.lists(case_st, min_size=1, max_size=40),
+    drawn=st.lists(case_st, min_size=1, max_size=40),
     complaints=st.lists(complaint_st, max_size=12),
     queries=st.lists(query_st, min_size=1, max_size=4),
     flips=st.lists(st.integers(0, 1000), max_size=8),
@@ -246,7 +260,7 @@ def _same(ctx: HubContext, queries: list[Any]) -> None:
 )
 def test_stats_match_brute_force(
     hub: HubContext,
-    cases: list[dict[str, Any]],
+    drawn: list[dict[str, Any]],
     complaints: list[Any],
     queries: list[Any],
     flips: list[int],
@@ -255,7 +269,7 @@ def test_stats_match_brute_force(
     clock = hub.clock
     assert isinstance(clock, FakeClock)
     clock.set(MONDAY)
-    nos = _write(hub, cases, complaints)
+    nos = _write(hub, drawn, complaints)
     _same(hub, queries)
     _change(hub, nos, flips)
     _same(hub, queries)

@@ -1,6 +1,6 @@
 """stats_rollup is kept in the write path: rows the buffer writes (intake, the import), a
 use case refused part-way (forgotten rows are not counted), a case step's change
-(`hub.store.cases.save`, the path every case step takes), ORM changes and deletes; after
+(`hub.store.cases.save`, the path every case step takes), several in one transaction; after
 each, the rollup is what counting the stored cases gives."""
 
 from __future__ import annotations
@@ -68,20 +68,19 @@ def test_the_rollup_follows_every_write_path(db: Database) -> None:
         case.status, case.institution_id, case.version = "dispatched", "cm-x", case.version + 1
         cases.save(s, case)
     _agrees(db)
-    with db.transaction() as s:  # later changes through the ORM
-        moved = s.get(Application, "R00001")
-        assert moved is not None
-        moved.status, moved.institution_id = "accepted", "pm-a"
-        moved.accepted_at = AT + timedelta(days=1)
-        s.add(moved)
-        gone = s.get(Application, "R00002")
-        assert gone is not None
-        s.delete(gone)
-    _agrees(db)
-    with db.transaction() as s:  # set on an expired object: the old key is read back
-        late = s.get(Application, "R00003")
+    with db.transaction() as s:  # two steps on one case in one transaction, another moved
+        for status in ("received", "accepted"):
+            case = cases.load(s, "R00004", for_update=True)
+            assert case is not None
+            case.status, case.version = status, case.version + 1
+            case.accepted_at = AT + timedelta(days=1) if status == "accepted" else None
+            cases.save(s, case)
+        late = cases.load(s, "R00003", for_update=True)
         assert late is not None
-        s.expire(late)
-        late.received_at = AT - timedelta(days=3)
-        s.add(late)
+        late.received_at, late.version = AT - timedelta(days=3), late.version + 1
+        cases.save(s, late)
+        same = cases.load(s, "R00001", for_update=True)  # a change outside the key
+        assert same is not None
+        same.awaiting_unit, same.version = "sfj", same.version + 1
+        cases.save(s, same)
     _agrees(db)

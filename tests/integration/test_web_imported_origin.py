@@ -10,7 +10,7 @@ from datetime import timedelta
 
 import pytest
 
-from hub.store.models import Application
+from hub.store import cases
 from tests.integration.test_web_console_board import clock
 from tests.support.api import Api, count_changes
 from tests.support.web import person, sign_in
@@ -21,10 +21,10 @@ SOURCE = "legacy-2025"
 def _imported(api: Api, no: str) -> None:
     """Mark a case as imported from SOURCE, as `hub import cases` leaves it."""
     with api.ctx.db.transaction() as s:
-        app = s.get(Application, no)
+        app = cases.load(s, no, for_update=True)
         assert app is not None
-        app.source, app.source_no = SOURCE, f"OLD-{no[-8:]}"
-        s.add(app)
+        app.source, app.source_no, app.version = SOURCE, f"OLD-{no[-8:]}", app.version + 1
+        cases.save(s, app)
 
 
 def _late_pair(api: Api) -> tuple[str, str]:

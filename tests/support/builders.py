@@ -17,6 +17,7 @@ import random
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from hub.domain.case import Case
 from privacy.testing import DISTRICTS, shanghai_address, valid_uscc
 
 _CN8 = timezone(timedelta(hours=8))
@@ -146,6 +147,35 @@ def application_body(**over: Any) -> dict[str, Any]:
     }
     body.update(copy.deepcopy(over))
     return body
+
+
+# ---------------------------------------------------------------------------------
+# A stored case (the store's tests: random cases written as intake writes them)
+# ---------------------------------------------------------------------------------
+def stored_case(no: str, received_at: datetime, sequence: int = 1, **over: Any) -> Case:
+    """A case as `hub.store.cases` holds it, its sealed fields placeholders: written with
+    `emit(uow, Application, case.row())` as intake does, changed through `cases.save`."""
+    fields: dict[str, Any] = {
+        "no": no,
+        "region": "310000",
+        "day": date(2026, 1, 1),
+        "sequence": sequence,
+        "channel": "online",
+        "category": "consumer",
+        "district": "310104",
+        "status": "submitted",
+        "preferred_institution": None,
+        "arbitration_agreement": False,
+        "returned_by": [],
+        "submitted_by_role": "portal",
+        "submitted_by_party": None,
+        "query_code_hash": "x",
+        "personal": "x",
+        "received_at": received_at,
+        "created_at": received_at,
+        "updated_at": received_at,
+    }
+    return Case(**{**fields, **over})
 
 
 # ---------------------------------------------------------------------------------
