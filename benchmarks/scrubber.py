@@ -12,8 +12,9 @@ against them.
 
     .venv/bin/python benchmarks/scrubber.py [--docs 1500] [--packages] [--rules FILE]
 
-``--rules FILE`` measures another version of privacy/pii.py (for example the one before
-a change, from ``git show REV:privacy/pii.py > FILE``) on the same corpora.
+``--rules FILE`` measures an older, single-file version of the rules on the same corpora
+(``git show REV:privacy/pii.py > FILE`` for a revision before they were split into the
+``privacy/pii/`` package); to measure a later version, run this script in a worktree of it.
 
 Recall of a kind: gold values fully covered by scrubbed spans (of any kind: a value is
 gone whatever placeholder replaced it). Precision: scrubbed spans that overlap a gold
@@ -208,7 +209,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1500)
     parser.add_argument("--packages", action="store_true")
-    parser.add_argument("--rules", type=Path, help="another privacy/pii.py to measure")
+    parser.add_argument(
+        "--rules", type=Path, help="an older, single-file privacy/pii.py to measure"
+    )
     args = parser.parse_args()
     if args.rules:
         import importlib.util

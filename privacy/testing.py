@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from privacy.pii import Span, is_resident_id, is_uscc
+from privacy.pii.identifiers import VIN_VALUE, VIN_WEIGHTS
 from schemas.identity import luhn_ok, uscc_check_character
 
 __all__ = [
@@ -365,9 +366,7 @@ def _fill(slot: str, rng: random.Random, fake: Any) -> tuple[str, str | None]:
     if slot == "vin":
         chars = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
         body = list("LFV" + "".join(rng.choice(chars) for _ in range(14)))
-        from privacy.pii import _VIN_VALUE, _VIN_WEIGHTS
-
-        total = sum(_VIN_VALUE[c] * w for c, w in zip(body, _VIN_WEIGHTS, strict=True))
+        total = sum(VIN_VALUE[c] * w for c, w in zip(body, VIN_WEIGHTS, strict=True))
         body[8] = "X" if total % 11 == 10 else str(total % 11)
         return "".join(body), "vin"
     if slot == "hospital_no":

@@ -4,7 +4,7 @@ or 相处 for a person ("付" and "高" and "相" are surnames).
 
 A line is `word tag frequency` (jieba's part-of-speech tag and count). Kept: words of 2 or
 3 characters whose first character (or first two, for compound surnames) is a surname of
-`privacy.pii` or 小/老 (小时, 老师: not 小周, 老张),
+`privacy.pii.names` or 小/老 (小时, 老师: not 小周, 老张),
 seen at least 10 times in jieba's corpus, and those jieba tags as names (`nr`) seen at
 least 40 times: the scrubber takes the latter for names after a cue (李娜 is someone's
 name more often than the tennis player's) but not at the start of a clause whatever
@@ -33,7 +33,7 @@ def common_words() -> list[str]:
     """The lines of the file, sorted."""
     import jieba
 
-    from privacy.pii import SURNAMES, WORD_SURNAMES
+    from privacy.pii.names import SURNAMES, WORD_SURNAMES
 
     first = sorted({s[0] for s in SURNAMES} | set(WORD_SURNAMES) | set(PREFIXES))
     with jieba.get_dict_file() as f:

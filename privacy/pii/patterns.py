@@ -1,0 +1,45 @@
+"""What the detectors of every topic share: the types of a candidate span and of a
+detector, the two detector shapes that only run a pattern (:func:`simple`, :func:`cued`),
+and the range of the CJK unified ideographs.
+
+A detector appends ``(start, end, kind)`` candidates found in one view of the text to a
+list; :mod:`privacy.pii.spans` runs them and resolves overlaps. Each topic module
+(identifiers, dates and amounts, addresses, names) lists its detectors in ``DETECTORS``
+with the view it reads, the characters that trigger it and the gate it waits for.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+Candidate = tuple[int, int, str]
+Detector = Callable[[str, list[Candidate]], None]
+#: (view, trigger characters, gate, detector); see :mod:`privacy.pii.spans` for what
+#: views and gates are. An empty trigger runs the detector on every text.
+DetectorEntry = tuple[str, str, str, Detector]
+
+#: Texts this long run every detector and name pattern without looking for their triggers.
+LONG_TEXT = 4096
+
+HAN = r"\u4e00-\u9fff"
+
+
+def cued(pattern: re.Pattern[str], kind: str) -> Detector:
+    """A detector taking group 1 of each match of `pattern`: the value after its cue."""
+    finditer = pattern.finditer
+
+    def detect(text: str, out: list[Candidate]) -> None:
+        out.extend((m.start(1), m.end(1), kind) for m in finditer(text))
+
+    return detect
+
+
+def simple(pattern: re.Pattern[str], kind: str) -> Detector:
+    """A detector taking each whole match of `pattern`."""
+    finditer = pattern.finditer
+
+    def detect(text: str, out: list[Candidate]) -> None:
+        out.extend((m.start(), m.end(), kind) for m in finditer(text))
+
+    return detect
