@@ -18,19 +18,17 @@ import smtplib
 import threading
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
-from datetime import datetime
 from email.message import EmailMessage
 from typing import Any, ClassVar
 
 import httpx
-from sqlalchemy import Connection
 
+from connectors.journal import Journal, Key
 from hub.delivery.message import Message
 from hub.delivery.outcomes import Connector, Dead, Delivered, Outcome, RetryPolicy
 from hub.domain import notices
 from hub.logsafety import get_logger
 from hub.services.context import HubContext
-from hub.store.outbox_recorder import recorder_for
 
 SIGNATURE = notices.SIGNATURE
 
@@ -168,84 +166,6 @@ class LogOnly(SmsGateway, Mailer):
             self.channel,
             self.SETTING[self.channel],
         )
-
-
-# ---- what was sent --------------------------------------------------------------------
-Key = tuple[str, str]  # (consumer, "<message_id>:<n>"), consumer notify.sms or notify.mail
-
-
-class Journal:
-    """Which notices went out (inbox rows), so a retry does not send the same text twice.
-
-    This one writes at once: one transaction per message, all its recipients together,
-    committed before the connector answers (the broker worker acks only after that).
-    """
-
-    def __init__(self, ctx: HubContext) -> None:
-        self.ctx = ctx
-
-    def done(self, keys: list[Key], message: Message | None = None) -> set[Key]:
-        if not keys:
-            return set()
-        with self.ctx.db.read_engine.connect() as conn:
-            found = recorder_for(conn).inbox_found(conn, keys)
-            conn.rollback()
-        return found
-
-    def record(self, keys: list[Key]) -> None:
-        if keys:
-            with self.ctx.db.engine.begin() as conn:
-                recorder_for(conn).record_inbox(conn, keys, self.ctx.clock.now())
-
-
-class BufferedJournal(Journal):
-    """For the embedded default, where every write queues for SQLite's one writer: rows are
-    kept in memory and written in the relay's next mark, one transaction for many messages
-    (`take`, `write`; `restore` if that transaction failed). Until then `done` answers from
-    memory, so a retry in this process still skips what was sent. A crash before the write
-    loses only the record, not the message: the notice is sent again with the same
-    `client_ref` / Message-ID (at least once, as everywhere on the wire).
-
-    `watermark` is the largest outbox id when this process started: no other process can
-    have sent a notice of a later row, so `done` reads the database only for earlier ones.
-    """
-
-    def __init__(self, ctx: HubContext, watermark: int | None = None) -> None:
-        super().__init__(ctx)
-        self.watermark = watermark
-        self._lock = threading.Lock()
-        self._unwritten: set[Key] = set()
-
-    def done(self, keys: list[Key], message: Message | None = None) -> set[Key]:
-        with self._lock:
-            mine = set(keys) & self._unwritten
-        rest = [k for k in keys if k not in mine]
-        later = (
-            message is not None
-            and message.outbox_id is not None
-            and self.watermark is not None
-            and message.outbox_id > self.watermark
-        )
-        return mine if later or not rest else mine | super().done(rest)
-
-    def record(self, keys: list[Key]) -> None:
-        with self._lock:
-            self._unwritten.update(keys)
-
-    def waiting(self) -> bool:
-        with self._lock:
-            return bool(self._unwritten)
-
-    def take(self) -> list[Key]:
-        with self._lock:
-            return list(self._unwritten)
-
-    def write(self, conn: Connection, keys: list[Key], at: datetime) -> None:
-        recorder_for(conn).record_inbox(conn, keys, at)
-
-    def written(self, keys: list[Key]) -> None:
-        with self._lock:
-            self._unwritten.difference_update(keys)
 
 
 # ---- connector -------------------------------------------------------------------------

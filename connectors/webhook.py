@@ -5,7 +5,8 @@ Headers: `X-Hub-Message-Id: <message_id>`, `X-Hub-Timestamp: <Unix seconds>` and
 so a receiver can refuse a replayed or old delivery (`verify` below, 5 minutes by default).
 2xx is delivered; 408, 425 and 429 and every 5xx, timeout or connection failure are retried
 with backoff until the deadline; any other 4xx means the party refuses this message as it
-is, so it is dead-lettered at once.
+is, so it is dead-lettered at once. A message whose copy was answered before (the journal,
+`connectors.journal`) is settled without a second POST.
 
 Before every POST the target is checked again (`hub.services.webhook_targets`: https,
 public addresses only, unless the operator allows otherwise for tests) and the connection
@@ -31,6 +32,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from connectors.journal import Journal
 from hub import jsonutil
 from hub.delivery.directory import Directory, Party
 from hub.delivery.message import Message
@@ -260,8 +262,11 @@ class WebhookConnector(Connector):
         policy: RetryPolicy,
         targets: TargetPolicy | None = None,
         resolver: Resolver = system_resolver,
+        journal: Journal | None = None,
     ) -> None:
         self.vault = vault
+        #: What was answered already (connectors.journal); None: every copy is posted.
+        self.journal = journal
         self.directory = directory
         self.transport = transport
         self.policy = policy
@@ -272,6 +277,15 @@ class WebhookConnector(Connector):
         return self.directory.party(message.destination)
 
     def handle(self, message: Message) -> Outcome:
+        key = (self.name, message.message_id)
+        if self.journal is not None and self.journal.done([key], message):
+            return Delivered("answered before: a copy", sent=False)
+        outcome = self._post(message)
+        if self.journal is not None and isinstance(outcome, Delivered):
+            self.journal.record([key])
+        return outcome
+
+    def _post(self, message: Message) -> Outcome:
         party = self.party(message)
         if not party.url:
             return self.policy.after_failure(message, "no webhook URL in the registry")

@@ -252,10 +252,16 @@ class ComplaintQuota:
 @dataclass(frozen=True)
 class RetentionSettings:
     idempotency_hours: float = 168.0
+    #: Days the journal of what went out (`inbox`) remembers an answered message: longer
+    #: than any copy can wait in the broker (a delivery's deadline is 3 days by default).
+    inbox_days: float = 30.0
 
     @classmethod
     def from_env(cls) -> RetentionSettings:
-        return cls(idempotency_hours=float(os.environ.get("HUB_IDEMPOTENCY_HOURS", "168")))
+        return cls(
+            idempotency_hours=float(os.environ.get("HUB_IDEMPOTENCY_HOURS", "168")),
+            inbox_days=float(os.environ.get("HUB_INBOX_DAYS", "30")),
+        )
 
 
 @dataclass(frozen=True)

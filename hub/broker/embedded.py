@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from connectors.notify import BufferedJournal
+from connectors.journal import BufferedJournal
 from hub.broker import metrics
 from hub.broker.relay import Relay
 from hub.broker.transport import MemoryTransport, broker_reachable

@@ -39,7 +39,7 @@ _numbers = itertools.count(1)
 
 class Companion(Protocol):
     """Rows written in the same transaction as a mark (the embedded default's notice
-    journal, `connectors.notify.BufferedJournal`): one write for both, on SQLite's one
+    journal, `connectors.journal.BufferedJournal`): one write for both, on SQLite's one
     writer, instead of two."""
 
     def waiting(self) -> bool: ...

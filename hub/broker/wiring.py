@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from connectors.amqp import AmqpCopyConnector
 from connectors.inbound import InboundConnector
+from connectors.journal import Journal
 from connectors.notify import (
     HttpSmsGateway,
-    Journal,
     LogOnly,
     Mailer,
     NotifyConnector,
@@ -85,9 +85,14 @@ def build(
             if settings.smtp_host
             else LogOnly("mail")
         )
+    # Over RabbitMQ a copy of an answered message can come back (a connection broken before
+    # its ack, a relay killed before its mark): webhooks ask the journal first
+    # (connectors.journal). In process there is nothing to ask: such a copy is made only by
+    # a crash, which loses the journal's record with the relay's mark it is written with.
+    answered = (journal or Journal(ctx)) if settings.amqp_url else None
     return Connectors(
-        webhook=WebhookConnector(ctx.vault, directory, transport, policy),
-        portal=PortalConnector(ctx.vault, directory, transport, policy),
+        webhook=WebhookConnector(ctx.vault, directory, transport, policy, journal=answered),
+        portal=PortalConnector(ctx.vault, directory, transport, policy, journal=answered),
         notify=NotifyConnector(ctx, sms, mailer, policy, journal),
         amqp=AmqpCopyConnector(ctx.vault, Topology(settings).out_exchange),
     )

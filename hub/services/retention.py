@@ -4,6 +4,8 @@
   (default 168, one week). A client repeating a request later than that makes a new one.
 - Web sessions: a day after they expired (sign-in and sign-out stay in the audit trail).
 - Throttle events (counted guesses and sign-ins): once no budget counts them (24 hours).
+- The journal of what went out (`inbox`: answered webhooks, notices sent):
+  `HUB_INBOX_DAYS` (default 30), longer than any copy of a message waits in the broker.
 
 The purge runs with the scheduler (`hub scheduler`, or its thread in `hub serve`), at most
 once per `PURGE_EVERY_SECONDS`, in the transaction the scheduler opens for it; it is one
@@ -22,7 +24,7 @@ from sqlmodel import col
 from hub.config import RetentionSettings as RetentionSettings
 from hub.services import throttle
 from hub.services.context import HubContext
-from hub.store.models import IdempotencyRecord, WebSessionRecord
+from hub.store.models import IdempotencyRecord, InboxRecord, WebSessionRecord
 from hub.store.unit_of_work import UnitOfWork
 
 PURGE_EVERY_SECONDS = 600.0
@@ -43,8 +45,14 @@ def purge(
     sessions = conn.execute(
         delete(WebSessionRecord).where(col(WebSessionRecord.expires_at) < wall - timedelta(days=1))
     )
+    journal = conn.execute(
+        delete(InboxRecord).where(
+            col(InboxRecord.processed_at) < now - timedelta(days=settings.inbox_days)
+        )
+    )
     return {
         "idempotency_records": int(answers.rowcount or 0),
+        "journal_rows": int(journal.rowcount or 0),
         "web_sessions": int(sessions.rowcount or 0),
         "throttle_events": throttle.purge(ctx, session),
     }

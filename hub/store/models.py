@@ -392,7 +392,7 @@ class InboxRecord(SQLModel, table=True):
     __tablename__ = "inbox"
     consumer: str = Field(primary_key=True, max_length=64)
     message_id: str = Field(primary_key=True, max_length=64)
-    processed_at: datetime = _ts()
+    processed_at: datetime = _ts(index=True)  # the retention purge (HUB_INBOX_DAYS)
 
 
 class CaseDocument(SQLModel, table=True):

@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from connectors.receiver import Receiver, ReceiverServer
 from hub.broker.relay import Relay
@@ -31,6 +32,7 @@ from tests.support.broker import (
     delivery_settings,
     enqueue_many,
     env_for,
+    qualified,
     set_delivery,
     teardown,
     unsent,
@@ -153,6 +155,41 @@ def test_a_connector_killed_mid_batch_repeats_at_most_the_messages_in_flight(
     repeated = [mid for mid, n in counting.ok.items() if n > 1]
     assert all(counting.ok[mid] == 2 for mid in repeated)  # at most one repeat each
     assert len(repeated) <= prefetch  # only what the killed connector held
+
+
+def test_a_copy_the_relay_publishes_again_is_not_posted_twice(
+    rabbit_hub: tuple[HubContext, DeliverySettings, str],
+) -> None:
+    """A relay killed between a confirm and its mark publishes its rows again: the copies
+    reach the connector with new delivery tags and no redelivered flag. The journal of
+    what was answered (connectors.journal) settles them without a second POST."""
+    ctx, settings, _ = rabbit_hub
+    receiver = Receiver(SECRET)
+    with ReceiverServer(receiver) as server:
+        set_delivery(ctx, "pm-a", "webhook", server.url("pm-a"))
+        ids = enqueue_many(ctx, "pm-a", 40)
+        with Stack(ctx, settings) as stack:
+            assert wait_for(lambda: receiver.count() == 40, 30), receiver.count()
+            assert wait_for(lambda: unsent(ctx) == 0, 10)
+            settled = stack.worker.settled
+            with ctx.db.engine.begin() as conn:  # what a relay killed before its mark leaves
+                conn.execute(
+                    text(
+                        "INSERT INTO outbox_pending (outbox_id, destination, application_no)"
+                        " SELECT id, destination, application_no FROM outbox"
+                        " WHERE destination = :party"
+                    ),
+                    {"party": qualified("pm-a")},
+                )
+                conn.execute(text("DELETE FROM outbox_sent"))
+            assert wait_for(lambda: stack.worker.settled >= settled + 40, 30), (
+                stack.worker.settled - settled,
+                stack.relay.stats,
+            )
+            assert wait_for(lambda: unsent(ctx) == 0, 10)
+    assert set(receiver.applied) == set(ids)
+    assert receiver.repeats == 0
+    assert receiver.requests == 40
 
 
 def test_declaring_the_topology_mends_tier_bindings_of_the_earlier_version(

@@ -1,0 +1,122 @@
+"""The journal of what went out (connectors.journal) on both databases: a webhook whose
+copy was answered before is settled without a second POST; a failed one is posted again;
+the retention purge forgets answers older than HUB_INBOX_DAYS."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from connectors.journal import Journal
+from connectors.webhook import FakeTransport, WebhookConnector
+from hub.broker.wiring import build
+from hub.clock import SystemClock
+from hub.config import RetentionSettings
+from hub.delivery.directory import Party, Route
+from hub.delivery.message import Message
+from hub.delivery.outcomes import Delivered, Retry, RetryPolicy
+from hub.delivery.settings import DeliverySettings
+from hub.services import retention
+from hub.services.context import HubContext
+from hub.services.webhook_targets import TargetPolicy
+from hub.store.models import InboxRecord
+from tests.support.api import SMALL_REGISTRY
+from tests.support.hubctx import make_hub
+
+
+class _OneParty:
+    def party(self, destination: str) -> Party:
+        return Party("pm-a", Route.WEBHOOK, "http://127.0.0.1:9/hooks/pm-a", "s3cret-0001")
+
+
+def _message(ctx: HubContext) -> Message:
+    mid = str(uuid.uuid4())
+    envelope = {"message_id": mid, "type": "application.dispatched", "data": {"n": 1}}
+    sealed = ctx.vault.seal_json(envelope, table="outbox", field="envelope", record_id=mid)
+    return Message(mid, "pm-a", "application.dispatched", None, sealed)
+
+
+def _connector(ctx: HubContext, transport: FakeTransport) -> WebhookConnector:
+    return WebhookConnector(
+        ctx.vault,
+        _OneParty(),  # type: ignore[arg-type]
+        transport,
+        RetryPolicy(DeliverySettings(), SystemClock()),
+        TargetPolicy(allow_http=True, allow_private=True),
+        lambda h, p: ["127.0.0.1"],
+        journal=Journal(ctx),
+    )
+
+
+def test_an_answered_message_is_posted_once_and_a_refused_one_again(
+    database_url: str, tmp_path: Path
+) -> None:
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        statuses = {"next": 200}
+        fake = FakeTransport(respond=lambda url, body, headers: statuses["next"])
+        first, second = _connector(ctx, fake), _connector(ctx, fake)  # two processes
+        answered = _message(ctx)
+        assert isinstance(first.handle(answered), Delivered)
+        copy = second.handle(answered)
+        assert isinstance(copy, Delivered) and not copy.sent
+        assert len(fake.posted) == 1
+
+        statuses["next"] = 503
+        failed = _message(ctx)
+        assert isinstance(first.handle(failed), Retry)
+        statuses["next"] = 200
+        again = second.handle(failed)
+        assert isinstance(again, Delivered) and again.sent
+        assert [p.headers["X-Hub-Message-Id"] for p in fake.posted] == [
+            answered.message_id,
+            failed.message_id,
+            failed.message_id,
+        ]
+    finally:
+        ctx.db.dispose()
+
+
+def test_the_purge_forgets_answers_older_than_the_retention(
+    database_url: str, tmp_path: Path
+) -> None:
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        journal = Journal(ctx)
+        journal.record([("webhook", "old-1"), ("webhook", "old-2")])
+        with ctx.db.engine.begin() as conn:
+            conn.execute(
+                InboxRecord.__table__.update().values(  # type: ignore[attr-defined]
+                    processed_at=ctx.clock.now() - timedelta(days=31)
+                )
+            )
+        journal.record([("webhook", "fresh")])
+        purged = ctx.db.run(lambda s: retention.purge(ctx, s, RetentionSettings(inbox_days=30)))
+        assert purged["journal_rows"] == 2
+        assert journal.done([("webhook", "old-1"), ("webhook", "fresh")]) == {("webhook", "fresh")}
+        with ctx.db.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(InboxRecord)).scalar() == 1
+    finally:
+        ctx.db.dispose()
+
+
+def test_webhooks_ask_the_journal_over_rabbitmq_only(database_url: str, tmp_path: Path) -> None:
+    """In process a copy is made only by a crash, which loses the record with the mark it
+    is written with: the embedded default's webhooks do not ask."""
+    from hub.delivery.directory import Directory
+
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        broker = DeliverySettings(amqp_url="amqp://guest:guest@127.0.0.1:5672/%2F")
+        over_rabbit = build(ctx, broker, Directory(ctx, broker))
+        in_process = build(ctx, DeliverySettings(), Directory(ctx, DeliverySettings()))
+        assert isinstance(over_rabbit.webhook.journal, Journal)
+        assert over_rabbit.portal.journal is over_rabbit.webhook.journal
+        assert in_process.webhook.journal is None and in_process.portal.journal is None
+        over_rabbit.close()
+        in_process.close()
+    finally:
+        ctx.db.dispose()
