@@ -45,6 +45,9 @@ class Submission:
     body: dict[str, Any]
     key: str | None
     digest: str
+    #: The caller proved the body storable (`schemas.validate` checked it): the batch's
+    #: own walk is skipped.
+    storable: bool = False
     future: Future[Answer] = field(default_factory=Future)
 
 
@@ -60,10 +63,16 @@ class IntakeBatcher:
         self.applications = 0
 
     def submit(
-        self, principal: Principal, body: dict[str, Any], key: str | None, digest: str
+        self,
+        principal: Principal,
+        body: dict[str, Any],
+        key: str | None,
+        digest: str,
+        *,
+        storable: bool = False,
     ) -> Future[Answer]:
         self._ensure_started()
-        item = Submission(principal, body, key, digest)
+        item = Submission(principal, body, key, digest, storable)
         self._queue.put(item)
         return item.future
 
@@ -191,7 +200,7 @@ class IntakeBatcher:
         _settle(item.future, outcome)
 
     def _one(self, session: Session, item: Submission, created: list[tuple[str, str]]) -> Answer:
-        unstorable = text.unstorable(item.body)
+        unstorable = [] if item.storable else text.unstorable(item.body)
         if unstorable:  # refused here, alone: it would fail the batch's flush (and its rerun)
             raise Invalid([Violation(pointer, message) for pointer, message in unstorable])
         if item.key:

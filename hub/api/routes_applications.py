@@ -76,7 +76,8 @@ async def submit(request: Request) -> Response:
     if key is None and body.get("source_no"):  # the portal's own number is its key
         key, digest = f"source_no:{body['source_no']}", intake.body_digest(body)
     batcher: IntakeBatcher = request.app.state.intake
-    future = batcher.submit(principal, body, key, digest)
+    # json_body refused text that cannot be stored; with_district adds only a code
+    future = batcher.submit(principal, body, key, digest, storable=True)
     answer = await asyncio.wrap_future(future)
     return Response(answer.body, status_code=answer.status, media_type="application/json")
 
