@@ -8,6 +8,11 @@ much of the two cores other work leaves the hub, as the rates do.
 
     HUB_BACKGROUND_OFF=embedded,scheduler .venv/bin/python benchmarks/intake_cpu.py \
         [--db sqlite|postgresql] [--workers 2] [--seconds 10]
+
+With delivery in the hub (the embedded default: `--db sqlite --workers 1` without
+HUB_BACKGROUND_OFF) it also prints the CPU end to end: from the closed loop's start until
+the outbox is empty again (relay and connectors included), and of the steady round until
+its outbox is empty.
 """
 
 from __future__ import annotations
@@ -109,9 +114,15 @@ def bench(db: str, workers: int, seconds: float, connections: int) -> None:
             )
             last = snapshot(server.pid, database)
             wall, own = time.monotonic() - wall, time.process_time() - own
+            # With delivery in the process, what the closed loop published is still being
+            # delivered: the CPU until the outbox is empty belongs to those applications.
+            waited = intake.drained(env["HUB_DATABASE_URL"])
+            drain = snapshot(server.pid, database)
             steady = asyncio.run(
                 open_loop("127.0.0.1", port, path, payload, headers, rate=200, seconds=seconds)
             )
+            calm_wait = intake.drained(env["HUB_DATABASE_URL"])
+            calm = snapshot(server.pid, database)
             answered = max(peak.statuses.get(201, 0), 1)
             hub, backend = spent(first[0], last[0]), spent(first[1], last[1])
             share = 1 if workers == 1 else 2  # one process runs on one core at most
@@ -125,6 +136,16 @@ def bench(db: str, workers: int, seconds: float, connections: int) -> None:
                 f" {share} core(s) would allow {share * answered / (hub + backend):.0f}/s;"
                 f" cores the hub got {(hub + backend) / wall:.2f}"
             )
+            if waited is not None and calm_wait is not None:
+                through = spent(first[0], drain[0]) + spent(first[1], drain[1])
+                at_200 = spent(drain[0], calm[0]) + spent(drain[1], calm[1])
+                print(
+                    f"  end to end (delivery in the process): the closed loop's applications"
+                    f" {1e6 * through / answered:.0f} µs each until the outbox was empty"
+                    f" ({waited:.1f} s after it), so {share * answered / through:.0f}/s on"
+                    f" {share} core(s); at a steady 200/s"
+                    f" {1e6 * at_200 / max(steady.statuses.get(201, 0), 1):.0f} µs each"
+                )
         finally:
             server.terminate()
             server.wait(timeout=20)
