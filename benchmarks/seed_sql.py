@@ -4,7 +4,7 @@
 fills `application` with one INSERT ... SELECT over generate_series (received over the
 year before `now`, the demo registry's mediation bodies, every category and district, a
 mix of statuses and outcomes, a decide-by deadline per accepted case, some of them late),
-then the statistics' rollup with the migration's own statement (hub.store.stats_rollup).
+then the statistics' rollups (stats_rollup, then stats_daily from it: hub.store.stats_rollup).
 No events, parties, referrals or audit: figures from it are "seeded by SQL, not imported".
 """
 
@@ -16,7 +16,7 @@ from datetime import datetime
 import psycopg
 from cases_file import CATEGORIES, DISTRICTS, _registry
 
-from hub.store.stats_rollup import fill_sql
+from hub.store.stats_rollup import daily_fill_sql, fill_sql
 
 _CASES = """
 INSERT INTO application (no, region, day, sequence, channel, category, district, status,
@@ -65,7 +65,9 @@ def seed(url: str, n: int, now: datetime) -> None:
         conn.execute(_CASES, params)
         conn.execute(_DEADLINES)
         conn.execute("DELETE FROM stats_rollup")
+        conn.execute("DELETE FROM stats_daily")
         conn.execute(fill_sql("postgresql"))
+        conn.execute(daily_fill_sql())
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")

@@ -2,7 +2,8 @@
 database: a read costs the same memory whatever the number of cases.
 
 - `weekly_counts`: per (category, district), the cases received in each of the last
-  `weeks` + 1 seven-day windows, one aggregate pass (a CASE per window);
+  `weeks` + 1 seven-day windows: whole days from stats_daily, the days a window boundary
+  falls in counted over their cases (a CASE per window);
 - `respondent_groups`: per respondent blind index, the distinct cases received in the
   window, their first and last `received_at`, and how many the caller's scope holds, for
   the groups of at least `min_count`;
@@ -11,18 +12,21 @@ database: a read costs the same memory whatever the number of cases.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from datetime import datetime, timedelta
+from collections.abc import Collection, Sequence
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, case, func, select
+from sqlalchemy import Date, and_, bindparam, case, func, or_, select
 from sqlmodel import Session
 
+from hub.domain.calendar import SHANGHAI
 from hub.store.models import Application, PartyIndex
+from hub.store.models_ops import StatsDaily
 from hub.store.types import UTCDateTime
 
 _A = Application.__table__  # type: ignore[attr-defined]
 _P = PartyIndex.__table__  # type: ignore[attr-defined]
+_DAILY = StatsDaily.__table__  # type: ignore[attr-defined]
 
 
 def _at(name: str, value: datetime) -> Any:
@@ -31,25 +35,88 @@ def _at(name: str, value: datetime) -> Any:
 
 def weekly_counts(session: Session, now: datetime, weeks: int) -> list[Any]:
     """(category, district, c0, c1, ... c_weeks): c_w counts received_at in
-    (now - 7(w+1) d, now - 7w d]."""
+    (now - 7(w+1) d, now - 7w d], ordered by category and district.
+
+    The Shanghai days wholly inside a window are summed from stats_daily (`cat_district`:
+    a row per day and pair, kept in the write path); only the cases of the days a window
+    boundary falls in (one per boundary, `weeks` + 2 of them) are counted one by one."""
+    bounds = [now - timedelta(days=7 * w) for w in range(weeks + 2)]  # bounds[w] = hi of w
+    edge_days = [b.astimezone(SHANGHAI).date() for b in bounds]
+    totals: dict[tuple[str, str], list[int]] = {}
+
+    def add(category: str, district: str, counts: Sequence[Any]) -> None:
+        row = totals.setdefault((category, district), [0] * (weeks + 1))
+        for w, c in enumerate(counts):
+            row[w] += int(c or 0)
+
+    d = _DAILY.c
+    whole = [
+        func.sum(
+            case(
+                (
+                    and_(
+                        d.day > bindparam(f"dlo{w}", edge_days[w + 1], type_=Date()),
+                        d.day < bindparam(f"dhi{w}", edge_days[w], type_=Date()),
+                    ),
+                    d.received,
+                ),
+                else_=0,
+            )
+        )
+        for w in range(weeks + 1)
+    ]
+    conn = session.connection()
+    for value, *counts in conn.execute(
+        select(d.value, *whole)
+        .where(
+            d.grp == "cat_district",
+            d.day > bindparam("dsince", edge_days[-1], type_=Date()),
+            d.day < bindparam("dnow", edge_days[0], type_=Date()),
+        )
+        .group_by(d.value)
+    ).all():
+        category, district = str(value).rsplit(":", 1)
+        add(category, district, counts)
+
     columns = []
     for w in range(weeks + 1):
-        low, high = (
-            _at(f"lo{w}", now - timedelta(days=7 * (w + 1))),
-            _at(f"hi{w}", now - timedelta(days=7 * w)),
+        inside = and_(
+            _A.c.received_at > _at(f"lo{w}", bounds[w + 1]),
+            _A.c.received_at <= _at(f"hi{w}", bounds[w]),
         )
-        inside = and_(_A.c.received_at > low, _A.c.received_at <= high)
         columns.append(func.coalesce(func.sum(case((inside, 1), else_=0)), 0).label(f"w{w}"))
+    # each edge day [start, end) clipped to (since, now]: one index range each (a bitmap OR)
+    edges = []
+    for i, day in enumerate(edge_days):
+        start, end = _day_start(day), _day_start(day + timedelta(days=1))
+        low = (
+            _A.c.received_at >= _at(f"es{i}", start)
+            if start > bounds[-1]
+            else _A.c.received_at > _at(f"es{i}", bounds[-1])
+        )
+        high = (
+            _A.c.received_at < _at(f"ee{i}", end)
+            if end <= now
+            else _A.c.received_at <= _at(f"ee{i}", now)
+        )
+        edges.append(and_(low, high))
+    on_edges = or_(*edges)
     stmt = (
         select(_A.c.category, _A.c.district, *columns)
-        .where(
-            _A.c.received_at > _at("since", now - timedelta(days=7 * (weeks + 1))),
-            _A.c.received_at <= _at("now", now),
-        )
+        .where(on_edges)
         .group_by(_A.c.category, _A.c.district)
-        .order_by(_A.c.category, _A.c.district)
     )
-    return list(session.connection().execute(stmt).all())
+    for category, district, *counts in conn.execute(stmt).all():
+        add(category, district, counts)
+    return [
+        (category, district, *counts)
+        for (category, district), counts in sorted(totals.items())
+        if any(counts)
+    ]
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
 def _window_cases(since: datetime, now: datetime) -> Any:

@@ -211,3 +211,29 @@ class StatsRollup(SQLModel, table=True):
     outcome: str = Field(primary_key=True, max_length=20)  # '' if none
     accepted: int = Field(primary_key=True)  # 1 if accepted_at is set
     n: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+def _count() -> Any:
+    return Field(default=0, sa_column=Column(BigInteger, nullable=False))
+
+
+class StatsDaily(SQLModel, table=True):
+    """stats_rollup summed per Shanghai day and one grouping (`grp`: institution, district
+    or category; `value` its value), the counters as columns: a year of one grouping is a
+    few hundred rows per value whatever the number of cases (stats_rollup has a row per
+    combination of every key, nearly a row per case when the keys are independent).
+    Kept in the same upsert as stats_rollup (hub.store.stats_rollup.write). Migration 0160
+    fills it."""
+
+    __tablename__ = "stats_daily"
+    day: date = Field(primary_key=True)
+    grp: str = Field(primary_key=True, max_length=12)
+    value: str = Field(primary_key=True, max_length=64)
+    received: int = _count()
+    online: int = _count()
+    accepted: int = _count()
+    rejected: int = _count()
+    success: int = _count()
+    failure: int = _count()
+    withdrawn: int = _count()
+    open: int = _count()

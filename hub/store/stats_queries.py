@@ -19,6 +19,8 @@ Every statement is plain SQLAlchemy Core and runs on SQLite and PostgreSQL alike
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
 from collections.abc import Collection
 from datetime import datetime
 from typing import Any
@@ -26,19 +28,21 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     Date,
+    Integer,
     and_,
     bindparam,
     case,
     exists,
     func,
-    or_,
     select,
 )
+from sqlalchemy import cast as sa_cast
 from sqlmodel import Session
 
 from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI
+from hub.domain.status import OPEN_STATUSES
 from hub.store.models import Application, Deadline, Institution, Referral
-from hub.store.models_ops import Complaint, StatsRollup
+from hub.store.models_ops import Complaint, StatsDaily, StatsRollup
 from hub.store.types import UTCDateTime
 
 NONE_KEY = "(none)"
@@ -49,6 +53,7 @@ _D = Deadline.__table__  # type: ignore[attr-defined]
 _R = Referral.__table__  # type: ignore[attr-defined]
 _C = Complaint.__table__  # type: ignore[attr-defined]
 _ROLLUP = StatsRollup.__table__  # type: ignore[attr-defined]
+_DAILY = StatsDaily.__table__  # type: ignore[attr-defined]
 
 
 class Population:
@@ -89,8 +94,56 @@ def _count_if(condition: ColumnElement[bool]) -> ColumnElement[Any]:
 def counts(
     session: Session, pop: Population, now: datetime, open_statuses: Collection[str]
 ) -> list[Any]:
-    """The counters of every group: sums of stats_rollup (hub.store.stats_rollup: a row per
-    received day and group, kept in the write path), plus the overdue count of the cases."""
+    """The counters of every group: sums of stats_daily (a row per received day and value of
+    one grouping) where it answers, else of stats_rollup (a row per day and combination of
+    every key: a unit's cases by district or category), plus the overdue count of the
+    cases. Both are kept in the write path (hub.store.stats_rollup)."""
+    conn = session.connection()
+    late = {str(k): int(v) for k, v in conn.execute(overdue(pop, now)).all()}
+    daily = _daily_counts(pop, open_statuses)
+    stmt = daily if daily is not None else _rollup_counts(pop, open_statuses)
+    return [
+        {c: int(row._mapping[c]) for c in _COUNTERS}
+        | {"key": row.key, "overdue": late.get(str(row.key), 0)}
+        for row in conn.execute(stmt).all()
+    ]
+
+
+def _day_range(pop: Population, day: Any) -> list[ColumnElement[bool]]:
+    return [
+        day >= bindparam("r_from", pop.start.astimezone(SHANGHAI).date(), type_=Date()),
+        day < bindparam("r_to", pop.end.astimezone(SHANGHAI).date(), type_=Date()),
+    ]
+
+
+def _daily_counts(pop: Population, open_statuses: Collection[str]) -> Any:
+    """The counters from stats_daily, or None when it cannot answer: a scope with a
+    grouping other than the institution's (stats_daily does not cross the two), or open
+    statuses other than those it was kept with."""
+    if {str(s) for s in open_statuses} != _DAILY_OPEN:
+        return None
+    if pop.scope is not None and pop.by not in ("institution", "unit"):
+        return None
+    d = _DAILY.c
+    grp = "institution" if pop.by == "unit" else pop.by
+    source: Any = _DAILY
+    key: ColumnElement[Any] = d.value
+    if pop.by == "unit":
+        source = _DAILY.outerjoin(_I, _I.c.id == d.value)
+        key = func.coalesce(_I.c.unit_id, NONE_KEY)
+    conditions = [d.grp == grp, *_day_range(pop, d.day)]
+    if pop.scope is not None:
+        conditions.append(d.value.in_(sorted(pop.scope) or [""]))
+    return (
+        select(key.label("key"), *(func.sum(d[c]).label(c) for c in _COUNTERS))
+        .select_from(source)
+        .where(*conditions)
+        .group_by(key)
+        .having(func.sum(d.received) > 0)
+    )
+
+
+def _rollup_counts(pop: Population, open_statuses: Collection[str]) -> Any:
     r = _ROLLUP.c
     n = r.n
 
@@ -104,13 +157,10 @@ def counts(
         key = func.coalesce(_I.c.unit_id, NONE_KEY)
     else:
         key = r[pop.by if pop.by != "institution" else "institution_id"]
-    conditions = [
-        r.day >= bindparam("r_from", pop.start.astimezone(SHANGHAI).date(), type_=Date()),
-        r.day < bindparam("r_to", pop.end.astimezone(SHANGHAI).date(), type_=Date()),
-    ]
+    conditions = _day_range(pop, r.day)
     if pop.scope is not None:
         conditions.append(r.institution_id.in_(sorted(pop.scope) or [""]))
-    stmt = (
+    return (
         select(
             key.label("key"),
             func.sum(n).label("received"),
@@ -127,15 +177,9 @@ def counts(
         .group_by(key)
         .having(func.sum(n) > 0)
     )
-    conn = session.connection()
-    late = {str(k): int(v) for k, v in conn.execute(overdue(pop, now)).all()}
-    return [
-        {c: int(row._mapping[c]) for c in _COUNTERS}
-        | {"key": row.key, "overdue": late.get(str(row.key), 0)}
-        for row in conn.execute(stmt).all()
-    ]
 
 
+_DAILY_OPEN = frozenset(str(s) for s in OPEN_STATUSES)
 _COUNTERS = (
     "received",
     "online",
@@ -164,36 +208,70 @@ def overdue(pop: Population, now: datetime) -> Any:
     )
 
 
+def _hours_where(pop: Population) -> ColumnElement[bool]:
+    return and_(
+        pop.where(),
+        _A.c.accepted_at.is_not(None),
+        _A.c.dispatched_at.is_not(None),
+        _A.c.accept_hours.is_not(None),
+    )
+
+
 def hour_ranks(session: Session, pop: Population) -> list[Any]:
-    """(key, n, rank, hours) for the ranks a median and a nearest-rank p90 may need."""
-    ranked = (
-        select(
-            pop.key.label("key"),
-            _A.c.accept_hours.label("hours"),
-            func.row_number().over(partition_by=pop.key, order_by=_A.c.accept_hours).label("rank"),
-            func.count().over(partition_by=pop.key).label("n"),
-        )
+    """(key, n, rank, hours) for the ranks a median and a nearest-rank p90 need, exact,
+    without sorting the period's values: a first pass counts them per group and whole
+    hour (a hash aggregate), which tells in which hour each wanted rank falls and its rank
+    inside that hour; a second pass ranks the values of those few hours only."""
+    bucket = sa_cast(_A.c.accept_hours, Integer)  # monotone on both databases
+    conn = session.connection()
+    counts = conn.execute(
+        select(pop.key.label("key"), bucket.label("b"), func.count())
+        .select_from(pop.source())
+        .where(_hours_where(pop))
+        .group_by(pop.key, bucket)
+    ).all()
+    per_key: dict[Any, list[tuple[int, int]]] = defaultdict(list)
+    for key, b, count in counts:
+        per_key[key].append((int(b), int(count)))
+    wanted: dict[tuple[Any, int], dict[int, int]] = defaultdict(dict)  # -> {inner: rank}
+    sizes: dict[Any, int] = {}
+    for key, hours in per_key.items():
+        hours.sort()
+        n = sum(c for _, c in hours)
+        sizes[key] = n
+        ranks = {(n + 1) // 2, n // 2 + 1, max(1, math.ceil(0.9 * n))}
+        before = 0
+        for b, count in hours:
+            for r in ranks:
+                if before < r <= before + count:
+                    wanted[(key, b)][r - before] = r
+            before += count
+    if not wanted:
+        return []
+    inner = (
+        func.row_number()
+        .over(partition_by=(pop.key, bucket), order_by=_A.c.accept_hours)
+        .label("inner")
+    )
+    picked = (
+        select(pop.key.label("key"), bucket.label("b"), _A.c.accept_hours.label("hours"), inner)
         .select_from(pop.source())
         .where(
-            pop.where(),
-            _A.c.accepted_at.is_not(None),
-            _A.c.dispatched_at.is_not(None),
-            _A.c.accept_hours.is_not(None),
+            _hours_where(pop),
+            bucket.in_(sorted({b for _, b in wanted})),
         )
         .subquery()
     )
-    n, rank = ranked.c.n, ranked.c.rank
-    # Integer division on both databases: (n + 1) // 2 and n // 2 + 1 are the middle ranks;
-    # the 90 % rank, ceil(0.9 n), is within [9n // 10, 9n // 10 + 1] whatever the rounding.
-    nine_tenths = (n * 9) // 10
-    stmt = select(ranked.c.key, n, rank, ranked.c.hours).where(
-        or_(
-            rank == (n + 1) // 2,
-            rank == n // 2 + 1,
-            and_(rank >= nine_tenths, rank <= nine_tenths + 1),
-        )
-    )
-    return list(session.connection().execute(stmt).all())
+    # The (group, hour, rank inside the hour) wanted come back, and a few more of other
+    # groups whose hour is wanted by another group: filtered here.
+    inners = sorted({i for w in wanted.values() for i in w})
+    out = []
+    rows = conn.execute(select(picked).where(picked.c.inner.in_(inners))).all()
+    for key, b, hours, position in rows:
+        rank = wanted.get((key, int(b)), {}).get(int(position))
+        if rank is not None:
+            out.append((key, sizes[key], rank, hours))
+    return out
 
 
 def referrals(session: Session, pop: Population) -> list[Any]:

@@ -13,6 +13,10 @@ added in the unit of work that makes it, as deltas per key, then one upsert per 
 Cases are never changed as ORM objects (`hub.domain.case.Case` is their one shape), so no
 ORM hook keeps it; a raw UPDATE or DELETE of key columns would leave it behind.
 
+The same upsert keeps `stats_daily` (migration 0160): the deltas summed per day and one
+grouping (institution, district, category, category:district), the counters as columns,
+which is what a long period's statistics and the alerts' weekly counts read.
+
 Triggers did this before (migration 0140, reverted): they cost PostgreSQL 5-6x the CPU per
 application. Here a batch of 64 applications costs one executemany of a few keys.
 The migration 0155 and benchmarks/reads_volume.py --seed-sql fill it with `FILL_SQL`.
@@ -29,7 +33,8 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from hub.domain.calendar import SHANGHAI
-from hub.store.models_ops import StatsRollup
+from hub.domain.status import OPEN_STATUSES
+from hub.store.models_ops import StatsDaily, StatsRollup
 from hub.store.types import as_utc
 
 NONE_KEY = "(none)"
@@ -57,6 +62,11 @@ KEY_NAMES = (
 Key = tuple[date, str, str, str, str, str, str, int]
 
 _T = StatsRollup.__table__  # type: ignore[attr-defined]
+_DAILY = StatsDaily.__table__  # type: ignore[attr-defined]
+#: stats_daily's groupings (`grp`) and the counters it keeps per day and value.
+GROUPS = ("institution", "district", "category", "cat_district")
+COUNTERS = ("received", "online", "accepted", "rejected", "success", "failure", "withdrawn", "open")
+_OPEN = frozenset(str(s) for s in OPEN_STATUSES)
 
 
 def key_of(values: Mapping[str, Any]) -> Key:
@@ -90,6 +100,80 @@ def write(conn: Connection, deltas: Mapping[Key, int]) -> None:
         index_elements=list(KEY_NAMES), set_={"n": _T.c.n + stmt.excluded.n}
     )
     conn.execute(stmt, params)
+    daily = daily_deltas(deltas)
+    if daily:
+        up = insert(_DAILY)
+        up = up.on_conflict_do_update(
+            index_elements=["day", "grp", "value"],
+            set_={c: _DAILY.c[c] + up.excluded[c] for c in COUNTERS},
+        )
+        conn.execute(up, daily)
+
+
+def counters_of(key: Key, n: int) -> dict[str, int]:
+    """What `n` cases of `key` add to each of stats_daily's counters."""
+    _day, _inst, _district, _category, channel, status, outcome, accepted = key
+    return {
+        "received": n,
+        "online": n if channel == "online" else 0,
+        "accepted": n if accepted else 0,
+        "rejected": n if status == "rejected" else 0,
+        "success": n if outcome == "success" else 0,
+        "failure": n if outcome == "failure" else 0,
+        "withdrawn": n if status == "withdrawn" else 0,
+        "open": n if status in _OPEN else 0,
+    }
+
+
+def daily_deltas(deltas: Mapping[Key, int]) -> list[dict[str, Any]]:
+    """The deltas projected on stats_daily's rows (day, grp, value), in row order; rows
+    whose counters all cancel out (a case moved within one group) are left out."""
+    rows: dict[tuple[date, str, str], dict[str, int]] = {}
+    for key, n in deltas.items():
+        if not n:
+            continue
+        counters = counters_of(key, n)
+        day, inst, district, category = key[:4]
+        for grp, value in zip(
+            GROUPS, (inst, district, category, f"{category}:{district}"), strict=True
+        ):
+            row = rows.setdefault((day, grp, value), dict.fromkeys(COUNTERS, 0))
+            for c, v in counters.items():
+                row[c] += v
+    return [
+        {"day": day, "grp": grp, "value": value, **counters}
+        for (day, grp, value), counters in sorted(rows.items())
+        if any(counters.values())
+    ]
+
+
+def daily_fill_sql() -> str:
+    """Rebuilds stats_daily from stats_rollup (benchmarks/seed_sql.py; migration 0160 holds
+    its own copy of this statement)."""
+    sums = ", ".join(
+        f"sum(CASE WHEN {cond} THEN n ELSE 0 END)"
+        for cond in (
+            "channel = 'online'",
+            "accepted = 1",
+            "status = 'rejected'",
+            "outcome = 'success'",
+            "outcome = 'failure'",
+            "status = 'withdrawn'",
+            "status IN (" + ", ".join(f"'{s}'" for s in sorted(_OPEN)) + ")",
+        )
+    )
+    selects = [
+        f"SELECT day, '{grp}', {value}, sum(n), {sums} FROM stats_rollup GROUP BY day, {value}"
+        for grp, value in zip(
+            GROUPS,
+            ("institution_id", "district", "category", "category || ':' || district"),
+            strict=True,
+        )
+    ]
+    return (
+        f"INSERT INTO stats_daily (day, grp, value, {', '.join(COUNTERS)}) "
+        + " UNION ALL ".join(selects)
+    )
 
 
 def fill_sql(dialect: str) -> str:
@@ -107,4 +191,17 @@ def fill_sql(dialect: str) -> str:
     )
 
 
-__all__ = ["COLUMNS", "KEY_NAMES", "NONE_KEY", "add_rows", "fill_sql", "key_of", "write"]
+__all__ = [
+    "COLUMNS",
+    "COUNTERS",
+    "GROUPS",
+    "KEY_NAMES",
+    "NONE_KEY",
+    "add_rows",
+    "counters_of",
+    "daily_deltas",
+    "daily_fill_sql",
+    "fill_sql",
+    "key_of",
+    "write",
+]

@@ -106,7 +106,7 @@ class WriteBuffer:
         decrements (so a registry read during a batch does not write it early)."""
         names = {_NAMES[m] for m, rows in self.rows.items() if rows}
         if self.rows.get(Application):
-            names.add("stats_rollup")
+            names |= {"stats_rollup", "stats_daily"}
         if self.rows.get(OutboxMessage):
             names.add("party_sequence")
         if self.numbers:

@@ -50,7 +50,7 @@ def _write(ctx: HubContext, drawn: list[Any], shift_h: int = 0) -> None:
     """The random cases and their parties' index written as intake writes them."""
     with ctx.db.transaction() as s:
         # raw DELETEs bypass the write path: the rollup is emptied with the cases
-        for t in ("party_index", "application", "stats_rollup"):
+        for t in ("party_index", "application", "stats_rollup", "stats_daily"):
             s.connection().execute(text(f"DELETE FROM {t}"))
         for i, (hours, category, district, inst, respondents, applicant) in enumerate(drawn):
             no = f"T{i:05d}"

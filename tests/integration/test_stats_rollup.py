@@ -1,7 +1,8 @@
 """stats_rollup is kept in the write path: rows the buffer writes (intake, the import), a
 use case refused part-way (forgotten rows are not counted), a case step's change
 (`hub.store.cases.save`, the path every case step takes), several in one transaction; after
-each, the rollup is what counting the stored cases gives."""
+each, the rollup (and stats_daily, its sums per day and grouping) is what counting the
+stored cases gives."""
 
 from __future__ import annotations
 
@@ -14,8 +15,8 @@ from sqlalchemy import select
 from hub.store import cases
 from hub.store.db import Database
 from hub.store.models import Application
-from hub.store.models_ops import StatsRollup
-from hub.store.stats_rollup import COLUMNS, KEY_NAMES, key_of
+from hub.store.models_ops import StatsDaily, StatsRollup
+from hub.store.stats_rollup import COLUMNS, COUNTERS, KEY_NAMES, daily_deltas, key_of
 from hub.store.unit_of_work import emit, of
 
 AT = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
@@ -49,9 +50,19 @@ def _agrees(db: Database) -> None:
     with db.engine.connect() as conn:
         cases = conn.execute(select(*(app.c[c] for c in COLUMNS))).all()
         rows = conn.execute(select(rollup)).all()
+        daily = conn.execute(select(StatsDaily.__table__)).all()  # type: ignore[attr-defined]
     want = Counter(key_of(c._mapping) for c in cases)
     got = {tuple(r._mapping[k] for k in KEY_NAMES): r.n for r in rows if r.n}
     assert got == dict(want)
+    # stats_daily: the same cases summed per day and one grouping, counters as columns
+    want_daily = {(d["day"], d["grp"], d["value"]): d for d in daily_deltas(want)}
+    got_daily = {
+        (r.day, r.grp, r.value): {"day": r.day, "grp": r.grp, "value": r.value}
+        | {c: r._mapping[c] for c in COUNTERS}
+        for r in daily
+        if any(r._mapping[c] for c in COUNTERS)
+    }
+    assert got_daily == want_daily
 
 
 def test_the_rollup_follows_every_write_path(db: Database) -> None:

@@ -1,5 +1,6 @@
 """Migration 0155 fills stats_rollup from the cases already stored: each case once, under
-the Shanghai day of its receipt (16:00 UTC is the next day) and its group."""
+the Shanghai day of its receipt (16:00 UTC is the next day) and its group; 0160 fills
+stats_daily from it (what the write path would have kept), and its downgrade drops it."""
 
 from __future__ import annotations
 
@@ -7,13 +8,14 @@ from collections import Counter
 from datetime import UTC, date, datetime
 
 import pytest
-from sqlalchemy import insert, select
+from alembic import command
+from sqlalchemy import insert, inspect, select
 
 from hub.store.db import Database
-from hub.store.migrate import upgrade
+from hub.store.migrate import alembic_config, upgrade
 from hub.store.models import Application
-from hub.store.models_ops import StatsRollup
-from hub.store.stats_rollup import KEY_NAMES, key_of
+from hub.store.models_ops import StatsDaily, StatsRollup
+from hub.store.stats_rollup import COUNTERS, KEY_NAMES, daily_deltas, key_of
 
 
 def _case(i: int, received: datetime, **over: object) -> dict[str, object]:
@@ -69,5 +71,16 @@ def test_migration_0155_counts_every_stored_case(database_url: str) -> None:
         assert got == dict(Counter(key_of(c) for c in cases))
         assert {k[0] for k in got} == {date(2026, 3, 1), date(2026, 3, 2)}
         assert sum(got.values()) == 4
+        with db.engine.connect() as conn:
+            daily = conn.execute(select(StatsDaily.__table__)).all()  # type: ignore[attr-defined]
+        assert {
+            (r.day, r.grp, r.value): {"day": r.day, "grp": r.grp, "value": r.value}
+            | {c: r._mapping[c] for c in COUNTERS}
+            for r in daily
+        } == {(d["day"], d["grp"], d["value"]): d for d in daily_deltas(got)}
+        db.dispose()
+        command.downgrade(alembic_config(database_url), "0155")
+        assert "stats_daily" not in inspect(db.engine).get_table_names()
+        upgrade(database_url)
     finally:
         db.dispose()
