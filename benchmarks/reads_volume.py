@@ -139,8 +139,11 @@ def bench(
                 "databureau": run([HUB, "token", "issue", "--role", "databureau"], env),
             }
             port, server = start_hub(env, 1)
+            print(f"hub serve RSS before the reads: {_peak_rss_mb(server.pid):.0f} MB peak")
             try:
-                print(f"{'read':45} {'p50 ms':>9} {'p99 ms':>9} {'bytes':>9}  status")
+                print(
+                    f"{'read':45} {'p50 ms':>9} {'p99 ms':>9} {'bytes':>9} {'peak MB':>8}  status"
+                )
                 for name, role, url in _reads(now):
                     times, sizes, statuses = [], [], set()
                     for _ in range(repeat):
@@ -150,9 +153,10 @@ def bench(
                         statuses.add(status)
                     times.sort()
                     p99 = times[min(len(times) - 1, int(0.99 * len(times)))]
+                    # the serving process's peak RSS so far: which read raised it
                     print(
                         f"{name:45} {statistics.median(times):9.1f} {p99:9.1f} "
-                        f"{max(sizes):9,}  {sorted(statuses)}",
+                        f"{max(sizes):9,} {_peak_rss_mb(server.pid):8.0f}  {sorted(statuses)}",
                         flush=True,
                     )
                 print(f"hub serve peak RSS: {_peak_rss_mb(server.pid):.0f} MB")

@@ -20,9 +20,10 @@ Population: the applications **received** (`received_at`, Shanghai date) between
   is a complaint by a contact (keyed digest of the phone) who had complained about the same
   institution before.
 
-Computed in the database (`hub.store.stats_queries`): counters per group in one aggregate
-pass, the median and p90 exact from ranked values (window functions), so memory does not
-grow with the number of cases. The working hours to acceptance are those the case was
+Computed in the database (`hub.store.stats_queries`): counters per group summed from the
+rollups the write path keeps (stats_daily, stats_rollup), the median and p90 exact from
+ranked values (counted per whole hour, then ranked inside the wanted hours), so memory does
+not grow with the number of cases. The working hours to acceptance are those the case was
 given when it was accepted (`application.accept_hours`, migration 0151): a case accepted
 is never dispatched again, and only a holiday schedule loaded later for a provisional
 year could have counted them otherwise. tests/integration/test_stats_property.py compares

@@ -4,12 +4,13 @@ database, so that a read costs the same memory whatever the number of cases.
 Population: cases received (`received_at`) in [start, end), of the institutions in `scope`
 when a scope is given. Each query answers a few rows per group:
 
-- `counts`: the counters of every group summed from `stats_rollup` (kept in the write
-  path, hub.store.stats_rollup), overdue counted over the cases (an EXISTS probe of the
-  case's institution deadlines: met late, or open and past due at `now`);
-- `hour_ranks`: the candidates for the exact median and p90 of `accept_hours` (window
-  functions rank the values per group; only the rows at the middle and near the 90 % rank
-  come back, the caller picks the exact rank);
+- `counts`: the counters of every group summed from `stats_daily` (a row per day and value
+  of one grouping), or from `stats_rollup` for a unit's cases by district or category (both
+  kept in the write path, hub.store.stats_rollup); overdue counted over the cases (an
+  EXISTS probe of the case's institution deadlines: met late, or open and past due at
+  `now`: time moves it without a write);
+- `hour_ranks`: the ranks the exact median and p90 of `accept_hours` need, in two passes:
+  the values counted per group and whole hour, then ranked inside the few wanted hours;
 - `referrals`: kind x outcome counts;
 - `complaints`: complaints made in the period, and how many were repeats (an earlier
   complaint by the same contact about the same institution, at any time).

@@ -127,23 +127,39 @@ def counters_of(key: Key, n: int) -> dict[str, int]:
 
 def daily_deltas(deltas: Mapping[Key, int]) -> list[dict[str, Any]]:
     """The deltas projected on stats_daily's rows (day, grp, value), in row order; rows
-    whose counters all cancel out (a case moved within one group) are left out."""
-    rows: dict[tuple[date, str, str], dict[str, int]] = {}
+    whose counters all cancel out (a case moved within one group) are left out. (Runs
+    for every intake batch: plain lists, no dict per counter.)"""
+    rows: dict[tuple[date, str, str], list[int]] = {}
     for key, n in deltas.items():
         if not n:
             continue
-        counters = counters_of(key, n)
-        day, inst, district, category = key[:4]
-        for grp, value in zip(
-            GROUPS, (inst, district, category, f"{category}:{district}"), strict=True
+        day, inst, district, category, channel, status, outcome, accepted = key
+        add = (
+            n,
+            n if channel == "online" else 0,
+            n if accepted else 0,
+            n if status == "rejected" else 0,
+            n if outcome == "success" else 0,
+            n if outcome == "failure" else 0,
+            n if status == "withdrawn" else 0,
+            n if status in _OPEN else 0,
+        )
+        for row_key in (
+            (day, "institution", inst),
+            (day, "district", district),
+            (day, "category", category),
+            (day, "cat_district", f"{category}:{district}"),
         ):
-            row = rows.setdefault((day, grp, value), dict.fromkeys(COUNTERS, 0))
-            for c, v in counters.items():
-                row[c] += v
+            row = rows.get(row_key)
+            if row is None:
+                rows[row_key] = list(add)
+            else:
+                for i, v in enumerate(add):
+                    row[i] += v
     return [
-        {"day": day, "grp": grp, "value": value, **counters}
+        {"day": day, "grp": grp, "value": value, **dict(zip(COUNTERS, counters, strict=True))}
         for (day, grp, value), counters in sorted(rows.items())
-        if any(counters.values())
+        if any(counters)
     ]
 
 
