@@ -79,7 +79,7 @@ def test_migration_0155_counts_every_stored_case(database_url: str) -> None:
             for r in daily
         } == {(d["day"], d["grp"], d["value"]): d for d in daily_deltas(got)}
         db.dispose()
-        command.downgrade(alembic_config(database_url), "0155")
+        command.downgrade(alembic_config(database_url), "0165")
         assert "stats_daily" not in inspect(db.engine).get_table_names()
         upgrade(database_url)
     finally:

@@ -11,7 +11,7 @@ here (not imported from live code) so that a later change of the live one does n
 what this revision did.
 
 Revision ID: 0160
-Revises: 0155
+Revises: 0165
 Create Date: 2026-12-02 15:40:00
 """
 
@@ -21,7 +21,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0160"
-down_revision = "0155"
+down_revision = "0165"
 branch_labels = None
 depends_on = None
 
