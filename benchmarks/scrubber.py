@@ -31,6 +31,7 @@ import time
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -205,6 +206,23 @@ def granted_finder() -> Finder:
     return lambda text: rules(text) + ner.person_spans(text)
 
 
+def hand_written_halves(name: str, tuning: Any, held_out: Any, *, packages: bool) -> None:
+    """A corpus written by hand in two halves: the tuning half with the values it scrubbed
+    wrongly, the held-out half with aggregate figures only (never its texts or misses)."""
+    docs = unseen_docs(lambda n: [], 0, tuning.HANDWRITTEN)
+    run(f"rules, {name} corpus, tuning half ({len(docs)} hand-written texts)", docs, rules)
+    fps = false_positives(tuple(tuning.CLEAN), rules)
+    print(f"  false positives in {len(tuning.CLEAN)} clean sentences: {len(fps)} {fps}")
+    if packages:
+        run(f"rules + LAC names, {name} corpus, tuning half", docs, granted_finder())
+    docs = unseen_docs(lambda n: [], 0, held_out.HANDWRITTEN)
+    run(f"rules, {name} corpus, report half (HELD OUT: {len(docs)} texts)", docs, rules)
+    fps = false_positives(tuple(held_out.CLEAN), rules)
+    print(f"  clean sentences that lost a word: {len(fps)} of {len(held_out.CLEAN)}")
+    if packages:
+        run(f"rules + LAC names, {name} corpus, report half (HELD OUT)", docs, granted_finder())
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--docs", type=int, default=1500)
@@ -257,32 +275,8 @@ def main() -> None:
     run(f"rules, UNSEEN corpus, its {len(hand)} hand-written texts alone (HELD OUT)", hand, rules)
     fps = false_positives(tuple(unseen_report.CLEAN), rules)
     print(f"  false positives in {len(unseen_report.CLEAN)} clean sentences: {len(fps)}")
-    docs = unseen_docs(lambda n: [], 0, fourth.HANDWRITTEN)
-    run(f"rules, FOURTH corpus, tuning half ({len(docs)} hand-written texts)", docs, rules)
-    fps = false_positives(fourth.CLEAN, rules)
-    print(f"  false positives in {len(fourth.CLEAN)} clean sentences: {len(fps)} {fps}")
-    if args.packages:
-        run("rules + LAC names, FOURTH corpus, tuning half", docs, granted_finder())
-    # The fourth corpus's held-out half: aggregate figures only, never its texts or misses.
-    docs = unseen_docs(lambda n: [], 0, fourth_report.HANDWRITTEN)
-    run(f"rules, FOURTH corpus, report half (HELD OUT: {len(docs)} texts)", docs, rules)
-    fps = false_positives(fourth_report.CLEAN, rules)
-    print(f"  clean sentences that lost a word: {len(fps)} of {len(fourth_report.CLEAN)}")
-    if args.packages:
-        run("rules + LAC names, FOURTH corpus, report half (HELD OUT)", docs, granted_finder())
-    docs = unseen_docs(lambda n: [], 0, fifth.HANDWRITTEN)
-    run(f"rules, FIFTH corpus, tuning half ({len(docs)} hand-written texts)", docs, rules)
-    fps = false_positives(fifth.CLEAN, rules)
-    print(f"  false positives in {len(fifth.CLEAN)} clean sentences: {len(fps)} {fps}")
-    if args.packages:
-        run("rules + LAC names, FIFTH corpus, tuning half", docs, granted_finder())
-    # The fifth corpus's held-out half: aggregate figures only, never its texts or misses.
-    docs = unseen_docs(lambda n: [], 0, fifth_report.HANDWRITTEN)
-    run(f"rules, FIFTH corpus, report half (HELD OUT: {len(docs)} texts)", docs, rules)
-    fps = false_positives(fifth_report.CLEAN, rules)
-    print(f"  clean sentences that lost a word: {len(fps)} of {len(fifth_report.CLEAN)}")
-    if args.packages:
-        run("rules + LAC names, FIFTH corpus, report half (HELD OUT)", docs, granted_finder())
+    hand_written_halves("FOURTH", fourth, fourth_report, packages=args.packages)
+    hand_written_halves("FIFTH", fifth, fifth_report, packages=args.packages)
     held = corpus_docs(args.docs)
     run(
         f"rules, HELD-OUT corpus ({len(held)} documents incl. {len(HANDWRITTEN)} hand-written)",

@@ -20,18 +20,11 @@ from tests.corpus.unseen_kit import (
     Doc,
     full_width,
     marked,
-    org_code_check,
-    uscc_check,
+    uscc_of,
     with_id_check,
     with_luhn,
     with_vin_check,
 )
-
-
-def _uscc(prefix2: str, area6: str, org8: str) -> str:
-    body = f"{prefix2}{area6}{org8}{org_code_check(org8)}"
-    return body + uscc_check(body)
-
 
 _ID1 = with_id_check("34152219830417261")
 _ID2 = with_id_check("37098219910825006")  # check character X, written lower case
@@ -44,8 +37,8 @@ _CARD1 = with_luhn("621483010027731")  # 16 digits
 _CARD2 = with_luhn("622202100312884756")  # 19 digits
 _CARD3 = with_luhn("623058000128417")  # 16 digits
 _CARD4 = with_luhn("622700345500182306")  # 19 digits
-_USCC1 = _uscc("91", "320594", "MA1W3X7Q")
-_USCC2 = _uscc("91", "330206", "MA2H8K4R")
+_USCC1 = uscc_of("91", "320594", "MA1W3X7Q")
+_USCC2 = uscc_of("91", "330206", "MA2H8K4R")
 _VIN1 = with_vin_check("LSGKB54H5KA123456")
 _VIN2 = with_vin_check("LFPH4ACC8L1A20573")
 

@@ -14,18 +14,11 @@ from tests.corpus.unseen_kit import (
     Doc,
     full_width,
     marked,
-    org_code_check,
-    uscc_check,
+    uscc_of,
     with_id_check,
     with_luhn,
     with_vin_check,
 )
-
-
-def _uscc(prefix2: str, area6: str, org8: str) -> str:
-    body = f"{prefix2}{area6}{org8}{org_code_check(org8)}"
-    return body + uscc_check(body)
-
 
 _ID1 = with_id_check("50023419760921384")
 _ID2 = with_id_check("42032219840116003")  # check character X
@@ -38,8 +31,8 @@ _CARD1 = with_luhn("621785600012345678")  # 19 digits
 _CARD2 = with_luhn("622588123456789")  # 16 digits
 _CARD3 = with_luhn("439225001734562")  # 16 digits
 _CARD4 = with_luhn("621226100288374615")  # 19 digits
-_USCC1 = _uscc("91", "440300", "MA5F2P9L")
-_USCC2 = _uscc("92", "450126", "L8N3Q7W1")
+_USCC1 = uscc_of("91", "440300", "MA5F2P9L")
+_USCC2 = uscc_of("92", "450126", "L8N3Q7W1")
 _VIN1 = with_vin_check("LHGCR2F58HA021938")
 _VIN2 = with_vin_check("LNBSCB3F0KD214765")
 

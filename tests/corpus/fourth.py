@@ -12,18 +12,11 @@ from tests.corpus.unseen_kit import (
     Doc,
     full_width,
     marked,
-    org_code_check,
-    uscc_check,
+    uscc_of,
     with_id_check,
     with_luhn,
     with_vin_check,
 )
-
-
-def _uscc(prefix4: str, area6: str, org8: str) -> str:
-    body = f"{prefix4[:2]}{area6}{org8}{org_code_check(org8)}"
-    return body + uscc_check(body)
-
 
 _ID1 = with_id_check("31010519760312441")
 _ID2 = with_id_check("44030619890723052")
@@ -31,7 +24,7 @@ _ID3 = with_id_check("51112219950208363")
 _ID4 = with_id_check("65010219811130281")
 _CARD1 = with_luhn("622848003817265")  # 16 digits
 _CARD2 = with_luhn("621700129900431275")  # 19 digits
-_USCC1 = _uscc("91", "310115", "MA1FL3K2")
+_USCC1 = uscc_of("91", "310115", "MA1FL3K2")
 _VIN1 = with_vin_check("LFV2A21K7G3041288")
 
 _SOURCES: tuple[str, ...] = (

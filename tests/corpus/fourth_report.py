@@ -10,25 +10,18 @@ from tests.corpus.unseen_kit import (
     Doc,
     full_width,
     marked,
-    org_code_check,
-    uscc_check,
+    uscc_of,
     with_id_check,
     with_luhn,
     with_vin_check,
 )
-
-
-def _uscc(prefix2: str, area6: str, org8: str) -> str:
-    body = f"{prefix2}{area6}{org8}{org_code_check(org8)}"
-    return body + uscc_check(body)
-
 
 _ID1 = with_id_check("32058419680915227")
 _ID2 = with_id_check("11010819920404171")
 _ID3 = with_id_check("53010319870621346")
 _CARD1 = with_luhn("622202100311874")
 _CARD2 = with_luhn("625807004421379021")
-_USCC1 = _uscc("92", "440104", "L7Q2M8N3")
+_USCC1 = uscc_of("92", "440104", "L7Q2M8N3")
 _VIN1 = with_vin_check("LSVAM4187E2190536")
 
 _SOURCES: tuple[str, ...] = (

@@ -119,6 +119,13 @@ def make_resident_id(rng: random.Random, areas: Sequence[str], want_x: bool = Fa
             return body + check
 
 
+def uscc_of(prefix2: str, area6: str, org8: str) -> str:
+    """A unified social credit code (GB 32100) with both check characters: registering
+    authority and type (2), area (6), organisation code body (8)."""
+    body = f"{prefix2[:2]}{area6}{org8}{org_code_check(org8)}"
+    return body + uscc_check(body)
+
+
 def make_uscc(rng: random.Random, prefixes: Sequence[str], areas: Sequence[str]) -> str:
     org = "".join(rng.choice(identity.USCC_ALPHABET) for _ in range(8))
     body = f"{rng.choice(prefixes)}{rng.choice(areas)}{org}{org_code_check(org)}"
