@@ -4,11 +4,18 @@
 work, the values as stored; `save` writes back what changed with one UPDATE guarded by
 `version` (a concurrent writer that got there first makes it a conflict) and moves the
 statistics' rollup from the old key to the new one in the same transaction.
+
+A step that changes a loaded case and forgets `save` would lose the change without a word:
+at commit the unit of work asks `unsaved` and refuses (`UnsavedCase`). Each loaded case is
+remembered with a tuple of its fields as stored (taken as it is loaded, which builds that
+row anyway); the check is one tuple comparison per loaded case. Cases intake creates are
+not loaded, so the intake path pays nothing.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -24,10 +31,28 @@ _COLUMNS = [_A.c[name] for name in FIELDS]
 #: The select of whole cases; callers add their conditions (`fetch`).
 SELECT = sa_select(*_COLUMNS)
 _STORED = "cases.stored"
+_LOADED = "cases.loaded"
+#: A case's fields as a tuple, in FIELDS order (the snapshot compared at commit).
+_fields = attrgetter(*FIELDS)
+#: Each loaded case object by its id: the object and its fields as last loaded or saved.
+Loaded = dict[int, tuple[Case, tuple[Any, ...]]]
 
 
 class StaleCase(Exception):
     """The case changed in another transaction since it was loaded."""
+
+
+class UnsavedCase(RuntimeError):
+    """A case was loaded and changed in a unit of work that ended without `save` for it: a
+    programming error (the change would be lost), not the user's."""
+
+    def __init__(self, changed: dict[str, list[str]]) -> None:
+        listed = "; ".join(f"{no}: {', '.join(names)}" for no, names in sorted(changed.items()))
+        super().__init__(
+            f"办件已修改但未保存（缺少 cases.save），事务未提交 / case changed but not saved "
+            f"(cases.save missing); the transaction was not committed: {listed}"
+        )
+        self.changed = changed
 
 
 def _stored(session: Session) -> dict[str, dict[str, Any]]:
@@ -35,15 +60,36 @@ def _stored(session: Session) -> dict[str, dict[str, Any]]:
     return value
 
 
+def _loaded(session: Session) -> Loaded:
+    value: Loaded = session.info.setdefault(_LOADED, {})
+    return value
+
+
+def _remember(session: Session, case: Case, values: dict[str, Any]) -> None:
+    """`values` (the case's row as now stored, a copy the case does not share) is what
+    `save` compares with next and what the commit check compares the object with."""
+    _stored(session)[case.no] = values
+    _loaded(session)[id(case)] = (case, tuple(values.values()))
+
+
+def unsaved(session: Session) -> dict[str, list[str]]:
+    """The loaded cases changed since they were loaded or last saved: number -> fields."""
+    changed: dict[str, list[str]] = {}
+    for case, snapshot in _loaded(session).values():
+        now = _fields(case)
+        if now != snapshot:
+            changed[case.no] = [n for n, a, b in zip(FIELDS, now, snapshot, strict=True) if a != b]
+    return changed
+
+
 def fetch(session: Session, stmt: Any) -> list[Case]:
     """The cases `stmt` (built on `SELECT`) selects; they can be saved in this session."""
-    stored = _stored(session)
     found = []
     for row in session.connection().execute(stmt):
         values = dict(zip(FIELDS, row, strict=True))
         values["returned_by"] = list(values["returned_by"] or [])
         case = Case(**values)
-        stored[case.no] = {**values, "returned_by": list(case.returned_by)}
+        _remember(session, case, {**values, "returned_by": list(case.returned_by)})
         found.append(case)
     return found
 
@@ -61,6 +107,7 @@ def save(session: Session, case: Case) -> None:
     new = case.row()
     changed = {k: v for k, v in new.items() if v != old[k]}
     if not changed:
+        _remember(session, case, old)  # this object too, if it is a copy of the one loaded
         return
     conn = session.connection()
     result = conn.execute(
@@ -74,7 +121,7 @@ def save(session: Session, case: Case) -> None:
         deltas[before] -= 1
         deltas[after] += 1
         stats_rollup.write(conn, deltas)
-    _stored(session)[case.no] = {**new, "returned_by": list(case.returned_by)}
+    _remember(session, case, {**new, "returned_by": list(case.returned_by)})
 
 
-__all__ = ["SELECT", "StaleCase", "fetch", "load", "save"]
+__all__ = ["SELECT", "StaleCase", "UnsavedCase", "fetch", "load", "save", "unsaved"]

@@ -18,6 +18,9 @@ The last is decided on the SQL text just before it goes to the driver (a word ma
 table names: an accidental match only writes early). Reads of other tables (the
 registry, idempotency records, the calendar) leave the buffer alone, which is what lets a
 batch of applications be written with one executemany per table.
+
+At commit it also refuses a case loaded in it (`hub.store.cases.load`) and changed but
+never saved (`cases.UnsavedCase`): the change would otherwise be lost without a word.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
+from hub.store import cases
 from hub.store.writes import Mark, WriteBuffer
 
 #: The unit of work that owns each connection a write transaction holds.
@@ -114,6 +118,11 @@ def _owns(session: Session, _transaction: Any, connection: Connection) -> None:
 @event.listens_for(UnitOfWork, "before_commit")
 def _at_commit(session: Session) -> None:
     assert isinstance(session, UnitOfWork)
+    # A loaded case changed and never saved: refuse to commit the rest without it (raised
+    # here, the transaction rolls back).
+    changed = cases.unsaved(session)
+    if changed:
+        raise cases.UnsavedCase(changed)
     session.write_buffer()
 
 

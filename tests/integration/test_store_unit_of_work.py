@@ -1,5 +1,6 @@
 """The unit of work: what `Database.transaction()` and `Database.run()` hand out, and how it
-writes (always through its buffer, before a read that needs the rows, at commit)."""
+writes (always through its buffer, before a read that needs the rows, at commit), and the
+commit it refuses (a loaded case changed and never saved)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,11 @@ from sqlalchemy import func, text
 from sqlmodel import col, select
 
 from hub.services import routing
-from hub.store import audit
+from hub.store import audit, cases
 from hub.store.db import Database
-from hub.store.models import AuditEntry, Institution
+from hub.store.models import Application, AuditEntry, Institution
 from hub.store.unit_of_work import UnitOfWork, emit
+from tests.support.builders import stored_case
 
 AT = datetime(2026, 11, 23, 2, 0, tzinfo=UTC)
 
@@ -131,3 +133,56 @@ def test_an_assignment_then_a_release_in_one_unit_of_work_cancel_out(db: Databas
         routing.release(uow, "pm-a")
         routing.assign(uow, "pm-a", AT)
     assert load() == before + 1
+
+
+def _stored_status(db: Database, no: str) -> tuple[str, int]:
+    with db.read() as session:
+        case = cases.load(session, no)
+        assert case is not None
+        return case.status, case.version
+
+
+def test_a_loaded_case_changed_and_not_saved_stops_the_commit(db: Database) -> None:
+    with db.transaction() as uow:
+        for no in ("U00001", "U00002"):
+            emit(uow, Application, stored_case(no, AT, int(no[1:])).row())
+    refusal = pytest.raises(cases.UnsavedCase, match="U00001: status, version")
+    with refusal as refused, db.transaction() as uow:
+        _append(uow, "uow:e", "with the forgotten case", new_chain=True)
+        forgotten = cases.load(uow, "U00001", for_update=True)
+        assert forgotten is not None
+        forgotten.status, forgotten.version = "dispatched", forgotten.version + 1
+        untouched = cases.load(uow, "U00002")  # loaded, read, left as it was: fine
+        assert untouched is not None
+    assert refused.value.changed == {"U00001": ["status", "version"]}
+    assert "cases.save" in str(refused.value)  # says what is missing, in Chinese and English
+    # nothing of that unit of work was written
+    assert _stored_status(db, "U00001") == ("submitted", 1)
+    assert _entries(db, "uow:e") == []
+
+    # A list changed in place counts; so does a change after the case was saved.
+    with pytest.raises(cases.UnsavedCase, match="returned_by"), db.transaction() as uow:
+        case = cases.load(uow, "U00002", for_update=True)
+        assert case is not None
+        case.returned_by.append("pm-a")
+    with pytest.raises(cases.UnsavedCase, match="U00002: outcome"), db.transaction() as uow:
+        case = cases.load(uow, "U00002", for_update=True)
+        assert case is not None
+        case.status, case.version = "accepted", case.version + 1
+        cases.save(uow, case)
+        case.outcome = "success"
+    assert _stored_status(db, "U00002") == ("submitted", 1)
+
+    # Saved, it commits; a read session's cases are its own to change (it never commits).
+    with db.transaction() as uow:
+        case = cases.load(uow, "U00001", for_update=True)
+        assert case is not None
+        case.status, case.version = "dispatched", case.version + 1
+        cases.save(uow, case)
+        case = cases.load(uow, "U00001", for_update=True)  # loaded again after its save
+        assert case is not None and case.status == "dispatched"
+    assert _stored_status(db, "U00001") == ("dispatched", 2)
+    with db.read() as session:
+        shown = cases.load(session, "U00001")
+        assert shown is not None
+        shown.status = "what a page shows"
