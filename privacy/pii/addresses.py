@@ -8,25 +8,35 @@ from __future__ import annotations
 
 import re
 
-from privacy.pii.patterns import HAN, Candidate, DetectorEntry
+from privacy.pii.patterns import HAN, Candidate, DetectorEntry, han_except
 
 # Characters that do not occur inside place names but often just before one.
 _ADDR_STOP = "住在于位址的是与到从向及被称为了至往去来前后时对给把将并而或其该此系、"
 
 # Units after a place: "12号", "B2栋", "A座", "第三村民小组", "5-2-301室", "东区".
+# Also the buildings of a works ("7号厂房", "3号仓库"), a house number's annex ("14号附3号")
+# and its sub-number ("862号之三").
 _ADDR_UNIT = (
-    r"(?:第?[A-Za-z]{0,2}[\d一二三四五六七八九十百零〇]+[甲乙丙丁]?"
-    r"(?:号楼|号院|号铺|号|弄|支弄|栋|幢|座|单元|室|层|楼|村民小组|小组|生产队|组|队|户|栋楼|期|区|排|铺)"
+    r"(?:(?:第|附|[东西南北中前后上下](?=[\d一二三四五六七八九十]))?[A-Za-z]{0,2}"
+    r"[\d一二三四五六七八九十百零〇]+[甲乙丙丁]?"
+    r"(?:号楼|号院|号铺|号厂房|号仓库|号车间|号库房|号|弄|支弄|栋|幢|座|单元|室|层|楼"
+    r"|村民小组|小组|生产队|组|队|社|户|栋楼|期|区|排|铺)"
     r"[甲乙丙丁]?"
+    r"|之[一二三四五六七八九十]{1,3}|宿舍[A-Za-z]?\d{1,4}"
+    # a parking space: "地下车库B2-117"
+    r"|(?:地下)?(?:车库|停车场)[A-Za-z]?\d{0,2}-?\d{1,4}号?"
     r"|[A-Za-z]{1,2}(?:座|栋|幢|区|单元|楼)|[东西南北中](?:区|苑|块))"
 )
 # A bare number ("中山路88", "锦绣家园12-3-501") counts only after a road or an estate,
 # not after 区 ("本区3个街道").
-_ADDR_UNIT_ANY = r"(?:" + _ADDR_UNIT + r"|[A-Za-z]?\d+(?:-\d+){0,3}室?)"
+_ADDR_UNIT_ANY = (
+    r"(?:" + _ADDR_UNIT + r"|[A-Za-z]?\d+(?:-\d+){0,3}室?(?![\d年月日元万个人天岁次%.]))"
+)
 # A place beside a landmark: "新义村村委会旁12号", "路口对面3号".
 _LOCATOR = r"(?:旁边|旁|对面|附近|隔壁|边上|后面|前面|[东西南北]侧)"
 _ADDRESS_CORE = re.compile(
-    r"(?:(?:大道|公路|路|街|巷|弄|村|胡同|镇|小区|花园|新村|公寓|大厦|广场|中心"
+    # (and villages called 庄, 屯, 寨, 堡, roads called 道: "李家庄12号", "南京道8号")
+    r"(?:(?:大道|公路|路|街|巷|弄|村|胡同|镇|小区|花园|新村|公寓|大厦|广场|中心|庄|屯|寨|堡|道"
     # estates named without 小区: 馨佳园, 金桥新城, 锦绣华庭, 御景苑, 世茂府, 星河湾
     r"|园|城|庭|苑|府|湾|邸|居)"
     rf"(?:(?:村?委会|居委会)?{_LOCATOR}?\s?{_ADDR_UNIT_ANY})+"
@@ -35,12 +45,19 @@ _ADDRESS_CORE = re.compile(
 )
 _ADDR_BACK = 24  # at most this many place-name characters before the road keyword
 _ADDR_STOPSET = frozenset(_ADDR_STOP)
+_ADDR_CHAR = han_except(_ADDR_STOP)  # a character of a place name
 
 
 # A hamlet inside a village: "中步村陆家宅18号", "大裕村沈家宅", "星火村东埭".
-_HAMLET = rf"(?:[{HAN}]{{1,3}}?(?:宅|埭|浜|港|圩|塘|头|队))?"
+# Named groups too ("黄楼村南港组", "东门村委下屋组", "石龙村7社"), and the Mongolian
+# township, village and hamlet: 苏木, 嘎查, 浩特 ("宝力根苏木巴彦宝拉格嘎查第三浩特").
+_HAMLET = rf"(?:[{HAN}]{{1,3}}?(?:宅|埭|浜|港|圩|塘|头|队|组|社|浩特)组?)?"
+# Inside a village's name the characters that usually end a place's run may occur
+# (向阳村, 前进村, 巴格其村), but not 的, 是, 在 or 和.
+_VILLAGE_CHAR = han_except("住在于位址的是与到从及被称为了往去时对给把并而或该此系、和")
 _VILLAGE = re.compile(
-    rf"(?:镇|乡|街道)[{HAN}]{{1,8}}?(?:村|社区)(?:村?委会|村?委员会|居委会)?{_HAMLET}"
+    rf"(?:镇|乡|街道|苏木){_VILLAGE_CHAR}{{1,8}}?(?:村|社区|嘎查)"
+    rf"(?:村?委会|村?委员会|居委会|委)?{_HAMLET}"
     rf"(?:{_LOCATOR}?\s?{_ADDR_UNIT_ANY})*"
 )
 
@@ -49,7 +66,10 @@ _VILLAGE = re.compile(
 # ("家住张家庄村", "住址：河北省邢台市南和县"): the run up to its last place character.
 _ADDRESS_CUED = re.compile(
     r"(?:住址|地址|住所地|住所|家住|现住|住在|居住在|居住于|住于|暂住|租住|户籍地|户籍所在地|籍贯"
-    r"|经营地点|经营地址|营业地址|送达地址|通讯地址|联系地址|位于|坐落于)"
+    r"|经营地点|经营地址|营业地址|送达地址|通讯地址|联系地址|位于|坐落于"
+    # where one comes from, moved or sent to, where a company is registered
+    r"|老家|老家在|家在|来自|搬到|搬至|寄到|寄至|送到|送至|户口在|现居|暂居|注册地|注册地址"
+    r"|办公地址|工作地点|事发地点|事故地点)"
     rf"(?:为|是|在|于)?[:：\s]*([{HAN}A-Za-z0-9#\-]{{2,40}})"
 )
 _PLACE_END = re.compile(r".*[省市区县旗镇乡村屯寨庄组队号室弄栋幢楼路街巷道里坊苑园]", re.DOTALL)
@@ -58,28 +78,89 @@ _RURAL_END = frozenset("村组屯寨庄")
 _DIGIT = re.compile(r"\d")
 
 
+# Stop characters that also occur inside road and place names (莲前西路, 和平路, 向阳路,
+# 来安县): crossed when a district or town ends at most two characters before them.
+_SOFT_STOP = frozenset("前后和来向至将其")
+_ADMIN_END = frozenset("省市区县镇乡道")  # 道: 街道
+
+
+def _inside_place_name(text: str, i: int, limit: int) -> bool:
+    if text[i] not in _SOFT_STOP:
+        return False
+    for j in range(i - 1, max(limit, i - 3) - 1, -1):
+        ch = text[j]
+        if ch in _ADMIN_END:
+            return True  # "思明区莲前西路", "安亭镇向阳村"
+        if ch in _ADDR_STOPSET or not ("\u4e00" <= ch <= "\u9fff"):
+            return False
+    return False
+
+
 def _cued_addresses(text: str, found: list[tuple[int, int]]) -> None:
-    for m in _ADDRESS_CUED.finditer(text):
+    # After a cue whose run holds no place ("送到送达地址：…"), search again from the next
+    # character, so that the cue inside the run is not skipped.
+    search = _ADDRESS_CUED.search
+    m = search(text)
+    while m is not None:
         body = _PLACE_END.match(m.group(1))
-        if body is None or len(body.group()) < 3:
-            continue
-        place = body.group()
-        if _DIGIT.search(place) or len(_ADMIN.findall(place)) >= 2 or place[-1] in _RURAL_END:
+        place = body.group() if body is not None else ""
+        if (
+            len(place) >= 3
+            and not place[0].isdigit()  # "位于9号楼北侧": a building of a place not named
+            and (_DIGIT.search(place) or len(_ADMIN.findall(place)) >= 2 or place[-1] in _RURAL_END)
+        ):
             found.append((m.start(1), m.start(1) + len(place)))
+            m = search(text, m.start(1) + len(place))
+        else:
+            m = search(text, m.start() + 1)
+
+
+# A place on a highway by its kilometre ("G320国道1876公里处", "X036县道往东1.5公里").
+_ROAD_KM = re.compile(
+    r"(?:[GSXYZ]\d{2,4})?(?:国道|省道|县道|乡道|高速公路|高速)"
+    r"(?:\d+(?:\.\d+)?公里处?|往?[东西南北]\d+(?:\.\d+)?公里处?)"
+)
+# A crossing named by its roads ("富春路与钱江路路口的…", "娄山关路与仙霞路路口东北角的…"):
+# part of the address that follows it.
+_CROSSING = re.compile(
+    rf"(?:路|街|道)与{_ADDR_CHAR}{{1,6}}?(?:路|街|道)(?:交叉口|交叉路口|路口|交界处|口)"
+    r"(?:[东西南北]{1,2}(?:角|侧))?的?"
+)
+# A building, its entrance and a flat, whatever the estate is called ("翠湖天地二期12号楼
+# 3单元801", "5栋2单元602室"): the estate's name is read backwards from it.
+_UNIT_CHAIN = re.compile(
+    r"[\dA-Za-z](?<![\dA-Za-z].)[\dA-Za-z]{0,3}(?:号楼|栋|幢|座)\s?"
+    r"(?:\d{1,2}单元\s?)?\d{3,4}室?(?!\d)"
+)
+
+
+_RARE_SHAPES = (
+    (_ROAD_KM, re.compile("国道|省道|县道|乡道|高速").search),
+    (_UNIT_CHAIN, re.compile("[楼栋幢座]").search),
+    (_CROSSING, re.compile("[路街道]与").search),
+)
 
 
 def _addresses(text: str, out: list[Candidate]) -> None:
     found: list[tuple[int, int]] = []
     _cued_addresses(text, found)
-    for m in (*_ADDRESS_CORE.finditer(text), *_VILLAGE.finditer(text)):
+    matches = [*_ADDRESS_CORE.finditer(text), *_VILLAGE.finditer(text)]
+    # the rarer shapes only where their words are (each search is a pass over the text)
+    for pattern, trigger in _RARE_SHAPES:
+        if trigger(text) is not None:
+            matches.extend(pattern.finditer(text))
+    for m in matches:
         start = m.start()
         limit = max(0, start - _ADDR_BACK)
         while start > limit:
             ch = text[start - 1]
-            if not ("\u4e00" <= ch <= "\u9fff") or ch in _ADDR_STOPSET:
+            if not ("\u4e00" <= ch <= "\u9fff"):
+                break
+            if ch in _ADDR_STOPSET and not _inside_place_name(text, start - 1, limit):
                 break
             start -= 1
-        if start < m.start():  # a bare "路12号" with no name before it is not an address
+        # a bare "路12号" with no name before it is not an address, a numbered highway is
+        if start < m.start() or (m.re is _ROAD_KM and text[m.start()].isascii()):
             found.append((start, m.end()))
     # "真北路12号梅陇三村2号楼3室": a road's number and the estate after it, one address.
     found.sort()
@@ -93,5 +174,10 @@ def _addresses(text: str, out: list[Candidate]) -> None:
 
 
 DETECTORS: tuple[DetectorEntry, ...] = (
-    ("plain", "路街巷弄村同镇区园寓厦场心组城庭苑府湾邸居坊里住址籍于", "", _addresses),
+    (
+        "plain",
+        "路街巷弄村同镇区园寓厦场心组城庭苑府湾邸居坊里住址籍于家自搬寄送户册点庄屯寨堡道楼栋幢座",
+        "",
+        _addresses,
+    ),
 )

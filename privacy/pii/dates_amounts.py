@@ -12,7 +12,8 @@ from privacy.pii.patterns import DetectorEntry, simple
 
 _CN_DIGIT = "〇零一二三四五六七八九"
 _DATE = re.compile(
-    r"\d(?<!\d.)\d{3}\s?年\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?[日号])?"
+    # (years of two digits too: "24年6月10号")
+    r"\d(?<!\d.)(?:\d{3}|\d)\s?年\s?\d{1,2}\s?月(?:\s?\d{1,2}\s?[日号])?"
     r"|[12](?<!\d.)[09]\d{2}[-/.](?:0?[1-9]|1[0-2])[-/.](?:0?[1-9]|[12]\d|3[01])(?!\d)"
     r"|\d(?<![\d.].)\d?\s?月\s?\d{1,2}\s?[日号]"
     r"|[" + _CN_DIGIT + r"]{4}年[一二三四五六七八九十]{1,2}月(?:[一二三四五六七八九十]{1,3}[日号])?"
@@ -25,9 +26,11 @@ _AMOUNT = re.compile(
     rf"(?:人民币|RMB|CNY|¥|￥)\s?{_NUM}(?:\s?{_AMOUNT_UNIT})?"
     rf"|\d(?<![\d,，.].)\d*(?:[,，]\d{{3}})*(?:\.\d+)?\s?{_AMOUNT_UNIT}"
     rf"|{_CN_NUM_CLASS}(?<!{_CN_NUM_CLASS}.){_CN_NUM_CLASS}{{0,11}}(?:万元|元整|元|块钱)"
+    # "4.8w", "26W": w for 万 in chat
+    r"|\d(?<![\d,，.].)\d*(?:\.\d+)?[wW](?![A-Za-z0-9])"
 )
 
 DETECTORS: tuple[DetectorEntry, ...] = (
     ("plain", "年月-/.", "", simple(_DATE, "date")),
-    ("plain", "元万块¥￥币BY", "", simple(_AMOUNT, "amount")),
+    ("plain", "元万块¥￥币BYwW", "", simple(_AMOUNT, "amount")),
 )

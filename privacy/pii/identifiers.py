@@ -166,7 +166,9 @@ _EMAIL = re.compile(
     _LOCAL_PART + _AT + r"[A-Za-z0-9-]+(?:" + _DOT_SIGN + r"[A-Za-z0-9-]+)*"
     r"(?:\.|" + _DOT_SIGN + r")[A-Za-z]{2,}"
     # spelt out: "lihua88 at qq.com", "wangjun艾特163点com" (then a known top-level domain)
-    r"|" + _LOCAL_PART + r"(?:\s+at\s+|\s?(?:艾特|圈a|圈A)\s?)[A-Za-z0-9-]+"
+    # (the local part spelt too: "wang dot lei at qq dot com"), or "#" typed for "@"
+    r"|" + _LOCAL_PART + r"(?:\s?(?:dot|点)\s?[A-Za-z0-9_%+-]+)*"
+    r"(?:\s+at\s+|\s?(?:艾特|圈a|圈A|#)\s?)[A-Za-z0-9-]+"
     r"(?:\s?(?:\.|点|\sdot\s)\s?[A-Za-z0-9-]+)*?\s?(?:\.|点|\sdot\s)\s?"
     r"(?:com|cn|net|org|edu|gov|cc|io|me|info|top|vip|hk|tw|mo)(?![A-Za-z])"
 )
@@ -196,9 +198,11 @@ _PERMIT = re.compile(
 _DOCUMENT_CUED = re.compile(
     r"(?:护照|通行证|回乡证|台胞证|居住证|证件|旅行证|签证|军官证|士兵证|警官证|学生证|工作证"
     r"|残疾证|驾驶证|驾照|社保卡|医保卡|身份证)[^0-9A-Za-z。；;\n]{0,8}?"
-    r"([A-Z]{0,2}[ \-]?(?:\d{6,10}|\d{3,5}[ \-]\d{3,5})(?:[ \-]?\d{1,4})?"
+    r"((?:[A-Z]{0,2}[ \-]?(?:\d{6,10}|\d{3,5}[ \-]\d{3,5})(?:[ \-]?\d{1,4})?"
     # other countries' passports: letters and digits mixed ("C1X2Y3Z45")
-    r"|(?=[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z0-9]{7,12})" + _NA
+    r"|(?=[A-Z0-9]*\d[A-Z0-9]*\d)[A-Z0-9]{7,12})"
+    # a Taiwan compatriot permit's issue letter: "0851049693(A)"
+    r"(?:\s?[(（][A-Z0-9][)）])?)" + _NA
 )
 # Identity cards of Hong Kong (A123456(7)), Macau (1234567(8)) and Taiwan (A123456789).
 _HKMOTW_ID = re.compile(
@@ -341,7 +345,7 @@ DETECTORS: tuple[DetectorEntry, ...] = (
     ("digits", _DIGITS, "long", _card),
     ("digits", _DIGITS, "phone", simple(_MOBILE, "mobile")),
     ("digits", _DIGITS, "phone", _landline),
-    ("plain", "@([艾圈t", "email", simple(_EMAIL, "email")),
+    ("plain", "@([艾圈t#", "email", simple(_EMAIL, "email")),
     ("digits", _DIGITS, "long", simple(_LONG_NUMBER, "number")),
     ("upper", _PROVINCES, "", simple(_PLATE, "plate")),
     ("upper", "EGPDSHMCLegpdshmcl证照", "", _documents),

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from privacy.pii.dates_amounts import CN_NUM
-from privacy.pii.patterns import HAN, LONG_TEXT, Candidate, DetectorEntry
+from privacy.pii.patterns import HAN, LONG_TEXT, Candidate, DetectorEntry, han_except
 
 __all__ = ["DETECTORS", "SURNAMES", "WORD_SURNAMES"]
 
@@ -47,19 +47,6 @@ def _trie(words: Iterable[str]) -> str:
     return f"(?:{emit(tree)})"
 
 
-def _han_except(chars: str) -> str:
-    """A character class of the CJK unified ideographs minus ``chars`` (as ranges, so
-    the regex engine tests it in one step)."""
-    excluded = sorted({ord(c) for c in chars if "\u4e00" <= c <= "\u9fff"})
-    ranges: list[str] = []
-    lo = 0x4E00
-    for cp in [*excluded, 0xA000]:
-        if cp > lo:
-            ranges.append(f"{chr(lo)}-{chr(cp - 1)}" if cp - 1 > lo else chr(lo))
-        lo = cp + 1
-    return "[" + "".join(ranges) + "]"
-
-
 _SINGLE_SURNAMES = (
     "王李张刘陈杨黄吴赵周徐孙马朱胡林郭何高罗郑梁谢宋唐许邓冯韩曹曾彭萧蔡潘田董袁于余叶蒋杜"
     "苏魏程吕丁沈任姚卢傅钟姜崔谭廖范汪陆金石戴贾韦夏邱方侯邹熊孟秦白江阎薛尹段雷黎史龙陶贺"
@@ -69,16 +56,18 @@ _SINGLE_SURNAMES = (
     "宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈"
     "匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖"
     "练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘"
-    "亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利呼居揭干但尉冶斯元束檀衣信展"
+    "亓邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利呼居揭干但尉冶斯元束檀衣信展"
     "阴昝智幸奉植衡富尧闭由蔚鄂晏汝竺隗邴糜蓬郦郗殳璩红励荀贝钮於"
     # rarer surnames, none of them a common word on its own
     "肖付闫茆訾麴禤仉缑蹇逄佴郏沃汲弓牧宓仰钭韶蓟咸莘贡扶堵宰却寿庾暨厍毋乜蒯桓"
     # the rest of the 百家姓 that is no common word, and rare surnames of today
     "酆贲羿郤濮夔谯笪郈禚骞粘蒉郇靖剡隽妫凃冮郄庹邗"
+    # surnames outside the 百家姓 still borne today (眭, 綦, 甯, 雒, 芈...)
+    "眭綦甯雒芈苻仵啜缐琚郃淦鄞郯邶邳郅雎睢恽祢丘"
 )
 # Surnames that are also common words ("水", "山", "东"...): a name with one of them is
 # taken only right after a cue ("被告水建国", "户名东方").
-_WORD_SURNAMES = "水昌凤经滑家松山秋暴怀籍苍习宦鱼慎弘禄越融巢钦琴伯赏墨福黑种"
+_WORD_SURNAMES = "水昌凤经滑家松山秋暴怀籍苍习宦鱼慎弘禄越融巢钦琴伯赏墨福黑种修"
 _DOUBLE_SURNAMES_TEXT = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 "
     "令狐 钟离 澹台 南宫 端木 独孤 西门 百里 呼延 东郭 闻人 万俟 赫连 太史 "
@@ -111,6 +100,9 @@ _COMMON_WORDS = _load_common_words()
 # Tags of words that no role cue is followed by as a name ("申请人付款", "被告同意"):
 # verbs, adverbs, conjunctions, prepositions, pronouns, numerals, times, idioms.
 _NOT_AFTER_CUE_TAGS = frozenset("vdcpurmqftliyz")
+# Surnames that start no word of the dictionary (亓, 眭, 訾, 禚...): a name with one is
+# hardly a word, and the surname alone singles a family out ("我姓亓").
+RARE_SURNAMES = frozenset(_SINGLE_SURNAMES) - {w[0] for w in _COMMON_WORDS}
 
 # Characters that are (almost) never part of a given name: function words, verbs that
 # follow a name, titles and kinship terms.
@@ -119,8 +111,9 @@ _GIVEN_STOP = (
     "把将于为因由从到自给让请叫以之所等某该此每各个人先女士经理总老师傅律医同主任员工司机"
     "方面时候年日号万里上下前后内外间再已曾应能会得地着过吗呢吧啊去来出入起收付交签"
     "借欠还租买卖打骂伤赔偿申诉起诉调解纠纷协议合同公司单位法院"
+    "辆些系住址搜审撞砸踢摔偷抢骗坏停填写"
 )
-_GIVEN = _han_except(_GIVEN_STOP)
+_GIVEN = han_except(_GIVEN_STOP)
 _SURNAME_ALT = (
     "(?:"
     + _trie(_DOUBLE_SURNAMES)
@@ -131,14 +124,17 @@ _SURNAME_ALT = (
 # What may follow a complete name.
 _TITLES = (
     "先生|女士|小姐|老先生|老太太|总经理|经理|老师|师傅|律师|医生|护士|同志|主任|阿姨|大爷|大妈|老板|"
-    "老伯|科长|处长|局长|院长|厂长|队长|组长|法官|警官|调解员|会计|店长|夫妇|一家|父子|母子|等人|等"
+    "老伯|科长|处长|局长|院长|厂长|队长|组长|法官|警官|调解员|会计|店长|夫妇|一家|父子|母子|等人|等|"
+    "客户|用户|会员"
 )
 _FOLLOW_WORDS = (
     "可|可以|携带|不服|不予|持|现居|暂住|名下|反映|女士|先生|处理|办理|来电|回复|未接|接听|"
     "发生|签订|签署|称|说|表示|认为|同意|拒绝|要求|承诺|答应|声称|主张|反映|投诉|申请|提出|提供|"
     "支付|拖欠|欠|借|租|购买|驾驶|骑|于|因|在|向|与|和|及|系|是|为|的|之间|家|所|已|未|多次|一直|由|"
     "至今|诉称|辩称|到场|签字|确认|委托|通过|无|不|没有|以|将|把|被|给|对|住|现住|居住|户籍|出生|"
-    "身份证|联系|电话|手机|经营|名下|个人|本人|夫妻|作为|担任|也|均|共同|先后|当天|当日|再次"
+    "身份证|联系|电话|手机|经营|名下|个人|本人|夫妻|作为|担任|也|均|共同|先后|当天|当日|再次|"
+    # a name called by ("严亮你再不还钱") and what drivers do
+    "你|他们|她们|开车|报警|银行存款|银行账户|银行卡"
 )
 _TITLES = _trie(_TITLES.split("|"))
 _FOLLOW_WORDS = _trie(_FOLLOW_WORDS.split("|"))
@@ -167,41 +163,78 @@ _CUES_BEFORE = (
     "股东|合伙人|监护人|继承人|驾驶员|驾驶人|乘客|行人|对接人|介绍人|见证人|监理|"
     "答辩人|被答辩人|申诉人|被申诉人|被投诉人|被举报人|证明人|陪同人|受托人|委托人|买家|卖家|"
     "店主|摊主|雇主|包工头|工头|班长|领班|工友|室友|舍友|朋友|同学|战友|老乡|网友|亲戚|表哥|"
-    "表姐|表弟|表妹|堂哥|堂姐|舅舅|叔叔|姑姑|嫂子|姐夫|妹夫|收件人|联系人"
+    "表姐|表弟|表妹|堂哥|堂姐|舅舅|叔叔|姑姑|嫂子|姐夫|妹夫|收件人|联系人|"
+    # visitors, shopkeepers, parcels, letters and petitions, and the heads of units
+    "来访人|来访者|服务对象|经营者|台胞|市民|村民|收货人|法人|具状人|代书人|持照人|持卡人|"
+    "组长|队长|会长|站长|所长|科长|处长|局长|厂长|部长|行长|总监|村主任|主席|尊敬的|全名|"
+    # arbitrators and staff by their duty, the parties of a contract, a plot's neighbours
+    "仲裁员|首席仲裁员|安全员|值班员|管理员|保管员|仓管员|收银员|营业员|质检员|协管员|信息员|"
+    "联络员|承租方|出租方|甲方|乙方|丙方|买方|卖方|委托方|受托方|东至|西至|南至|北至"
 )
+# Cues that join words rather than name a role ("和", "通知"): a dictionary noun after
+# one is that noun ("白酒和黄酒", "通知：车牌"), not a name, unless jieba calls it one.
+_GENERIC_CUES_TEXT = (
+    "与 和 跟 同 向 对 找 由 让 请 及 、 给 欠 告诉 通知 支付 付给 赔偿 转账给 退还 交给 告知 "
+    "催促 提醒 联系 电话联系 联络 抄送 抄送给 发给 寄给 委托 起诉 投诉 殴打 打伤 撞伤 借给 转入 "
+    "转给 汇给 支付给 认定 判定 询问 走访 拜访 约谈 约见 致电 回访 称 声称 转告 雇佣 聘请 "
+    "我和 我与 我跟 叫 名叫 叫做 东至 西至 南至 北至"
+)
+_GENERIC_CUES = frozenset(_GENERIC_CUES_TEXT.split())
 # Cues that also start ordinary phrases ("是", "建议"): the name must be followed by a
 # word that follows names (`_FOLLOW`).
-_WEAK_CUES = "不是|是|建议|提醒|帮|替|陪|催|以及|或者|用"
+_WEAK_CUES = (
+    "不是|是|建议|提醒|帮|替|陪|催|以及|或者|用|"
+    # a question put to someone, a chat's "我端木静", times and links before a deed, "的"
+    "问|我|当天|当日|当晚|昨天|今天|前天|随后|后来|然后|事后|之后|的"
+)
+# Of these, the ones so common that the name must be followed by a word that follows
+# names or a stop ("问颜秀英是否", "当天曾宪文开车", "我端木静，"), after 的 by a word
+# ("的慕容雪投诉", never "的高速公路", "无效的游标。").
+_STRICT_WEAK_CUES_TEXT = "问 我 当天 当日 当晚 昨天 今天 前天 随后 后来 然后 事后 之后 的"
+_STRICT_WEAK_CUES = frozenset(_STRICT_WEAK_CUES_TEXT.split())
 _WEAK_CUE_START = re.compile("[" + "".join({c[0] for c in _WEAK_CUES.split("|")}) + "]").search
 _WEAK_CUES = _trie(_WEAK_CUES.split("|"))
 _CUES_BEFORE = _trie(_CUES_BEFORE.split("|"))
 _CUED_SURNAME_ALT = _SURNAME_ALT[:-2] + _WORD_SURNAMES + "])"
+_CUE_AT_END = re.compile(rf"(?:{_CUES_BEFORE})[:：\s]*$")
+_CUE_AT_START = re.compile(_CUES_BEFORE)
 # Characters of Uyghur, Kazakh, Tibetan and Mongolian names written without a dot
 # ("娜仁花", "巴特尔", "白玛央金"): after a role cue, three or more of them are a name.
 _TRANSLIT = (
     "[阿艾爱买提古丽热依拉努尔汗江木力克吾斯曼迪娜沙麦合肉孜帕亚尼吐逊库班玉素甫哈别加娃扎夏米"
     "吉穆罕默德伊布赛排乃再则萨塔衣西卡巴图乌兰格日勒其宝音朝鲁额敖门根花仁达赖桑次旦多央金措"
-    "白玛卓珍嘎旺堆曲顿珠平姆秋瓦泽那森呼和苏特乐娅莎丹妮齐琪雅慕都贡觉嘉益]"
+    "白玛卓珍嘎旺堆曲顿珠平姆秋瓦泽那森呼和苏特乐娅莎丹妮齐琪雅慕都贡觉嘉益"
+    # Tibetan names: 格桑梅朵, 次仁央宗, 索朗旺堆, 洛桑丹增, 强巴土登, 降央卓玛
+    "梅朵宗索朗边洛增普群培强土登琼青美罗赤列欧降更仓决布]"
 )
+# After the surname: a transliterated given name ("马麦麦提"), a name by birth order
+# ("王老三"), or one or two characters of a given name.
 _NAME_CUED = re.compile(
-    rf"(?:{_CUES_BEFORE})(?:为|是)?[:：\s【】\[\]]*(?P<n>{_TRANSLIT}{{3,8}}(?={_FOLLOW})|{_CUED_SURNAME_ALT}(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})|{_GIVEN}{{1,2}}))"
+    rf"(?:{_CUES_BEFORE})(?:为|是)?[:：\s【】\[\]]*(?P<n>{_TRANSLIT}{{3,8}}(?={_FOLLOW})"
+    rf"|{_CUED_SURNAME_ALT}(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})"
+    rf"|{_TRANSLIT}{{3,5}}(?={_FOLLOW})|老[大二三四五六七八九十幺](?={_FOLLOW})|{_GIVEN}{{1,2}}))"
 )
 # (or be of three characters that are no dictionary word: "建议覃海波先行垫付").
 _NAME_WEAK_CUED = re.compile(
-    rf"(?:{_WEAK_CUES})(?P<n>{_SURNAME_ALT}"
+    rf"(?P<c>{_WEAK_CUES})(?P<n>{_SURNAME_ALT}"
     rf"(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})|{_GIVEN}{{2}}))"
 )
 _SINGLE_CLASS = "[" + "".join(sorted(set(_SINGLE_SURNAMES))) + "]"
+_SINGLE_SET = frozenset(_SINGLE_SURNAMES)
 _DOUBLE_ALT = _trie(_DOUBLE_SURNAMES)
 _DOUBLE_SEARCH = re.compile(_DOUBLE_ALT).search
-_TITLE_AFTER = (
-    "(?="
-    + _trie(
-        ["先生", "女士", "小姐", "老师", "师傅", "经理", "律师", "医生", "阿姨", "老板", "同志"]
-    )
-    + ")"
+# (and posts, elders and kin: "王主任", "李建国大爷", "赵书记")
+_TITLES_AFTER_TEXT = (
+    "先生 女士 小姐 老师 师傅 经理 律师 医生 阿姨 老板 同志 主任 书记 警官 法官 科长 处长 "
+    "局长 院长 校长 厂长 队长 组长 村长 大夫 教授 护士 大爷 大妈 大姐 大哥 奶奶 爷爷 阿婆"
 )
-_TITLE_START = re.compile("[先女小老师经律医阿同]").search
+# Of these, the posts and kin added later: a surname alone before one must not be the
+# end of a word ("保安队长", "维修主任", "由爷爷奶奶接送").
+_POST_TITLES = frozenset(_TITLES_AFTER_TEXT.split()[11:])
+_BEFORE_POST = frozenset("的是找问和与跟、请让叫给对向由被")
+_TITLE_AFTER = "(?=" + _trie(_TITLES_AFTER_TEXT.split()) + ")"
+_TITLE_WORD = re.compile(_trie(_TITLES_AFTER_TEXT.split()))
+_TITLE_START = re.compile("[" + "".join({w[0] for w in _TITLES_AFTER_TEXT.split()}) + "]").search
 # Each pattern starts with a character class or literals, so the regex engine skips
 # quickly to candidate positions; compound surnames have their own patterns (a name
 # found by both is resolved in favour of the longer span).
@@ -223,8 +256,36 @@ _NAME_CLAUSE = re.compile(rf"(?:[{_CLAUSE_BREAK}]|^)(?P<n>{_SINGLE_CLASS}{_GIVEN
 # A surname called by with 老 or 小 ("老周，", "小刘说"), unless 老X / 小X is a frequent
 # word (老师, 小时, 小区, 老公) or starts one (小商品).
 # Nicknames of colours and sweets, not a surname: 小白, 小金, 小红, 小宝.
-_NICKNAMES = frozenset("小" + c for c in "白黑红蓝绿紫金宝乐美甜明")
-_NAME_CALLED = re.compile(rf"[老小](?P<n>{_SINGLE_CLASS})(?={_FOLLOW})")
+# 阿 calls by a surname too in the south ("阿邓他们"), but 阿公 is a grandfather.
+_NICKNAMES = frozenset(["小" + c for c in "白黑红蓝绿紫金宝乐美甜明"] + ["阿公"])
+_NAME_CALLED = re.compile(rf"[老小阿](?P<n>{_SINGLE_CLASS})(?={_FOLLOW})")
+# A surname with a short title of address: "郜总家的狗", "亓姐他们", "冼叔你", "房东于总，";
+# the title must end the word (not "高总额"), and surname and title must not be a word
+# (师姐, 帅哥, 古董).
+_SHORT_TITLES = "总|姐|叔|哥|婶|嫂|伯|董"
+_AFTER_SHORT_TITLE = (
+    rf"(?:[^{HAN}]|$|他们|她们|你|您|家|的|说|在|让|要|也|都|和|跟|与|是|又|还|已|不|没|"
+    r"电话|手机|微信|那|这)"
+)
+# Found from the title (a rarer character than a surname), the surname read before it.
+_SHORT_TITLE = re.compile(rf"[{_SHORT_TITLES.replace('|', '')}](?={_AFTER_SHORT_TITLE})")
+# Three-character names right before a deed only a person does ("协议中鲁国栋同意"),
+# whatever comes before them.
+_DEEDS_TEXT = (
+    "同意 表示 认为 声称 诉称 辩称 承诺 答应 拒绝 投诉 反映 主张 签字 到场 开车 驾驶 报警 起诉 "
+    "打电话 受伤 离职 入职 辞职 去世 住院 出院 来访 签收"
+)
+_DEEDS = _trie(_DEEDS_TEXT.split())
+_NAME_BEFORE_DEED = re.compile(rf"{_SINGLE_CLASS}{_GIVEN}{{2}}(?={_DEEDS})")
+_DEED_SEARCH = re.compile(_DEEDS).search
+# Names spelt in pinyin after their cue: "名字拼音是TANG LIMEI", "拼音 SU WANRONG".
+# "我姓亓，", "免贵姓欧阳。": a surname told alone (kept when rare or compound).
+_SURNAME_TOLD = re.compile(rf"姓({_SURNAME_ALT})(?=[^{HAN}]|$|的|是)")
+_PINYIN_START = re.compile("[拼英姓Nn]").search
+_PINYIN_NAME = re.compile(
+    r"(?:拼音|英文名|英文名字|护照姓名|Name|NAME|name)(?:是|为|：|:|\s)*"
+    r"([A-Z]{2,}(?:[ ,][A-Z]{2,}){1,2})(?![A-Za-z])"
+)
 # Words that look like surname + given name but are not names.
 _NOT_NAMES_TEXT = (
     "申请 对方 方面 和解 于是 高度 常年 时间 金额 安全 马上 林业 万元 双方 "
@@ -267,15 +328,19 @@ _NOT_NAMES_TEXT = (
     "沙某 荣某 巫某 寇某 桑某 郎某 甄某 "
     "那天 那里 那边 那些 那个 那时 那么 那样 那次 车停 车门 车窗 车身 车头 车尾 "
     "家属 家人 家里 家中 家长 家门 时需 时届 常见 但至 "
-    "都行 都可 都有 都没 都在 都会 都要 都说 都不 都能 都得 黄梅 金桥 金山 金桂"
+    "都行 都可 都有 都没 都在 都会 都要 都说 都不 都能 都得 黄梅 金桥 金山 金桂 欠费 迟延 敬礼 及时"
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _DOUBLE_SURNAME_SET = frozenset(_DOUBLE_SURNAMES)
 
 
 _FOLLOW_START = re.compile(rf"[^{HAN}]|{_TITLES}|{_FOLLOW_WORDS}")
+_FOLLOW_WORD = re.compile(rf"{_TITLES}|{_FOLLOW_WORDS}")
+# An organisation's name runs up to its suffix without a verb or a function word in it:
+# "被申请人毕博诚传媒有限公司" is a company, "欧阳志刚诉上海某科技公司" a person and a company.
+_ORG_CHAR = han_except("的了是在和与及或并向对被把将给于为诉称说告欠让请找因由从到自已要")
 _ORG_SUFFIX = re.compile(
-    rf"[{HAN}]{{0,8}}?(?:有限公司|有限责任公司|股份|公司|集团|商行|商店|超市|酒店|饭店|餐厅|工作室|"
+    rf"{_ORG_CHAR}{{0,8}}?(?:有限公司|有限责任公司|股份|公司|集团|商行|商店|超市|酒店|饭店|餐厅|工作室|"
     r"事务所|研究所|医院|诊所|学校|银行|物业|中心|委员会|协会|厂|店)"
 )
 
@@ -285,7 +350,10 @@ _GIVEN_WORDS_TEXT = (
     "双方 对方 各方 一方 他方 违约 协议 合同 调解 纠纷 赔偿 申请 工资 押金 房租 物业 维修 "
     "费用 公司 法院 律师 证据 材料 事实 理由 请求 诉讼 判决 裁定 仲裁 案件 当事 原告 被告 "
     "处理 解决 协商 沟通 联系 电话 情况 问题 时间 地点 现场 部分 全部 一次 多次 每月 本月 "
-    "小区 大楼 社区 街道 村委 居委 市场 商场 超市 医院 学校 公园 广场 大厦 门口 楼下 楼上"
+    "小区 大楼 社区 街道 村委 居委 市场 商场 超市 医院 学校 公园 广场 大厦 门口 楼下 楼上 "
+    "部门 机关 方面 "
+    # organisations ("农商行的") and pronouns ("祝大家新年平安")
+    "商行 银行 集团 商店 酒店 饭店 餐厅 药店 诊所 大家 自己 我们 你们 他们 她们 咱们 各位 大伙"
 )
 _GIVEN_WORDS = frozenset(_GIVEN_WORDS_TEXT.split())
 
@@ -301,8 +369,25 @@ def _word_like(name: str) -> bool:
     return given is not None and given[0] in _NOT_AFTER_CUE_TAGS
 
 
-def _keep_name(text: str, start: int, end: int, cued: bool) -> bool:
+_PREPOSITION_SURNAMES = frozenset("向和由于")
+_CUE_TAIL = "为是:： \t\n\r\f\v【】[]"
+# After 于: a time or the court ("于本周", "于当日", "于庭审中"), not the surname 于.
+_YU_TIME = frozenset("本今明次当每近该此上下前后庭")
+# 第五 is an ordinal before a number or a counted thing ("第五十条", "第五次").
+_PLACE_SUFFIX = frozenset("省市县区镇乡村路街")
+_ORDINAL_AFTER = frozenset("十百千万条章节款项次名届天年月日个位期批号类种")
+
+
+def _keep_name(
+    text: str, start: int, end: int, cued: bool, generic: bool = False, label: bool = False
+) -> bool:
     name = text[start:end]
+    if name[0] == "于" and name[1:2] in _YU_TIME:
+        return False
+    if name[:2] == "第五" and text[start + 2 : start + 3] in _ORDINAL_AFTER:
+        return False
+    if len(name) > 1 and name[-1] in _PLACE_SUFFIX:  # "张江镇和唐镇": places
+        return False
     # "东方芳", "欧阳刚": a compound surname and a given name, not the word 东方.
     compound = name[:2] in _DOUBLE_SURNAME_SET and (cued or len(name) > 2)
     if not compound and (name[:2] in _NOT_NAMES or name[:3] in _NOT_NAMES):
@@ -313,20 +398,38 @@ def _keep_name(text: str, start: int, end: int, cued: bool) -> bool:
     if (
         tag is not None
         and not tag.startswith("nr")
-        and (not cued or tag[0] in _NOT_AFTER_CUE_TAGS or tag.endswith("+"))
+        and (not cued or generic or tag[0] in _NOT_AFTER_CUE_TAGS or tag.endswith("+"))
     ):
         return False
-    if not cued and len(name) == 3 and not compound:  # "车子停在…", but 黄海波 (黄海: a place)
+    if len(name) == 3 and not compound:  # "车子停在…", but 黄海波 (黄海: a place)
         head = _COMMON_WORDS.get(name[:2])
-        if head is not None and not head.startswith(("nr", "ns")):
+        # after a role cue only after a speaker's label, and a frequent word ("市民：车子停在…")
+        if (
+            head is not None
+            and not head.startswith(("nr", "ns"))
+            and (not cued or generic or (label and head.endswith("+")))
+        ):
             return False
     if (
         text[start - 3 : start] == "共和国" or text[start - 2 : start + 1] == "共和国"
     ):  # "中华人民共和国劳动合同法"
         return False
     given = start + (2 if name[:2] in _DOUBLE_SURNAME_SET else 1)
-    if text[given : given + 2] in _GIVEN_WORDS:
+    if given < end and text[given : given + 2] in _GIVEN_WORDS:
         return False
+    # a surname alone before a title ("陈律师"), but not a preposition ("向律师咨询")
+    if (
+        given >= end
+        and name in _PREPOSITION_SURNAMES
+        and not cued
+        and _CUE_AT_END.search(text, max(0, start - 8), start) is None
+    ):
+        return False
+    # "南至亓长河": a candidate that starts with a cue word is the cue
+    if not cued and len(name) > 2:
+        cue = _CUE_AT_START.match(text, start, end)
+        if cue is not None and cue.end() - start >= 2:
+            return False
     if cued and text[start - 1 : start + 1] in _NOT_NAMES:  # "对方" after the cue "对"
         return False
     # "被申请人毕博诚传媒有限公司": the start of an organisation's name, not a person's.
@@ -341,7 +444,7 @@ _DOT = "·•・‧∙⋅･˙●◦"
 # from each dot: the Chinese characters before it (up to 6) and the part after it.
 _DOTS = re.compile(f"[{_DOT}]")
 _AFTER_DOT = re.compile(
-    rf"[{HAN}]{{2,5}}?(?:[{_DOT}][{HAN}]{{1,5}})?(?={_FOLLOW})|[{HAN}]{{2,4}}|[{HAN}]"
+    rf"[{HAN}]{{2,6}}?(?:[{_DOT}][{HAN}]{{1,5}})?(?={_FOLLOW})|[{HAN}]{{2,4}}|[{HAN}]"
 )
 
 
@@ -360,8 +463,35 @@ def _dotted_names(text: str, out: list[Candidate]) -> None:
         ):
             start -= 1
         tail = _AFTER_DOT.match(text, dot + 1)
+        cue = _CUE_AT_START.match(text, start, dot)
+        if cue is not None and cue.end() < dot:  # "母亲热依拉·吐尔逊": the cue is no part
+            start = cue.end()
         if start < dot and tail is not None:
             out.append((start, tail.end(), "name"))
+
+
+def _titled_name(text: str, s: int, e: int, pattern: re.Pattern[str]) -> bool | None:
+    """For the titled patterns: True for a compound surname alone before its title
+    ("欧阳经理", "宇文先生"); False for a surname alone that ends a word or a compound
+    ("保安队长", "欧阳经理"'s 阳); None where `_keep_name` decides."""
+    if pattern not in _NAME_TITLED:
+        return None
+    name = text[s:e]
+    if name in _DOUBLE_SURNAME_SET:
+        return True
+    if len(name) == 1:
+        if s > 0 and text[s - 1 : s + 1] in _DOUBLE_SURNAME_SET:
+            return False
+        title = _TITLE_WORD.match(text, e)
+        prev = text[s - 1 : s]
+        if (
+            title is not None
+            and title.group() in _POST_TITLES
+            and "\u4e00" <= prev <= "\u9fff"
+            and prev not in _BEFORE_POST
+        ):
+            return False
+    return None
 
 
 def _names(text: str, out: list[Candidate]) -> None:
@@ -371,14 +501,17 @@ def _names(text: str, out: list[Candidate]) -> None:
     m = search(text)
     while m is not None:
         s, e = m.span("n")
-        if _keep_name(text, s, e, True):
+        cue = m.group()[: s - m.start()].rstrip(_CUE_TAIL)
+        # A role cue as a speaker's label ("市民：车子停在…") is followed by speech.
+        label = text[s - 1] in ":：" and cue not in _GENERIC_CUES
+        if _keep_name(text, s, e, True, generic=cue in _GENERIC_CUES, label=label):
             out.append((s, e, "name"))
             m = search(text, e)
         else:
             m = search(text, m.start() + 1)
     # The other patterns run only when the characters they start from are there.
     every = len(text) >= LONG_TEXT  # long texts: every pattern runs
-    if every or "老" in text or "小" in text:
+    if every or "老" in text or "小" in text or "阿" in text:
         for m in _NAME_CALLED.finditer(text):
             word = _COMMON_WORDS.get(m.group(), "")  # 老张 is a word too, but a rare one
             if m.group() in _NICKNAMES:
@@ -393,7 +526,32 @@ def _names(text: str, out: list[Candidate]) -> None:
         for m in _NAME_WEAK_CUED.finditer(text):
             s, e = m.span("n")
             followed = e == len(text) or _FOLLOW_START.match(text, e) is not None
-            if (followed or not _word_like(m.group("n"))) and _keep_name(text, s, e, False):
+            cue = m.group("c")
+            # after 的 a word that follows names, not a stop ("无效的游标。"), unless the
+            # surname starts no word ("402的亓凯，")
+            if cue == "的" and text[s] not in RARE_SURNAMES:
+                followed = _FOLLOW_WORD.match(text, e) is not None
+            if cue in _STRICT_WEAK_CUES:
+                wanted = followed and not _word_like(m.group("n"))
+            else:
+                wanted = followed or not _word_like(m.group("n"))
+            if wanted and _keep_name(text, s, e, False):
+                out.append((s, e, "name"))
+    for m in _SHORT_TITLE.finditer(text):
+        e = m.start()
+        if text[e - 2 : e] in _DOUBLE_SURNAME_SET:  # "诸葛总"
+            out.append((e - 2, e, "name"))
+        elif (
+            e > 0
+            and text[e - 1] in _SINGLE_SET
+            and text[e - 1 : e + 1] not in _COMMON_WORDS
+            and _keep_name(text, e - 1, e, False)
+        ):
+            out.append((e - 1, e, "name"))
+    if every or _DEED_SEARCH(text) is not None:
+        for m in _NAME_BEFORE_DEED.finditer(text):
+            s, e = m.span()
+            if not _word_like(m.group()) and _keep_name(text, s, e, False):
                 out.append((s, e, "name"))
     titled = every or _TITLE_START(text) is not None
     compound = _DOUBLE_SEARCH(text) is not None
@@ -405,10 +563,25 @@ def _names(text: str, out: list[Candidate]) -> None:
     ):
         if not wanted:
             continue
-        for m in pattern.finditer(text):
+        # A rejected title's match ("房东金老师": 房东 is no name) must not hide a later
+        # start inside it (金).
+        search = pattern.search
+        m = search(text)
+        while m is not None:
             s, e = m.span()
-            if _keep_name(text, s, e, False):
+            verdict = _titled_name(text, s, e, pattern)
+            if verdict if verdict is not None else _keep_name(text, s, e, False):
                 out.append((s, e, "name"))
+            elif e - s > 1 and pattern in _NAME_TITLED:
+                e = s + 1
+            m = search(text, e)
+    if every or "姓" in text:
+        for m in _SURNAME_TOLD.finditer(text):
+            told = m.group(1)
+            if told in RARE_SURNAMES or told in _DOUBLE_SURNAME_SET:
+                out.append((m.start(1), m.end(1), "name"))
+    if every or _PINYIN_START(text) is not None:
+        out.extend((m.start(1), m.end(1), "name") for m in _PINYIN_NAME.finditer(text))
 
 
 DETECTORS: tuple[DetectorEntry, ...] = (

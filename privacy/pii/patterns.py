@@ -25,6 +25,19 @@ LONG_TEXT = 4096
 HAN = r"\u4e00-\u9fff"
 
 
+def han_except(chars: str) -> str:
+    """A character class of the CJK unified ideographs minus ``chars`` (as ranges, so
+    the regex engine tests it in one step)."""
+    excluded = sorted({ord(c) for c in chars if "\u4e00" <= c <= "\u9fff"})
+    ranges: list[str] = []
+    lo = 0x4E00
+    for cp in [*excluded, 0xA000]:
+        if cp > lo:
+            ranges.append(f"{chr(lo)}-{chr(cp - 1)}" if cp - 1 > lo else chr(lo))
+        lo = cp + 1
+    return "[" + "".join(ranges) + "]"
+
+
 def cued(pattern: re.Pattern[str], kind: str) -> Detector:
     """A detector taking group 1 of each match of `pattern`: the value after its cue."""
     finditer = pattern.finditer

@@ -109,13 +109,16 @@ _TRIGGERS = [(view, _TRIGGER_SEARCH.get(chars), gate, det) for view, chars, gate
 _GATES = {
     "long": ("upper", re.compile(r"[0-9A-Z](?:[ \-.]{0,2}[0-9A-Z]){14}")),
     "phone": ("digits", re.compile(r"\d(?:[ \-.()]{0,3}\d){6}")),
-    "email": ("plain", re.compile(r"@|艾特|圈[aA]|[\s(\[]at[\s)\]]")),
+    "email": ("plain", re.compile(r"@|艾特|圈[aA]|[\s(\[]at[\s)\]]|#[A-Za-z0-9-]+\.")),
 }
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−_~", "-"))
 _UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
-_SPOKEN_DIGITS = str.maketrans("〇零一二三四五六七八九幺、，,", "001234567891---")
-# Seven or more spoken digits, in groups or not ("一五八 二一零九 三三七六", "幺八六、零二").
-_SPOKEN_RUN = re.compile("[〇零一二三四五六七八九幺](?:[ \\-、，,]?[〇零一二三四五六七八九幺]){6,}")
+_SPOKEN_DIGITS = str.maketrans("〇零一二三四五六七八九幺、，,叉", "001234567891---X")
+# Seven or more spoken digits, in groups or not ("一五八 二一零九 三三七六", "幺八六、零二"),
+# an ID number's check character read as 叉 ("…六一七叉").
+_SPOKEN_RUN = re.compile(
+    "[〇零一二三四五六七八九幺](?:[ \\-、，,]?[〇零一二三四五六七八九幺]){6,}叉?"
+)
 
 
 _DASH_LIKE = re.compile("[‐‑‒–—―−_~]")
@@ -148,7 +151,8 @@ def _resolve(cands: list[Candidate]) -> list[Candidate]:
         if clash_left:
             continue
         if clash_right:
-            if kind != "name" or starts[i] - s < 2:
+            # (a name cut by a longer name is no name: "母亲热" before "热依拉·吐尔逊")
+            if kind != "name" or starts[i] - s < 2 or kinds[i] == "name":
                 continue
             # "支付林静五千元": keep the name's head before the amount that took its tail.
             e = starts[i]
