@@ -292,3 +292,20 @@ def test_the_upgrade_refuses_to_key_a_trail_already_broken(
     _legacy_entries(database_url, tamper=True)
     with pytest.raises(RuntimeError, match="does not verify"):
         upgrade(database_url)
+
+
+def test_entry_hashes_read_in_batches_digest_as_one_entry_at_a_time(api: Api) -> None:
+    from hub.store import audit, audit_checkpoints
+
+    for _ in range(3):
+        _case_with_history(api)
+    with api.ctx.db.read() as session:
+        rows = session.execute(text("SELECT id, hash FROM audit_entry ORDER BY id")).all()
+        every = list(audit_checkpoints.entry_hashes(session, 0))
+        paged = list(audit_checkpoints.entry_hashes(session, rows[0][0], rows[-2][0], batch=2))
+    assert every == [(int(i), h) for i, h in rows]
+    assert paged == every[1:-1]
+    one_at_a_time = hashlib.sha256()
+    for entry_id, entry_hash in every * 400:  # past the digest's 1,000-entry chunks
+        one_at_a_time.update(f"{entry_id}:{entry_hash}\n".encode())
+    assert audit.range_digest(every * 400) == (len(every) * 400, one_at_a_time.hexdigest())
