@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from privacy.pii import Span
+from schemas import identity
 
 IDENTIFIERS = (
     "resident_id",
@@ -144,9 +145,8 @@ class Handwritten:
 # ---------------------------------------------------------------------------------
 # Values in the held-out forms
 # ---------------------------------------------------------------------------------
-def _id_check(body: str) -> str:
-    weights = [pow(2, 17 - i, 11) for i in range(17)]
-    return "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+#: GB 11643 check character: the project's one identity module (schemas.identity).
+_id_check = identity.resident_id_check_character
 
 
 def _resident_id(rng: random.Random) -> str:
@@ -363,16 +363,14 @@ def _hospital_no(rng: random.Random) -> str:
 
 
 def _uscc(rng: random.Random) -> str:
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    alphabet = identity.USCC_ALPHABET
     region = rng.choice(["310104", "310115", "310112", "320583", "330106"])  # 6 digits, as issued
     body = (
         rng.choice(["91", "92", "93", "12", "52"])
         + region
         + "".join(rng.choice(alphabet) for _ in range(9))
     )
-    total = sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True))
-    return body + alphabet[(31 - total % 31) % 31]
+    return body + identity.uscc_check_character(body)
 
 
 def _name(rng: random.Random) -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from privacy.pii import Span
+from schemas import identity
 
 PARTS = ("tune", "report")
 _FW = str.maketrans("0123456789-.", "０１２３４５６７８９－．")
@@ -252,9 +253,8 @@ def _pick(rng: random.Random, forms: Sequence[Callable[[], str]], part: str) -> 
 # ---------------------------------------------------------------------------------
 # Identifiers
 # ---------------------------------------------------------------------------------
-def _id_check(body: str) -> str:
-    weights = [pow(2, 17 - i, 11) for i in range(17)]
-    return "10X98765432"[sum(int(c) * w for c, w in zip(body, weights, strict=True)) % 11]
+#: GB 11643 check character: the project's one identity module (schemas.identity).
+_id_check = identity.resident_id_check_character
 
 
 def _resident_id(rng: random.Random, part: str) -> str:
@@ -462,15 +462,13 @@ def _hospital_no(rng: random.Random, part: str) -> str:
 
 
 def _uscc(rng: random.Random, part: str) -> str:
-    alphabet = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-    weights = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+    alphabet = identity.USCC_ALPHABET
     body = (
         rng.choice(["91", "92", "52"])
         + rng.choice(["310115", "310104", "310110", "310230"])
         + "".join(rng.choice(alphabet) for _ in range(9))
     )
-    total = sum(alphabet.index(c) * w for c, w in zip(body, weights, strict=True))
-    code = body + alphabet[(31 - total % 31) % 31]
+    code = body + identity.uscc_check_character(body)
     forms: list[Callable[[], str]] = [
         lambda: code,
         lambda: f"{code[:6]} {code[6:12]} {code[12:]}",

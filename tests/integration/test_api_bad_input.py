@@ -10,15 +10,14 @@ from typing import Any
 import httpx
 
 from tests.support.api import APPLICANT_ID, RESPONDENT_USCC, Api, application_body, count_rows
+from tests.support.builders import make_resident_id
 
 PROBLEM_TYPES = "https://onematter.example/problems/"
 
 
 def resident_id(born: str) -> str:
     """A resident ID with a correct GB 11643 check digit (whatever the birth date)."""
-    body = "310104" + born + "123"
-    total = sum(int(d) * pow(2, 17 - i, 11) for i, d in enumerate(body))
-    return body + "10X98765432"[total % 11]
+    return make_resident_id("310104", born, "123")
 
 
 def assert_problem(r: httpx.Response, status: int, pointers: list[str] | None = None) -> None:

@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from hub.api.app import create_app
 from tests.integration.ops_support import sh, small_hub
-from tests.support.api import issue_token
+from tests.support.api import check_character, issue_token
 
 BODY = {
     "institution": "pm-a",
@@ -17,12 +17,6 @@ BODY = {
     "content": "申请已经两周没有人联系我。",
     "contact": {"name": "钱七", "phone": "13700001111", "email": "qian7@example.com"},
 }
-
-
-def _check(digits: str) -> str:
-    n = len(digits)
-    total = sum(int(d) * pow(2, n - i, 11) for i, d in enumerate(digits))
-    return "10X98765432"[total % 11]
 
 
 def test_complaint_flow(database_url: str, tmp_path: Path) -> None:
@@ -44,7 +38,7 @@ def test_complaint_flow(database_url: str, tmp_path: Path) -> None:
         first = r.json()
         assert c.post("/v1/complaints", headers=key, json=BODY).json() == first
         no, code = first["complaint_no"], first["query_code"]
-        assert no == f"TS-20261123-000001-{_check('20261123000001')}"
+        assert no == f"TS-20261123-000001-{check_character('20261123000001')}"
         second = c.post("/v1/complaints", headers=portal, json=BODY).json()
         assert second["complaint_no"].startswith("TS-20261123-000002-")
 

@@ -14,12 +14,7 @@ import pytest
 
 from hub.clock import FakeClock
 from hub.ops.scheduler import SchedulerSettings, run_pass
-from tests.support.api import APPLICANT_PHONE, Api, count_rows, outbox_envelopes
-
-
-def check_character(digits: str) -> str:
-    n = len(digits)
-    return "10X98765432"[sum(int(d) * pow(2, n - i, 11) for i, d in enumerate(digits)) % 11]
+from tests.support.api import APPLICANT_PHONE, Api, check_character, count_rows, outbox_envelopes
 
 
 def body(**over: Any) -> dict[str, Any]:

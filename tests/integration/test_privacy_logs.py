@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from hub import logsafety
+from schemas.identity import resident_id_check_character
 from tests.support.api import MONDAY, Api, application_body, issue_token
 
 NAME = "欧阳明辉"
@@ -28,10 +29,7 @@ NOTE = "已电话联系张建国（021-64870000），对方同意调解。"
 
 
 def _valid_id(first17: str) -> str:
-    weights = [2 ** (17 - i) % 11 for i in range(17)]
-    return (
-        first17 + "10X98765432"[sum(int(d) * w for d, w in zip(first17, weights, strict=True)) % 11]
-    )
+    return first17 + resident_id_check_character(first17)
 
 
 def _personal_values() -> list[str]:

@@ -1,7 +1,7 @@
 """Helpers for the integration tests: known parties, an in-process API client, row counts.
 
-Numbers' check characters are computed here from ISO 7064 MOD 11-2 directly, so the tests do
-not just repeat the code under test.
+Numbers' check characters come from `schemas.identity` (`check_character`), the one
+implementation, held to worked examples in tests/unit/test_domain_numbering.py.
 """
 
 from __future__ import annotations

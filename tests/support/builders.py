@@ -4,8 +4,9 @@ integration tests' application with known personal values (`application_body`), 
 seeded, Faker-filled applications and case records (`sample_application`,
 `sample_case_record`).
 
-Check characters are computed here from first principles (ISO 7064 MOD 11-2, GB 32100),
-independently of `schemas.identity`, so the tests do not just repeat the code under test.
+Check characters come from `schemas.identity`, the project's one implementation of ISO 7064
+MOD 11-2 and GB 32100; tests/unit/test_support_builders.py holds these builders to the
+standards' published worked examples, so a wrong check there fails a test.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from typing import Any
 
 from hub.domain.case import Case
 from privacy.testing import DISTRICTS, shanghai_address, valid_uscc
+from schemas.identity import USCC_ALPHABET, resident_id_check_character, uscc_check_character
 
 _CN8 = timezone(timedelta(hours=8))
 _ROADS = "漕溪北 肇嘉浜 天钥桥 衡山 淮海中 南京西 延安西 长寿 四川北 控江 七莘 祖冲之 张江 "
@@ -27,18 +29,16 @@ _ROADS += "沪太 博乐 人民北 江宁 虹桥 曹杨 武宁 中山北 龙华�
 # ---------------------------------------------------------------------------------
 # Identity numbers and one valid application (the schema tests)
 # ---------------------------------------------------------------------------------
-USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+USCC_CHARS = USCC_ALPHABET
 
 
 def make_resident_id(area: str = "310104", born: str = "19900307", seq: str = "123") -> str:
     body = area + born + seq
-    total = sum(int(d) * (2 ** (17 - i) % 11) for i, d in enumerate(body))
-    return body + "10X98765432"[total % 11]
+    return body + resident_id_check_character(body)
 
 
 def make_uscc(prefix: str = "91310104MA1FL0000") -> str:
-    total = sum(USCC_CHARS.index(c) * (3**i % 31) for i, c in enumerate(prefix))
-    return prefix + USCC_CHARS[-total % 31]
+    return prefix + uscc_check_character(prefix)
 
 
 def random_uscc(rng: random.Random) -> str:
