@@ -19,7 +19,8 @@ which is what a long period's statistics and the alerts' weekly counts read.
 
 Triggers did this before (migration 0140, reverted): they cost PostgreSQL 5-6x the CPU per
 application. Here a batch of 64 applications costs one executemany of a few keys.
-The migration 0155 and benchmarks/reads_volume.py --seed-sql fill it with `FILL_SQL`.
+benchmarks/seed_sql.py (reads_volume.py --seed-sql) fills it with `fill_sql`; migration
+0155 holds its own frozen copy of that statement.
 """
 
 from __future__ import annotations
@@ -193,7 +194,8 @@ def daily_fill_sql() -> str:
 
 
 def fill_sql(dialect: str) -> str:
-    """Rebuilds the rollup from the application table (migration 0155, --seed-sql)."""
+    """Rebuilds the rollup from the application table (benchmarks/seed_sql.py; migration
+    0155 holds its own copy of this statement)."""
     day = (
         "(received_at AT TIME ZONE 'Asia/Shanghai')::date"
         if dialect == "postgresql"

@@ -4,7 +4,9 @@
 row per Shanghai day of `received_at` and (institution, district, category, channel,
 status, outcome, accepted) with the number of cases `n`. The write path keeps it in the
 unit of work of each change (hub.store.stats_rollup): no triggers (migration 0140's cost
-PostgreSQL 5-6x the CPU per application). Filled here from the cases already stored.
+PostgreSQL 5-6x the CPU per application). Filled here from the cases already stored; the
+statement is frozen here (not imported from live code, hub.store.stats_rollup.fill_sql) so
+that a later change of the live one does not change what this revision did.
 
 Revision ID: 0155
 Revises: 0125
@@ -16,12 +18,24 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-from hub.store.stats_rollup import fill_sql
-
 revision = "0155"
 down_revision = "0125"
 branch_labels = None
 depends_on = None
+
+#: The Shanghai day of `received_at`: SQLite stores it as UTC text, and Shanghai has no DST.
+_DAY = {
+    "postgresql": "(received_at AT TIME ZONE 'Asia/Shanghai')::date",
+    "sqlite": "date(received_at, '+8 hours')",
+}
+#: Each stored case once under its key; a case with no institution under '(none)'.
+_FILL = (
+    "INSERT INTO stats_rollup (day, institution_id, district, category, channel, status, "
+    "outcome, accepted, n) "
+    "SELECT {day}, coalesce(institution_id, '(none)'), district, category, channel, status, "
+    "coalesce(outcome, ''), CASE WHEN accepted_at IS NULL THEN 0 ELSE 1 END, count(*) "
+    "FROM application GROUP BY 1, 2, 3, 4, 5, 6, 7, 8"
+)
 
 
 def upgrade() -> None:
@@ -47,7 +61,7 @@ def upgrade() -> None:
             "accepted",
         ),
     )
-    op.execute(fill_sql(op.get_bind().dialect.name))
+    op.execute(_FILL.format(day=_DAY[op.get_bind().dialect.name]))
 
 
 def downgrade() -> None:
