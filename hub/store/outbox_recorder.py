@@ -137,12 +137,11 @@ class SQLiteOutboxRecorder(OutboxRecorder):
         return json.dumps(sorted(ids))
 
     def mark_sent(self, conn: Connection, ids: list[int], now: datetime) -> None:
-        for start in range(0, len(ids), sql.SQLITE_CHUNK):
-            chunk = ids[start : start + sql.SQLITE_CHUNK]
-            conn.execute(sql.unpend_many_sqlite(chunk))
-            conn.execute(
-                sql.SENT_SQLITE, [{"outbox_id": i, "sent_at": now, "attempts": 1} for i in chunk]
-            )
+        if not ids:
+            return
+        listed = json.dumps(ids)
+        conn.execute(sql.UNPEND_MANY_SQLITE, {"ids": listed})
+        conn.execute(sql.SENT_MANY_SQLITE, {"ids": listed, "now": now})
 
     def record_inbox(self, conn: Connection, keys: Iterable[tuple[str, str]], at: datetime) -> None:
         rows = [{"consumer": c, "message_id": k, "processed_at": at} for c, k in keys]

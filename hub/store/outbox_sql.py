@@ -24,6 +24,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
 )
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -105,16 +106,17 @@ SENT_MANY_PG = _sent_pg.on_conflict_do_update(
     index_elements=[SENT.c.outbox_id],
     set_={"sent_at": _sent_pg.excluded.sent_at, "attempts": SENT.c.attempts + 1},
 )
-#: SQLite has no arrays: the ids go in chunks of this many.
-SQLITE_CHUNK = 5000
-
-
-def unpend_many_sqlite(ids: list[int]) -> Any:
-    return delete(PENDING).where(PENDING.c.outbox_id.in_(ids))
-
-
-_sent_sqlite = sqlite_insert(SENT)
-SENT_SQLITE = _sent_sqlite.on_conflict_do_update(
+#: SQLite has no arrays: a batch's ids are one JSON array parameter `:ids`, read with
+#: json_each, so a mark is two statements whatever its size (as on PostgreSQL), not one
+#: parameter set per row through SQLAlchemy's type processors.
+_IDS_SQLITE: Any = select(column("value")).select_from(func.json_each(bindparam("ids")))
+UNPEND_MANY_SQLITE = delete(PENDING).where(PENDING.c.outbox_id.in_(_IDS_SQLITE))
+_sent_sqlite = sqlite_insert(SENT).from_select(
+    ["outbox_id", "sent_at", "attempts"],
+    # WHERE true: SQLite would otherwise read the upsert's ON as a join's.
+    _IDS_SQLITE.add_columns(bindparam("now", type_=UTCDateTime()), literal(1)).where(true()),
+)
+SENT_MANY_SQLITE = _sent_sqlite.on_conflict_do_update(
     index_elements=[SENT.c.outbox_id],
     set_={"sent_at": _sent_sqlite.excluded.sent_at, "attempts": SENT.c.attempts + 1},
 )
