@@ -96,7 +96,9 @@ class RegistryCache:
             key = self._keys.get(engine)
             if key is None:
                 key = self._keys[engine] = str(engine.url)
-            watch = self._watches.setdefault(key, RevisionWatch())
+            watch = self._watches.get(key)
+            if watch is None:  # not setdefault: that built a watch (and its lock) every call
+                watch = self._watches[key] = RevisionWatch()
         if not watch.moved(lambda: registry_revision.read(session.connection())):
             return key
         t = Institution.__table__  # type: ignore[attr-defined]
