@@ -220,3 +220,27 @@ def test_referral_answer_deadline(sqlite_url: str, tmp_path: Path, answered: boo
             ("court-310104", REFERRAL_DEADLINE),
             ("gy", REFERRAL_DEADLINE),
         ]
+
+
+@pytest.mark.parametrize("page", [1, 2, 1000])
+def test_a_pass_reads_the_open_deadlines_a_page_at_a_time(
+    database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, page: int
+) -> None:
+    """However small the page (deadlines sharing a due time split across pages), every due
+    deadline is marked overdue and escalated once, in one pass; the next pass does nothing."""
+    from hub.ops import scheduler
+
+    monkeypatch.setattr(scheduler, "PAGE", page)
+    ctx = small_hub(database_url, tmp_path, sh(2026, 9, 30, 10))
+    for _ in range(3):
+        submit(ctx, institution="cm-x")  # 3 deadlines each, two of them due at one moment
+    clock(ctx).set(sh(2026, 10, 20))
+    assert run_once(ctx, SETTINGS) == {"reminded": 0, "overdue": 9, "escalated": 9}
+    assert run_once(ctx, SETTINGS) == {"reminded": 0, "overdue": 0, "escalated": 0}
+    with ctx.db.read() as s:
+        marked = s.exec(
+            select(func.count()).where(
+                col(Deadline.overdue_at).is_not(None), col(Deadline.escalated_at).is_not(None)
+            )
+        ).one()
+    assert marked == 9
