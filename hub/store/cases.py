@@ -10,6 +10,12 @@ at commit the unit of work asks `unsaved` and refuses (`UnsavedCase`). Each load
 remembered with a tuple of its fields as stored (taken as it is loaded, which builds that
 row anyway); the check is one tuple comparison per loaded case. Cases intake creates are
 not loaded, so the intake path pays nothing.
+
+A case is never written as an ORM `Application` object: new cases go through the unit of
+work's buffer (`emit`), changes through `save`, the two paths that keep the statistics'
+rollup. An ORM flush of one (insert, update, delete) is refused (`OrmCaseWrite`), so no
+path can leave the rollup behind without a word; the check fires only when such an object
+is flushed, costing the other paths nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from collections import defaultdict
 from operator import attrgetter
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy import select as sa_select
 from sqlalchemy import update as sa_update
 from sqlmodel import Session
@@ -53,6 +60,21 @@ class UnsavedCase(RuntimeError):
             f"(cases.save missing); the transaction was not committed: {listed}"
         )
         self.changed = changed
+
+
+class OrmCaseWrite(TypeError):
+    """An `Application` ORM object was flushed: a programming error (see the module)."""
+
+
+def _refuse_orm_write(_mapper: Any, _connection: Any, target: Application) -> None:
+    raise OrmCaseWrite(
+        f"办件不以 ORM 对象写入，请用 emit（新办件）或 cases.save（修改）/ a case is not "
+        f"written as an ORM object: emit a new one, change one with cases.save ({target.no})"
+    )
+
+
+for _name in ("before_insert", "before_update", "before_delete"):
+    event.listen(Application, _name, _refuse_orm_write)
 
 
 def _stored(session: Session) -> dict[str, dict[str, Any]]:
@@ -124,4 +146,4 @@ def save(session: Session, case: Case) -> None:
     _remember(session, case, {**new, "returned_by": list(case.returned_by)})
 
 
-__all__ = ["SELECT", "StaleCase", "UnsavedCase", "fetch", "load", "save", "unsaved"]
+__all__ = ["SELECT", "OrmCaseWrite", "StaleCase", "UnsavedCase", "fetch", "load", "save", "unsaved"]

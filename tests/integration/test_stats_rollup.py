@@ -10,6 +10,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+import pytest
 from sqlalchemy import select
 
 from hub.store import cases
@@ -94,4 +95,27 @@ def test_the_rollup_follows_every_write_path(db: Database) -> None:
         assert same is not None
         same.awaiting_unit, same.version = "sfj", same.version + 1
         cases.save(s, same)
+    _agrees(db)
+
+
+def test_a_case_written_as_an_orm_object_is_refused(db: Database) -> None:
+    """Only the buffer and cases.save keep the rollup: an ORM insert, change or delete of a
+    case is refused (its unit of work rolls back), so the rollup cannot be left behind."""
+    with db.transaction() as s:
+        emit(s, Application, _row(1))
+    with pytest.raises(cases.OrmCaseWrite, match=r"cases\.save"), db.transaction() as s:
+        s.add(Application(**_row(2)))
+    with pytest.raises(cases.OrmCaseWrite), db.transaction() as s:
+        moved = s.get(Application, "R00001")
+        assert moved is not None
+        moved.status, moved.institution_id = "dispatched", "pm-a"
+        s.add(moved)
+    with pytest.raises(cases.OrmCaseWrite), db.transaction() as s:
+        gone = s.get(Application, "R00001")
+        assert gone is not None
+        s.delete(gone)
+    with db.read() as s:
+        kept = cases.load(s, "R00001")
+        assert kept is not None and kept.status == "submitted" and kept.institution_id is None
+        assert cases.load(s, "R00002") is None
     _agrees(db)
