@@ -3,8 +3,9 @@ leaves the hub and tells it after, so a copy of a message that was already answe
 settled without a second POST, SMS or e-mail.
 
 Delivery is at least once (INTERFACE 8): a broker redelivers what a connector had answered
-but not yet acknowledged when its connection broke (a node stopped, a process killed), and
-a relay killed between a confirm and its mark publishes a row again. Without the journal
+but not yet acknowledged when its connection broke (a node stopped, a process killed), a
+relay killed between a confirm and its mark publishes a row again, and in process a relay
+session that ends makes the rows a connector still holds claimable again. Without the journal
 every such copy reached the party once more (up to 131 of 1,376 messages in the cluster
 test, issue 14). With it, a copy comes twice only if the process died between the answer
 and the record (one message per connector thread at most).

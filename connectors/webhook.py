@@ -32,11 +32,14 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from connectors.journal import Journal
 from hub import jsonutil
 from hub.delivery.directory import Directory, Party
 from hub.delivery.message import Message
 from hub.delivery.outcomes import Connector, Dead, Delivered, Outcome, RetryPolicy
+from hub.logsafety import get_logger
 from hub.services.webhook_targets import (
     Resolver,
     TargetPolicy,
@@ -45,6 +48,8 @@ from hub.services.webhook_targets import (
     system_resolver,
 )
 from hub.vault import Vault
+
+log = get_logger("hub.webhook")
 
 RETRYABLE_4XX = frozenset({408, 425, 429})
 #: How old a delivery a receiver accepts by default (`verify`).
@@ -278,12 +283,27 @@ class WebhookConnector(Connector):
 
     def handle(self, message: Message) -> Outcome:
         key = (self.name, message.message_id)
-        if self.journal is not None and self.journal.done([key], message):
+        if self._answered_before(key, message):
             return Delivered("answered before: a copy", sent=False)
         outcome = self._post(message)
         if self.journal is not None and isinstance(outcome, Delivered):
-            self.journal.record([key])
+            try:
+                self.journal.record([key])
+            except SQLAlchemyError:  # the party has it: a lost record costs a repeat at most
+                log.warning("journal unreachable: the answer is not recorded", exc_info=True)
         return outcome
+
+    def _answered_before(self, key: tuple[str, str], message: Message) -> bool:
+        """Whether the journal knows the message answered. A journal that cannot be read
+        says no: delivery is at least once, and a webhook must not wait for the database
+        (a message nacked meanwhile would be dead-lettered past the delivery limit)."""
+        if self.journal is None:
+            return False
+        try:
+            return bool(self.journal.done([key], message))
+        except SQLAlchemyError:
+            log.warning("journal unreachable: posting without asking it", exc_info=True)
+            return False
 
     def _post(self, message: Message) -> Outcome:
         party = self.party(message)

@@ -85,11 +85,11 @@ def build(
             if settings.smtp_host
             else LogOnly("mail")
         )
-    # Over RabbitMQ a copy of an answered message can come back (a connection broken before
-    # its ack, a relay killed before its mark): webhooks ask the journal first
-    # (connectors.journal). In process there is nothing to ask: such a copy is made only by
-    # a crash, which loses the journal's record with the relay's mark it is written with.
-    answered = (journal or Journal(ctx)) if settings.amqp_url else None
+    # A copy of an answered message can come back: over RabbitMQ a connection broken before
+    # its ack or a relay killed before its mark; in process a relay session that ended
+    # while the first copy was still in a connector's hands. Webhooks ask the journal
+    # first (connectors.journal); the embedded default passes its BufferedJournal.
+    answered = journal or (Journal(ctx) if settings.amqp_url else None)
     return Connectors(
         webhook=WebhookConnector(ctx.vault, directory, transport, policy, journal=answered),
         portal=PortalConnector(ctx.vault, directory, transport, policy, journal=answered),

@@ -4,8 +4,9 @@
   (default 168, one week). A client repeating a request later than that makes a new one.
 - Web sessions: a day after they expired (sign-in and sign-out stay in the audit trail).
 - Throttle events (counted guesses and sign-ins): once no budget counts them (24 hours).
-- The journal of what went out (`inbox`: answered webhooks, notices sent):
-  `HUB_INBOX_DAYS` (default 30), longer than any copy of a message waits in the broker.
+- The journal of what went out (`inbox` rows of `JOURNAL_CONSUMERS`: answered webhooks,
+  notices sent): `HUB_INBOX_DAYS` (default 30), longer than any copy of a message waits in
+  the broker. The inbound connector's repeat records are kept.
 
 The purge runs with the scheduler (`hub scheduler`, or its thread in `hub serve`), at most
 once per `PURGE_EVERY_SECONDS`, in the transaction the scheduler opens for it; it is one
@@ -24,7 +25,12 @@ from sqlmodel import col
 from hub.config import RetentionSettings as RetentionSettings
 from hub.services import throttle
 from hub.services.context import HubContext
-from hub.store.models import IdempotencyRecord, InboxRecord, WebSessionRecord
+from hub.store.models import (
+    JOURNAL_CONSUMERS,
+    IdempotencyRecord,
+    InboxRecord,
+    WebSessionRecord,
+)
 from hub.store.unit_of_work import UnitOfWork
 
 PURGE_EVERY_SECONDS = 600.0
@@ -47,7 +53,8 @@ def purge(
     )
     journal = conn.execute(
         delete(InboxRecord).where(
-            col(InboxRecord.processed_at) < now - timedelta(days=settings.inbox_days)
+            col(InboxRecord.consumer).in_(JOURNAL_CONSUMERS),
+            col(InboxRecord.processed_at) < now - timedelta(days=settings.inbox_days),
         )
     )
     return {

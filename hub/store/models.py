@@ -395,6 +395,11 @@ class InboxRecord(SQLModel, table=True):
     processed_at: datetime = _ts(index=True)  # the retention purge (HUB_INBOX_DAYS)
 
 
+#: The inbox's consumers that are the journal of what went out (connectors.journal), purged
+#: after HUB_INBOX_DAYS; the others (the inbound connector's repeat records) are kept.
+JOURNAL_CONSUMERS = ("webhook", "portal", "notify.sms", "notify.mail")
+
+
 class CaseDocument(SQLModel, table=True):
     """A document an institution serves on the parties (电子送达, INTERFACE 15): sealed at
     rest, with when it was served and when the party signed for it (签收)."""

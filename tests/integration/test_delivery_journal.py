@@ -4,19 +4,22 @@ the retention purge forgets answers older than HUB_INBOX_DAYS."""
 
 from __future__ import annotations
 
+import json
 import uuid
 from datetime import timedelta
 from pathlib import Path
 
+import pika
 from sqlalchemy import func, select
 
-from connectors.journal import Journal
+from connectors.inbound import CONSUMER, InboundConnector, inbox_key
+from connectors.journal import BufferedJournal, Journal
 from connectors.webhook import FakeTransport, WebhookConnector
 from hub.broker.wiring import build
 from hub.clock import SystemClock
 from hub.config import RetentionSettings
 from hub.delivery.directory import Party, Route
-from hub.delivery.message import Message
+from hub.delivery.message import Delivery, Message
 from hub.delivery.outcomes import Delivered, Retry, RetryPolicy
 from hub.delivery.settings import DeliverySettings
 from hub.services import retention
@@ -24,6 +27,7 @@ from hub.services.context import HubContext
 from hub.services.webhook_targets import TargetPolicy
 from hub.store.models import InboxRecord
 from tests.support.api import SMALL_REGISTRY
+from tests.support.broker import submit_many
 from tests.support.hubctx import make_hub
 
 
@@ -103,20 +107,55 @@ def test_the_purge_forgets_answers_older_than_the_retention(
         ctx.db.dispose()
 
 
-def test_webhooks_ask_the_journal_over_rabbitmq_only(database_url: str, tmp_path: Path) -> None:
-    """In process a copy is made only by a crash, which loses the record with the mark it
-    is written with: the embedded default's webhooks do not ask."""
+def test_webhooks_ask_the_journal_over_rabbitmq_and_in_process(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Over RabbitMQ a journal of its own; in process the embedded default's BufferedJournal
+    (a relay session that ends republishes what a connector still holds)."""
     from hub.delivery.directory import Directory
 
     ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
     try:
         broker = DeliverySettings(amqp_url="amqp://guest:guest@127.0.0.1:5672/%2F")
         over_rabbit = build(ctx, broker, Directory(ctx, broker))
-        in_process = build(ctx, DeliverySettings(), Directory(ctx, DeliverySettings()))
+        buffered = BufferedJournal(ctx)
+        embedded = build(
+            ctx, DeliverySettings(), Directory(ctx, DeliverySettings()), journal=buffered
+        )
         assert isinstance(over_rabbit.webhook.journal, Journal)
         assert over_rabbit.portal.journal is over_rabbit.webhook.journal
-        assert in_process.webhook.journal is None and in_process.portal.journal is None
+        assert embedded.webhook.journal is buffered and embedded.portal.journal is buffered
+        assert embedded.notify.journal is buffered
         over_rabbit.close()
-        in_process.close()
+        embedded.close()
+    finally:
+        ctx.db.dispose()
+
+
+def test_the_purge_keeps_the_inbound_consumers_repeat_records(
+    database_url: str, tmp_path: Path
+) -> None:
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        [no] = submit_many(ctx, 1, preferred_institution="pm-a")
+        connector = InboundConnector(ctx)
+        body = json.dumps(
+            {"application_no": no, "event_id": str(uuid.uuid4()), "type": "accepted"}
+        ).encode()
+        mid = str(uuid.uuid4())
+        props = pika.BasicProperties(message_id=mid, type="event")
+        assert connector(Delivery("events.pm-a", props, body)) == Delivered()
+        with ctx.db.engine.begin() as conn:  # the party's message was applied 31 days ago
+            conn.execute(
+                InboxRecord.__table__.update().values(  # type: ignore[attr-defined]
+                    processed_at=ctx.clock.now() - timedelta(days=31)
+                )
+            )
+        purged = ctx.db.run(lambda s: retention.purge(ctx, s, RetentionSettings()))
+        with ctx.db.read() as s:
+            kept = s.get(InboxRecord, (CONSUMER, inbox_key("pm-a", mid)))
+        again = connector(Delivery("events.pm-a", props, body))
+        assert kept is not None, f"the purge deleted the inbound repeat record ({purged})"
+        assert isinstance(again, Delivered) and again.detail.startswith("repeat")
     finally:
         ctx.db.dispose()
