@@ -113,7 +113,7 @@ _GIVEN_STOP = (
     "把将于为因由从到自给让请叫以之所等某该此每各个人先女士经理总老师傅律医同主任员工司机"
     "方面时候年日号万里上下前后内外间再已曾应能会得地着过吗呢吧啊去来出入起收付交签"
     "借欠还租买卖打骂伤赔偿申诉起诉调解纠纷协议合同公司单位法院"
-    "辆些系住址搜审撞砸踢摔偷抢骗坏停填写"
+    "辆些系住址搜审撞砸踢摔偷抢骗坏停填写投哭倾控败"
 )
 _GIVEN = han_except(_GIVEN_STOP)
 _SURNAME_ALT = (
@@ -185,18 +185,15 @@ _GENERIC_CUES_TEXT = (
 _GENERIC_CUES = frozenset(_GENERIC_CUES_TEXT.split())
 # Cues that also start ordinary phrases ("是", "建议"): the name must be followed by a
 # word that follows names (`_FOLLOW`).
-_WEAK_CUES = (
-    "不是|是|建议|提醒|帮|替|陪|催|以及|或者|用|"
-    # a question put to someone, a chat's "我端木静", times and links before a deed, "的"
-    "问|我|当天|当日|当晚|昨天|今天|前天|随后|后来|然后|事后|之后|的"
-)
-# Of these, the ones so common that the name must be followed by a word that follows
-# names or a stop ("问颜秀英是否", "当天曾宪文开车", "我端木静，"), after 的 by a word
-# ("的慕容雪投诉", never "的高速公路", "无效的游标。").
-_STRICT_WEAK_CUES_TEXT = "问 我 当天 当日 当晚 昨天 今天 前天 随后 后来 然后 事后 之后 的"
-_STRICT_WEAK_CUES = frozenset(_STRICT_WEAK_CUES_TEXT.split())
+_WEAK_CUES = "不是|是|建议|提醒|帮|替|陪|催|以及|或者|用"
+# Cues so common that the name must be followed by a word that follows names or a stop
+# ("问颜秀英是否", "当天曾宪文开车", "我端木静，"), after 的 by a word ("的慕容雪投诉",
+# never "的高速公路", "无效的游标。"): a question put to someone, a chat's "我", times
+# and links before a deed.
+_STRICT_WEAK_CUES = "问|我|当天|当日|当晚|昨天|今天|前天|随后|后来|然后|事后|之后|的"
 _WEAK_CUE_START = re.compile("[" + "".join({c[0] for c in _WEAK_CUES.split("|")}) + "]").search
 _WEAK_CUES = _trie(_WEAK_CUES.split("|"))
+_STRICT_WEAK_CUES = _trie(_STRICT_WEAK_CUES.split("|"))
 _CUES_BEFORE = _trie(_CUES_BEFORE.split("|"))
 _CUED_SURNAME_ALT = _SURNAME_ALT[:-2] + _WORD_SURNAMES + "])"
 _CUE_AT_END = re.compile(rf"(?:{_CUES_BEFORE})[:：\s]*$")
@@ -219,9 +216,12 @@ _NAME_CUED = re.compile(
 )
 # (or be of three characters that are no dictionary word: "建议覃海波先行垫付").
 _NAME_WEAK_CUED = re.compile(
-    rf"(?P<c>{_WEAK_CUES})(?P<n>{_SURNAME_ALT}"
+    rf"(?:{_WEAK_CUES})(?P<n>{_SURNAME_ALT}"
     rf"(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW})|{_GIVEN}{{2}}))"
 )
+# (the follower of these is checked in Python, which is cheaper than a lookahead at each
+# of the many "的" before a surname character)
+_NAME_STRICT_CUED = re.compile(rf"(?P<c>{_STRICT_WEAK_CUES})(?P<n>{_SURNAME_ALT}{_GIVEN}{{1,2}})")
 _SINGLE_CLASS = "[" + "".join(sorted(set(_SINGLE_SURNAMES))) + "]"
 _SINGLE_SET = frozenset(_SINGLE_SURNAMES)
 _DOUBLE_ALT = _trie(_DOUBLE_SURNAMES)
@@ -235,16 +235,11 @@ _TITLES_AFTER_TEXT = (
 # end of a word ("保安队长", "维修主任", "由爷爷奶奶接送").
 _POST_TITLES = frozenset(_TITLES_AFTER_TEXT.split()[11:])
 _BEFORE_POST = frozenset("的是找问和与跟、请让叫给对向由被")
-_TITLE_AFTER = "(?=" + _trie(_TITLES_AFTER_TEXT.split()) + ")"
 _TITLE_WORD = re.compile(_trie(_TITLES_AFTER_TEXT.split()))
-_TITLE_START = re.compile("[" + "".join({w[0] for w in _TITLES_AFTER_TEXT.split()}) + "]").search
 # Each pattern starts with a character class or literals, so the regex engine skips
 # quickly to candidate positions; compound surnames have their own patterns (a name
-# found by both is resolved in favour of the longer span).
-_NAME_TITLED = (
-    re.compile(rf"{_SINGLE_CLASS}{_GIVEN}{{0,2}}?{_TITLE_AFTER}"),
-    re.compile(rf"{_DOUBLE_ALT}{_GIVEN}{{0,2}}?{_TITLE_AFTER}"),
-)
+# found by both is resolved in favour of the longer span). Names before a title are found
+# from the title (`_titled_names`).
 _NAME_FREE = (
     re.compile(
         rf"{_SINGLE_CLASS}(?<![{HAN}].)(?:{_GIVEN}{{2}}(?={_FOLLOW})|{_GIVEN}(?={_FOLLOW}))"
@@ -279,8 +274,9 @@ _DEEDS_TEXT = (
     "打电话 受伤 离职 入职 辞职 去世 住院 出院 来访 签收"
 )
 _DEEDS = _trie(_DEEDS_TEXT.split())
-_NAME_BEFORE_DEED = re.compile(rf"{_SINGLE_CLASS}{_GIVEN}{{2}}(?={_DEEDS})")
-_DEED_SEARCH = re.compile(_DEEDS).search
+# (found from the deed, a rarer word than a surname is a character, the name read before it)
+_DEED = re.compile(_DEEDS)
+_GIVEN_STOP_SET = frozenset(_GIVEN_STOP)
 # Names spelt in pinyin after their cue: "名字拼音是TANG LIMEI", "拼音 SU WANRONG".
 # "我姓亓，", "免贵姓欧阳。": a surname told alone (kept when rare or compound).
 _SURNAME_TOLD = re.compile(rf"姓({_SURNAME_ALT})(?=[^{HAN}]|$|的|是)")
@@ -473,28 +469,47 @@ def _dotted_names(text: str, out: list[Candidate]) -> None:
             out.append((start, tail.end(), "name"))
 
 
-def _titled_name(text: str, s: int, e: int, pattern: re.Pattern[str]) -> bool | None:
-    """For the titled patterns: True for a compound surname alone before its title
-    ("欧阳经理", "宇文先生"); False for a surname alone that ends a word or a compound
-    ("保安队长", "欧阳经理"'s 阳); None where `_keep_name` decides."""
-    if pattern not in _NAME_TITLED:
-        return None
+def _titled_name(text: str, s: int, e: int, title: str) -> bool:
+    """Whether text[s:e], right before `title`, is a name: a compound surname alone is
+    ("欧阳经理", "宇文先生"); a surname alone is not when it ends a word or a compound
+    ("保安队长", 欧阳经理's 阳); else `_keep_name` decides."""
     name = text[s:e]
     if name in _DOUBLE_SURNAME_SET:
         return True
     if len(name) == 1:
         if s > 0 and text[s - 1 : s + 1] in _DOUBLE_SURNAME_SET:
             return False
-        title = _TITLE_WORD.match(text, e)
         prev = text[s - 1 : s]
-        if (
-            title is not None
-            and title.group() in _POST_TITLES
-            and "\u4e00" <= prev <= "\u9fff"
-            and prev not in _BEFORE_POST
-        ):
+        if title in _POST_TITLES and "\u4e00" <= prev <= "\u9fff" and prev not in _BEFORE_POST:
             return False
-    return None
+    return _keep_name(text, s, e, False)
+
+
+def _is_given(chars: str) -> bool:
+    return all("\u4e00" <= c <= "\u9fff" and c not in _GIVEN_STOP_SET for c in chars)
+
+
+def _titled_names(text: str, out: list[Candidate]) -> None:
+    """A surname (single or compound) and up to two characters of a given name before a
+    title ("王先生", "李建国大爷", "欧阳经理"), found from the title: the longest such
+    name that holds ("房东金老师": not 房东金, but 金)."""
+    for m in _TITLE_WORD.finditer(text):
+        t = m.start()
+        for length in (4, 3, 2, 1):
+            s = t - length
+            if s < 0:
+                continue
+            surname = 2 if text[s : s + 2] in _DOUBLE_SURNAME_SET else 1
+            if surname == 1 and (text[s] not in _SINGLE_SET or length == 4):
+                continue
+            if (
+                _is_given(text[s + surname : t])
+                # no title inside the given name ("由爷爷奶奶": 爷爷 is the title)
+                and (s + surname == t or _TITLE_WORD.search(text, s + surname, t) is None)
+                and _titled_name(text, s, t, m.group())
+            ):
+                out.append((s, t, "name"))
+                break
 
 
 def _names(text: str, out: list[Candidate]) -> None:
@@ -529,17 +544,25 @@ def _names(text: str, out: list[Candidate]) -> None:
         for m in _NAME_WEAK_CUED.finditer(text):
             s, e = m.span("n")
             followed = e == len(text) or _FOLLOW_START.match(text, e) is not None
-            cue = m.group("c")
-            # after 的 a word that follows names, not a stop ("无效的游标。"), unless the
-            # surname starts no word ("402的亓凯，")
-            if cue == "的" and text[s] not in RARE_SURNAMES:
-                followed = _FOLLOW_WORD.match(text, e) is not None
-            if cue in _STRICT_WEAK_CUES:
-                wanted = followed and not _word_like(m.group("n"))
-            else:
-                wanted = followed or not _word_like(m.group("n"))
-            if wanted and _keep_name(text, s, e, False):
+            if (followed or not _word_like(m.group("n"))) and _keep_name(text, s, e, False):
                 out.append((s, e, "name"))
+    for m in _NAME_STRICT_CUED.finditer(text):
+        s, end = m.span("n")
+        # after 的 a word that follows names, not a stop ("无效的游标。"), unless the
+        # surname starts no word ("402的亓凯，")
+        de = m.group("c") == "的" and text[s] not in RARE_SURNAMES
+        given = s + (2 if text[s : s + 2] in _DOUBLE_SURNAME_SET else 1)
+        for e in (given + 2, given + 1):  # two characters of a given name before one
+            if e > end:
+                continue
+            if de:
+                followed = _FOLLOW_WORD.match(text, e) is not None
+            else:
+                followed = e == len(text) or _FOLLOW_START.match(text, e) is not None
+            if followed:
+                if not _word_like(text[s:e]) and _keep_name(text, s, e, False):
+                    out.append((s, e, "name"))
+                break
     for m in _SHORT_TITLE.finditer(text):
         e = m.start()
         if text[e - 2 : e] in _DOUBLE_SURNAME_SET:  # "诸葛总"
@@ -551,33 +574,26 @@ def _names(text: str, out: list[Candidate]) -> None:
             and _keep_name(text, e - 1, e, False)
         ):
             out.append((e - 1, e, "name"))
-    if every or _DEED_SEARCH(text) is not None:
-        for m in _NAME_BEFORE_DEED.finditer(text):
-            s, e = m.span()
-            if not _word_like(m.group()) and _keep_name(text, s, e, False):
-                out.append((s, e, "name"))
-    titled = every or _TITLE_START(text) is not None
+    for m in _DEED.finditer(text):
+        e = m.start()
+        s = e - 3
+        if (
+            s >= 0
+            and text[s] in _SINGLE_SET
+            and _is_given(text[s + 1 : e])
+            and not _word_like(text[s:e])
+            and _keep_name(text, s, e, False)
+        ):
+            out.append((s, e, "name"))
+    _titled_names(text, out)
     compound = _DOUBLE_SEARCH(text) is not None
-    for pattern, wanted in (
-        (_NAME_TITLED[0], titled),
-        (_NAME_TITLED[1], titled and compound),
-        (_NAME_FREE[0], True),
-        (_NAME_FREE[1], compound),
-    ):
+    for pattern, wanted in ((_NAME_FREE[0], True), (_NAME_FREE[1], compound)):
         if not wanted:
             continue
-        # A rejected title's match ("房东金老师": 房东 is no name) must not hide a later
-        # start inside it (金).
-        search = pattern.search
-        m = search(text)
-        while m is not None:
+        for m in pattern.finditer(text):
             s, e = m.span()
-            verdict = _titled_name(text, s, e, pattern)
-            if verdict if verdict is not None else _keep_name(text, s, e, False):
+            if _keep_name(text, s, e, False):
                 out.append((s, e, "name"))
-            elif e - s > 1 and pattern in _NAME_TITLED:
-                e = s + 1
-            m = search(text, e)
     if every or "姓" in text:
         for m in _SURNAME_TOLD.finditer(text):
             told = m.group(1)
