@@ -25,6 +25,7 @@ benchmarks/seed_sql.py (reads_volume.py --seed-sql) fills it with `fill_sql`; mi
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
@@ -95,20 +96,28 @@ def write(conn: Connection, deltas: Mapping[Key, int]) -> None:
     params = [dict(zip(KEY_NAMES, k, strict=True), n=n) for k, n in sorted(deltas.items()) if n]
     if not params:
         return
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    stmt = insert(_T)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(KEY_NAMES), set_={"n": _T.c.n + stmt.excluded.n}
-    )
-    conn.execute(stmt, params)
+    rollup, per_day = _upserts(conn.dialect.name)
+    conn.execute(rollup, params)
     daily = daily_deltas(deltas)
     if daily:
-        up = insert(_DAILY)
-        up = up.on_conflict_do_update(
-            index_elements=["day", "grp", "value"],
-            set_={c: _DAILY.c[c] + up.excluded[c] for c in COUNTERS},
-        )
-        conn.execute(up, daily)
+        conn.execute(per_day, daily)
+
+
+@functools.cache
+def _upserts(dialect: str) -> tuple[Any, Any]:
+    """The two upserts of `write` for a database, built once: building them (their
+    `excluded` columns) cost more than running them, once per intake transaction."""
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    rollup = insert(_T)
+    rollup = rollup.on_conflict_do_update(
+        index_elements=list(KEY_NAMES), set_={"n": _T.c.n + rollup.excluded.n}
+    )
+    per_day = insert(_DAILY)
+    per_day = per_day.on_conflict_do_update(
+        index_elements=["day", "grp", "value"],
+        set_={c: _DAILY.c[c] + per_day.excluded[c] for c in COUNTERS},
+    )
+    return rollup, per_day
 
 
 def counters_of(key: Key, n: int) -> dict[str, int]:
