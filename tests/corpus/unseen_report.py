@@ -2,7 +2,7 @@
 
 Other templates, pools and written forms than the tuning half (``tests/corpus/unseen.py``),
 plus texts written by hand (``HANDWRITTEN``) and sentences with no personal data in them
-(``CLEAN``). Whoever tunes privacy/pii.py must not read this file: benchmarks/scrubber.py
+(``CLEAN``). Whoever tunes the rules (privacy/pii/) must not read this file: benchmarks/scrubber.py
 prints only aggregate figures for it. Labelling decisions are in
 ``tests/corpus/unseen_kit.py``.
 
