@@ -184,12 +184,15 @@ def test_the_held_out_corpus_through_every_data_bureau_route(api: Api) -> None:
         dims = answer["by"]
         candidates = by_width[len(dims)]
         interior = [c for c in answer["cells"] if "*" not in [c[d] for d in dims]]
+        # the stored table of this question: every interior cell's coordinates are among
+        # its keys (another grouping of the same width has other values in some dimension;
+        # counts alone can match a wrong table when most cells are withheld)
         noisy = next(
             n
             for n in candidates
-            if all(
-                c["withheld"] or n.get(tuple(c[d] for d in dims)) == c["count"] for c in interior
-            )
+            if interior
+            and all(tuple(c[d] for d in dims) in n for c in interior)
+            and all(c["withheld"] or n[tuple(c[d] for d in dims)] == c["count"] for c in interior)
         )
         for c in answer["cells"]:
             key = tuple(c[d] for d in dims)
