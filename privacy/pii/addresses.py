@@ -127,16 +127,25 @@ _CROSSING = re.compile(
     r"(?:[东西南北]{1,2}(?:角|侧))?的?"
 )
 # A building, its entrance and a flat, whatever the estate is called ("翠湖天地二期12号楼
-# 3单元801", "5栋2单元602室"): the estate's name is read backwards from it.
-_UNIT_CHAIN = re.compile(
-    r"[\dA-Za-z](?<![\dA-Za-z].)[\dA-Za-z]{0,3}(?:号楼|栋|幢|座)\s?"
-    r"(?:\d{1,2}单元\s?)?\d{3,4}室?(?!\d)"
-)
+# 3单元801", "5栋2单元602室"): found from the building's word, its number read backwards
+# (1-4 letters or digits), then the estate's name.
+_UNIT_CHAIN = re.compile(r"(?:号楼|栋|幢|座)\s?(?:\d{1,2}单元\s?)?\d{3,4}室?(?!\d)")
+_ALNUM = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")
+
+
+def _unit_chains(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for m in _UNIT_CHAIN.finditer(text):
+        start = m.start()
+        while start > max(0, m.start() - 4) and text[start - 1] in _ALNUM:
+            start -= 1
+        if start < m.start() and (start == 0 or text[start - 1] not in _ALNUM):
+            spans.append((start, m.end()))
+    return spans
 
 
 _RARE_SHAPES = (
     (_ROAD_KM, re.compile("国道|省道|县道|乡道|高速").search),
-    (_UNIT_CHAIN, re.compile("[楼栋幢座]").search),
     (_CROSSING, re.compile("[路街道]与").search),
 )
 
@@ -144,13 +153,19 @@ _RARE_SHAPES = (
 def _addresses(text: str, out: list[Candidate]) -> None:
     found: list[tuple[int, int]] = []
     _cued_addresses(text, found)
-    matches = [*_ADDRESS_CORE.finditer(text), *_VILLAGE.finditer(text)]
+    # (start, end, whether a numbered highway) of each place read backwards from
+    matches = [(m.start(), m.end(), False) for m in _ADDRESS_CORE.finditer(text)]
+    matches.extend((m.start(), m.end(), False) for m in _VILLAGE.finditer(text))
     # the rarer shapes only where their words are (each search is a pass over the text)
     for pattern, trigger in _RARE_SHAPES:
         if trigger(text) is not None:
-            matches.extend(pattern.finditer(text))
-    for m in matches:
-        start = m.start()
+            matches.extend(
+                (m.start(), m.end(), pattern is _ROAD_KM and text[m.start()].isascii())
+                for m in pattern.finditer(text)
+            )
+    matches.extend((s, e, False) for s, e in _unit_chains(text))
+    for first, last, highway in matches:
+        start = first
         limit = max(0, start - _ADDR_BACK)
         while start > limit:
             ch = text[start - 1]
@@ -160,8 +175,8 @@ def _addresses(text: str, out: list[Candidate]) -> None:
                 break
             start -= 1
         # a bare "路12号" with no name before it is not an address, a numbered highway is
-        if start < m.start() or (m.re is _ROAD_KM and text[m.start()].isascii()):
-            found.append((start, m.end()))
+        if start < first or highway:
+            found.append((start, last))
     # "真北路12号梅陇三村2号楼3室": a road's number and the estate after it, one address.
     found.sort()
     merged: list[list[int]] = []
