@@ -158,10 +158,12 @@ def dead_letters(destination: str | None, after: int, limit: int) -> Any:
 
 
 # ---- the inbox of notices sent (the notify connector's journal) -------------------------
+@functools.cache  # built once: the relay's marks write inbox rows in every flush
 def inbox_insert_pg() -> Any:
     return pg_insert(INBOX).on_conflict_do_nothing()
 
 
+@functools.cache
 def inbox_insert_sqlite() -> Any:
     return sqlite_insert(INBOX).on_conflict_do_nothing()
 
