@@ -222,8 +222,17 @@ _ACCOUNT = re.compile(
     r"(?:是|为|：|:|\s)*\s?([A-Za-z0-9][A-Za-z0-9_\-.]{4,29})" + _NA
 )
 _WXID = re.compile(r"w" + _NB1 + r"xid_[A-Za-z0-9_]{4,30}")
+# (a number before a unit is an amount or a date: "QQ号我没有，价格是：35000元")
+_NOT_AN_AMOUNT = r"(?![\d.年月日号元块岁个万%])"
 _QQ = re.compile(
-    r"(?:[Qq] ?[Qq]|扣扣|企鹅号|[Qq](?=[:：]))(?:号码|号)?[^\d\n。；;]{0,8}?([1-9]\d{4,10})" + _ND
+    r"(?:[Qq] ?[Qq]|扣扣|企鹅号|[Qq](?=[:：]))(?:号码|号)?[^\d\n。；;]{0,8}?([1-9]\d{4,10})"
+    + _NOT_AN_AMOUNT
+)
+# A QQ number asked for and given in the next turn of a chat ("请提供一下QQ号，客服拉您进群。
+# ——好的，1127364510"): a bare number opening a clause soon after the asked-for QQ号, not
+# an amount, a date or part of a longer number.
+_QQ_ANSWERED = re.compile(
+    r"(?:[Qq] ?[Qq]|扣扣)(?:号码|号)[^\d\n]{0,24}?[，,：:]\s?([1-9]\d{4,10})" + _NOT_AN_AMOUNT
 )
 # Court and arbitration case numbers: (2026)沪0104民初123号, 沪劳人仲(2026)办字第123号.
 _CASE_NO = re.compile(
@@ -353,6 +362,7 @@ DETECTORS: tuple[DetectorEntry, ...] = (
     ("plain", "w", "", simple(_WXID, "wechat")),
     ("plain", "抖快微小钉支淘闲BTLSk飞", "", cued(_ACCOUNT, "account")),
     ("plain", "Qq扣企", "", cued(_QQ, "qq")),
+    ("plain", "Qq扣", "", cued(_QQ_ANSWERED, "qq")),
     ("plain", "(（[〔", "", _case_numbers),
     ("upper", _DIGITS, "long", _vin),
     ("digits", "号ID", "", cued(_HOSPITAL, "hospital_no")),

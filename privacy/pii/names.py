@@ -55,7 +55,7 @@ _SINGLE_SURNAMES = (
     "华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席卫米柏"
     "宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟邝官封谈"
     "匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强帅屠豆朴盖"
-    "练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘"
+    "练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮普阙浦戈伏鹿薄邸雍辜羊阿乌母裘"
     "亓邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利呼居揭干但尉冶斯元束檀衣信展"
     "阴昝智幸奉植衡富尧闭由蔚鄂晏汝竺隗邴糜蓬郦郗殳璩红励荀贝钮於"
     # rarer surnames, none of them a common word on its own
@@ -66,8 +66,9 @@ _SINGLE_SURNAMES = (
     "眭綦甯雒芈苻仵啜缐琚郃淦鄞郯邶邳郅雎睢恽祢丘"
 )
 # Surnames that are also common words ("水", "山", "东"...): a name with one of them is
-# taken only right after a cue ("被告水建国", "户名东方").
-_WORD_SURNAMES = "水昌凤经滑家松山秋暴怀籍苍习宦鱼慎弘禄越融巢钦琴伯赏墨福黑种修"
+# taken only right after a cue ("被告水建国", "户名东方"); 都 is an adverb far more often
+# than a surname ("号码都印在上面").
+_WORD_SURNAMES = "水昌凤经滑家松山秋暴怀籍苍习宦鱼慎弘禄越融巢钦琴伯赏墨福黑种修都"
 _DOUBLE_SURNAMES_TEXT = (
     "欧阳 司马 上官 诸葛 东方 皇甫 尉迟 公孙 慕容 长孙 宇文 司徒 夏侯 轩辕 "
     "令狐 钟离 澹台 南宫 端木 独孤 西门 百里 呼延 东郭 闻人 万俟 赫连 太史 "
@@ -172,7 +173,9 @@ _CUES_BEFORE = (
     "组长|队长|会长|站长|所长|科长|处长|局长|厂长|部长|行长|总监|村主任|主席|尊敬的|全名|"
     # arbitrators and staff by their duty, the parties of a contract, a plot's neighbours
     "仲裁员|首席仲裁员|安全员|值班员|管理员|保管员|仓管员|收银员|营业员|质检员|协管员|信息员|"
-    "联络员|承租方|出租方|甲方|乙方|丙方|买方|卖方|委托方|受托方|东至|西至|南至|北至"
+    "联络员|承租方|出租方|甲方|乙方|丙方|买方|卖方|委托方|受托方|东至|西至|南至|北至|"
+    # the parties of a mediation or arbitration, and whose signature it is
+    "申请方|被申请方|当事方|投诉方|被投诉方|签字人|签字为|签字是|主管签字|经手人"
 )
 # Cues that join words rather than name a role ("和", "通知"): a dictionary noun after
 # one is that noun ("白酒和黄酒", "通知：车牌"), not a name, unless jieba calls it one.
@@ -205,7 +208,7 @@ _TRANSLIT = (
     "吉穆罕默德伊布赛排乃再则萨塔衣西卡巴图乌兰格日勒其宝音朝鲁额敖门根花仁达赖桑次旦多央金措"
     "白玛卓珍嘎旺堆曲顿珠平姆秋瓦泽那森呼和苏特乐娅莎丹妮齐琪雅慕都贡觉嘉益"
     # Tibetan names: 格桑梅朵, 次仁央宗, 索朗旺堆, 洛桑丹增, 强巴土登, 降央卓玛
-    "梅朵宗索朗边洛增普群培强土登琼青美罗赤列欧降更仓决布]"
+    "梅朵宗索朗边洛增普群培强土登琼青美罗赤列欧降更仓决布云]"
 )
 # After the surname: a transliterated given name ("马麦麦提"), a name by birth order
 # ("王老三"), or one or two characters of a given name.
@@ -229,7 +232,9 @@ _DOUBLE_SEARCH = re.compile(_DOUBLE_ALT).search
 # (and posts, elders and kin: "王主任", "李建国大爷", "赵书记")
 _TITLES_AFTER_TEXT = (
     "先生 女士 小姐 老师 师傅 经理 律师 医生 阿姨 老板 同志 主任 书记 警官 法官 科长 处长 "
-    "局长 院长 校长 厂长 队长 组长 村长 大夫 教授 护士 大爷 大妈 大姐 大哥 奶奶 爷爷 阿婆"
+    "局长 院长 校长 厂长 队长 组长 村长 大夫 教授 护士 大爷 大妈 大姐 大哥 奶奶 爷爷 阿婆 "
+    # engineers and directors by their post ("肖总工程师将于本周")
+    "总工程师 工程师 总工 总监 老汉 老太"
 )
 # Of these, the posts and kin added later: a surname alone before one must not be the
 # end of a word ("保安队长", "维修主任", "由爷爷奶奶接送").
@@ -331,6 +336,15 @@ _NOT_NAMES_TEXT = (
 )
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _DOUBLE_SURNAME_SET = frozenset(_DOUBLE_SURNAMES)
+# Compound surnames that are no word and end or start none in ordinary text (not 东方,
+# 上官 of "登上官网", 钟离 of "五点钟离开", 长孙, 微生物, 闻人, 濮阳): one of them is a
+# name wherever it stands ("你哥澹台明那辆车", "连万俟东的手机号", "老皇甫，"), with up
+# to two characters of a given name, or alone.
+_DISTINCT_COMPOUNDS_TEXT = (
+    "欧阳 诸葛 皇甫 尉迟 慕容 司徒 夏侯 轩辕 令狐 澹台 端木 独孤 呼延 万俟 赫连 申屠 淳于 "
+    "拓跋 完颜 亓官 巫马 壤驷 羊舌 丌官 斛律 宇文 闾丘 颛孙 达奚 乞伏 纥奚 叱干 呼衍"
+)
+_DISTINCT_COMPOUND = re.compile(rf"{_trie(_DISTINCT_COMPOUNDS_TEXT.split())}(?P<g>{_GIVEN}{{0,2}})")
 
 
 _FOLLOW_START = re.compile(rf"[^{HAN}]|{_TITLES}|{_FOLLOW_WORDS}")
@@ -443,7 +457,9 @@ _DOT = "·•・‧∙⋅･˙●◦"
 # from each dot: the Chinese characters before it (up to 6) and the part after it.
 _DOTS = re.compile(f"[{_DOT}]")
 _AFTER_DOT = re.compile(
-    rf"[{HAN}]{{2,6}}?(?:[{_DOT}][{HAN}]{{1,5}})?(?={_FOLLOW})|[{HAN}]{{2,4}}|[{HAN}]"
+    rf"[{HAN}]{{2,6}}?(?:[{_DOT}][{HAN}]{{1,5}})?(?={_FOLLOW})"
+    # (a long transliterated part whatever follows: "努尔古丽·阿布都热依木自愿…")
+    rf"|{_TRANSLIT}{{5,8}}|[{HAN}]{{2,4}}|[{HAN}]"
 )
 
 
@@ -510,6 +526,35 @@ def _titled_names(text: str, out: list[Candidate]) -> None:
             ):
                 out.append((s, t, "name"))
                 break
+
+
+# A name signed after a party's label at the end of a line ("申请人：向前 2026年3月"):
+# whatever its characters, since nothing but a name stands there.
+_SIGNED = re.compile(rf"[:：][ 　]?(?P<n>{_CUED_SURNAME_ALT}[{HAN}]{{1,2}})(?=[ \t\n　]|$)")
+
+
+def _signed_names(text: str, out: list[Candidate]) -> None:
+    for m in _SIGNED.finditer(text):
+        cue = _CUE_AT_END.search(text, max(0, m.start() - 8), m.start() + 1)
+        if cue is not None and cue.group().rstrip(_CUE_TAIL) not in _GENERIC_CUES:
+            out.append((m.start("n"), m.end("n"), "name"))
+
+
+def _distinct_compounds(text: str, out: list[Candidate]) -> None:
+    """A distinct compound surname with the longest given name (two characters, one,
+    none) that a word following names ends, else the longest ("呼延国庆都不知道")."""
+    for m in _DISTINCT_COMPOUND.finditer(text):
+        s, g = m.start(), m.start("g")
+        given = m.end() - g
+        chosen = given
+        for n in range(given, -1, -1):
+            e = g + n
+            if e == len(text) or _FOLLOW_START.match(text, e) is not None:
+                chosen = n
+                break
+        e = g + chosen
+        if chosen == 0 or _keep_name(text, s, e, True):
+            out.append((s, e, "name"))
 
 
 def _names(text: str, out: list[Candidate]) -> None:
@@ -586,7 +631,11 @@ def _names(text: str, out: list[Candidate]) -> None:
         ):
             out.append((s, e, "name"))
     _titled_names(text, out)
+    if every or "：" in text or ":" in text:
+        _signed_names(text, out)
     compound = _DOUBLE_SEARCH(text) is not None
+    if compound:
+        _distinct_compounds(text, out)
     for pattern, wanted in ((_NAME_FREE[0], True), (_NAME_FREE[1], compound)):
         if not wanted:
             continue

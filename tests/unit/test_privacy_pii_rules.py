@@ -324,3 +324,50 @@ def test_fifth_clean_sentences_are_left_alone(text: str) -> None:
 
 def test_a_kin_word_before_a_dotted_name_stays() -> None:
     assert scrub("原告妻子古丽娜·阿不都拉出庭作证。") == "原告妻子〔姓名〕出庭作证。"
+
+
+# Round 6: names by their grammar wherever they stand. A distinct compound surname is a
+# name after any word (a kin word, 连, 备注, 小/老, a post) and alone; a name signed after a
+# party's label; the parties of a mediation; a long transliterated part after a dot; a
+# post after a surname (总工程师); a QQ number given in the next turn of a chat.
+NAMES_ROUND6 = [
+    ("我表姐令狐芸昨天去办了手续。", "令狐芸"),
+    ("这件事连呼延国庆都不知道。", "呼延国庆"),
+    ("快递单上写的收件人备注尉迟岚，电话没留。", "尉迟岚"),
+    ("你去问问老夏侯，他管这块。", "夏侯"),
+    ("诸葛老太一个人住在后院。", "诸葛"),
+    ("经手人：水清 2026年1月4日", "水清"),
+    ("被申请方甘立新未到场，申请方岑小雨陈述了经过。", "甘立新"),
+    ("被申请方甘立新未到场，申请方岑小雨陈述了经过。", "岑小雨"),
+    ("证人艾力·买买提江吐尔逊当庭作证。", "艾力·买买提江吐尔逊"),
+    ("据厂里说，卢总工程师下周来验收。", "卢"),
+    ("老板巴图巴雅尔答应月底结清。", "巴图巴雅尔"),
+]
+IDENTIFIERS_ROUND6 = [
+    ("麻烦留个QQ号，我们拉群通知。——行，58831290，晚上在线。", "58831290"),
+]
+# ... and what these rules must leave: a compound that ends or starts ordinary words,
+# 都 as an adverb, a label followed by no name.
+CLEAN_ROUND6 = [
+    "登上官网就能查到进度。",
+    "五点钟离开了现场。",
+    "这种微生物对人体无害。",
+    "号码和地址都印在快递单上。",
+    "所有费用都由物业承担。",
+    "备注：请勿在周末送货",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), NAMES_ROUND6 + IDENTIFIERS_ROUND6)
+def test_round6_values_are_found(text: str, value: str) -> None:
+    assert _covered(text, value), (text, find_pii(text))
+
+
+@pytest.mark.parametrize("text", CLEAN_ROUND6)
+def test_round6_clean_sentences_are_left_alone(text: str) -> None:
+    assert scrub(text) == text, find_pii(text)
+
+
+def test_an_amount_after_a_qq_cue_is_no_qq_number() -> None:
+    kinds = [s.kind for s in find_pii("QQ号我没有，价格是：35000元，可以再谈。")]
+    assert kinds == ["amount"]
