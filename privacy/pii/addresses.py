@@ -84,9 +84,21 @@ _SOFT_STOP = frozenset("前后和来向至将其")
 _ADMIN_END = frozenset("省市区县镇乡道")  # 道: 街道
 
 
+# (a place named 前海, 后沙峪 or 前门 right after 在/于/到/住, not 在前面, 到后来)
+_LOCATIVE = frozenset("在于到住至")
+_NOT_PLACE_AFTER = frozenset("面边方天期往头年日月段些台后来者述")
+
+
 def _inside_place_name(text: str, i: int, limit: int) -> bool:
     if text[i] not in _SOFT_STOP:
         return False
+    if (
+        text[i] in "前后"
+        and i > limit
+        and text[i - 1] in _LOCATIVE
+        and text[i + 1 : i + 2] not in _NOT_PLACE_AFTER
+    ):
+        return True
     for j in range(i - 1, max(limit, i - 3) - 1, -1):
         ch = text[j]
         if ch in _ADMIN_END:
@@ -115,9 +127,10 @@ def _cued_addresses(text: str, found: list[tuple[int, int]]) -> None:
             m = search(text, m.start() + 1)
 
 
-# A place on a highway by its kilometre ("G320国道1876公里处", "X036县道往东1.5公里").
+# A place on a highway by its kilometre ("G320国道1876公里处", "X036县道往东1.5公里",
+# "S101线往西3公里").
 _ROAD_KM = re.compile(
-    r"(?:[GSXYZ]\d{2,4})?(?:国道|省道|县道|乡道|高速公路|高速)"
+    r"(?:(?:[GSXYZ]\d{2,4})?(?:国道|省道|县道|乡道|高速公路|高速)|[GSXYZ]\d{2,4}线)"
     r"(?:\d+(?:\.\d+)?公里处?|往?[东西南北]\d+(?:\.\d+)?公里处?)"
 )
 # A crossing named by its roads ("富春路与钱江路路口的…", "娄山关路与仙霞路路口东北角的…"):
@@ -145,7 +158,7 @@ def _unit_chains(text: str) -> list[tuple[int, int]]:
 
 
 _RARE_SHAPES = (
-    (_ROAD_KM, re.compile("国道|省道|县道|乡道|高速").search),
+    (_ROAD_KM, re.compile("国道|省道|县道|乡道|高速|线").search),
     (_CROSSING, re.compile("[路街道]与").search),
 )
 
@@ -181,7 +194,9 @@ def _addresses(text: str, out: list[Candidate]) -> None:
     found.sort()
     merged: list[list[int]] = []
     for start, end in found:
-        if merged and start <= merged[-1][1]:
+        # ("…S101线往西3公里的大坡村4组": the village measured from the road, one address)
+        measured = text[start - 2 : start] in ("里的", "处的")
+        if merged and (start <= merged[-1][1] or (measured and start == merged[-1][1] + 1)):
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])

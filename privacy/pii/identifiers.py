@@ -221,6 +221,11 @@ _ACCOUNT = re.compile(
     r"(?:抖音|快手|微博|小红书|钉钉|支付宝|淘宝|闲鱼|B站|Telegram|Line|Skype|飞书)(?:号|账号|ID|id|昵称)?"
     r"(?:是|为|：|:|\s)*\s?([A-Za-z0-9][A-Za-z0-9_\-.]{4,29})" + _NA
 )
+# Housing-fund and social-insurance accounts, their digits in groups ("公积金账号2011 0387 1542").
+_FUND_ACCOUNT = re.compile(
+    r"(?:公积金|社保|医保)(?:个人账号|账号|账户|卡号|编号)(?:是|为|：|:|\s)*"
+    r"(\d{4,}(?:[ \-]\d{2,6}){0,4})" + _ND
+)
 _WXID = re.compile(r"w" + _NB1 + r"xid_[A-Za-z0-9_]{4,30}")
 # (a number before a unit is an amount or a date: "QQ号我没有，价格是：35000元")
 _NOT_AN_AMOUNT = r"(?![\d.年月日号元块岁个万%])"
@@ -363,6 +368,7 @@ DETECTORS: tuple[DetectorEntry, ...] = (
     ("plain", "抖快微小钉支淘闲BTLSk飞", "", cued(_ACCOUNT, "account")),
     ("plain", "Qq扣企", "", cued(_QQ, "qq")),
     ("plain", "Qq扣", "", cued(_QQ_ANSWERED, "qq")),
+    ("plain", "公社医", "", cued(_FUND_ACCOUNT, "account")),
     ("plain", "(（[〔", "", _case_numbers),
     ("upper", _DIGITS, "long", _vin),
     ("digits", "号ID", "", cued(_HOSPITAL, "hospital_no")),

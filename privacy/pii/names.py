@@ -175,13 +175,16 @@ _CUES_BEFORE = (
     "仲裁员|首席仲裁员|安全员|值班员|管理员|保管员|仓管员|收银员|营业员|质检员|协管员|信息员|"
     "联络员|承租方|出租方|甲方|乙方|丙方|买方|卖方|委托方|受托方|东至|西至|南至|北至|"
     # the parties of a mediation or arbitration, and whose signature it is
-    "申请方|被申请方|当事方|投诉方|被投诉方|签字人|签字为|签字是|主管签字|经手人"
+    "申请方|被申请方|当事方|投诉方|被投诉方|签字人|签字为|签字是|主管签字|经手人|"
+    # verbs whose object is a worker, and village officials
+    "雇用|雇用过|雇佣过|聘用|聘用过|辞退|开除|解雇|干部|村干部"
 )
 # Cues that join words rather than name a role ("和", "通知"): a dictionary noun after
 # one is that noun ("白酒和黄酒", "通知：车牌"), not a name, unless jieba calls it one.
 _GENERIC_CUES_TEXT = (
     "与 和 跟 同 向 对 找 由 让 请 及 、 给 欠 告诉 通知 支付 付给 赔偿 转账给 退还 交给 告知 "
     "催促 提醒 联系 电话联系 联络 抄送 抄送给 发给 寄给 委托 起诉 投诉 殴打 打伤 撞伤 借给 转入 "
+    "雇用 雇用过 雇佣过 聘用 聘用过 辞退 开除 解雇 "
     "转给 汇给 支付给 认定 判定 询问 走访 拜访 约谈 约见 致电 回访 称 声称 转告 雇佣 聘请 "
     "我和 我与 我跟 叫 名叫 叫做 东至 西至 南至 北至"
 )
@@ -276,7 +279,10 @@ _SHORT_TITLE = re.compile(rf"[{_SHORT_TITLES.replace('|', '')}](?={_AFTER_SHORT_
 # whatever comes before them.
 _DEEDS_TEXT = (
     "同意 表示 认为 声称 诉称 辩称 承诺 答应 拒绝 投诉 反映 主张 签字 到场 开车 驾驶 报警 起诉 "
-    "打电话 受伤 离职 入职 辞职 去世 住院 出院 来访 签收"
+    "打电话 受伤 离职 入职 辞职 去世 住院 出院 来访 签收 "
+    # speech and what only a person does ("程卫东承认欠款", "当时孟庆华推搡我")
+    "说 告诉 回答 解释 承认 否认 保证 强调 透露 提到 威胁 辱骂 推搡 动手 逃跑 失联 答复 作证 "
+    "出庭 出面"
 )
 _DEEDS = _trie(_DEEDS_TEXT.split())
 # (found from the deed, a rarer word than a surname is a character, the name read before it)

@@ -371,3 +371,57 @@ def test_round6_clean_sentences_are_left_alone(text: str) -> None:
 def test_an_amount_after_a_qq_cue_is_no_qq_number() -> None:
     kinds = [s.kind for s in find_pii("QQ号我没有，价格是：35000元，可以再谈。")]
     assert kinds == ["amount"]
+
+
+# Round 6, second part: a worker after the verb that hires or fires them, a village
+# official, and three-character names before speech and deeds only a person does.
+NAMES_ROUND6_DEEDS = [
+    ("厂里去年聘用过邢云飞，干了不到两个月。", "邢云飞"),
+    ("村干部林秀芬出面作了说明。", "林秀芬"),
+    ("事后程卫东承认欠款属实。", "程卫东"),
+    ("那天晚上宋立平推搡了保安。", "宋立平"),
+    ("调解时邹海燕否认收到过钱。", "邹海燕"),
+]
+CLEAN_ROUND6_DEEDS = [
+    "总的来说，这次处理还算及时。",
+    "应该说物业的态度有所改善。",
+    "换句话说，押金要全部退还。",
+    "俗话说远亲不如近邻。",
+    "我们说好了下周再谈。",
+    "公司聘用过的人都签了合同。",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), NAMES_ROUND6_DEEDS)
+def test_round6_names_by_their_deed_are_found(text: str, value: str) -> None:
+    assert _covered(text, value), (text, find_pii(text))
+
+
+@pytest.mark.parametrize("text", CLEAN_ROUND6_DEEDS)
+def test_round6_deed_words_alone_are_left_alone(text: str) -> None:
+    assert scrub(text) == text, find_pii(text)
+
+
+# Round 6, addresses and accounts: a place named 前海 or 后沙峪 after 在, a village measured
+# from a numbered road ("S203线往东5公里的…"), a housing-fund account in groups.
+VALUES_ROUND6_PLACES = [
+    ("仓库设在后沙峪镇裕民大街9号，白天有人。", "后沙峪镇裕民大街9号"),
+    ("事故发生在G105线往南2公里处", "G105线往南2公里处"),
+    ("鱼塘在S203线往东5公里的石桥村3组，靠河边。", "S203线往东5公里的石桥村3组"),
+    ("单位一直没给我交，公积金账号是3301 2245 8890。", "3301 2245 8890"),
+]
+CLEAN_ROUND6_PLACES = [
+    "车停在前面的路口。",
+    "到后来大家都不提这件事了。",
+    "这条线往南走就是车站。",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), VALUES_ROUND6_PLACES)
+def test_round6_places_and_accounts_are_found(text: str, value: str) -> None:
+    assert _covered(text, value), (text, find_pii(text))
+
+
+@pytest.mark.parametrize("text", CLEAN_ROUND6_PLACES)
+def test_round6_place_words_alone_are_left_alone(text: str) -> None:
+    assert scrub(text) == text, find_pii(text)
