@@ -23,7 +23,7 @@ ENTRYPOINTS: dict[str, str] = {
     "hub/web/signin.py": "sign-in and sign-out pages",
     "hub/ops/scheduler.py": "the scheduler: one unit of work per deadline acted on",
     "connectors/inbound.py": "the inbound connector: one per message",
-    "connectors/notify.py": "the notification connector",
+    "connectors/journal.py": "the connectors' record of what went out: one per message",
     "hub/broker/deadletters.py": "the dead-letter queue's consumer: one per letter",
     "hub/broker/relay_claims.py": "the relay's claims of outbox rows",
     "hub/api/token_cache.py": "the API's background writer of tokens' last use",
