@@ -121,8 +121,8 @@ class OutboxRecorder(ABC):
     def inbox_found(self, conn: Connection, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
         if not keys:
             return set()
-        query = sql.inbox_found(sorted({c for c, _ in keys}), sorted({k for _, k in keys}))
-        return {(c, k) for c, k in conn.execute(query).all()} & set(keys)
+        wanted = {"consumers": sorted({c for c, _ in keys}), "keys": sorted({k for _, k in keys})}
+        return {(c, k) for c, k in conn.execute(sql.INBOX_FOUND, wanted).all()} & set(keys)
 
 
 _CLAIM_TEXT: dict[tuple[str, int, bool], str] = {}

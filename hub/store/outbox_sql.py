@@ -168,10 +168,12 @@ def inbox_insert_sqlite() -> Any:
     return sqlite_insert(INBOX).on_conflict_do_nothing()
 
 
-def inbox_found(consumers: list[str], keys: list[str]) -> Any:
-    return select(INBOX.c.consumer, INBOX.c.message_id).where(
-        INBOX.c.consumer.in_(consumers), INBOX.c.message_id.in_(keys)
-    )
+#: Which (consumer, key) pairs are there: built once, with the lists as expanding
+#: parameters (`consumers`, `keys`); webhooks ask it before every POST.
+INBOX_FOUND = select(INBOX.c.consumer, INBOX.c.message_id).where(
+    INBOX.c.consumer.in_(bindparam("consumers", expanding=True)),
+    INBOX.c.message_id.in_(bindparam("keys", expanding=True)),
+)
 
 
 # ---- PostgreSQL statistics of the claimed tables --------------------------------------
