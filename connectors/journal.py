@@ -22,8 +22,11 @@ from datetime import datetime
 from sqlalchemy import Connection
 
 from hub.delivery.message import Message
+from hub.logsafety import get_logger
 from hub.services.context import HubContext
 from hub.store.outbox_recorder import recorder_for
+
+log = get_logger("hub.journal")
 
 #: (consumer, key): ("webhook" or "portal", message id), ("notify.sms" or "notify.mail",
 #: "<message id>:<recipient n>").
@@ -103,3 +106,41 @@ class BufferedJournal(Journal):
     def written(self, keys: list[Key]) -> None:
         with self._lock:
             self._unwritten.difference_update(keys)
+
+
+class FlushingJournal(BufferedJournal):
+    """For connectors over RabbitMQ: what went out is kept in memory and written every
+    `every` seconds, many messages to one transaction, by a thread of its own, so a webhook's
+    delivery thread pays a set insert instead of a transaction (that transaction doubled the
+    connector's CPU: 1.0-1.1 -> 2.3-2.8 ms an application). `done` answers from memory,
+    then from the database: another process may have answered. A record lost with the
+    process (at most `every` seconds of them) costs a repeat, which the contract allows."""
+
+    def __init__(self, ctx: HubContext, every: float = 0.05) -> None:
+        super().__init__(ctx)
+        self.every = every
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="journal-writer", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stopping.wait(self.every):
+            self.flush()
+
+    def flush(self) -> None:
+        taken = self.take()
+        if not taken:
+            return
+        try:
+            with self.ctx.db.engine.begin() as conn:
+                self.write(conn, taken, self.ctx.clock.now())
+        except Exception:  # kept in memory: written on the next turn
+            log.warning("journal write failed; retried on the next turn", exc_info=True)
+            return
+        self.written(taken)
+
+    def close(self) -> None:
+        """Write what is left, then stop the writer."""
+        self._stopping.set()
+        self._thread.join(5)
+        self.flush()

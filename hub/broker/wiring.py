@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from connectors.amqp import AmqpCopyConnector
 from connectors.inbound import InboundConnector
-from connectors.journal import Journal
+from connectors.journal import FlushingJournal, Journal
 from connectors.notify import (
     HttpSmsGateway,
     LogOnly,
@@ -49,6 +49,8 @@ class Connectors:
     def close(self) -> None:
         self.webhook.close()
         self.portal.close()
+        if isinstance(self.webhook.journal, FlushingJournal):
+            self.webhook.journal.close()
 
 
 log = get_logger("hub.delivery")
@@ -89,11 +91,11 @@ def build(
     # its ack or a relay killed before its mark; in process a relay session that ended
     # while the first copy was still in a connector's hands. Webhooks ask the journal
     # first (connectors.journal); the embedded default passes its BufferedJournal.
-    answered = journal or (Journal(ctx) if settings.amqp_url else None)
+    answered = journal or (FlushingJournal(ctx) if settings.amqp_url else None)
     return Connectors(
         webhook=WebhookConnector(ctx.vault, directory, transport, policy, journal=answered),
         portal=PortalConnector(ctx.vault, directory, transport, policy, journal=answered),
-        notify=NotifyConnector(ctx, sms, mailer, policy, journal),
+        notify=NotifyConnector(ctx, sms, mailer, policy, answered),
         amqp=AmqpCopyConnector(ctx.vault, Topology(settings).out_exchange),
     )
 

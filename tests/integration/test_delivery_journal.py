@@ -5,6 +5,7 @@ the retention purge forgets answers older than HUB_INBOX_DAYS."""
 from __future__ import annotations
 
 import json
+import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
@@ -13,7 +14,7 @@ import pika
 from sqlalchemy import func, select
 
 from connectors.inbound import CONSUMER, InboundConnector, inbox_key
-from connectors.journal import BufferedJournal, Journal
+from connectors.journal import BufferedJournal, FlushingJournal, Journal
 from connectors.webhook import FakeTransport, WebhookConnector
 from hub.broker.wiring import build
 from hub.clock import SystemClock
@@ -122,7 +123,8 @@ def test_webhooks_ask_the_journal_over_rabbitmq_and_in_process(
         embedded = build(
             ctx, DeliverySettings(), Directory(ctx, DeliverySettings()), journal=buffered
         )
-        assert isinstance(over_rabbit.webhook.journal, Journal)
+        assert isinstance(over_rabbit.webhook.journal, FlushingJournal)
+        assert over_rabbit.notify.journal is over_rabbit.webhook.journal
         assert over_rabbit.portal.journal is over_rabbit.webhook.journal
         assert embedded.webhook.journal is buffered and embedded.portal.journal is buffered
         assert embedded.notify.journal is buffered
@@ -157,5 +159,34 @@ def test_the_purge_keeps_the_inbound_consumers_repeat_records(
         again = connector(Delivery("events.pm-a", props, body))
         assert kept is not None, f"the purge deleted the inbound repeat record ({purged})"
         assert isinstance(again, Delivered) and again.detail.startswith("repeat")
+    finally:
+        ctx.db.dispose()
+
+
+def test_the_flushing_journal_answers_from_memory_and_writes_in_batches(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Over RabbitMQ the journal records in memory and a writer thread writes many records
+    to one transaction: its own process sees a record at once, another once written."""
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        mine = FlushingJournal(ctx, every=3600)  # the writer does not turn in this test
+        other = Journal(ctx)
+        keys = [("webhook", f"m-{n}") for n in range(50)]
+        mine.record(keys)
+        assert mine.done(keys[:2]) == set(keys[:2])
+        assert other.done(keys[:2]) == set()  # not written yet
+        mine.close()  # writes what is left
+        assert other.done(keys) == set(keys)
+        with ctx.db.engine.connect() as conn:
+            assert conn.execute(select(func.count()).select_from(InboxRecord)).scalar() == 50
+
+        turning = FlushingJournal(ctx, every=0.02)
+        turning.record([("portal", "p-1")])
+        deadline = time.monotonic() + 5
+        while not other.done([("portal", "p-1")]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert other.done([("portal", "p-1")]) == {("portal", "p-1")}
+        turning.close()
     finally:
         ctx.db.dispose()
