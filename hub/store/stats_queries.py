@@ -44,6 +44,7 @@ from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI
 from hub.domain.status import OPEN_STATUSES
 from hub.store.models import Application, Deadline, Institution, Referral
 from hub.store.models_ops import Complaint, StatsDaily, StatsRollup
+from hub.store.stats_rollup import COUNTERS
 from hub.store.types import UTCDateTime
 
 NONE_KEY = "(none)"
@@ -104,7 +105,7 @@ def counts(
     daily = _daily_counts(pop, open_statuses)
     stmt = daily if daily is not None else _rollup_counts(pop, open_statuses)
     return [
-        {c: int(row._mapping[c]) for c in _COUNTERS}
+        {c: int(row._mapping[c]) for c in COUNTERS}
         | {"key": row.key, "overdue": late.get(str(row.key), 0)}
         for row in conn.execute(stmt).all()
     ]
@@ -136,7 +137,7 @@ def _daily_counts(pop: Population, open_statuses: Collection[str]) -> Any:
     if pop.scope is not None:
         conditions.append(d.value.in_(sorted(pop.scope) or [""]))
     return (
-        select(key.label("key"), *(func.sum(d[c]).label(c) for c in _COUNTERS))
+        select(key.label("key"), *(func.sum(d[c]).label(c) for c in COUNTERS))
         .select_from(source)
         .where(*conditions)
         .group_by(key)
@@ -181,16 +182,6 @@ def _rollup_counts(pop: Population, open_statuses: Collection[str]) -> Any:
 
 
 _DAILY_OPEN = frozenset(str(s) for s in OPEN_STATUSES)
-_COUNTERS = (
-    "received",
-    "online",
-    "accepted",
-    "rejected",
-    "success",
-    "failure",
-    "withdrawn",
-    "open",
-)
 
 
 def overdue(pop: Population, now: datetime) -> Any:

@@ -235,3 +235,21 @@ def marked(source: str) -> Doc:
         pos = m.end()
     text += source[pos:]
     return text, spans
+
+
+def values_of(docs: Sequence[Doc]) -> set[str]:
+    """Every labelled value of `docs`: two corpora that must not overlap share none."""
+    return {s.text for _, spans in docs for s in spans}
+
+
+def frames_of(docs: Sequence[Doc], clean: Sequence[str], width: int) -> set[str]:
+    """Every `width`-character run of the text between values (a value breaks the run), in
+    the texts and the clean sentences: two corpora written apart share none."""
+    runs = list(clean)
+    for text, spans in docs:
+        pos = 0
+        for s in spans:
+            runs.append(text[pos : s.start])
+            pos = s.end
+        runs.append(text[pos:])
+    return {r[i : i + width] for r in runs for i in range(len(r) - width + 1)}

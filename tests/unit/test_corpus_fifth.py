@@ -10,7 +10,7 @@ import pytest
 from privacy.pii import KINDS
 from schemas import identity
 from tests.corpus import fifth, fifth_report
-from tests.corpus.unseen_kit import Doc, half_width, luhn_check, vin_check
+from tests.corpus.unseen_kit import frames_of, half_width, luhn_check, values_of, vin_check
 
 HALVES = pytest.mark.parametrize("half", [fifth, fifth_report], ids=["tuning", "report"])
 
@@ -71,29 +71,13 @@ def test_clean_sentences_carry_no_markup_and_are_not_in_the_texts(half: ModuleTy
         assert "«" not in sentence and sentence not in texts
 
 
-def _values(docs: list[Doc]) -> set[str]:
-    return {s.text for _, spans in docs for s in spans}
-
-
-def _frames(docs: list[Doc], clean: tuple[str, ...]) -> set[str]:
-    """Every FRAME-character run of the text between values (a value breaks the run)."""
-    runs = list(clean)
-    for text, spans in docs:
-        pos = 0
-        for s in spans:
-            runs.append(text[pos : s.start])
-            pos = s.end
-        runs.append(text[pos:])
-    return {r[i : i + FRAME] for r in runs for i in range(len(r) - FRAME + 1)}
-
-
 def test_report_half_shares_no_sentence_frame_or_value_with_the_tuning_half() -> None:
     tune = {t for t, _ in fifth.HANDWRITTEN} | set(fifth.CLEAN)
     report = {t for t, _ in fifth_report.HANDWRITTEN} | set(fifth_report.CLEAN)
     assert not tune & report
-    assert not _values(fifth.HANDWRITTEN) & _values(fifth_report.HANDWRITTEN)
-    shared = _frames(fifth.HANDWRITTEN, fifth.CLEAN) & _frames(
-        fifth_report.HANDWRITTEN, fifth_report.CLEAN
+    assert not values_of(fifth.HANDWRITTEN) & values_of(fifth_report.HANDWRITTEN)
+    shared = frames_of(fifth.HANDWRITTEN, fifth.CLEAN, FRAME) & frames_of(
+        fifth_report.HANDWRITTEN, fifth_report.CLEAN, FRAME
     )
     assert not shared
 

@@ -9,7 +9,7 @@ from collections import Counter
 from privacy.pii import KINDS
 from schemas import identity
 from tests.corpus import fifth, fifth_report, sixth_report
-from tests.corpus.unseen_kit import Doc, half_width, luhn_check, vin_check
+from tests.corpus.unseen_kit import frames_of, half_width, luhn_check, values_of, vin_check
 
 #: A run of this many characters outside the values, found in both corpora, is a shared frame.
 FRAME = 8
@@ -69,27 +69,11 @@ def test_clean_sentences_carry_no_markup_and_are_not_in_the_texts() -> None:
         assert "«" not in sentence and sentence not in texts
 
 
-def _values(docs: list[Doc]) -> set[str]:
-    return {s.text for _, spans in docs for s in spans}
-
-
-def _frames(docs: list[Doc], clean: tuple[str, ...]) -> set[str]:
-    """Every FRAME-character run of the text between values (a value breaks the run)."""
-    runs = list(clean)
-    for text, spans in docs:
-        pos = 0
-        for s in spans:
-            runs.append(text[pos : s.start])
-            pos = s.end
-        runs.append(text[pos:])
-    return {r[i : i + FRAME] for r in runs for i in range(len(r) - FRAME + 1)}
-
-
 def test_the_sixth_corpus_shares_no_sentence_frame_or_value_with_the_fifth() -> None:
     sixth = {t for t, _ in sixth_report.HANDWRITTEN} | set(sixth_report.CLEAN)
-    sixth_values = _values(sixth_report.HANDWRITTEN)
-    sixth_frames = _frames(sixth_report.HANDWRITTEN, sixth_report.CLEAN)
+    sixth_values = values_of(sixth_report.HANDWRITTEN)
+    sixth_frames = frames_of(sixth_report.HANDWRITTEN, sixth_report.CLEAN, FRAME)
     for half in (fifth, fifth_report):
         assert not sixth & ({t for t, _ in half.HANDWRITTEN} | set(half.CLEAN))
-        assert not sixth_values & _values(half.HANDWRITTEN)
-        assert not sixth_frames & _frames(half.HANDWRITTEN, half.CLEAN)
+        assert not sixth_values & values_of(half.HANDWRITTEN)
+        assert not sixth_frames & frames_of(half.HANDWRITTEN, half.CLEAN, FRAME)
