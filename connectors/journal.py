@@ -57,6 +57,9 @@ class Journal:
             with self.ctx.db.engine.begin() as conn:
                 recorder_for(conn).record_inbox(conn, keys, self.ctx.clock.now())
 
+    def close(self) -> None:
+        """Write what is still kept in memory (nothing here: each record is written at once)."""
+
 
 class BufferedJournal(Journal):
     """For the embedded default, where every write queues for SQLite's one writer: rows are

@@ -49,8 +49,7 @@ class Connectors:
     def close(self) -> None:
         self.webhook.close()
         self.portal.close()
-        if isinstance(self.webhook.journal, FlushingJournal):
-            self.webhook.journal.close()
+        self.notify.journal.close()  # the one journal over RabbitMQ: writes what it holds
 
 
 log = get_logger("hub.delivery")
