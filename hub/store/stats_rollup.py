@@ -120,19 +120,19 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
     return rollup, per_day
 
 
-def counters_of(key: Key, n: int) -> dict[str, int]:
-    """What `n` cases of `key` add to each of stats_daily's counters."""
+def _counters(key: Key, n: int) -> tuple[int, ...]:
+    """What `n` cases of `key` add to each of stats_daily's counters, in COUNTERS' order."""
     _day, _inst, _district, _category, channel, status, outcome, accepted = key
-    return {
-        "received": n,
-        "online": n if channel == "online" else 0,
-        "accepted": n if accepted else 0,
-        "rejected": n if status == "rejected" else 0,
-        "success": n if outcome == "success" else 0,
-        "failure": n if outcome == "failure" else 0,
-        "withdrawn": n if status == "withdrawn" else 0,
-        "open": n if status in _OPEN else 0,
-    }
+    return (
+        n,
+        n if channel == "online" else 0,
+        n if accepted else 0,
+        n if status == "rejected" else 0,
+        n if outcome == "success" else 0,
+        n if outcome == "failure" else 0,
+        n if status == "withdrawn" else 0,
+        n if status in _OPEN else 0,
+    )
 
 
 def daily_deltas(deltas: Mapping[Key, int]) -> list[dict[str, Any]]:
@@ -143,17 +143,8 @@ def daily_deltas(deltas: Mapping[Key, int]) -> list[dict[str, Any]]:
     for key, n in deltas.items():
         if not n:
             continue
-        day, inst, district, category, channel, status, outcome, accepted = key
-        add = (
-            n,
-            n if channel == "online" else 0,
-            n if accepted else 0,
-            n if status == "rejected" else 0,
-            n if outcome == "success" else 0,
-            n if outcome == "failure" else 0,
-            n if status == "withdrawn" else 0,
-            n if status in _OPEN else 0,
-        )
+        day, inst, district, category = key[:4]
+        add = _counters(key, n)
         for row_key in (
             (day, "institution", inst),
             (day, "district", district),
@@ -225,7 +216,6 @@ __all__ = [
     "KEY_NAMES",
     "NONE_KEY",
     "add_rows",
-    "counters_of",
     "daily_deltas",
     "daily_fill_sql",
     "fill_sql",
