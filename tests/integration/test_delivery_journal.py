@@ -9,12 +9,14 @@ import time
 import uuid
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pika
 from sqlalchemy import func, select
+from sqlalchemy.exc import OperationalError
 
 from connectors.inbound import CONSUMER, InboundConnector, inbox_key
-from connectors.journal import BufferedJournal, FlushingJournal, Journal
+from connectors.journal import BufferedJournal, FlushingJournal, Journal, Key
 from connectors.webhook import FakeTransport, WebhookConnector
 from hub.broker.wiring import build
 from hub.clock import SystemClock
@@ -188,5 +190,35 @@ def test_the_flushing_journal_answers_from_memory_and_writes_in_batches(
             time.sleep(0.02)
         assert other.done([("portal", "p-1")]) == {("portal", "p-1")}
         turning.close()
+    finally:
+        ctx.db.dispose()
+
+
+def test_a_failed_journal_write_keeps_the_records_for_the_next_turn(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The writer's transaction fails (the database is away): the records stay in memory,
+    still answering `done`, and are written on a later turn."""
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        journal = FlushingJournal(ctx, every=3600)  # turned by hand below
+        failures = {"left": 1}
+        real_write = journal.write
+
+        def write_once_failing(conn: Any, keys: list[Key], at: Any) -> None:
+            if failures["left"]:
+                failures["left"] -= 1
+                raise OperationalError("INSERT", {}, Exception("connection refused"))
+            real_write(conn, keys, at)
+
+        journal.write = write_once_failing  # type: ignore[method-assign]
+        journal.record([("webhook", "w-1")])
+        journal.flush()  # fails: kept
+        assert journal.done([("webhook", "w-1")]) == {("webhook", "w-1")}
+        assert Journal(ctx).done([("webhook", "w-1")]) == set()
+        journal.flush()  # written
+        assert not journal.waiting()
+        assert Journal(ctx).done([("webhook", "w-1")]) == {("webhook", "w-1")}
+        journal.close()
     finally:
         ctx.db.dispose()
