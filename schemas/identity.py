@@ -1,5 +1,5 @@
 """Identity and contact checks that JSON Schema cannot express, and the one home of the
-check characters (ISO 7064 MOD 11-2, GB 32100 MOD 31, Luhn) that numbering, the schemas,
+check characters (ISO 7064 MOD 11-2, GB 32100 MOD 31, Luhn, ISO 3779) that numbering, the schemas,
 PII detection and the tests all use.
 
 - Resident identity card numbers, GB 11643-1999: 6-digit area code, 8-digit birth date,
@@ -86,15 +86,55 @@ def resident_id_check_character(first17: str) -> str:
     return mod11_2(first17)
 
 
-def luhn_ok(digits: str) -> bool:
-    """The Luhn check of bank card numbers (ISO/IEC 7812)."""
+def _luhn_sum(digits: str) -> int:
     total = 0
     for i, ch in enumerate(reversed(digits)):
         d = int(ch)
         if i & 1:
             d = d * 2 - 9 if d > 4 else d * 2
         total += d
-    return total % 10 == 0
+    return total
+
+
+def luhn_ok(digits: str) -> bool:
+    """The Luhn check of bank card numbers (ISO/IEC 7812)."""
+    return _luhn_sum(digits) % 10 == 0
+
+
+def luhn_check_digit(body: str) -> str:
+    """The Luhn digit that completes ``body`` (a card number without its last digit)."""
+    return str(-_luhn_sum(body + "0") % 10)
+
+
+#: ISO 3779 transliteration of a VIN's characters (no I, O, Q) and the weights of the 17
+#: positions; position 9 (weight 0) is the check character itself.
+VIN_VALUE = {
+    **{str(d): d for d in range(10)},
+    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
+    **dict(zip("JKLMNPR", (1, 2, 3, 4, 5, 7, 9), strict=True)),
+    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
+}
+_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+
+
+def vin_check_character(vin17: str) -> str:
+    """The ISO 3779 check character (position 9) of a 17-character VIN; whatever stands in
+    position 9 is ignored."""
+    if len(vin17) != 17 or any(c not in VIN_VALUE for c in vin17):
+        raise ValueError("need 17 characters of the VIN alphabet")
+    total = sum(VIN_VALUE[c] * w for c, w in zip(vin17, _VIN_WEIGHTS, strict=True)) % 11
+    return "X" if total == 10 else str(total)
+
+
+def is_vin(s: object) -> bool:
+    """A vehicle identification number with a valid ISO 3779 check character, as GB 16735
+    requires of vehicles sold in China."""
+    return (
+        isinstance(s, str)
+        and len(s) == 17
+        and all(c in VIN_VALUE for c in s)
+        and s[8] == vin_check_character(s)
+    )
 
 
 def resident_id_problem(s: str, *, today: date | None = None) -> str | None:
@@ -282,6 +322,7 @@ def is_other_id(s: object) -> bool:
 __all__ = [
     "USCC_ALPHABET",
     "USCC_TYPES",
+    "VIN_VALUE",
     "Phone",
     "area_code_existed",
     "is_other_id",
@@ -289,6 +330,8 @@ __all__ = [
     "is_phone",
     "is_resident_id",
     "is_uscc",
+    "is_vin",
+    "luhn_check_digit",
     "luhn_ok",
     "mod11_2",
     "read_phone",
@@ -296,4 +339,5 @@ __all__ = [
     "resident_id_problem",
     "uscc_check_character",
     "uscc_problem",
+    "vin_check_character",
 ]

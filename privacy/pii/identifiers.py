@@ -17,13 +17,17 @@ import re
 from datetime import date
 
 from privacy.pii.patterns import HAN, Candidate, DetectorEntry, cued, simple
-from schemas.identity import USCC_ALPHABET, luhn_ok, mod11_2, uscc_check_character
+from schemas.identity import (
+    USCC_ALPHABET,
+    is_vin,
+    luhn_ok,
+    mod11_2,
+    uscc_check_character,
+)
 
 __all__ = [
     "APPLICATION_NUMBER",
     "DETECTORS",
-    "VIN_VALUE",
-    "VIN_WEIGHTS",
     "is_resident_id",
     "is_uscc",
     "is_vin",
@@ -70,23 +74,6 @@ def is_uscc(text: str) -> bool:
         return False
     return uscc_check_character(s[:17]) == s[17]
 
-
-VIN_VALUE = {
-    **{str(d): d for d in range(10)},
-    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-    **dict(zip("JKLMNPR", (1, 2, 3, 4, 5, 7, 9), strict=True)),
-    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
-}
-VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-
-
-def is_vin(text: str) -> bool:
-    """A 17-character vehicle identification number with a valid ISO 3779 check digit
-    (position 9), as GB 16735 requires of vehicles sold in China."""
-    if len(text) != 17 or any(c not in VIN_VALUE for c in text):
-        return False
-    total = sum(VIN_VALUE[c] * w for c, w in zip(text, VIN_WEIGHTS, strict=True))
-    return text[8] == ("X" if total % 11 == 10 else str(total % 11))
 
 
 # ---------------------------------------------------------------------------------

@@ -234,17 +234,7 @@ def _email(rng: random.Random) -> str:
 
 
 def _luhn_complete(body: str) -> str:
-    for check in string.digits:
-        digits = body + check
-        total = 0
-        for i, ch in enumerate(reversed(digits)):
-            d = int(ch)
-            if i & 1:
-                d = d * 2 - 9 if d > 4 else d * 2
-            total += d
-        if total % 10 == 0:
-            return digits
-    raise AssertionError
+    return body + identity.luhn_check_digit(body)
 
 
 def _card(rng: random.Random) -> str:
@@ -333,23 +323,13 @@ def _case_no(rng: random.Random) -> str:
     return f"({year})沪{court}执{rng.randrange(1, 9999)}号"
 
 
-_VIN_VALUE = {
-    **{str(d): d for d in range(10)},
-    **dict(zip("ABCDEFGH", range(1, 9), strict=True)),
-    **dict(zip("JKLMNPR", (1, 2, 3, 4, 5, 7, 9), strict=True)),
-    **dict(zip("STUVWXYZ", range(2, 10), strict=True)),
-}
-_VIN_WEIGHTS = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
-
-
 def _vin(rng: random.Random) -> str:
     chars = "ABCDEFGHJKLMNPRSTUVWXYZ0123456789"
     vin = list(
         rng.choice(["LSV", "LFV", "LGB", "LVS", "LHG"])
         + "".join(rng.choice(chars) for _ in range(14))
     )
-    total = sum(_VIN_VALUE[c] * w for c, w in zip(vin, _VIN_WEIGHTS, strict=True))
-    vin[8] = "X" if total % 11 == 10 else str(total % 11)
+    vin[8] = identity.vin_check_character("".join(vin))
     return "".join(vin)
 
 

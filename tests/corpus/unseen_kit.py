@@ -69,29 +69,10 @@ def org_code_check(body8: str) -> str:
     return {10: "X", 11: "0"}.get(c, str(c))
 
 
-_VIN_VALUE = {str(d): d for d in range(10)} | dict(
-    zip(
-        "ABCDEFGHJKLMNPRSTUVWXYZ",
-        (1, 2, 3, 4, 5, 6, 7, 8, 1, 2, 3, 4, 5, 7, 9, 2, 3, 4, 5, 6, 7, 8, 9),
-        strict=True,
-    )
-)
-_VIN_W = (8, 7, 6, 5, 4, 3, 2, 10, 0, 9, 8, 7, 6, 5, 4, 3, 2)
+#: ISO 3779 (position 9 ignored) and Luhn check characters, from the same module.
+vin_check = identity.vin_check_character
+luhn_check = identity.luhn_check_digit
 VIN_CHARS = "0123456789ABCDEFGHJKLMNPRSTUVWXYZ"
-
-
-def vin_check(vin17: str) -> str:
-    """GB 16735 / ISO 3779: the 9th character of a VIN (position 9 ignored here)."""
-    r = sum(_VIN_VALUE[c] * w for c, w in zip(vin17, _VIN_W, strict=True)) % 11
-    return "X" if r == 10 else str(r)
-
-
-def luhn_check(body: str) -> str:
-    total = 0
-    for i, d in enumerate(reversed(body)):
-        n = int(d) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return str(-total % 10)
 
 
 def with_id_check(body17: str) -> str:

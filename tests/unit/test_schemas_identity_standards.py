@@ -138,3 +138,34 @@ def test_the_division_table_holds_every_edition() -> None:
     codes = identity._area_codes()
     assert len(codes) > 6000
     assert {"310101", "310104", "310151", "310108", "310230"} <= codes  # 闸北区, 崇明县 too
+
+
+@pytest.mark.parametrize(
+    ("vin", "check"),
+    [
+        ("1M8GDM9AXKP042788", "X"),  # ISO 3779's worked example (check character X)
+        ("11111111111111111", "1"),  # the all-ones VIN is its own check
+        ("LSVAM4187E2190536", "5"),  # whatever stands in position 9 is ignored
+    ],
+)
+def test_vin_check_character_of_iso_3779(vin: str, check: str) -> None:
+    assert identity.vin_check_character(vin) == check
+    completed = vin[:8] + check + vin[9:]
+    assert identity.is_vin(completed)
+    assert not identity.is_vin(vin[:8] + ("0" if check != "0" else "1") + vin[9:])
+
+
+@pytest.mark.parametrize("bad", ["1M8GDM9AXKP04278", "1M8GDM9AXKP04278I", "1m8gdm9axkp042788"])
+def test_vin_outside_its_alphabet_or_length(bad: str) -> None:
+    assert not identity.is_vin(bad)
+    with pytest.raises(ValueError):
+        identity.vin_check_character(bad)
+
+
+@pytest.mark.parametrize("number", ["79927398713", "4111111111111111", "6222021001115678903"])
+def test_luhn_check_digit_completes_a_card(number: str) -> None:
+    """The digit that completes a card is the one the Luhn check accepts, and only it."""
+    body = number[:-1]
+    digit = identity.luhn_check_digit(body)
+    assert identity.luhn_ok(body + digit)
+    assert [d for d in "0123456789" if identity.luhn_ok(body + d)] == [digit]
