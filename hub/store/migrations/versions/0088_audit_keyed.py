@@ -20,6 +20,8 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta, timezone
+from decimal import Decimal
 from typing import Any
 
 import sqlalchemy as sa
@@ -40,19 +42,41 @@ _COLUMNS = (
 )
 
 
-def _rfc3339(value: Any) -> str:
-    """As the audit trail writes `at`: Asia/Shanghai, to the second (hub.jsonutil)."""
-    from hub import jsonutil
-    from hub.store.types import as_utc
+# The audit body as hub.store.audit wrote it when this revision was made: a frozen copy of
+# hub.jsonutil's encoder and time format, so that later changes there do not change it.
+_CST = timezone(timedelta(hours=8))
 
-    moment = as_utc(value)
+
+def _default(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return _moment_text(value)
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, set | frozenset):
+        return sorted(value)
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=_default)
+
+
+def _moment_text(moment: datetime) -> str:
+    try:
+        return moment.astimezone(_CST).isoformat(timespec="seconds")
+    except OverflowError:  # within 8 h of datetime.max: said in UTC
+        return moment.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _rfc3339(value: Any) -> str:
+    """As the audit trail writes `at`: China Standard Time, to the second."""
+    moment = hub.store.types.as_utc(value)
     assert moment is not None
-    return jsonutil.rfc3339(moment)
+    return _moment_text(moment)
 
 
 def _body(row: Any, prev: str) -> bytes:
-    from hub import jsonutil
-
     detail = row.detail
     if isinstance(detail, str):
         detail = json.loads(detail)
@@ -68,7 +92,7 @@ def _body(row: Any, prev: str) -> bytes:
     ]
     if row.actor_login is not None:  # as hub.store.audit hashes it since 0100
         fields.append(row.actor_login)
-    return jsonutil.dumps(fields).encode()
+    return _ENCODER.encode(fields).encode()
 
 
 def _sha256(body: bytes) -> str:
