@@ -426,7 +426,7 @@ GENRES: dict[str, Genre] = {
             "联系人：{ethnic}  电话：{mob}  邮箱：{mail}  单位电话：{tel}",
             "车辆识别代号 {vin}  号牌号码 {plate}  所有人 {full}",
             "住院号：{zy}  患者：{full}  入院日期：{date}",
-            "护照号码 {passport}  持证人 {ethnic}  港澳通行证 {permit}",
+            "护照号码 {passport}  持证人 {ethnic}  通行证号码 {permit}",
             "收款人 {full} 账号 {card} 金额 {amt}",
             "当事人 {mou} 与 {full} 签订的协议原件见附件",
         ),
