@@ -119,7 +119,7 @@ def run(cmd: list[str], env: dict[str, str]) -> str:
     return subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout.strip()
 
 
-def prepare(db: str, workdir: Path) -> tuple[dict[str, str], str | None]:
+def prepare(db: str, workdir: Path, name: str | None = None) -> tuple[dict[str, str], str | None]:
     env = {
         **os.environ,
         "HUB_DATA_DIR": str(workdir),
@@ -135,7 +135,7 @@ def prepare(db: str, workdir: Path) -> tuple[dict[str, str], str | None]:
     if db == "postgresql":
         import psycopg
 
-        name = f"hub_bench_{uuid.uuid4().hex[:8]}"
+        name = name or f"hub_bench_{uuid.uuid4().hex[:8]}"
         with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         env["HUB_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + name

@@ -4,7 +4,8 @@
 
     .venv/bin/python benchmarks/reads_volume.py --db postgresql --cases 1000000
     .venv/bin/python benchmarks/reads_volume.py --db sqlite --cases 100000 --repeat 10
-    .venv/bin/python benchmarks/reads_volume.py --seed-sql --cases 5000000  # PostgreSQL
+    .venv/bin/python benchmarks/reads_volume.py --seed-sql --cases 5000000
+    .venv/bin/python benchmarks/reads_volume.py --seed-sql --db sqlite --keep-db /work/tmp/s1m
 
 `--seed-sql` writes the cases by SQL instead of importing them (benchmarks/seed_sql.py):
 label its figures "seeded by SQL, not imported".
@@ -59,6 +60,7 @@ def _reads(today: datetime) -> list[tuple[str, str, str]]:
             f"/v1/stats?by=institution&from={day(29)}&to={to}",
         ),
         ("alerts (first page)", "admin", "/v1/alerts"),
+        ("alerts (first page), unit xbw", "unit xbw", "/v1/alerts"),
         (
             "shared aggregates, 12 months x district",
             "databureau",
@@ -115,13 +117,28 @@ def bench(
     keep: Path | None,
     import_only: bool,
     seed_sql: bool = False,
+    keep_db: Path | None = None,
+    only: str = "",
 ) -> None:
     with tempfile.TemporaryDirectory() as tmp:
-        env, dropped = prepare(db, Path(tmp))
-        try:
+        kept = keep_db / "env.json" if keep_db is not None else None
+        reused = kept is not None and kept.exists()
+        if kept is not None and reused:  # seeded by an earlier run: read it again
+            saved = json.loads(kept.read_text())
+            env, dropped = {**os.environ, **saved["env"]}, None
+            now = datetime.fromisoformat(saved["now"])
+            print(f"reusing {saved['env']['HUB_DATABASE_URL']} (seeded at {now})", flush=True)
+        else:
+            if keep_db is not None:
+                keep_db.mkdir(parents=True, exist_ok=True)
+            name = f"hub_bench_{keep_db.name}" if keep_db is not None else None
+            env, dropped = prepare(db, keep_db or Path(tmp), name)
             now = datetime.now(UTC)
+        try:
             path = keep if keep is not None else Path(tmp) / "cases.ndjson"
-            if seed_sql:
+            if reused:
+                pass
+            elif seed_sql:
                 from seed_sql import seed
 
                 seed(env["HUB_DATABASE_URL"], cases, now)
@@ -129,13 +146,22 @@ def bench(
                 started = time.monotonic()
                 write(path, cases, now)
                 print(f"file: {cases:,} cases in {time.monotonic() - started:.0f} s", flush=True)
-            if not seed_sql:
+            if reused:
+                pass
+            elif kept is not None:
+                if not seed_sql:
+                    _import(env, db, path, workers)
+                hub_env = {k: v for k, v in env.items() if k.startswith("HUB_")}
+                kept.write_text(json.dumps({"env": hub_env, "now": now.isoformat()}))
+                dropped = None  # kept for the next run: drop it by hand
+            elif not seed_sql:
                 _import(env, db, path, workers)
             if import_only:
                 return
             tokens = {
                 "admin": run([HUB, "token", "issue", "--role", "admin"], env),
                 "unit": run([HUB, "token", "issue", "--role", "unit", "--party", "sfj"], env),
+                "unit xbw": run([HUB, "token", "issue", "--role", "unit", "--party", "xbw"], env),
                 "databureau": run([HUB, "token", "issue", "--role", "databureau"], env),
             }
             port, server = start_hub(env, 1)
@@ -145,6 +171,8 @@ def bench(
                     f"{'read':45} {'p50 ms':>9} {'p99 ms':>9} {'bytes':>9} {'peak MB':>8}  status"
                 )
                 for name, role, url in _reads(now):
+                    if only and only not in name:
+                        continue
                     times, sizes, statuses = [], [], set()
                     for _ in range(repeat):
                         seconds, status, size = _get(port, tokens[role], url)
@@ -179,17 +207,33 @@ def main() -> None:
         default=None,
         help="keep the generated cases here (reused if it exists)",
     )
+    parser.add_argument(
+        "--keep-db",
+        type=Path,
+        default=None,
+        help="keep the database (and its keys, in this directory) for later runs; "
+        "reused if it holds one (drop it by hand when done)",
+    )
+    parser.add_argument("--only", default="", help="time only the reads whose name has this")
     parser.add_argument("--import-only", action="store_true", help="time the import alone")
     parser.add_argument(
         "--seed-sql",
         action="store_true",
-        help="PostgreSQL: write the cases by SQL (seeded, NOT imported; benchmarks/seed_sql.py)",
+        help="write the cases by SQL (seeded, NOT imported; benchmarks/seed_sql.py)",
     )
     args = parser.parse_args()
     workers = args.workers or (2 if args.db == "postgresql" else 1)
-    if args.seed_sql and args.db != "postgresql":
-        parser.error("--seed-sql writes PostgreSQL only")
-    bench(args.db, args.cases, args.repeat, workers, args.file, args.import_only, args.seed_sql)
+    bench(
+        args.db,
+        args.cases,
+        args.repeat,
+        workers,
+        args.file,
+        args.import_only,
+        args.seed_sql,
+        args.keep_db,
+        args.only,
+    )
 
 
 if __name__ == "__main__":

@@ -622,6 +622,7 @@ class CaseImporter:
                         "application_no": no,
                         "role": role[:-1],
                         "value": self.ctx.vault.party_index(party["id_number"]),
+                        "received_at": plan.received_at,
                         "created_at": now,
                     },
                 )

@@ -190,6 +190,7 @@ def submit(
                     "application_no": no,
                     "role": role[:-1],
                     "value": ctx.vault.party_index(party["id_number"]),
+                    "received_at": received_at,
                     "created_at": now,
                 },
             )

@@ -6,7 +6,9 @@ database: a read costs the same memory whatever the number of cases.
   falls in counted over their cases (a CASE per window);
 - `respondent_groups`: per respondent blind index, the distinct cases received in the
   window, their first and last `received_at`, and how many the caller's scope holds, for
-  the groups of at least `min_count`;
+  the groups of at least `min_count`: from party_index alone (its rows carry their case's
+  `received_at`, migration 0180), of only the respondents respondent_tally says may make
+  one;
 - `group_cases` and `applicants_of`: the details of the few groups a page shows.
 """
 
@@ -16,17 +18,19 @@ from collections.abc import Collection, Sequence
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Date, and_, bindparam, case, func, or_, select
+from sqlalchemy import Date, and_, bindparam, case, func, or_, select, text
 from sqlmodel import Session
 
 from hub.domain.calendar import SHANGHAI
+from hub.store import respondent_tally
 from hub.store.models import Application, PartyIndex
-from hub.store.models_ops import StatsDaily
+from hub.store.models_ops import RespondentTally, StatsDaily
 from hub.store.types import UTCDateTime
 
 _A = Application.__table__  # type: ignore[attr-defined]
 _P = PartyIndex.__table__  # type: ignore[attr-defined]
 _DAILY = StatsDaily.__table__  # type: ignore[attr-defined]
+_TALLY = RespondentTally.__table__  # type: ignore[attr-defined]
 
 
 def _at(name: str, value: datetime) -> Any:
@@ -119,18 +123,29 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
-def _window_cases(since: datetime, now: datetime) -> Any:
-    """Distinct (respondent index, case) pairs of the window."""
-    return (
-        select(_P.c.value, _A.c.no, _A.c.institution_id, _A.c.received_at)
-        .distinct()
-        .select_from(_P.join(_A, _A.c.no == _P.c.application_no))
-        .where(
-            _P.c.role == "respondent",
-            _A.c.received_at > _at("since", since),
-            _A.c.received_at <= _at("now", now),
+def _window_pairs(since: datetime, now: datetime, min_count: int) -> Any:
+    """Distinct (respondent index, case, received_at) of the window, of the respondents
+    that can make a group: with `min_count` >= 2, those the tally says were named by that
+    many cases, the latest received in the window (ix_respondent_tally_repeated), each then
+    one range of ix_party_index_role_value_received; else every respondent of the window,
+    one range of ix_party_index_role_received."""
+    window = and_(
+        _P.c.role == "respondent",
+        _P.c.received_at > _at("since", since),
+        _P.c.received_at <= _at("now", now),
+    )
+    if min_count >= 2:
+        candidates = select(_TALLY.c.value).where(
+            text(respondent_tally.REPEATED),
+            _TALLY.c.cases >= min_count,
+            _TALLY.c.last_received_at > _at("since", since),
         )
-        .subquery()
+        window = and_(window, _P.c.value.in_(candidates))
+    return (
+        select(_P.c.value, _P.c.application_no, _P.c.received_at)
+        .distinct()
+        .where(window)
+        .subquery("pairs")
     )
 
 
@@ -142,34 +157,42 @@ def respondent_groups(
     scope: Collection[str] | None,
 ) -> list[Any]:
     """(value, count, first, last, visible) for groups of at least `min_count` cases that
-    the scope sees at least one of."""
-    pairs = _window_cases(since, now)
-    count = func.count().label("count")
-    if scope is None:
-        visible: Any = func.count()
-    else:
-        inside = pairs.c.institution_id.in_(sorted(scope) or [""])
-        visible = func.coalesce(func.sum(case((inside, 1), else_=0)), 0)
-    stmt = (
+    the scope sees at least one of.
+
+    The groups come from party_index alone; for a unit, the cases of those groups only are
+    then looked up (by number) for their institution."""
+    pairs = _window_pairs(since, now, min_count)
+    groups = (
         select(
             pairs.c.value,
-            count,
+            func.count().label("count"),
             func.min(pairs.c.received_at).label("first"),
             func.max(pairs.c.received_at).label("last"),
-            visible.label("visible"),
         )
         .group_by(pairs.c.value)
         .having(func.count() >= min_count)
     )
-    if scope is not None:
-        stmt = stmt.having(visible > 0)
+    if scope is None:
+        return [(*row, row[1]) for row in session.connection().execute(groups).all()]
+    g = groups.subquery("groups")
+    inside = _A.c.institution_id.in_(sorted(scope) or [""])
+    visible = func.coalesce(func.sum(case((inside, 1), else_=0)), 0)
+    stmt = (
+        select(g.c.value, g.c.count, g.c.first, g.c.last, visible.label("visible"))
+        .select_from(
+            g.join(pairs, pairs.c.value == g.c.value).join(_A, _A.c.no == pairs.c.application_no)
+        )
+        .group_by(g.c.value, g.c.count, g.c.first, g.c.last)
+        .having(visible > 0)
+    )
     return list(session.connection().execute(stmt).all())
 
 
 def group_cases(
     session: Session, values: Collection[str], since: datetime, now: datetime
 ) -> list[Any]:
-    """(value, no, category, district, institution_id) of the groups `values`."""
+    """(value, no, category, district, institution_id) of the groups `values`: their
+    window's range of ix_party_index_role_value_received each, then the cases by number."""
     stmt = (
         select(_P.c.value, _A.c.no, _A.c.category, _A.c.district, _A.c.institution_id)
         .distinct()
@@ -177,8 +200,8 @@ def group_cases(
         .where(
             _P.c.role == "respondent",
             _P.c.value.in_(sorted(values)),
-            _A.c.received_at > _at("since", since),
-            _A.c.received_at <= _at("now", now),
+            _P.c.received_at > _at("since", since),
+            _P.c.received_at <= _at("now", now),
         )
     )
     return list(session.connection().execute(stmt).all())

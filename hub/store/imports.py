@@ -99,7 +99,14 @@ def add_open_cases(session: Session, counts: dict[str, int]) -> None:
 
 #: The tables an import writes, analyzed after it: PostgreSQL's autovacuum may be off or
 #: slow to notice, and SQLite plans without statistics until it is told to gather them.
-IMPORTED_TABLES = ("application", "case_event", "deadline", "party_index", "referral")
+IMPORTED_TABLES = (
+    "application",
+    "case_event",
+    "deadline",
+    "party_index",
+    "referral",
+    "respondent_tally",
+)
 
 
 def analyze_imported(engine: Engine) -> None:

@@ -138,11 +138,19 @@ class PartyIndex(SQLModel, table=True):
     """Blind indexes of the parties' ID numbers: match across cases without decrypting."""
 
     __tablename__ = "party_index"
-    __table_args__ = (Index("ix_party_index_role_value", "role", "value"),)
+    __table_args__ = (
+        # the mass-dispute alert (hub.store.alerts_queries): a window's respondents, and
+        # the window's cases of a few respondents, each one range of one index
+        Index("ix_party_index_role_received", "role", "received_at", "value", "application_no"),
+        Index(
+            "ix_party_index_role_value_received", "role", "value", "received_at", "application_no"
+        ),
+    )
     id: int | None = Field(default=None, primary_key=True)
     application_no: str = Field(max_length=24, index=True)
     role: str = Field(max_length=12)  # applicant | respondent
     value: str = Field(max_length=64)
+    received_at: datetime = _ts()  # the case's, copied (migration 0180)
     created_at: datetime = _ts()
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from hub.store.types import UTCDateTime
@@ -237,3 +237,26 @@ class StatsDaily(SQLModel, table=True):
     failure: int = _count()
     withdrawn: int = _count()
     open: int = _count()
+
+
+class RespondentTally(SQLModel, table=True):
+    """Per respondent blind index: how many cases name it (at least: a case written twice
+    counts twice) and the latest `received_at` among them. Kept in the write path with
+    the party_index rows (hub.store.respondent_tally.write); migration 0180 fills it.
+
+    The mass-dispute alert reads the window's cases of only the respondents named more
+    than once and lately (hub.store.alerts_queries), not every respondent of the window.
+    """
+
+    __tablename__ = "respondent_tally"
+    __table_args__ = (
+        Index(
+            "ix_respondent_tally_repeated",
+            "last_received_at",
+            postgresql_where=text("cases >= 2"),
+            sqlite_where=text("cases >= 2"),
+        ),
+    )
+    value: str = Field(primary_key=True, max_length=64)
+    cases: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
+    last_received_at: datetime = Field(sa_column=Column(UTCDateTime(), nullable=False))

@@ -4,8 +4,9 @@ use cases run, then written at once.
 Instead of one INSERT per row, the steps hand rows to the buffer, which writes them with one
 executemany per table, gives each outbox row its id (taken from the database first, so that
 its `outbox_pending` row goes in the same round trip) and its destination's next feed
-number, adds the open-case counts to the institutions and the batch's cases to the
-statistics' rollup (hub.store.stats_rollup). Intake runs many applications in
+number, adds the open-case counts to the institutions, the batch's cases to the
+statistics' rollup (hub.store.stats_rollup) and its respondents to their tally
+(hub.store.respondent_tally). Intake runs many applications in
 one unit of work (group commit); a use case changing one case writes the same way.
 """
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from hub.store import stats_rollup
+from hub.store import respondent_tally, stats_rollup
 from hub.store.bulk import (
     Statement,
     bind_date,
@@ -107,6 +108,8 @@ class WriteBuffer:
         names = {_NAMES[m] for m, rows in self.rows.items() if rows}
         if self.rows.get(Application):
             names |= {"stats_rollup", "stats_daily"}
+        if self.rows.get(PartyIndex):
+            names.add("respondent_tally")
         if self.rows.get(OutboxMessage):
             names.add("party_sequence")
         if self.numbers:
@@ -202,6 +205,8 @@ class WriteBuffer:
             deltas: dict[stats_rollup.Key, int] = defaultdict(int)
             stats_rollup.add_rows(deltas, self.rows[Application])
             stats_rollup.write(conn, deltas)
+        if self.rows.get(PartyIndex):  # the batch's respondents, one upsert per index
+            respondent_tally.write(conn, self.rows[PartyIndex])
         self.rows.clear()
         self.assigned.clear()
         self.last_assigned.clear()

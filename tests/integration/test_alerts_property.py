@@ -1,6 +1,7 @@
 """`GET /v1/alerts` computed in the database answers what reading every case into Python
 answers (tests/support/alerts_oracle.py), on random data, on SQLite and PostgreSQL, for
-admin and units, before and after cases move; pages put together are the whole list."""
+admin and units, before and after cases move, with groups of one to three cases; pages put
+together are the whole list."""
 
 from __future__ import annotations
 
@@ -50,7 +51,7 @@ def _write(ctx: HubContext, drawn: list[Any], shift_h: int = 0) -> None:
     """The random cases and their parties' index written as intake writes them."""
     with ctx.db.transaction() as s:
         # raw DELETEs bypass the write path: the rollup is emptied with the cases
-        for t in ("party_index", "application", "stats_rollup", "stats_daily"):
+        for t in ("party_index", "respondent_tally", "application", "stats_rollup", "stats_daily"):
             s.connection().execute(text(f"DELETE FROM {t}"))
         for i, (hours, category, district, inst, respondents, applicant) in enumerate(drawn):
             no = f"T{i:05d}"
@@ -70,7 +71,13 @@ def _write(ctx: HubContext, drawn: list[Any], shift_h: int = 0) -> None:
                 emit(
                     s,
                     PartyIndex,
-                    {"application_no": no, "role": role, "value": value, "created_at": received},
+                    {
+                        "application_no": no,
+                        "role": role,
+                        "value": value,
+                        "received_at": received,
+                        "created_at": received,
+                    },
                 )
 
 
@@ -102,8 +109,15 @@ def _same(ctx: HubContext) -> None:
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(cases=st.lists(case_st, min_size=1, max_size=60), shift=st.integers(0, 24 * 8))
-def test_alerts_match_brute_force(hub: HubContext, cases: list[Any], shift: int) -> None:
+@given(
+    cases=st.lists(case_st, min_size=1, max_size=60),
+    shift=st.integers(0, 24 * 8),
+    mass_min=st.sampled_from([2, 2, 3, 1]),  # 1: every respondent, not only the repeated
+)
+def test_alerts_match_brute_force(
+    hub: HubContext, cases: list[Any], shift: int, mass_min: int
+) -> None:
+    hub.settings = replace(hub.settings, alerts=replace(hub.settings.alerts, mass_min=mass_min))
     _write(hub, cases)
     _same(hub)
     _write(hub, cases, shift_h=-shift)  # time moves on: cases fall out of the windows

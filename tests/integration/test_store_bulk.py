@@ -55,7 +55,13 @@ def _rows(tag: str) -> dict[type[Any], dict[str, Any]]:
             "institution_id": "pm-2",
             "dispatched_at": None,  # present but empty; `version` and the flag left out
         },
-        PartyIndex: {"application_no": no, "role": "applicant", "value": "v", "created_at": AT},
+        PartyIndex: {
+            "application_no": no,
+            "role": "applicant",
+            "value": "v",
+            "received_at": AT,
+            "created_at": AT,
+        },
         CaseEvent: {
             "application_no": no,
             "event_id": f"e-{tag}",
