@@ -42,6 +42,7 @@ from hub.domain.calendar import (
     deadlines_for_dispatch,
     working_hours_between,
 )
+from hub.domain.calendar import Deadline as Clock
 from hub.domain.case import Case
 from hub.domain.errors import InvalidApplicationNumber, InvalidTransition, NotAllowed
 from hub.domain.numbering import ApplicationNumber, business_day, parse_application_number
@@ -178,6 +179,7 @@ class CaseImporter:
         self.checked = 0
         self._registry: dict[str, imports.Registered] = {}
         self._referral_days = ctx.settings.scheduler.referral_days
+        self._dues: dict[date, list[Clock]] = {}
 
     # ------------------------------------------------------------------ the whole run
 
@@ -496,6 +498,7 @@ class CaseImporter:
                     days[key] = (kept, count + 1)
             imports.take_day_numbers(session, days)
             working_calendar.sync(session)
+            self._dues.clear()  # a batch's calendar: each day's clocks computed once
             held: dict[str, int] = {}
             for plan in fresh:
                 no = self._write_case(session, plan, now)
@@ -679,7 +682,13 @@ class CaseImporter:
 
     def _deadlines(self, session: Session, plan: Plan, no: str, now: datetime) -> None:
         """The dispatch clocks counted from `received_at`, marked from the events."""
-        for due in deadlines_for_dispatch(plan.received_at, self.ctx.settings.decide_days):
+        day = business_day(plan.received_at)  # the clocks depend on the day alone
+        dues = self._dues.get(day)
+        if dues is None:
+            dues = self._dues[day] = deadlines_for_dispatch(
+                plan.received_at, self.ctx.settings.decide_days
+            )
+        for due in dues:
             emit(
                 session,
                 Deadline,

@@ -28,6 +28,13 @@ _TAKE_AFTER_KEPT = (
     "(CASE WHEN day_sequence.last > {p} THEN day_sequence.last ELSE {p} END) + {p} "
     "RETURNING last"
 )
+# The same for days without kept numbers (PostgreSQL), all of a batch's days at once.
+_TAKE_BLOCKS_PG = (
+    "INSERT INTO day_sequence (region, day, last) "
+    "SELECT * FROM unnest(%s::text[], %s::date[], %s::int[]) "
+    "ON CONFLICT (region, day) DO UPDATE SET last = day_sequence.last + excluded.last "
+    "RETURNING region, day, last"
+)
 _ADD_OPEN = "UPDATE institution SET open_cases = open_cases + {p} WHERE id = {p}"
 
 
@@ -73,6 +80,18 @@ def take_day_numbers(session: Session, days: dict[tuple[str, date], tuple[int, i
     conn = session.connection()
     p = placeholder(conn.dialect)
     keys = sorted(days)
+    buffer = of(session).buffer
+    if conn.dialect.name == "postgresql" and not any(kept for kept, _ in days.values()):
+        # No kept numbers (the usual file): every day's block in one statement, in the
+        # same key order.
+        rows = conn.exec_driver_sql(
+            _TAKE_BLOCKS_PG,
+            ([r for r, _ in keys], [d for _, d in keys], [days[k][1] for k in keys]),
+        ).all()
+        taken = {(region, day): last for region, day, last in rows}
+        for key in keys:
+            hold_day_block(buffer, key[0], key[1], days[key][1], [(taken[key],)])
+        return
     statements = [
         Statement(
             _TAKE_AFTER_KEPT.format(p=p),
@@ -82,7 +101,6 @@ def take_day_numbers(session: Session, days: dict[tuple[str, date], tuple[int, i
         for region, day in keys
         for kept, count in [days[(region, day)]]
     ]
-    buffer = of(session).buffer
     for (region, day), rows in zip(keys, run_together(conn, statements), strict=True):
         hold_day_block(buffer, region, day, days[(region, day)][1], rows)
 
