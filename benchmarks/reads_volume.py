@@ -168,7 +168,8 @@ def bench(
             print(f"hub serve RSS before the reads: {_peak_rss_mb(server.pid):.0f} MB peak")
             try:
                 print(
-                    f"{'read':45} {'p50 ms':>9} {'p99 ms':>9} {'bytes':>9} {'peak MB':>8}  status"
+                    f"{'read':45} {'p50 ms':>9} {'p99 ms':>9} {'bytes':>9} {'peak MB':>8}"
+                    "  load  status"
                 )
                 for name, role, url in _reads(now):
                     if only and only not in name:
@@ -184,7 +185,8 @@ def bench(
                     # the serving process's peak RSS so far: which read raised it
                     print(
                         f"{name:45} {statistics.median(times):9.1f} {p99:9.1f} "
-                        f"{max(sizes):9,} {_peak_rss_mb(server.pid):8.0f}  {sorted(statuses)}",
+                        f"{max(sizes):9,} {_peak_rss_mb(server.pid):8.0f}  "
+                        f"{os.getloadavg()[0]:4.1f}  {sorted(statuses)}",
                         flush=True,
                     )
                 print(f"hub serve peak RSS: {_peak_rss_mb(server.pid):.0f} MB")

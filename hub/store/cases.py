@@ -3,7 +3,8 @@
 `load` selects the row with Core (no ORM object is built) and remembers, in the unit of
 work, the values as stored; `save` writes back what changed with one UPDATE guarded by
 `version` (a concurrent writer that got there first makes it a conflict) and moves the
-statistics' rollup from the old key to the new one in the same transaction.
+statistics' rollup (and the case's late count, hub.store.stats_late) from the old key to
+the new one in the same transaction.
 
 A step that changes a loaded case and forgets `save` would lose the change without a word:
 at commit the unit of work asks `unsaved` and refuses (`UnsavedCase`). Each loaded case is
@@ -30,7 +31,7 @@ from sqlalchemy import update as sa_update
 from sqlmodel import Session
 
 from hub.domain.case import FIELDS, Case
-from hub.store import stats_rollup
+from hub.store import stats_late, stats_rollup
 from hub.store.models import Application
 
 _A = Application.__table__  # type: ignore[attr-defined]
@@ -143,6 +144,8 @@ def save(session: Session, case: Case) -> None:
         deltas[before] -= 1
         deltas[after] += 1
         stats_rollup.write(conn, deltas)
+        if before[:4] != after[:4]:  # another day or group: its late count moves too
+            stats_late.moved(conn, case.no, before[:4], after[:4])
     _remember(session, case, {**new, "returned_by": list(case.returned_by)})
 
 

@@ -80,6 +80,15 @@ class Application(SQLModel, table=True):
         UniqueConstraint("submitted_by_party", "source_no", name="uq_application_source_no"),
         # an imported case: its source system and number there (INTERFACE 12, migration 0150)
         UniqueConstraint("source", "source_no", name="uq_application_import_source"),
+        # the cases not yet overdue, read by the statistics' overdue count (migration 0170)
+        Index(
+            "ix_application_late_since",
+            "late_since",
+            "received_at",
+            "institution_id",
+            "district",
+            "category",
+        ),
     )
     no: str = Field(primary_key=True, max_length=24)
     region: str = Field(max_length=6)
@@ -115,6 +124,9 @@ class Application(SQLModel, table=True):
     closed_at: datetime | None = _ts(nullable=True)
     updated_at: datetime = _ts(index=True)
     version: int = 1
+    #: overdue at `now` exactly when `late_since < now` (its deadlines', kept by their every
+    #: write: hub.store.stats_late; migration 0170); not a field of the case
+    late_since: datetime | None = _ts(nullable=True)
 
 
 class CaseEvent(SQLModel, table=True):

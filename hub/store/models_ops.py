@@ -237,6 +237,10 @@ class StatsDaily(SQLModel, table=True):
     failure: int = _count()
     withdrawn: int = _count()
     open: int = _count()
+    #: the cases with a `late_since` (hub.store.stats_late; migration 0170)
+    late: int = Field(
+        default=0, sa_column=Column(BigInteger, nullable=False, server_default=text("0"))
+    )
 
 
 class RespondentTally(SQLModel, table=True):

@@ -6,9 +6,11 @@ when a scope is given. Each query answers a few rows per group:
 
 - `counts`: the counters of every group summed from `stats_daily` (a row per day and value
   of one grouping), or from `stats_rollup` for a unit's cases by district or category (both
-  kept in the write path, hub.store.stats_rollup); overdue counted over the cases (an
-  EXISTS probe of the case's institution deadlines: met late, or open and past due at
-  `now`: time moves it without a write);
+  kept in the write path, hub.store.stats_rollup); overdue (an institution deadline met
+  late, or open and past due at `now`: time moves it without a write) as stats_daily's
+  count of cases with a `late_since` less the period's cases whose `late_since` is not yet
+  past (hub.store.stats_late), or, beside stats_rollup, an EXISTS probe of each case's
+  deadlines;
 - `hour_ranks`: the ranks the exact median and p90 of `accept_hours` need, in two passes:
   the values counted per group and whole hour, then ranked inside the few wanted hours;
 - `referrals`: kind x outcome counts;
@@ -44,7 +46,7 @@ from hub.domain.calendar import REFERRAL_DEADLINE, SHANGHAI
 from hub.domain.status import OPEN_STATUSES
 from hub.store.models import Application, Deadline, Institution, Referral
 from hub.store.models_ops import Complaint, StatsDaily, StatsRollup
-from hub.store.stats_rollup import COUNTERS
+from hub.store.stats_rollup import COUNTERS, LATE
 from hub.store.types import UTCDateTime
 
 NONE_KEY = "(none)"
@@ -98,16 +100,24 @@ def counts(
 ) -> list[Any]:
     """The counters of every group: sums of stats_daily (a row per received day and value of
     one grouping) where it answers, else of stats_rollup (a row per day and combination of
-    every key: a unit's cases by district or category), plus the overdue count of the
-    cases. Both are kept in the write path (hub.store.stats_rollup)."""
+    every key: a unit's cases by district or category). Both are kept in the write path
+    (hub.store.stats_rollup). Overdue: with stats_daily, its count of cases with a
+    `late_since` less the period's cases not yet late at `now` (hub.store.stats_late);
+    else counted over the cases."""
     conn = session.connection()
-    late = {str(k): int(v) for k, v in conn.execute(overdue(pop, now)).all()}
     daily = _daily_counts(pop, open_statuses)
-    stmt = daily if daily is not None else _rollup_counts(pop, open_statuses)
+    if daily is not None:
+        pending = {str(k): int(v) for k, v in conn.execute(not_yet_late(pop, now)).all()}
+        return [
+            {c: int(row._mapping[c]) for c in COUNTERS}
+            | {"key": row.key, "overdue": int(row.late) - pending.get(str(row.key), 0)}
+            for row in conn.execute(daily).all()
+        ]
+    late = {str(k): int(v) for k, v in conn.execute(overdue(pop, now)).all()}
     return [
         {c: int(row._mapping[c]) for c in COUNTERS}
         | {"key": row.key, "overdue": late.get(str(row.key), 0)}
-        for row in conn.execute(stmt).all()
+        for row in conn.execute(_rollup_counts(pop, open_statuses)).all()
     ]
 
 
@@ -137,7 +147,11 @@ def _daily_counts(pop: Population, open_statuses: Collection[str]) -> Any:
     if pop.scope is not None:
         conditions.append(d.value.in_(sorted(pop.scope) or [""]))
     return (
-        select(key.label("key"), *(func.sum(d[c]).label(c) for c in COUNTERS))
+        select(
+            key.label("key"),
+            *(func.sum(d[c]).label(c) for c in COUNTERS),
+            func.sum(d[LATE]).label("late"),
+        )
         .select_from(source)
         .where(*conditions)
         .group_by(key)
@@ -184,9 +198,20 @@ def _rollup_counts(pop: Population, open_statuses: Collection[str]) -> Any:
 _DAILY_OPEN = frozenset(str(s) for s in OPEN_STATUSES)
 
 
+def not_yet_late(pop: Population, now: datetime) -> Any:
+    """The period's cases with a `late_since` not yet past at `now` (their clocks still run:
+    counted in stats_daily's `late`, not overdue yet), read through its index."""
+    return (
+        select(pop.key.label("key"), func.count())
+        .select_from(pop.source())
+        .where(pop.where(), _A.c.late_since >= bindparam("p_now", now, type_=UTCDateTime()))
+        .group_by(pop.key)
+    )
+
+
 def overdue(pop: Population, now: datetime) -> Any:
-    """Cases with an institution deadline met late, or open and past due at `now`: still
-    counted over the period's cases (time moves it without a write)."""
+    """Cases with an institution deadline met late, or open and past due at `now`, counted
+    over the period's cases (where stats_daily cannot answer: `counts`)."""
     late = exists().where(
         _D.c.application_no == _A.c.no,
         _D.c.kind != REFERRAL_DEADLINE,

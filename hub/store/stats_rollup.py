@@ -68,6 +68,11 @@ _DAILY = StatsDaily.__table__  # type: ignore[attr-defined]
 #: stats_daily's groupings (`grp`) and the counters it keeps per day and value.
 GROUPS = ("institution", "district", "category", "cat_district")
 COUNTERS = ("received", "online", "accepted", "rejected", "success", "failure", "withdrawn", "open")
+#: stats_daily's count of cases with a `late_since` (migration 0170, hub.store.stats_late):
+#: not a function of stats_rollup's key, so kept beside COUNTERS, from its own deltas.
+LATE = "late"
+#: (Shanghai day received, institution, district, category): what a late count is kept by.
+LateKey = tuple[date, str, str, str]
 _OPEN = frozenset(str(s) for s in OPEN_STATUSES)
 
 
@@ -91,23 +96,28 @@ def add_rows(deltas: dict[Key, int], rows: Iterable[Mapping[str, Any]]) -> None:
         deltas[key_of(row)] += 1
 
 
-def write(conn: Connection, deltas: Mapping[Key, int]) -> None:
-    """One upsert per touched key, in key order (concurrent batches lock alike). On
-    PostgreSQL each table's upsert is one statement over arrays (`unnest`), not one
-    execution per key: an import batch touches about five keys a case."""
+def write(
+    conn: Connection, deltas: Mapping[Key, int], late: Mapping[LateKey, int] | None = None
+) -> None:
+    """One upsert per touched key, in key order (concurrent batches lock alike); `late`:
+    cases that got (+1) or lost (-1) a `late_since` (hub.store.stats_late). On PostgreSQL
+    each table's upsert is one statement over arrays (`unnest`), not one execution per
+    key: an import batch touches about five keys a case."""
     touched = sorted((k, n) for k, n in deltas.items() if n)
-    if not touched:
+    daily = daily_deltas(deltas, late)
+    if not touched and not daily:
         return
-    daily = daily_deltas(deltas)
     if conn.dialect.name == "postgresql":
-        keys = [list(column) for column in zip(*(k for k, _ in touched), strict=True)]
-        conn.exec_driver_sql(_ROLLUP_PG, (*keys, [n for _, n in touched]))
+        if touched:
+            keys = [list(column) for column in zip(*(k for k, _ in touched), strict=True)]
+            conn.exec_driver_sql(_ROLLUP_PG, (*keys, [n for _, n in touched]))
         if daily:
-            columns = ("day", "grp", "value", *COUNTERS)
+            columns = ("day", "grp", "value", *COUNTERS, LATE)
             conn.exec_driver_sql(_DAILY_PG, tuple([r[c] for r in daily] for c in columns))
         return
     rollup, per_day = _upserts(conn.dialect.name)
-    conn.execute(rollup, [dict(zip(KEY_NAMES, k, strict=True), n=n) for k, n in touched])
+    if touched:
+        conn.execute(rollup, [dict(zip(KEY_NAMES, k, strict=True), n=n) for k, n in touched])
     if daily:
         conn.execute(per_day, daily)
 
@@ -119,11 +129,11 @@ _ROLLUP_PG = (
     "DO UPDATE SET n = stats_rollup.n + excluded.n"
 )
 _DAILY_PG = (
-    f"INSERT INTO stats_daily (day, grp, value, {', '.join(COUNTERS)}) SELECT * FROM unnest("
-    "%s::date[], %s::text[], %s::text[], "
-    + ", ".join("%s::bigint[]" for _ in COUNTERS)
+    f"INSERT INTO stats_daily (day, grp, value, {', '.join((*COUNTERS, LATE))}) "
+    "SELECT * FROM unnest(%s::date[], %s::text[], %s::text[], "
+    + ", ".join("%s::bigint[]" for _ in (*COUNTERS, LATE))
     + ") ON CONFLICT (day, grp, value) DO UPDATE SET "
-    + ", ".join(f"{c} = stats_daily.{c} + excluded.{c}" for c in COUNTERS)
+    + ", ".join(f"{c} = stats_daily.{c} + excluded.{c}" for c in (*COUNTERS, LATE))
 )
 
 
@@ -139,7 +149,7 @@ def _upserts(dialect: str) -> tuple[Any, Any]:
     per_day = insert(_DAILY)
     per_day = per_day.on_conflict_do_update(
         index_elements=["day", "grp", "value"],
-        set_={c: _DAILY.c[c] + per_day.excluded[c] for c in COUNTERS},
+        set_={c: _DAILY.c[c] + per_day.excluded[c] for c in (*COUNTERS, LATE)},
     )
     return rollup, per_day
 
@@ -159,16 +169,21 @@ def _counters(key: Key, n: int) -> tuple[int, ...]:
     )
 
 
-def daily_deltas(deltas: Mapping[Key, int]) -> list[dict[str, Any]]:
-    """The deltas projected on stats_daily's rows (day, grp, value), in row order; rows
-    whose counters all cancel out (a case moved within one group) are left out. (Runs
-    for every intake batch: plain lists, no dict per counter.)"""
+def daily_deltas(
+    deltas: Mapping[Key, int], late: Mapping[LateKey, int] | None = None
+) -> list[dict[str, Any]]:
+    """The deltas projected on stats_daily's rows (day, grp, value), in row order, the
+    late deltas as the last counter (LATE); rows whose counters all cancel out (a case
+    moved within one group) are left out. (Runs for every intake batch: plain lists, no
+    dict per counter.)"""
     rows: dict[tuple[date, str, str], list[int]] = {}
-    for key, n in deltas.items():
-        if not n:
-            continue
-        day, inst, district, category = key[:4]
-        add = _counters(key, n)
+    no_late = (0,)
+    items: list[tuple[LateKey, tuple[int, ...]]] = [
+        (key[:4], _counters(key, n) + no_late) for key, n in deltas.items() if n
+    ]
+    if late:
+        items += [(key, (0,) * len(COUNTERS) + (n,)) for key, n in late.items() if n]
+    for (day, inst, district, category), add in items:
         for row_key in (
             (day, "institution", inst),
             (day, "district", district),
@@ -181,8 +196,9 @@ def daily_deltas(deltas: Mapping[Key, int]) -> list[dict[str, Any]]:
             else:
                 for i, v in enumerate(add):
                     row[i] += v
+    names = (*COUNTERS, LATE)
     return [
-        {"day": day, "grp": grp, "value": value, **dict(zip(COUNTERS, counters, strict=True))}
+        {"day": day, "grp": grp, "value": value, **dict(zip(names, counters, strict=True))}
         for (day, grp, value), counters in sorted(rows.items())
         if any(counters)
     ]
@@ -238,7 +254,9 @@ __all__ = [
     "COUNTERS",
     "GROUPS",
     "KEY_NAMES",
+    "LATE",
     "NONE_KEY",
+    "LateKey",
     "add_rows",
     "daily_deltas",
     "daily_fill_sql",

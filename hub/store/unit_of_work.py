@@ -34,7 +34,9 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import Connection, Engine, event
 from sqlmodel import Session
 
-from hub.store import cases
+from hub.domain.calendar import REFERRAL_DEADLINE
+from hub.store import cases, stats_late
+from hub.store.models import Deadline
 from hub.store.writes import Mark, WriteBuffer
 
 #: The unit of work that owns each connection a write transaction holds.
@@ -124,6 +126,19 @@ def _at_commit(session: Session) -> None:
     if changed:
         raise cases.UnsavedCase(changed)
     session.write_buffer()
+
+
+@event.listens_for(UnitOfWork, "after_flush")
+def _deadlines_flushed(session: Session, _context: Any) -> None:
+    """Deadlines written as ORM objects (added, met, counted again, deleted): their cases'
+    `late_since` and late counts follow in the same transaction (hub.store.stats_late)."""
+    nos = {
+        o.application_no
+        for o in (*session.new, *session.dirty, *session.deleted)
+        if isinstance(o, Deadline) and o.kind != REFERRAL_DEADLINE
+    }
+    if nos:
+        stats_late.refresh(session.connection(), nos)
 
 
 def watch(engine: Engine) -> None:

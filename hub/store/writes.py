@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlmodel import Session
 
-from hub.store import respondent_tally, stats_rollup
+from hub.store import respondent_tally, stats_late, stats_rollup
 from hub.store.bulk import (
     Statement,
     bind_date,
@@ -110,6 +110,8 @@ class WriteBuffer:
             names |= {"stats_rollup", "stats_daily"}
         if self.rows.get(PartyIndex):
             names.add("respondent_tally")
+        if self.rows.get(Deadline):  # the cases' late_since and counts (stats_late)
+            names |= {"application", "stats_daily"}
         if self.rows.get(OutboxMessage):
             names.add("party_sequence")
         if self.numbers:
@@ -200,13 +202,19 @@ class WriteBuffer:
                 first = int(top) - len(rows) + 1
                 for offset, row in enumerate(rows):
                     row["party_seq"] = first + offset
+        # the new cases' late_since from their deadlines (hub.store.stats_late)
+        late, stored = stats_late.of_rows(
+            self.rows.get(Application, []), self.rows.get(Deadline, [])
+        )
         write_rows(conn, [(model, self.rows[model]) for model in _TABLES if self.rows.get(model)])
         if self.rows.get(Application):  # the batch's cases, one upsert per rollup key
             deltas: dict[stats_rollup.Key, int] = defaultdict(int)
             stats_rollup.add_rows(deltas, self.rows[Application])
-            stats_rollup.write(conn, deltas)
+            stats_rollup.write(conn, deltas, late)
         if self.rows.get(PartyIndex):  # the batch's respondents, one upsert per index
             respondent_tally.write(conn, self.rows[PartyIndex])
+        if stored:  # deadlines of cases stored before
+            stats_late.refresh(conn, stored)
         self.rows.clear()
         self.assigned.clear()
         self.last_assigned.clear()

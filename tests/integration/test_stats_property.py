@@ -1,7 +1,8 @@
 """`GET /v1/stats` computed in the database answers what counting every case one by one in
 Python answers (tests/support/stats_oracle.py), on random data, on SQLite and PostgreSQL,
 every grouping, admin and a unit, before and after cases change state (a case moved to another
-institution and district, a clock added after counting), and as clocks run out."""
+institution and district, a clock added after counting), as clocks run out, and after clocks
+are met late (still overdue) or in time."""
 
 from __future__ import annotations
 
@@ -14,18 +15,18 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import bindparam, text
+from sqlalchemy import text
 
 from hub.clock import FakeClock
 from hub.domain.calendar import REFERRAL_DEADLINE, working_hours_between
 from hub.domain.case import Case
 from hub.ops import stats
+from hub.services.casework import close_deadlines
 from hub.services.context import HubContext
 from hub.services.principal import Principal, Role
 from hub.store import cases
 from hub.store.models import Application, Deadline, Referral
 from hub.store.models_ops import Complaint
-from hub.store.types import UTCDateTime
 from hub.store.unit_of_work import UnitOfWork, emit
 from tests.integration.conftest import Tokens, hub_on
 from tests.support import stats_oracle
@@ -235,12 +236,28 @@ def _change(ctx: HubContext, nos: list[str], flips: list[int]) -> None:
             _step(s, nos[k % len(nos)], shifted)
         for k in flips:
             case = _step(s, nos[k % len(nos)], moved_on)
-            # the column's type binds the time as the hub stores it (SQLite compares text)
-            s.connection().execute(
-                text(
-                    "UPDATE deadline SET met_at = :t WHERE application_no = :n AND met_at IS NULL"
-                ).bindparams(bindparam("t", type_=UTCDateTime())),
-                {"t": later, "n": case.no},
+            close_deadlines(s, case.no, later)  # as the services meet them (ORM objects)
+
+
+def _met_late(ctx: HubContext, nos: list[str], flips: list[int]) -> None:
+    """After the clock ran on: the open clocks of some cases met now (late, for those past
+    due: they stay overdue with their clock met), one of them through the write buffer (a
+    new clock, met on time, for a stored case)."""
+    now = ctx.clock.now()
+    with ctx.db.transaction() as s:
+        for k in flips[::2]:
+            close_deadlines(s, nos[k % len(nos)], now)
+        for k in flips[1:2]:
+            emit(
+                s,
+                Deadline,
+                {
+                    "application_no": nos[k % len(nos)],
+                    "kind": "acknowledge_by",
+                    "institution_id": "pm-b",
+                    "due_at": now + HOUR,
+                    "met_at": now,
+                },
             )
 
 
@@ -284,5 +301,10 @@ def test_stats_match_brute_force(
     _change(hub, nos, flips)
     _same(hub, queries)
     # Clocks still running go overdue as time passes, with no write to count it.
+    clock.advance(hours_later * HOUR)
+    _same(hub, queries)
+    # Late clocks met: still overdue; clocks met in time: no longer counted as running.
+    _met_late(hub, nos, flips)
+    _same(hub, queries)
     clock.advance(hours_later * HOUR)
     _same(hub, queries)

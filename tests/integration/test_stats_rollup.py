@@ -13,11 +13,12 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from hub.store import cases
+from hub.services.casework import close_deadlines
+from hub.store import cases, stats_late
 from hub.store.db import Database
-from hub.store.models import Application
+from hub.store.models import Application, Deadline
 from hub.store.models_ops import StatsDaily, StatsRollup
-from hub.store.stats_rollup import COLUMNS, COUNTERS, KEY_NAMES, daily_deltas, key_of
+from hub.store.stats_rollup import COLUMNS, COUNTERS, KEY_NAMES, LATE, daily_deltas, key_of
 from hub.store.unit_of_work import emit, of
 
 AT = datetime(2026, 11, 23, 15, 30, tzinfo=UTC)
@@ -49,19 +50,28 @@ def _row(i: int, **over: Any) -> dict[str, Any]:
 def _agrees(db: Database) -> None:
     app, rollup = Application.__table__, StatsRollup.__table__  # type: ignore[attr-defined]
     with db.engine.connect() as conn:
-        cases = conn.execute(select(*(app.c[c] for c in COLUMNS))).all()
+        cases = conn.execute(select(*(app.c[c] for c in COLUMNS), app.c.no, app.c.late_since)).all()
         rows = conn.execute(select(rollup)).all()
         daily = conn.execute(select(StatsDaily.__table__)).all()  # type: ignore[attr-defined]
+        clocks = conn.execute(select(Deadline.__table__)).all()  # type: ignore[attr-defined]
     want = Counter(key_of(c._mapping) for c in cases)
     got = {tuple(r._mapping[k] for k in KEY_NAMES): r.n for r in rows if r.n}
     assert got == dict(want)
+    # each case's late_since is what its deadlines give, counted per day and group
+    of_case: dict[str, list[Any]] = {}
+    for d in clocks:
+        of_case.setdefault(d.application_no, []).append(d._mapping)
+    since = {c.no: stats_late.of_deadlines(of_case.get(c.no, [])) for c in cases}
+    assert {c.no: c.late_since for c in cases} == since
+    late = Counter(stats_late.late_key(c._mapping) for c in cases if since[c.no] is not None)
     # stats_daily: the same cases summed per day and one grouping, counters as columns
-    want_daily = {(d["day"], d["grp"], d["value"]): d for d in daily_deltas(want)}
+    want_daily = {(d["day"], d["grp"], d["value"]): d for d in daily_deltas(want, late)}
+    names = (*COUNTERS, LATE)
     got_daily = {
         (r.day, r.grp, r.value): {"day": r.day, "grp": r.grp, "value": r.value}
-        | {c: r._mapping[c] for c in COUNTERS}
+        | {c: r._mapping[c] for c in names}
         for r in daily
-        if any(r._mapping[c] for c in COUNTERS)
+        if any(r._mapping[c] for c in names)
     }
     assert got_daily == want_daily
 
@@ -96,6 +106,57 @@ def test_the_rollup_follows_every_write_path(db: Database) -> None:
         same.awaiting_unit, same.version = "sfj", same.version + 1
         cases.save(s, same)
     _agrees(db)
+
+
+def _clock(no: str, due: datetime, met: datetime | None = None, kind: str = "decide_by") -> Any:
+    return {"application_no": no, "kind": kind, "due_at": due, "met_at": met}
+
+
+def test_late_since_follows_every_deadline_write(db: Database) -> None:
+    """Each case's `late_since` (and stats_daily's late count) follows its deadlines: new
+    with the case (the buffer), added to a stored case (the buffer, an ORM object), met in
+    time, met late, counted again, a referral's (not counted), the case moved to another
+    day and group (cases.save)."""
+    with db.transaction() as s:
+        for i in range(1, 5):
+            emit(s, Application, _row(i))
+        emit(s, Deadline, _clock("R00001", AT + timedelta(days=2)))
+        emit(s, Deadline, _clock("R00001", AT + timedelta(days=1)))
+        emit(s, Deadline, _clock("R00002", AT, AT + timedelta(hours=1)))  # met late
+        emit(s, Deadline, _clock("R00003", AT, AT - timedelta(hours=1)))  # met in time
+        emit(s, Deadline, _clock("R00004", AT, kind="referral_answer_by"))
+    _agrees(db)
+    with db.transaction() as s:  # a stored case's new clock, through the buffer
+        emit(s, Deadline, _clock("R00003", AT + timedelta(days=5)))
+    _agrees(db)
+    with db.transaction() as s:  # an ORM clock; another counted again (ORM)
+        s.add(Deadline(**_clock("R00004", AT + timedelta(days=3))))
+        first = s.scalars(
+            select(Deadline).where(
+                Deadline.application_no == "R00001",  # type: ignore[arg-type]
+                Deadline.due_at == AT + timedelta(days=1),  # type: ignore[arg-type]
+            )
+        ).one()
+        first.due_at = AT + timedelta(days=4)
+        s.add(first)
+    _agrees(db)
+    with db.transaction() as s:  # met: R00001 in time (no longer late), R00003 late
+        close_deadlines(s, "R00001", AT)
+        close_deadlines(s, "R00003", AT + timedelta(days=6))
+        case = cases.load(s, "R00003", for_update=True)  # moved: its late count moves
+        assert case is not None
+        case.institution_id, case.received_at = "cm-x", AT - timedelta(days=2)
+        case.version += 1
+        cases.save(s, case)
+    _agrees(db)
+    with db.read() as s:
+        got = {c.no: c.late_since for c in s.scalars(select(Application))}
+    assert got == {
+        "R00001": None,
+        "R00002": stats_late.EPOCH,
+        "R00003": stats_late.EPOCH,
+        "R00004": AT + timedelta(days=3),
+    }
 
 
 def test_a_case_written_as_an_orm_object_is_refused(db: Database) -> None:
