@@ -8,7 +8,8 @@ case, some of them late, marked reminded, overdue and escalated as a running sch
 would have), the parties' blind indexes as intake writes them (`party_index`: one
 applicant and one respondent per case; one case in four against one of 500 repeated
 respondents, so that mass-dispute alerts exist) and their tally (hub.store.respondent_tally),
-then the statistics' rollups (stats_rollup, then stats_daily from it: hub.store.stats_rollup).
+then the statistics' rollups (stats_rollup, then stats_daily from it: hub.store.stats_rollup;
+the cases' late_since and stats_daily's late count: hub.store.stats_late).
 The rows go in in order of receipt, as a live hub writes them (a 30-day period is then a
 twelfth of the table's pages, not a scatter over all of them). No events, referrals or
 audit: figures from it are "seeded by SQL, not imported".
@@ -25,7 +26,7 @@ from typing import Any
 
 from cases_file import CATEGORIES, DISTRICTS, _registry
 
-from hub.store import respondent_tally
+from hub.store import respondent_tally, stats_late
 from hub.store.stats_rollup import daily_fill_sql, fill_sql
 
 _CASES = """
@@ -174,6 +175,8 @@ def _seed_postgresql(url: str, params: dict[str, Any]) -> None:
         conn.execute("DELETE FROM stats_daily")
         conn.execute(fill_sql("postgresql"))
         conn.execute(daily_fill_sql())
+        conn.execute(stats_late.fill_sql("postgresql"))
+        conn.execute(stats_late.daily_fill_sql("postgresql"))
         conn.commit()
         conn.autocommit = True
         conn.execute("VACUUM ANALYZE")
@@ -199,6 +202,8 @@ def _seed_sqlite(path: str, params: dict[str, Any]) -> None:
         conn.execute("DELETE FROM stats_daily")
         conn.execute(fill_sql("sqlite"))
         conn.execute(daily_fill_sql())
+        conn.execute(stats_late.fill_sql("sqlite"))
+        conn.execute(stats_late.daily_fill_sql("sqlite"))
         conn.commit()
         conn.execute("ANALYZE")
     finally:
