@@ -10,7 +10,7 @@ yet past, read through the new index. Filled here from the deadlines; the statem
 frozen here (not imported from live code).
 
 Revision ID: 0170
-Revises: 0160
+Revises: 0180
 Create Date: 2026-12-03 12:40:00
 """
 
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0170"
-down_revision = "0160"
+down_revision = "0180"
 branch_labels = None
 depends_on = None
 
