@@ -30,7 +30,7 @@ async def on_http_problem(request: Request, exc: Exception) -> Response:
 
 async def on_service_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, ServiceError)
-    errors = exc.errors if isinstance(exc, Invalid) else ()
+    errors = exc.errors if isinstance(exc, Invalid | Conflict) else ()
     current = exc.current_status if isinstance(exc, Conflict) else None
     response = problem(
         exc.status, exc.detail, request=request, errors=errors, current_status=current

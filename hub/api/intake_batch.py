@@ -11,6 +11,9 @@ rows are forgotten; should the unit of work have written some already, the batch
 is run again as below, where the refusal rolls its own transaction back); if the batch as
 a whole fails (a racing Idempotency-Key, a lost connection), every application in it is run
 again on its own, so none is lost and none is written twice.
+
+Twins in one batch (the same caller, Idempotency-Key or `source_no`, and body) are run once:
+each twin gets its first's answer (rerun one by one, a twin replays what its first stored).
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from hub.domain.numbering import business_day
 from hub.logsafety import get_logger
 from hub.services import intake
 from hub.services.context import HubContext
-from hub.services.errors import Invalid, ServiceError, Violation
+from hub.services.errors import Conflict, Invalid, ServiceError, Violation
 from hub.services.idempotency import Answer, remember, replay
 from hub.services.principal import Principal
 from hub.services.routing import prefetch_for_batch
@@ -117,21 +120,38 @@ class IntakeBatcher:
                     _settle(item.future, RuntimeError("intake failed"))
 
     def run_batch(self, batch: list[Submission]) -> None:
+        # Twins (the same caller, key and body, e.g. a portal resending while the first is
+        # in flight) are not run: each is answered with its first's answer. Run twice in one
+        # unit of work, the second would not see the first's idempotency record (its rows
+        # are still buffered) and would answer a repeat of `source_no` (200, no query code).
+        firsts: dict[tuple[str, str, str], int] = {}
+        twin_of: list[int] = []  # for each item, the index of the item that answers it
+        unique: list[Submission] = []
+        for index, item in enumerate(batch):
+            twin = (item.principal.key, item.key, item.digest) if item.key else None
+            if twin is not None and twin in firsts:
+                twin_of.append(firsts[twin])
+                continue
+            if twin is not None:
+                firsts[twin] = index
+            twin_of.append(index)
+            unique.append(item)
         try:
-            outcomes = self._in_one_transaction(batch)
+            ran = self._in_one_transaction(unique)
         except Exception as exc:  # the batch as a whole failed: each one on its own
             log.warning(
                 "intake batch of %d failed (%s); retrying one by one",
                 len(batch),
                 type(exc).__name__,
             )
-            for item in batch:
+            for item in batch:  # a twin alone replays what its first stored
                 self._alone(item)
             return
         self.batches += 1
-        self.applications += len(batch)
-        for item, outcome in zip(batch, outcomes, strict=True):
-            _settle(item.future, outcome)
+        self.applications += len(unique)
+        by_index = dict(zip((i for i, t in enumerate(twin_of) if t == i), ran, strict=True))
+        for item, first in zip(batch, twin_of, strict=True):
+            _settle(item.future, by_index[first])
 
     def _in_one_transaction(self, batch: list[Submission]) -> list[Answer | ServiceError]:
         outcomes: list[Answer | ServiceError] = []
@@ -204,7 +224,12 @@ class IntakeBatcher:
         if unstorable:  # refused here, alone: it would fail the batch's flush (and its rerun)
             raise Invalid([Violation(pointer, message) for pointer, message in unstorable])
         if item.key:
-            prior = replay(session, self.ctx.vault, item.principal, item.key, item.digest)
+            try:
+                prior = replay(session, self.ctx.vault, item.principal, item.key, item.digest)
+            except Conflict:
+                if item.key != intake.source_no_key(item.body):
+                    raise
+                prior = None  # no Idempotency-Key: intake's 409 names the portal's number
             if prior is not None:
                 return prior
         result = intake.submit(self.ctx, session, item.principal, item.body)

@@ -74,7 +74,7 @@ async def submit(request: Request) -> Response:
     key = idempotency_key(request)
     digest = request_hash(request.method, request.url.path, raw)
     if key is None and body.get("source_no"):  # the portal's own number is its key
-        key, digest = f"source_no:{body['source_no']}", intake.body_digest(body)
+        key, digest = intake.source_no_key(body), intake.body_digest(body)
     batcher: IntakeBatcher = request.app.state.intake
     # json_body refused text that cannot be stored; with_district adds only a code
     future = batcher.submit(principal, body, key, digest, storable=True)

@@ -57,12 +57,13 @@ from hub.domain.status import (
 )
 from hub.services import calendar as working_calendar
 from hub.services import records
+from hub.services.access import may_view
 from hub.services.casework import record_audit
 from hub.services.context import HubContext
 from hub.services.intake import body_digest, new_query_code, query_code_digest
 from hub.services.lifecycle import wrong_state
 from hub.services.principal import Principal, Role
-from hub.store import imports
+from hub.store import cases, imports
 from hub.store.models import Application, Deadline, PartyIndex, Referral
 from hub.store.sequences import next_day_sequence
 from hub.store.unit_of_work import emit
@@ -558,13 +559,7 @@ class CaseImporter:
                             plan.line,
                             "invalid",
                             plan.source_no,
-                            errors=[
-                                LineError(
-                                    "/source_no",
-                                    f"已导入为 {no}，内容不同 / already imported as {no} with "
-                                    "other content",
-                                )
-                            ],
+                            errors=[self._taken(session, no, plan.body["source"])],
                         )
                     )
                 continue
@@ -583,6 +578,23 @@ class CaseImporter:
                 taken.add(str(plan.kept))
             fresh.append(plan)
         return fresh
+
+    def _taken(self, session: Session, no: str, source: str) -> LineError:
+        """`(source, source_no)` is case `no` with other content: named only to an importer
+        who may see that case. The key is per source, not per importing party (INTERFACE 12,
+        README "Import"): another institution's case of the same `source` is not named."""
+        case = cases.load(session, no)
+        if case is not None and may_view(self.ctx, session, self.principal, case):
+            return LineError(
+                "/source_no",
+                f"已导入为 {no}，内容不同 / already imported as {no} with other content",
+            )
+        return LineError(
+            "/source_no",
+            f"来源 {source} 的该 source_no 已被另一方导入，请为本机构的来源另起名称 / source_no "
+            f"already imported by another party under source {source}: give your own source "
+            "a name of its own",
+        )
 
     def _write_case(self, session: Session, plan: Plan, now: datetime) -> str:
         body = plan.body

@@ -41,9 +41,17 @@ class Conflict(ServiceError):
     title_zh = "状态冲突"
     title_en = "Conflict"
 
-    def __init__(self, detail: str = "", *, current_status: str | None = None) -> None:
+    def __init__(
+        self,
+        detail: str = "",
+        *,
+        current_status: str | None = None,
+        errors: list[Violation] | None = None,
+    ) -> None:
         super().__init__(detail)
         self.current_status = current_status
+        #: The field the conflict is about, when there is one (e.g. `/source_no`).
+        self.errors = errors or []
 
 
 @dataclass(frozen=True)

@@ -77,6 +77,12 @@ def body_digest(body: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def source_no_key(body: dict[str, Any]) -> str | None:
+    """The idempotency key a body's `source_no` stands for when no Idempotency-Key is sent."""
+    source_no = body.get("source_no")
+    return f"source_no:{source_no}" if source_no else None
+
+
 def earlier_submission(
     session: Session, principal: Principal, source_no: str
 ) -> Application | None:
@@ -94,10 +100,12 @@ def repeat_of(ctx: HubContext, session: Session, first: Application, digest: str
     another body is 409. The first answer itself (with the query code) is replayed while its
     idempotency record lasts; after that the case is answered without the code."""
     if first.source_hash != digest:
-        raise Conflict(
+        message = (
             f"门户编号 {first.source_no} 已用于办件 {first.no}，内容不同 / source_no "
-            f"{first.source_no} was used for {first.no} with another body",
-            current_status=first.status,
+            f"{first.source_no} was used for {first.no} with another body"
+        )
+        raise Conflict(
+            message, current_status=first.status, errors=[Violation("/source_no", message)]
         )
     return {
         "application_no": first.no,

@@ -339,3 +339,24 @@ def test_a_body_that_is_not_ndjson_is_refused_whole(api: Api, body: bytes) -> No
     first = 2 if body.startswith(b"\n") else 1
     assert [e["pointer"] for e in problem["errors"]] == [f"/line/{first}"]
     assert count_changes(api.ctx) == before
+
+
+def test_another_institutions_case_of_the_same_source_is_not_named(api: Api) -> None:
+    """Two institutions migrate from one old platform, each numbering its cases from 1
+    (outside review 2026-12-03). `(source, source_no)` is unique per source, not per
+    importing party (README "Import"): the second one's line is refused at /source_no
+    without the number of the case it may not see, and imports under a source of its own."""
+    assert _post(api, ndjson(import_line()), "institution", "pm-a").json()["imported"] == 1
+    [theirs] = [no for (no,) in _rows(api, "SELECT no FROM application")]
+    assert api.record(theirs, "institution", "cm-x").status_code == 404  # not cm-x's
+    line = import_line(institution="cm-x", events=[])
+    answer = _post(api, ndjson(line), "institution", "cm-x").json()
+    assert answer["invalid"] == 1 and theirs not in json.dumps(answer, ensure_ascii=False)
+    [error] = answer["refused"][0]["errors"]
+    assert error["pointer"] == "/source_no"
+    assert error["message"].index("来源") < error["message"].index(" / ")
+    # the importer who may see the case is told its number, as before
+    admin = _post(api, ndjson(import_line(facts="另一件事。")), "admin").json()
+    assert theirs in admin["refused"][0]["errors"][0]["message"]
+    own = _post(api, ndjson({**line, "source": "legacy-platform-cm-x"}), "institution", "cm-x")
+    assert own.json()["imported"] == 1, own.text

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlmodel import func, select
 
 from hub.api.intake_batch import IntakeBatcher, Submission
+from hub.services import intake
 from hub.services.errors import Conflict, Forbidden, Invalid
 from hub.services.idempotency import request_hash
 from hub.services.principal import Principal, Role
@@ -199,3 +201,43 @@ def test_a_batch_is_written_once_at_its_end(api: Api, monkeypatch: pytest.Monkey
     IntakeBatcher(api.ctx).run_batch(items)
     assert all(item.future.result().status == 201 for item in items)
     assert len([w for w in writes if w]) == 1, writes
+
+
+def test_twins_of_one_source_no_in_one_batch_both_get_the_first_answer(api: Api) -> None:
+    """A portal resending while the first is in flight (outside review 2026-12-03): the
+    twin was answered as a repeat (200, no query code) instead of the first answer."""
+    body = intake.with_district(application_body(source_no="SSB-20261203-0042"))
+    key, digest = intake.source_no_key(body), intake.body_digest(body)
+    items = [Submission(PORTAL, body, key, digest) for _ in range(3)]
+    before = count_rows(api.ctx)
+    IntakeBatcher(api.ctx).run_batch(items)
+    first, *twins = (item.future.result() for item in items)
+    assert first.status == 201
+    assert all((t.status, t.body) == (201, first.body) for t in twins)
+    assert json.loads(first.body)["query_code"]
+    assert count_rows(api.ctx)["application"] - before["application"] == 1
+
+
+def test_twins_of_one_key_in_a_failed_batch_still_get_the_first_answer(
+    api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The batch fails as a whole (a lost connection): run again one by one, the twin
+    replays what its first stored; one case, nothing lost."""
+    real = IntakeBatcher._in_one_transaction
+    calls: list[int] = []
+
+    def fails_once(self: IntakeBatcher, batch: list[Submission]) -> list[Any]:
+        calls.append(len(batch))
+        if len(calls) == 1:
+            raise RuntimeError("connection lost")
+        return real(self, batch)
+
+    monkeypatch.setattr(IntakeBatcher, "_in_one_transaction", fails_once)
+    body = application_body()
+    items = [Submission(PORTAL, body, "resent", _digest(body)) for _ in range(2)]
+    before = count_rows(api.ctx)
+    IntakeBatcher(api.ctx).run_batch(items)
+    first, twin = (item.future.result() for item in items)
+    assert calls == [1, 1, 1]  # the twin was not run in the batch: each then alone
+    assert (first.status, twin.status, twin.body) == (201, 201, first.body)
+    assert count_rows(api.ctx)["application"] - before["application"] == 1

@@ -88,3 +88,28 @@ def test_a_bad_source_no_is_named(api: Api) -> None:
         )
         assert r.status_code == 422 and r.json()["errors"][0]["pointer"] == "/source_no", bad
     assert count_rows(api.ctx) == before
+
+
+def test_another_body_under_the_same_source_no_is_named_without_idempotency_key(
+    api: Api,
+) -> None:
+    """No Idempotency-Key was sent (outside review 2026-12-03): the 409 names the portal's
+    number and the case it was used for, at /source_no, not "Idempotency-Key reused"."""
+    first = api.submit(application_body(source_no=SOURCE))
+    assert first.status_code == 201, first.text
+    before = count_rows(api.ctx)
+    r = api.submit(application_body(source_no=SOURCE, claims="另一项请求。"))
+    assert r.status_code == 409
+    problem = r.json()
+    detail, no = problem["detail"], first.json()["application_no"]
+    assert "Idempotency-Key" not in detail and "幂等键" not in detail
+    zh, sep, en = detail.partition(" / ")
+    assert sep and "门户编号" in zh and SOURCE in zh and no in zh
+    assert "source_no" in en and no in en
+    assert [e["pointer"] for e in problem["errors"]] == ["/source_no"]
+    assert count_rows(api.ctx) == before
+    # an explicit Idempotency-Key reused with another body is still that key's conflict
+    keyed = api.submit(application_body(), key="k-1")
+    assert keyed.status_code == 201
+    again = api.submit(application_body(category="neighbor"), key="k-1")
+    assert again.status_code == 409 and "Idempotency-Key" in again.json()["detail"]
