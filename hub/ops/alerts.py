@@ -102,7 +102,7 @@ def mass_groups(ctx: HubContext, session: Session, principal: Principal) -> list
         MassGroup(
             "mass-" + ctx.vault.index(value, purpose="alert")[:16], value, int(n), first, last
         )
-        for value, n, first, last, _ in queries.respondent_groups(
+        for value, n, first, last in queries.respondent_groups(
             session, since, now, ctx.settings.alerts.mass_min, _scope(ctx, session, principal)
         )
     ]

@@ -5,8 +5,8 @@ database: a read costs the same memory whatever the number of cases.
   `weeks` + 1 seven-day windows: whole days from stats_daily, the days a window boundary
   falls in counted over their cases (a CASE per window);
 - `respondent_groups`: per respondent blind index, the distinct cases received in the
-  window, their first and last `received_at`, and how many the caller's scope holds, for
-  the groups of at least `min_count`: from party_index alone (its rows carry their case's
+  window and their first and last `received_at`, for the groups of at least `min_count`
+  the caller's scope sees one case of: from party_index (its rows carry their case's
   `received_at`, migration 0180), of only the respondents respondent_tally says may make
   one;
 - `group_cases` and `applicants_of`: the details of the few groups a page shows.
@@ -123,29 +123,11 @@ def _day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=SHANGHAI)
 
 
-def _window_pairs(since: datetime, now: datetime, min_count: int) -> Any:
-    """Distinct (respondent index, case, received_at) of the window, of the respondents
-    that can make a group: with `min_count` >= 2, those the tally says were named by that
-    many cases, the latest received in the window (ix_respondent_tally_repeated), each then
-    one range of ix_party_index_role_value_received; else every respondent of the window,
-    one range of ix_party_index_role_received."""
-    window = and_(
-        _P.c.role == "respondent",
-        _P.c.received_at > _at("since", since),
-        _P.c.received_at <= _at("now", now),
-    )
-    if min_count >= 2:
-        candidates = select(_TALLY.c.value).where(
-            text(respondent_tally.REPEATED),
-            _TALLY.c.cases >= min_count,
-            _TALLY.c.last_received_at > _at("since", since),
-        )
-        window = and_(window, _P.c.value.in_(candidates))
-    return (
-        select(_P.c.value, _P.c.application_no, _P.c.received_at)
-        .distinct()
-        .where(window)
-        .subquery("pairs")
+def _in_window(p: Any, since: datetime, now: datetime) -> Any:
+    return and_(
+        p.c.role == "respondent",
+        p.c.received_at > _at("since", since),
+        p.c.received_at <= _at("now", now),
     )
 
 
@@ -156,36 +138,73 @@ def respondent_groups(
     min_count: int,
     scope: Collection[str] | None,
 ) -> list[Any]:
-    """(value, count, first, last, visible) for groups of at least `min_count` cases that
-    the scope sees at least one of.
+    """(value, count, first, last) for groups of at least `min_count` cases of which the
+    scope sees at least one: from party_index alone (its rows carry their case's
+    received_at), and the cases' institutions for a unit.
 
-    The groups come from party_index alone; for a unit, the cases of those groups only are
-    then looked up (by number) for their institution."""
-    pairs = _window_pairs(since, now, min_count)
-    groups = (
-        select(
-            pairs.c.value,
-            func.count().label("count"),
-            func.min(pairs.c.received_at).label("first"),
-            func.max(pairs.c.received_at).label("last"),
+    With `min_count` >= 2, only the respondents the tally says were named by that many
+    cases, the latest received in the window (ix_respondent_tally_repeated), are counted,
+    each over its own range of ix_party_index_role_value_received (count, first, last: no
+    sort of the window's rows); a unit's is kept if one of its cases is the scope's.
+    Else every respondent of the window is grouped (one range of
+    ix_party_index_role_received)."""
+    conn = session.connection()
+    inside = _A.c.institution_id.in_(sorted(scope or ()) or [""])
+    if min_count < 2:
+        p = _P.alias("p")
+        count = func.count(func.distinct(p.c.application_no))
+        stmt = (
+            select(
+                p.c.value,
+                count.label("count"),
+                func.min(p.c.received_at),
+                func.max(p.c.received_at),
+            )
+            .where(_in_window(p, since, now))
+            .group_by(p.c.value)
+            .having(count >= min_count)
         )
-        .group_by(pairs.c.value)
-        .having(func.count() >= min_count)
+        rows = list(conn.execute(stmt).all())
+        if scope is None:
+            return rows
+        shown = {
+            value
+            for (value,) in conn.execute(
+                select(p.c.value)
+                .distinct()
+                .select_from(p.join(_A, _A.c.no == p.c.application_no))
+                .where(_in_window(p, since, now), inside)
+            )
+        }
+        return [r for r in rows if r[0] in shown]
+    t = _TALLY
+
+    def of_respondent(p: Any) -> Any:
+        return and_(_in_window(p, since, now), p.c.value == t.c.value)
+
+    p = _P.alias("p")
+    cases = select(func.count(func.distinct(p.c.application_no))).where(of_respondent(p))
+    first = select(func.min(p.c.received_at)).where(of_respondent(p))
+    last = select(func.max(p.c.received_at)).where(of_respondent(p))
+    stmt = select(
+        t.c.value,
+        cases.scalar_subquery().label("count"),
+        first.scalar_subquery().label("first"),
+        last.scalar_subquery().label("last"),
+    ).where(
+        text(respondent_tally.REPEATED),
+        t.c.cases >= min_count,
+        t.c.last_received_at > _at("since", since),
     )
-    if scope is None:
-        return [(*row, row[1]) for row in session.connection().execute(groups).all()]
-    g = groups.subquery("groups")
-    inside = _A.c.institution_id.in_(sorted(scope) or [""])
-    visible = func.coalesce(func.sum(case((inside, 1), else_=0)), 0)
-    stmt = (
-        select(g.c.value, g.c.count, g.c.first, g.c.last, visible.label("visible"))
-        .select_from(
-            g.join(pairs, pairs.c.value == g.c.value).join(_A, _A.c.no == pairs.c.application_no)
+    if scope is not None:
+        q = _P.alias("q")
+        stmt = stmt.where(
+            select(q.c.id)
+            .select_from(q.join(_A, _A.c.no == q.c.application_no))
+            .where(of_respondent(q), inside)
+            .exists()
         )
-        .group_by(g.c.value, g.c.count, g.c.first, g.c.last)
-        .having(visible > 0)
-    )
-    return list(session.connection().execute(stmt).all())
+    return [r for r in conn.execute(stmt).all() if r[1] >= min_count]
 
 
 def group_cases(
