@@ -68,3 +68,18 @@ def test_early_warnings_name_nobody(api: Api) -> None:
     assert "同一被申请人多起申请" in page.text
     assert f"{len(nos)} 件" in page.text
     assert RESPONDENT_NAME not in page.text and APPLICANT_NAME not in page.text
+
+
+def test_surge_line_says_how_many_weeks_the_baseline_spans(api: Api) -> None:
+    """Outside review 2026-12-03: the line read "近 [0, 0, 0, 0, 0, 0, 0, 0] 周平均每 7 天
+    0 件", the list of weekly counts where the number of weeks belongs (both languages)."""
+    assert api.ctx.settings.alerts.surge_min <= 6
+    for _ in range(6):  # a week of one kind of dispute in one district, none before
+        api.submitted()
+    clerk = person(api, "sfj.surge", "unit", "sfj")
+    page = clerk.get("/web/console/alerts")
+    assert page.status_code == 200
+    assert "类案激增" in page.text and "近 7 天 6 件，近 8 周平均每 7 天 0 件" in page.text
+    english = clerk.get("/web/console/alerts", params={"lang": "en"})
+    assert "6 in the last 7 days against 0 a week over 8 weeks" in english.text
+    assert "[0, 0" not in page.text and "[0, 0" not in english.text
