@@ -63,7 +63,9 @@ class InboundConnector:
         if len(mid) > 200 or text.has_control(mid) or text.has_control(party):
             return self._refuse(d, 422, "message_id 或路由键无效 / invalid message_id or key")
         try:
-            body = jsonutil.loads(d.body)
+            body = text.loads_json(d.body)
+        except text.LongInteger as exc:  # valid JSON, but no field holds such a number
+            return self._refuse(d, 422, f"{exc.pointer}: {text.LONG_INTEGER_MESSAGE}")
         except (ValueError, RecursionError):  # RecursionError: nested past the parser's stack
             return self._refuse(d, 400, "无法解析 JSON / cannot parse JSON")
         if not isinstance(body, dict):

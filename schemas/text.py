@@ -15,12 +15,21 @@ a zero-width character makes two ids look alike) or parsed as a number (Python's
   U+200B-200D, U+2060-2064, U+FEFF, tags) and the line separators.
 - `ascii_int`, `ascii_date`: digits are ASCII only wherever a number is parsed; dates in
   queries lie in `QUERY_DATES`.
+- `loads_json(raw)`: JSON from outside; an integer of more digits than `int()` converts
+  (Python's limit, 4,300 by default) is `LongInteger` with its pointer, not the bare
+  ValueError `json.loads` raises (which names nothing and became a 500).
+- `integer_message(low, high)`, `one_of_message(codes)`: what an integer out of its bounds
+  or an unknown code is refused with, one way everywhere (the declared parameters' check
+  and the handlers' own), Chinese first, then English.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 #: Deepest nesting of arrays and objects a body may have (the deepest schema needs 5).
 MAX_DEPTH = 32
@@ -42,6 +51,7 @@ SURROGATE_MESSAGE = (
     "含有不成对的代理码点，不是有效的 Unicode 文本 / holds a lone surrogate: not valid Unicode"
 )
 DEPTH_MESSAGE = f"嵌套超过 {MAX_DEPTH} 层 / nested deeper than {MAX_DEPTH} levels"
+LONG_INTEGER_MESSAGE = "整数位数过多 / an integer with too many digits"
 PRINTABLE_MESSAGE = (
     "不能含有控制字符、双向控制字符或零宽字符 / "
     "must not contain control, bidi or zero-width characters"
@@ -117,6 +127,66 @@ def is_printable(text: object) -> bool:
 def has_control(text: str) -> bool:
     """A NUL, lone surrogate or other control character (for URLs and form fields)."""
     return _CONTROL.search(text) is not None
+
+
+class LongInteger(ValueError):
+    """A JSON integer longer than `int()` converts (sys.get_int_max_str_digits): valid
+    JSON that no field of the hub's holds; `pointer` says where it is."""
+
+    def __init__(self, pointer: str) -> None:
+        super().__init__(f"{pointer or '/'}: integer with too many digits")
+        self.pointer = pointer
+
+
+_LONG = object()  # what `_int_or_long` puts where an integer too long for `int()` was
+
+
+def _int_or_long(digits: str) -> object:
+    try:
+        return int(digits)
+    except ValueError:
+        return _LONG
+
+
+def _long_at(value: object) -> str:
+    """The pointer of the first `_LONG` in document order (iterative, like `unstorable`)."""
+    stack: list[tuple[object, str]] = [(value, "")]
+    while stack:
+        item, at = stack.pop()
+        if item is _LONG:
+            return _safe_pointer(at)
+        if isinstance(item, dict):
+            stack.extend((v, f"{at}/{_escape(k)}") for k, v in reversed(list(item.items())))
+        elif isinstance(item, list):
+            stack.extend((v, f"{at}/{i}") for i, v in reversed(list(enumerate(item))))
+    return ""
+
+
+def loads_json(raw: str | bytes) -> Any:
+    """`json.loads` of JSON from outside. Raises what it raises (JSONDecodeError,
+    UnicodeDecodeError, RecursionError), and `LongInteger` for an integer of more digits
+    than `int()` converts: only then is the text parsed a second time, to find where."""
+    try:
+        return json.loads(raw)
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise
+    except ValueError:  # "Exceeds the limit (4300 digits) for integer string conversion"
+        pass
+    raise LongInteger(_long_at(json.loads(raw, parse_int=_int_or_long)))
+
+
+def one_of_message(values: Iterable[object]) -> str:
+    """What a value from a code list must be: the codes are listed in the English half."""
+    shown = [str(v) for v in values]
+    return f"须为所列 {len(shown)} 个取值之一 / one of: {', '.join(shown)}"
+
+
+def integer_message(low: int | None = None, high: int | None = None) -> str:
+    """What an integer field or parameter must be, in Chinese and then English."""
+    span = f"{low}-{high}" if low is not None and high is not None else ""
+    if low is not None and high is None:
+        span = f">= {low}"
+    return f"须为整数 {span} / an integer {span}".replace("  ", " ").strip()
 
 
 def ascii_int(raw: str) -> int | None:

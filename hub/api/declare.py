@@ -33,6 +33,7 @@ from hub.logsafety import bound
 from hub.services.casework import canonical_no
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
+from schemas.text import integer_message, one_of_message
 
 Handler = Callable[[Request], Awaitable[Response]]
 
@@ -119,7 +120,12 @@ def _coerce(value: str, schema: dict[str, Any]) -> object:
     kind = schema.get("type")
     if kind == "integer":
         text = value.strip()
-        return int(text) if text.lstrip("-").isdigit() and text.isascii() else value
+        if not (text.lstrip("-").isdigit() and text.isascii()):
+            return value
+        try:
+            return int(text)
+        except ValueError:  # more digits than int() converts: the text, refused as such
+            return value
     if kind == "boolean":
         lowered = value.lower()
         return {"true": True, "1": True, "false": False, "0": False}.get(lowered, value)
@@ -150,13 +156,10 @@ def _query_errors(op: Operation, request: Request) -> list[Violation]:
 def _expected(schema: dict[str, Any]) -> str:
     """What the value must be, in Chinese and then English."""
     if "enum" in schema:  # the values are codes (statuses...): listed in the English half
-        values = ", ".join(str(v) for v in schema["enum"])
-        return f"须为所列 {len(schema['enum'])} 个取值之一 / one of: {values}"
+        return one_of_message(schema["enum"])
     kind = schema.get("type")
     if kind == "integer":
-        low, high = schema.get("minimum"), schema.get("maximum")
-        span = f"{low}-{high}" if low is not None and high is not None else ""
-        return f"须为整数 {span} / an integer {span}".replace("  ", " ").strip()
+        return integer_message(schema.get("minimum"), schema.get("maximum"))
     if kind == "boolean":
         return "须为 true 或 false / true or false"
     if "maxLength" in schema:

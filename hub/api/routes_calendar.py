@@ -32,7 +32,12 @@ async def calendar_year(request: Request) -> Response:
         raise HttpProblem(
             422,
             f"年份须为 {FIRST_YEAR}-{LAST_YEAR} / the year must be {FIRST_YEAR}-{LAST_YEAR}",
-            [Violation("/path/year", f"a year from {FIRST_YEAR} to {LAST_YEAR}")],
+            [
+                Violation(
+                    "/path/year",
+                    f"须为 {FIRST_YEAR}-{LAST_YEAR} 年 / a year from {FIRST_YEAR} to {LAST_YEAR}",
+                )
+            ],
         )
 
     def work(session: Session) -> None:

@@ -15,7 +15,7 @@ from hub.api.errors import HttpProblem
 from hub.api.support import hub_ctx, in_read, json_response
 from hub.services.errors import Violation
 from hub.services.feed import read_feed
-from schemas.text import ascii_int
+from schemas.text import ascii_int, integer_message
 
 POLL_INTERVAL = 0.2
 
@@ -29,7 +29,7 @@ def _int_param(request: Request, name: str, default: int, low: int, high: int) -
         raise HttpProblem(
             422,
             f"{name} 须为 {low}-{high} 的整数 / {name} must be an integer {low}-{high}",
-            [Violation(f"/query/{name}", f"integer {low}-{high}")],
+            [Violation(f"/query/{name}", integer_message(low, high))],
         )
     return value
 

@@ -15,6 +15,7 @@ from hub.domain.places import district_of
 from hub.services.errors import Violation
 from hub.services.registry import directory
 from schemas.codes import CATEGORIES, DISTRICTS
+from schemas.text import one_of_message
 
 
 @operation(
@@ -39,11 +40,13 @@ async def list_institutions(request: Request) -> Response:
         raise HttpProblem(
             422,
             "未知纠纷类别 / unknown category",
-            [Violation("/query/category", "unknown category")],
+            [Violation("/query/category", one_of_message(CATEGORIES))],
         )
     if district and district not in DISTRICTS:
         raise HttpProblem(
-            422, "未知区 / unknown district", [Violation("/query/district", "unknown district")]
+            422,
+            "未知区 / unknown district",
+            [Violation("/query/district", one_of_message(DISTRICTS))],
         )
     address = request.query_params.get("address") or None
     if address and not district:
@@ -52,7 +55,12 @@ async def list_institutions(request: Request) -> Response:
             raise HttpProblem(
                 422,
                 "无法从地址确定所在区 / the address names no Shanghai district",
-                [Violation("/query/address", "no Shanghai district in this address")],
+                [
+                    Violation(
+                        "/query/address",
+                        "地址中没有上海的区 / no Shanghai district in this address",
+                    )
+                ],
             )
         district = match.code
 

@@ -95,7 +95,9 @@ def decode_json(raw: bytes) -> Any:
     if not raw.strip():
         return {}
     try:
-        return json.loads(raw.decode("utf-8"))
+        return text.loads_json(raw.decode("utf-8"))
+    except text.LongInteger as exc:  # valid JSON, but no field holds such a number
+        raise _refuse([(exc.pointer, text.LONG_INTEGER_MESSAGE)]) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise HttpProblem(
             400,
@@ -191,11 +193,10 @@ def choice_param(request: Request, name: str, allowed: Iterable[str]) -> str | N
     value = request.query_params.get(name) or None
     choices = tuple(allowed)
     if value is not None and value not in choices:
-        shown = ", ".join(choices)
         raise HttpProblem(
             422,
             f"{name}: 未知取值 / unknown value",
-            [Violation(f"/query/{name}", f"可选 / one of: {shown}")],
+            [Violation(f"/query/{name}", text.one_of_message(choices))],
         )
     return value
 
@@ -238,7 +239,11 @@ def idempotency_key(request: Request) -> str | None:
         raise HttpProblem(
             422,
             "Idempotency-Key 须为 1-200 个可见字符 / key: 1-200 visible characters",
-            [Violation("/headers/Idempotency-Key", "1-200 characters")],
+            [
+                Violation(
+                    "/headers/Idempotency-Key", "须为 1-200 个可见字符 / 1-200 visible characters"
+                )
+            ],
         )
     return key
 

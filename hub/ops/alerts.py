@@ -42,6 +42,7 @@ from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal
 from hub.store import alerts_queries as queries
 from hub.store.models import Institution
+from schemas.text import ascii_int, integer_message
 
 WEEKS = 8
 #: Paging: alerts a page shows by default and at most; alerts answered in all at most;
@@ -170,16 +171,18 @@ def parse_page(params: dict[str, str]) -> tuple[int, int]:
     limit, offset = DEFAULT_LIMIT, 0
     raw = params.get("limit")
     if raw:
-        if not (raw.isascii() and raw.isdigit() and 1 <= int(raw) <= MAX_LIMIT):
-            errors.append(Violation("/query/limit", f"须为 1-{MAX_LIMIT} / 1-{MAX_LIMIT}"))
+        value = ascii_int(raw)  # 1-18 ASCII digits (int() of thousands of digits raises)
+        if value is None or not 1 <= value <= MAX_LIMIT:
+            errors.append(Violation("/query/limit", integer_message(1, MAX_LIMIT)))
         else:
-            limit = int(raw)
+            limit = value
     raw = params.get("cursor")
     if raw:
-        if not (raw.isascii() and raw.isdigit() and int(raw) <= CAP):
+        value = ascii_int(raw)
+        if value is None or value > CAP:
             errors.append(Violation("/query/cursor", "无效的游标 / invalid cursor"))
         else:
-            offset = int(raw)
+            offset = value
     if errors:
         raise Invalid(errors)
     return limit, offset

@@ -30,6 +30,7 @@ from hub.services.errors import Conflict, Invalid, NotFound
 from hub.services.principal import Principal, Role
 from hub.store import audit
 from hub.store.models_ops import HelpArticle, HelpArticleVersion
+from schemas.text import ascii_int
 
 _NO_ARTICLE = "没有这篇帮助文章 / no such help article"
 K1 = 1.5
@@ -353,7 +354,8 @@ def retire_article(
 def article(session: Session, raw_id: str, *, with_history: bool) -> dict[str, Any]:
     """GET /v1/help/articles/{id}: the article (public while published); its versions for
     those who keep the knowledge base."""
-    a = session.get(HelpArticle, int(raw_id)) if raw_id.isascii() and raw_id.isdigit() else None
+    article_id = ascii_int(raw_id)  # 1-18 digits: int() of thousands raises, SQLite overflows
+    a = session.get(HelpArticle, article_id) if article_id is not None else None
     if a is None or (a.retired_at is not None and not with_history):
         raise NotFound(_NO_ARTICLE)
     view = _view(a)

@@ -52,7 +52,7 @@ from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal
 from hub.store import stats_queries as queries
 from hub.store.models import Institution
-from schemas.text import QUERY_DATE_MESSAGE, ascii_date
+from schemas.text import QUERY_DATE_MESSAGE, ascii_date, one_of_message
 
 GROUPINGS = ("institution", "unit", "district", "category")
 NONE_KEY = "(none)"
@@ -62,7 +62,7 @@ def parse_query(params: dict[str, str], today: date) -> dict[str, Any]:
     errors: list[Violation] = []
     by = params.get("by") or "institution"
     if by not in GROUPINGS:
-        errors.append(Violation("/query/by", f"须为 {'|'.join(GROUPINGS)}"))
+        errors.append(Violation("/query/by", one_of_message(GROUPINGS)))
     fmt = params.get("format") or "json"
     if fmt not in ("json", "csv"):
         errors.append(Violation("/query/format", "须为 json 或 csv / json or csv"))

@@ -26,7 +26,7 @@ from hub.services.context import HubContext
 from hub.services.errors import Invalid, Violation
 from hub.services.principal import Principal, Role
 from hub.store.models_ops import WorkOrder
-from schemas.text import QUERY_DATE_MESSAGE, ascii_date, ascii_int
+from schemas.text import QUERY_DATE_MESSAGE, ascii_date, ascii_int, integer_message, one_of_message
 
 
 def _day_param(params: dict[str, str], name: str, errors: list[Violation]) -> date | None:
@@ -47,17 +47,17 @@ def parse_ledger_query(params: dict[str, str]) -> dict[str, Any]:
     ]
     status = params.get("status") or None
     if status is not None and status not in LEDGER_STATUSES:
-        errors.append(Violation("/query/status", f"可选 / one of {', '.join(LEDGER_STATUSES)}"))
+        errors.append(Violation("/query/status", one_of_message(LEDGER_STATUSES)))
     kind = params.get("type") or None
     if kind is not None and kind not in TYPE_TEXT:
-        errors.append(Violation("/query/type", f"可选 / one of {', '.join(TYPE_TEXT)}"))
+        errors.append(Violation("/query/type", one_of_message(TYPE_TEXT)))
     fmt = params.get("format") or "json"
     if fmt not in ("json", "csv"):
         errors.append(Violation("/query/format", "json 或 csv / json or csv"))
     raw_limit = params.get("limit") or "100"
     limit = ascii_int(raw_limit) or 0
     if not 1 <= limit <= 1000:
-        errors.append(Violation("/query/limit", "1-1000"))
+        errors.append(Violation("/query/limit", integer_message(1, 1000)))
     cursor = params.get("cursor") or None
     if cursor is not None and counters.canonical_number(cursor, PREFIX) is None:
         errors.append(Violation("/query/cursor", "须为工单编号 / a work order number"))

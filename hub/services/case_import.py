@@ -225,7 +225,9 @@ class CaseImporter:
 
     def check(self, number: int, raw: str | bytes, now: datetime) -> Plan:
         try:
-            body = json.loads(raw)
+            body = text.loads_json(raw)
+        except text.LongInteger as exc:  # valid JSON, but no field holds such a number
+            raise Refused([LineError(exc.pointer, text.LONG_INTEGER_MESSAGE)]) from None
         except (ValueError, UnicodeDecodeError):
             raise Refused(
                 [LineError("", f"第 {number} 行不是 JSON / line {number} is not JSON")]

@@ -30,6 +30,7 @@ from hub.web.console.common import (
     page,
 )
 from schemas.codes import CATEGORIES, DISTRICTS
+from schemas.text import ascii_int
 
 #: The changes a page may request.
 ACTIONS = ("add", "suspend", "resume", "close", "show", "hide", "update")
@@ -102,8 +103,8 @@ def _change_body(
     for name in UPDATE_FIELDS:
         value = form.get(name, "").strip()
         if value:
-            numeric = name in ("capacity", "mediators") and value.isdigit()
-            data[name] = int(value) if numeric else value
+            number = ascii_int(value) if name in ("capacity", "mediators") else None
+            data[name] = value if number is None else number  # else the schema refuses it
     if action == "add":
         data["unit"] = unit  # a unit adds under itself only
         data["kind"] = form.get("kind", "")
