@@ -9,7 +9,14 @@ from typing import Any
 
 import httpx
 
-from tests.support.api import APPLICANT_ID, RESPONDENT_USCC, Api, application_body, count_rows
+from tests.support.api import (
+    APPLICANT_ID,
+    RESPONDENT_USCC,
+    Api,
+    application_body,
+    count_rows,
+    make_number,
+)
 from tests.support.builders import make_resident_id
 
 PROBLEM_TYPES = "https://onematter.example/problems/"
@@ -208,3 +215,79 @@ def test_bad_events_referrals_and_results_write_nothing(api: Api) -> None:
     assert_problem(r, 422, ["/institution"])
     assert count_rows(api.ctx) == before
     assert api.record(no).json()["status"] == "dispatched"
+
+
+def _bilingual(message: str) -> bool:
+    """Chinese first, then English (STYLE, INTERFACE 1, issue 13 item 9)."""
+    zh, sep, en = message.partition(" / ")
+    return (
+        bool(sep)
+        and any("\u4e00" <= c <= "\u9fff" for c in zh)
+        and any(c.isascii() and c.isalpha() for c in en)
+    )
+
+
+#: A party the small registry has, for each role a route may name first.
+PARTY_OF = {
+    "portal": "portal",
+    "institution": "pm-a",
+    "unit": "sfj",
+    "admin": None,
+    "court": "court-310104",
+    "arbitration": "arb-commercial",
+    "databureau": None,
+}
+#: What a careless or hostile caller types into a parameter.
+BAD_VALUES = ("bogus", "-1", "0", "1000", "9" * 5000)
+
+
+def test_every_refused_parameter_is_explained_chinese_first_then_english(api: Api) -> None:
+    """Outside review 2026-12-03: the `errors[].message` of refused query and path
+    parameters was English only ("integer 0-30", "unknown category", "1-1000", "a year
+    from 2000 to 2100"...) or Chinese only (`/v1/stats?by`). Walks every declared GET
+    route and parameter with bad values: never a 500, every message in both languages."""
+    from hub.api.declare import DeclaredRoute
+
+    no = make_number("20261123", 1)
+    refused: set[str] = set()
+    for route in api.client.app.routes:  # type: ignore[attr-defined]
+        if not isinstance(route, DeclaredRoute) or route.operation.method != "GET":
+            continue
+        op = route.operation
+        role = (op.roles[0].value if op.roles else "portal") if op.roles is not None else None
+        headers = api.auth(role, PARTY_OF[role]) if role else {}
+        for param in op.params:
+            if param.where == "header":
+                continue
+            for bad in BAD_VALUES:
+                path = op.path
+                for other in op.params:
+                    if other.where == "path":
+                        shown = bad if other is param else (no if other.name == "no" else "1")
+                        path = path.replace("{" + other.name + "}", shown)
+                query = {param.name: bad} if param.where == "query" else {}
+                r = api.client.get(path, params=query, headers=headers)
+                assert r.status_code < 500, (op.operation_id, param.name, r.text[:300])
+                if r.status_code < 400 or "errors" not in r.text:
+                    continue
+                for error in r.json().get("errors", []):
+                    assert _bilingual(error["message"]), (op.operation_id, param.name, error)
+                    refused.add(error["pointer"])
+    # the walk reached the parameters the review named (and many more)
+    assert {"/query/by", "/query/wait", "/query/category", "/query/limit"} <= refused
+    assert "/path/year" in refused and len(refused) >= 20, sorted(refused)
+
+
+def test_a_refused_idempotency_key_is_explained_in_both_languages(api: Api) -> None:
+    body = {
+        "type": "consultation",
+        "content": "想咨询楼上漏水怎么办",
+        "contact": {"phone": "13917285546"},
+    }
+    r = api.client.post(
+        "/v1/workorders",
+        json=body,
+        headers=api.auth("portal", "portal", **{"Idempotency-Key": "x" * 201}),
+    )
+    assert_problem(r, 422, ["/headers/Idempotency-Key"])
+    assert _bilingual(r.json()["errors"][0]["message"]), r.text

@@ -17,6 +17,7 @@ from hub.api.app import create_app
 from hub.api.intake_batch import IntakeBatcher, Submission
 from hub.services.errors import Invalid
 from hub.services.principal import Principal, Role
+from schemas import text
 from tests.integration.test_api_bad_input import assert_problem
 from tests.support.api import Api, application_body, count_rows, make_number
 
@@ -359,3 +360,78 @@ def test_a_person_account_name_is_printable(api: Api, name: str) -> None:
     with pytest.raises(Invalid) as refused, api.ctx.db.transaction() as s:
         accounts.add_user(api.ctx, s, login="clerk.one", name=name, role="admin", party=None)
     assert [v.pointer for v in refused.value.errors] == ["/name"]
+
+
+#: Bodies and declared integer parameters given an integer of 5,000 digits (Python's
+#: int() takes at most 4,300): (method, path, query, role, party).
+HUGE = "9" * 5000
+HUGE_INTEGERS = [
+    ("POST", "/v1/applications", {}, "portal", "portal"),
+    ("POST", "/v1/workorders", {}, "portal", "portal"),
+    ("POST", "/v1/complaints", {}, "portal", "portal"),
+    ("GET", "/v1/feed", {"after": HUGE}, "portal", "portal"),
+    ("GET", "/v1/feed", {"limit": HUGE}, "institution", "pm-a"),
+    ("GET", "/v1/applications", {"limit": HUGE}, "admin", None),
+    ("GET", "/v1/alerts", {"limit": HUGE}, "unit", "sfj"),
+    ("GET", "/v1/alerts", {"cursor": HUGE}, "unit", "sfj"),
+    ("GET", "/v1/shared/cases", {"limit": HUGE}, "databureau", None),
+    ("GET", f"/v1/help/articles/{HUGE}", {}, "admin", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "query", "role", "party"),
+    HUGE_INTEGERS,
+    ids=[f"{m} {p[:24]} {','.join(q) or 'body'}" for m, p, q, _, _ in HUGE_INTEGERS],
+)
+def test_a_number_with_thousands_of_digits_is_refused_not_a_500(
+    hub: Api, method: str, path: str, query: dict[str, str], role: str, party: str | None
+) -> None:
+    """Outside review 2026-12-03: an integer past int()'s digit limit raised ValueError in
+    the body decoder and in the declared parameters' coercion: a 500. Now a 422 at the
+    number's pointer (a body) or the parameter's, Chinese first, nothing written."""
+    raw = ('{"channel": "online", "amount": ' + HUGE + "}").encode()
+    before = count_rows(hub.ctx)
+    r = hub.client.request(
+        method,
+        path,
+        params=query,
+        content=raw if method == "POST" else None,
+        headers=hub.auth(role, party, **JSON),
+    )
+    assert r.status_code in (404, 422), r.text[:500]
+    assert r.headers["content-type"].startswith("application/problem+json")
+    if r.status_code == 422:
+        [error] = r.json()["errors"]
+        pointers = [f"/query/{name}" for name in query] or ["/amount"]
+        assert [error["pointer"]] == pointers
+        assert error["message"].split(" / ")[0] != error["message"]
+    assert count_rows(hub.ctx) == before
+
+
+def test_a_number_too_long_is_refused_at_its_pointer_by_every_json_reader(api: Api) -> None:
+    """The inbound AMQP connector and the case import read JSON too: the same refusal."""
+    import pika
+
+    from connectors.inbound import InboundConnector
+    from hub.delivery.message import Delivery
+    from hub.delivery.outcomes import Dead
+
+    nested = ('{"a": [1, {"b~/": ' + HUGE + "}]}").encode()
+    with pytest.raises(text.LongInteger) as caught:
+        text.loads_json(nested)
+    assert caught.value.pointer == "/a/1/b~0~1"
+    assert text.loads_json(b'{"a": [1, 2.5, "x"]}') == {"a": [1, 2.5, "x"]}
+    before = count_rows(api.ctx)
+    props = pika.BasicProperties(message_id="m-huge", type="event")
+    outcome = InboundConnector(api.ctx)(Delivery("events.cm-x", props, nested))
+    assert isinstance(outcome, Dead) and "/a/1/b~0~1" in outcome.reason, outcome
+    line = ('{"source": "legacy-platform", "source_no": ' + HUGE + "}\n").encode()
+    r = api.client.post(
+        "/v1/import/cases",
+        content=line,
+        headers=api.auth("institution", "pm-a", **{"Content-Type": "application/x-ndjson"}),
+    )
+    assert r.status_code == 200, r.text[:300]
+    assert "/source_no" in r.text and "整数位数过多" in r.text, r.text[:500]
+    assert count_rows(api.ctx) == before
