@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -93,18 +94,23 @@ def _peak_rss_mb(pid: int) -> float:
 
 
 def _import(env: dict[str, str], db: str, path: Path, workers: int) -> None:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     imported = subprocess.run(
         [HUB, "import", "cases", str(path), "--workers", str(workers)],
         env=env,
         capture_output=True,
         text=True,
     )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
     summary = json.loads(imported.stdout.strip().splitlines()[-1])
     print(f"import ({db}, {workers} worker(s)): {json.dumps(summary)}", flush=True)
     print(
         f"import rate: {summary['imported'] / summary['seconds']:,.0f} cases/s "
         f"({summary['imported']:,} cases, whole run {summary['seconds']:,.0f} s, "
-        f"{db}, {workers} worker(s), load average {os.getloadavg()[0]:.1f})",
+        f"{db}, {workers} worker(s), load average {os.getloadavg()[0]:.1f}); the hub's "
+        f"process CPU {cpu / max(summary['imported'], 1) * 1000:.2f} ms a case (getrusage, "
+        "startup included; the database server's own CPU not counted)",
         flush=True,
     )
 
