@@ -200,7 +200,8 @@ class NotifyConnector(Connector):
                 wanted.append(("notify.sms", key))
             if r.get("email"):
                 wanted.append(("notify.mail", key))
-        already = self.journal.done(wanted, message)
+        # Only a copy that may have been answered before is looked up (webhook's rule).
+        already = self.journal.done(wanted, message) if message.may_have_been_answered else set()
         failures: list[str] = []
         sent: list[Key] = []
         try:

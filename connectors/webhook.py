@@ -6,7 +6,8 @@ so a receiver can refuse a replayed or old delivery (`verify` below, 5 minutes b
 2xx is delivered; 408, 425 and 429 and every 5xx, timeout or connection failure are retried
 with backoff until the deadline; any other 4xx means the party refuses this message as it
 is, so it is dead-lettered at once. A message whose copy was answered before (the journal,
-`connectors.journal`) is settled without a second POST.
+`connectors.journal`, asked only about a copy that may have been) is settled without a
+second POST.
 
 Before every POST the target is checked again (`hub.services.webhook_targets`: https,
 public addresses only, unless the operator allows otherwise for tests) and the connection
@@ -296,10 +297,14 @@ class WebhookConnector(Connector):
         return outcome
 
     def _answered_before(self, key: tuple[str, str], message: Message) -> bool:
-        """Whether the journal knows the message answered. A journal that cannot be read
-        says no: delivery is at least once, and a webhook must not wait for the database
-        (a message nacked meanwhile would be dead-lettered past the delivery limit)."""
-        if self.journal is None:
+        """Whether the journal knows the message answered. Only a copy that may have been
+        answered before (redelivered by the broker, republished by the relay, or retried:
+        `Message.may_have_been_answered`) is asked about; a first delivery of a first
+        publish is not, which saves a database round trip on nearly every webhook. A
+        journal that cannot be read says no: delivery is at least once, and a webhook must
+        not wait for the database (a message nacked meanwhile would be dead-lettered past
+        the delivery limit)."""
+        if self.journal is None or not message.may_have_been_answered:
             return False
         try:
             return bool(self.journal.done([key], message))

@@ -14,7 +14,9 @@ later ones are confirmed: the database and the broker work at the same time. How
 rows are held until marked is `relay_claims` (locked batches on PostgreSQL, exclusive
 claims on SQLite and over the in-process broker). Nothing is marked before its confirm,
 so a crash or a lost connection at any point only causes a resend, and parties drop repeats
-by `message_id`. The relay publishes the sealed envelope as stored: it never decrypts.
+by `message_id`; such a resend carries `x-hub-republished` (`relay_claims`), so the
+connectors ask their journal about it before sending it on.
+The relay publishes the sealed envelope as stored: it never decrypts.
 
 Per case and destination the order is kept: a row waits while an earlier row of the same
 case for the same destination is pending, so the party's queue receives them in order.
@@ -49,7 +51,7 @@ from hub.broker.relay_claims import (
 from hub.broker.topology import Topology
 from hub.broker.transport import Transport, transport_for
 from hub.delivery.directory import Directory, Route
-from hub.delivery.message import destination_of, framed_body, pack_facts
+from hub.delivery.message import REPUBLISHED, destination_of, framed_body, pack_facts
 from hub.delivery.settings import DeliverySettings
 from hub.logsafety import get_logger
 from hub.services.context import HubContext
@@ -58,6 +60,9 @@ from hub.store.outbox_recorder import recorder_for
 from hub.store.types import as_utc
 
 log = get_logger("hub.relay")
+
+#: The headers of a copy of a row that may have been published before.
+REPUBLISHED_HEADERS = {REPUBLISHED: 1}
 
 
 class RelayConnectionLost(AMQPError):  # type: ignore[misc]  # pika ships no types
@@ -404,6 +409,7 @@ class Relay:
             self._declare_party(destination)
         exchange = self.topology.delivery_exchange
         persistent = pika.DeliveryMode.Persistent
+        again = batch.republished
         for (oid, _), (message_id, destination, type_, body) in zip(
             batch.rows.items(), batch.publishes, strict=True
         ):
@@ -413,7 +419,14 @@ class Relay:
                 exchange,
                 destination,
                 body,
-                pika.BasicProperties(message_id=message_id, type=type_, delivery_mode=persistent),
+                pika.BasicProperties(
+                    message_id=message_id,
+                    type=type_,
+                    delivery_mode=persistent,
+                    # Only a copy that may have gone out before carries a header (its
+                    # connector asks its journal); a first publish carries none.
+                    headers=REPUBLISHED_HEADERS if oid in again else None,
+                ),
                 mandatory=True,
             )
         count = len(batch.publishes)
@@ -553,7 +566,18 @@ class Relay:
         pushed: dict[str, bool] = {}  # one registry look-up per destination, not per row
         publishes = batch.publishes
         # Columns in claim order (outbox_sql.CLAIMED_COLUMNS); the body is Message.body.
-        for oid, message_id, destination, type_, application_no, envelope, deliver_by, seq in rows:
+        # (A claim without locks answers one more column, SENT_BEFORE, read by the claims.)
+        for (
+            oid,
+            message_id,
+            destination,
+            type_,
+            application_no,
+            envelope,
+            deliver_by,
+            seq,
+            *_,
+        ) in rows:
             if destination not in pushed:
                 pushed[destination] = self.directory.party(destination).pushed
                 if pushed[destination]:

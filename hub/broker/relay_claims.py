@@ -11,7 +11,15 @@
                          confirmed, many rows to a short write transaction
 
 Either way nothing is marked before its confirm, so a crash or a lost connection only
-sends rows again. The I/O thread calls `published`, `acked`, `failed` and `settled`; the
+sends rows again, and each such second copy goes out marked (`Batch.republished`, the
+`x-hub-republished` header), so connectors ask their journal about it and about nothing
+else: LockedClaims counts each row's sends in `outbox_sent` in a transaction committed
+before the publish (a row counted before was published before, by this relay or one that
+died); ExclusiveClaims, the one relay, marks what it let go itself (a nack, a lost
+connection), what was pending when it started (a relay before it may have published it)
+and a replayed dead letter (pending with a sent row).
+
+The I/O thread calls `published`, `acked`, `failed` and `settled`; the
 database threads `claim` and the mark jobs (`mark_batch`, `flush`).
 """
 
@@ -64,6 +72,8 @@ class Batch:
     outstanding: int = 0
     acked: list[int] = field(default_factory=list)
     failed: list[int] = field(default_factory=list)
+    #: Rows that may have been published before: their copies carry `x-hub-republished`.
+    republished: set[int] = field(default_factory=set)
 
 
 class Claims:
@@ -137,10 +147,24 @@ class LockedClaims(Claims):
             conn.close()
             return None
         batch = Batch(conn=conn, claimed=len(rows))
-        self.prepare(batch, rows)
+        try:
+            self.prepare(batch, rows)
+            batch.republished = self._count_sends(list(batch.rows))
+        except BaseException:
+            conn.rollback()
+            conn.close()
+            raise
         with self.lock:
             self.live[batch.number] = batch
         return batch
+
+    def _count_sends(self, ids: list[int]) -> set[int]:
+        """Count the sends before publishing, committed apart from the claim (whose
+        transaction holds the locks until the mark): the ids published before."""
+        if not ids:
+            return set()
+        with self.engine.begin() as conn:
+            return self.recorder.publishing(conn, ids, self.now())
 
     def mark_batch(self, batch: Batch) -> None:
         with self.lock:
@@ -152,7 +176,9 @@ class LockedClaims(Claims):
         assert batch.conn is not None
         ids = batch.acked + batch.feed
         try:
-            self.recorder.mark_sent(batch.conn, ids, self.now())
+            # Published rows were counted before their publish; pull-feed rows only now.
+            self.recorder.unpend_many(batch.conn, batch.acked)
+            self.recorder.mark_sent(batch.conn, batch.feed, self.now())
             batch.conn.commit()
         finally:
             batch.conn.close()
@@ -188,6 +214,12 @@ class ExclusiveClaims(Claims):
         self._to_mark: list[int] = []
         self._first_waiting: float | None = None
         self._unsettled: dict[int, Batch] = {}  # oid -> batch, published, no confirm yet
+        #: Rows this relay published and let go unmarked (a nack, a lost connection):
+        #: published again, they are marked as republished.
+        self._let_go: set[int] = set()
+        #: The largest outbox id when this relay started (read before its first claim): a
+        #: row up to it still pending may have been published by a relay before this one.
+        self.watermark: int | None = None
 
     def claim(self) -> Batch | None:
         # The ids in flight are read before the claim's snapshot starts, so a row whose
@@ -195,6 +227,8 @@ class ExclusiveClaims(Claims):
         with self.lock:
             exclude = frozenset(self._in_flight)
         with self.read_engine.connect() as conn:
+            if self.watermark is None:
+                self.watermark = self.recorder.last_outbox_id(conn)
             rows = self.recorder.claim(conn, self.batch_size, exclude=exclude)
             conn.rollback()
         if not rows:
@@ -202,6 +236,10 @@ class ExclusiveClaims(Claims):
         batch = Batch(claimed=len(rows))
         self.prepare(batch, rows)
         with self.lock:
+            # Columns: outbox_sql.CLAIMED_COLUMNS, then SENT_BEFORE.
+            batch.republished = {
+                r[0] for r in rows if r[0] <= self.watermark or r[0] in self._let_go or r[-1]
+            } & set(batch.rows)
             self._in_flight.update(r[0] for r in rows)
             self.live[batch.number] = batch
             self._wait(batch.feed)
@@ -231,6 +269,7 @@ class ExclusiveClaims(Claims):
             self._unsettled.pop(oid, None)
             batch.failed.append(oid)
             self._in_flight.discard(oid)  # claimed again by a later claim
+            self._let_go.add(oid)
             self._forget_if_done(batch)
 
     def _forget_if_done(self, batch: Batch) -> None:
@@ -272,12 +311,15 @@ class ExclusiveClaims(Claims):
             self.companion.written(taken)
         with self.lock:  # only now may a claim see them (as sent)
             self._in_flight.difference_update(ids)
+            self._let_go.difference_update(ids)
             self.marked += len(ids)
         return len(ids)
 
     def abandon(self) -> None:
         with self.lock:
-            # What was confirmed (or is for the feed) is marked; the rest is claimable again.
+            # What was confirmed (or is for the feed) is marked; the rest is claimable again,
+            # and what of it was published goes out again marked as republished.
+            self._let_go.update(self._in_flight.difference(self._to_mark))
             self._in_flight.intersection_update(self._to_mark)
             self._unsettled.clear()
             self.live.clear()

@@ -105,7 +105,7 @@ def party_handler(connectors: Connectors, directory: Directory) -> Handler:
     one that now reads its feed finds them there (the feed serves every outbox row)."""
 
     def handle(d: Delivery) -> Outcome:
-        message = Message.from_delivery(d.routing_key, d.properties, d.body)
+        message = Message.from_delivery(d.routing_key, d.properties, d.body, d.redelivered)
         with bound(**message_facts(message)):
             connector = connectors.for_route(directory.party(message.destination).route)
             if connector is None:

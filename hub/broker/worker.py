@@ -59,7 +59,7 @@ Plan = list[Subscription] | Callable[[], list[Subscription]]
 
 def outbox_handler(connector: Connector) -> Handler:
     def handle(d: Delivery) -> Outcome:
-        message = Message.from_delivery(d.routing_key, d.properties, d.body)
+        message = Message.from_delivery(d.routing_key, d.properties, d.body, d.redelivered)
         with bound(**message_facts(message)):
             return connector.handle(message)
 

@@ -29,6 +29,10 @@ from hub.vault import Vault
 SEALED = "application/vnd.onematter.sealed-envelope"
 #: The header that carried the packed facts in the earlier format.
 FACTS = "x-hub-facts"
+#: The relay's mark on a copy of a row it may have published before (a relay killed
+#: between publish and mark, a confirm that never came, a lost connection, a dead letter's
+#: replay). A first publish carries no header at all (the broker decodes every property).
+REPUBLISHED = "x-hub-republished"
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,19 @@ class Message:
     party_seq: int | None = None
     attempt: int = 0
     outbox_id: int | None = None
+    #: The broker handed this copy out before (AMQP `redelivered`, or a quorum queue's
+    #: `x-delivery-count`): a connector may have answered it and died before its ack.
+    redelivered: bool = False
+    #: The relay published this row before (`REPUBLISHED`).
+    republished: bool = False
+
+    @property
+    def may_have_been_answered(self) -> bool:
+        """Whether an earlier copy of this message could have reached the party: only then
+        does a connector ask its journal (a database round trip). The first delivery of a
+        first publish, not retried, cannot have been answered before: every other way a
+        second copy comes about sets one of these (`connectors.journal`)."""
+        return self.redelivered or self.republished or self.attempt > 0
 
     def envelope(self, vault: Vault) -> dict[str, Any]:
         value: dict[str, Any] = vault.open_json(
@@ -86,7 +103,13 @@ class Message:
         return framed_body(self.packed_facts(), self.sealed)
 
     @classmethod
-    def from_delivery(cls, routing_key: str, props: pika.BasicProperties, body: bytes) -> Message:
+    def from_delivery(
+        cls,
+        routing_key: str,
+        props: pika.BasicProperties,
+        body: bytes,
+        redelivered: bool = False,
+    ) -> Message:
         h = dict(props.headers or {})
         if props.content_type != SEALED:
             facts, body = _read_framed(body)
@@ -104,6 +127,8 @@ class Message:
             party_seq=int(facts["party_seq"]) if facts["party_seq"] else None,
             attempt=int(h.get("x-attempt") or 0),
             outbox_id=int(facts["outbox_id"]) if facts["outbox_id"] else None,
+            redelivered=redelivered or int(h.get("x-delivery-count") or 0) > 0,
+            republished=bool(h.get(REPUBLISHED)),
         )
 
 

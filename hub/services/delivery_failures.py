@@ -298,7 +298,7 @@ def _replay_one(
     session.flush()
     conn = session.connection()
     assert row.id is not None
-    recorder_for(conn).unsend(conn, row.id, row.destination, row.application_no)
+    recorder_for(conn).unsend(conn, row.id, row.destination, row.application_no, now)
     return LetterOutcome(
         row.message_id,
         REPLAYED,

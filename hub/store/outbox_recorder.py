@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 
 from sqlalchemy import Connection
@@ -70,15 +70,35 @@ class OutboxRecorder(ABC):
     def mark_sent(self, conn: Connection, ids: list[int], now: datetime) -> None:
         """Rows `ids` are sent: no longer pending, sent at `now` (once more, if before)."""
 
+    def publishing(self, conn: Connection, ids: list[int], now: datetime) -> set[int]:
+        """A locking claim's rows are about to be published: each counts one more send (its
+        own transaction, committed before the publish); answers the ids sent before."""
+        raise NotImplementedError("only claims that lock write before publishing")
+
+    def unpend_many(self, conn: Connection, ids: list[int]) -> None:
+        """Rows `ids`, counted by `publishing`, are confirmed: no longer pending."""
+        raise NotImplementedError("only claims that lock write before publishing")
+
     def unpend(self, conn: Connection, outbox_id: int) -> None:
         """The row is no longer to send (it is dead)."""
         conn.execute(sql.UNPEND, {"outbox_id": outbox_id})
 
+    #: A replay's sent row (kept, or written if the row died before its mark).
+    unsend_keep: ClassVar[Any]
+
     def unsend(
-        self, conn: Connection, outbox_id: int, destination: str, application_no: str | None
+        self,
+        conn: Connection,
+        outbox_id: int,
+        destination: str,
+        application_no: str | None,
+        now: datetime | None = None,
     ) -> None:
-        """The row is to send again, as if never sent (a dead letter's replay)."""
-        conn.execute(sql.UNSENT, {"outbox_id": outbox_id})
+        """The row is to send again (a dead letter's replay). Its sent row stays (one is
+        written if it had none), so the relay publishes it as republished and connectors
+        ask their journal whether it was answered before (a dead letter may have been)."""
+        at = now or datetime.now(UTC)
+        conn.execute(self.unsend_keep, {"outbox_id": outbox_id, "now": at})
         conn.execute(sql.UNPEND, {"outbox_id": outbox_id})
         row = {"destination": destination, "application_no": application_no}
         conn.execute(sql.PEND, [OutboxPending.row_for(outbox_id, row)])
@@ -94,6 +114,9 @@ class OutboxRecorder(ABC):
         """(message_id, sealed envelope, party_seq) of a destination's rows after `after`."""
         rows = conn.execute(sql.FEED, {"destination": destination, "after": after, "limit": limit})
         return [(r.message_id, r.envelope, r.party_seq) for r in rows]
+
+    def last_outbox_id(self, conn: Connection) -> int:
+        return int(conn.execute(sql.LAST_OUTBOX_ID).scalar() or 0)
 
     def oldest_unsent(self, conn: Connection) -> datetime | None:
         value: datetime | None = conn.execute(sql.OLDEST_UNSENT).scalar()
@@ -131,6 +154,7 @@ _CLAIM_TEXT: dict[tuple[str, int, bool], str] = {}
 class SQLiteOutboxRecorder(OutboxRecorder):
     locks_claims = False
     not_in_flight = sql.NOT_IN_FLIGHT_SQLITE
+    unsend_keep = sql.UNSEND_KEEP_SQLITE
 
     @staticmethod
     def ids_parameter(ids: frozenset[int] | set[int]) -> Any:
@@ -152,6 +176,21 @@ class SQLiteOutboxRecorder(OutboxRecorder):
 class PostgresOutboxRecorder(OutboxRecorder):
     locks_claims = True
     not_in_flight = sql.NOT_IN_FLIGHT_PG
+    unsend_keep = sql.UNSEND_KEEP_PG
+
+    def publishing(self, conn: Connection, ids: list[int], now: datetime) -> set[int]:
+        """One statement for the batch; the commit need not wait for its fsync (a count lost
+        in a crash of the database costs a repeat, as a lost journal record does)."""
+        if not ids:
+            return set()
+        conn.exec_driver_sql(sql.MARK_WITHOUT_FSYNC_PG)
+        rows = conn.execute(sql.PUBLISHING_PG, {"ids": ids, "now": now}).all()
+        return {int(oid) for oid, attempts in rows if attempts > 1}
+
+    def unpend_many(self, conn: Connection, ids: list[int]) -> None:
+        if ids:
+            conn.exec_driver_sql(sql.MARK_WITHOUT_FSYNC_PG)
+            conn.execute(sql.UNPEND_MANY_PG, {"ids": ids})
 
     def mark_sent(self, conn: Connection, ids: list[int], now: datetime) -> None:
         """Two statements for the whole batch, each with one array parameter; the commit

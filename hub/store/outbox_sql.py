@@ -49,6 +49,11 @@ CLAIMED_COLUMNS = (
     OUTBOX.c.deliver_by,
     OUTBOX.c.party_seq,
 )
+#: After those, a claim without locks (one relay: SQLite, the in-process broker) answers
+#: whether the row has a sent row: a pending row with one was sent before and is pending
+#: again (a dead letter's replay keeps its sent row, `UNSEND_KEEP`), so its copy goes out
+#: marked as republished. A locking claim learns the same from `PUBLISHING_PG` instead.
+SENT_BEFORE = exists().where(SENT.c.outbox_id == PENDING.c.outbox_id).label("sent_before")
 
 
 @functools.cache
@@ -78,8 +83,9 @@ def _build_claim(limit: int, lock: bool, excluding: Any) -> Any:
     )
     # One flat SELECT: the pending rows' primary key hands them over in id order, so
     # nothing is sorted, and each is locked as it is read; the outbox row comes by its key.
+    columns = CLAIMED_COLUMNS if lock else (*CLAIMED_COLUMNS, SENT_BEFORE)
     rows = (
-        select(*CLAIMED_COLUMNS)
+        select(*columns)
         .select_from(PENDING.join(OUTBOX, OUTBOX.c.id == PENDING.c.outbox_id))
         .where(or_(PENDING.c.application_no.is_(None), ~blocked_by_earlier))
         .order_by(PENDING.c.outbox_id)
@@ -124,8 +130,38 @@ SENT_MANY_SQLITE = _sent_sqlite.on_conflict_do_update(
 #: those rows again, which parties drop by message id).
 MARK_WITHOUT_FSYNC_PG = "SET LOCAL synchronous_commit = off"
 
+#: PostgreSQL, a locking claim's rows just before they are published, committed on their
+#: own before the first publish (the claim's transaction holds the locks until the mark):
+#: each row's sent row counts one more send, and the count it answers says whether the row
+#: was published before (a relay killed between publish and mark, a confirm that never
+#: came, a replay). The upsert reads the latest committed row, not the claim's snapshot,
+#: so a relay that died after its publish and before this claim's lock is always seen.
+_publishing_pg = pg_insert(SENT).from_select(
+    ["outbox_id", "sent_at", "attempts"],
+    select(func.unnest(_IDS), bindparam("now", type_=UTCDateTime()), literal(1)),
+)
+PUBLISHING_PG = _publishing_pg.on_conflict_do_update(
+    index_elements=[SENT.c.outbox_id],
+    set_={"sent_at": _publishing_pg.excluded.sent_at, "attempts": SENT.c.attempts + 1},
+).returning(SENT.c.outbox_id, SENT.c.attempts)
+
 UNPEND = delete(PENDING).where(PENDING.c.outbox_id == bindparam("outbox_id"))
-UNSENT = delete(SENT).where(SENT.c.outbox_id == bindparam("outbox_id"))
+#: A replay keeps the row's sent row (one is written if the row died before its mark), so
+#: the relay publishes the replayed copy as republished and connectors ask their journal.
+UNSEND_KEEP_PG = (
+    pg_insert(SENT)
+    .values(
+        outbox_id=bindparam("outbox_id"), sent_at=bindparam("now", type_=UTCDateTime()), attempts=1
+    )
+    .on_conflict_do_nothing()
+)
+UNSEND_KEEP_SQLITE = (
+    sqlite_insert(SENT)
+    .values(
+        outbox_id=bindparam("outbox_id"), sent_at=bindparam("now", type_=UTCDateTime()), attempts=1
+    )
+    .on_conflict_do_nothing()
+)
 PEND = insert(PENDING)
 
 # ---- the feed, the lag, dead letters --------------------------------------------------
@@ -136,6 +172,8 @@ FEED = (
     .order_by(OUTBOX.c.party_seq)
     .limit(bindparam("limit"))
 )
+#: The largest outbox id (a relay's watermark when it starts).
+LAST_OUTBOX_ID = select(func.max(OUTBOX.c.id))
 #: The first pending row's age: rows are pending in id order, which is the order written.
 OLDEST_UNSENT = select(OUTBOX.c.created_at).where(
     OUTBOX.c.id == select(func.min(PENDING.c.outbox_id)).scalar_subquery()

@@ -166,10 +166,29 @@ class OutboxRecorderContract(ABC):
             assert sent is not None and sent.attempts == 2 and sent.sent_at == later
             assert s.get(OutboxPending, 1) is None and s.get(OutboxPending, 2) is not None
         with db.transaction() as s:
-            recorder.unsend(s.connection(), 1, "pm-a", "A")
-        with db.read() as s:
-            assert s.get(OutboxSent, 1) is None
+            recorder.unsend(s.connection(), 1, "pm-a", "A", later)
+        with db.read() as s:  # the sent row stays: the replayed copy goes out as republished
+            sent = s.get(OutboxSent, 1)
+            assert sent is not None and sent.attempts == 2
             assert [r[0] for r in recorder.claim(s.connection(), 10)] == [1]  # 2 waits again
+
+    def test_a_claim_without_locks_says_which_pending_rows_were_sent_before(
+        self, db: Database, recorder: OutboxRecorder
+    ) -> None:
+        """The one relay's claim (SQLite, the in-process broker) answers SENT_BEFORE: a
+        replayed dead letter is pending with a sent row, and goes out as republished; so
+        does a row that died before its mark (the replay writes it a sent row)."""
+        with db.transaction() as s:
+            write(s.connection(), [row(1), row(2), row(3)])
+        with db.transaction() as s:
+            recorder.mark_sent(s.connection(), [1], AT)
+            recorder.unsend(s.connection(), 1, "pm-a", None, AT)
+            recorder.unpend(s.connection(), 3)  # dead before its mark
+            recorder.unsend(s.connection(), 3, "pm-a", None, AT)
+        with db.read() as s:
+            rows = recorder.claim(s.connection(), 10)
+        assert [(r[0], bool(r[-1])) for r in rows] == [(1, True), (2, False), (3, True)]
+        assert len(rows[0]) == len(outbox_sql.CLAIMED_COLUMNS) + 1
 
     def test_many_rows_are_marked_in_one_call(self, db: Database, recorder: OutboxRecorder) -> None:
         with db.transaction() as s:

@@ -7,28 +7,34 @@ from __future__ import annotations
 import json
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pika
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 
 from connectors.inbound import CONSUMER, InboundConnector, inbox_key
 from connectors.journal import BufferedJournal, FlushingJournal, Journal, Key
 from connectors.webhook import FakeTransport, WebhookConnector
-from hub.broker.wiring import build
+from hub.broker.relay_claims import Batch, ExclusiveClaims, LockedClaims
+from hub.broker.wiring import build, party_handler
+from hub.broker.worker import outbox_handler
 from hub.clock import SystemClock
 from hub.config import RetentionSettings
 from hub.delivery.directory import Party, Route
-from hub.delivery.message import Delivery, Message
+from hub.delivery.message import REPUBLISHED, Delivery, Message
 from hub.delivery.outcomes import Delivered, Retry, RetryPolicy
 from hub.delivery.settings import DeliverySettings
 from hub.services import retention
 from hub.services.context import HubContext
 from hub.services.webhook_targets import TargetPolicy
 from hub.store.models import InboxRecord
+from hub.store.outbox_recorder import recorder_for
 from tests.support.api import SMALL_REGISTRY
 from tests.support.broker import submit_many
 from tests.support.hubctx import make_hub
@@ -68,7 +74,7 @@ def test_an_answered_message_is_posted_once_and_a_refused_one_again(
         first, second = _connector(ctx, fake), _connector(ctx, fake)  # two processes
         answered = _message(ctx)
         assert isinstance(first.handle(answered), Delivered)
-        copy = second.handle(answered)
+        copy = second.handle(replace(answered, redelivered=True))
         assert isinstance(copy, Delivered) and not copy.sent
         assert len(fake.posted) == 1
 
@@ -76,7 +82,7 @@ def test_an_answered_message_is_posted_once_and_a_refused_one_again(
         failed = _message(ctx)
         assert isinstance(first.handle(failed), Retry)
         statuses["next"] = 200
-        again = second.handle(failed)
+        again = second.handle(failed.retried())
         assert isinstance(again, Delivered) and again.sent
         assert [p.headers["X-Hub-Message-Id"] for p in fake.posted] == [
             answered.message_id,
@@ -220,5 +226,175 @@ def test_a_failed_journal_write_keeps_the_records_for_the_next_turn(
         assert not journal.waiting()
         assert Journal(ctx).done([("webhook", "w-1")]) == {("webhook", "w-1")}
         journal.close()
+    finally:
+        ctx.db.dispose()
+
+
+# ---- which copies are looked up ------------------------------------------------------------
+@contextmanager
+def _journal_queries(ctx: HubContext) -> Iterator[list[str]]:
+    """The statements that read the journal (the inbox table), as the database sees them."""
+    seen: list[str] = []
+
+    def on_execute(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
+        if "inbox" in statement and statement.lstrip().upper().startswith("SELECT"):
+            seen.append(statement)
+
+    engine = ctx.db.read_engine
+    event.listen(engine, "before_cursor_execute", on_execute)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", on_execute)
+
+
+def _as_delivered(message: Message, redelivered: bool = False, **headers: Any) -> Delivery:
+    """The copy a party queue hands over: as the relay published it, plus `headers`."""
+    props = message.properties(**headers)
+    return Delivery(message.destination, props, message.body, redelivered)
+
+
+def test_a_first_delivery_does_not_ask_the_journal_and_every_kind_of_copy_does(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The first delivery of a first publish cannot have been answered: no journal query.
+    Each way a second copy arrives is marked and looked up, and none is posted twice: the
+    broker redelivered it (AMQP `redelivered`: a connector died before its ack, a node
+    failed over), a quorum queue counted a delivery (`x-delivery-count`), the relay
+    published the row again (`x-hub-republished`: killed between publish and mark, a
+    confirm that never came, a replayed dead letter), or it is a retry (`x-attempt`: a
+    retry copy published twice when a connector died between its publish and its ack)."""
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        fake = FakeTransport()
+        connector = _connector(ctx, fake)
+        handle = outbox_handler(connector)
+        copies = {
+            "redelivered": {"redelivered": True},
+            "quorum delivery count": {"x-delivery-count": 1},
+            "republished by the relay": {REPUBLISHED: 1},
+            "a retry": {"x-attempt": 1},
+        }
+        for name, how in copies.items():
+            message = _message(ctx)
+            with _journal_queries(ctx) as queries:
+                first = handle(_as_delivered(message))
+            assert isinstance(first, Delivered) and first.sent
+            assert queries == [], f"a first delivery asked the journal ({name})"
+            with _journal_queries(ctx) as queries:
+                copy = handle(_as_delivered(message, **how))
+            assert isinstance(copy, Delivered) and not copy.sent, name
+            assert len(queries) == 1, f"{name}: {queries}"
+        assert len(fake.posted) == len(copies)
+        assert len({p.headers["X-Hub-Message-Id"] for p in fake.posted}) == len(copies)
+    finally:
+        ctx.db.dispose()
+
+
+def test_the_party_handler_passes_the_brokers_redelivered_flag_on(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Webhooks are reached through `wiring.party_handler` (the route of the party now):
+    the broker's `redelivered` must reach the connector there too."""
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        fake = FakeTransport()
+        connector = _connector(ctx, fake)
+
+        class _Connectors:
+            def for_route(self, route: Route) -> WebhookConnector:
+                return connector
+
+        handle = party_handler(_Connectors(), _OneParty())  # type: ignore[arg-type]
+        message = _message(ctx)
+        assert isinstance(handle(_as_delivered(message)), Delivered)
+        with _journal_queries(ctx) as queries:
+            copy = handle(_as_delivered(message, redelivered=True))
+        assert isinstance(copy, Delivered) and not copy.sent and len(queries) == 1
+        assert len(fake.posted) == 1
+    finally:
+        ctx.db.dispose()
+
+
+def _outbox_rows(ctx: HubContext, ids: range) -> None:
+    from tests.integration.outbox_recorder_contract import row, write
+
+    with ctx.db.engine.begin() as conn:
+        write(conn, [row(n) for n in ids])
+
+
+def _prepare(batch: Batch, rows: list[Any]) -> None:
+    for r in rows:
+        batch.rows[r[0]] = r[1]
+
+
+def test_the_one_relay_marks_what_it_publishes_again(database_url: str, tmp_path: Path) -> None:
+    """ExclusiveClaims (SQLite, the in-process broker: one relay): a row pending when the
+    relay started may have been published by the relay before it; a nacked publish and
+    the rows a lost connection let go go out again marked; a row first published is not."""
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        _outbox_rows(ctx, range(1, 3))  # pending before this relay: perhaps published
+        recorder = recorder_for(ctx.db.engine)
+        claims = ExclusiveClaims(
+            recorder,
+            ctx.db.engine,
+            ctx.db.read_engine,
+            10,
+            _prepare,
+            ctx.clock.now,
+            settles_late=False,
+        )
+        first = claims.claim()
+        assert first is not None and first.republished == {1, 2}
+        claims.published(first)
+        claims.acked(first, 1)
+        claims.failed(first, 2)  # a nack, or a confirm that never came
+        _outbox_rows(ctx, range(3, 6))  # written while this relay runs
+        second = claims.claim()
+        assert second is not None and list(second.rows) == [2, 3, 4, 5]
+        assert second.republished == {2}
+        claims.published(second)
+        claims.acked(second, 3)
+        claims.abandon()  # the connection is lost: 1 and 3 marked, 2, 4 and 5 let go
+        third = claims.claim()
+        assert third is not None and list(third.rows) == [2, 4, 5]
+        assert third.republished == {2, 4, 5}
+        _outbox_rows(ctx, range(6, 7))
+        claims.published(third)
+        for oid in (2, 4, 5):
+            claims.acked(third, oid)
+        claims.flush()
+        fourth = claims.claim()
+        assert fourth is not None and list(fourth.rows) == [6] and fourth.republished == set()
+    finally:
+        ctx.db.dispose()
+
+
+def test_a_relay_that_died_after_publishing_leaves_its_rows_marked_for_the_next(
+    pg_url: str, tmp_path: Path
+) -> None:
+    """LockedClaims (PostgreSQL and RabbitMQ, several relays): a relay killed between its
+    publish and its mark (its claim's transaction rolls back) leaves the count of its sends
+    committed; the relay that claims the rows next publishes them marked."""
+    ctx = make_hub(pg_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        _outbox_rows(ctx, range(1, 4))
+        recorder = recorder_for(ctx.db.engine)
+        dying = LockedClaims(
+            recorder, ctx.db.engine, ctx.db.read_engine, 2, _prepare, ctx.clock.now
+        )
+        batch = dying.claim()
+        assert batch is not None and list(batch.rows) == [1, 2] and batch.republished == set()
+        assert batch.conn is not None
+        batch.conn.rollback()  # the process is killed: its transaction goes, locks with it
+        batch.conn.close()
+        nxt = LockedClaims(recorder, ctx.db.engine, ctx.db.read_engine, 10, _prepare, ctx.clock.now)
+        again = nxt.claim()
+        assert again is not None and list(again.rows) == [1, 2, 3]
+        assert again.republished == {1, 2}
+        again.acked.extend([1, 2, 3])
+        nxt.mark_batch(again)
+        assert nxt.claim() is None
     finally:
         ctx.db.dispose()

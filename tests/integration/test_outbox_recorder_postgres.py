@@ -10,6 +10,7 @@ from sqlalchemy import Connection
 
 from hub.store import outbox_sql
 from hub.store.db import Database
+from hub.store.models import OutboxSent
 from hub.store.outbox_recorder import OutboxRecorder
 from tests.conftest import create_pg_database, drop_pg_database
 from tests.integration.outbox_recorder_contract import AT, OutboxRecorderContract, row, write
@@ -78,3 +79,34 @@ class TestPostgresOutboxRecorder(OutboxRecorderContract):
             conn.rollback()
             assert recorder.keep_statistics(conn) is False
         assert outbox_sql.CLAIMED_TABLES == ("outbox_pending", "outbox")
+
+    def test_a_row_published_by_a_relay_that_died_is_counted_as_sent_before(
+        self, db: Database, recorder: OutboxRecorder
+    ) -> None:
+        """LockedClaims counts a batch's sends, committed apart from the claim, before its
+        publish. A relay killed after its publish and before its mark leaves its claim's
+        transaction to roll back (the rows pending again) but the count committed: the next
+        claim's count answers those rows as sent before, so their copies are marked; a row
+        never published is not. The mark then only takes the rows off the pending list."""
+        with db.transaction() as s:
+            write(s.connection(), [row(n) for n in range(1, 6)])
+        dying = db.engine.connect()
+        dying.begin()
+        first = [r[0] for r in recorder.claim(dying, 3, lock=True)]
+        with db.engine.begin() as conn:
+            assert recorder.publishing(conn, first, AT) == set()
+        dying.rollback()  # killed between publish and mark: the locks go, the count stays
+        dying.close()
+        claim = db.engine.connect()
+        claim.begin()
+        again = [r[0] for r in recorder.claim(claim, 10, lock=True)]
+        with db.engine.begin() as conn:
+            before = recorder.publishing(conn, again, AT)
+        recorder.unpend_many(claim, again)
+        claim.commit()
+        claim.close()
+        assert first == [1, 2, 3] and again == [1, 2, 3, 4, 5] and before == {1, 2, 3}
+        with db.read() as s:
+            assert recorder.claim(s.connection(), 10) == []
+            sent = {n: s.get(OutboxSent, n) for n in again}
+            assert {n: x.attempts for n, x in sent.items() if x} == {1: 2, 2: 2, 3: 2, 4: 1, 5: 1}
