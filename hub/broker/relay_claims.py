@@ -217,9 +217,11 @@ class ExclusiveClaims(Claims):
         #: Rows this relay published and let go unmarked (a nack, a lost connection):
         #: published again, they are marked as republished.
         self._let_go: set[int] = set()
-        #: The largest outbox id when this relay started (read before its first claim): a
-        #: row up to it still pending may have been published by a relay before this one.
-        self.watermark: int | None = None
+        #: The largest outbox id when this relay started: a row up to it still pending may
+        #: have been published by a relay before this one (this relay is the only one).
+        with self.read_engine.connect() as conn:
+            self.watermark = self.recorder.last_outbox_id(conn)
+            conn.rollback()
 
     def claim(self) -> Batch | None:
         # The ids in flight are read before the claim's snapshot starts, so a row whose
@@ -227,8 +229,6 @@ class ExclusiveClaims(Claims):
         with self.lock:
             exclude = frozenset(self._in_flight)
         with self.read_engine.connect() as conn:
-            if self.watermark is None:
-                self.watermark = self.recorder.last_outbox_id(conn)
             rows = self.recorder.claim(conn, self.batch_size, exclude=exclude)
             conn.rollback()
         if not rows:
