@@ -398,3 +398,50 @@ def test_a_relay_that_died_after_publishing_leaves_its_rows_marked_for_the_next(
         assert nxt.claim() is None
     finally:
         ctx.db.dispose()
+
+
+def test_notices_ask_the_journal_only_about_a_copy(database_url: str, tmp_path: Path) -> None:
+    """SMS and mail: a first delivery sends without a journal query; a redelivered copy
+    asks and sends nothing twice."""
+    from connectors.notify import Mailer, NotifyConnector, SmsGateway
+
+    class _Sms(SmsGateway):
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        def send(self, phone: str, text: str, *, client_ref: str) -> None:
+            self.sent.append(client_ref)
+
+    class _Mail(Mailer):
+        def __init__(self) -> None:
+            self.sent: list[str] = []
+
+        def send(self, to: str, subject: str, text: str, *, message_id: str) -> None:
+            self.sent.append(message_id)
+
+    ctx = make_hub(database_url, tmp_path, registry=SMALL_REGISTRY)
+    try:
+        sms, mail = _Sms(), _Mail()
+        policy = RetryPolicy(DeliverySettings(), SystemClock())
+        connector = NotifyConnector(ctx, sms, mail, policy, journal=Journal(ctx))
+        mid = str(uuid.uuid4())
+        envelope = {
+            "message_id": mid,
+            "type": "notice.accepted",
+            "application_no": "310104-20261203-000001-X",
+            "data": {
+                "notice": "accepted",
+                "recipients": [{"phone": "13800000000", "email": "a@example.org"}],
+            },
+        }
+        sealed = ctx.vault.seal_json(envelope, table="outbox", field="envelope", record_id=mid)
+        message = Message(mid, "notify", "notice.accepted", None, sealed)
+        with _journal_queries(ctx) as queries:
+            first = connector.handle(message)
+        assert isinstance(first, Delivered) and first.sent and queries == []
+        with _journal_queries(ctx) as queries:
+            copy = connector.handle(replace(message, redelivered=True))
+        assert isinstance(copy, Delivered) and not copy.sent and len(queries) == 1
+        assert sms.sent == [f"{mid}:0"] and mail.sent == [f"{mid}:0"]
+    finally:
+        ctx.db.dispose()
