@@ -361,12 +361,18 @@ def end_to_end(
             headers={"Authorization": f"Bearer {token}"},
             timeout=10,
         )
-        for _ in range(100):
+        # On a loaded machine `hub serve` may take a minute or more to listen; a load
+        # generator started before it dies on its first refused connection.
+        up = time.monotonic() + 300
+        while True:
             try:
                 if client.get("/healthz").status_code == 200:
                     break
             except httpx.HTTPError:
-                time.sleep(0.2)
+                pass
+            if time.monotonic() > up:
+                raise RuntimeError("hub serve did not answer /healthz within 300 s")
+            time.sleep(0.2)
         payload = json.dumps(application_body(), ensure_ascii=False).encode()
         # The load comes from its own process on asyncio (benchmarks/loadgen.py): a few
         # hundredths of a core at this rate, and no GIL shared with the receiver, whose
