@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from privacy.pii import addresses, dates_amounts, identifiers, names
 from privacy.pii.identifiers import APPLICATION_NUMBER
-from privacy.pii.patterns import LONG_TEXT, Candidate, DetectorEntry
+from privacy.pii.patterns import HAN, LONG_TEXT, Candidate, DetectorEntry
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Span", "ascii_view", "find_pii", "scrub"]
 
@@ -190,9 +190,51 @@ def _candidates(text: str) -> list[Candidate]:
     return out
 
 
+# OCR-damaged scans put stray spaces inside words and values ("住 院号：ZY 1577 38947",
+# "wangxl_ 88@163.com", "山东 省曹县"). A text with several spaces between two Chinese
+# characters or between two letters or digits is read a second time with every run of
+# one or two spaces taken out, and the spans found there are mapped back onto the text.
+_STRAY_SPACE = re.compile(f"[{HAN}0-9A-Za-z.] (?=[{HAN}0-9A-Za-z.·@])")
+_STRAY_SPACES_NEEDED = 3
+_SPACE_RUN = re.compile("(?<! )[ \u3000]{1,2}(?! )")
+
+
+def _stray_spaced(text: str) -> bool:
+    n = 0
+    for _ in _STRAY_SPACE.finditer(text):
+        n += 1
+        if n >= _STRAY_SPACES_NEEDED:
+            return True
+    return False
+
+
+def _closed_up(text: str) -> list[Candidate]:
+    """Candidates of `text` read with its short space runs taken out, as spans of `text`;
+    only those that a space was taken out of or next to (the others the first reading has)."""
+    keep: list[int] = []  # index in `text` of each character kept
+    pos = 0
+    for m in _SPACE_RUN.finditer(text):
+        keep.extend(range(pos, m.start()))
+        pos = m.end()
+    keep.extend(range(pos, len(text)))
+    closed = "".join(text[i] for i in keep)
+    out: list[Candidate] = []
+    for s, e, kind in _candidates(closed):
+        start, end = keep[s], keep[e - 1] + 1
+        out.append((start, end, kind))
+    return out
+
+
+def _all_candidates(text: str) -> list[Candidate]:
+    cands = _candidates(text)
+    if (" " in text or "\u3000" in text) and _stray_spaced(ascii_view(text)):
+        cands.extend(_closed_up(text))
+    return cands
+
+
 def find_pii(text: str, kinds: Iterable[str] | None = None) -> list[Span]:
     """Personal data spans in ``text``, sorted, non-overlapping."""
-    spans = _resolve(_candidates(text))
+    spans = _resolve(_all_candidates(text))
     wanted = None if kinds is None else frozenset(kinds)
     return [Span(s, e, k, text[s:e]) for s, e, k in spans if wanted is None or k in wanted]
 
@@ -201,7 +243,7 @@ def scrub(text: str, placeholders: dict[str, str] | None = None) -> str:
     """``text`` with every detected span replaced by its kind's placeholder."""
     if not text:
         return text
-    spans = _resolve(_candidates(text))
+    spans = _resolve(_all_candidates(text))
     if not spans:
         return text
     marks = PLACEHOLDERS if placeholders is None else {**PLACEHOLDERS, **placeholders}
