@@ -76,6 +76,7 @@ _PLACE_END = re.compile(r".*[省市区县旗镇乡村屯寨庄组队号室弄栋
 _ADMIN = re.compile(r"[省市区县旗镇乡村街路巷弄组里坊]")
 _RURAL_END = frozenset("村组屯寨庄")
 _DIGIT = re.compile(r"\d")
+_FLAT = re.compile(r"\d室")
 
 
 # Stop characters that also occur inside road and place names (莲前西路, 和平路, 向阳路,
@@ -89,7 +90,14 @@ _LOCATIVE = frozenset("在于到住至")
 _NOT_PLACE_AFTER = frozenset("面边方天期往头年日月段些台后来者述")
 
 
+# A stop character right after a province or city that starts the name of the county,
+# city or district after it ("江西省于都县", "某市和平区"): part of that name.
+_NEXT_LEVEL = frozenset("县市区旗")
+
+
 def _inside_place_name(text: str, i: int, limit: int) -> bool:
+    if i > 0 and text[i - 1] in "省市州" and _NEXT_LEVEL.intersection(text[i + 1 : i + 4]):
+        return True
     if text[i] not in _SOFT_STOP:
         return False
     if (
@@ -116,6 +124,9 @@ def _cued_addresses(text: str, found: list[tuple[int, int]]) -> None:
     while m is not None:
         body = _PLACE_END.match(m.group(1))
         place = body.group() if body is not None else ""
+        flat = _FLAT.search(place)  # nothing of an address comes after its flat
+        if flat is not None:
+            place = place[: flat.end()]
         if (
             len(place) >= 3
             and not place[0].isdigit()  # "位于9号楼北侧": a building of a place not named

@@ -265,6 +265,11 @@ _NAME_CLAUSE = re.compile(rf"(?:[{_CLAUSE_BREAK}]|^)(?P<n>{_SINGLE_CLASS}{_GIVEN
 # 阿 calls by a surname too in the south ("阿邓他们"), but 阿公 is a grandfather.
 _NICKNAMES = frozenset(["小" + c for c in "白黑红蓝绿紫金宝乐美甜明"] + ["阿公"])
 _NAME_CALLED = re.compile(rf"[老小阿](?P<n>{_SINGLE_CLASS})(?={_FOLLOW})")
+# ("小闻人，", "老钟离："; a compound surname called by)
+_COMPOUND_CALLED = re.compile(rf"[老小](?P<n>{_DOUBLE_ALT})(?={_FOLLOW})")
+# A child's name and a parent's word as a speaker's label at the start of a chat's line
+# ("春华妈妈：", "子涵爸爸："): the two characters of the given name.
+_PARENT_LABEL = re.compile(rf"(?:^|(?<=\n))(?P<n>{_GIVEN}{{2}})(?:妈妈|爸爸|妈|爸|奶奶|爷爷)[:：]", re.M)
 # A surname with a short title of address: "郜总家的狗", "亓姐他们", "冼叔你", "房东于总，";
 # the title must end the word (not "高总额"), and surname and title must not be a word
 # (师姐, 帅哥, 古董).
@@ -451,6 +456,14 @@ def _keep_name(
             return False
     if cued and text[start - 1 : start + 1] in _NOT_NAMES:  # "对方" after the cue "对"
         return False
+    # "任配送员", "当保洁员": the start of a role noun (员 after it), not a name
+    if text[end : end + 1] == "员" and text[end + 1 : end + 2] != "工":
+        return False
+    # "骑手和顾客的": a preposition before a word, not the surname 和 and a given name
+    if name[0] in _PREPOSITION_SURNAMES and (
+        name[1:3] in _NOT_NAMES or _COMMON_WORDS.get(name[1:3], "").endswith("+")
+    ):
+        return False
     # "被申请人毕博诚传媒有限公司": the start of an organisation's name, not a person's.
     if end < len(text) and _FOLLOW_START.match(text, end):
         return True
@@ -563,6 +576,83 @@ def _distinct_compounds(text: str, out: list[Candidate]) -> None:
             out.append((s, e, "name"))
 
 
+# Role nouns: a word that ends in a character naming a person by role or duty
+# (诉求人, 快递员, 消费者, 骑手, 摊主, 主管, 管家, 客服, 值班), perhaps with 叫/是 after
+# it. A person stands right after one, so a name there is taken without the cue list:
+# a surname and one or two characters of a given name before a word that follows names,
+# a surname called by with 老 or 小 or with a short title (主管老李, 骑手张总), and after
+# 叫/名叫 or before a verb of speech two characters of a given name alone (摊主叫春华，).
+_ROLE_END = re.compile(rf"(?<=[{HAN}])[人员者手主管家服班](?P<call>叫|名叫|是)?[:：]?")
+_ROLE_SURNAME = re.compile(rf"{_DOUBLE_ALT}|{_SINGLE_CLASS}")
+_SPEECH_AFTER = re.compile(r"说|称|讲|表示|告诉|回复|答复|回答|解释|承认|同意|拒绝")
+# First characters of a time, an adverb or a pronoun before a verb ("快递员刚才说"), and
+# kinship after 小 ("快递员小哥说"): no given name.
+_NOT_GIVEN_FIRST = frozenset("今明昨前后早晚刚又也都就才还再已曾当一本总老小偶突竟居只仍始终这那哪怎")
+_KIN_SECOND = frozenset("哥姐弟妹叔姨婶伯舅爷奶妈爸")
+_NOT_ROLE_BEFORE = frozenset("有没别他某众个人行")
+# 老/小 and these are words for people, times and things (老师, 老公, 小时, 小区, 小孩).
+_CALLED_WORDS = frozenset("师板公婆人家乡大时区孩姐伙学组吃费哥妹弟")
+
+
+def _role_names(text: str, out: list[Candidate]) -> None:
+    for m in _ROLE_END.finditer(text):
+        p = m.end()
+        if p >= len(text):
+            continue
+        if text[m.start() - 1] in _NOT_ROLE_BEFORE and text[m.start()] == "人":
+            continue  # "有人管一管", "别人": no role
+        head = text[p]
+        if head in "老小":
+            sm = _ROLE_SURNAME.match(text, p + 1)
+            if (
+                sm is not None
+                and (sm.end() - sm.start() == 2 or text[p + 1] not in _CALLED_WORDS)
+                and text[p : sm.end()] not in _NICKNAMES
+            ):
+                out.append((p, sm.end(), "name"))  # (with 老/小: "客服小张让我加")
+                continue
+        # (a surname that is also a verb or a function word, as 来 of "派人来修": none)
+        sm = _ROLE_SURNAME.match(text, p)
+        if sm is not None and sm.end() == p + 1 and head in _GIVEN_STOP_SET:
+            sm = None
+        if sm is not None:
+            g = sm.end()
+            if text[g : g + 1] in ("总", "姐", "哥") and text[p : g + 1] not in _COMMON_WORDS:
+                out.append((p, g, "name"))
+                continue
+            for e in (g + 2, g + 1):
+                if e > len(text) or not _is_given(text[g:e]):
+                    continue
+                if (e == len(text) or _FOLLOW_START.match(text, e) is not None) and _keep_name(
+                    text, p, e, True
+                ):
+                    out.append((p, e, "name"))
+                    break
+            else:
+                sm = None
+            if sm is not None:
+                continue
+        given = text[p : p + 2]
+        if (
+            len(given) == 2
+            and _is_given(given)
+            and head not in _NOT_GIVEN_FIRST
+            and given[1] not in _KIN_SECOND
+            and given not in _GIVEN_WORDS
+            and given not in _NOT_NAMES
+            and _SPEECH_AFTER.match(given) is None  # "来电人表示同意"
+            and _DEED.match(given) is None
+            # a dictionary word only if a name or a rare noun or time ("国庆")
+            and _COMMON_WORDS.get(given, "nr")[0] in "nt"
+            and not _COMMON_WORDS.get(given, "").endswith("+")
+        ):
+            after = text[p + 2 : p + 3]
+            if (m.group("call") and (not after or not "\u4e00" <= after <= "\u9fff")) or (
+                _SPEECH_AFTER.match(text, p + 2) is not None
+            ):
+                out.append((p, p + 2, "name"))
+
+
 def _names(text: str, out: list[Candidate]) -> None:
     # Cued names: after a rejected candidate ("与顾客…") search again from the next
     # character, so that it does not hide the following cue ("顾客李楠").
@@ -586,6 +676,13 @@ def _names(text: str, out: list[Candidate]) -> None:
             if m.group() in _NICKNAMES:
                 continue
             if not word.endswith("+") and text[m.start() : m.end() + 1] not in _COMMON_WORDS:
+                out.append((m.start("n"), m.end("n"), "name"))
+    if compound_called := (every or "老" in text or "小" in text) and _DOUBLE_SEARCH(text):
+        for m in _COMPOUND_CALLED.finditer(text, compound_called.start() - 1):
+            out.append((m.start("n"), m.end("n"), "name"))
+    if every or "妈" in text or "爸" in text or "奶" in text or "爷" in text:
+        for m in _PARENT_LABEL.finditer(text):
+            if m.group("n") not in _GIVEN_WORDS and m.group("n") not in _NOT_NAMES:
                 out.append((m.start("n"), m.end("n"), "name"))
     for m in _NAME_CLAUSE.finditer(text):
         s, e = m.span("n")
@@ -637,6 +734,7 @@ def _names(text: str, out: list[Candidate]) -> None:
         ):
             out.append((s, e, "name"))
     _titled_names(text, out)
+    _role_names(text, out)
     if every or "：" in text or ":" in text:
         _signed_names(text, out)
     compound = _DOUBLE_SEARCH(text) is not None
