@@ -214,7 +214,49 @@ def _addresses(text: str, out: list[Candidate]) -> None:
     out.extend((start, end, "address") for start, end in merged)
 
 
+# Addresses in English, smallest part first: a flat, a building, a numbered road, an
+# estate or a district, then the city ("Room 1502, Building 3, No. 88 Xinhua Road,
+# Chaoyang District, Beijing", "Apt 5B, 120 Huaihai Middle Road"). A chain of two or
+# more such parts with a number in one, or a numbered road alone, is an address.
+_EN_WORD = r"[A-Z][a-z]+(?:'[a-z]+)?"
+_EN_ROAD = (
+    r"(?:Road|Rd\.?|Street|St\.?|Avenue|Ave\.?|Lane|Ln\.?|Boulevard|Blvd\.?|Alley|Drive|Dr\.?"
+    r"|Highway|Hwy\.?|Way|Hutong|Lu|Jie|Dajie)(?![A-Za-z])"
+)
+_EN_AREA = (
+    r"(?:District|County|New Area|Township|Town|Village|Subdistrict|Community|Gardens?|Estate"
+    r"|Residences?|Compound|Apartments|Mansion|Plaza|Villas?|Province|City)(?![A-Za-z])"
+)
+_EN_NUMBER = r"#?\d{1,5}[A-Za-z]?(?:-\d{1,5})?"
+_EN_PART = (
+    rf"(?P<unit>(?:Room|Rm\.?|Flat|Apt\.?|Apartment|Unit|Suite|Floor)\s?{_EN_NUMBER}(?![A-Za-z0-9])"
+    rf"|(?:Building|Bldg\.?|Block|Blk\.?|Tower|Gate|Entrance)\s?(?:{_EN_NUMBER}|[A-Z])(?![A-Za-z0-9])"
+    rf"|(?:No\.?\s?)?\d{{1,5}}[A-Za-z]?\s(?:Building|Bldg\.?|Block|Tower)(?![A-Za-z])"
+    rf"|Lane\s\d{{1,5}}(?![A-Za-z0-9])"
+    rf"|(?:No\.?\s?|#)?\d{{1,5}}[A-Za-z]?(?:-\d{{1,5}})?,?\s(?:{_EN_WORD}\s){{1,4}}{_EN_ROAD})"
+    rf"|(?P<named>(?:{_EN_WORD}\s){{1,4}}(?:{_EN_ROAD}|{_EN_AREA})"
+    rf"(?:\s(?:No\.?\s?)?\d{{1,5}}(?![A-Za-z0-9]))?)"
+)
+_EN_ANY_PART = _EN_PART.replace("(?P<unit>", "(?:").replace("(?P<named>", "(?:")
+_EN_ADDRESS = re.compile(
+    rf"(?:{_EN_ANY_PART})(?:,?\s(?:{_EN_ANY_PART}))*(?P<city>(?:,\s?{_EN_WORD}(?![A-Za-z0-9])){{0,2}})"
+)
+_EN_PARTS = re.compile(_EN_PART)
+
+
+def _english_addresses(text: str, out: list[Candidate]) -> None:
+    for m in _EN_ADDRESS.finditer(text):
+        body = m.group()[: m.start("city") - m.start()]
+        parts = list(_EN_PARTS.finditer(body))
+        numbered = [p for p in parts if p.group("named") is None or _DIGIT.search(p.group())]
+        if not numbered or (len(parts) < 2 and parts[0].group("unit") is not None):
+            continue
+        end = m.end() if any(p.group("named") for p in parts) else m.start("city")
+        out.append((m.start(), end, "address"))
+
+
 DETECTORS: tuple[DetectorEntry, ...] = (
+    ("plain", "RSLABDUFGHTCNM#", "", _english_addresses),
     (
         "plain",
         "路街巷弄村同镇区园寓厦场心组城庭苑府湾邸居坊里住址籍于家自搬寄送户册点庄屯寨堡道楼栋幢座",

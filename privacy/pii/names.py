@@ -582,7 +582,7 @@ def _distinct_compounds(text: str, out: list[Candidate]) -> None:
 # a surname and one or two characters of a given name before a word that follows names,
 # a surname called by with 老 or 小 or with a short title (主管老李, 骑手张总), and after
 # 叫/名叫 or before a verb of speech two characters of a given name alone (摊主叫春华，).
-_ROLE_END = re.compile(rf"(?<=[{HAN}])[人员者手主管家服班](?P<call>叫|名叫|是)?[:：]?")
+_ROLE_END = re.compile(rf"(?<=[{HAN}])[人员者手主管家服班长师警户儿](?P<call>叫|名叫|是)?[:：]?")
 _ROLE_SURNAME = re.compile(rf"{_DOUBLE_ALT}|{_SINGLE_CLASS}")
 _SPEECH_AFTER = re.compile(r"说|称|讲|表示|告诉|回复|答复|回答|解释|承认|同意|拒绝")
 # First characters of a time, an adverb or a pronoun before a verb ("快递员刚才说"), and
@@ -623,8 +623,11 @@ def _role_names(text: str, out: list[Candidate]) -> None:
             for e in (g + 2, g + 1):
                 if e > len(text) or not _is_given(text[g:e]):
                     continue
-                if (e == len(text) or _FOLLOW_START.match(text, e) is not None) and _keep_name(
-                    text, p, e, True
+                if (
+                    (e == len(text) or _FOLLOW_START.match(text, e) is not None)
+                    # (a frequent word, whatever jieba tags it: "报案人陈述：")
+                    and not _COMMON_WORDS.get(text[p:e], "").endswith("+")
+                    and _keep_name(text, p, e, True)
                 ):
                     out.append((p, e, "name"))
                     break
@@ -756,7 +759,100 @@ def _names(text: str, out: list[Candidate]) -> None:
         out.extend((m.start(1), m.end(1), "name") for m in _PINYIN_NAME.finditer(text))
 
 
+# Names in Latin letters, in the English of bilingual complaints or after a Chinese cue:
+# a capitalised word or two after an honorific ("Mr. Zhang", "Ms Emily Carter"), after
+# words that introduce a person ("My name is", "Landlord:", "signed"), after a Chinese
+# role noun or cue ("房东 Tom Hardy", "承租方：Lisa Grant"); and anywhere, a pinyin surname
+# with a pinyin given name ("Wang Xiuying", "LIU Jianguo").
+_CAP_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
+_CAP_NAME = rf"{_CAP_WORD}(?:\s(?:[A-Z]\.\s)?{_CAP_WORD}){{0,2}}"
+_HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Madam|Mme|Sir)\.?"
+_EN_CUE = (
+    r"(?:[Mm]y name is|I am|I'm|[Tt]his is|[Nn]ame|NAME|[Ll]andlord|[Ll]andlady|[Tt]enant|[Cc]ontact"
+    r"|[Ss]igned|[Ss]ignature|[Cc]omplainant|[Aa]pplicant|[Ww]itness|[Pp]atient|[Dd]octor|[Aa]gent"
+    r"|[Oo]fficer|[Ll]essor|[Ll]essee|[Pp]arty [AB]|I,)"
+)
+# Words that are capitalised but name no person: places, address words, months, days.
+_NOT_EN_NAMES = frozenset(
+    "Road Rd Street St Avenue Ave Lane Ln Boulevard Blvd Alley Drive Way Highway District "
+    "County City Province Town Township Village Building Bldg Block Tower Room Rm Flat Apt "
+    "Apartment Unit Suite Floor Garden Gardens Estate Plaza Center Centre Park Community "
+    "North South East West Middle Central New Area Zone Beijing Shanghai Guangzhou Shenzhen "
+    "China Chinese Hong Kong Macau Taiwan The This That These My Our Your His Her Their I We "
+    "Dear Sir Madam Yours Sincerely Regards Thanks Thank Please Hello Hi Mr Mrs Ms Miss Dr "
+    "January February March April May June July August September October November December "
+    "Monday Tuesday Wednesday Thursday Friday Saturday Sunday English WeChat Alipay Company "
+    "Ltd Co Inc Limited Bank Hospital School University Police Station Office Court No "
+    "None True False Festival Day Holiday Year".split()
+)
+_EN_NAMED = re.compile(
+    rf"(?P<h>{_HONORIFIC})\s?(?P<n>{_CAP_NAME})"
+    rf"|(?:{_EN_CUE})[:：,]?\s(?:is\s)?(?P<c>{_CAP_NAME})"
+    rf"|(?<=[{HAN}：:（(])[\s]?(?P<z>{_CAP_WORD}(?:\s{_CAP_WORD}){{1,2}})(?![A-Za-z])"
+)
+_PINYIN_SURNAMES = frozenset(
+    "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng "
+    "Liang Xie Song Tang Han Feng Deng Cao Peng Zeng Xiao Tian Dong Pan Yuan Cai Jiang Yu Du Ye "
+    "Cheng Wei Su Lv Lyu Ding Ren Lu Yao Shen Zhong Jin Cui Tan Fan Shi Qian Qin Kong Bai Mao "
+    "Hou Xiong Meng Yan Xue Lei Long Duan Hao Gu Shao Wan Qiu Dai Fu Kang Qi Niu Ouyang Situ "
+    "Zhuge Shangguan Sima".split()
+)
+_PINYIN_SYLLABLE = (
+    r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
+    r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo"
+    r"|ue|ui|er|a|e|i|o|u|v)"
+)
+_PINYIN_PAIR = re.compile(
+    rf"\b(?P<s>[A-Z][a-z]+|[A-Z]{{2,}})\s(?P<g>[A-Z](?:{_PINYIN_SYLLABLE}){{1,2}}"
+    rf"(?:-?{_PINYIN_SYLLABLE})?|[A-Z]{{2,8}})(?![A-Za-z])",
+    re.IGNORECASE,
+)
+_PINYIN_GIVEN = re.compile(rf"(?:{_PINYIN_SYLLABLE}){{1,3}}", re.IGNORECASE)
+
+
+_ROLE_CHARS = frozenset("人员者手主管家服班长师警户儿方")
+
+
+def _role_before(text: str, i: int) -> bool:
+    """Whether a role noun or a cue ends right before `i` (past a colon or a bracket)."""
+    j = i
+    while j > 0 and text[j - 1] in " ：:（()）":
+        j -= 1
+    return j > 0 and (
+        text[j - 1] in _ROLE_CHARS or _CUE_AT_END.search(text, max(0, j - 8), j) is not None
+    )
+
+
+def _latin_names(text: str, out: list[Candidate]) -> None:
+    for m in _EN_NAMED.finditer(text):
+        group = "n" if m.group("n") else "c" if m.group("c") else "z"
+        words = m.group(group).split()
+        # a name is its words up to the first that names no person
+        keep = 0
+        for w in words:
+            if w.rstrip(".") in _NOT_EN_NAMES:
+                break
+            keep += 1
+        if keep == 0:
+            continue
+        if group == "z" and (keep < 2 or not _role_before(text, m.start("z"))):
+            continue
+        start = m.start("h") if group == "n" else m.start(group)
+        end = m.start(group) + len(" ".join(words[:keep]))
+        out.append((start, end, "name"))
+    for m in _PINYIN_PAIR.finditer(text):
+        surname, given = m.group("s"), m.group("g")
+        if surname.capitalize() not in _PINYIN_SURNAMES or not given[0].isupper():
+            continue
+        if not surname[0].isupper() or given.capitalize() in _NOT_EN_NAMES:
+            continue
+        if _PINYIN_GIVEN.fullmatch(given.replace("-", "")) is None:
+            continue
+        out.append((m.start(), m.end(), "name"))
+
+
 DETECTORS: tuple[DetectorEntry, ...] = (
     ("plain", _DOT, "", _dotted_names),
+    ("plain", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "", _latin_names),
     ("plain", "", "", _names),
 )

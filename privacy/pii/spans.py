@@ -199,7 +199,14 @@ _STRAY_SPACES_NEEDED = 3
 _SPACE_RUN = re.compile("(?<! )[ \u3000]{1,2}(?! )")
 
 
+_DIGIT_SEARCH = re.compile("[0-9]").search
+
+
 def _stray_spaced(text: str) -> bool:
+    """Whether `text` reads as a scan: stray spaces, and digits (a list of words with a
+    space between each, as in a table's header, is no scan)."""
+    if _DIGIT_SEARCH(text) is None:
+        return False
     n = 0
     for _ in _STRAY_SPACE.finditer(text):
         n += 1
