@@ -269,7 +269,9 @@ _NAME_CALLED = re.compile(rf"[老小阿](?P<n>{_SINGLE_CLASS})(?={_FOLLOW})")
 _COMPOUND_CALLED = re.compile(rf"[老小](?P<n>{_DOUBLE_ALT})(?={_FOLLOW})")
 # A child's name and a parent's word as a speaker's label at the start of a chat's line
 # ("春华妈妈：", "子涵爸爸："): the two characters of the given name.
-_PARENT_LABEL = re.compile(rf"(?:^|(?<=\n))(?P<n>{_GIVEN}{{2}})(?:妈妈|爸爸|妈|爸|奶奶|爷爷)[:：]", re.M)
+_PARENT_LABEL = re.compile(
+    rf"(?:^|(?<=\n))(?P<n>{_GIVEN}{{2}})(?:妈妈|爸爸|妈|爸|奶奶|爷爷)[:：]", re.M
+)
 # A surname with a short title of address: "郜总家的狗", "亓姐他们", "冼叔你", "房东于总，";
 # the title must end the word (not "高总额"), and surname and title must not be a word
 # (师姐, 帅哥, 古董).
@@ -582,12 +584,19 @@ def _distinct_compounds(text: str, out: list[Candidate]) -> None:
 # a surname and one or two characters of a given name before a word that follows names,
 # a surname called by with 老 or 小 or with a short title (主管老李, 骑手张总), and after
 # 叫/名叫 or before a verb of speech two characters of a given name alone (摊主叫春华，).
-_ROLE_END = re.compile(rf"(?<=[{HAN}])[人员者手主管家服班长师警户儿](?P<call>叫|名叫|是)?[:：]?")
+_SPEECH_WORDS = r"说|称|讲|表示|告诉|回复|答复|回答|解释|承认|同意|拒绝"
+_SPEECH_AFTER = re.compile(_SPEECH_WORDS)
+# (found from the role's last character, and only where a name may follow it)
+_ROLE_END = re.compile(
+    rf"[人员者手主管家服班长师警户儿](?<=[{HAN}].)(?P<call>叫|名叫|是)?[:：]?"
+    rf"(?=[老小]|{_SINGLE_CLASS}|{_DOUBLE_ALT}|[{HAN}]{{2}}(?:{_SPEECH_WORDS}|[^{HAN}]))"
+)
 _ROLE_SURNAME = re.compile(rf"{_DOUBLE_ALT}|{_SINGLE_CLASS}")
-_SPEECH_AFTER = re.compile(r"说|称|讲|表示|告诉|回复|答复|回答|解释|承认|同意|拒绝")
 # First characters of a time, an adverb or a pronoun before a verb ("快递员刚才说"), and
 # kinship after 小 ("快递员小哥说"): no given name.
-_NOT_GIVEN_FIRST = frozenset("今明昨前后早晚刚又也都就才还再已曾当一本总老小偶突竟居只仍始终这那哪怎")
+_NOT_GIVEN_FIRST = frozenset(
+    "今明昨前后早晚刚又也都就才还再已曾当一本总老小偶突竟居只仍始终这那哪怎"
+)
 _KIN_SECOND = frozenset("哥姐弟妹叔姨婶伯舅爷奶妈爸")
 _NOT_ROLE_BEFORE = frozenset("有没别他某众个人行")
 # 老/小 and these are words for people, times and things (老师, 老公, 小时, 小区, 小孩).
@@ -680,8 +689,9 @@ def _names(text: str, out: list[Candidate]) -> None:
                 continue
             if not word.endswith("+") and text[m.start() : m.end() + 1] not in _COMMON_WORDS:
                 out.append((m.start("n"), m.end("n"), "name"))
-    if compound_called := (every or "老" in text or "小" in text) and _DOUBLE_SEARCH(text):
-        for m in _COMPOUND_CALLED.finditer(text, compound_called.start() - 1):
+    first_compound = _DOUBLE_SEARCH(text)
+    if first_compound is not None and (every or "老" in text or "小" in text):
+        for m in _COMPOUND_CALLED.finditer(text, max(0, first_compound.start() - 1)):
             out.append((m.start("n"), m.end("n"), "name"))
     if every or "妈" in text or "爸" in text or "奶" in text or "爷" in text:
         for m in _PARENT_LABEL.finditer(text):
@@ -740,7 +750,7 @@ def _names(text: str, out: list[Candidate]) -> None:
     _role_names(text, out)
     if every or "：" in text or ":" in text:
         _signed_names(text, out)
-    compound = _DOUBLE_SEARCH(text) is not None
+    compound = first_compound is not None
     if compound:
         _distinct_compounds(text, out)
     for pattern, wanted in ((_NAME_FREE[0], True), (_NAME_FREE[1], compound)):
@@ -768,12 +778,12 @@ _CAP_WORD = r"[A-Z][a-z]+(?:[-'][A-Z]?[a-z]+)?"
 _CAP_NAME = rf"{_CAP_WORD}(?:\s(?:[A-Z]\.\s)?{_CAP_WORD}){{0,2}}"
 _HONORIFIC = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Madam|Mme|Sir)\.?"
 _EN_CUE = (
-    r"(?:[Mm]y name is|I am|I'm|[Tt]his is|[Nn]ame|NAME|[Ll]andlord|[Ll]andlady|[Tt]enant|[Cc]ontact"
-    r"|[Ss]igned|[Ss]ignature|[Cc]omplainant|[Aa]pplicant|[Ww]itness|[Pp]atient|[Dd]octor|[Aa]gent"
+    r"(?:[Mm]y name is|I am|I'm|[Tt]his is|[Nn]ame|NAME|[Ll]andlord|[Ll]andlady|[Tt]enant"
+    r"|[Cc]ontact|[Ss]igned|[Ss]ignature|[Cc]omplainant|[Aa]pplicant|[Ww]itness|[Pp]atient|[Dd]octor|[Aa]gent"
     r"|[Oo]fficer|[Ll]essor|[Ll]essee|[Pp]arty [AB]|I,)"
 )
 # Words that are capitalised but name no person: places, address words, months, days.
-_NOT_EN_NAMES = frozenset(
+_NOT_EN_NAMES_TEXT = (
     "Road Rd Street St Avenue Ave Lane Ln Boulevard Blvd Alley Drive Way Highway District "
     "County City Province Town Township Village Building Bldg Block Tower Room Rm Flat Apt "
     "Apartment Unit Suite Floor Garden Gardens Estate Plaza Center Centre Park Community "
@@ -783,34 +793,41 @@ _NOT_EN_NAMES = frozenset(
     "January February March April May June July August September October November December "
     "Monday Tuesday Wednesday Thursday Friday Saturday Sunday English WeChat Alipay Company "
     "Ltd Co Inc Limited Bank Hospital School University Police Station Office Court No "
-    "None True False Festival Day Holiday Year".split()
+    "None True False Festival Day Holiday Year"
 )
+_NOT_EN_NAMES = frozenset(_NOT_EN_NAMES_TEXT.split())
 _EN_NAMED = re.compile(
     rf"(?P<h>{_HONORIFIC})\s?(?P<n>{_CAP_NAME})"
     rf"|(?:{_EN_CUE})[:：,]?\s(?:is\s)?(?P<c>{_CAP_NAME})"
-    rf"|(?<=[{HAN}：:（(])[\s]?(?P<z>{_CAP_WORD}(?:\s{_CAP_WORD}){{1,2}})(?![A-Za-z])"
+    rf"|(?P<z>{_CAP_WORD}(?:\s{_CAP_WORD}){{1,2}})(?![A-Za-z])"
 )
-_PINYIN_SURNAMES = frozenset(
+_PINYIN_SURNAMES_TEXT = (
     "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Gao Lin Luo Zheng "
     "Liang Xie Song Tang Han Feng Deng Cao Peng Zeng Xiao Tian Dong Pan Yuan Cai Jiang Yu Du Ye "
     "Cheng Wei Su Lv Lyu Ding Ren Lu Yao Shen Zhong Jin Cui Tan Fan Shi Qian Qin Kong Bai Mao "
     "Hou Xiong Meng Yan Xue Lei Long Duan Hao Gu Shao Wan Qiu Dai Fu Kang Qi Niu Ouyang Situ "
-    "Zhuge Shangguan Sima".split()
+    "Zhuge Shangguan Sima"
 )
+_PINYIN_SURNAMES = frozenset(_PINYIN_SURNAMES_TEXT.split())
 _PINYIN_SYLLABLE = (
     r"(?:[bpmfdtnlgkhjqxrzcsyw]|zh|ch|sh)?"
     r"(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ei|ao|ou|an|en|in|un|ia|ie|iu|ua|uo"
     r"|ue|ui|er|a|e|i|o|u|v)"
 )
+_PINYIN_SURNAME_ALT = "|".join(
+    sorted(_PINYIN_SURNAMES | {x.upper() for x in _PINYIN_SURNAMES}, key=lambda x: (-len(x), x))
+)
 _PINYIN_PAIR = re.compile(
-    rf"\b(?P<s>[A-Z][a-z]+|[A-Z]{{2,}})\s(?P<g>[A-Z](?:{_PINYIN_SYLLABLE}){{1,2}}"
-    rf"(?:-?{_PINYIN_SYLLABLE})?|[A-Z]{{2,8}})(?![A-Za-z])",
-    re.IGNORECASE,
+    rf"(?P<s>{_PINYIN_SURNAME_ALT})\s(?P<g>[A-Z][a-z]{{1,11}}|[A-Z]{{2,12}})(?![A-Za-z])"
 )
 _PINYIN_GIVEN = re.compile(rf"(?:{_PINYIN_SYLLABLE}){{1,3}}", re.IGNORECASE)
 
 
 _ROLE_CHARS = frozenset("人员者手主管家服班长师警户儿方")
+
+
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _role_before(text: str, i: int) -> bool:
@@ -835,24 +852,30 @@ def _latin_names(text: str, out: list[Candidate]) -> None:
             keep += 1
         if keep == 0:
             continue
-        if group == "z" and (keep < 2 or not _role_before(text, m.start("z"))):
-            continue
+        if group == "z":
+            z = m.start("z")
+            before = text[z - 2 : z].strip()[-1:] if z else ""
+            if (
+                keep < 2
+                or not before
+                or not (_han(before) or before in "：:（(")
+                or not _role_before(text, z)
+            ):
+                continue
         start = m.start("h") if group == "n" else m.start(group)
         end = m.start(group) + len(" ".join(words[:keep]))
         out.append((start, end, "name"))
     for m in _PINYIN_PAIR.finditer(text):
-        surname, given = m.group("s"), m.group("g")
-        if surname.capitalize() not in _PINYIN_SURNAMES or not given[0].isupper():
-            continue
-        if not surname[0].isupper() or given.capitalize() in _NOT_EN_NAMES:
-            continue
-        if _PINYIN_GIVEN.fullmatch(given.replace("-", "")) is None:
+        given = m.group("g")
+        if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
+            continue  # (inside a word: "Kang" of "Hong Kang")
+        if given.capitalize() in _NOT_EN_NAMES or _PINYIN_GIVEN.fullmatch(given) is None:
             continue
         out.append((m.start(), m.end(), "name"))
 
 
 DETECTORS: tuple[DetectorEntry, ...] = (
     ("plain", _DOT, "", _dotted_names),
-    ("plain", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "", _latin_names),
+    ("plain", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "latin", _latin_names),
     ("plain", "", "", _names),
 )

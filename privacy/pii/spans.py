@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from privacy.pii import addresses, dates_amounts, identifiers, names
 from privacy.pii.identifiers import APPLICATION_NUMBER
-from privacy.pii.patterns import HAN, LONG_TEXT, Candidate, DetectorEntry
+from privacy.pii.patterns import LONG_TEXT, Candidate, DetectorEntry
 
 __all__ = ["KINDS", "PLACEHOLDERS", "Span", "ascii_view", "find_pii", "scrub"]
 
@@ -110,6 +110,8 @@ _GATES = {
     "long": ("upper", re.compile(r"[0-9A-Z](?:[ \-.]{0,2}[0-9A-Z]){14}")),
     "phone": ("digits", re.compile(r"\d(?:[ \-.()]{0,3}\d){6}")),
     "email": ("plain", re.compile(r"@|艾特|圈[aA]|[\s(\[]at[\s)\]]|#[A-Za-z0-9-]+\.")),
+    # (names and addresses in Latin letters: a capitalised word, or two in capitals)
+    "latin": ("plain", re.compile(r"[A-Z][a-z]|[A-Z]{2} [A-Z]{2}")),
 }
 _DASHES = str.maketrans(dict.fromkeys("‐‑‒–—―−_~", "-"))
 _UPPER = str.maketrans(string.ascii_lowercase, string.ascii_uppercase)
@@ -194,12 +196,17 @@ def _candidates(text: str) -> list[Candidate]:
 # "wangxl_ 88@163.com", "山东 省曹县"). A text with several spaces between two Chinese
 # characters or between two letters or digits is read a second time with every run of
 # one or two spaces taken out, and the spans found there are mapped back onto the text.
-_STRAY_SPACE = re.compile(f"[{HAN}0-9A-Za-z.] (?=[{HAN}0-9A-Za-z.·@])")
+# A stray space: one between two Chinese characters, one next to a lone letter or digit
+# ("E 8702 1394", "0 27 3105"), one before or after the dot or at sign of an e-mail
+# (grouped numbers, "138 1234 5678", have none). Found from each space (a text has few).
 _STRAY_SPACES_NEEDED = 3
 _SPACE_RUN = re.compile("(?<! )[ \u3000]{1,2}(?! )")
-
-
+_ALNUM = frozenset(string.ascii_letters + string.digits)
 _DIGIT_SEARCH = re.compile("[0-9]").search
+
+
+def _han(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
 
 
 def _stray_spaced(text: str) -> bool:
@@ -208,10 +215,22 @@ def _stray_spaced(text: str) -> bool:
     if _DIGIT_SEARCH(text) is None:
         return False
     n = 0
-    for _ in _STRAY_SPACE.finditer(text):
-        n += 1
-        if n >= _STRAY_SPACES_NEEDED:
-            return True
+    i = text.find(" ", 1)
+    last = len(text) - 1
+    while 0 < i < last:
+        a, b = text[i - 1], text[i + 1]
+        if a in _ALNUM:
+            stray = b in _ALNUM and (
+                i < 2 or text[i - 2] not in _ALNUM or i + 2 > last or text[i + 2] not in _ALNUM
+            )
+            stray = stray or b in ".@"
+        else:
+            stray = (a in ".@" and b in _ALNUM) or (_han(a) and _han(b))
+        if stray:
+            n += 1
+            if n >= _STRAY_SPACES_NEEDED:
+                return True
+        i = text.find(" ", i + 1)
     return False
 
 

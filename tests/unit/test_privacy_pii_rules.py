@@ -425,3 +425,66 @@ def test_round6_places_and_accounts_are_found(text: str, value: str) -> None:
 @pytest.mark.parametrize("text", CLEAN_ROUND6_PLACES)
 def test_round6_place_words_alone_are_left_alone(text: str) -> None:
     assert scrub(text) == text, find_pii(text)
+
+
+# Round 7 (tuned on the seventh corpus's tuning half): general rules, each with a phrase
+# of its own.
+ROUND7 = [
+    # a scan with stray spaces inside values and cue words
+    ("扫 描件 第 1 页  门诊号：MZ 2031 8846  护照 号码 G 4417 0263", "MZ 2031 8846"),
+    ("扫 描件 第 1 页  门诊号：MZ 2031 8846  护照 号码 G 4417 0263", "G 4417 0263"),
+    ("复 印件 第 2 页  邮箱：qi anmo_7 @163.com  电话：0 21 6488 1290", "qi anmo_7 @163.com"),
+    ("复 印件 第 2 页  邮箱：qi anmo_7 @163.com  电话：0 21 6488 1290", "0 21 6488 1290"),
+    ("复 印件 第 3 页  住址 云 南省大理市 下关镇 28 号", "云 南省大理市 下关镇 28 号"),
+    # a stop character inside a county's name right after its province
+    ("货被退回了甘肃省和政县三合镇大滩村7号。", "甘肃省和政县三合镇大滩村7号"),
+    # a cued address ends at its flat
+    ("住址 长青苑3幢2单元701室 公民身份号码不详", "长青苑3幢2单元701室"),
+    # names right after any role noun
+    ("举报人窦秋云（电话另附）要求回访。", "窦秋云"),
+    ("据保洁员苗桂枝：楼道已清扫。", "苗桂枝"),
+    ("网约车司机投诉乘车人喻海潮：拒付车费。", "喻海潮"),
+    ("店长老鞠让我下午再来。", "鞠"),
+    ("维修工小蓬说明天换管子。", "蓬"),
+    ("送水员郑总送到门口就走了。", "郑"),
+    ("值班员叫振江，夜里巡逻。", "振江"),
+    ("维修员春林说零件缺货。", "春林"),
+    # compound surnames called by 老/小, a child's name in a chat label
+    ("这事问小欧阳，他管钥匙。", "欧阳"),
+    ("群公告\n子轩妈妈：明早谁去接孩子？", "子轩"),
+    # Latin letters: honorifics, English cues, a Chinese role noun, pinyin names
+    ("Ms. Olivia Grant moved out in May.", "Olivia Grant"),
+    ("My name is Peter Novak and I rent the flat.", "Peter Novak"),
+    ("租客 Hannah Weiss 已交押金。", "Hannah Weiss"),
+    ("Contact person: ZHAO Mingyu, or Sun Lijuan.", "Sun Lijuan"),
+    # English addresses
+    (
+        "I live at Flat 12C, Block 4, 233 Yan'an West Road, Changning District, Shanghai.",
+        "Flat 12C, Block 4, 233 Yan'an West Road, Changning District, Shanghai",
+    ),
+    (
+        "The office is at No. 7 Jinbao Street, Dongcheng District.",
+        "No. 7 Jinbao Street, Dongcheng District",
+    ),
+]
+CLEAN_ROUND7 = [
+    "经常有人管一管就好了。",
+    "入职后任配送员，月底结算。",
+    "平台要求骑手和顾客保持礼貌。",
+    "来电人表示同意调解方案。",
+    "报案人陈述：车辆停放在路边。",
+    "The Spring Festival holiday starts on Monday.",
+    "Please raise the error from None if the field is empty.",
+    "快递员刚才说明天再送。",
+    "Chapter 3, Section 2: The Landlord Wrote This Letter in May.",
+]
+
+
+@pytest.mark.parametrize(("text", "value"), ROUND7)
+def test_round7_values_are_found(text: str, value: str) -> None:
+    assert _covered(text, value), (value, find_pii(text))
+
+
+@pytest.mark.parametrize("text", CLEAN_ROUND7)
+def test_round7_clean_sentences_are_left_alone(text: str) -> None:
+    assert scrub(text) == text, find_pii(text)
