@@ -256,7 +256,8 @@ def _english_addresses(text: str, out: list[Candidate]) -> None:
 
 
 DETECTORS: tuple[DetectorEntry, ...] = (
-    ("plain", "RSLABDUFGHTCNM#", "latin", _english_addresses),
+    # (the trigger of the names in Latin letters: one search for both)
+    ("plain", "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "latin", _english_addresses),
     (
         "plain",
         "路街巷弄村同镇区园寓厦场心组城庭苑府湾邸居坊里住址籍于家自搬寄送户册点庄屯寨堡道楼栋幢座",

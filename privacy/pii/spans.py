@@ -253,7 +253,7 @@ def _closed_up(text: str) -> list[Candidate]:
 
 def _all_candidates(text: str) -> list[Candidate]:
     cands = _candidates(text)
-    if (" " in text or "\u3000" in text) and _stray_spaced(ascii_view(text)):
+    if " " in text and _stray_spaced(text):
         cands.extend(_closed_up(text))
     return cands
 
