@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from privacy.pii.patterns import HAN, Candidate, DetectorEntry, han_except
+from privacy.pii.patterns import HAN, Candidate, DetectorEntry, han_except, latin_stretches
 
 # Characters that do not occur inside place names but often just before one.
 _ADDR_STOP = "住在于位址的是与到从向及被称为了至往去来前后时对给把将并而或其该此系、"
@@ -245,7 +245,12 @@ _EN_PARTS = re.compile(_EN_PART)
 
 
 def _english_addresses(text: str, out: list[Candidate]) -> None:
-    for m in _EN_ADDRESS.finditer(text):
+    for lo, hi in latin_stretches(text):
+        _english_addresses_in(text, lo, hi, out)
+
+
+def _english_addresses_in(text: str, lo: int, hi: int, out: list[Candidate]) -> None:
+    for m in _EN_ADDRESS.finditer(text, lo, hi):
         body = m.group()[: m.start("city") - m.start()]
         parts = list(_EN_PARTS.finditer(body))
         numbered = [p for p in parts if p.group("named") is None or _DIGIT.search(p.group())]

@@ -17,7 +17,14 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from privacy.pii.dates_amounts import CN_NUM
-from privacy.pii.patterns import HAN, LONG_TEXT, Candidate, DetectorEntry, han_except
+from privacy.pii.patterns import (
+    HAN,
+    LONG_TEXT,
+    Candidate,
+    DetectorEntry,
+    han_except,
+    latin_stretches,
+)
 
 __all__ = ["DETECTORS", "SURNAMES", "WORD_SURNAMES"]
 
@@ -841,7 +848,12 @@ def _role_before(text: str, i: int) -> bool:
 
 
 def _latin_names(text: str, out: list[Candidate]) -> None:
-    for m in _EN_NAMED.finditer(text):
+    for lo, hi in latin_stretches(text):
+        _latin_names_in(text, lo, hi, out)
+
+
+def _latin_names_in(text: str, lo: int, hi: int, out: list[Candidate]) -> None:
+    for m in _EN_NAMED.finditer(text, lo, hi):
         group = "n" if m.group("n") else "c" if m.group("c") else "z"
         words = m.group(group).split()
         # a name is its words up to the first that names no person
@@ -865,7 +877,7 @@ def _latin_names(text: str, out: list[Candidate]) -> None:
         start = m.start("h") if group == "n" else m.start(group)
         end = m.start(group) + len(" ".join(words[:keep]))
         out.append((start, end, "name"))
-    for m in _PINYIN_PAIR.finditer(text):
+    for m in _PINYIN_PAIR.finditer(text, lo, hi):
         given = m.group("g")
         if m.start() and text[m.start() - 1].isascii() and text[m.start() - 1].isalpha():
             continue  # (inside a word: "Kang" of "Hong Kang")

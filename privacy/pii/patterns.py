@@ -56,3 +56,29 @@ def simple(pattern: re.Pattern[str], kind: str) -> Detector:
         out.extend((m.start(), m.end(), kind) for m in finditer(text))
 
     return detect
+
+
+_CAPITALISED = re.compile("[A-Z][a-z]")
+_LATIN_RUN = re.compile(r"[ -~\u2019\uff0c\uff1a\u3001]*")
+
+
+def latin_stretches(text: str) -> list[tuple[int, int]]:
+    """The stretches of `text` written in Latin letters around each capitalised word (ASCII
+    characters and the commas and colons typed between them), with the two characters
+    before each: where the detectors of names and addresses in Latin letters need to look
+    in a long Chinese text."""
+    out: list[tuple[int, int]] = []
+    m = _CAPITALISED.search(text)
+    while m is not None:
+        start = m.start()
+        while start > 0 and " " <= text[start - 1] <= "~":
+            start -= 1
+        run = _LATIN_RUN.match(text, m.start())
+        end = run.end() if run is not None else m.end()
+        start = max(0, start - 2)
+        if out and start <= out[-1][1]:
+            out[-1] = (out[-1][0], end)
+        else:
+            out.append((start, end))
+        m = _CAPITALISED.search(text, end + 1)
+    return out
